@@ -1,0 +1,72 @@
+/** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { API_VERSION, type ErrorBody } from '../../../shared/api.ts';
+import { authenticate } from './auth.ts';
+import type { CoordinatorContext } from './context.ts';
+import { HttpError } from './http-error.ts';
+import { executeRoutes } from './routes/execute.ts';
+import { fileRoutes } from './routes/files.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { workerRoutes } from './routes/workers.ts';
+
+export function createApp(ctx: CoordinatorContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
+  app.get('/api/health', (_req, res) => {
+    res.json({ success: true, service: 'cmd-executor', version: API_VERSION, auth: ctx.settings.auth });
+  });
+
+  const auth = authenticate({
+    enabled: ctx.settings.auth,
+    tokens: ctx.settings.tokens,
+    workerIdForTokenHash: (hash) => ctx.store.workerIdForTokenHash(hash),
+    limiter: ctx.limiter,
+  });
+  app.use(['/api', '/uploads'], auth);
+  app.use(workerRoutes(ctx));
+  app.use(jobRoutes(ctx));
+  app.use(executeRoutes(ctx));
+  app.use(fileRoutes(ctx));
+
+  app.use((req, _res, next) => next(new HttpError(404, `Not found: ${req.method} ${req.path.slice(0, 200)}`)));
+  app.use(errorHandler(ctx));
+  return app;
+}
+
+/** The one place errors become responses: `{error, statusCode}`, never a stack trace. */
+function errorHandler(ctx: CoordinatorContext) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const { status, message, headers } = describe(error, req);
+    if (status >= 500) ctx.logger.error('request failed', { method: req.method, path: req.path, error: (error as Error)?.stack ?? String(error) });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).set(headers).json({ error: message, statusCode: status } satisfies ErrorBody);
+  };
+}
+
+function describe(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string> } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, headers: error.headers };
+  const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string; limit?: number };
+  switch (e?.type) {
+    case 'entity.too.large':
+      return { status: 413, message: `The request body is larger than ${req.path} accepts (${e.limit} bytes).`, headers: {} };
+    case 'entity.parse.failed':
+      return { status: 400, message: `The request body is not valid JSON (${e.message}); send a JSON object.`, headers: {} };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: `${e.message}; send UTF-8 JSON.`, headers: {} };
+    case 'request.aborted':
+      return { status: 400, message: 'The request was aborted before its body arrived.', headers: {} };
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: e.expose && e.message ? e.message : 'The request was refused.', headers: {} };
+  }
+  return { status: 500, message: 'Internal error; the coordinator logged the details.', headers: {} };
+}

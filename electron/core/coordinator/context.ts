@@ -1,0 +1,31 @@
+/** What every route needs, built once by server.ts and passed into app.ts. */
+import type { Logger } from '../logger.ts';
+import type { FailedAuthLimiter, Tokens } from './auth.ts';
+import type { CoordinatorEvents } from './events.ts';
+import type { JobStore } from './job-store.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface CoordinatorSettings {
+  /** Off only with --no-auth: then every endpoint is open, as in the seed. */
+  auth: boolean;
+  tokens: Tokens;
+  offlineAfterSeconds: number;
+  heartbeatIntervalSeconds: number;
+  maxUploadBytes: number;
+  maxPendingJobs: number;
+  maxOutputBytes: number;
+}
+
+export interface CoordinatorContext {
+  store: JobStore;
+  scheduler: Scheduler;
+  events: CoordinatorEvents;
+  limiter: FailedAuthLimiter;
+  logger: Logger;
+  settings: CoordinatorSettings;
+  uploadsDir: string;
+  /** Scratch space for direct-mode runs. */
+  tmpDir: string;
+  /** Live direct-mode runs, so a stop can kill them. */
+  directRuns: Set<AbortController>;
+}

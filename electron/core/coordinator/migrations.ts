@@ -1,0 +1,51 @@
+/** Schema history. Each entry runs once, in order, inside a transaction; PRAGMA user_version records how far we got. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: workers, jobs and their output chunks.
+  `
+  CREATE TABLE workers (
+    worker_id      TEXT PRIMARY KEY,
+    hostname       TEXT NOT NULL,
+    os             TEXT,
+    cpu_count      INTEGER,
+    version        TEXT,
+    status         TEXT NOT NULL,
+    last_heartbeat INTEGER NOT NULL,
+    registered_at  INTEGER NOT NULL,
+    token_hash     TEXT,
+    current_job_id TEXT
+  );
+  CREATE UNIQUE INDEX workers_token_hash ON workers(token_hash) WHERE token_hash IS NOT NULL;
+
+  CREATE TABLE jobs (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id           TEXT NOT NULL UNIQUE,
+    status           TEXT NOT NULL,
+    worker_id        TEXT,
+    command          TEXT NOT NULL,
+    file_url         TEXT NOT NULL,
+    filename         TEXT NOT NULL,
+    exit_code        INTEGER,
+    error_message    TEXT,
+    created_at       INTEGER NOT NULL,
+    started_at       INTEGER,
+    completed_at     INTEGER,
+    timeout_seconds  INTEGER NOT NULL,
+    max_attempts     INTEGER NOT NULL,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    -- 'worker' when a worker's report ended the job (so its retried report is answered 200 again).
+    ended_by         TEXT
+  );
+  CREATE INDEX jobs_status_seq ON jobs(status, seq);
+  CREATE INDEX jobs_running_worker ON jobs(worker_id) WHERE status = 'running';
+  CREATE INDEX jobs_file_url ON jobs(file_url);
+
+  CREATE TABLE job_output (
+    job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE,
+    stream  TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    data    TEXT NOT NULL,
+    PRIMARY KEY (job_seq, stream, seq)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,16 @@
+/** Turns the store's refusals into the seed's HTTP answers. */
+import type { Refusal } from './job-store.ts';
+import { HttpError } from './http-error.ts';
+
+export function refusalToHttp(refusal: Refusal): HttpError {
+  switch (refusal.reason) {
+    case 'job_not_found':
+      return new HttpError(404, 'Job not found');
+    case 'worker_not_found':
+      return new HttpError(404, 'Worker not found');
+    case 'not_assigned':
+      return new HttpError(403, 'Worker is not assigned to this job');
+    case 'already_ended':
+      return new HttpError(409, `Job is already ${refusal.status}${refusal.errorMessage ? ` (${refusal.errorMessage})` : ''}; this request was not applied.`);
+  }
+}

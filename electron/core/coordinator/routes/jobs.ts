@@ -1,0 +1,140 @@
+/** Job endpoints (seed 4-9) plus cancel and live log chunks. */
+import express, { Router, type Response } from 'express';
+import { cancelBody, createJobBody, failureBody, LIMITS, logBody, submitResultBody } from '../../../../shared/api.ts';
+import { isJobStatus, JOB_STATUSES } from '../../../../shared/job-status.ts';
+import { requireAdmin, requireWorker } from '../auth.ts';
+import type { CoordinatorContext } from '../context.ts';
+import { HttpError } from '../http-error.ts';
+import type { AssignOutcome } from '../job-store.ts';
+import { refusalToHttp } from '../refusals.ts';
+import { uploadExists, uploadNameFromUrl } from '../uploads.ts';
+import { integerParam, parseBody, queryString } from '../validate.ts';
+
+/** 429 before the queue grows past --max-pending-jobs. */
+export function assertQueueHasRoom(ctx: CoordinatorContext): void {
+  const pending = ctx.store.countJobs('pending');
+  if (pending >= ctx.settings.maxPendingJobs) {
+    throw new HttpError(429, `The queue is full: ${pending} jobs are pending (--max-pending-jobs ${ctx.settings.maxPendingJobs}). Wait for workers to take some, or cancel pending jobs.`, { 'Retry-After': '10' });
+  }
+}
+
+/** A job's zip is either one of our uploads or an absolute http(s) URL. */
+function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
+  if (/^https?:\/\//i.test(fileUrl)) {
+    if (URL.canParse(fileUrl)) return;
+    throw new HttpError(400, `fileUrl is not a valid URL: ${fileUrl.slice(0, 200)}`);
+  }
+  const name = uploadNameFromUrl(fileUrl);
+  if (!name || !uploadExists(ctx.uploadsDir, name)) {
+    throw new HttpError(400, `fileUrl ${fileUrl.slice(0, 200)} does not name an uploaded zip; upload it with POST /api/execute (mode=distributed), or give an absolute http(s) URL.`);
+  }
+}
+
+function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>): void {
+  if (outcome.reason === 'worker_not_found') throw new HttpError(404, 'Worker not found');
+  const message = {
+    no_idle_worker: 'No idle workers available',
+    no_pending_job: 'No pending jobs',
+    worker_busy: `Worker is still running job ${outcome.currentJobId}; report its result before taking another`,
+  }[outcome.reason];
+  res.status(202).json({ success: false, message, job: null });
+}
+
+export function jobRoutes(ctx: CoordinatorContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '256kb' });
+  // A seed-style result carries the whole output of both streams.
+  const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
+  const logJson = express.json({ limit: '8mb' });
+
+  router.post('/api/jobs/create', json, (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
+    assertFileUrl(ctx, body.fileUrl);
+    assertQueueHasRoom(ctx);
+    const job = ctx.store.createJob(body);
+    res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
+  });
+
+  router.get('/api/jobs/create', (req, res) => {
+    requireAdmin(res);
+    const { status, limit, before } = req.query;
+    if (status === undefined && limit === undefined && before === undefined) {
+      const jobs = ctx.store.listJobs();
+      return void res.json({ jobs, count: jobs.length });
+    }
+    const statusText = queryString(status, 'status');
+    if (statusText !== undefined && !isJobStatus(statusText)) {
+      throw new HttpError(400, `"status" must be one of ${JOB_STATUSES.join(', ')}.`);
+    }
+    const page = ctx.store.pageJobs({
+      status: statusText as Parameters<typeof ctx.store.pageJobs>[0]['status'],
+      limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? 50,
+      before: queryString(before, 'before'),
+    });
+    res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
+  });
+
+  router.get('/api/jobs/get-job', async (req, res) => {
+    const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
+    const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
+    let outcome: AssignOutcome;
+    if (workerId === undefined) {
+      outcome = ctx.store.assignNextJob(); // the seed's get-job: first idle worker, first pending job
+    } else {
+      const hangUp = new AbortController();
+      res.on('close', () => hangUp.abort());
+      outcome = await ctx.scheduler.takeJob(workerId, waitSeconds * 1000, hangUp.signal);
+    }
+    if (!outcome.ok) return sendNoJob(res, outcome);
+    res.json({ success: true, job: outcome.job });
+  });
+
+  router.get('/api/jobs/status', (req, res) => {
+    requireAdmin(res);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    if (!jobId) throw new HttpError(400, 'jobId is required');
+    const job = ctx.store.getJob(jobId);
+    if (!job) throw new HttpError(404, 'Job not found');
+    res.json(job);
+  });
+
+  router.post('/api/jobs/submit-result', resultJson, (req, res) => {
+    const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
+  });
+
+  router.put('/api/jobs/submit-result', json, (req, res) => {
+    const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
+  });
+
+  router.post('/api/jobs/cancel', json, (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
+    const outcome = ctx.store.cancelJob(body.jobId);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    res.json({
+      success: true,
+      jobId: body.jobId,
+      status: outcome.status,
+      message: outcome.cancelRequested ? 'Cancellation requested; the worker stops the job at its next check-in' : 'Job cancelled',
+    });
+  });
+
+  router.post('/api/jobs/logs', logJson, (req, res) => {
+    const body = parseBody(logBody, req.body, ['jobId', 'workerId', 'chunks'], 'jobId, workerId, and chunks are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.appendOutput(body.jobId, body.workerId, body.chunks);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    res.json({ success: true, cancel: outcome.cancel, next: outcome.next });
+  });
+
+  return router;
+}

@@ -1,0 +1,30 @@
+/** Job and worker states, and the only transitions a job may make. */
+
+export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+export const WORKER_STATUSES = ['idle', 'busy', 'offline'] as const;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number];
+
+// running -> pending is a retry (worker lost with attempts left, or the worker never received the job).
+const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
+  pending: ['running', 'cancelled'],
+  running: ['completed', 'failed', 'cancelled', 'pending'],
+  completed: [],
+  failed: [],
+  cancelled: [],
+};
+
+export function isJobStatus(value: unknown): value is JobStatus {
+  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+export function isTerminal(status: JobStatus): boolean {
+  return TERMINAL_JOB_STATUSES.includes(status);
+}
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return ALLOWED[from].includes(to);
+}

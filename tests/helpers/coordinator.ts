@@ -1,0 +1,60 @@
+/** A real coordinator on 127.0.0.1:0 with a fresh data folder, plus a small HTTP client for tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestCoordinator extends RunningCoordinator {
+  /** JSON request; `token` defaults to the admin token (pass null for none). */
+  api<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  /** Registers a worker and returns its token. */
+  register(workerId: string, extra?: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function tempDir(prefix = 'cmdx-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startTestCoordinator(options: Partial<CoordinatorOptions> = {}): Promise<TestCoordinator> {
+  const dataDir = options.dataDir ?? tempDir();
+  const coordinator = await startCoordinator({ port: 0, host: '127.0.0.1', ...options, dataDir });
+  const api: TestCoordinator['api'] = async (method, path, opts = {}) => {
+    const token = opts.token === undefined ? coordinator.tokens.adminToken : opts.token;
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Uint8Array | undefined = opts.rawBody;
+    if (opts.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    const res = await fetch(coordinator.url + path, { method, headers, body, signal: AbortSignal.timeout(60_000) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as any, headers: res.headers };
+  };
+  return {
+    ...coordinator,
+    api,
+    async register(workerId, extra = {}) {
+      const res = await api('POST', '/api/workers/register', { token: coordinator.tokens.joinToken || null, body: { workerId, hostname: `host-${workerId}`, ...extra } });
+      if (res.status !== 200) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.workerToken as string;
+    },
+    async close() {
+      await coordinator.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
