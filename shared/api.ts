@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import type { JobStatus, WorkerStatus } from './job-status.ts';
 
-export const API_VERSION = '1.0.0';
+/** The product version; a test keeps it equal to package.json's. */
+export const APP_VERSION = '0.1.0';
 
 /** Every 4xx/5xx body. */
 export interface ErrorBody {

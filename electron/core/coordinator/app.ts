@@ -1,6 +1,6 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { API_VERSION, type ErrorBody } from '../../../shared/api.ts';
+import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
 import { authenticate } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
@@ -17,7 +17,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
 
   // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
   app.get('/api/health', (_req, res) => {
-    res.json({ success: true, service: 'cmd-executor', version: API_VERSION, auth: ctx.settings.auth });
+    res.json({ success: true, service: 'cmd-executor', version: APP_VERSION, auth: ctx.settings.auth });
   });
 
   const auth = authenticate({

@@ -118,11 +118,21 @@ export class JobStore {
     this.#events = options.events;
     this.#now = options.now ?? Date.now;
     this.#maxOutputBytes = options.maxOutputBytes ?? 16 * 1024 * 1024;
-    this.#db.exec('PRAGMA journal_mode = WAL');
+    // One coordinator per file: assignment is atomic only inside one process. The OS drops the lock if we die.
+    this.#db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    try {
+      this.#db.exec('PRAGMA journal_mode = WAL');
+      this.#db.exec('BEGIN IMMEDIATE; COMMIT');
+    } catch (error) {
+      this.#db.close();
+      if (/locked|busy/i.test((error as Error).message)) {
+        throw new Error(`The database ${options.file} is already in use by another coordinator; stop that one or use another --data-dir.`);
+      }
+      throw error;
+    }
     // FULL: a commit is on disk before we answer, so an acknowledged change survives power loss.
     this.#db.exec('PRAGMA synchronous = FULL');
     this.#db.exec('PRAGMA foreign_keys = ON');
-    this.#db.exec('PRAGMA busy_timeout = 5000');
     this.migrate();
     this.#stmts = this.prepare();
   }

@@ -51,7 +51,7 @@ export function removeStaleParts(uploadsDir: string): number {
 }
 
 function describeSize(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.ceil(bytes / 1024 ** 2)} MB`;
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
 function tooLarge(maxBytes: number, size?: number): HttpError {

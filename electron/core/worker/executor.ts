@@ -6,6 +6,7 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import treeKill from 'tree-kill';
+import { groupAlive } from './process-groups.ts';
 
 export type OutputStreamName = 'stdout' | 'stderr';
 
@@ -49,16 +50,6 @@ export function shellInvocation(line: string, platform: NodeJS.Platform): { file
 /** Only real child pids: never 0, 1 or a negative number, which would signal far more than the job. */
 function isSignallablePid(pid: number | undefined): pid is number {
   return typeof pid === 'number' && Number.isInteger(pid) && pid > 1;
-}
-
-/** True while some process in group `pgid` is alive. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

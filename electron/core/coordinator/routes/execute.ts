@@ -109,10 +109,11 @@ async function runDirect(ctx: CoordinatorContext, res: Response, upload: StoredU
     if (result.status === 'completed') await send('exit', { exitCode: result.exitCode });
     else if (result.status === 'timed_out') await send('error', { error: `timed out after ${result.afterSeconds} s` });
     else if (result.status === 'error') await send('error', { error: result.message });
-    res.end();
   } finally {
     ctx.directRuns.delete(hangUp);
     await rm(dir, { recursive: true, force: true });
     await rm(upload.path, { force: true });
+    // Ended only after the cleanup, so a client that saw the end sees no leftovers.
+    if (res.headersSent && !res.writableEnded) res.end();
   }
 }

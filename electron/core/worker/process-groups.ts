@@ -1,0 +1,53 @@
+/** Process-group checks that tell a live process from a zombie waiting to be reaped. */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, ...]. */
+function statFields(pid: string): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+const hasProc = process.platform === 'linux' && (() => {
+  try {
+    return readdirSync('/proc').length > 0;
+  } catch {
+    return false;
+  }
+})();
+
+/** True while some process of group `pgid` is running (zombies, already dead, do not count). */
+export function groupAlive(pgid: number): boolean {
+  if (hasProc) {
+    // In containers PID 1 may reap orphans late; a zombie holds no resources and ignores signals.
+    for (const entry of readdirSync('/proc')) {
+      if (entry.charCodeAt(0) > 57) continue; // not a pid folder
+      const fields = statFields(entry);
+      if (fields && fields[2] === String(pgid) && fields[0] !== 'Z') return true;
+    }
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** True while process `pid` runs (a zombie counts as gone). */
+export function processAlive(pid: number): boolean {
+  if (hasProc) {
+    const fields = statFields(String(pid));
+    return fields !== undefined && fields[0] !== 'Z';
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

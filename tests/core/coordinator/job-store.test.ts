@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DatabaseSync } from 'node:sqlite';
+import { CoordinatorEvents } from '../../../electron/core/coordinator/events.ts';
+import { JobStore } from '../../../electron/core/coordinator/job-store.ts';
+import { MIGRATIONS } from '../../../electron/core/coordinator/migrations.ts';
+import { canTransition, JOB_STATUSES } from '../../../shared/job-status.ts';
+import { tempDir } from '../../helpers/coordinator.ts';
+
+function open(file = join(tempDir(), 'c.db'), now = () => Date.now()) {
+  return new JobStore({ file, events: new CoordinatorEvents(), now });
+}
+
+describe('job store', () => {
+  it('migrates a new file to the latest schema version in WAL mode', () => {
+    const file = join(tempDir(), 'c.db');
+    const store = open(file);
+    assert.equal(store.schemaVersion, MIGRATIONS.length);
+    store.close();
+    const raw = new DatabaseSync(file);
+    assert.equal((raw.prepare('PRAGMA journal_mode').get() as any).journal_mode, 'wal');
+    raw.close();
+  });
+
+  it('refuses a database written by a newer version with a clear message', () => {
+    const file = join(tempDir(), 'c.db');
+    const raw = new DatabaseSync(file);
+    raw.exec(`PRAGMA user_version = ${MIGRATIONS.length + 5}`);
+    raw.close();
+    assert.throws(() => open(file), /newer CMD Executor/);
+  });
+
+  it('allows only the documented job transitions', () => {
+    const allowed = JOB_STATUSES.flatMap((from) => JOB_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
+    assert.deepEqual(allowed.sort(), ['pending->cancelled', 'pending->running', 'running->cancelled', 'running->completed', 'running->failed', 'running->pending'].sort());
+  });
+
+  it('announces committed changes as events', () => {
+    const seen: string[] = [];
+    const bus = new CoordinatorEvents();
+    const s2 = new JobStore({ file: join(tempDir(), 'c.db'), events: bus });
+    bus.on('job', (id) => seen.push(`job:${id}`));
+    bus.on('worker', (id) => seen.push(`worker:${id}`));
+    s2.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    const job = s2.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    s2.assignNextJob('w1');
+    assert.deepEqual(seen, ['worker:w1', `job:${job.jobId}`, `job:${job.jobId}`, 'worker:w1']);
+    s2.close();
+  });
+
+  it('fails a job whose worker stays silent long past its timeout', () => {
+    let now = 1_000_000;
+    const store = open(undefined, () => now);
+    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    const job = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip', timeoutSeconds: 10 });
+    store.assignNextJob('w1');
+    now += 10_000 + 61_000;
+    const report = store.sweep(0, 30);
+    assert.deepEqual(report.timedOut, [job.jobId]);
+    const after = store.getJob(job.jobId)!;
+    assert.equal(after.status, 'failed');
+    assert.match(after.errorMessage!, /timed out after 10 s/);
+    store.close();
+  });
+
+  it('caps stored output per stream and says where bytes were dropped', () => {
+    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents(), maxOutputBytes: 10 });
+    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    const job = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    store.assignNextJob('w1');
+    store.appendOutput(job.jobId, 'w1', [{ stream: 'stdout', seq: 0, data: '12345678' }, { stream: 'stdout', seq: 1, data: 'abcdef' }, { stream: 'stdout', seq: 2, data: 'more' }]);
+    const out = store.getJob(job.jobId)!.stdout;
+    assert.ok(out.startsWith('12345678ab'));
+    assert.match(out, /output over the coordinator's limit of 10 bytes was dropped/);
+    assert.doesNotMatch(out, /more/);
+    store.close();
+  });
+});

@@ -1,0 +1,72 @@
+/** Real coordinator and worker processes from the CLI, for tests that kill and restart them. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../../electron/core/cli.ts', import.meta.url));
+
+export interface CliProcess {
+  proc: ChildProcess;
+  /** Every JSON log line seen so far. */
+  logs: any[];
+  /** Resolves with the first log line matching `test` (rejects after `timeoutMs`). */
+  waitForLog(test: (line: any) => boolean, timeoutMs?: number): Promise<any>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `script` is the CLI source by default; tests of the build pass dist's bin. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): CliProcess {
+  const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const logs: any[] = [];
+  const waiters = new Set<{ test: (line: any) => boolean; resolve: (line: any) => void }>();
+  let stderr = '';
+  proc.stderr!.on('data', (d) => { stderr += d; });
+  createInterface({ input: proc.stdout! }).on('line', (text) => {
+    let line: any;
+    try { line = JSON.parse(text); } catch { line = { text }; }
+    logs.push(line);
+    for (const w of waiters) if (w.test(line)) { waiters.delete(w); w.resolve(line); }
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return {
+    proc,
+    logs,
+    waitForLog(test, timeoutMs = 20_000) {
+      const seen = logs.find(test);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const waiter = { test, resolve };
+        waiters.add(waiter);
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; logs: ${JSON.stringify(logs.slice(-10))}`));
+        }, timeoutMs);
+        exited.then(() => setTimeout(() => { if (waiters.delete(waiter)) { clearTimeout(timer); reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}`)); } }, 50));
+      });
+    },
+    async kill(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** A coordinator process; resolves once it listens. */
+export async function startCoordinatorProcess(dataDir: string, extraArgs: string[] = [], port = 0): Promise<CliProcess & { url: string }> {
+  const cli = startCli(['coordinator', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, ...extraArgs]);
+  const line = await cli.waitForLog((l) => l.msg === 'coordinator listening');
+  return Object.assign(cli, { url: line.url as string });
+}
+
+/** Running (zombies count as dead: they are only waiting to be reaped). */
+export { processAlive as isAlive } from '../../electron/core/worker/process-groups.ts';
+
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
