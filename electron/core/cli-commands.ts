@@ -3,6 +3,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../../shared/api.ts';
+import { numberOption, UsageError } from './cli-options.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { appDataDir } from './paths.ts';
 import { DEFAULTS, startCoordinator } from './coordinator/server.ts';
@@ -17,16 +18,6 @@ Usage:
               [--heartbeat-interval 10] [--max-extract-mb 2048] [--max-output-mb 16]
   cmdx --help | --version
 `;
-
-/** A refusal of the command line: printed with the usage, exit code 2. */
-export class UsageError extends Error {}
-
-export function numberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max} (got "${value}").`);
-  return n;
-}
 
 /** Runs until SIGINT/SIGTERM, then calls `stop`; a second signal exits at once. */
 export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
@@ -102,6 +93,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'coordinator':
         await runCoordinator(rest, logger);
         return -1;
+      case 'worker': {
+        const { runWorkerCli } = await import('./worker/cli-worker.ts');
+        await runWorkerCli(rest, logger);
+        return -1;
+      }
       case '--version':
       case '-v':
         process.stdout.write(`${APP_VERSION}\n`);

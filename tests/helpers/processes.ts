@@ -70,3 +70,13 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Waits until a command has written its pid (a full line) to `file`, and returns it. */
+export async function readPidFile(file: string, timeoutMs = 10_000): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  return waitFor(`a pid in ${file}`, () => {
+    let text = '';
+    try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
+    return /^\d+\n/.test(text) ? Number(text.trim()) : undefined;
+  }, timeoutMs);
+}

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { readPidFile } from '../../helpers/processes.ts';
 import { buildZip, uploadForm } from '../../helpers/zip.ts';
 
 async function execute(c: TestCoordinator, form: FormData, token: string | null = c.tokens.adminToken): Promise<Response> {
@@ -66,8 +67,7 @@ describe('POST /api/execute', () => {
     assert.equal(res.status, 200);
     const reader = res.body!.getReader();
     await reader.read();
-    for (let i = 0; i < 100 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
-    const pid = Number(readFileSync(marker, 'utf8'));
+    const pid = await readPidFile(marker);
     assert.ok(pid > 1);
     abort.abort();
     let alive = true;

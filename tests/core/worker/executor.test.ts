@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commandLines, runCommands } from '../../../electron/core/worker/executor.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
-import { isAlive, waitFor } from '../../helpers/processes.ts';
+import { isAlive, readPidFile, waitFor } from '../../helpers/processes.ts';
 
 async function run(commands: string, extra: Partial<Parameters<typeof runCommands>[0]> = {}) {
   const out = { stdout: '', stderr: '' };
@@ -38,7 +37,7 @@ describe('executor', () => {
     const { result } = await run(`sleep 30 & echo $! > ${pidFile}; wait`, { timeoutMs: 500, killGraceMs: 1000 });
     assert.deepEqual(result, { status: 'timed_out', afterSeconds: 1 });
     assert.ok(Date.now() - started < 10_000);
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pid = await readPidFile(pidFile);
     await waitFor(`pid ${pid} to die`, () => !isAlive(pid) || undefined, 5000);
   });
 
@@ -47,7 +46,7 @@ describe('executor', () => {
     const pidFile = join(dir, 'pid');
     const { result } = await run(`sh -c 'trap "" TERM; echo $$ > ${pidFile}; while true; do sleep 0.1; done'`, { timeoutMs: 300, killGraceMs: 500 });
     assert.equal(result.status, 'timed_out');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pid = await readPidFile(pidFile);
     await waitFor(`pid ${pid} to die`, () => !isAlive(pid) || undefined, 5000);
   });
 
@@ -56,11 +55,10 @@ describe('executor', () => {
     const pidFile = join(dir, 'pid');
     const abort = new AbortController();
     const running = run(`echo $$ > ${pidFile}; sleep 30`, { signal: abort.signal, killGraceMs: 1000 });
-    await waitFor('pid file', () => existsSync(pidFile) || undefined, 5000);
+    const pid = await readPidFile(pidFile);
     abort.abort();
     const { result } = await running;
     assert.deepEqual(result, { status: 'cancelled' });
-    const pid = Number(readFileSync(pidFile, 'utf8'));
     await waitFor(`pid ${pid} to die`, () => !isAlive(pid) || undefined, 5000);
   });
 
@@ -72,7 +70,7 @@ describe('executor', () => {
     assert.deepEqual(result, { status: 'completed', exitCode: 0 });
     assert.match(stdout, /next/);
     assert.ok(Date.now() - started < 10_000, 'finished without waiting for the sleeper');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const pid = await readPidFile(pidFile);
     await waitFor(`pid ${pid} to die`, () => !isAlive(pid) || undefined, 5000);
   });
 

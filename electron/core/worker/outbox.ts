@@ -1,0 +1,51 @@
+/**
+ * Final job reports written to disk before they are sent, and deleted only once the coordinator
+ * acknowledges them, so a result survives a coordinator restart and a worker restart alike.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type FinalReport =
+  | { kind: 'result'; jobId: string; exitCode: number }
+  | { kind: 'failure'; jobId: string; errorMessage: string };
+
+export class Outbox {
+  readonly #dir: string;
+
+  constructor(workDir: string) {
+    this.#dir = join(workDir, 'outbox');
+    mkdirSync(this.#dir, { recursive: true });
+  }
+
+  /** Durable before it returns: written to a temporary name, then renamed over. */
+  put(report: FinalReport): void {
+    const file = this.file(report.jobId);
+    writeFileSync(file + '.tmp', JSON.stringify(report), { mode: 0o600, flush: true });
+    renameSync(file + '.tmp', file);
+  }
+
+  remove(jobId: string): void {
+    rmSync(this.file(jobId), { force: true });
+  }
+
+  has(jobId: string): boolean {
+    return this.list().some((r) => r.jobId === jobId);
+  }
+
+  list(): FinalReport[] {
+    const reports: FinalReport[] = [];
+    for (const name of readdirSync(this.#dir)) {
+      if (!name.endsWith('.json')) continue;
+      try {
+        reports.push(JSON.parse(readFileSync(join(this.#dir, name), 'utf8')) as FinalReport);
+      } catch {
+        rmSync(join(this.#dir, name), { force: true }); // a torn write from a crash: nothing to send
+      }
+    }
+    return reports;
+  }
+
+  private file(jobId: string): string {
+    return join(this.#dir, `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`);
+  }
+}

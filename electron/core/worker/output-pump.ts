@@ -1,0 +1,191 @@
+/**
+ * Moves a running job's output to the coordinator in numbered chunks, at least once a second while
+ * there is output. Memory stays bounded whatever the command prints: per stream the first half of
+ * the allowance is sent live, the last half is kept in a ring and sent at the end, and what falls in
+ * between is dropped with a visible marker. When the coordinator is slow, the command is paused.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { LogChunk, OutputStream } from '../../../shared/api.ts';
+
+export interface SendResult {
+  cancel: boolean;
+  next: Record<OutputStream, number>;
+}
+
+export interface OutputPumpOptions {
+  /** Delivers chunks; throws to have them retried. A CoordinatorError 4xx is final (see `isFinal`). */
+  send: (chunks: LogChunk[]) => Promise<SendResult>;
+  /** Whether an error from `send` means "stop trying" (the job ended on the coordinator). */
+  isFinal: (error: unknown) => boolean;
+  /** Bytes kept per stream (head + tail). */
+  maxBytesPerStream: number;
+  flushIntervalMs?: number;
+  /** Unsent bytes above which the command is paused until they are delivered. */
+  maxPendingBytes?: number;
+  maxChunkBytes?: number;
+  onCancel?: () => void;
+  onGap?: (stream: OutputStream, expected: number, next: number) => void;
+  onRetry?: (error: unknown, attempt: number) => void;
+  /** Mirror of every piece of output, for a local live view. */
+  onText?: (stream: OutputStream, text: string) => void;
+}
+
+class Ring {
+  #parts: Buffer[] = [];
+  #size = 0;
+  dropped = 0;
+  readonly capacity: number;
+  constructor(capacity: number) {
+    this.capacity = capacity;
+  }
+  push(chunk: Buffer): void {
+    this.#parts.push(chunk);
+    this.#size += chunk.length;
+    while (this.#size - this.#parts[0]!.length >= this.capacity) {
+      const first = this.#parts.shift()!;
+      this.#size -= first.length;
+      this.dropped += first.length;
+    }
+  }
+  take(): Buffer {
+    let all = Buffer.concat(this.#parts);
+    if (all.length > this.capacity) {
+      this.dropped += all.length - this.capacity;
+      all = all.subarray(all.length - this.capacity);
+    }
+    this.#parts = [];
+    this.#size = 0;
+    return all;
+  }
+}
+
+interface StreamState {
+  seen: number;
+  seq: number;
+  decoder: StringDecoder;
+  tail: Ring;
+}
+
+export class OutputPump {
+  readonly #o: Required<Omit<OutputPumpOptions, 'onCancel' | 'onGap' | 'onRetry' | 'onText'>> & OutputPumpOptions;
+  readonly #streams: Record<OutputStream, StreamState>;
+  #queue: LogChunk[] = [];
+  #queuedBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
+  #drainWaiters: (() => void)[] = [];
+  #stopped = false;
+  #failures = 0;
+
+  constructor(options: OutputPumpOptions) {
+    this.#o = { flushIntervalMs: 1000, maxPendingBytes: 1024 * 1024, maxChunkBytes: 256 * 1024, ...options };
+    const half = Math.floor(options.maxBytesPerStream / 2);
+    const state = (): StreamState => ({ seen: 0, seq: 0, decoder: new StringDecoder('utf8'), tail: new Ring(options.maxBytesPerStream - half) });
+    this.#streams = { stdout: state(), stderr: state() };
+  }
+
+  /** Accepts output; resolves later (pausing the command) when too much is waiting to be sent. */
+  write(stream: OutputStream, chunk: Buffer): void | Promise<void> {
+    if (this.#stopped) return;
+    const s = this.#streams[stream];
+    const head = Math.floor(this.#o.maxBytesPerStream / 2);
+    const room = Math.max(0, head - s.seen);
+    s.seen += chunk.length;
+    if (room > 0) this.enqueue(stream, chunk.subarray(0, room));
+    if (chunk.length > room) s.tail.push(chunk.subarray(room));
+    if (this.#queuedBytes >= this.#o.maxChunkBytes) void this.flush();
+    else this.#timer ??= setTimeout(() => void this.flush(), this.#o.flushIntervalMs);
+    if (this.#queuedBytes > this.#o.maxPendingBytes) return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  private enqueue(stream: OutputStream, bytes: Buffer, final = false): void {
+    const s = this.#streams[stream];
+    const text = s.decoder.write(bytes) + (final ? s.decoder.end() : '');
+    if (!text) return;
+    this.#o.onText?.(stream, text);
+    for (let i = 0; i < text.length; i += this.#o.maxChunkBytes) {
+      const data = text.slice(i, i + this.#o.maxChunkBytes);
+      this.#queue.push({ stream, seq: s.seq++, data });
+      this.#queuedBytes += data.length;
+    }
+  }
+
+  /** Sends what is queued; retries with backoff until delivered or finally refused. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#flushing ??= this.drain().finally(() => {
+      this.#flushing = undefined;
+    });
+    return this.#flushing;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.#queue.length > 0 && !this.#stopped) {
+      const batch: LogChunk[] = [];
+      let bytes = 0;
+      while (this.#queue.length > 0 && bytes < this.#o.maxChunkBytes * 4) {
+        const chunk = this.#queue.shift()!;
+        bytes += chunk.data.length;
+        batch.push(chunk);
+      }
+      try {
+        const result = await this.#o.send(batch);
+        this.#failures = 0;
+        this.#queuedBytes -= bytes;
+        this.checkGaps(batch, result);
+        if (result.cancel) this.#o.onCancel?.();
+      } catch (error) {
+        if (this.#o.isFinal(error)) {
+          this.stop();
+          return;
+        }
+        this.#queue.unshift(...batch);
+        this.#o.onRetry?.(error, ++this.#failures);
+        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(this.#failures, 6)) * (0.5 + Math.random())));
+      }
+      this.releaseWriters();
+    }
+    this.releaseWriters();
+  }
+
+  private checkGaps(batch: LogChunk[], result: SendResult): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const sent = batch.filter((c) => c.stream === stream);
+      if (sent.length === 0) continue;
+      const expected = sent[sent.length - 1]!.seq + 1;
+      if (result.next[stream] < expected) this.#o.onGap?.(stream, expected, result.next[stream]);
+    }
+  }
+
+  private releaseWriters(): void {
+    if (this.#queuedBytes > this.#o.maxPendingBytes && !this.#stopped) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** The job ended: send the kept tail (with a marker where bytes were dropped) and everything queued. */
+  async close(): Promise<void> {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const s = this.#streams[stream];
+      const tail = s.tail.take();
+      if (s.tail.dropped > 0) {
+        this.enqueue(stream, Buffer.alloc(0), true);
+        const marker = `\n[cmdx: ${s.tail.dropped} bytes of ${stream} dropped here; the worker keeps ${this.#o.maxBytesPerStream} bytes per stream (--max-output-mb)]\n`;
+        this.enqueue(stream, Buffer.from(marker));
+      }
+      this.enqueue(stream, tail, true);
+    }
+    await this.flush();
+  }
+
+  /** Stop sending (the coordinator refused the job's output); writers are released. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.releaseWriters();
+  }
+}
