@@ -1,5 +1,4 @@
-/** Wire contract between coordinator, worker and dashboard: DTOs and request schemas. */
-import { z } from 'zod';
+/** Wire contract between coordinator, worker and dashboard: DTOs and limits (schemas: api-schemas.ts). */
 import type { JobStatus, WorkerStatus } from './job-status.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
@@ -70,62 +69,15 @@ export const LIMITS = {
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const JOB_ID_PATTERN = /^job-\d+-[a-z0-9]+$/;
 
-const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
-const jobId = z.string().min(1).max(LIMITS.idLength);
-
-export const registerBody = z.object({
-  workerId,
-  hostname: z.string().min(1).max(LIMITS.hostnameLength),
-  os: z.string().max(LIMITS.shortText).nullish(),
-  cpuCount: z.number().int().min(0).max(65536).nullish(),
-  version: z.string().max(LIMITS.shortText).nullish(),
-});
-
-export const heartbeatBody = z.object({
-  workerId,
-  /** The job the worker is running now (null when idle); lets the coordinator notice a job that never arrived. */
-  jobId: jobId.nullish(),
-});
-
-export const createJobBody = z.object({
-  command: z.string().min(1).max(LIMITS.commandLength),
-  fileUrl: z.string().min(1).max(LIMITS.fileUrlLength),
-  filename: z.string().min(1).max(LIMITS.shortText),
-  timeoutSeconds: z.number().int().min(1).max(LIMITS.maxTimeoutSeconds).optional(),
-  maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
-});
-
-export const submitResultBody = z.object({
-  jobId,
-  workerId,
-  stdout: z.string().nullish(),
-  stderr: z.string().nullish(),
-  exitCode: z.number().int().min(-2147483648).max(4294967295),
-});
-
-export const failureBody = z.object({
-  jobId,
-  workerId,
-  errorMessage: z.string().max(LIMITS.errorMessageLength).nullish(),
-});
-
-export const cancelBody = z.object({ jobId });
-
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];
 
-export const logChunk = z.object({
-  stream: z.enum(OUTPUT_STREAMS),
-  seq: z.number().int().min(0).max(1_000_000_000),
-  data: z.string(),
-});
-export type LogChunk = z.infer<typeof logChunk>;
-
-export const logBody = z.object({
-  jobId,
-  workerId,
-  chunks: z.array(logChunk).max(1000),
-});
+/** A numbered piece of a running job's output. */
+export interface LogChunk {
+  stream: OutputStream;
+  seq: number;
+  data: string;
+}
 
 /** What heartbeat and log responses tell a worker about its current job. */
 export interface JobControl {

@@ -6,7 +6,7 @@ import { APP_VERSION } from '../../shared/api.ts';
 import { numberOption, UsageError } from './cli-options.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { appDataDir } from './paths.ts';
-import { DEFAULTS, startCoordinator } from './coordinator/server.ts';
+import { DEFAULTS } from './coordinator/defaults.ts';
 
 const USAGE = `CMD Executor ${APP_VERSION}: run commands across a lab of PCs.
 
@@ -43,6 +43,8 @@ function lanAddresses(): string[] {
 }
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
+  // Loaded here so that `cmdx worker` never loads Express, multer or SQLite.
+  const { startCoordinator } = await import('./coordinator/server.ts');
   const { values } = parseArgs({
     args,
     strict: true,

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../electron/core/cli.ts', import.meta.url));
+/** The built CLI, as shipped (`npm test` builds before it runs the tests). */
+export const CLI = fileURLToPath(new URL('../../dist/electron/core/cli.js', import.meta.url));
 
 export interface CliProcess {
   proc: ChildProcess;
@@ -14,7 +15,6 @@ export interface CliProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** `script` is the CLI source by default; tests of the build pass dist's bin. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = CLI): CliProcess {
   const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const logs: any[] = [];

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { APP_VERSION } from '../../shared/api.ts';
 import { tempDir } from '../helpers/coordinator.ts';
-import { startCli, type CliProcess } from '../helpers/processes.ts';
+import { CLI, startCli, type CliProcess } from '../helpers/processes.ts';
 
 const run = promisify(execFile);
-const BIN = fileURLToPath(new URL('../../dist/electron/core/cli.js', import.meta.url));
+const BIN = CLI;
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
 /** Runs a curl command line from the seed reference, with its base URL pointed at our coordinator. */
@@ -26,7 +25,7 @@ describe('the built bin answers the seed reference curl examples (--no-auth)', (
   before(async () => {
     // The package's bin, as `npm run build` produces it (npm test builds first).
     assert.equal(pkg.bin.cmdx, 'dist/electron/core/cli.js');
-    coordinator = startCli(['coordinator', '--no-auth', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir()], {}, BIN);
+    coordinator = startCli(['coordinator', '--no-auth', '--port', '0', '--host', '127.0.0.1', '--data-dir', tempDir()]);
     const line = await coordinator.waitForLog((l) => l.msg === 'coordinator listening');
     base = line.url;
     const warning = await coordinator.waitForLog((l) => l.level === 'warn');

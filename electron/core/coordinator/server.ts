@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../logger.ts';
 import { createApp } from './app.ts';
+import { DEFAULTS } from './defaults.ts';
 import { FailedAuthLimiter, loadOrCreateTokens, type Tokens } from './auth.ts';
 import type { CoordinatorContext, CoordinatorSettings } from './context.ts';
 import { CoordinatorEvents } from './events.ts';
@@ -41,16 +42,7 @@ export interface RunningCoordinator {
   stop(): Promise<void>;
 }
 
-export const DEFAULTS = {
-  port: 3000,
-  host: '0.0.0.0',
-  offlineAfterSeconds: 30,
-  heartbeatIntervalSeconds: 10,
-  maxUploadMb: 1024,
-  maxPendingJobs: 10_000,
-  maxOutputMb: 16,
-} as const;
-
+export { DEFAULTS };
 export const DATABASE_FILE = 'coordinator.db';
 
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {

@@ -6,6 +6,7 @@
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import treeKill from 'tree-kill';
+import { garbageBudget } from './memory.ts';
 import { groupAlive } from './process-groups.ts';
 
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -172,9 +173,11 @@ function waitForChild(child: ChildProcess, line: string, options: RunOptions): P
       exit ??= { code, signal };
       done();
     });
+    const noteRead = garbageBudget();
     for (const name of ['stdout', 'stderr'] as const) {
       const stream = child[name]!;
       stream.on('data', (chunk: Buffer) => {
+        noteRead(chunk.length);
         const pending = options.onOutput(name, chunk);
         if (pending && typeof pending.then === 'function') {
           stream.pause();

@@ -30,32 +30,54 @@ export interface OutputPumpOptions {
   onText?: (stream: OutputStream, text: string) => void;
 }
 
+/** The last `capacity` bytes of a stream, copied into one buffer (made on first use) so no read buffer stays alive. */
 class Ring {
-  #parts: Buffer[] = [];
+  readonly #capacity: number;
+  #buf: Buffer | undefined;
+  #end = 0;
   #size = 0;
   dropped = 0;
-  readonly capacity: number;
+
   constructor(capacity: number) {
-    this.capacity = capacity;
+    this.#capacity = Math.max(0, capacity);
   }
+
   push(chunk: Buffer): void {
-    this.#parts.push(chunk);
-    this.#size += chunk.length;
-    while (this.#size - this.#parts[0]!.length >= this.capacity) {
-      const first = this.#parts.shift()!;
-      this.#size -= first.length;
-      this.dropped += first.length;
+    const cap = this.#capacity;
+    if (cap === 0) {
+      this.dropped += chunk.length;
+      return;
     }
+    const buf = (this.#buf ??= Buffer.allocUnsafe(cap));
+    let data = chunk;
+    if (data.length > cap) {
+      this.dropped += data.length - cap;
+      data = data.subarray(data.length - cap);
+    }
+    const overflow = this.#size + data.length - cap;
+    if (overflow > 0) {
+      this.dropped += overflow;
+      this.#size -= overflow;
+    }
+    const first = Math.min(data.length, cap - this.#end);
+    data.copy(buf, this.#end, 0, first);
+    data.copy(buf, 0, first);
+    this.#end = (this.#end + data.length) % cap;
+    this.#size += data.length;
   }
+
   take(): Buffer {
-    let all = Buffer.concat(this.#parts);
-    if (all.length > this.capacity) {
-      this.dropped += all.length - this.capacity;
-      all = all.subarray(all.length - this.capacity);
-    }
-    this.#parts = [];
+    const buf = this.#buf;
+    if (!buf || this.#size === 0) return Buffer.alloc(0);
+    const cap = this.#capacity;
+    const start = (this.#end - this.#size + cap) % cap;
+    const out = start + this.#size <= cap
+      ? Buffer.from(buf.subarray(start, start + this.#size))
+      : Buffer.concat([buf.subarray(start), buf.subarray(0, this.#end)]);
+    this.#buf = undefined;
     this.#size = 0;
-    return all;
+    this.#end = 0;
+    return out;
   }
 }
 

@@ -1,6 +1,7 @@
 /** Job endpoints (seed 4-9) plus cancel and live log chunks. */
 import express, { Router, type Response } from 'express';
-import { cancelBody, createJobBody, failureBody, LIMITS, logBody, submitResultBody } from '../../../../shared/api.ts';
+import { LIMITS } from '../../../../shared/api.ts';
+import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_STATUSES } from '../../../../shared/job-status.ts';
 import { requireAdmin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../context.ts';

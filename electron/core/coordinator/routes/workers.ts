@@ -1,6 +1,6 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
 import express, { Router } from 'express';
-import { heartbeatBody, registerBody } from '../../../../shared/api.ts';
+import { heartbeatBody, registerBody } from '../../../../shared/api-schemas.ts';
 import { hashToken, newToken, requireAdmin, requireJoin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';

@@ -1,0 +1,11 @@
+/** Coordinator defaults, in a module light enough for the CLI's usage text. */
+export const DEFAULTS = {
+  port: 3000,
+  host: '0.0.0.0',
+  offlineAfterSeconds: 30,
+  heartbeatIntervalSeconds: 10,
+  maxUploadMb: 1024,
+  maxPendingJobs: 10_000,
+  maxOutputMb: 16,
+} as const;
+

@@ -1,0 +1,56 @@
+/** Request schemas (zod) for the coordinator's JSON endpoints; only the coordinator loads zod. */
+import { z } from 'zod';
+import { LIMITS, OUTPUT_STREAMS, WORKER_ID_PATTERN } from './api.ts';
+
+const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
+const jobId = z.string().min(1).max(LIMITS.idLength);
+
+export const registerBody = z.object({
+  workerId,
+  hostname: z.string().min(1).max(LIMITS.hostnameLength),
+  os: z.string().max(LIMITS.shortText).nullish(),
+  cpuCount: z.number().int().min(0).max(65536).nullish(),
+  version: z.string().max(LIMITS.shortText).nullish(),
+});
+
+export const heartbeatBody = z.object({
+  workerId,
+  /** The job the worker is running now (null when idle); lets the coordinator notice a job that never arrived. */
+  jobId: jobId.nullish(),
+});
+
+export const createJobBody = z.object({
+  command: z.string().min(1).max(LIMITS.commandLength),
+  fileUrl: z.string().min(1).max(LIMITS.fileUrlLength),
+  filename: z.string().min(1).max(LIMITS.shortText),
+  timeoutSeconds: z.number().int().min(1).max(LIMITS.maxTimeoutSeconds).optional(),
+  maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
+});
+
+export const submitResultBody = z.object({
+  jobId,
+  workerId,
+  stdout: z.string().nullish(),
+  stderr: z.string().nullish(),
+  exitCode: z.number().int().min(-2147483648).max(4294967295),
+});
+
+export const failureBody = z.object({
+  jobId,
+  workerId,
+  errorMessage: z.string().max(LIMITS.errorMessageLength).nullish(),
+});
+
+export const cancelBody = z.object({ jobId });
+
+export const logChunk = z.object({
+  stream: z.enum(OUTPUT_STREAMS),
+  seq: z.number().int().min(0).max(1_000_000_000),
+  data: z.string(),
+});
+
+export const logBody = z.object({
+  jobId,
+  workerId,
+  chunks: z.array(logChunk).max(1000),
+});

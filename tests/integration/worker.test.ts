@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { cancelJob, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
+import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { buildZipWithRawName } from '../helpers/zip.ts';
+
+function startWorker(c: { url: string; tokens: { joinToken: string } }, id: string, extra: string[] = []): CliProcess & { workDir: string } {
+  const workDir = tempDir('cmdx-worker-');
+  const proc = startCli(['worker', '--server', c.url, '--id', id, '--work-dir', workDir, '--heartbeat-interval', '0.5', ...extra], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+  return Object.assign(proc, { workDir });
+}
+
+async function waitIdle(t: Target, ids: string[]): Promise<void> {
+  await waitFor(`workers ${ids.join(', ')} idle`, async () => {
+    const workers = await listWorkers(t);
+    return ids.every((id) => workers.find((w) => w.workerId === id)?.status === 'idle') || undefined;
+  }, 20_000);
+}
+
+describe('worker processes run real jobs', () => {
+  let c: TestCoordinator;
+  let t: Target;
+  let w1: CliProcess & { workDir: string };
+  let w2: CliProcess & { workDir: string };
+
+  before(async () => {
+    c = await startTestCoordinator({ offlineAfterSeconds: 3 });
+    t = { url: c.url, adminToken: c.tokens.adminToken };
+    w1 = startWorker(c, 'w1', ['--max-extract-mb', '1']);
+    w2 = startWorker(c, 'w2', ['--max-extract-mb', '1']);
+    await waitIdle(t, ['w1', 'w2']);
+  });
+  after(async () => {
+    await Promise.all([w1.kill('SIGKILL'), w2.kill('SIGKILL')]);
+    await c.close();
+  });
+
+  it('runs a zip with a nested top folder and reports stdout, stderr and the exit code', async () => {
+    const jobId = await submitZip(t, [{ name: 'project-main/data.txt', content: 'payload\n' }], 'cat data.txt\necho warn >&2');
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'completed', JSON.stringify(job));
+    assert.equal(job.exitCode, 0);
+    assert.equal(job.stdout, '$ cat data.txt\npayload\n$ echo warn >&2\n');
+    assert.equal(job.stderr, 'warn\n');
+  });
+
+  it('stops at a failing line and reports its code', async () => {
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo one\nsh -c "exit 42"\necho never');
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'completed');
+    assert.equal(job.exitCode, 42);
+    assert.doesNotMatch(job.stdout, /never/);
+  });
+
+  it('shares four jobs between two workers, running in parallel', async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 1\necho job ${i}`));
+    const jobs = await Promise.all(ids.map((id) => waitForJob(t, id)));
+    assert.ok(jobs.every((j) => j.status === 'completed' && j.exitCode === 0));
+    assert.deepEqual(new Set(jobs.map((j) => j.workerId)), new Set(['w1', 'w2']));
+    const overlap = jobs.some((a) => jobs.some((b) => a.workerId !== b.workerId && a.startedAt < b.completedAt && b.startedAt < a.completedAt));
+    assert.ok(overlap, 'jobs of the two workers ran at the same time');
+  });
+
+  it('shows output in the status while the job still runs', async () => {
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo first line\nsleep 3\necho last line');
+    const running = await waitForJob(t, jobId, (j) => j.status === 'running' && j.stdout.includes('first line'), 10_000);
+    assert.doesNotMatch(running.stdout, /last line/);
+    const done = await waitForJob(t, jobId);
+    assert.match(done.stdout, /last line/);
+  });
+
+  it('times a job out, fails it with "timed out after N s", and leaves no process behind', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sh -c 'echo $$ > ${pidFile}; sleep 60'`, { timeoutSeconds: '1' });
+    const pid = await readPidFile(pidFile);
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'failed');
+    assert.equal(job.errorMessage, 'timed out after 1 s');
+    await waitFor(`pid ${pid} gone`, () => !isAlive(pid) || undefined, 15_000);
+  });
+
+  it('cancels a running job and leaves no process behind', async () => {
+    const pidFile = join(tempDir(), 'pid');
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 60 & echo $! > ${pidFile}; wait`);
+    const pid = await readPidFile(pidFile);
+    await waitForJob(t, jobId, (j) => j.status === 'running');
+    await cancelJob(t, jobId);
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'cancelled');
+    await waitFor(`pid ${pid} gone`, () => !isAlive(pid) || undefined, 15_000);
+  });
+
+  it('fails jobs whose zip breaks a rule, with a clear message, writing nothing outside the job folder', async () => {
+    const outside = tempDir('cmdx-outside-');
+    const cases: [string, Parameters<typeof submitZip>[1], RegExp][] = [
+      ['..', await buildZipWithRawName('xx/escaped.txt', '../escaped.txt'.slice(0, 14)), /climbs out of its folder/],
+      ['absolute', await buildZipWithRawName('tmp/evil1.txt', '/tmp/evil1.tx'), /absolute path/],
+      ['symlink', [{ name: 'f', symlinkTo: join(outside, 'victim') }, { name: 'f', content: 'pwned' }], /points outside the job folder/],
+      ['bomb', [{ name: 'zeros.bin', content: Buffer.alloc(3 * 1024 * 1024) }], /unpacks to more than 1\.0 MB/],
+    ];
+    for (const [name, zip, message] of cases) {
+      const jobId = await submitZip(t, zip, 'echo should not run');
+      const job = await waitForJob(t, jobId);
+      assert.equal(job.status, 'failed', name);
+      assert.match(job.errorMessage, message, name);
+      assert.equal(job.stdout, '', `${name}: nothing ran`);
+    }
+    assert.deepEqual(readdirSync(outside), []);
+    assert.equal(existsSync('/tmp/evil1.tx'), false);
+    for (const w of [w1, w2]) assert.deepEqual(readdirSync(join(w.workDir, 'jobs')), [], 'job folders are removed');
+  });
+
+  it('keeps the worker under 150 MB while a command prints 200 MB', async () => {
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], "head -c 200000000 /dev/zero | tr '\\0' 'x'");
+    const job = await waitForJob(t, jobId, undefined, 120_000);
+    assert.equal(job.status, 'completed');
+    assert.equal(job.exitCode, 0);
+    assert.match(job.stdout, /bytes of stdout dropped here/);
+    assert.ok(job.stdout.length <= 16 * 1024 * 1024 + 1000, `stored ${job.stdout.length} chars`);
+    const worker = job.workerId === 'w1' ? w1 : w2;
+    const { readFileSync } = await import('node:fs');
+    const peakKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${worker.proc.pid}/status`, 'utf8'))![1]);
+    assert.ok(peakKb < 150 * 1024, `worker peak RSS ${Math.round(peakKb / 1024)} MB`);
+  });
+});
+
+describe('workers survive faults', () => {
+  it('a worker killed with SIGKILL mid-job has its job leave running within the offline window', async () => {
+    const c = await startTestCoordinator({ offlineAfterSeconds: 2 });
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const w = startWorker(c, 'doomed');
+    try {
+      await waitIdle(t, ['doomed']);
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'sleep 30');
+      await waitForJob(t, jobId, (j) => j.status === 'running');
+      await w.kill('SIGKILL');
+      const job = await waitForJob(t, jobId, undefined, 10_000);
+      assert.equal(job.status, 'failed');
+      assert.match(job.errorMessage, /stopped sending heartbeats/);
+      assert.equal((await listWorkers(t))[0].status, 'offline');
+    } finally {
+      await w.kill('SIGKILL');
+      await c.close();
+    }
+  });
+
+  it('a worker restarted mid-job reports that job as failed and keeps its identity', async () => {
+    const c = await startTestCoordinator();
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const workDir = tempDir('cmdx-worker-');
+    const args = ['worker', '--server', c.url, '--work-dir', workDir, '--heartbeat-interval', '0.5'];
+    let w = startCli(args, { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+    try {
+      await waitFor('a worker', async () => (await listWorkers(t)).length === 1 || undefined);
+      const id = (await listWorkers(t))[0].workerId;
+      assert.match(id, /^worker-[a-z0-9-]+-[0-9a-f]{4}$/);
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'sleep 30');
+      await waitForJob(t, jobId, (j) => j.status === 'running');
+      await w.kill('SIGKILL');
+      w = startCli(args); // no join token this time: it must reuse its saved identity
+      const job = await waitForJob(t, jobId, undefined, 15_000);
+      assert.equal(job.status, 'failed');
+      assert.equal(job.errorMessage, 'worker restarted while running this job');
+      const next = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo again');
+      assert.equal((await waitForJob(t, next)).workerId, id);
+      assert.equal((await listWorkers(t)).length, 1);
+    } finally {
+      await w.kill('SIGKILL');
+      await c.close();
+    }
+  });
+
+  it('the coordinator stopped for 10 s mid-job and restarted on the same data dir still receives the result', async () => {
+    const { startCoordinatorProcess } = await import('../helpers/processes.ts');
+    const dataDir = tempDir();
+    let coordinator = await startCoordinatorProcess(dataDir);
+    const port = Number(new URL(coordinator.url).port);
+    const tokens = JSON.parse((await import('node:fs')).readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
+    const t = { url: coordinator.url, adminToken: tokens.adminToken };
+    const w = startWorker({ url: coordinator.url, tokens }, 'steady');
+    try {
+      await waitIdle(t, ['steady']);
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo before\nsleep 4\necho after');
+      await waitForJob(t, jobId, (j) => j.stdout.includes('before'));
+      await coordinator.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 10_000));
+      coordinator = await startCoordinatorProcess(dataDir, [], port);
+      const job = await waitForJob(t, jobId, undefined, 60_000);
+      assert.equal(job.status, 'completed');
+      assert.equal(job.exitCode, 0);
+      assert.equal(job.stdout, '$ echo before\nbefore\n$ sleep 4\n$ echo after\nafter\n');
+    } finally {
+      await w.kill('SIGKILL');
+      await coordinator.kill('SIGKILL');
+    }
+  });
+});
