@@ -114,6 +114,29 @@ describe('worker processes run real jobs', () => {
     for (const w of [w1, w2]) assert.deepEqual(readdirSync(join(w.workDir, 'jobs')), [], 'job folders are removed');
   });
 
+  it('downloads a zip from another host without sending it the worker token', async () => {
+    const { createServer } = await import('node:http');
+    const { buildZip } = await import('../helpers/zip.ts');
+    const zip = await buildZip([{ name: 'remote.txt', content: 'from elsewhere\n' }]);
+    const seen: (string | undefined)[] = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'application/zip');
+      res.end(zip);
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const port = (other.address() as { port: number }).port;
+      const created = await c.api('POST', '/api/jobs/create', { body: { command: 'cat remote.txt', fileUrl: `http://127.0.0.1:${port}/p.zip`, filename: 'p.zip' } });
+      const job = await waitForJob(t, created.body.jobId);
+      assert.equal(job.status, 'completed');
+      assert.match(job.stdout, /from elsewhere/);
+      assert.deepEqual(seen, [undefined], 'no Authorization header went to the other origin');
+    } finally {
+      other.close();
+    }
+  });
+
   it('keeps the worker under 150 MB while a command prints 200 MB', async () => {
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], "head -c 200000000 /dev/zero | tr '\\0' 'x'");
     const job = await waitForJob(t, jobId, undefined, 120_000);
@@ -168,6 +191,37 @@ describe('workers survive faults', () => {
       const next = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo again');
       assert.equal((await waitForJob(t, next)).workerId, id);
       assert.equal((await listWorkers(t)).length, 1);
+    } finally {
+      await w.kill('SIGKILL');
+      await c.close();
+    }
+  });
+
+  it('on SIGTERM finishes the running job, reports it and exits; a second signal cancels at once', async () => {
+    const c = await startTestCoordinator();
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const w = startWorker(c, 'graceful');
+    try {
+      await waitIdle(t, ['graceful']);
+      const first = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'sleep 1\necho finished');
+      await waitForJob(t, first, (j) => j.status === 'running');
+      assert.equal(await w.kill('SIGTERM'), 0);
+      const job = await waitForJob(t, first);
+      assert.equal(job.status, 'completed');
+      assert.match(job.stdout, /finished/);
+
+      const w2 = startWorker(c, 'impatient');
+      await waitIdle(t, ['impatient']);
+      const pidFile = join(tempDir(), 'pid');
+      const second = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 60`);
+      const pid = await readPidFile(pidFile);
+      w2.proc.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(await w2.kill('SIGTERM'), 0);
+      const cancelled = await waitForJob(t, second);
+      assert.equal(cancelled.status, 'failed');
+      assert.match(cancelled.errorMessage, /Worker stopped \(SIGTERM\) before the job finished/);
+      await waitFor(`pid ${pid} gone`, () => !isAlive(pid) || undefined, 15_000);
     } finally {
       await w.kill('SIGKILL');
       await c.close();
