@@ -17,6 +17,10 @@ export const heartbeatBody = z.object({
   workerId,
   /** The job the worker is running now (null when idle); lets the coordinator notice a job that never arrived. */
   jobId: jobId.nullish(),
+  /** Paused workers take no jobs; the dashboard shows them as paused. */
+  paused: z.boolean().optional(),
+  /** First heartbeat of a restarted worker process: jobs assigned to its previous process are lost. */
+  restarted: z.boolean().optional(),
 });
 
 export const createJobBody = z.object({

@@ -21,6 +21,8 @@ export interface WorkerDto {
   /** The job the coordinator has assigned to this worker, if any. */
   currentJobId: string | null;
   registeredAt: number;
+  /** Paused from the worker's own screen: registered and heartbeating, but taking no jobs. */
+  paused: boolean;
 }
 
 export interface JobDto {

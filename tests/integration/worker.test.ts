@@ -171,7 +171,7 @@ describe('workers survive faults', () => {
     }
   });
 
-  it('a worker restarted mid-job reports that job as failed and keeps its identity', async () => {
+  it('a worker restarted mid-job reports that job as failed, stops its leftover processes and keeps its identity', async () => {
     const c = await startTestCoordinator();
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const workDir = tempDir('cmdx-worker-');
@@ -181,13 +181,16 @@ describe('workers survive faults', () => {
       await waitFor('a worker', async () => (await listWorkers(t)).length === 1 || undefined);
       const id = (await listWorkers(t))[0].workerId;
       assert.match(id, /^worker-[a-z0-9-]+-[0-9a-f]{4}$/);
-      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'sleep 30');
-      await waitForJob(t, jobId, (j) => j.status === 'running');
+      const pidFile = join(tempDir(), 'pid');
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 30`);
+      const pid = await readPidFile(pidFile);
       await w.kill('SIGKILL');
+      assert.ok(isAlive(pid), 'the job outlives a worker killed with SIGKILL...');
       w = startCli(args); // no join token this time: it must reuse its saved identity
       const job = await waitForJob(t, jobId, undefined, 15_000);
       assert.equal(job.status, 'failed');
       assert.equal(job.errorMessage, 'worker restarted while running this job');
+      await waitFor(`pid ${pid} gone`, () => !isAlive(pid) || undefined, 10_000); // ...until the restarted worker stops it
       const next = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo again');
       assert.equal((await waitForJob(t, next)).workerId, id);
       assert.equal((await listWorkers(t)).length, 1);

@@ -32,9 +32,25 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.use(executeRoutes(ctx));
   app.use(fileRoutes(ctx));
 
+  if (ctx.staticDir) app.use(dashboard(ctx.staticDir));
+
   app.use((req, _res, next) => next(new HttpError(404, `Not found: ${req.method} ${req.path.slice(0, 200)}`)));
   app.use(errorHandler(ctx));
   return app;
+}
+
+/** The dashboard's files, with a Content-Security-Policy that allows only this origin. */
+function dashboard(dir: string): express.RequestHandler {
+  const files = express.static(dir, { index: 'index.html', dotfiles: 'deny', fallthrough: true, etag: true });
+  return (req, res, next) => {
+    if (req.path.startsWith('/api/') || req.path.startsWith('/uploads/')) return next();
+    res.set({
+      'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    files(req, res, next);
+  };
 }
 
 /** The one place errors become responses: `{error, statusCode}`, never a stack trace. */

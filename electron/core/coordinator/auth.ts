@@ -35,6 +35,11 @@ function sameToken(presentedHash: Buffer, expected: string): boolean {
   return timingSafeEqual(presentedHash, createHash('sha256').update(expected).digest());
 }
 
+/** Constant-time comparison of a presented token with the expected one. */
+export function tokenMatches(presented: string, expected: string): boolean {
+  return sameToken(createHash('sha256').update(presented).digest(), expected);
+}
+
 /**
  * The admin and join tokens: given ones win, else those kept in `<dataDir>/tokens.json`, else new
  * random ones. The file (mode 0600) always holds the tokens in force, so a restart keeps them.

@@ -28,4 +28,6 @@ export interface CoordinatorContext {
   tmpDir: string;
   /** Live direct-mode runs, so a stop can kill them. */
   directRuns: Set<AbortController>;
+  /** The built dashboard (index.html and assets), served at /; undefined when not built. */
+  staticDir: string | undefined;
 }

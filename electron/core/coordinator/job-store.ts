@@ -79,6 +79,7 @@ interface WorkerRow {
   registered_at: number;
   token_hash: string | null;
   current_job_id: string | null;
+  paused: number;
 }
 
 interface JobRow {
@@ -172,6 +173,7 @@ export class JobStore {
         ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version,
           status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL`),
       touchWorker: db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?'),
+      setPaused: db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?'),
       setWorkerState: db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?'),
       staleWorkers: db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?"),
       jobById: db.prepare('SELECT * FROM jobs WHERE job_id = ?'),
@@ -242,35 +244,40 @@ export class JobStore {
   /**
    * Records a heartbeat. `reportedJobId` is what the worker says it runs (undefined: it did not say);
    * a job assigned to it long ago that it does not mention never reached it and goes back to the queue.
+   * `restarted` says the worker process is new: jobs given to its previous process are lost now.
    */
-  heartbeat(workerId: string, reportedJobId?: string | null): { worker: WorkerDto; cancelJobIds: string[] } | undefined {
+  heartbeat(workerId: string, beat: { reportedJobId?: string | null; paused?: boolean; restarted?: boolean } = {}): { worker: WorkerDto; cancelJobIds: string[] } | undefined {
     const now = this.#now();
-    let changed = false;
     let requeued = false;
+    const ended: string[] = [];
     const result = this.transaction(() => {
       const row = this.workerRow(workerId);
       if (!row) return undefined;
       this.#stmts.touchWorker.run(now, workerId);
-      if (row.status === 'offline') {
-        const running = this.#stmts.runningJobsOf.all(workerId) as unknown as JobRow[];
-        this.#stmts.setWorkerState.run(running.length > 0 ? 'busy' : 'idle', running[0]?.job_id ?? null, workerId);
-        changed = true;
-      }
+      if (beat.paused !== undefined && beat.paused !== (row.paused === 1)) this.#stmts.setPaused.run(beat.paused ? 1 : 0, workerId);
       const cancelJobIds: string[] = [];
       for (const job of this.#stmts.runningJobsOf.all(workerId) as unknown as JobRow[]) {
-        const notMentioned = reportedJobId !== undefined && reportedJobId !== job.job_id;
-        if (notMentioned && (job.started_at ?? now) < now - UNDELIVERED_GRACE_MS) {
+        if (job.job_id === beat.reportedJobId) {
+          if (job.cancel_requested) cancelJobIds.push(job.job_id);
+        } else if (beat.restarted) {
+          if (this.loseJob(job, `Worker ${workerId} restarted while running this job.`, now) === 'requeued') requeued = true;
+          ended.push(job.job_id);
+        } else if (beat.reportedJobId !== undefined && (job.started_at ?? now) < now - UNDELIVERED_GRACE_MS) {
           this.requeue(job, true);
-          this.#stmts.setWorkerState.run('idle', null, workerId);
-          this.#events.emit('job', job.job_id);
-          requeued = changed = true;
+          requeued = true;
+          ended.push(job.job_id);
         } else if (job.cancel_requested) {
           cancelJobIds.push(job.job_id);
         }
       }
+      // The worker's state follows from what it runs now (an offline worker that beats is back).
+      const running = this.#stmts.runningJobsOf.all(workerId) as unknown as JobRow[];
+      this.#stmts.setWorkerState.run(running.length > 0 ? 'busy' : 'idle', running[0]?.job_id ?? null, workerId);
       return { worker: this.getWorker(workerId)!, cancelJobIds };
     });
-    if (changed) this.#events.emit('worker', workerId);
+    // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
+    if (result) this.#events.emit('worker', workerId);
+    for (const id of ended) this.#events.emit('job', id);
     if (requeued) this.#events.emit('work-available');
     return result;
   }
@@ -311,6 +318,12 @@ export class JobStore {
   getJob(jobId: string): JobDto | undefined {
     const row = this.jobRow(jobId);
     return row ? this.toJobDto(row, true) : undefined;
+  }
+
+  /** A job without its output (for live updates). */
+  getJobSummary(jobId: string): JobDto | undefined {
+    const row = this.jobRow(jobId);
+    return row ? this.toJobDto(row, false) : undefined;
   }
 
   /** Every job, oldest first, with its output: the seed's list. */
@@ -615,6 +628,7 @@ function toWorkerDto(row: WorkerRow): WorkerDto {
     version: row.version,
     currentJobId: row.current_job_id,
     registeredAt: row.registered_at,
+    paused: row.paused === 1,
   };
 }
 

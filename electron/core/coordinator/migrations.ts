@@ -48,4 +48,6 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_seq, stream, seq)
   ) WITHOUT ROWID;
   `,
+  // 2: a worker can be paused from its own screen; the dashboard shows it.
+  `ALTER TABLE workers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -1,5 +1,6 @@
 /** Starts and stops a coordinator: data folder, store, scheduler and the HTTP server around the app. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -11,7 +12,17 @@ import type { CoordinatorContext, CoordinatorSettings } from './context.ts';
 import { CoordinatorEvents } from './events.ts';
 import { JobStore } from './job-store.ts';
 import { Scheduler } from './scheduler.ts';
+import { LiveHub } from './live.ts';
 import { removeStaleParts } from './uploads.ts';
+
+/** dist/renderer, found from this file in the source tree (electron/core/coordinator) or the build (dist/electron/core/coordinator). */
+function builtDashboard(): string | undefined {
+  for (const relative of ['../../../dist/renderer/', '../../../renderer/']) {
+    const dir = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
+  }
+  return undefined;
+}
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -26,6 +37,8 @@ export interface CoordinatorOptions {
   maxUploadMb?: number;
   maxPendingJobs?: number;
   maxOutputMb?: number;
+  /** The built dashboard to serve at /; by default dist/renderer if it was built. */
+  staticDir?: string | null;
   logger?: Logger;
   now?: () => number;
 }
@@ -72,8 +85,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     store, scheduler, events, logger, settings, uploadsDir, tmpDir,
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
+    staticDir: options.staticDir === null ? undefined : options.staticDir ?? builtDashboard(),
   };
   const server = createServer(createApp(context));
+  const live = new LiveHub(context);
+  live.attach(server);
   // Uploads of a gigabyte over a slow lab network may take longer than Node's 5-minute default.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
@@ -97,7 +113,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     tokens: settings.tokens,
     tokensFile: tokenInfo?.file ?? null,
     context,
-    stop: () => (stopping ??= stop(server, context)),
+    stop: () => (stopping ??= (live.close(), stop(server, context))),
   };
 }
 

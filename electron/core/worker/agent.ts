@@ -4,7 +4,7 @@
  * coordinator acknowledges it. States: starting, idle, busy, paused, disconnected, stopped.
  */
 import { EventEmitter } from 'node:events';
-import { cpus, hostname, platform } from 'node:os';
+import { cpus, hostname, platform, uptime } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { runCommands, type RunResult } from './executor.ts';
 import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 import { Outbox, type FinalReport } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
-import { processAlive } from './process-groups.ts';
+import { groupAlive, processAlive } from './process-groups.ts';
 
 export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'disconnected' | 'stopped';
 
@@ -96,6 +96,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #cancelReason: string | undefined;
   #loop: Promise<void> | undefined;
   #wakeUp: (() => void) | undefined;
+  #pollAbort: AbortController | undefined;
+  #marker: InterruptedJobMarker | undefined;
+  #firstContact = true;
 
   constructor(options: WorkerAgentOptions) {
     super();
@@ -134,12 +137,23 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   pause(): void {
     this.update({ paused: true });
     this.#logger.info('paused: no new jobs will be taken');
+    this.#pollAbort?.abort(); // leave the long poll now, so no job arrives after the pause
+    this.heartbeatNow();
   }
 
   resume(): void {
     this.update({ paused: false });
     this.#wakeUp?.();
     this.#logger.info('resumed');
+    this.heartbeatNow();
+  }
+
+  /** Tells the coordinator about a state change now instead of at the next beat. */
+  private heartbeatNow(): void {
+    if (!this.#registered) return;
+    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    this.scheduleHeartbeat(0);
   }
 
   /** Stops taking jobs; the current one finishes (or is cancelled with `cancel`), is reported, then the agent ends. */
@@ -218,12 +232,14 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
           await this.sleep(60_000);
           continue;
         }
-        const job = await this.#client.getJob(this.workerId, this.#o.pollWaitSeconds ?? 30, this.#stop.signal);
+        this.#pollAbort = new AbortController();
+        const job = await this.#client.getJob(this.workerId, this.#o.pollWaitSeconds ?? 30, AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]));
         this.setConnected(true);
         failures = 0;
         if (job) await this.runJob(job);
       } catch (error) {
         if (this.#stop.signal.aborted) break;
+        if (this.#pollAbort?.signal.aborted) continue; // paused during the long poll
         if (error instanceof CoordinatorError && (error.status === 401 || error.status === 404)) {
           this.#logger.warn('the coordinator does not know this worker (or its token); registering again', { status: error.status });
           this.forgetIdentity();
@@ -266,7 +282,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     if (this.#heartbeatTimer || this.#stop.signal.aborted) return;
     this.#heartbeatTimer = setTimeout(async () => {
       try {
-        const { cancelJobIds } = await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null);
+        const { cancelJobIds } = await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused);
         this.setConnected(true);
         if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
       } catch (error) {
@@ -285,7 +301,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     const cancel = new AbortController();
     this.#cancelCurrent = cancel;
     this.#cancelReason = undefined;
-    writeFileSync(join(this.#o.workDir, CURRENT_JOB_FILE), JSON.stringify({ jobId: job.jobId }));
+    const marker: InterruptedJobMarker = { jobId: job.jobId, bootTime: bootTime(), processGroups: [] };
+    this.#marker = marker;
+    this.writeMarker();
     this.update({ currentJob: summary });
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const jobDir = join(this.#o.workDir, 'jobs', job.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -301,6 +319,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#cancelCurrent = undefined;
     await this.deliver(report);
     rmSync(join(this.#o.workDir, CURRENT_JOB_FILE), { force: true });
+    this.#marker = undefined;
     const ended: JobSummary = {
       ...summary, endedAt: Date.now(),
       status: report.kind === 'result' ? 'completed' : cancel.signal.aborted ? 'cancelled' : 'failed',
@@ -339,9 +358,14 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       signal: cancel.signal,
       killGraceMs: this.#o.killGraceMs ?? 10_000,
       onOutput: (stream, chunk) => pump.write(stream, chunk),
-      onCommandStart: (_line, _pid, at) => {
+      onCommandStart: (_line, pid, at) => {
         if (first) this.#o.onCommandStart?.(job.jobId, at);
         first = false;
+        // Remembered so that a restarted worker can stop what this job left running.
+        if (platform() !== 'win32' && pid > 1 && this.#marker) {
+          this.#marker.processGroups.push(pid);
+          this.writeMarker();
+        }
       },
     });
     const report: FinalReport = result.status === 'completed'
@@ -403,7 +427,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   /** A restarted worker keeps its saved identity (a heartbeat checks it is still known); else it registers. */
   private async connect(): Promise<void> {
     if (!this.hasIdentity) return this.register();
-    await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null);
+    // `restarted`: whatever the coordinator still thinks we run was lost with the previous process.
+    await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused, this.#firstContact);
+    this.#firstContact = false;
     this.#registered = true;
     this.setConnected(true);
   }
@@ -415,17 +441,48 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#registered = false;
   }
 
+  private writeMarker(): void {
+    writeFileSync(join(this.#o.workDir, CURRENT_JOB_FILE), JSON.stringify(this.#marker));
+  }
+
+  /**
+   * After a crash or kill: report the job that was running as failed, and stop the processes it left
+   * behind (only in the same boot, so a reused process-group id is never signalled after a reboot).
+   */
   private recoverInterruptedJob(): void {
     const file = join(this.#o.workDir, CURRENT_JOB_FILE);
     if (!existsSync(file)) return;
     try {
-      const { jobId } = JSON.parse(readFileSync(file, 'utf8')) as { jobId: string };
-      if (!this.#outbox.has(jobId)) this.#outbox.put({ kind: 'failure', jobId, errorMessage: 'worker restarted while running this job' });
-      this.#logger.warn('the worker restarted while running a job; reporting it as failed', { jobId });
+      const marker = JSON.parse(readFileSync(file, 'utf8')) as InterruptedJobMarker;
+      if (!this.#outbox.has(marker.jobId)) this.#outbox.put({ kind: 'failure', jobId: marker.jobId, errorMessage: 'worker restarted while running this job' });
+      this.#logger.warn('the worker restarted while running a job; reporting it as failed', { jobId: marker.jobId });
+      if (Math.abs((marker.bootTime ?? 0) - bootTime()) < 10_000) {
+        for (const pgid of marker.processGroups ?? []) {
+          if (Number.isInteger(pgid) && pgid > 1 && groupAlive(pgid)) {
+            this.#logger.warn('stopping processes the interrupted job left running', { jobId: marker.jobId, processGroup: pgid });
+            try {
+              process.kill(-pgid, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+        }
+      }
     } catch {
       // unreadable marker: nothing we can report
     }
     rmSync(file, { force: true });
     rmSync(join(this.#o.workDir, 'jobs'), { recursive: true, force: true });
   }
+}
+
+interface InterruptedJobMarker {
+  jobId: string;
+  /** When this machine booted (ms), to tell whether the process groups below can still be ours. */
+  bootTime: number;
+  processGroups: number[];
+}
+
+function bootTime(): number {
+  return Date.now() - uptime() * 1000;
 }

@@ -105,8 +105,8 @@ export class CoordinatorClient {
     return res.body;
   }
 
-  async heartbeat(workerId: string, jobId: string | null): Promise<{ cancelJobIds: string[] }> {
-    const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', { workerId, jobId });
+  async heartbeat(workerId: string, jobId: string | null, paused = false, restarted = false): Promise<{ cancelJobIds: string[] }> {
+    const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', { workerId, jobId, paused, ...(restarted ? { restarted } : {}) });
     return { cancelJobIds: res.body.cancelJobIds ?? [] };
   }
 

@@ -82,3 +82,22 @@ describe('workers that stop heartbeating go offline', () => {
     }
   });
 });
+
+describe('a restarted worker process', () => {
+  it('says so in its first heartbeat, and the job its previous process had is ended at once', async () => {
+    const c = await startTestCoordinator({ auth: false });
+    try {
+      await c.register('w1');
+      const jobId = (await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'p.zip' } })).body.jobId;
+      await c.api('GET', '/api/jobs/get-job?workerId=w1');
+      const beat = await c.api('POST', '/api/workers/heartbeat', { body: { workerId: 'w1', jobId: null, restarted: true } });
+      assert.equal(beat.status, 200);
+      const s = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+      assert.equal(s.status, 'failed');
+      assert.match(s.errorMessage, /restarted while running this job/);
+      assert.equal((await c.api('GET', '/api/workers/register')).body.workers[0].status, 'idle');
+    } finally {
+      await c.close();
+    }
+  });
+});

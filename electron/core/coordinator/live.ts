@@ -1,0 +1,151 @@
+/**
+ * The dashboard's live feed: a WebSocket at /api/ws that pushes worker and job changes (coalesced
+ * every 100 ms) and the output of the jobs a client subscribed to. Browsers cannot set headers on a
+ * WebSocket, so the admin token arrives as a subprotocol: `cmdx-token.<token>`.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { JobDto, OutputStream, WorkerDto } from '../../../shared/api.ts';
+import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../shared/live.ts';
+import { hashToken, tokenMatches } from './auth.ts';
+import type { CoordinatorContext } from './context.ts';
+
+const FLUSH_MS = 100;
+/** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const RECENT_JOBS = 50;
+
+interface Client {
+  socket: WebSocket;
+  jobs: Set<string>;
+}
+
+export class LiveHub {
+  readonly #ctx: CoordinatorContext;
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<Client>();
+  readonly #dirtyWorkers = new Set<string>();
+  readonly #dirtyJobs = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  readonly #onWorker = (id: string) => this.mark(this.#dirtyWorkers, id);
+  readonly #onJob = (id: string) => this.mark(this.#dirtyJobs, id);
+  readonly #onOutput = (jobId: string, stream: OutputStream, data: string) => this.output(jobId, stream, data);
+
+  constructor(ctx: CoordinatorContext) {
+    this.#ctx = ctx;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false),
+    });
+    ctx.events.on('worker', this.#onWorker);
+    ctx.events.on('job', this.#onJob);
+    ctx.events.on('output', this.#onOutput);
+  }
+
+  /** Hooks the hub into the HTTP server's upgrade requests for /api/ws. */
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  close(): void {
+    this.#ctx.events.off('worker', this.#onWorker);
+    this.#ctx.events.off('job', this.#onJob);
+    this.#ctx.events.off('output', this.#onOutput);
+    clearTimeout(this.#timer);
+    for (const client of this.#clients) client.socket.terminate();
+    this.#wss.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== LIVE_PATH) return void refuse(socket, 404, 'Not found');
+    if (!this.authorized(req)) return void refuse(socket, 401, 'The live feed needs the admin token');
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.#ctx.settings.auth) return true;
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const token = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (!token) return false;
+    const ok = tokenMatches(token, this.#ctx.settings.tokens.adminToken);
+    if (!ok) this.#ctx.limiter.recordFailure(ip);
+    return ok && (this.#ctx.limiter.retryAfter(ip) === 0 || this.#ctx.limiter.isKnown(ip, hashToken(token)));
+  }
+
+  private connected(socket: WebSocket): void {
+    const client: Client = { socket, jobs: new Set() };
+    this.#clients.add(client);
+    socket.on('close', () => this.#clients.delete(client));
+    socket.on('error', () => socket.terminate());
+    socket.on('message', (raw) => this.received(client, raw.toString()));
+    const page = this.#ctx.store.pageJobs({ limit: RECENT_JOBS });
+    this.send(client, { type: 'snapshot', workers: this.#ctx.store.listWorkers(), jobs: page.jobs, totalJobs: page.total, serverTime: Date.now() });
+  }
+
+  private received(client: Client, text: string): void {
+    let message: LiveClientMessage;
+    try {
+      message = JSON.parse(text) as LiveClientMessage;
+    } catch {
+      return;
+    }
+    if (message?.type === 'subscribe' && typeof message.jobId === 'string') {
+      if (client.jobs.size >= 20) client.jobs.clear(); // a tab follows a handful of jobs, never thousands
+      client.jobs.add(message.jobId);
+      const job = this.#ctx.store.getJob(message.jobId);
+      // Output so far, then live chunks: one thread, so nothing falls between the two.
+      if (job) this.send(client, { type: 'job-output', jobId: job.jobId, stdout: job.stdout, stderr: job.stderr });
+    } else if (message?.type === 'unsubscribe' && typeof message.jobId === 'string') {
+      client.jobs.delete(message.jobId);
+    }
+  }
+
+  private mark(set: Set<string>, id: string): void {
+    if (this.#clients.size === 0) return;
+    set.add(id);
+    this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    this.#timer = undefined;
+    const workers = [...this.#dirtyWorkers].map((id) => this.#ctx.store.getWorker(id)).filter((w): w is WorkerDto => !!w);
+    const jobs = [...this.#dirtyJobs].map((id) => this.#ctx.store.getJobSummary(id)).filter((j): j is JobDto => !!j);
+    this.#dirtyWorkers.clear();
+    this.#dirtyJobs.clear();
+    if (workers.length === 0 && jobs.length === 0) return;
+    const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: Date.now() };
+    const text = JSON.stringify(message);
+    for (const client of this.#clients) this.sendText(client, text);
+  }
+
+  private output(jobId: string, stream: OutputStream, data: string): void {
+    let text: string | undefined;
+    for (const client of this.#clients) {
+      if (!client.jobs.has(jobId)) continue;
+      text ??= JSON.stringify({ type: 'output', jobId, stream, data } satisfies LiveServerMessage);
+      this.sendText(client, text);
+    }
+  }
+
+  private send(client: Client, message: LiveServerMessage): void {
+    this.sendText(client, JSON.stringify(message));
+  }
+
+  private sendText(client: Client, text: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) return void client.socket.terminate();
+    client.socket.send(text);
+  }
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+}
