@@ -1,7 +1,8 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
-import { authenticate } from './auth.ts';
+import { networkInterfaces } from 'node:os';
+import { authenticate, requireAdmin } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
 import { executeRoutes } from './routes/execute.ts';
@@ -27,6 +28,19 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     limiter: ctx.limiter,
   });
   app.use(['/api', '/uploads'], auth);
+  // For the dashboard's login check and its "Add a worker" dialog.
+  app.get('/api/coordinator/info', (req, res) => {
+    requireAdmin(res);
+    const port = req.socket.localPort;
+    const lan = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => `http://${a!.address}:${port}`);
+    const local = `http://${req.socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}:${port}`;
+    res.json({
+      version: APP_VERSION,
+      auth: ctx.settings.auth,
+      addresses: [...new Set([...lan, local])],
+      joinToken: ctx.settings.auth ? ctx.settings.tokens.joinToken : null,
+    });
+  });
   app.use(workerRoutes(ctx));
   app.use(jobRoutes(ctx));
   app.use(executeRoutes(ctx));

@@ -1,6 +1,5 @@
 /** Starts and stops a coordinator: data folder, store, scheduler and the HTTP server around the app. */
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,17 +11,9 @@ import type { CoordinatorContext, CoordinatorSettings } from './context.ts';
 import { CoordinatorEvents } from './events.ts';
 import { JobStore } from './job-store.ts';
 import { Scheduler } from './scheduler.ts';
+import { builtDashboard } from '../dashboard-files.ts';
 import { LiveHub } from './live.ts';
 import { removeStaleParts } from './uploads.ts';
-
-/** dist/renderer, found from this file in the source tree (electron/core/coordinator) or the build (dist/electron/core/coordinator). */
-function builtDashboard(): string | undefined {
-  for (const relative of ['../../../dist/renderer/', '../../../renderer/']) {
-    const dir = fileURLToPath(new URL(relative, import.meta.url));
-    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
-  }
-  return undefined;
-}
 
 export interface CoordinatorOptions {
   dataDir: string;

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_VERSION, type AssignedJobDto, type OutputStream } from '../../../shared/api.ts';
+import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { DEFAULT_MAX_ENTRIES, extractBundle } from './bundle.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
@@ -18,29 +19,7 @@ import { Outbox, type FinalReport } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { groupAlive, processAlive } from './process-groups.ts';
 
-export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'disconnected' | 'stopped';
-
-export interface JobSummary {
-  jobId: string;
-  filename: string;
-  command: string;
-  startedAt: number;
-  endedAt?: number;
-  status?: 'completed' | 'failed' | 'cancelled';
-  exitCode?: number | null;
-  errorMessage?: string | null;
-}
-
-export interface AgentState {
-  status: AgentStatus;
-  workerId: string;
-  server: string;
-  connected: boolean;
-  paused: boolean;
-  currentJob: JobSummary | null;
-  recentJobs: JobSummary[];
-  lastError: string | null;
-}
+export type { AgentState, AgentStatus, JobSummary };
 
 export interface WorkerAgentOptions {
   server: string;
@@ -69,6 +48,7 @@ interface AgentEvents {
 const CURRENT_JOB_FILE = 'current-job.json';
 const LOCK_FILE = 'worker.lock';
 const RECENT_JOBS = 20;
+const LIVE_OUTPUT_CHARS = 64 * 1024;
 /** Reports that cannot be delivered while stopping stay in the outbox for the next start. */
 const STOP_DELIVERY_MS = 10_000;
 
@@ -99,6 +79,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #pollAbort: AbortController | undefined;
   #marker: InterruptedJobMarker | undefined;
   #firstContact = true;
+  #output = { stdout: '', stderr: '' };
 
   constructor(options: WorkerAgentOptions) {
     super();
@@ -119,6 +100,11 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   get state(): AgentState {
     return structuredClone(this.#state);
+  }
+
+  /** The running job's latest output (at most 64 K characters per stream), for a view opened mid-job. */
+  get currentOutput(): { stdout: string; stderr: string } {
+    return { ...this.#output };
   }
 
   get workerId(): string {
@@ -304,6 +290,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     const marker: InterruptedJobMarker = { jobId: job.jobId, bootTime: bootTime(), processGroups: [] };
     this.#marker = marker;
     this.writeMarker();
+    this.#output = { stdout: '', stderr: '' };
     this.update({ currentJob: summary });
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const jobDir = join(this.#o.workDir, 'jobs', job.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
@@ -348,7 +335,10 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onCancel: () => this.cancelCurrent(),
       onGap: (stream, expected, next) => this.#logger.warn('the coordinator is missing output chunks', { jobId: job.jobId, stream, expected, next }),
       onRetry: (error, attempt) => { if (attempt === 1) this.#logger.warn('could not send output; retrying', { jobId: job.jobId, error: (error as Error).message }); },
-      onText: (stream, text) => this.emit('output', job.jobId, stream, text),
+      onText: (stream, text) => {
+        this.#output[stream] = (this.#output[stream] + text).slice(-LIVE_OUTPUT_CHARS);
+        this.emit('output', job.jobId, stream, text);
+      },
     });
     let first = true;
     const result: RunResult = await runCommands({

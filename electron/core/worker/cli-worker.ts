@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import { numberOption, UsageError } from '../cli-options.ts';
 import type { Logger } from '../logger.ts';
 import { appDataDir } from '../paths.ts';
+import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
+import { startLocalUi } from './local-ui.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +21,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
       'heartbeat-interval': { type: 'string' },
       'max-extract-mb': { type: 'string' },
       'max-output-mb': { type: 'string' },
+      'ui-port': { type: 'string' },
     },
   });
   if (!values.server) throw new UsageError('--server is required, e.g. --server http://192.168.1.10:3000 (the address the coordinator prints).');
@@ -36,16 +39,19 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
   });
   agent.start();
   logger.info('worker started', { workerId: agent.workerId, server: agent.state.server, workDir: values['work-dir'] ?? join(appDataDir(), 'worker') });
+  const uiPort = numberOption(values['ui-port'], 'ui-port', 0, 65535);
+  const ui = uiPort === undefined ? undefined : await startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });
+  if (ui) logger.info('worker status page', { url: ui.url });
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
       logger.info('finishing the current job, then exiting (send the signal again to cancel it now)', { signal });
-      agent.stop().then(() => process.exit(0));
+      agent.stop().then(() => ui?.close()).then(() => process.exit(0));
     } else if (signals === 2) {
       logger.warn('cancelling the current job, reporting it, then exiting', { signal });
-      agent.stop({ cancel: true, reason: `Worker stopped (${signal}) before the job finished.` }).then(() => process.exit(0));
+      agent.stop({ cancel: true, reason: `Worker stopped (${signal}) before the job finished.` }).then(() => ui?.close()).then(() => process.exit(0));
     } else {
       process.exit(130);
     }

@@ -1,0 +1,40 @@
+/** Routes: the worker view (#/worker), else the coordinator dashboard behind the admin-token login. */
+import { useEffect, useMemo, useState } from 'react';
+import { CoordinatorView } from './features/coordinator/coordinator-view.tsx';
+import { Login } from './features/coordinator/login.tsx';
+import { WorkerView } from './features/worker/worker-view.tsx';
+import { LocalWorkerSource, savedToken, saveToken } from './lib/api.ts';
+import { bridge, bridgeWorkerSource } from './lib/bridge.ts';
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash || '#/');
+  useEffect(() => {
+    const on = () => setHash(location.hash || '#/');
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  return hash;
+}
+
+export function App() {
+  const route = useHash();
+  const base = location.origin;
+  const [token, setToken] = useState<string | null>(savedToken());
+  const [auth, setAuth] = useState<boolean | null>(null);
+  const workerSource = useMemo(() => {
+    const api = bridge();
+    return api ? bridgeWorkerSource(api) : new LocalWorkerSource();
+  }, []);
+
+  useEffect(() => {
+    if (route.startsWith('#/worker')) return;
+    fetch('/api/health').then((r) => r.json()).then((h: { auth: boolean }) => setAuth(h.auth), () => setAuth(true));
+  }, [route]);
+
+  if (route.startsWith('#/worker')) return <WorkerView source={workerSource} />;
+  if (auth === null) return <main className="page"><p className="muted">Connecting…</p></main>;
+  if (auth && !token) {
+    return <Login base={base} onLogin={(t) => { saveToken(t); setToken(t); }} />;
+  }
+  return <CoordinatorView base={base} token={auth ? token : null} route={route} onLogout={() => { saveToken(null); setToken(null); }} />;
+}

@@ -1,0 +1,92 @@
+/** One job: live output, status, timings, exit code or error, Cancel and Run again, and why it waits. */
+import { useEffect, useState } from 'react';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
+import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
+import { JobBadge } from '../../components/status-badge.tsx';
+import type { CoordinatorApi } from '../../lib/api.ts';
+import { duration, time } from '../../lib/format.ts';
+import type { useLive } from './use-live.ts';
+
+/** Why a pending job is not running, in plain words. */
+export function pendingHint(workers: WorkerDto[]): string {
+  if (workers.length === 0) return 'No workers are registered yet. Start a worker on a lab PC (see "Add a worker").';
+  const idle = workers.filter((w) => w.status === 'idle' && !w.paused);
+  if (idle.length > 0) return 'A worker is free; it will start this job in a moment.';
+  if (workers.every((w) => w.status === 'offline')) return 'All workers are offline. Check that the lab PCs are on and running CMD Executor.';
+  const paused = workers.filter((w) => w.paused && w.status !== 'offline').length;
+  const busy = workers.filter((w) => w.status === 'busy').length;
+  if (busy === 0 && paused > 0) return `All online workers are paused (${paused}). Resume one on its PC.`;
+  return `All online workers are busy (${busy} busy${paused ? `, ${paused} paused` : ''}). The job starts when one is free.`;
+}
+
+export function JobPage({ api, jobId, live, workers, epoch, now }: { api: CoordinatorApi; jobId: string; live: ReturnType<typeof useLive>; workers: WorkerDto[]; epoch: number; now: number }) {
+  const [job, setJob] = useState<JobDto | null>(null);
+  const [pieces, setPieces] = useState<OutputPiece[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const summary = live.state.jobs.get(jobId);
+
+  useEffect(() => {
+    api.job(jobId).then(setJob, (e: Error) => setError(e.message));
+  }, [api, jobId, epoch]);
+
+  // Output so far, then live chunks, from the feed (re-subscribed after every reconnect).
+  useEffect(() => live.subscribe(jobId, (m) => {
+    if (m.jobId !== jobId) return;
+    if (m.type === 'job-output') setPieces([{ stream: 'stdout', text: m.stdout }, { stream: 'stderr', text: m.stderr }].filter((p) => p.text) as OutputPiece[]);
+    else setPieces((p) => [...p, { stream: m.stream, text: m.data }]);
+  }), [jobId, live.subscribe]);
+
+  const current = summary ?? job;
+  if (error) return <main className="page"><a href="#/">← All jobs</a><p className="error" role="alert">{error}</p></main>;
+  if (!current) return <main className="page"><p className="muted">Loading…</p></main>;
+
+  const cancel = async () => {
+    try {
+      const r = await api.cancel(jobId);
+      setNotice(r.message);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const rerun = async () => {
+    try {
+      const { jobId: next } = await api.rerun(current);
+      location.hash = `#/jobs/${next}`;
+    } catch (e) {
+      setNotice((e as Error).message);
+    }
+  };
+  const active = current.status === 'pending' || current.status === 'running';
+
+  return (
+    <main className="page job-page">
+      <a href="#/" className="back">← All jobs</a>
+      <header className="job-head">
+        <div>
+          <h1>{current.filename} <JobBadge job={current} /></h1>
+          <div className="muted mono small">{current.jobId}</div>
+        </div>
+        <div className="actions">
+          {active && <button className="danger" onClick={cancel} disabled={current.cancelRequested}>{current.cancelRequested ? 'Cancelling…' : 'Cancel'}</button>}
+          <button className="secondary" onClick={rerun}>Run again</button>
+        </div>
+      </header>
+      {notice && <p className="notice" role="status">{notice}</p>}
+      {current.status === 'pending' && <p className="hint" role="status" data-testid="pending-hint">{pendingHint(workers)}</p>}
+      <dl className="facts">
+        <div><dt>Worker</dt><dd className="mono">{current.workerId ?? '—'}</dd></div>
+        <div><dt>Created</dt><dd>{time(current.createdAt)}</dd></div>
+        <div><dt>Started</dt><dd>{time(current.startedAt)}</dd></div>
+        <div><dt>Duration</dt><dd>{duration(current.startedAt, current.completedAt, now)}</dd></div>
+        <div><dt>Exit code</dt><dd data-testid="exit-code">{current.exitCode ?? '—'}</dd></div>
+        <div><dt>Attempts</dt><dd>{current.attempts} of {current.maxAttempts}</dd></div>
+      </dl>
+      {current.errorMessage && <p className="error" role="alert" data-testid="error-message">{current.errorMessage}</p>}
+      <h2 className="section">Commands</h2>
+      <pre className="commands">{current.command}</pre>
+      <h2 className="section">Output <span className="legend"><span className="stdout">stdout</span> <span className="stderr">stderr</span></span></h2>
+      <OutputView pieces={pieces} emptyText={current.status === 'pending' ? 'The job has not started yet.' : 'No output yet.'} />
+    </main>
+  );
+}

@@ -1,0 +1,104 @@
+/** What the person at a worker PC sees: connection, state, the job running now with its output, recent jobs, Pause/Resume. */
+import { useEffect, useState } from 'react';
+import type { WorkerViewState } from '../../../shared/worker-view.ts';
+import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { JobBadge } from '../../components/status-badge.tsx';
+import type { WorkerSource } from '../../lib/api.ts';
+import { duration, firstLine, time } from '../../lib/format.ts';
+import { useNow } from '../coordinator/use-live.ts';
+
+const STATUS: Record<string, { icon: string; label: string; hint: string }> = {
+  starting: { icon: '◌', label: 'Starting', hint: 'Connecting to the coordinator…' },
+  idle: { icon: '●', label: 'Idle', hint: 'Waiting for a job.' },
+  busy: { icon: '◐', label: 'Busy', hint: 'Running a job.' },
+  paused: { icon: '❚❚', label: 'Paused', hint: 'Not taking new jobs. Resume to take jobs again.' },
+  disconnected: { icon: '✕', label: 'Disconnected', hint: 'Cannot reach the coordinator; retrying by itself.' },
+  stopped: { icon: '■', label: 'Stopped', hint: 'The worker has stopped.' },
+};
+
+export function WorkerView({ source }: { source: WorkerSource }) {
+  const [state, setState] = useState<WorkerViewState | null>(null);
+  const [pieces, setPieces] = useState<OutputPiece[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const now = useNow();
+
+  useEffect(() => {
+    let jobId: string | null = null;
+    return source.subscribe(
+      (s) => {
+        setState(s);
+        const next = s.currentJob?.jobId ?? null;
+        if (next !== jobId) {
+          jobId = next;
+          setPieces([{ stream: 'stdout' as const, text: s.output.stdout }, { stream: 'stderr' as const, text: s.output.stderr }].filter((p) => p.text));
+        }
+      },
+      (id, stream, data) => {
+        if (id === jobId) setPieces((p) => [...p, { stream, text: data }]);
+      },
+    );
+  }, [source]);
+
+  if (!state) return <main className="page"><p className="muted">Connecting to this PC's worker…</p></main>;
+  const st = STATUS[state.status]!;
+  const toggle = async () => {
+    try {
+      await (state.paused ? source.resume() : source.pause());
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">CMD Executor · Worker</span>
+        <span className={`conn ${state.connected ? 'on' : 'off'}`} data-testid="worker-connection">{state.connected ? `● Connected to ${state.server}` : `○ Not connected to ${state.server}`}</span>
+      </header>
+      <main className="page worker-page">
+        <section className="card status-card">
+          <div className={`big-status status-${state.status}`} data-testid="worker-status" data-status={state.status}>
+            <span aria-hidden="true">{st.icon}</span> {st.label}
+          </div>
+          <p className="muted">{st.hint}{state.lastError && !state.connected ? ` (${state.lastError})` : ''}</p>
+          <div className="muted small mono">{state.workerId}</div>
+          <button className={state.paused ? 'primary' : 'secondary'} onClick={toggle} data-testid="pause-toggle">{state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}</button>
+          {error && <p className="error" role="alert">{error}</p>}
+        </section>
+        <section className="card">
+          <h2>Current job</h2>
+          {state.currentJob ? (
+            <>
+              <p><strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> · running for {duration(state.currentJob.startedAt, null, now)}</p>
+              <OutputView pieces={pieces} emptyText="No output yet." />
+            </>
+          ) : (
+            <EmptyState title="No job running">{state.paused ? 'Paused: resume to take jobs.' : 'Jobs from the coordinator start here automatically.'}</EmptyState>
+          )}
+        </section>
+        <section className="card">
+          <h2>Recent jobs</h2>
+          {state.recentJobs.length === 0 ? (
+            <EmptyState title="Nothing run yet on this PC" />
+          ) : (
+            <table className="table" data-testid="recent-jobs">
+              <thead><tr><th>Result</th><th>Job</th><th>Ended</th><th>Duration</th></tr></thead>
+              <tbody>
+                {state.recentJobs.map((j) => (
+                  <tr key={j.jobId} data-job={j.jobId}>
+                    <td><JobBadge job={{ status: j.status ?? 'failed', exitCode: j.exitCode ?? null }} /></td>
+                    <td><strong>{j.filename}</strong><div className="muted small mono ellipsis">{firstLine(j.command)}</div>{j.errorMessage && <div className="error small">{j.errorMessage}</div>}</td>
+                    <td className="small">{time(j.endedAt)}</td>
+                    <td className="small">{duration(j.startedAt, j.endedAt, now)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,277 @@
+/** The one HTTP/WebSocket client of the renderer: the coordinator's API and a local worker's status API. */
+import type { ErrorBody, JobDto, OutputStream, WorkerDto } from '../../shared/api.ts';
+import type { JobStatus } from '../../shared/job-status.ts';
+import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
+import { LOCAL_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
+
+/** An error the API answered, with its own sentence. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface CoordinatorInfo {
+  version: string;
+  auth: boolean;
+  addresses: string[];
+  joinToken: string | null;
+}
+
+export interface JobPage {
+  jobs: JobDto[];
+  total: number;
+  nextBefore: string | null;
+}
+
+// A session cookie: shared by this browser's tabs, gone when the browser closes. Only our script reads
+// it; the API never looks at cookies, so it cannot be used for cross-site requests.
+const TOKEN_COOKIE = 'cmdx_admin_token';
+
+export function savedToken(): string | null {
+  const match = document.cookie.split('; ').find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
+  return match ? decodeURIComponent(match.slice(TOKEN_COOKIE.length + 1)) : null;
+}
+
+export function saveToken(token: string | null): void {
+  document.cookie = token
+    ? `${TOKEN_COOKIE}=${encodeURIComponent(token)}; path=/; SameSite=Strict`
+    : `${TOKEN_COOKIE}=; path=/; SameSite=Strict; Max-Age=0`;
+}
+
+async function readError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as ErrorBody;
+    return new ApiError(res.status, body.error ?? res.statusText);
+  } catch {
+    return new ApiError(res.status, `The coordinator answered ${res.status} ${res.statusText}.`);
+  }
+}
+
+export class CoordinatorApi {
+  readonly base: string;
+  readonly token: string | null;
+
+  constructor(base: string, token: string | null) {
+    this.base = base.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  private headers(json = false): Record<string, string> {
+    const h: Record<string, string> = {};
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (json) h['content-type'] = 'application/json';
+    return h;
+  }
+
+  private async get<T>(path: string): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { headers: this.headers() });
+    } catch {
+      throw new ApiError(0, 'The coordinator cannot be reached; check that it is running.');
+    }
+    if (!res.ok) throw await readError(res);
+    return (await res.json()) as T;
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const res = await fetch(this.base + path, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body) });
+    if (!res.ok) throw await readError(res);
+    return (await res.json()) as T;
+  }
+
+  /** Checks the token: resolves with the coordinator's details, or throws ApiError 401/403. */
+  info(): Promise<CoordinatorInfo> {
+    return this.get('/api/coordinator/info');
+  }
+
+  workers(): Promise<{ workers: WorkerDto[] }> {
+    return this.get('/api/workers/register');
+  }
+
+  job(jobId: string): Promise<JobDto> {
+    return this.get(`/api/jobs/status?jobId=${encodeURIComponent(jobId)}`);
+  }
+
+  jobs(status: JobStatus | '', before: string | null, limit = 50): Promise<JobPage> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (status) q.set('status', status);
+    if (before) q.set('before', before);
+    return this.get(`/api/jobs/create?${q}`);
+  }
+
+  cancel(jobId: string): Promise<{ status: string; message: string }> {
+    return this.post('/api/jobs/cancel', { jobId });
+  }
+
+  rerun(job: JobDto): Promise<{ jobId: string }> {
+    return this.post('/api/jobs/create', { command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds, maxAttempts: job.maxAttempts });
+  }
+
+  /**
+   * Uploads a zip with progress (XMLHttpRequest: fetch cannot report upload progress). Distributed
+   * mode resolves with the new job's id; direct mode streams the run's events to `onEvent` as they come.
+   */
+  submit(file: File, commands: string, onProgress: (fraction: number) => void, options: { mode?: 'distributed' | 'direct'; onEvent?: (event: string, data: any) => void } = {}): Promise<{ jobId?: string }> {
+    const mode = options.mode ?? 'distributed';
+    const form = new FormData();
+    form.append('commands', commands);
+    form.append('mode', mode);
+    form.append('file', file, file.name);
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.base}/api/execute`);
+      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      let seen = 0;
+      const readEvents = () => {
+        if (mode !== 'direct' || xhr.status !== 200) return;
+        const text = xhr.responseText;
+        const end = text.lastIndexOf('\n\n');
+        if (end < seen) return;
+        for (const block of text.slice(seen, end).split('\n\n')) {
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) options.onEvent?.(event, JSON.parse(data));
+        }
+        seen = end + 2;
+      };
+      xhr.onprogress = readEvents;
+      xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted; check the connection to the coordinator and try again.'));
+      xhr.onload = () => {
+        if (xhr.status === 200 && mode === 'direct') {
+          readEvents();
+          return resolve({});
+        }
+        let body: { jobId?: string; error?: string } = {};
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          // not JSON
+        }
+        if (xhr.status === 200 && body.jobId) resolve({ jobId: body.jobId });
+        else reject(new ApiError(xhr.status, body.error ?? `The upload failed (${xhr.status}).`));
+      };
+      xhr.send(form);
+    });
+  }
+
+  /** Opens the live feed; reconnects by itself (with backoff) until `close()`. */
+  live(handlers: LiveHandlers): LiveConnection {
+    return new LiveConnection(this.base, this.token, handlers);
+  }
+}
+
+export interface LiveHandlers {
+  onMessage: (m: LiveServerMessage) => void;
+  onStatus: (connected: boolean) => void;
+}
+
+export class LiveConnection {
+  #socket: WebSocket | undefined;
+  #closed = false;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #subscriptions = new Set<string>();
+  readonly #url: string;
+  readonly #protocols: string[];
+  readonly #handlers: LiveHandlers;
+
+  constructor(base: string, token: string | null, handlers: LiveHandlers) {
+    const url = new URL(LIVE_PATH, base.startsWith('http') ? base : location.href);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.#url = url.toString();
+    this.#protocols = token ? [LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token] : [LIVE_PROTOCOL];
+    this.#handlers = handlers;
+    this.connect();
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(this.#url, this.#protocols);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#attempt = 0;
+      this.#handlers.onStatus(true);
+      for (const jobId of this.#subscriptions) this.send({ type: 'subscribe', jobId });
+    };
+    socket.onmessage = (e) => this.#handlers.onMessage(JSON.parse(String(e.data)) as LiveServerMessage);
+    socket.onclose = () => {
+      this.#handlers.onStatus(false);
+      if (this.#closed) return;
+      // After a coordinator restart: come back quickly, then back off, with jitter.
+      const delay = Math.min(5000, 250 * 2 ** this.#attempt++) * (0.75 + Math.random() / 2);
+      this.#timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  private send(message: LiveClientMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
+  }
+
+  subscribe(jobId: string): void {
+    this.#subscriptions.add(jobId);
+    this.send({ type: 'subscribe', jobId });
+  }
+
+  unsubscribe(jobId: string): void {
+    this.#subscriptions.delete(jobId);
+    this.send({ type: 'unsubscribe', jobId });
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#socket?.close();
+  }
+}
+
+/** Where the worker view gets its data: the Electron bridge, or the worker's local status server. */
+export interface WorkerSource {
+  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, stream: OutputStream, data: string) => void): () => void;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+/** The local status server a headless worker runs with --ui-port (same origin as this page). */
+export class LocalWorkerSource implements WorkerSource {
+  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, stream: OutputStream, data: string) => void): () => void {
+    let closed = false;
+    let socket: WebSocket | undefined;
+    let attempt = 0;
+    const connect = () => {
+      const url = new URL('/local/ws', location.href);
+      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+      socket = new WebSocket(url);
+      socket.onopen = () => { attempt = 0; };
+      socket.onmessage = (e) => {
+        const m = JSON.parse(String(e.data)) as LocalServerMessage;
+        if (m.type === 'state') onState(m.state);
+        else onOutput(m.jobId, m.stream, m.data);
+      };
+      socket.onclose = () => {
+        if (!closed) setTimeout(connect, Math.min(5000, 250 * 2 ** attempt++));
+      };
+    };
+    connect();
+    return () => {
+      closed = true;
+      socket?.close();
+    };
+  }
+
+  private async command(path: string): Promise<void> {
+    const res = await fetch(path, { method: 'POST', headers: { [LOCAL_HEADER]: '1' } });
+    if (!res.ok) throw await readError(res);
+  }
+
+  pause(): Promise<void> {
+    return this.command('/local/pause');
+  }
+
+  resume(): Promise<void> {
+    return this.command('/local/resume');
+  }
+}

@@ -1,0 +1,27 @@
+/** Small display helpers shared by the views. */
+
+export function ago(ms: number | null | undefined, now: number): string {
+  if (!ms) return '—';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return new Date(ms).toLocaleDateString();
+}
+
+export function duration(from: number | null | undefined, to: number | null | undefined, now: number): string {
+  if (!from) return '—';
+  const s = Math.max(0, ((to ?? now) - from) / 1000);
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60) ? `${Math.floor(s / 60)} min ` : ''}${Math.round(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
+}
+
+export function time(ms: number | null | undefined): string {
+  return ms ? new Date(ms).toLocaleTimeString() : '—';
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim()) ?? '';
+  return text.includes('\n') && text.trim().includes('\n') ? `${line} …` : line;
+}

@@ -1,0 +1,37 @@
+/** What a worker shows the person at its PC: the agent's state, and the messages of its local status feed. */
+import type { OutputStream } from './api.ts';
+
+export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'disconnected' | 'stopped';
+
+export interface JobSummary {
+  jobId: string;
+  filename: string;
+  command: string;
+  startedAt: number;
+  endedAt?: number;
+  status?: 'completed' | 'failed' | 'cancelled';
+  exitCode?: number | null;
+  errorMessage?: string | null;
+}
+
+export interface AgentState {
+  status: AgentStatus;
+  workerId: string;
+  server: string;
+  connected: boolean;
+  paused: boolean;
+  currentJob: JobSummary | null;
+  recentJobs: JobSummary[];
+  lastError: string | null;
+}
+
+/** The state plus the current job's output so far, for a view that opens mid-job. */
+export interface WorkerViewState extends AgentState {
+  output: { stdout: string; stderr: string };
+}
+
+export type LocalServerMessage =
+  | { type: 'state'; state: WorkerViewState }
+  | { type: 'output'; jobId: string; stream: OutputStream; data: string };
+
+export const LOCAL_HEADER = 'x-cmdx-local';

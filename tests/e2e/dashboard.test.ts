@@ -1,0 +1,178 @@
+/**
+ * The dashboard in real Chromium against a real coordinator and real worker processes: login, live
+ * workers and jobs, upload through the form, live output, cancel, a killed worker going offline,
+ * reconnecting after a coordinator restart, and the worker's own view. Writes the README screenshots.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { submitZip, waitForJob } from '../helpers/jobs.ts';
+import { startCli, type CliProcess } from '../helpers/processes.ts';
+import { buildZip } from '../helpers/zip.ts';
+
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+function chromiumPath(): string {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('which', [name], { encoding: 'utf8' }).trim();
+    } catch {
+      // try the next name
+    }
+  }
+  throw new Error('Chromium is not installed: apt-get install chromium (.ci/run does this).');
+}
+
+/** Waits until the locator's text matches (Playwright's own expect lives in @playwright/test, which we do not use). */
+async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`text ${pattern} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last.slice(0, 300))}`);
+}
+
+function startWorker(c: TestCoordinator, id: string, extra: string[] = []): CliProcess {
+  return startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5', ...extra], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+}
+
+describe('dashboard in Chromium', () => {
+  let c: TestCoordinator;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let worker: CliProcess;
+  let port: number;
+  const dataDir = tempDir();
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    c = await startTestCoordinator({ dataDir, offlineAfterSeconds: 3 });
+    port = c.port;
+    worker = startWorker(c, 'lab-pc-01', ['--ui-port', '0']);
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await worker?.kill('SIGKILL');
+    await c?.close();
+  });
+
+  it('asks for the admin token, says when it is wrong, then shows a live idle worker', async () => {
+    await page.goto(c.url);
+    await page.getByLabel('Admin token').fill('cmdx_a_wrong-token-xxxxxxxxxxxx');
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    await waitForText(page.getByRole('alert'), /not valid for this coordinator/);
+    await page.getByLabel('Admin token').fill(c.tokens.adminToken);
+    await page.getByRole('button', { name: 'Open dashboard' }).click();
+    await waitForText(page.getByTestId('connection'), /Live/);
+    await waitForText(page.locator('[data-worker="lab-pc-01"]'), /Idle/);
+    const row = await page.locator('[data-worker="lab-pc-01"]').textContent();
+    assert.match(row!, /s ago/);
+  });
+
+  it('runs a zip submitted through the form: output arrives live, the worker goes busy then idle', async () => {
+    const watcher = await context.newPage();
+    await watcher.goto(c.url); // same browser session: the token is not asked again
+    await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Idle/);
+
+    const zip = await buildZip([{ name: 'demo/greet.sh', content: 'printf "\\033[32mhello in green\\033[0m\\n"\n' }]);
+    await page.getByTestId('zip-input').setInputFiles({ name: 'demo.zip', mimeType: 'application/zip', buffer: zip });
+    await page.getByLabel(/^Commands/).fill('echo starting\nsh greet.sh\nsleep 2\necho oops >&2\necho finished');
+    await page.getByRole('button', { name: 'Run on a worker' }).click();
+    await page.waitForURL(/#\/jobs\/job-/);
+
+    await waitForText(page.getByTestId('output'), /hello in green/);
+    const running = await page.locator('.job-head [data-status]').getAttribute('data-status');
+    assert.equal(running, 'running', 'output was shown while the job was still running');
+    await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Busy/);
+    assert.equal(await page.locator('.output .ansi-green').first().textContent(), 'hello in green');
+
+    await waitForText(page.locator('.job-head'), /Passed/);
+    await waitForText(page.getByTestId('output'), /finished/);
+    assert.equal(await page.locator('.output .stderr').filter({ hasText: 'oops' }).count(), 1, 'stderr is told apart');
+    assert.equal(await page.getByTestId('exit-code').textContent(), '0');
+    await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Idle/);
+    await page.screenshot({ path: join(SHOTS, 'job-page.png') });
+    await watcher.goto(`${c.url}/#/`);
+    await waitForText(watcher.getByTestId('jobs'), /demo\.zip/);
+    await watcher.screenshot({ path: join(SHOTS, 'coordinator.png') });
+    await watcher.close();
+  });
+
+  it('cancels a long job from its page', async () => {
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo long job\nsleep 60');
+    await page.goto(`${c.url}/#/jobs/${jobId}`);
+    await waitForText(page.getByTestId('output'), /long job/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitForText(page.locator('.job-head'), /Cancelled/);
+    assert.equal((await waitForJob(t, jobId)).status, 'cancelled');
+  });
+
+  it('explains why a job is pending, and shows a killed worker turning offline', async () => {
+    const second = startWorker(c, 'lab-pc-02');
+    await page.goto(`${c.url}/#/`);
+    await waitForText(page.locator('[data-worker="lab-pc-02"]'), /Idle/);
+    await second.kill('SIGKILL');
+    await waitForText(page.locator('[data-worker="lab-pc-02"]'), /Offline/, 15_000);
+    // Pause the remaining worker through its own page, then a new job has nowhere to go.
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/pause`, { method: 'POST', headers: { 'x-cmdx-local': '1' } });
+    await waitForText(page.locator('[data-worker="lab-pc-01"]'), /Paused/);
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo waited');
+    await page.goto(`${c.url}/#/jobs/${jobId}`);
+    await waitForText(page.getByTestId('pending-hint'), /paused/);
+    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/resume`, { method: 'POST', headers: { 'x-cmdx-local': '1' } });
+    await waitForText(page.locator('.job-head'), /Passed/);
+  });
+
+  it('reconnects by itself after the coordinator restarts and catches up without a reload', async () => {
+    await page.goto(`${c.url}/#/`);
+    await waitForText(page.getByTestId('connection'), /Live/);
+    await page.evaluate(() => ((globalThis as unknown as { marker: number }).marker = 42));
+    await c.stop();
+    await waitForText(page.getByTestId('connection'), /Reconnecting/);
+    c = await startTestCoordinator({ dataDir, port, offlineAfterSeconds: 3 });
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const jobId = await submitZip(t, [{ name: 'late.txt', content: 'a' }], 'echo after restart');
+    await waitForText(page.getByTestId('connection'), /Live/, 20_000);
+    await waitForText(page.locator(`[data-job="${jobId}"]`), /Passed|Running|Pending/, 20_000);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { marker: number }).marker), 42, 'the page was not reloaded');
+  });
+
+  it('shows the worker view from the worker on that PC: state, live output, recent jobs, Pause/Resume', async () => {
+    const ui = worker.logs.find((l) => l.msg === 'worker status page').url as string;
+    const view = await context.newPage();
+    await view.goto(ui);
+    await waitForText(view.getByTestId('worker-connection'), /Connected to/, 20_000);
+    await waitForText(view.getByTestId('worker-status'), /Idle/);
+    const t = { url: c.url, adminToken: c.tokens.adminToken };
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo visible on the worker\nsleep 2\necho bye');
+    await waitForText(view.getByTestId('worker-status'), /Busy/);
+    await waitForText(view.getByTestId('output'), /visible on the worker/);
+    await view.screenshot({ path: join(SHOTS, 'worker-view.png') });
+    await waitForText(view.getByTestId('recent-jobs'), /Passed/, 20_000);
+    assert.match((await view.locator(`[data-job="${jobId}"]`).textContent())!, /a\.zip|project\.zip/);
+    await view.getByTestId('pause-toggle').click();
+    await waitForText(view.getByTestId('worker-status'), /Paused/);
+    await view.getByTestId('pause-toggle').click();
+    await waitForText(view.getByTestId('worker-status'), /Idle/);
+    await view.close();
+  });
+});
