@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CoordinatorView } from './features/coordinator/coordinator-view.tsx';
 import { Login } from './features/coordinator/login.tsx';
+import { SetupView } from './features/setup/setup-view.tsx';
 import { WorkerView } from './features/worker/worker-view.tsx';
 import { LocalWorkerSource, savedToken, saveToken } from './lib/api.ts';
 import { bridge, bridgeWorkerSource } from './lib/bridge.ts';
@@ -27,10 +28,14 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (route.startsWith('#/worker')) return;
+    if (route.startsWith('#/worker') || route.startsWith('#/setup')) return;
     fetch('/api/health').then((r) => r.json()).then((h: { auth: boolean }) => setAuth(h.auth), () => setAuth(true));
+    // In the desktop app the coordinator runs in this very app: no need to type its token.
+    void bridge()?.coordinatorInfo().then((info) => info?.adminToken && setToken(info.adminToken));
   }, [route]);
 
+  const api = bridge();
+  if (route.startsWith('#/setup') && api) return <SetupView api={api} />;
   if (route.startsWith('#/worker')) return <WorkerView source={workerSource} />;
   if (auth === null) return <main className="page"><p className="muted">Connecting…</p></main>;
   if (auth && !token) {

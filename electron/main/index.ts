@@ -1,0 +1,169 @@
+/**
+ * The desktop app's main process: one instance per PC, the mode chosen at first launch (or by flags
+ * for an unattended install), the coordinator or the worker running in this process, the window, the
+ * tray, the menu and the IPC handlers.
+ */
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, safeStorage, shell, Tray } from 'electron';
+import ElectronStore from 'electron-store';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { textLogger } from '../core/logger.ts';
+import type { AppMode, AppSettings } from '../../shared/ipc.ts';
+import type { WorkerViewState } from '../../shared/worker-view.ts';
+import { viewState } from '../core/worker/local-ui.ts';
+import { setOpenAtLogin } from './autostart.ts';
+import { parseLaunchFlags } from './flags.ts';
+import { IpcManager, trustedPage } from './ipc.ts';
+import { setupPageUrl, startCoordinatorMode, startWorkerMode, type RunningMode } from './modes.ts';
+import { SettingsManager, type KeyValueStore } from './settings.ts';
+import { TrayController } from './tray.ts';
+import { createMainWindow } from './window.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url)); // dist/electron/main/
+const rendererDir = join(here, '../../renderer');
+const preloadPath = join(here, '../preload/index.cjs');
+// Packaged: icons ship as extra resources; in development they are in the repo's resources/.
+const iconDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(here, '../../../resources');
+const logger = textLogger();
+
+let window: BrowserWindow | undefined;
+let tray: TrayController | undefined;
+let running: RunningMode | undefined;
+let quitting = false;
+
+function showWindow(): void {
+  if (!window || window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseLaunchFlags(process.argv.slice(1));
+  } catch (error) {
+    logger.error((error as Error).message);
+    app.exit(2);
+    return;
+  }
+  // One instance per PC: a second launch focuses the first and exits.
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', showWindow);
+  await app.whenReady();
+
+  const settings = new SettingsManager(new ElectronStore({ name: 'settings' }) as unknown as KeyValueStore, safeStorage, join(app.getPath('userData'), 'coordinator'));
+  if (flags.mode) {
+    settings.save({
+      mode: flags.mode,
+      coordinator: { ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
+      worker: { ...(flags.server ? { server: flags.server } : {}), ...(flags.joinToken ? { joinToken: flags.joinToken } : {}) },
+    });
+  }
+  if (flags.openAtLogin !== undefined) settings.save({ openAtLogin: flags.openAtLogin });
+  const autostart = { platform: process.platform, setLoginItemSettings: (s: Parameters<typeof app.setLoginItemSettings>[0]) => app.setLoginItemSettings(s), command: app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()] };
+  setOpenAtLogin(settings.load().openAtLogin, autostart);
+
+  const trusted = trustedPage(rendererDir, () => (running?.coordinator ? new URL(running.pageUrl).origin : undefined));
+  window = createMainWindow(
+    { create: (o) => new BrowserWindow(o), preload: preloadPath, icon: join(iconDir, 'icon.png'), trusted, openExternal: (url) => void shell.openExternal(url) },
+    { show: !flags.hidden, title: 'CMD Executor' },
+  );
+  window.on('close', (event) => {
+    // A worker keeps running in the tray when its window is closed.
+    if (!quitting && running?.agent) {
+      event.preventDefault();
+      window?.hide();
+    }
+  });
+
+  const ipc = new IpcManager(ipcMain, trusted);
+  const send = (state: WorkerViewState) => IpcManager.send(window?.webContents, 'worker:state', state);
+  ipc.handle('app:get-settings', () => settings.load());
+  ipc.handle('app:choose-mode', async (choice) => {
+    const saved = settings.save({ mode: choice.mode, coordinator: choice.coordinator, worker: choice.worker });
+    await start(saved);
+    return saved;
+  });
+  ipc.handle('app:coordinator-info', () => (running?.coordinator ? { url: running.pageUrl, adminToken: running.coordinator.tokens.adminToken || null } : null));
+  ipc.handle('worker:get-state', () => (running?.agent ? viewState(running.agent) : null));
+  ipc.handle('worker:pause', () => running?.agent?.pause());
+  ipc.handle('worker:resume', () => running?.agent?.resume());
+
+  async function start(current: AppSettings): Promise<void> {
+    await running?.stop();
+    tray?.destroy();
+    tray = undefined;
+    const options = { logger, rendererDir, workerDir: join(app.getPath('userData'), 'worker') };
+    try {
+      running = current.mode === 'coordinator' ? await startCoordinatorMode(current.coordinator, options) : startWorkerMode(current.worker, options);
+    } catch (error) {
+      logger.error('could not start', { mode: current.mode, error: (error as Error).message });
+      running = undefined;
+      await window?.loadURL(setupPageUrl(rendererDir) + `?error=${encodeURIComponent((error as Error).message)}`);
+      return;
+    }
+    const agent = running.agent;
+    if (agent) {
+      tray = new TrayController(
+        { createTray: (image) => new Tray(image), buildMenu: (t) => Menu.buildFromTemplate(t), imageFromPath: (p) => nativeImage.createFromPath(p), iconDir, platform: process.platform },
+        { open: showWindow, pause: () => agent.pause(), resume: () => agent.resume(), quit: () => app.quit() },
+        agent.state,
+      );
+      agent.on('state', (state) => {
+        tray?.update(state);
+        send({ ...state, output: agent.currentOutput });
+      });
+      agent.on('output', (jobId, stream, data) => IpcManager.send(window?.webContents, 'worker:output', { jobId, stream, data }));
+    }
+    logger.info('mode started', { mode: current.mode, page: running.pageUrl });
+    await window?.loadURL(running.pageUrl);
+  }
+
+  Menu.setApplicationMenu(Menu.buildFromTemplate([
+    {
+      label: 'CMD Executor',
+      submenu: [
+        { label: 'Change mode…', click: () => changeMode(null) },
+        { label: 'Open at login', type: 'checkbox', checked: settings.load().openAtLogin, click: (item) => { settings.save({ openAtLogin: item.checked }); setOpenAtLogin(item.checked, autostart); } },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+  ]));
+
+  async function changeMode(mode: AppMode | null): Promise<void> {
+    settings.save({ mode });
+    await running?.stop();
+    running = undefined;
+    tray?.destroy();
+    tray = undefined;
+    await window?.loadURL(setupPageUrl(rendererDir));
+    showWindow();
+  }
+
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    if (!running) return;
+    event.preventDefault();
+    running.stop().finally(() => app.exit(0));
+  });
+  app.on('window-all-closed', () => {
+    if (!running?.agent) app.quit();
+  });
+
+  const current = settings.load();
+  if (current.mode) await start(current);
+  else await window.loadURL(setupPageUrl(rendererDir));
+}
+
+main().catch((error: Error) => {
+  logger.error('the app could not start', { error: error.stack ?? error.message });
+  app.exit(1);
+});

@@ -1,0 +1,54 @@
+/** Starts what the chosen mode runs, with the same core modules as the CLI (no second implementation). */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from '../core/logger.ts';
+import { startCoordinator, type RunningCoordinator } from '../core/coordinator/server.ts';
+import { WorkerAgent } from '../core/worker/agent.ts';
+import type { CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
+
+export interface RunningMode {
+  coordinator?: RunningCoordinator;
+  agent?: WorkerAgent;
+  /** What the window shows. */
+  pageUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface ModeOptions {
+  logger: Logger;
+  rendererDir: string;
+  /** Where a worker keeps its identity and job folders. */
+  workerDir: string;
+}
+
+export async function startCoordinatorMode(settings: CoordinatorSettings, options: ModeOptions): Promise<RunningMode> {
+  const coordinator = await startCoordinator({ dataDir: settings.dataDir, port: settings.port, host: '0.0.0.0', staticDir: options.rendererDir, logger: options.logger });
+  let agent: WorkerAgent | undefined;
+  if (settings.alsoRunWorker) {
+    agent = new WorkerAgent({ server: `http://127.0.0.1:${coordinator.port}`, joinToken: coordinator.tokens.joinToken || undefined, workDir: options.workerDir, logger: options.logger });
+    agent.start();
+  }
+  return {
+    coordinator,
+    agent,
+    pageUrl: `http://127.0.0.1:${coordinator.port}/`,
+    async stop() {
+      await agent?.stop({ cancel: true, reason: 'The app was closed before the job finished.' });
+      await coordinator.stop();
+    },
+  };
+}
+
+export function startWorkerMode(settings: WorkerSettings, options: ModeOptions): RunningMode {
+  const agent = new WorkerAgent({ server: settings.server, joinToken: settings.joinToken || undefined, workDir: options.workerDir, logger: options.logger });
+  agent.start();
+  return {
+    agent,
+    pageUrl: `${pathToFileURL(join(options.rendererDir, 'index.html')).href}#/worker`,
+    stop: () => agent.stop({ cancel: true, reason: 'The app was closed before the job finished.' }),
+  };
+}
+
+export function setupPageUrl(rendererDir: string): string {
+  return `${pathToFileURL(join(rendererDir, 'index.html')).href}#/setup`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The app's remembered choices (mode, coordinator and worker settings) in electron-store. The join
+ * token is encrypted with the OS keychain through safeStorage when the OS offers a real backend.
+ */
+import type { AppMode, AppSettings, CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
+
+/** The part of electron-store we use (so tests can pass a Map-backed fake). */
+export interface KeyValueStore {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
+/** The part of Electron's safeStorage we use. */
+export interface SecretBox {
+  isEncryptionAvailable(): boolean;
+  encryptString(plain: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  getSelectedStorageBackend?(): string;
+}
+
+type StoredSecret = { encrypted: string } | { plain: string };
+
+export const DEFAULT_PORT = 3000;
+
+export class SettingsManager {
+  readonly #store: KeyValueStore;
+  readonly #secrets: SecretBox;
+  readonly #defaultDataDir: string;
+
+  constructor(store: KeyValueStore, secrets: SecretBox, defaultDataDir: string) {
+    this.#store = store;
+    this.#secrets = secrets;
+    this.#defaultDataDir = defaultDataDir;
+  }
+
+  /** Linux without a keyring reports encryption "available" with a hard-coded key ("basic_text"): not real. */
+  get canEncrypt(): boolean {
+    if (!this.#secrets.isEncryptionAvailable()) return false;
+    return this.#secrets.getSelectedStorageBackend?.() !== 'basic_text';
+  }
+
+  load(): AppSettings {
+    const mode = this.#store.get('mode');
+    const coordinator = (this.#store.get('coordinator') ?? {}) as Partial<CoordinatorSettings>;
+    const worker = (this.#store.get('worker') ?? {}) as Partial<WorkerSettings> & { joinTokenSecret?: StoredSecret };
+    return {
+      mode: mode === 'coordinator' || mode === 'worker' ? mode : null,
+      coordinator: {
+        port: typeof coordinator.port === 'number' ? coordinator.port : DEFAULT_PORT,
+        dataDir: coordinator.dataDir || this.#defaultDataDir,
+        alsoRunWorker: coordinator.alsoRunWorker === true,
+      },
+      worker: { server: worker.server ?? '', joinToken: this.reveal(worker.joinTokenSecret) },
+      openAtLogin: this.#store.get('openAtLogin') === true,
+    };
+  }
+
+  save(patch: { mode?: AppMode | null; coordinator?: Partial<CoordinatorSettings>; worker?: Partial<WorkerSettings>; openAtLogin?: boolean }): AppSettings {
+    const current = this.load();
+    if (patch.mode !== undefined) this.#store.set('mode', patch.mode);
+    if (patch.coordinator) this.#store.set('coordinator', { ...current.coordinator, ...patch.coordinator });
+    if (patch.worker) {
+      const next = { ...current.worker, ...patch.worker };
+      this.#store.set('worker', { server: next.server, joinTokenSecret: this.hide(next.joinToken) });
+    }
+    if (patch.openAtLogin !== undefined) this.#store.set('openAtLogin', patch.openAtLogin);
+    return this.load();
+  }
+
+  private hide(secret: string): StoredSecret {
+    return this.canEncrypt ? { encrypted: this.#secrets.encryptString(secret).toString('base64') } : { plain: secret };
+  }
+
+  private reveal(stored: StoredSecret | undefined): string {
+    if (!stored) return '';
+    if ('plain' in stored) return stored.plain;
+    try {
+      return this.#secrets.decryptString(Buffer.from(stored.encrypted, 'base64'));
+    } catch {
+      return ''; // the keychain changed: ask again rather than crash
+    }
+  }
+}

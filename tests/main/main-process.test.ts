@@ -1,0 +1,159 @@
+/** Main-process logic with small fakes of the Electron pieces it uses. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { desktopEntry, DESKTOP_FILE, setOpenAtLogin } from '../../electron/main/autostart.ts';
+import { parseLaunchFlags } from '../../electron/main/flags.ts';
+import { IpcManager, trustedPage } from '../../electron/main/ipc.ts';
+import { SettingsManager, type SecretBox } from '../../electron/main/settings.ts';
+import { TrayController, trayStateOf } from '../../electron/main/tray.ts';
+import type { AgentState } from '../../shared/worker-view.ts';
+import { tempDir } from '../helpers/coordinator.ts';
+
+function mapStore() {
+  const map = new Map<string, unknown>();
+  return { map, get: (k: string) => structuredClone(map.get(k)), set: (k: string, v: unknown) => void map.set(k, structuredClone(v)) };
+}
+
+const keychain: SecretBox = {
+  isEncryptionAvailable: () => true,
+  getSelectedStorageBackend: () => 'gnome_libsecret',
+  encryptString: (s) => Buffer.from([...Buffer.from(s)].reverse()),
+  decryptString: (b) => Buffer.from([...b].reverse()).toString(),
+};
+
+describe('launch flags', () => {
+  it('reads the unattended-install flags and ignores Chromium switches', () => {
+    assert.deepEqual(parseLaunchFlags(['app.js', '--no-sandbox', '--mode', 'worker', '--server', 'http://10.0.0.1:3000', '--join-token', 'cmdx_j_x', '--hidden']), {
+      mode: 'worker', server: 'http://10.0.0.1:3000', joinToken: 'cmdx_j_x', port: undefined, dataDir: undefined, hidden: true, openAtLogin: undefined,
+    });
+    assert.throws(() => parseLaunchFlags(['--mode', 'boss']), /--mode must be "coordinator" or "worker"/);
+    assert.throws(() => parseLaunchFlags(['--mode', 'coordinator', '--port', 'x']), /--port/);
+  });
+});
+
+describe('settings', () => {
+  it('starts with no mode and defaults, and remembers the choice', () => {
+    const store = mapStore();
+    const settings = new SettingsManager(store, keychain, '/data/coordinator');
+    assert.deepEqual(settings.load(), { mode: null, coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false }, worker: { server: '', joinToken: '' }, openAtLogin: false });
+    settings.save({ mode: 'worker', worker: { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' } });
+    const again = new SettingsManager(store, keychain, '/data/coordinator').load();
+    assert.equal(again.mode, 'worker');
+    assert.deepEqual(again.worker, { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' });
+  });
+
+  it('encrypts the join token when the OS has a real keychain, and says so honestly when not', () => {
+    const store = mapStore();
+    new SettingsManager(store, keychain, '/d').save({ worker: { server: 's', joinToken: 'cmdx_j_secret' } });
+    assert.doesNotMatch(JSON.stringify(store.map.get('worker')), /cmdx_j_secret/);
+    const basic = mapStore();
+    const noKeyring = new SettingsManager(basic, { ...keychain, getSelectedStorageBackend: () => 'basic_text' }, '/d');
+    assert.equal(noKeyring.canEncrypt, false);
+    noKeyring.save({ worker: { server: 's', joinToken: 'cmdx_j_secret' } });
+    assert.deepEqual(basic.map.get('worker'), { server: 's', joinTokenSecret: { plain: 'cmdx_j_secret' } });
+    assert.equal(noKeyring.load().worker.joinToken, 'cmdx_j_secret');
+  });
+});
+
+function agentState(patch: Partial<AgentState>): AgentState {
+  return { status: 'idle', workerId: 'w', server: 'http://c', connected: true, paused: false, currentJob: null, recentJobs: [], lastError: null, ...patch };
+}
+
+function fakeTray() {
+  const calls: string[] = [];
+  let menu: any[] = [];
+  const deps = {
+    createTray: (image: any) => {
+      calls.push(`create ${image.path}`);
+      return { setImage: (i: any) => calls.push(`image ${i.path}`), setToolTip: (t: string) => calls.push(`tip ${t}`), setContextMenu: (m: any) => { menu = m.template; calls.push('menu'); }, destroy: () => calls.push('destroy') } as any;
+    },
+    buildMenu: (template: any) => ({ template }) as any,
+    imageFromPath: (path: string) => ({ path }) as any,
+    iconDir: '/icons',
+    platform: 'linux' as NodeJS.Platform,
+  };
+  return { calls, deps, menu: () => menu };
+}
+
+describe('tray', () => {
+  it('maps the agent state to idle, busy, paused and disconnected', () => {
+    assert.equal(trayStateOf(agentState({})), 'idle');
+    assert.equal(trayStateOf(agentState({ currentJob: { jobId: 'j', filename: 'p.zip', command: 'x', startedAt: 1 } })), 'busy');
+    assert.equal(trayStateOf(agentState({ paused: true })), 'paused');
+    assert.equal(trayStateOf(agentState({ connected: false, status: 'disconnected' })), 'disconnected');
+  });
+
+  it('switches the image, says the job in the tooltip and rebuilds the menu after every change', () => {
+    const t = fakeTray();
+    const actions = { open: () => t.calls.push('open'), pause: () => t.calls.push('pause'), resume: () => t.calls.push('resume'), quit: () => t.calls.push('quit') };
+    const tray = new TrayController(t.deps, actions, agentState({}));
+    assert.deepEqual(t.calls.splice(0), ['create /icons/tray-idle.png', 'image /icons/tray-idle.png', 'tip CMD Executor worker: Idle', 'menu']);
+    tray.update(agentState({})); // a heartbeat: nothing visible changed
+    assert.deepEqual(t.calls.splice(0), []);
+    tray.update(agentState({ currentJob: { jobId: 'job-1', filename: 'p.zip', command: 'x', startedAt: 1 } }));
+    assert.deepEqual(t.calls.splice(0), ['image /icons/tray-busy.png', 'tip CMD Executor worker: Busy · p.zip (job-1)', 'menu']);
+    t.menu().find((m) => m.label === 'Pause taking jobs').click();
+    tray.update(agentState({ paused: true }));
+    t.menu().find((m) => m.label === 'Resume taking jobs').click();
+    t.menu().find((m) => m.label === 'Quit').click();
+    assert.deepEqual(t.calls.filter((c) => !c.startsWith('tip') && c !== 'menu'), ['pause', 'image /icons/tray-paused.png', 'resume', 'quit']);
+  });
+
+  it('uses template images on macOS', () => {
+    const t = fakeTray();
+    t.deps.platform = 'darwin';
+    new TrayController(t.deps, { open() {}, pause() {}, resume() {}, quit() {} }, agentState({}));
+    assert.equal(t.calls[0], 'create /icons/tray-idleTemplate.png');
+  });
+});
+
+describe('IPC', () => {
+  function fakeIpcMain() {
+    const handlers = new Map<string, (event: any, arg: any) => Promise<any>>();
+    return { handlers, handle: (c: string, h: any) => void handlers.set(c, h), removeHandler: (c: string) => void handlers.delete(c) };
+  }
+  const trusted = trustedPage('/app/dist/renderer', () => 'http://127.0.0.1:3000');
+
+  it('answers our pages and refuses others', async () => {
+    const ipcMain = fakeIpcMain();
+    const ipc = new IpcManager(ipcMain as any, trusted);
+    ipc.handle('worker:pause', () => undefined);
+    ipc.handle('app:get-settings', () => ({ mode: null }) as any);
+    const call = (url: string) => ipcMain.handlers.get('app:get-settings')!({ senderFrame: { url } }, undefined);
+    assert.deepEqual(await call('file:///app/dist/renderer/index.html#/worker'), { mode: null });
+    assert.deepEqual(await call('http://127.0.0.1:3000/#/'), { mode: null });
+    await assert.rejects(call('https://evil.example/'), /untrusted page/);
+    await assert.rejects(call('file:///tmp/other.html'), /untrusted page/);
+    await assert.rejects(call('http://127.0.0.1:3001/'), /untrusted page/);
+    ipc.dispose();
+    assert.equal(ipcMain.handlers.size, 0);
+  });
+
+  it('allows only registered channels, each with one handler', () => {
+    const ipc = new IpcManager(fakeIpcMain() as any, trusted);
+    assert.throws(() => ipc.handle('shell:exec' as any, () => undefined), /not in the IPC registry/);
+    ipc.handle('worker:resume', () => undefined);
+    assert.throws(() => ipc.handle('worker:resume', () => undefined), /already has a handler/);
+  });
+});
+
+describe('start at login', () => {
+  it('writes and removes a .desktop file on Linux', () => {
+    const configHome = tempDir();
+    const deps = { platform: 'linux' as NodeJS.Platform, setLoginItemSettings: () => assert.fail('not used on Linux'), command: ['/opt/CMD Executor/cmd-executor'], configHome };
+    setOpenAtLogin(true, deps);
+    const file = join(configHome, 'autostart', DESKTOP_FILE);
+    assert.match(readFileSync(file, 'utf8'), /^Exec="\/opt\/CMD Executor\/cmd-executor" --hidden$/m);
+    setOpenAtLogin(false, deps);
+    assert.equal(existsSync(file), false);
+  });
+
+  it('uses login items on Windows and macOS', () => {
+    const seen: unknown[] = [];
+    setOpenAtLogin(true, { platform: 'win32', setLoginItemSettings: (s) => seen.push(s), command: ['x'] });
+    assert.deepEqual(seen, [{ openAtLogin: true, openAsHidden: true, args: ['--hidden'] }]);
+    assert.match(desktopEntry(['a']), /\[Desktop Entry\]/);
+  });
+});
