@@ -37,12 +37,15 @@ export const submitResultBody = z.object({
   stdout: z.string().nullish(),
   stderr: z.string().nullish(),
   exitCode: z.number().int().min(-2147483648).max(4294967295),
+  /** When the first command's process started on the worker (ms since epoch). */
+  commandStartedAt: z.number().int().min(0).optional(),
 });
 
 export const failureBody = z.object({
   jobId,
   workerId,
   errorMessage: z.string().max(LIMITS.errorMessageLength).nullish(),
+  commandStartedAt: z.number().int().min(0).optional(),
 });
 
 export const cancelBody = z.object({ jobId });

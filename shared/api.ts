@@ -43,6 +43,8 @@ export interface JobDto {
   maxAttempts: number;
   attempts: number;
   cancelRequested: boolean;
+  /** When the worker started the first command (ms), as it reported with the result. */
+  commandStartedAt: number | null;
 }
 
 /** A job as handed to a worker by get-job. */

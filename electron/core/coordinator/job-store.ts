@@ -100,6 +100,7 @@ interface JobRow {
   attempts: number;
   cancel_requested: number;
   ended_by: string | null;
+  command_started_at: number | null;
 }
 
 /** A job the worker holds for this long without mentioning it in a heartbeat never reached it. */
@@ -186,7 +187,7 @@ export class JobStore {
         INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts)
         VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)`),
       startJob: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
-      endJob: db.prepare("UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, completed_at = ?, ended_by = ? WHERE seq = ? AND status IN ('pending', 'running')"),
+      endJob: db.prepare("UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, completed_at = ?, ended_by = ?, command_started_at = COALESCE(?, command_started_at) WHERE seq = ? AND status IN ('pending', 'running')"),
       requeueJob: db.prepare("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, attempts = attempts - ? WHERE seq = ?"),
       requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE seq = ?'),
       jobsAll: db.prepare('SELECT * FROM jobs ORDER BY seq'),
@@ -397,8 +398,8 @@ export class JobStore {
   }
 
   /** The worker's result: the commands ran to `exitCode`. A repeat of an accepted report is accepted again. */
-  completeJob(jobId: string, workerId: string, exitCode: number, stdout?: string | null, stderr?: string | null): Outcome<{ status: JobStatus; repeated: boolean }> {
-    return this.endByWorker(jobId, workerId, (job) => {
+  completeJob(jobId: string, workerId: string, exitCode: number, stdout?: string | null, stderr?: string | null, commandStartedAt?: number): Outcome<{ status: JobStatus; repeated: boolean }> {
+    return this.endByWorker(jobId, workerId, commandStartedAt, (job) => {
       const status: JobStatus = job.cancel_requested ? 'cancelled' : 'completed';
       // A seed-style worker sends its whole output with the result; ours streamed it already.
       for (const [stream, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
@@ -409,8 +410,8 @@ export class JobStore {
   }
 
   /** The worker's failure report: the job could not run to an exit code. */
-  failJob(jobId: string, workerId: string, errorMessage?: string | null): Outcome<{ status: JobStatus; repeated: boolean }> {
-    return this.endByWorker(jobId, workerId, (job) => {
+  failJob(jobId: string, workerId: string, errorMessage?: string | null, commandStartedAt?: number): Outcome<{ status: JobStatus; repeated: boolean }> {
+    return this.endByWorker(jobId, workerId, commandStartedAt, (job) => {
       const cancelled = job.cancel_requested === 1;
       return {
         status: cancelled ? 'cancelled' : 'failed',
@@ -423,6 +424,7 @@ export class JobStore {
   private endByWorker(
     jobId: string,
     workerId: string,
+    commandStartedAt: number | undefined,
     decide: (job: JobRow) => { status: JobStatus; exitCode: number | null; errorMessage: string | null },
   ): Outcome<{ status: JobStatus; repeated: boolean }> {
     const now = this.#now();
@@ -435,7 +437,7 @@ export class JobStore {
         return { ok: false, reason: 'already_ended', status: job.status, errorMessage: job.error_message };
       }
       const end = decide(job);
-      this.end(job, end.status, end.exitCode, end.errorMessage, now, 'worker');
+      this.end(job, end.status, end.exitCode, end.errorMessage, now, 'worker', commandStartedAt ?? null);
       const worker = this.workerRow(workerId);
       if (worker && worker.current_job_id === jobId) {
         this.#stmts.setWorkerState.run(worker.status === 'offline' ? 'offline' : 'idle', null, workerId);
@@ -579,9 +581,9 @@ export class JobStore {
     if (!canTransition(job.status, to)) throw new Error(`Illegal job transition ${job.status} -> ${to} for ${job.job_id}`);
   }
 
-  private end(job: JobRow, status: JobStatus, exitCode: number | null, errorMessage: string | null, now: number, endedBy: 'worker' | 'coordinator'): void {
+  private end(job: JobRow, status: JobStatus, exitCode: number | null, errorMessage: string | null, now: number, endedBy: 'worker' | 'coordinator', commandStartedAt: number | null = null): void {
     this.move(job, status);
-    this.#stmts.endJob.run(status, exitCode, errorMessage, now, endedBy, job.seq);
+    this.#stmts.endJob.run(status, exitCode, errorMessage, now, endedBy, commandStartedAt, job.seq);
   }
 
   /** Back to the queue; `refundAttempt` when the worker never received the job. */
@@ -613,6 +615,7 @@ export class JobStore {
       maxAttempts: row.max_attempts,
       attempts: row.attempts,
       cancelRequested: row.cancel_requested === 1,
+      commandStartedAt: row.command_started_at,
     };
   }
 }

@@ -50,4 +50,6 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: a worker can be paused from its own screen; the dashboard shows it.
   `ALTER TABLE workers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;`,
+  // 3: when the worker started the job's first command (reported with the result), for pickup latency.
+  `ALTER TABLE jobs ADD COLUMN command_started_at INTEGER;`,
 ];

@@ -18,6 +18,9 @@ import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 import { Outbox, type FinalReport } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { groupAlive, processAlive } from './process-groups.ts';
+import { WarmShell } from './warm-shell.ts';
+import { BundleCache } from './bundle-cache.ts';
+import { selfCheck } from './self-check.ts';
 
 export type { AgentState, AgentStatus, JobSummary };
 
@@ -32,10 +35,11 @@ export interface WorkerAgentOptions {
   maxExtractMb?: number;
   maxOutputMb?: number;
   logger?: Logger;
-  fetch?: typeof fetch;
   killGraceMs?: number;
   /** Long-poll length; the coordinator caps it at 30 s. */
   pollWaitSeconds?: number;
+  /** The seed's design, for comparisons: no long poll, ask every N ms instead. */
+  pollIntervalMs?: number;
   /** Called when a job's first command starts, for pickup measurements. */
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }
@@ -80,14 +84,17 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #marker: InterruptedJobMarker | undefined;
   #firstContact = true;
   #output = { stdout: '', stderr: '' };
+  readonly #warmShell = new WarmShell();
+  readonly #cache: BundleCache;
 
   constructor(options: WorkerAgentOptions) {
     super();
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#client = new CoordinatorClient({ server: options.server, fetch: options.fetch });
+    this.#client = new CoordinatorClient({ server: options.server });
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
     this.#outbox = new Outbox(options.workDir);
+    this.#cache = new BundleCache(options.workDir);
     this.#identity = loadIdentity(options.workDir, options.id);
     if (this.#identity.server !== this.#client.server.origin) this.#identity = { workerId: this.#identity.workerId };
     this.#client.token = this.#identity.workerToken;
@@ -115,6 +122,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   start(): void {
     if (this.#loop) return;
     this.lockWorkDir();
+    if (platform() !== 'win32') this.#warmShell.prepare();
     this.#loop = this.run().catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
     });
@@ -151,7 +159,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       this.#wakeUp?.();
     }
     await this.#loop;
+    this.#warmShell.close();
     clearTimeout(this.#heartbeatTimer);
+    this.#client.close();
     rmSync(join(this.#o.workDir, LOCK_FILE), { force: true });
     this.update({ status: 'stopped' });
   }
@@ -207,6 +217,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   private async run(): Promise<void> {
     this.recoverInterruptedJob();
+    const check = await selfCheck(this.#o.workDir, this.#warmShell);
+    if (check.ok) this.#logger.info('self-check passed: this PC can run jobs', { ms: check.ms });
+    else this.#logger.error('self-check failed: jobs on this PC will probably fail', { error: check.error, workDir: this.#o.workDir });
     let failures = 0;
     while (!this.#stop.signal.aborted) {
       try {
@@ -219,10 +232,12 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
           continue;
         }
         this.#pollAbort = new AbortController();
-        const job = await this.#client.getJob(this.workerId, this.#o.pollWaitSeconds ?? 30, AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]));
+        const polling = this.#o.pollIntervalMs !== undefined;
+        const job = await this.#client.getJob(this.workerId, polling ? 0 : this.#o.pollWaitSeconds ?? 30, AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]));
         this.setConnected(true);
         failures = 0;
         if (job) await this.runJob(job);
+        else if (polling) await this.sleep(this.#o.pollIntervalMs!);
       } catch (error) {
         if (this.#stop.signal.aborted) break;
         if (this.#pollAbort?.signal.aborted) continue; // paused during the long poll
@@ -323,9 +338,19 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     await rm(jobDir, { recursive: true, force: true });
     mkdirSync(jobDir, { recursive: true });
     const zipPath = join(jobDir, 'bundle.zip');
-    await this.#client.download(job.fileUrl, zipPath, maxBytes, cancel.signal);
+    const downloadStart = performance.now();
+    const cacheKey = BundleCache.keyOf(new URL(job.fileUrl, this.#client.server), this.#client.server);
+    if (cacheKey && (await this.#cache.fetch(cacheKey, zipPath))) {
+      this.#logger.info('bundle from cache', { jobId: job.jobId });
+    } else {
+      const bytes = await this.#client.download(job.fileUrl, zipPath, maxBytes, cancel.signal);
+      this.#logger.info('bundle downloaded', { jobId: job.jobId, bytes, ms: Math.round(performance.now() - downloadStart) });
+      if (cacheKey) await this.#cache.store(cacheKey, zipPath, bytes).catch(() => {});
+    }
+    const extractStart = performance.now();
     const { runDir } = await extractBundle(zipPath, join(jobDir, 'files'), { maxBytes, maxEntries: DEFAULT_MAX_ENTRIES });
-    await rm(zipPath, { force: true });
+    this.#logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
+    void rm(zipPath, { force: true }); // not on the path to the first command
     if (cancel.signal.aborted) throw new Error('cancelled before the commands started');
 
     const pump = new OutputPump({
@@ -341,6 +366,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       },
     });
     let first = true;
+    let commandStartedAt: number | undefined;
     const result: RunResult = await runCommands({
       commands: job.command,
       cwd: runDir,
@@ -348,8 +374,12 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       signal: cancel.signal,
       killGraceMs: this.#o.killGraceMs ?? 10_000,
       onOutput: (stream, chunk) => pump.write(stream, chunk),
+      warmShell: this.#warmShell,
       onCommandStart: (_line, pid, at) => {
-        if (first) this.#o.onCommandStart?.(job.jobId, at);
+        if (first) {
+          commandStartedAt = at;
+          this.#o.onCommandStart?.(job.jobId, at);
+        }
         first = false;
         // Remembered so that a restarted worker can stop what this job left running.
         if (platform() !== 'win32' && pid > 1 && this.#marker) {
@@ -359,8 +389,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       },
     });
     const report: FinalReport = result.status === 'completed'
-      ? { kind: 'result', jobId: job.jobId, exitCode: result.exitCode }
-      : { kind: 'failure', jobId: job.jobId, errorMessage: result.status === 'timed_out' ? `timed out after ${result.afterSeconds} s` : result.status === 'cancelled' ? this.#cancelReason ?? 'Cancelled.' : result.message };
+      ? { kind: 'result', jobId: job.jobId, exitCode: result.exitCode, commandStartedAt }
+      : { kind: 'failure', jobId: job.jobId, errorMessage: result.status === 'timed_out' ? `timed out after ${result.afterSeconds} s` : result.status === 'cancelled' ? this.#cancelReason ?? 'Cancelled.' : result.message, commandStartedAt };
     this.#outbox.put(report); // durable before anything else can go wrong
     await pump.close();
     return report;
@@ -392,8 +422,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   private send(report: FinalReport): Promise<void> {
     return report.kind === 'result'
-      ? this.#client.submitResult(report.jobId, this.workerId, report.exitCode)
-      : this.#client.reportFailure(report.jobId, this.workerId, report.errorMessage);
+      ? this.#client.submitResult(report.jobId, this.workerId, report.exitCode, report.commandStartedAt)
+      : this.#client.reportFailure(report.jobId, this.workerId, report.errorMessage, report.commandStartedAt);
   }
 
   /** Reports left from before a restart, including a job that was running when the worker died. */

@@ -22,6 +22,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
       'max-extract-mb': { type: 'string' },
       'max-output-mb': { type: 'string' },
       'ui-port': { type: 'string' },
+      'poll-interval': { type: 'string' },
     },
   });
   if (!values.server) throw new UsageError('--server is required, e.g. --server http://192.168.1.10:3000 (the address the coordinator prints).');
@@ -35,6 +36,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     heartbeatIntervalSeconds: numberOption(values['heartbeat-interval'], 'heartbeat-interval', 0.1, 3600),
     maxExtractMb: numberOption(values['max-extract-mb'], 'max-extract-mb', 1, 1024 * 1024),
     maxOutputMb: numberOption(values['max-output-mb'], 'max-output-mb', 0.001, 4096),
+    pollIntervalMs: values['poll-interval'] === undefined ? undefined : numberOption(values['poll-interval'], 'poll-interval', 0.01, 3600)! * 1000,
     logger,
   });
   agent.start();

@@ -4,9 +4,10 @@
  */
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
 
 /** The coordinator answered with an error status. */
@@ -37,23 +38,31 @@ export interface RegisterInfo {
 
 export interface ClientOptions {
   server: string;
-  fetch?: typeof fetch;
   /** Per-request time limit for short calls. */
   timeoutMs?: number;
 }
 
+interface RawResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  stream: IncomingMessage;
+}
+
+/**
+ * Node's own http client with keep-alive sockets (lighter than fetch on a worker's hot path: a job's
+ * pickup is a long-poll answer, a download and a few small posts).
+ */
 export class CoordinatorClient {
   readonly server: URL;
   #token: string | undefined;
-  readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
+  readonly #agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 8 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 8 }) };
 
   constructor(options: ClientOptions) {
     this.server = new URL(options.server);
     if (this.server.protocol !== 'http:' && this.server.protocol !== 'https:') {
       throw new Error(`--server must be an http:// or https:// address (got ${options.server}).`);
     }
-    this.#fetch = options.fetch ?? fetch;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
   }
 
@@ -65,38 +74,60 @@ export class CoordinatorClient {
     return this.#token;
   }
 
+  /** Closes idle keep-alive sockets. */
+  close(): void {
+    this.#agents['http:'].destroy();
+    this.#agents['https:'].destroy();
+  }
+
   private headers(url: URL, json: boolean, token = this.#token): Record<string, string> {
     const headers: Record<string, string> = {};
     if (json) headers['content-type'] = 'application/json';
+    // The worker token never leaves the coordinator's origin.
     if (token && url.origin === this.server.origin) headers.authorization = `Bearer ${token}`;
     return headers;
   }
 
+  /** One HTTP exchange; resolves when the response headers arrive. */
+  private send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<RawResponse> {
+    const protocol = url.protocol as 'http:' | 'https:';
+    const doRequest = protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = doRequest(url, {
+        method,
+        agent: this.#agents[protocol],
+        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        timeout: timeoutMs,
+        signal,
+      }, (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
   private async request<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number; token?: string; signal?: AbortSignal } = {}): Promise<{ status: number; body: T }> {
     const url = new URL(path, this.server);
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
-    let res: Response;
+    let text: string;
+    let status: number;
     try {
-      res = await this.#fetch(url, {
-        method,
-        headers: this.headers(url, body !== undefined, options.token ?? this.#token),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout,
-        redirect: 'error',
-      });
+      const res = await this.send(method, url, this.headers(url, body !== undefined, options.token ?? this.#token), body === undefined ? undefined : JSON.stringify(body), options.timeoutMs ?? this.#timeoutMs, options.signal);
+      status = res.status;
+      const parts: Buffer[] = [];
+      for await (const part of res.stream) parts.push(part as Buffer);
+      text = Buffer.concat(parts).toString();
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
+      throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${code}: ${(error as Error).message})`);
     }
-    const text = await res.text().catch(() => '');
     let parsed: any;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
       parsed = { error: text.slice(0, 200) };
     }
-    if (res.status >= 400) throw new CoordinatorError(res.status, `${method} ${path} answered ${res.status}: ${parsed?.error ?? res.statusText}`);
-    return { status: res.status, body: parsed as T };
+    if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${parsed?.error ?? 'no message'}`);
+    return { status, body: parsed as T };
   }
 
   /** Registers with the join token; returns the per-worker token (undefined when auth is off). */
@@ -124,41 +155,44 @@ export class CoordinatorClient {
     return res.body;
   }
 
-  async submitResult(jobId: string, workerId: string, exitCode: number): Promise<void> {
-    await this.request('POST', '/api/jobs/submit-result', { jobId, workerId, exitCode });
+  async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number): Promise<void> {
+    await this.request('POST', '/api/jobs/submit-result', { jobId, workerId, exitCode, commandStartedAt });
   }
 
-  async reportFailure(jobId: string, workerId: string, errorMessage: string): Promise<void> {
-    await this.request('PUT', '/api/jobs/submit-result', { jobId, workerId, errorMessage });
+  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number): Promise<void> {
+    await this.request('PUT', '/api/jobs/submit-result', { jobId, workerId, errorMessage, commandStartedAt });
   }
 
   /**
    * Streams `fileUrl` (relative to the coordinator, or absolute) to `dest`, at most `maxBytes`.
-   * The token goes only to the coordinator's origin; another host gets a plain request.
+   * The token goes only to the coordinator's origin; another host gets a plain request, and its
+   * redirects are followed (up to 5), never with the token. Our coordinator never redirects.
    */
   async download(fileUrl: string, dest: string, maxBytes: number, signal?: AbortSignal): Promise<number> {
-    const url = new URL(fileUrl, this.server);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
-    const ownOrigin = url.origin === this.server.origin;
-    let res: Response;
-    try {
-      res = await this.#fetch(url, {
-        headers: this.headers(url, false),
-        // Our coordinator never redirects; another host may, and then without our token.
-        redirect: ownOrigin ? 'error' : 'follow',
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(3_600_000)]) : AbortSignal.timeout(3_600_000),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause;
-      throw new Error(`Could not download the project zip from ${url.origin}${url.pathname} (${cause?.code ?? (error as Error).message}).`);
+    let url = new URL(fileUrl, this.server);
+    let res: RawResponse | undefined;
+    for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
+      try {
+        res = await this.send('GET', url, this.headers(url, false), undefined, 120_000, signal);
+      } catch (error) {
+        throw new Error(`Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+      }
+      const location = res.headers.location;
+      if (res.status >= 300 && res.status < 400 && location && url.origin !== this.server.origin && hop < 5) {
+        res.stream.resume();
+        url = new URL(location, url);
+        continue;
+      }
+      break;
     }
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
+    if (res.status !== 200) {
+      res.stream.resume();
       throw new Error(`Could not download the project zip: ${url.origin}${url.pathname} answered ${res.status}.`);
     }
-    const declared = Number(res.headers.get('content-length'));
+    const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
-      await res.body.cancel();
+      res.stream.destroy();
       throw new Error(`The project zip is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`);
     }
     let received = 0;
@@ -170,7 +204,7 @@ export class CoordinatorClient {
       },
     });
     try {
-      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>), limit, createWriteStream(dest));
+      await pipeline(res.stream, limit, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });
     } catch (error) {
       await rm(dest, { force: true });
       throw error;

@@ -8,6 +8,7 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import treeKill from 'tree-kill';
 import { garbageBudget } from './memory.ts';
 import { groupAlive } from './process-groups.ts';
+import type { WarmShell } from './warm-shell.ts';
 
 export type OutputStreamName = 'stdout' | 'stderr';
 
@@ -32,6 +33,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
   spawn?: typeof nodeSpawn;
+  /** A shell forked ahead of time (POSIX); lines start in it when it is ready. */
+  warmShell?: WarmShell;
 }
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
@@ -97,13 +100,17 @@ export async function runCommands(options: RunOptions): Promise<RunResult> {
     for (const line of lines) {
       if (stopReason) break;
       await options.onOutput('stdout', Buffer.from(`$ ${line}\n`));
-      const shell = shellInvocation(line, platform);
-      const child = spawn(shell.file, shell.args, {
-        ...shell.options,
-        cwd: options.cwd,
-        env: options.env ?? process.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const warm = platform !== 'win32' && !options.env ? options.warmShell?.take(line, options.cwd) : undefined;
+      let child: ChildProcess;
+      if (warm) {
+        child = warm;
+        options.onCommandStart?.(line, warm.pid!, Date.now());
+      } else {
+        const shell = shellInvocation(line, platform);
+        child = spawn(shell.file, shell.args, { ...shell.options, cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
+      }
+      options.warmShell?.prepare(); // ready for the next line or job
       current = child;
       if (platform !== 'win32' && isSignallablePid(child.pid)) groups.push(child.pid);
       const result = await waitForChild(child, line, options);
@@ -151,7 +158,6 @@ function waitForChild(child: ChildProcess, line: string, options: RunOptions): P
       clearTimeout(drainTimer);
       resolve({ status: 'done', exitCode: exit.code ?? 128 + signalNumber(exit.signal) });
     };
-    child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
     child.once('error', (error) => {
       if (settled) return;
       settled = true;

@@ -6,8 +6,8 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 
 export type FinalReport =
-  | { kind: 'result'; jobId: string; exitCode: number }
-  | { kind: 'failure'; jobId: string; errorMessage: string };
+  | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
+  | { kind: 'failure'; jobId: string; errorMessage: string; commandStartedAt?: number };
 
 export class Outbox {
   readonly #dir: string;

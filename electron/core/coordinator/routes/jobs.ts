@@ -103,7 +103,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/jobs/submit-result', resultJson, (req, res) => {
     const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr);
+    const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr, body.commandStartedAt);
     if (!outcome.ok) throw refusalToHttp(outcome);
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
   });
@@ -111,7 +111,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.put('/api/jobs/submit-result', json, (req, res) => {
     const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage);
+    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt);
     if (!outcome.ok) throw refusalToHttp(outcome);
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
   });

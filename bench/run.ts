@@ -1,0 +1,444 @@
+/**
+ * `npm run bench [-- --quick] [-- --only name,name]`: measures dispatch, throughput, transfer and
+ * scale with real coordinator and worker processes on loopback. Every figure is the median of 3 runs
+ * (min and max kept). Prints a table and writes bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yazl from 'yazl';
+import {
+  cpuSeconds, JsonClient, peakRssMb, percentile, round, startCoordinator, startWorker, summarize, tempDir, waitUntil,
+  type BenchCoordinator, type Summary,
+} from './lib.ts';
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const RUNS = 3;
+const P = QUICK
+  ? { pickupJobs: 40, seedJobs: 6, drainJobs: 1500, fleet: [50, 200, 1000], e2eJobs: 100, transferMb: 128, outputMb: 200, idleWorkers: 1000, idleSeconds: 10 }
+  : { pickupJobs: 200, seedJobs: 20, drainJobs: 5000, fleet: [50, 200, 1000], e2eJobs: 500, transferMb: 1024, outputMb: 200, idleWorkers: 1000, idleSeconds: 60 };
+
+const results: Record<string, any> = {};
+const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A tiny project zip, uploaded once; jobs reuse its fileUrl. */
+async function uploadTinyZip(c: BenchCoordinator): Promise<string> {
+  const zip = await new Promise<Buffer>((resolve) => {
+    const z = new yazl.ZipFile();
+    z.addBuffer(Buffer.from('hello\n'), 'project/readme.txt');
+    z.end();
+    const parts: Buffer[] = [];
+    z.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts)));
+  });
+  const form = new FormData();
+  form.append('commands', 'true');
+  form.append('mode', 'distributed');
+  form.append('file', new Blob([new Uint8Array(zip)]), 'project.zip');
+  const res = await fetch(`${c.url}/api/execute`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.adminToken}` } });
+  const body = (await res.json()) as { jobId: string };
+  const status = await (await fetch(`${c.url}/api/jobs/status?jobId=${body.jobId}`, { headers: { authorization: `Bearer ${c.adminToken}` } })).json() as { fileUrl: string };
+  return status.fileUrl;
+}
+
+async function createJobs(api: JsonClient, token: string, count: number, body: Record<string, unknown>, concurrency = 8): Promise<string[]> {
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      next++;
+      const res = await api.call('POST', '/api/jobs/create', token, body);
+      if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+      ids.push(res.body.jobId);
+    }
+  }));
+  return ids;
+}
+
+async function idleWorkers(api: JsonClient, token: string, count: number): Promise<void> {
+  await waitUntil(`${count} idle workers`, async () => {
+    const res = await api.call('GET', '/api/workers/register', token);
+    return res.body.workers.filter((w: any) => w.status === 'idle').length >= count;
+  }, 60_000, 100);
+}
+
+// ---- pickup: create -> first command started on a worker ----------------------------------------
+
+async function pickupRun(jobs: number, polling: boolean): Promise<number[]> {
+  const c = await startCoordinator();
+  const api = new JsonClient(c.url);
+  const workers = [];
+  try {
+    const fileUrl = await uploadTinyZip(c);
+    for (let i = 0; i < 10; i++) {
+      workers.push(startWorker(c, `pickup-${i}`, polling ? ['--poll-interval', '5'] : []));
+      // Polling workers start at random moments, as PCs in a lab do, so their polls are not in step.
+      if (polling) await sleep(Math.random() * 500);
+    }
+    await idleWorkers(api, c.adminToken, 10);
+    // Warm-up (not measured): two jobs per worker, so each worker's code is loaded and compiled and its
+    // download cache holds the project, as on a lab PC that has run a job before.
+    if (!polling) await createJobs(api, c.adminToken, 20, { command: 'true', fileUrl, filename: 'project.zip' }, 10);
+    if (!polling) await waitUntil('warm-up done', async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.total >= 21, 60_000, 50);
+    const samples: number[] = [];
+    for (let i = 0; i < jobs; i++) {
+      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: 'true', fileUrl, filename: 'project.zip' });
+      const createdAt = Date.now();
+      let job: any;
+      await waitUntil('job done', async () => {
+        job = (await api.call('GET', `/api/jobs/status?jobId=${res.body.jobId}`, c.adminToken)).body;
+        return job.status === 'completed';
+      }, 60_000, polling ? 50 : 5);
+      samples.push(job.commandStartedAt - createdAt);
+      if (process.env.BENCH_TRACE) log(`job ${i} on ${job.workerId}: ${job.commandStartedAt - createdAt} ms`);
+    }
+    return samples;
+  } finally {
+    api.close();
+    await Promise.all(workers.map((w) => w.stop()));
+    await c.stop();
+  }
+}
+
+async function benchPickup(): Promise<void> {
+  const p50: number[] = [];
+  const p99: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const samples = await pickupRun(P.pickupJobs, false);
+    p50.push(percentile(samples, 50));
+    p99.push(percentile(samples, 99));
+    log(`pickup run ${run + 1}: p50 ${round(percentile(samples, 50))} ms, p99 ${round(percentile(samples, 99))} ms`);
+  }
+  results.pickup_ms = { p50: summarize(p50), p99: summarize(p99), jobs_per_run: P.pickupJobs, note: 'after 2 warm-up jobs per worker' };
+}
+
+async function benchSeedPolling(): Promise<void> {
+  const p50: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const samples = await pickupRun(P.seedJobs, true);
+    p50.push(percentile(samples, 50));
+    log(`seed polling run ${run + 1}: p50 ${round(percentile(samples, 50))} ms`);
+  }
+  results.seed_polling_pickup_ms = { p50: summarize(p50), jobs_per_run: P.seedJobs, note: '10 workers polling every 5 s at random phases' };
+}
+
+// ---- throughput: simulated workers draining pre-created jobs ------------------------------------
+
+async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: number; p99: number; rss: number }> {
+  const c = await startCoordinator(['--max-pending-jobs', '1000000']);
+  const api = new JsonClient(c.url);
+  try {
+    await createJobs(api, c.adminToken, jobs, { command: 'true', fileUrl: 'http://files.invalid/project.zip', filename: 'project.zip' });
+    const tokens: string[] = [];
+    for (let i = 0; i < workers; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, workers - i) }, (_, k) => api.call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}` })));
+      tokens.push(...batch.map((r) => r.body.workerToken as string));
+    }
+    const latencies: number[] = [];
+    let done = 0;
+    let finish!: () => void;
+    const finished = new Promise<void>((r) => { finish = r; });
+    const started = performance.now();
+    let ended = 0;
+    tokens.forEach((token, i) => void (async () => {
+      const id = `sim-${i}`;
+      while (done < jobs) {
+        const got = await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => null);
+        if (!got) continue;
+        latencies.push(got.ms);
+        if (got.status !== 200) continue;
+        const res = await api.call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
+        latencies.push(res.ms);
+        if (++done === jobs) {
+          ended = performance.now();
+          finish();
+        }
+      }
+    })());
+    await finished;
+    const seconds = (ended - started) / 1000;
+    return { jobsPerS: jobs / seconds, p99: percentile(latencies, 99), rss: peakRssMb(c.pid) };
+  } finally {
+    api.close();
+    await c.stop();
+  }
+}
+
+async function benchThroughput(): Promise<void> {
+  results.throughput_jobs_per_s = {};
+  results.api_p99_ms = {};
+  results.coordinator_rss_mb = {};
+  for (const n of P.fleet) {
+    const runs = [];
+    for (let run = 0; run < RUNS; run++) {
+      const r = await drainRun(n, P.drainJobs);
+      runs.push(r);
+      log(`throughput w${n} run ${run + 1}: ${round(r.jobsPerS)} jobs/s, api p99 ${round(r.p99)} ms, rss ${round(r.rss)} MB`);
+    }
+    results.throughput_jobs_per_s[`w${n}`] = summarize(runs.map((r) => r.jobsPerS));
+    results.api_p99_ms[`w${n}`] = summarize(runs.map((r) => r.p99));
+    results.coordinator_rss_mb[`w${n}`] = summarize(runs.map((r) => r.rss));
+  }
+  results.throughput_jobs_per_s.jobs_per_run = P.drainJobs;
+}
+
+// ---- end to end against the machine's floor ------------------------------------------------------
+
+async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number }> {
+  const c = await startCoordinator(['--max-pending-jobs', '100000']);
+  const api = new JsonClient(c.url);
+  const workers = [startWorker(c, 'e2e-1'), startWorker(c, 'e2e-2')];
+  try {
+    const fileUrl = await uploadTinyZip(c);
+    await idleWorkers(api, c.adminToken, 2);
+    const started = performance.now();
+    await createJobs(api, c.adminToken, jobs, { command: 'true', fileUrl, filename: 'project.zip' }, 4);
+    await waitUntil('all jobs done', async () => {
+      const res = await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken);
+      return res.body.total >= jobs + 1;
+    }, 600_000, 50);
+    const seconds = (performance.now() - started) / 1000;
+    const floorStart = performance.now();
+    spawnSync('sh', ['-c', `yes true | head -n ${jobs} | xargs -P2 -n1 sh -c`], { stdio: 'ignore' });
+    const floor = (performance.now() - floorStart) / 1000;
+    return { seconds, floor };
+  } finally {
+    api.close();
+    await Promise.all(workers.map((w) => w.stop()));
+    await c.stop();
+  }
+}
+
+async function benchE2e(): Promise<void> {
+  const runs = [];
+  for (let run = 0; run < RUNS; run++) {
+    const r = await e2eRun(P.e2eJobs);
+    runs.push(r);
+    log(`e2e run ${run + 1}: ${round(r.seconds)} s vs floor ${round(r.floor)} s (x${round(r.seconds / r.floor)})`);
+  }
+  results.e2e = {
+    seconds: summarize(runs.map((r) => r.seconds)),
+    floor_seconds: summarize(runs.map((r) => r.floor)),
+    ratio: summarize(runs.map((r) => r.seconds / r.floor)),
+    jobs_per_run: P.e2eJobs,
+  };
+}
+
+// ---- transfer: a big zip up through /api/execute and down by a worker ---------------------------
+
+async function bigZip(dir: string, mb: number): Promise<string> {
+  const path = join(dir, 'big.zip');
+  const zip = new yazl.ZipFile();
+  const chunk = Buffer.alloc(1024 * 1024, 7);
+  const { Readable } = await import('node:stream');
+  let left = mb;
+  const source = new Readable({ read() { this.push(left-- > 0 ? chunk : null); } });
+  zip.addReadStream(source, 'data.bin', { compress: false, size: mb * 1024 * 1024 });
+  zip.end();
+  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(path)).on('finish', () => resolve()).on('error', reject));
+  return path;
+}
+
+/** Streams a multipart upload from disk (the bench never holds the file in memory). */
+function uploadFile(c: BenchCoordinator, path: string): Promise<{ seconds: number; jobId: string }> {
+  const boundary = `----cmdxbench${Date.now()}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="commands"\r\n\r\ntrue\r\n--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\ndistributed\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const size = statSync(path).size;
+  const url = new URL(c.url);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: '/api/execute', method: 'POST', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d) => parts.push(d)).on('end', () => {
+        const body = JSON.parse(Buffer.concat(parts).toString());
+        if (res.statusCode !== 200) return reject(new Error(`upload failed: ${res.statusCode} ${JSON.stringify(body)}`));
+        resolve({ seconds: (performance.now() - started) / 1000, jobId: body.jobId });
+      });
+    });
+    req.on('error', reject);
+    req.write(head);
+    createReadStream(path, { highWaterMark: 1024 * 1024 }).on('end', () => req.end(tail)).pipe(req, { end: false });
+  });
+}
+
+async function benchTransfer(): Promise<void> {
+  const dir = tempDir();
+  const zipPath = await bigZip(dir, P.transferMb);
+  const mb = statSync(zipPath).size / (1024 * 1024);
+  const up: number[] = [];
+  const down: number[] = [];
+  const rss: number[] = [];
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const c = await startCoordinator(['--max-upload-mb', String(P.transferMb * 2)]);
+      const api = new JsonClient(c.url);
+      const worker = startWorker(c, 'transfer', ['--max-extract-mb', String(P.transferMb * 2)]);
+      try {
+        await idleWorkers(api, c.adminToken, 1);
+        const upload = await uploadFile(c, zipPath);
+        const line = await worker.waitLog((l) => l.msg === 'bundle downloaded', 300_000);
+        await waitUntil('job done', async () => (await api.call('GET', `/api/jobs/status?jobId=${upload.jobId}`, c.adminToken)).body.status === 'completed', 300_000, 100);
+        up.push(mb / upload.seconds);
+        down.push(mb / (line.ms / 1000));
+        rss.push(peakRssMb(c.pid));
+        log(`transfer run ${run + 1}: ${round(mb)} MB up ${round(mb / upload.seconds)} MB/s, down ${round(mb / (line.ms / 1000))} MB/s, coordinator peak ${round(peakRssMb(c.pid))} MB`);
+      } finally {
+        api.close();
+        await worker.stop();
+        await c.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.upload = { mb_per_s: summarize(up), coordinator_peak_rss_mb: summarize(rss), size_mb: round(mb) };
+  results.download = { mb_per_s: summarize(down), size_mb: round(mb) };
+}
+
+// ---- output: a job printing 200 MB ---------------------------------------------------------------
+
+async function benchOutput(): Promise<void> {
+  const workerRss: number[] = [];
+  const coordRss: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const c = await startCoordinator();
+    const api = new JsonClient(c.url);
+    const worker = startWorker(c, 'output');
+    try {
+      const fileUrl = await uploadTinyZip(c);
+      await idleWorkers(api, c.adminToken, 1);
+      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: `head -c ${P.outputMb * 1000 * 1000} /dev/zero | tr '\\0' x`, fileUrl, filename: 'project.zip' });
+      await waitUntil('job done', async () => (await api.call('GET', `/api/jobs/status?jobId=${res.body.jobId}`, c.adminToken)).body.status === 'completed', 300_000, 100);
+      workerRss.push(peakRssMb(worker.pid));
+      coordRss.push(peakRssMb(c.pid));
+      log(`output run ${run + 1}: worker peak ${round(peakRssMb(worker.pid))} MB, coordinator peak ${round(peakRssMb(c.pid))} MB`);
+    } finally {
+      api.close();
+      await worker.stop();
+      await c.stop();
+    }
+  }
+  results.output = { worker_peak_rss_mb: summarize(workerRss), coordinator_peak_rss_mb: summarize(coordRss), output_mb: P.outputMb };
+}
+
+// ---- idle fleet: 1000 simulated workers heartbeating and long-polling ---------------------------
+
+async function benchIdleFleet(): Promise<void> {
+  const cpu: number[] = [];
+  const p99: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const c = await startCoordinator();
+    const api = new JsonClient(c.url);
+    let running = true;
+    try {
+      const tokens: string[] = [];
+      for (let i = 0; i < P.idleWorkers; i += 50) {
+        const batch = await Promise.all(Array.from({ length: Math.min(50, P.idleWorkers - i) }, (_, k) => api.call('POST', '/api/workers/register', c.joinToken, { workerId: `idle-${i + k}`, hostname: `idle-${i + k}` })));
+        tokens.push(...batch.map((r) => r.body.workerToken as string));
+      }
+      const beats: number[] = [];
+      const loops = tokens.map((token, i) => {
+        const id = `idle-${i}`;
+        const poll = (async () => {
+          while (running) await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => sleep(100));
+        })();
+        const beat = (async () => {
+          await sleep(Math.random() * 10_000);
+          while (running) {
+            const r = await api.call('POST', '/api/workers/heartbeat', token, { workerId: id, jobId: null }).catch(() => null);
+            if (r && running) beats.push(r.ms);
+            await sleep(10_000);
+          }
+        })();
+        return Promise.all([poll, beat]);
+      });
+      await sleep(2000); // let every long poll arrive
+      const cpuStart = cpuSeconds(c.pid);
+      const t0 = performance.now();
+      await sleep(P.idleSeconds * 1000);
+      const pct = ((cpuSeconds(c.pid) - cpuStart) / ((performance.now() - t0) / 1000)) * 100;
+      cpu.push(pct);
+      p99.push(percentile(beats, 99));
+      log(`idle fleet run ${run + 1}: coordinator ${round(pct)}% of a core, heartbeat p99 ${round(percentile(beats, 99))} ms (${beats.length} beats)`);
+      running = false;
+      void loops;
+    } finally {
+      api.close();
+      await c.stop();
+    }
+  }
+  results.idle_fleet = { coordinator_cpu_pct: summarize(cpu), heartbeat_p99_ms: summarize(p99), workers: P.idleWorkers, seconds: P.idleSeconds };
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+const SCENARIOS: [string, () => Promise<void>][] = [
+  ['pickup', benchPickup],
+  ['seed', benchSeedPolling],
+  ['throughput', benchThroughput],
+  ['e2e', benchE2e],
+  ['transfer', benchTransfer],
+  ['output', benchOutput],
+  ['idle', benchIdleFleet],
+];
+
+function row(name: string, s: Summary | undefined, unit: string, target: string): string {
+  if (!s) return '';
+  return `| ${name} | ${s.median} ${unit} | ${s.min} – ${s.max} | ${target} |`;
+}
+
+function table(): string {
+  const r = results;
+  const lines = [
+    '| figure | median | min – max | target |',
+    '| --- | --- | --- | --- |',
+    row('pickup p50', r.pickup_ms?.p50, 'ms', '< 15 ms'),
+    row('pickup p99', r.pickup_ms?.p99, 'ms', '< 50 ms'),
+    row('seed polling pickup p50', r.seed_polling_pickup_ms?.p50, 'ms', '(baseline)'),
+    ...P.fleet.flatMap((n) => [
+      row(`throughput, ${n} simulated workers`, r.throughput_jobs_per_s?.[`w${n}`], 'jobs/s', n === 50 ? '≥ 1000' : n === 1000 ? '≥ 500' : ''),
+      row(`API p99, ${n} workers`, r.api_p99_ms?.[`w${n}`], 'ms', '< 100 ms'),
+      row(`coordinator RSS, ${n} workers`, r.coordinator_rss_mb?.[`w${n}`], 'MB', ''),
+    ]),
+    row(`end to end, ${P.e2eJobs} jobs, 2 workers`, r.e2e?.seconds, 's', ''),
+    row('end to end floor (xargs -P2)', r.e2e?.floor_seconds, 's', ''),
+    row('end to end ratio', r.e2e?.ratio, '×', '≤ 3'),
+    row(`upload (${r.upload?.size_mb ?? ''} MB zip)`, r.upload?.mb_per_s, 'MB/s', '≥ 300'),
+    row('download by a worker', r.download?.mb_per_s, 'MB/s', '≥ 300'),
+    row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row(`worker peak RSS, ${P.outputMb} MB of output`, r.output?.worker_peak_rss_mb, 'MB', '< 150'),
+    row(`coordinator peak RSS, ${P.outputMb} MB of output`, r.output?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
+    row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
+  ];
+  return lines.filter(Boolean).join('\n');
+}
+
+const started = Date.now();
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+for (const [name, run] of SCENARIOS) {
+  if (ONLY && !ONLY.includes(name)) continue;
+  log(`${name}…`);
+  await run();
+}
+results.meta = {
+  quick: QUICK, runs_per_figure: RUNS, commit, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model,
+  finished_at: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000),
+};
+const out = fileURLToPath(new URL('./results.json', import.meta.url));
+mkdirSync(join(out, '..'), { recursive: true });
+writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+console.log(`\n${table()}\n\n${QUICK ? 'Quick run' : 'Full run'} in ${results.meta.seconds} s on ${results.meta.cpus} cores; written to bench/results.json`);
+process.exit(0);

@@ -1,0 +1,61 @@
+/**
+ * Keeps recently downloaded project zips of the coordinator's own uploads. An upload's name is
+ * generated once and never reused, so its bytes never change: a lab running the same project again
+ * (Run again, or one zip for many jobs) skips the download. Zips from other hosts are never cached.
+ */
+import { copyFile, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+
+const UPLOAD_PATH = /^\/uploads\/upload-\d+-[a-f0-9]+\.zip$/;
+
+export class BundleCache {
+  readonly #dir: string;
+  readonly #maxBytes: number;
+  readonly #maxEntries: number;
+
+  constructor(workDir: string, options: { maxBytes?: number; maxEntries?: number } = {}) {
+    this.#dir = join(workDir, 'cache');
+    this.#maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
+    this.#maxEntries = options.maxEntries ?? 16;
+  }
+
+  /** The cache key of a download, or undefined when it must not be cached. */
+  static keyOf(url: URL, coordinator: URL): string | undefined {
+    if (url.origin !== coordinator.origin || !UPLOAD_PATH.test(url.pathname) || url.search) return undefined;
+    return createHash('sha256').update(url.href).digest('hex').slice(0, 32);
+  }
+
+  /** Puts a cached copy at `dest`; false when there is none. */
+  async fetch(key: string, dest: string): Promise<boolean> {
+    const file = join(this.#dir, `${key}.zip`);
+    try {
+      await link(file, dest).catch(() => copyFile(file, dest));
+      const now = new Date();
+      await utimes(file, now, now); // most recently used
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Keeps a copy of a finished download (hard link when possible), then trims the cache. */
+  async store(key: string, source: string, bytes: number): Promise<void> {
+    if (bytes > this.#maxBytes / 2) return; // one huge zip would push everything else out
+    await mkdir(this.#dir, { recursive: true });
+    const file = join(this.#dir, `${key}.zip`);
+    await rm(file, { force: true });
+    await link(source, file).catch(() => copyFile(source, file));
+    await this.trim();
+  }
+
+  private async trim(): Promise<void> {
+    const entries = await Promise.all((await readdir(this.#dir)).map(async (name) => ({ name, ...(await stat(join(this.#dir, name))) })));
+    entries.sort((a, b) => b.mtimeMs - a.mtimeMs);
+    let total = 0;
+    for (const [i, e] of entries.entries()) {
+      total += e.size;
+      if (i >= this.#maxEntries || total > this.#maxBytes) await rm(join(this.#dir, e.name), { force: true });
+    }
+  }
+}
