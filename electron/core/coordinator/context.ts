@@ -2,6 +2,7 @@
 import type { Logger } from '../logger.ts';
 import type { FailedAuthLimiter, Tokens } from './auth.ts';
 import type { CoordinatorEvents } from './events.ts';
+import type { GroupCommit } from './group-commit.ts';
 import type { JobStore } from './job-store.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -18,6 +19,8 @@ export interface CoordinatorSettings {
 
 export interface CoordinatorContext {
   store: JobStore;
+  /** Await `commit.durable()` before acknowledging any change. */
+  commit: GroupCommit;
   scheduler: Scheduler;
   events: CoordinatorEvents;
   limiter: FailedAuthLimiter;

@@ -1,8 +1,11 @@
 /**
  * Durable state of the coordinator: workers, jobs and job output in one SQLite file (node:sqlite).
- * Every method that changes state runs in one transaction, committed with synchronous=FULL before it
- * returns, so whatever a response acknowledges survives a crash. Node runs this synchronously on one
- * thread, so a transaction is also the lock that makes job assignment atomic.
+ * Every method that changes state runs in one transaction. Transactions commit to the WAL without an
+ * fsync (synchronous=NORMAL: safe against a killed process, as the WAL is already in the OS); `sync()`
+ * then makes everything committed so far survive power loss too, with one fsync (synchronous=FULL).
+ * The coordinator calls it (through GroupCommit) before it acknowledges any change, so many requests
+ * share one fsync. Node runs this synchronously on one thread, so a transaction is also the lock that
+ * makes job assignment atomic.
  */
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { randomBytes } from 'node:crypto';
@@ -114,6 +117,7 @@ export class JobStore {
   readonly #now: () => number;
   readonly #maxOutputBytes: number;
   readonly #stmts: ReturnType<JobStore['prepare']>;
+  #unsynced = false;
 
   constructor(options: JobStoreOptions) {
     this.#db = new DatabaseSync(options.file);
@@ -132,15 +136,16 @@ export class JobStore {
       }
       throw error;
     }
-    // FULL: a commit is on disk before we answer, so an acknowledged change survives power loss.
-    this.#db.exec('PRAGMA synchronous = FULL');
+    this.#db.exec('PRAGMA synchronous = NORMAL');
     this.#db.exec('PRAGMA foreign_keys = ON');
     this.migrate();
     this.#stmts = this.prepare();
   }
 
   close(): void {
-    if (this.#db.isOpen) this.#db.close();
+    if (!this.#db.isOpen) return;
+    this.sync();
+    this.#db.close();
   }
 
   /** Schema version this file is at. */
@@ -181,6 +186,7 @@ export class JobStore {
       runningJobsOf: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND worker_id = ?"),
       overdueJobs: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND started_at + timeout_seconds * 1000 + ? < ?"),
       nextPending: db.prepare("SELECT * FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1"),
+      anyPending: db.prepare("SELECT 1 AS x FROM jobs WHERE status = 'pending' LIMIT 1"),
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insertJob: db.prepare(`
@@ -203,12 +209,30 @@ export class JobStore {
     };
   }
 
+  /** Whether transactions were committed since the last sync(). */
+  get unsynced(): boolean {
+    return this.#unsynced;
+  }
+
+  /** One fsync for every transaction committed so far: a tiny FULL commit flushes the whole WAL. */
+  sync(): void {
+    if (!this.#unsynced || !this.#db.isOpen) return;
+    this.#db.exec('PRAGMA synchronous = FULL');
+    try {
+      this.#db.exec('BEGIN IMMEDIATE; UPDATE sync_marker SET n = n + 1 WHERE id = 1; COMMIT');
+    } finally {
+      this.#db.exec('PRAGMA synchronous = NORMAL');
+    }
+    this.#unsynced = false;
+  }
+
   /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. */
   private transaction<T>(fn: () => T): T {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
       this.#db.exec('COMMIT');
+      this.#unsynced = true;
       return result;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
@@ -247,7 +271,7 @@ export class JobStore {
    * a job assigned to it long ago that it does not mention never reached it and goes back to the queue.
    * `restarted` says the worker process is new: jobs given to its previous process are lost now.
    */
-  heartbeat(workerId: string, beat: { reportedJobId?: string | null; paused?: boolean; restarted?: boolean } = {}): { worker: WorkerDto; cancelJobIds: string[] } | undefined {
+  heartbeat(workerId: string, beat: { reportedJobId?: string | null; paused?: boolean; restarted?: boolean } = {}): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
     const now = this.#now();
     let requeued = false;
     const ended: string[] = [];
@@ -255,7 +279,11 @@ export class JobStore {
       const row = this.workerRow(workerId);
       if (!row) return undefined;
       this.#stmts.touchWorker.run(now, workerId);
-      if (beat.paused !== undefined && beat.paused !== (row.paused === 1)) this.#stmts.setPaused.run(beat.paused ? 1 : 0, workerId);
+      let changed = false;
+      if (beat.paused !== undefined && beat.paused !== (row.paused === 1)) {
+        this.#stmts.setPaused.run(beat.paused ? 1 : 0, workerId);
+        changed = true;
+      }
       const cancelJobIds: string[] = [];
       for (const job of this.#stmts.runningJobsOf.all(workerId) as unknown as JobRow[]) {
         if (job.job_id === beat.reportedJobId) {
@@ -273,8 +301,14 @@ export class JobStore {
       }
       // The worker's state follows from what it runs now (an offline worker that beats is back).
       const running = this.#stmts.runningJobsOf.all(workerId) as unknown as JobRow[];
-      this.#stmts.setWorkerState.run(running.length > 0 ? 'busy' : 'idle', running[0]?.job_id ?? null, workerId);
-      return { worker: this.getWorker(workerId)!, cancelJobIds };
+      const status: WorkerStatus = running.length > 0 ? 'busy' : 'idle';
+      const current = running[0]?.job_id ?? null;
+      if (status !== row.status || current !== row.current_job_id || ended.length > 0) {
+        this.#stmts.setWorkerState.run(status, current, workerId);
+        changed = true;
+      }
+      // A plain "still alive" moves only the timestamp: not a change that must survive power loss.
+      return { worker: this.getWorker(workerId)!, cancelJobIds, changed };
     });
     // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
     if (result) this.#events.emit('worker', workerId);
@@ -367,6 +401,13 @@ export class JobStore {
    */
   assignNextJob(workerId?: string): AssignOutcome {
     const now = this.#now();
+    // Most long polls find nothing: answer those from a read, without a write transaction.
+    if (!this.#stmts.anyPending.get()) {
+      if (workerId !== undefined && !this.workerRow(workerId)) return { ok: false, reason: 'worker_not_found' };
+      if (workerId === undefined && !this.#stmts.firstIdleWorker.get()) return { ok: false, reason: 'no_idle_worker' };
+      const running = workerId === undefined ? undefined : (this.#stmts.runningJobsOf.get(workerId) as unknown as JobRow | undefined);
+      return running ? { ok: false, reason: 'worker_busy', currentJobId: running.job_id } : { ok: false, reason: 'no_pending_job' };
+    }
     const outcome = this.transaction((): AssignOutcome => {
       let id = workerId;
       if (id === undefined) {
@@ -376,7 +417,6 @@ export class JobStore {
       }
       const worker = this.workerRow(id);
       if (!worker) return { ok: false, reason: 'worker_not_found' };
-      if (workerId !== undefined) this.#stmts.touchWorker.run(now, id);
       const running = this.#stmts.runningJobsOf.get(id) as unknown as JobRow | undefined;
       if (running) return { ok: false, reason: 'worker_busy', currentJobId: running.job_id };
       if (worker.status !== 'idle') this.#stmts.setWorkerState.run('idle', null, id);

@@ -52,4 +52,6 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE workers ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;`,
   // 3: when the worker started the job's first command (reported with the result), for pickup latency.
   `ALTER TABLE jobs ADD COLUMN command_started_at INTEGER;`,
+  // 4: a one-row table that sync() updates with synchronous=FULL, so one fsync covers every earlier commit.
+  `CREATE TABLE sync_marker (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO sync_marker (id, n) VALUES (1, 0);`,
 ];

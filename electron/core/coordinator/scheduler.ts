@@ -67,7 +67,8 @@ export class Scheduler {
       return Promise.resolve(first);
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(() => waiter.settle(first), waitMs);
+      // Jittered, so the long polls of a lab that started together stop expiring in one burst.
+      const timer = setTimeout(() => waiter.settle(first), waitMs * (0.75 + Math.random() * 0.25));
       const onAbort = () => waiter.settle(first);
       const waiter: Waiter = {
         workerId,

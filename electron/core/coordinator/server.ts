@@ -12,6 +12,7 @@ import { CoordinatorEvents } from './events.ts';
 import { JobStore } from './job-store.ts';
 import { Scheduler } from './scheduler.ts';
 import { builtDashboard } from '../dashboard-files.ts';
+import { GroupCommit } from './group-commit.ts';
 import { LiveHub } from './live.ts';
 import { removeStaleParts } from './uploads.ts';
 
@@ -73,7 +74,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new JobStore({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const context: CoordinatorContext = {
-    store, scheduler, events, logger, settings, uploadsDir, tmpDir,
+    store, scheduler, events, logger, settings, uploadsDir, tmpDir, commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
     staticDir: options.staticDir === null ? undefined : options.staticDir ?? builtDashboard(),

@@ -46,6 +46,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
         });
         const job = ctx.store.createJob(input);
+        await ctx.commit.durable();
         return void res.json({
           success: true,
           jobId: job.jobId,

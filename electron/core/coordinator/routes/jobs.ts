@@ -48,12 +48,13 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
   const logJson = express.json({ limit: '8mb' });
 
-  router.post('/api/jobs/create', json, (req, res) => {
+  router.post('/api/jobs/create', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
     assertFileUrl(ctx, body.fileUrl);
     assertQueueHasRoom(ctx);
     const job = ctx.store.createJob(body);
+    await ctx.commit.durable();
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });
 
@@ -88,6 +89,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
       outcome = await ctx.scheduler.takeJob(workerId, waitSeconds * 1000, hangUp.signal);
     }
     if (!outcome.ok) return sendNoJob(res, outcome);
+    await ctx.commit.durable();
     res.json({ success: true, job: outcome.job });
   });
 
@@ -100,27 +102,30 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json(job);
   });
 
-  router.post('/api/jobs/submit-result', resultJson, (req, res) => {
+  router.post('/api/jobs/submit-result', resultJson, async (req, res) => {
     const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
     requireWorker(res, body.workerId);
     const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr, body.commandStartedAt);
     if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
   });
 
-  router.put('/api/jobs/submit-result', json, (req, res) => {
+  router.put('/api/jobs/submit-result', json, async (req, res) => {
     const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
     requireWorker(res, body.workerId);
     const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt);
     if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
   });
 
-  router.post('/api/jobs/cancel', json, (req, res) => {
+  router.post('/api/jobs/cancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
     const outcome = ctx.store.cancelJob(body.jobId);
     if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
     res.json({
       success: true,
       jobId: body.jobId,
@@ -129,11 +134,12 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     });
   });
 
-  router.post('/api/jobs/logs', logJson, (req, res) => {
+  router.post('/api/jobs/logs', logJson, async (req, res) => {
     const body = parseBody(logBody, req.body, ['jobId', 'workerId', 'chunks'], 'jobId, workerId, and chunks are required');
     requireWorker(res, body.workerId);
     const outcome = ctx.store.appendOutput(body.jobId, body.workerId, body.chunks);
     if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
     res.json({ success: true, cancel: outcome.cancel, next: outcome.next });
   });
 

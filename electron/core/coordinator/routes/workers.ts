@@ -10,12 +10,13 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
   const json = express.json({ limit: '64kb' });
 
-  router.post('/api/workers/register', json, (req, res) => {
+  router.post('/api/workers/register', json, async (req, res) => {
     requireJoin(res);
     const body = parseBody(registerBody, req.body, ['workerId', 'hostname'], 'workerId and hostname are required');
     const workerToken = ctx.settings.auth ? newToken('worker') : undefined;
     const { endedJobs } = ctx.store.registerWorker(body, workerToken ? hashToken(workerToken) : null);
     ctx.logger.info('worker registered', { workerId: body.workerId, hostname: body.hostname, endedJobs });
+    await ctx.commit.durable();
     res.json({
       success: true,
       workerId: body.workerId,
@@ -32,11 +33,12 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ workers, count: workers.length });
   });
 
-  router.post('/api/workers/heartbeat', json, (req, res) => {
+  router.post('/api/workers/heartbeat', json, async (req, res) => {
     const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
     requireWorker(res, body.workerId);
     const beat = ctx.store.heartbeat(body.workerId, { reportedJobId: body.jobId, paused: body.paused, restarted: body.restarted });
     if (!beat) throw new HttpError(404, 'Worker not found');
+    if (beat.changed) await ctx.commit.durable();
     res.json({ success: true, workerId: body.workerId, timestamp: beat.worker.lastHeartbeat, status: beat.worker.status, cancelJobIds: beat.cancelJobIds });
   });
 
