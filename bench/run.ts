@@ -4,8 +4,7 @@
  * (min and max kept). Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -244,27 +243,14 @@ async function bigZip(dir: string, mb: number): Promise<string> {
   return path;
 }
 
-/** Streams a multipart upload from disk (the bench never holds the file in memory). */
-function uploadFile(c: BenchCoordinator, path: string): Promise<{ seconds: number; jobId: string }> {
-  const boundary = `----cmdxbench${Date.now()}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="commands"\r\n\r\ntrue\r\n--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\ndistributed\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.zip"\r\nContent-Type: application/zip\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const size = statSync(path).size;
-  const url = new URL(c.url);
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: '/api/execute', method: 'POST', headers: { authorization: `Bearer ${c.adminToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + size + tail.length } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d) => parts.push(d)).on('end', () => {
-        const body = JSON.parse(Buffer.concat(parts).toString());
-        if (res.statusCode !== 200) return reject(new Error(`upload failed: ${res.statusCode} ${JSON.stringify(body)}`));
-        resolve({ seconds: (performance.now() - started) / 1000, jobId: body.jobId });
-      });
-    });
-    req.on('error', reject);
-    req.write(head);
-    createReadStream(path, { highWaterMark: 1024 * 1024 }).on('end', () => req.end(tail)).pipe(req, { end: false });
-  });
+/** Uploads with curl, as the README tells an admin to (curl streams from disk and reports its speed). */
+function uploadFile(c: BenchCoordinator, path: string): { seconds: number; jobId: string } {
+  const out = spawnSync('curl', ['-s', '-w', '\n%{time_total}', '-H', `Authorization: Bearer ${c.adminToken}`, '-F', `file=@${path}`, '-F', 'commands=true', '-F', 'mode=distributed', `${c.url}/api/execute`], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const lines = out.stdout.trim().split('\n');
+  const seconds = Number(lines.pop());
+  const body = JSON.parse(lines.join('\n'));
+  if (!body.jobId) throw new Error(`upload failed: ${out.stdout.slice(0, 300)} ${out.stderr}`);
+  return { seconds, jobId: body.jobId };
 }
 
 async function benchTransfer(): Promise<void> {
@@ -281,7 +267,7 @@ async function benchTransfer(): Promise<void> {
       const worker = startWorker(c, 'transfer', ['--max-extract-mb', String(P.transferMb * 2)]);
       try {
         await idleWorkers(api, c.adminToken, 1);
-        const upload = await uploadFile(c, zipPath);
+        const upload = uploadFile(c, zipPath);
         const line = await worker.waitLog((l) => l.msg === 'bundle downloaded', 300_000);
         await waitUntil('job done', async () => (await api.call('GET', `/api/jobs/status?jobId=${upload.jobId}`, c.adminToken)).body.status === 'completed', 300_000, 100);
         up.push(mb / upload.seconds);
@@ -314,7 +300,8 @@ async function benchOutput(): Promise<void> {
       const fileUrl = await uploadTinyZip(c);
       await idleWorkers(api, c.adminToken, 1);
       const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: `head -c ${P.outputMb * 1000 * 1000} /dev/zero | tr '\\0' x`, fileUrl, filename: 'project.zip' });
-      await waitUntil('job done', async () => (await api.call('GET', `/api/jobs/status?jobId=${res.body.jobId}`, c.adminToken)).body.status === 'completed', 300_000, 100);
+      // Watched through the job list (no output in it), as the dashboard does, not by reading 16 MB of status 10 times a second.
+      await waitUntil('job done', async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.jobs[0]?.jobId === res.body.jobId, 300_000, 100);
       workerRss.push(peakRssMb(worker.pid));
       coordRss.push(peakRssMb(c.pid));
       log(`output run ${run + 1}: worker peak ${round(peakRssMb(worker.pid))} MB, coordinator peak ${round(peakRssMb(c.pid))} MB`);

@@ -199,7 +199,14 @@ export class JobStore {
       jobsAll: db.prepare('SELECT * FROM jobs ORDER BY seq'),
       fileInUseBy: db.prepare("SELECT 1 FROM jobs WHERE file_url = ? AND status = 'running' AND worker_id = ? LIMIT 1"),
       outputOf: db.prepare('SELECT data FROM job_output WHERE job_seq = ? AND stream = ? ORDER BY seq'),
-      outputBytes: db.prepare('SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) AS n FROM job_output WHERE job_seq = ? AND stream = ?'),
+      outputBytes: {
+        stdout: db.prepare('SELECT stdout_bytes AS n FROM jobs WHERE seq = ?'),
+        stderr: db.prepare('SELECT stderr_bytes AS n FROM jobs WHERE seq = ?'),
+      },
+      addOutputBytes: {
+        stdout: db.prepare('UPDATE jobs SET stdout_bytes = stdout_bytes + ? WHERE seq = ?'),
+        stderr: db.prepare('UPDATE jobs SET stderr_bytes = stderr_bytes + ? WHERE seq = ?'),
+      },
       insertOutput: db.prepare('INSERT OR IGNORE INTO job_output (job_seq, stream, seq, data) VALUES (?, ?, ?, ?)'),
       nextOutputSeq: db.prepare(`
         SELECT COALESCE(MIN(o.seq + 1), 0) AS next FROM job_output o
@@ -551,7 +558,7 @@ export class JobStore {
 
   /** Inserts one chunk within the per-stream cap; returns the text stored, or null if it was a repeat or dropped. */
   private appendChunk(jobSeq: number, stream: OutputStream, seq: number, data: string): string | null {
-    const { n: used } = this.#stmts.outputBytes.get(jobSeq, stream) as { n: number };
+    const { n: used } = this.#stmts.outputBytes[stream].get(jobSeq) as { n: number };
     const size = Buffer.byteLength(data);
     if (used >= this.#maxOutputBytes) {
       return null;
@@ -561,7 +568,9 @@ export class JobStore {
       text = truncateUtf8(data, this.#maxOutputBytes - used) + OUTPUT_DROPPED_MARKER(this.#maxOutputBytes);
     }
     const result = this.#stmts.insertOutput.run(jobSeq, stream, Math.max(seq, 0), text);
-    return Number(result.changes) > 0 ? text : null;
+    if (Number(result.changes) === 0) return null;
+    this.#stmts.addOutputBytes[stream].run(Buffer.byteLength(text), jobSeq);
+    return text;
   }
 
   private nextSeq(jobSeq: number, stream: OutputStream): number {

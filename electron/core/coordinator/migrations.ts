@@ -54,4 +54,9 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE jobs ADD COLUMN command_started_at INTEGER;`,
   // 4: a one-row table that sync() updates with synchronous=FULL, so one fsync covers every earlier commit.
   `CREATE TABLE sync_marker (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO sync_marker (id, n) VALUES (1, 0);`,
+  // 5: bytes stored per stream, kept with the job so appending output never re-reads what is stored.
+  `ALTER TABLE jobs ADD COLUMN stdout_bytes INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE jobs ADD COLUMN stderr_bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE jobs SET stdout_bytes = (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM job_output WHERE job_seq = jobs.seq AND stream = 'stdout'),
+                   stderr_bytes = (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM job_output WHERE job_seq = jobs.seq AND stream = 'stderr');`,
 ];

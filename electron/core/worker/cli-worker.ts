@@ -6,7 +6,6 @@ import type { Logger } from '../logger.ts';
 import { appDataDir } from '../paths.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
-import { startLocalUi } from './local-ui.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
   const { values } = parseArgs({
@@ -42,7 +41,8 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
   agent.start();
   logger.info('worker started', { workerId: agent.workerId, server: agent.state.server, workDir: values['work-dir'] ?? join(appDataDir(), 'worker') });
   const uiPort = numberOption(values['ui-port'], 'ui-port', 0, 65535);
-  const ui = uiPort === undefined ? undefined : await startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });
+  // Loaded only when asked for: Express and ws would add ~15 MB to every worker, and forking a bigger process costs more.
+  const ui = uiPort === undefined ? undefined : await (await import('./local-ui.ts')).startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });
   if (ui) logger.info('worker status page', { url: ui.url });
 
   let signals = 0;

@@ -6,7 +6,6 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
 
@@ -196,15 +195,13 @@ export class CoordinatorClient {
       throw new Error(`The project zip is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`);
     }
     let received = 0;
-    const limit = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        received += chunk.length;
-        if (received > maxBytes) return done(new Error(`The project zip is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
-        done(null, chunk);
-      },
+    const stream = res.stream;
+    stream.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) stream.destroy(new Error(`The project zip is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
     });
     try {
-      await pipeline(res.stream, limit, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });
+      await pipeline(stream, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });
     } catch (error) {
       await rm(dest, { force: true });
       throw error;

@@ -21,6 +21,12 @@ const hasProc = process.platform === 'linux' && (() => {
 
 /** True while some process of group `pgid` is running (zombies, already dead, do not count). */
 export function groupAlive(pgid: number): boolean {
+  // One cheap syscall first: an empty group (the usual case) needs no /proc scan.
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
+  }
   if (hasProc) {
     // In containers PID 1 may reap orphans late; a zombie holds no resources and ignores signals.
     for (const entry of readdirSync('/proc')) {
