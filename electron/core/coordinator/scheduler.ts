@@ -25,7 +25,9 @@ export class Scheduler {
   readonly #logger: Logger;
   readonly #offlineAfterMs: number;
   readonly #now: () => number;
-  readonly #startedAt: number;
+  #startedAt: number;
+  #lastSweep: number;
+  #sweepEveryMs = 2000;
   readonly #waiters = new Set<Waiter>();
   #sweepTimer: NodeJS.Timeout | undefined;
   readonly #onWork = () => this.dispatch();
@@ -37,11 +39,13 @@ export class Scheduler {
     this.#offlineAfterMs = options.offlineAfterSeconds * 1000;
     this.#now = options.now ?? Date.now;
     this.#startedAt = this.#now();
+    this.#lastSweep = this.#startedAt;
   }
 
   start(): void {
     this.#events.on('work-available', this.#onWork);
     const every = Math.min(2000, Math.max(100, this.#offlineAfterMs / 10));
+    this.#sweepEveryMs = every;
     this.#sweepTimer = setInterval(() => this.sweep(), every);
     this.#sweepTimer.unref();
   }
@@ -99,6 +103,13 @@ export class Scheduler {
    */
   sweep(): void {
     const now = this.#now();
+    // A sweep this late means this process was not running (frozen, suspended, a very long pause):
+    // heartbeats could not reach us, so silence says nothing yet. Give every worker a fresh window.
+    if (now - this.#lastSweep > Math.max(this.#sweepEveryMs * 5, this.#offlineAfterMs / 2)) {
+      this.#logger.warn('the coordinator was not running for a while; giving workers a fresh offline window', { pausedMs: now - this.#lastSweep });
+      this.#startedAt = now;
+    }
+    this.#lastSweep = now;
     // Heartbeats count as no older than our own start; cutoff 0 means nobody is stale yet.
     const cutoff = now - this.#startedAt > this.#offlineAfterMs ? now - this.#offlineAfterMs : 0;
     try {

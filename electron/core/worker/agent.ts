@@ -402,6 +402,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       try {
         await this.send(report);
         this.#outbox.remove(report.jobId);
+        this.#logger.info('report delivered', { jobId: report.jobId, kind: report.kind, exitCode: report.kind === 'result' ? report.exitCode : null });
         return;
       } catch (error) {
         if (finalRefusal(error)) {
@@ -436,7 +437,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       try {
         await this.send(report);
         this.#outbox.remove(report.jobId);
-        this.#logger.info('delivered a saved report', { jobId: report.jobId, kind: report.kind });
+        this.#logger.info('report delivered', { jobId: report.jobId, kind: report.kind, exitCode: report.kind === 'result' ? report.exitCode : null, saved: true });
       } catch (error) {
         if (!finalRefusal(error)) throw error;
         this.#outbox.remove(report.jobId);

@@ -101,3 +101,26 @@ describe('a restarted worker process', () => {
     }
   });
 });
+
+describe('a coordinator that was frozen', () => {
+  it('does not declare workers offline for the silence it caused itself (SIGSTOP, suspend)', async () => {
+    let now = Date.now();
+    const c = await startTestCoordinator({ auth: false, offlineAfterSeconds: 6, now: () => now });
+    try {
+      await c.register('w1');
+      const jobId = (await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'p.zip' } })).body.jobId;
+      await c.api('GET', '/api/jobs/get-job?workerId=w1');
+      now += 20_000; // the process stood still for 20 s: no heartbeat could arrive
+      c.context.scheduler.sweep();
+      assert.equal((await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body.status, 'running');
+      assert.equal((await c.api('GET', '/api/workers/register')).body.workers[0].status, 'busy');
+      for (let i = 0; i < 14; i++) { // a real silence after the freeze still counts (sweeps run every 0.6 s)
+        now += 500;
+        c.context.scheduler.sweep();
+      }
+      assert.equal((await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body.status, 'failed');
+    } finally {
+      await c.close();
+    }
+  });
+});
