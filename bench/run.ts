@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import { tinyZip } from '../electron/core/worker/self-check.ts';
 import {
   cpuSeconds, JsonClient, peakRssMb, percentile, round, startCoordinator, startWorker, summarize, tempDir, waitUntil,
   type BenchCoordinator, type Summary,
@@ -28,13 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A tiny project zip, uploaded once; jobs reuse its fileUrl. */
 async function uploadTinyZip(c: BenchCoordinator): Promise<string> {
-  const zip = await new Promise<Buffer>((resolve) => {
-    const z = new yazl.ZipFile();
-    z.addBuffer(Buffer.from('hello\n'), 'project/readme.txt');
-    z.end();
-    const parts: Buffer[] = [];
-    z.outputStream.on('data', (d: Buffer) => parts.push(d)).on('end', () => resolve(Buffer.concat(parts)));
-  });
+  const zip = tinyZip('project/readme.txt', 'hello\n');
   const form = new FormData();
   form.append('commands', 'true');
   form.append('mode', 'distributed');
