@@ -13,7 +13,7 @@ const USAGE = `CMD Executor ${APP_VERSION}: run commands across a lab of PCs.
 Usage:
   cmdx coordinator [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--data-dir DIR] [--admin-token T] [--join-token T]
                    [--no-auth] [--offline-after ${DEFAULTS.offlineAfterSeconds}] [--max-upload-mb ${DEFAULTS.maxUploadMb}]
-                   [--max-pending-jobs ${DEFAULTS.maxPendingJobs}] [--max-output-mb ${DEFAULTS.maxOutputMb}]
+                   [--max-pending-jobs ${DEFAULTS.maxPendingJobs}] [--max-output-mb ${DEFAULTS.maxOutputMb}] [--keep-uploads-days ${DEFAULTS.keepUploadsDays}]
   cmdx worker --server http://HOST:3000 [--join-token T] [--id ID] [--name NAME] [--work-dir DIR]
               [--heartbeat-interval 10] [--max-extract-mb 2048] [--max-output-mb 16]
   cmdx --help | --version
@@ -59,6 +59,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
       'max-upload-mb': { type: 'string' },
       'max-pending-jobs': { type: 'string' },
       'max-output-mb': { type: 'string' },
+      'keep-uploads-days': { type: 'string' },
     },
   });
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');
@@ -75,6 +76,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     maxUploadMb: numberOption(values['max-upload-mb'], 'max-upload-mb', 1, 1024 * 1024),
     maxPendingJobs: numberOption(values['max-pending-jobs'], 'max-pending-jobs', 1, 10_000_000),
     maxOutputMb: numberOption(values['max-output-mb'], 'max-output-mb', 1, 4096),
+    keepUploadsDays: numberOption(values['keep-uploads-days'], 'keep-uploads-days', 0, 3650),
     logger,
   });
   const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${coordinator.port}`) : [];

@@ -7,5 +7,6 @@ export const DEFAULTS = {
   maxUploadMb: 1024,
   maxPendingJobs: 10_000,
   maxOutputMb: 16,
+  keepUploadsDays: 7,
 } as const;
 

@@ -524,6 +524,18 @@ export class JobStore {
     return this.#stmts.fileInUseBy.get(fileUrl, workerId) !== undefined;
   }
 
+  /**
+   * Upload URLs whose jobs have all ended before `cutoff` (ms): nothing will download them again,
+   * except a "Run again", which the retention period allows for.
+   */
+  uploadsDoneBefore(cutoff: number): string[] {
+    const rows = this.#db.prepare(`
+      SELECT file_url FROM jobs WHERE file_url LIKE '/uploads/%'
+      GROUP BY file_url
+      HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`).all(cutoff) as { file_url: string }[];
+    return rows.map((r) => r.file_url);
+  }
+
   isFileReferenced(fileUrl: string): boolean {
     return this.#db.prepare('SELECT 1 FROM jobs WHERE file_url = ? LIMIT 1').get(fileUrl) !== undefined;
   }

@@ -14,6 +14,7 @@ import { Scheduler } from './scheduler.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { GroupCommit } from './group-commit.ts';
 import { LiveHub } from './live.ts';
+import { removeOldUploads } from './retention.ts';
 import { removeStaleParts } from './uploads.ts';
 
 export interface CoordinatorOptions {
@@ -29,6 +30,8 @@ export interface CoordinatorOptions {
   maxUploadMb?: number;
   maxPendingJobs?: number;
   maxOutputMb?: number;
+  /** Days to keep a zip after its last job ended (for "Run again"). */
+  keepUploadsDays?: number;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
   staticDir?: string | null;
   logger?: Logger;
@@ -93,6 +96,17 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     throw error;
   }
   scheduler.start();
+  const keepDays = options.keepUploadsDays ?? DEFAULTS.keepUploadsDays;
+  const cleanUp = () => {
+    try {
+      removeOldUploads(store, uploadsDir, keepDays, Date.now(), logger);
+    } catch (error) {
+      logger.warn('could not remove old uploads', { error: (error as Error).message });
+    }
+  };
+  cleanUp();
+  const retention = setInterval(cleanUp, 3600_000);
+  retention.unref();
   const address = server.address() as AddressInfo;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -105,7 +119,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     tokens: settings.tokens,
     tokensFile: tokenInfo?.file ?? null,
     context,
-    stop: () => (stopping ??= (live.close(), stop(server, context))),
+    stop: () => (stopping ??= (clearInterval(retention), live.close(), stop(server, context))),
   };
 }
 
