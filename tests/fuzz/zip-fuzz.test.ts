@@ -100,7 +100,7 @@ describe('zip extractor fuzzing (fast-check)', () => {
           assert.ok(resolved === realRoot || resolved.startsWith(realRoot + sep), `symlink ${path} -> ${resolved} stays inside`);
         }
       }
-    }), { numRuns: RUNS });
+    }), { numRuns: RUNS, timeout: 10_000, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) });
     // The generator must produce both kinds, or the property proves nothing.
     assert.ok(outcomes.extracted > RUNS / 10 && outcomes.refused > RUNS / 10, JSON.stringify(outcomes));
   });

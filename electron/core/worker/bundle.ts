@@ -56,6 +56,10 @@ function checkName(name: string): void {
   if (name.includes('\\')) throw new BundleError(`The zip has an entry with a backslash in its name (${JSON.stringify(name)}); refusing to extract it.`);
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) throw new BundleError(`The zip has an entry with an absolute path (${JSON.stringify(name)}); refusing to extract it.`);
   if (name.split('/').includes('..')) throw new BundleError(`The zip has an entry that climbs out of its folder (${JSON.stringify(name)}); refusing to extract it.`);
+  // "a/./b", "a//b" and "a/." name one place in several ways; extractors trip over them (found by fuzzing).
+  if (name.replace(/\/$/, '').split('/').some((part) => part === '.' || part === '')) {
+    throw new BundleError(`The zip has an entry with an empty or "." part in its name (${JSON.stringify(name)}); refusing to extract it.`);
+  }
 }
 
 /** yauzl refuses bad names itself; its terse messages are turned into ours. */
@@ -156,12 +160,22 @@ function linkEscapes(name: string, target: string): boolean {
   return where === '..' || where.startsWith('../') || where.startsWith('/');
 }
 
-/** Nothing may be written under a symlink's path, nor a second entry at it: that is how extractors write outside. */
+/**
+ * Nothing may be written under a symlink's path, nor a second entry at it: that is how extractors
+ * write outside. Nor may a file sit where another entry needs a folder (extract-zip hangs on that).
+ */
 function symlinkWriteThrough(names: string[], links: Set<string>): BundleError | undefined {
   const seen = new Map<string, number>();
+  const folders = new Set<string>();
+  for (const name of names) {
+    const parts = key(name).split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+    if (name.endsWith('/')) folders.add(key(name));
+  }
   for (const name of names) {
     const parts = key(name).split('/');
     seen.set(key(name), (seen.get(key(name)) ?? 0) + 1);
+    if (!name.endsWith('/') && folders.has(key(name))) return new BundleError(`The zip has both a file and a folder named ${name}; refusing to extract it.`);
     for (let i = 1; i < parts.length; i++) {
       const prefix = parts.slice(0, i).join('/');
       if (links.has(prefix)) return new BundleError(`The zip writes ${name} through the symlink ${prefix}; refusing to extract it.`);
@@ -188,18 +202,28 @@ export async function extractBundle(zipPath: string, dir: string, limits: Extrac
   const target = resolve(dir);
   const plan = await planExtraction(zipPath, limits);
   await mkdir(target, { recursive: false });
+  // Defence in depth: an extraction that stops making progress is abandoned, never waited on forever.
+  const stallMs = 60_000 + plan.totalBytes / (10 * 1024);
+  let stallTimer: NodeJS.Timeout | undefined;
   try {
-    await extractZip(resolve(zipPath), {
-      dir: target,
-      onEntry: (entry) => {
-        if (!plan.approved.get(entry.fileName)?.has(entry.uncompressedSize)) {
-          throw new BundleError(`The zip changed while it was being extracted (${entry.fileName}); refusing to go on.`);
-        }
-      },
-    });
+    await Promise.race([
+      extractZip(resolve(zipPath), {
+        dir: target,
+        onEntry: (entry) => {
+          if (!plan.approved.get(entry.fileName)?.has(entry.uncompressedSize)) {
+            throw new BundleError(`The zip changed while it was being extracted (${entry.fileName}); refusing to go on.`);
+          }
+        },
+      }),
+      new Promise<never>((_, reject) => {
+        stallTimer = setTimeout(() => reject(new BundleError(`Extracting the zip took longer than ${Math.round(stallMs / 1000)} s; the archive is probably malformed.`)), stallMs);
+      }),
+    ]);
   } catch (error) {
     await rm(target, { recursive: true, force: true });
     throw error instanceof BundleError ? error : explainYauzlError(error as Error);
+  } finally {
+    clearTimeout(stallTimer);
   }
   return { runDir: await singleTopFolder(target), entries: plan.entries, totalBytes: plan.totalBytes };
 }

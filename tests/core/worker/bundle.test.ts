@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BundleError, extractBundle } from '../../../electron/core/worker/bundle.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
-import { buildZipWithRawName, writeZip, type ZipItem } from '../../helpers/zip.ts';
+import { buildZip, buildZipWithRawName, writeZip, type ZipItem } from '../../helpers/zip.ts';
 
 const LIMITS = { maxBytes: 1024 * 1024, maxEntries: 100 };
 
@@ -89,6 +89,19 @@ describe('safe zip extraction', () => {
     const s = await setup(Array.from({ length: 101 }, (_, i) => ({ name: `f${i}`, content: '' })));
     await assert.rejects(extractBundle(s.zip, s.dest, LIMITS), /has 101 entries; this worker extracts at most 100/);
     assertUntouched(s);
+  });
+
+  it('refuses a file and a folder of the same name, and "." or empty name parts (extract-zip hung on these; found by fuzzing)', async () => {
+    const zips = [
+      await buildZip([{ name: '.bin/a', content: 'x' }, { name: '.bin', content: 'x' }]),
+      await buildZipWithRawName('a/a/x', 'a/a/.'),
+      await buildZipWithRawName('a/xb', 'a//b'),
+    ];
+    for (const zip of zips) {
+      const s = await setup(zip);
+      await assert.rejects(extractBundle(s.zip, s.dest, LIMITS), /both a file and a folder|empty or "\." part/);
+      assertUntouched(s);
+    }
   });
 
   it('refuses a file that is not a zip', async () => {
