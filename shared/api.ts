@@ -71,7 +71,6 @@ export const LIMITS = {
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const JOB_ID_PATTERN = /^job-\d+-[a-z0-9]+$/;
 
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];
@@ -81,9 +80,4 @@ export interface LogChunk {
   stream: OutputStream;
   seq: number;
   data: string;
-}
-
-/** What heartbeat and log responses tell a worker about its current job. */
-export interface JobControl {
-  cancel: boolean;
 }

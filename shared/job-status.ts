@@ -3,8 +3,6 @@
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
-
 export const WORKER_STATUSES = ['idle', 'busy', 'offline'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
@@ -19,10 +17,6 @@ const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
 
 export function isJobStatus(value: unknown): value is JobStatus {
   return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
-}
-
-export function isTerminal(status: JobStatus): boolean {
-  return TERMINAL_JOB_STATUSES.includes(status);
 }
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
