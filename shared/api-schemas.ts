@@ -46,6 +46,8 @@ export const failureBody = z.object({
   workerId,
   errorMessage: z.string().max(LIMITS.errorMessageLength).nullish(),
   commandStartedAt: z.number().int().min(0).optional(),
+  /** Why the job could not run to an exit code (our workers say; a seed-style worker does not). */
+  endReason: z.enum(['error', 'timeout', 'worker_restarted']).optional(),
 });
 
 export const cancelBody = z.object({ jobId });

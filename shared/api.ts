@@ -1,5 +1,5 @@
 /** Wire contract between coordinator, worker and dashboard: DTOs and limits (schemas: api-schemas.ts). */
-import type { JobStatus, WorkerStatus } from './job-status.ts';
+import type { EndReason, JobStatus, WorkerStatus } from './job-status.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
@@ -36,6 +36,8 @@ export interface JobDto {
   stderr: string;
   exitCode: number | null;
   errorMessage: string | null;
+  /** Why the job ended, as a value (null while it has not). */
+  endReason: EndReason | null;
   createdAt: number;
   startedAt: number | null;
   completedAt: number | null;

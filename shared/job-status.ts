@@ -3,6 +3,10 @@
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** Why a job ended, as a value (the sentence beside it is for people). */
+export const END_REASONS = ['exit', 'error', 'timeout', 'cancelled', 'worker_lost', 'worker_restarted'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
 export const WORKER_STATUSES = ['idle', 'busy', 'offline'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 

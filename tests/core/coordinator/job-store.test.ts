@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { CoordinatorEvents } from '../../../electron/core/coordinator/events.ts';
 import { JobStore } from '../../../electron/core/coordinator/job-store.ts';
-import { MIGRATIONS } from '../../../electron/core/coordinator/migrations.ts';
+import { MIGRATIONS } from '../../../electron/core/coordinator/db/migrations.ts';
 import { canTransition, JOB_STATUSES } from '../../../shared/job-status.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
 
@@ -74,6 +74,44 @@ describe('job store', () => {
     assert.ok(out.startsWith('12345678ab'));
     assert.match(out, /output over the coordinator's limit of 10 bytes was dropped/);
     assert.doesNotMatch(out, /more/);
+    store.close();
+  });
+  it('stores why a job ended as a value next to the sentence', () => {
+    let now = 1_000_000;
+    const store = open(undefined, () => now);
+    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    const a = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    const b = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    const c = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    store.assignNextJob('w1');
+    store.completeJob(a.jobId, 'w1', 2);
+    store.assignNextJob('w1');
+    store.failJob(b.jobId, 'w1', 'timed out after 5 s', undefined, 'timeout');
+    store.assignNextJob('w1');
+    now += 60_000;
+    store.sweep(now - 30_000, 30);
+    assert.deepEqual([a, b, c].map((j) => [store.getJob(j.jobId)!.status, store.getJob(j.jobId)!.endReason]), [['completed', 'exit'], ['failed', 'timeout'], ['failed', 'worker_lost']]);
+    assert.equal(store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }).endReason, null);
+    store.close();
+  });
+
+  it('gives jobs ended before end_reason existed a reason from their status and sentence', () => {
+    const file = join(tempDir(), 'c.db');
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA journal_mode = WAL');
+    for (const [version, sql] of MIGRATIONS.slice(0, 5).entries()) raw.exec(`${sql}; PRAGMA user_version = ${version + 1}`);
+    const insert = raw.prepare("INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, error_message) VALUES (?, ?, 'x', 'u', 'f', 1, 60, 1, ?)");
+    insert.run('j-ok', 'completed', null);
+    insert.run('j-timeout', 'failed', 'timed out after 5 s');
+    insert.run('j-restart', 'failed', 'worker restarted while running this job');
+    insert.run('j-lost', 'failed', 'Worker w stopped sending heartbeats (offline after 30 s); the job was lost.');
+    insert.run('j-error', 'failed', 'Could not download the project zip');
+    insert.run('j-cancel', 'cancelled', 'Cancelled by request.');
+    insert.run('j-pending', 'pending', null);
+    raw.close();
+    const store = open(file);
+    assert.deepEqual(['j-ok', 'j-timeout', 'j-restart', 'j-lost', 'j-error', 'j-cancel', 'j-pending'].map((id) => store.getJob(id)!.endReason),
+      ['exit', 'timeout', 'worker_restarted', 'worker_lost', 'error', 'cancelled', null]);
     store.close();
   });
 });

@@ -114,7 +114,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.put('/api/jobs/submit-result', json, async (req, res) => {
     const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt);
+    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt, body.endReason);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });

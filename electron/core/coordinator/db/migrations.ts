@@ -59,4 +59,14 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE jobs ADD COLUMN stderr_bytes INTEGER NOT NULL DEFAULT 0;
    UPDATE jobs SET stdout_bytes = (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM job_output WHERE job_seq = jobs.seq AND stream = 'stdout'),
                    stderr_bytes = (SELECT COALESCE(SUM(length(CAST(data AS BLOB))), 0) FROM job_output WHERE job_seq = jobs.seq AND stream = 'stderr');`,
+  // 6: why a job ended, as a value next to the sentence; older rows get it from their status and sentence.
+  `ALTER TABLE jobs ADD COLUMN end_reason TEXT;
+   UPDATE jobs SET end_reason = CASE
+     WHEN status = 'completed' THEN 'exit'
+     WHEN status = 'cancelled' THEN 'cancelled'
+     WHEN error_message LIKE 'timed out%' THEN 'timeout'
+     WHEN error_message LIKE '%restarted%' THEN 'worker_restarted'
+     WHEN error_message LIKE '%stopped sending heartbeats%' THEN 'worker_lost'
+     ELSE 'error' END
+   WHERE status IN ('completed', 'failed', 'cancelled');`,
 ];

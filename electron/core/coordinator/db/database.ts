@@ -1,0 +1,94 @@
+/**
+ * The coordinator's SQLite file (node:sqlite): open with an exclusive lock, migrate, transactions and
+ * group-commit durability. Transactions commit to the WAL without an fsync (synchronous=NORMAL: safe
+ * against a killed process, as the WAL is already in the OS); `sync()` then makes everything committed
+ * so far survive power loss too, with one fsync. Node runs this synchronously on one thread, so a
+ * transaction is also the lock that makes job assignment atomic.
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { MIGRATIONS } from './migrations.ts';
+import { int } from './row.ts';
+
+export class Database {
+  readonly #db: DatabaseSync;
+  #unsynced = false;
+
+  /** Opens (creating if needed) and migrates `file`; throws a sentence if another coordinator holds it. */
+  constructor(file: string) {
+    this.#db = new DatabaseSync(file);
+    // One coordinator per file: assignment is atomic only inside one process. The OS drops the lock if we die.
+    this.#db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    try {
+      this.#db.exec('PRAGMA journal_mode = WAL');
+      this.#db.exec('BEGIN IMMEDIATE; COMMIT');
+    } catch (error) {
+      this.#db.close();
+      if (/locked|busy/i.test((error as Error).message)) {
+        throw new Error(`The database ${file} is already in use by another coordinator; stop that one or use another --data-dir.`);
+      }
+      throw error;
+    }
+    this.#db.exec('PRAGMA synchronous = NORMAL');
+    this.#db.exec('PRAGMA foreign_keys = ON');
+    this.migrate();
+  }
+
+  prepare(sql: string): StatementSync {
+    return this.#db.prepare(sql);
+  }
+
+  /** Schema version this file is at. */
+  get schemaVersion(): number {
+    return int(this.#db.prepare('PRAGMA user_version').get()!, 'user_version');
+  }
+
+  /** Whether transactions were committed since the last sync(). */
+  get unsynced(): boolean {
+    return this.#unsynced;
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. */
+  transaction<T>(fn: () => T): T {
+    this.#db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = fn();
+      this.#db.exec('COMMIT');
+      this.#unsynced = true;
+      return result;
+    } catch (error) {
+      if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** One fsync for every transaction committed so far: a tiny FULL commit flushes the whole WAL. */
+  sync(): void {
+    if (!this.#unsynced || !this.#db.isOpen) return;
+    this.#db.exec('PRAGMA synchronous = FULL');
+    try {
+      this.#db.exec('BEGIN IMMEDIATE; UPDATE sync_marker SET n = n + 1 WHERE id = 1; COMMIT');
+    } finally {
+      this.#db.exec('PRAGMA synchronous = NORMAL');
+    }
+    this.#unsynced = false;
+  }
+
+  close(): void {
+    if (!this.#db.isOpen) return;
+    this.sync();
+    this.#db.close();
+  }
+
+  private migrate(): void {
+    const current = this.schemaVersion;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`The database was written by a newer CMD Executor (schema ${current}, this build knows ${MIGRATIONS.length}); upgrade this coordinator or use another --data-dir.`);
+    }
+    for (let version = current; version < MIGRATIONS.length; version++) {
+      this.transaction(() => {
+        this.#db.exec(MIGRATIONS[version]!);
+        this.#db.exec(`PRAGMA user_version = ${version + 1}`);
+      });
+    }
+  }
+}

@@ -1,0 +1,217 @@
+/** The jobs table: typed rows, the statements the store needs, and the DTO mapping. */
+import { randomBytes } from 'node:crypto';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { AssignedJobDto, JobDto } from '../../../../shared/api.ts';
+import { END_REASONS, JOB_STATUSES, type JobStatus } from '../../../../shared/job-status.ts';
+import type { Database } from '../db/database.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
+import type { EndJob, JobFacts } from '../lifecycle.ts';
+
+export interface JobRecord extends JobFacts {
+  /** Row number: the queue order and the output's foreign key. */
+  seq: number;
+  command: string;
+  fileUrl: string;
+  filename: string;
+  exitCode: number | null;
+  endReason: EndJob['endReason'] | null;
+  createdAt: number;
+  completedAt: number | null;
+  commandStartedAt: number | null;
+}
+
+export interface CreateJobInput {
+  command: string;
+  fileUrl: string;
+  filename: string;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+}
+
+export interface JobPageQuery {
+  status?: JobStatus;
+  limit: number;
+  /** Job id cursor: only jobs created before this one. */
+  before?: string;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
+const ENDED_BY = ['worker', 'coordinator'] as const;
+
+function toRecord(row: Row): JobRecord {
+  return {
+    seq: int(row, 'seq'),
+    jobId: text(row, 'job_id'),
+    status: oneOf(row, 'status', JOB_STATUSES),
+    workerId: textOrNull(row, 'worker_id'),
+    command: text(row, 'command'),
+    fileUrl: text(row, 'file_url'),
+    filename: text(row, 'filename'),
+    exitCode: intOrNull(row, 'exit_code'),
+    errorMessage: textOrNull(row, 'error_message'),
+    endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
+    createdAt: int(row, 'created_at'),
+    startedAt: intOrNull(row, 'started_at'),
+    completedAt: intOrNull(row, 'completed_at'),
+    timeoutSeconds: int(row, 'timeout_seconds'),
+    maxAttempts: int(row, 'max_attempts'),
+    attempts: int(row, 'attempts'),
+    cancelRequested: int(row, 'cancel_requested') === 1,
+    endedBy: row.ended_by === null ? null : oneOf(row, 'ended_by', ENDED_BY),
+    commandStartedAt: intOrNull(row, 'command_started_at'),
+  };
+}
+
+/** The job as the API shows it; `output` only where the caller read it (the list and live feed leave it out). */
+export function toJobDto(job: JobRecord, output: { stdout: string; stderr: string } = { stdout: '', stderr: '' }): JobDto {
+  return {
+    jobId: job.jobId,
+    status: job.status,
+    workerId: job.workerId,
+    command: job.command,
+    filename: job.filename,
+    fileUrl: job.fileUrl,
+    stdout: output.stdout,
+    stderr: output.stderr,
+    exitCode: job.exitCode,
+    errorMessage: job.errorMessage,
+    endReason: job.endReason,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
+    timeoutSeconds: job.timeoutSeconds,
+    maxAttempts: job.maxAttempts,
+    attempts: job.attempts,
+    cancelRequested: job.cancelRequested,
+    commandStartedAt: job.commandStartedAt,
+  };
+}
+
+export function toAssignedJob(job: JobRecord): AssignedJobDto {
+  return { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
+}
+
+export class JobRepository {
+  readonly #db: Database;
+  readonly #q: Record<
+    'byId' | 'runningOf' | 'nextPending' | 'anyPending' | 'countByStatus' | 'countAll' | 'insert' | 'start' | 'end' | 'requeue' | 'requestCancel' | 'all' | 'fileInUseBy' | 'fileReferenced' | 'uploadsDoneBefore' | 'overdueCandidates',
+    StatementSync
+  >;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#q = {
+      byId: db.prepare('SELECT * FROM jobs WHERE job_id = ?'),
+      runningOf: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND worker_id = ?"),
+      nextPending: db.prepare("SELECT * FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1"),
+      anyPending: db.prepare("SELECT 1 AS x FROM jobs WHERE status = 'pending' LIMIT 1"),
+      countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
+      countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
+      insert: db.prepare(`
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)`),
+      start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
+      end: db.prepare(`
+        UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
+          command_started_at = COALESCE(?, command_started_at)
+        WHERE seq = ? AND status IN ('pending', 'running')`),
+      requeue: db.prepare("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, attempts = attempts - ? WHERE seq = ?"),
+      requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE seq = ?'),
+      all: db.prepare('SELECT * FROM jobs ORDER BY seq'),
+      fileInUseBy: db.prepare("SELECT 1 FROM jobs WHERE file_url = ? AND status = 'running' AND worker_id = ? LIMIT 1"),
+      fileReferenced: db.prepare('SELECT 1 FROM jobs WHERE file_url = ? LIMIT 1'),
+      uploadsDoneBefore: db.prepare(`
+        SELECT file_url FROM jobs WHERE file_url LIKE '/uploads/%'
+        GROUP BY file_url
+        HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`),
+      // The index on running jobs keeps this small; the lifecycle decides which are overdue.
+      overdueCandidates: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND started_at + timeout_seconds * 1000 + ? < ?"),
+    };
+  }
+
+  get(jobId: string): JobRecord | undefined {
+    const row = this.#q.byId.get(jobId);
+    return row && toRecord(row);
+  }
+
+  runningOf(workerId: string): JobRecord[] {
+    return this.#q.runningOf.all(workerId).map(toRecord);
+  }
+
+  nextPending(): JobRecord | undefined {
+    const row = this.#q.nextPending.get();
+    return row && toRecord(row);
+  }
+
+  anyPending(): boolean {
+    return this.#q.anyPending.get() !== undefined;
+  }
+
+  count(status?: JobStatus): number {
+    return int((status ? this.#q.countByStatus.get(status) : this.#q.countAll.get())!, 'n');
+  }
+
+  all(): JobRecord[] {
+    return this.#q.all.all().map(toRecord);
+  }
+
+  /** One page, newest first (a dashboard of 100,000 jobs reads only what it shows). */
+  page(query: JobPageQuery): { jobs: JobRecord[]; total: number; nextBefore: string | null } {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.status) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.before) {
+      where.push('seq < ?');
+      params.push(this.get(query.before)?.seq ?? 0);
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.#db.prepare(sql).all(...params, query.limit + 1).map(toRecord);
+    const more = rows.length > query.limit;
+    const jobs = rows.slice(0, query.limit);
+    return { jobs, total: this.count(query.status), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
+  }
+
+  /** Running jobs whose timeout, plus `graceMs`, passed before `now`. */
+  overdue(graceMs: number, now: number): JobRecord[] {
+    return this.#q.overdueCandidates.all(graceMs, now).map(toRecord);
+  }
+
+  insert(input: CreateJobInput, now: number): string {
+    const jobId = `job-${now}-${randomBytes(5).toString('hex')}`;
+    this.#q.insert.run(jobId, input.command, input.fileUrl, input.filename, now, input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, input.maxAttempts ?? 1);
+    return jobId;
+  }
+
+  start(job: JobRecord, workerId: string, now: number): void {
+    this.#q.start.run(workerId, now, job.seq);
+  }
+
+  end(job: JobRecord, end: EndJob, now: number, commandStartedAt: number | null): void {
+    this.#q.end.run(end.status, end.exitCode, end.errorMessage, end.endReason, now, end.endedBy, commandStartedAt, job.seq);
+  }
+
+  requeue(job: JobRecord, refundAttempt: boolean): void {
+    this.#q.requeue.run(refundAttempt ? 1 : 0, job.seq);
+  }
+
+  requestCancel(job: JobRecord): void {
+    this.#q.requestCancel.run(job.seq);
+  }
+
+  /** Whether `fileUrl` is the file of a job `workerId` runs now. */
+  fileInUseBy(fileUrl: string, workerId: string): boolean {
+    return this.#q.fileInUseBy.get(fileUrl, workerId) !== undefined;
+  }
+
+  isFileReferenced(fileUrl: string): boolean {
+    return this.#q.fileReferenced.get(fileUrl) !== undefined;
+  }
+
+  /** Upload URLs whose jobs all ended before `cutoff` (ms). */
+  uploadsDoneBefore(cutoff: number): string[] {
+    return this.#q.uploadsDoneBefore.all(cutoff).map((row) => text(row, 'file_url'));
+  }
+}

@@ -1,0 +1,119 @@
+/** The workers table: typed rows and the statements the store needs. */
+import type { StatementSync } from 'node:sqlite';
+import type { WorkerDto } from '../../../../shared/api.ts';
+import { WORKER_STATUSES, type WorkerStatus } from '../../../../shared/job-status.ts';
+import type { Database } from '../db/database.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
+
+export interface WorkerRecord {
+  workerId: string;
+  hostname: string;
+  os: string | null;
+  cpuCount: number | null;
+  version: string | null;
+  status: WorkerStatus;
+  lastHeartbeat: number;
+  registeredAt: number;
+  currentJobId: string | null;
+  paused: boolean;
+}
+
+export interface RegisterInput {
+  workerId: string;
+  hostname: string;
+  os?: string | null;
+  cpuCount?: number | null;
+  version?: string | null;
+}
+
+function toRecord(row: Row): WorkerRecord {
+  return {
+    workerId: text(row, 'worker_id'),
+    hostname: text(row, 'hostname'),
+    os: textOrNull(row, 'os'),
+    cpuCount: intOrNull(row, 'cpu_count'),
+    version: textOrNull(row, 'version'),
+    status: oneOf(row, 'status', WORKER_STATUSES),
+    lastHeartbeat: int(row, 'last_heartbeat'),
+    registeredAt: int(row, 'registered_at'),
+    currentJobId: textOrNull(row, 'current_job_id'),
+    paused: int(row, 'paused') === 1,
+  };
+}
+
+export function toWorkerDto(worker: WorkerRecord): WorkerDto {
+  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused } = worker;
+  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused };
+}
+
+export class WorkerRepository {
+  readonly #byId: StatementSync;
+  readonly #byTokenHash: StatementSync;
+  readonly #all: StatementSync;
+  readonly #firstIdle: StatementSync;
+  readonly #upsert: StatementSync;
+  readonly #touch: StatementSync;
+  readonly #setPaused: StatementSync;
+  readonly #setState: StatementSync;
+  readonly #stale: StatementSync;
+
+  constructor(db: Database) {
+    this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
+    this.#byTokenHash = db.prepare('SELECT worker_id FROM workers WHERE token_hash = ?');
+    this.#all = db.prepare('SELECT * FROM workers ORDER BY registered_at, worker_id');
+    this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' ORDER BY registered_at, worker_id LIMIT 1");
+    this.#upsert = db.prepare(`
+      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id)
+      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL)
+      ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version,
+        status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL`);
+    this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
+    this.#setPaused = db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?');
+    this.#setState = db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?');
+    this.#stale = db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?");
+  }
+
+  get(workerId: string): WorkerRecord | undefined {
+    const row = this.#byId.get(workerId);
+    return row && toRecord(row);
+  }
+
+  all(): WorkerRecord[] {
+    return this.#all.all().map(toRecord);
+  }
+
+  firstIdleId(): string | undefined {
+    const row = this.#firstIdle.get();
+    return row && text(row, 'worker_id');
+  }
+
+  idForTokenHash(tokenHash: string): string | undefined {
+    const row = this.#byTokenHash.get(tokenHash);
+    return row && text(row, 'worker_id');
+  }
+
+  /** Inserts the worker, or brings an existing one back idle with a new token. */
+  upsert(input: RegisterInput, tokenHash: string | null, now: number): void {
+    this.#upsert.run({
+      $id: input.workerId, $hostname: input.hostname, $os: input.os ?? null, $cpu: input.cpuCount ?? null,
+      $version: input.version ?? null, $now: now, $token: tokenHash,
+    });
+  }
+
+  touch(workerId: string, now: number): void {
+    this.#touch.run(now, workerId);
+  }
+
+  setPaused(workerId: string, paused: boolean): void {
+    this.#setPaused.run(paused ? 1 : 0, workerId);
+  }
+
+  setState(workerId: string, status: WorkerStatus, currentJobId: string | null): void {
+    this.#setState.run(status, currentJobId, workerId);
+  }
+
+  /** Workers not offline whose last heartbeat is older than `cutoff`. */
+  staleIds(cutoff: number): string[] {
+    return this.#stale.all(cutoff).map((row) => text(row, 'worker_id'));
+  }
+}

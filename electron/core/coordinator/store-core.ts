@@ -1,0 +1,52 @@
+/**
+ * What the store's parts share: the database, the repositories, the clock and the event bus, plus the
+ * two steps every change ends with: apply a lifecycle decision, then announce what was committed.
+ */
+import type { CoordinatorEvents } from './events.ts';
+import { Database } from './db/database.ts';
+import { assertLegal, type Transition } from './lifecycle.ts';
+import { JobRepository, type JobRecord } from './repositories/jobs.ts';
+import { OutputRepository } from './repositories/output.ts';
+import { WorkerRepository } from './repositories/workers.ts';
+
+export class StoreCore {
+  readonly db: Database;
+  readonly events: CoordinatorEvents;
+  readonly now: () => number;
+  readonly workers: WorkerRepository;
+  readonly jobs: JobRepository;
+  readonly output: OutputRepository;
+
+  constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
+    this.db = new Database(options.file);
+    this.events = options.events;
+    this.now = options.now ?? Date.now;
+    this.workers = new WorkerRepository(this.db);
+    this.jobs = new JobRepository(this.db);
+    this.output = new OutputRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
+  }
+
+  /** Writes a lifecycle decision; the lifecycle's guard refuses an illegal one before anything is written. */
+  apply(job: JobRecord, transition: Transition, now: number, commandStartedAt: number | null = null): void {
+    assertLegal(job, transition);
+    switch (transition.kind) {
+      case 'start':
+        this.jobs.start(job, transition.workerId, now);
+        this.workers.setState(transition.workerId, 'busy', job.jobId);
+        return;
+      case 'end':
+        return this.jobs.end(job, transition, now, commandStartedAt);
+      case 'requeue':
+        return this.jobs.requeue(job, transition.refundAttempt);
+      case 'request-cancel':
+        return this.jobs.requestCancel(job);
+    }
+  }
+
+  /** Tells listeners what was committed: jobs and workers that changed, and whether work became available. */
+  announce(workerIds: string[], jobIds: string[], workAvailable: boolean): void {
+    for (const id of jobIds) this.events.emit('job', id);
+    for (const id of workerIds) this.events.emit('worker', id);
+    if (workAvailable) this.events.emit('work-available');
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Workers coming, beating and going: registration, heartbeats and the offline sweep, each one
+ * transaction that also settles the jobs the coordinator thought the worker ran.
+ */
+import type { WorkerDto } from '../../../shared/api.ts';
+import { onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from './lifecycle.ts';
+import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
+import type { StoreCore } from './store-core.ts';
+
+export interface Beat {
+  /** What the worker says it runs (null: nothing; undefined: it did not say). */
+  reportedJobId?: string | null;
+  paused?: boolean;
+  /** The worker process is new: jobs given to its previous process are lost. */
+  restarted?: boolean;
+}
+
+/** What the offline sweep did, for logs and tests. */
+export interface SweepReport {
+  offline: string[];
+  requeued: string[];
+  failed: string[];
+  cancelled: string[];
+  timedOut: string[];
+}
+
+/** Registers a worker (or one that restarted): it comes back idle with a new token; what it ran is lost. */
+export function registerWorker(core: StoreCore, input: RegisterInput, tokenHash: string | null): { worker: WorkerDto; endedJobs: string[] } {
+  const now = core.now();
+  const ended = core.db.transaction(() => {
+    const lost = core.jobs.runningOf(input.workerId);
+    for (const job of lost) core.apply(job, onWorkerGone(job, 'worker_restarted', `Worker ${input.workerId} restarted (registered again) while running this job.`), now);
+    core.workers.upsert(input, tokenHash, now);
+    return lost.map((job) => job.jobId);
+  });
+  core.announce([input.workerId], ended, ended.length > 0);
+  return { worker: toWorkerDto(core.workers.get(input.workerId)!), endedJobs: ended };
+}
+
+/** Records a heartbeat; answers the jobs to cancel and whether anything that must survive power loss changed. */
+export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
+  const now = core.now();
+  const ended: string[] = [];
+  let requeued = false;
+  const result = core.db.transaction(() => {
+    const worker = core.workers.get(workerId);
+    if (!worker) return undefined;
+    core.workers.touch(workerId, now);
+    let changed = false;
+    if (beat.paused !== undefined && beat.paused !== worker.paused) {
+      core.workers.setPaused(workerId, beat.paused);
+      changed = true;
+    }
+    const cancelJobIds: string[] = [];
+    for (const job of core.jobs.runningOf(workerId)) {
+      const { transition, cancel } = onHeartbeat(job, { workerId, reportedJobId: beat.reportedJobId, restarted: beat.restarted, now });
+      if (cancel) cancelJobIds.push(job.jobId);
+      if (!transition) continue;
+      core.apply(job, transition, now);
+      ended.push(job.jobId);
+      requeued ||= transition.kind === 'requeue';
+    }
+    // The worker's state follows from what it runs now (an offline worker that beats is back).
+    const current = core.jobs.runningOf(workerId)[0]?.jobId ?? null;
+    const status = current ? 'busy' : 'idle';
+    if (status !== worker.status || current !== worker.currentJobId || ended.length > 0) {
+      core.workers.setState(workerId, status, current);
+      changed = true;
+    }
+    // A plain "still alive" moves only the timestamp: not a change that must survive power loss.
+    return { worker: toWorkerDto(core.workers.get(workerId)!), cancelJobIds, changed };
+  });
+  // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
+  if (result) core.announce([workerId], ended, requeued);
+  return result;
+}
+
+/**
+ * Marks workers silent since before `cutoff` offline and ends or requeues their jobs; fails jobs whose
+ * worker has not reported long past their timeout. Called periodically by the scheduler.
+ */
+export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: number): SweepReport {
+  const now = core.now();
+  const report: SweepReport = { offline: [], requeued: [], failed: [], cancelled: [], timedOut: [] };
+  core.db.transaction(() => {
+    for (const workerId of core.workers.staleIds(cutoff)) {
+      for (const job of core.jobs.runningOf(workerId)) {
+        const transition = onWorkerGone(job, 'worker_lost', `Worker ${workerId} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`);
+        core.apply(job, transition, now);
+        const bucket = transition.kind === 'requeue' ? 'requeued' : transition.kind === 'end' && transition.status === 'cancelled' ? 'cancelled' : 'failed';
+        report[bucket].push(job.jobId);
+      }
+      core.workers.setState(workerId, 'offline', null);
+      report.offline.push(workerId);
+    }
+    for (const job of core.jobs.overdue(TIMEOUT_GRACE_MS, now)) {
+      const transition = onOverdue(job, now);
+      if (!transition) continue;
+      core.apply(job, transition, now);
+      if (job.workerId) core.workers.setState(job.workerId, 'idle', null);
+      report.timedOut.push(job.jobId);
+    }
+  });
+  core.announce(report.offline, [...report.requeued, ...report.failed, ...report.cancelled, ...report.timedOut], report.requeued.length > 0);
+  return report;
+}
