@@ -8,7 +8,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { join, relative, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BundleError, extractBundle } from '../../electron/core/worker/bundle.ts';
+import { BundleError, extractBundle } from '../../electron/core/runner/bundle.ts';
 import { tempDir } from '../helpers/coordinator.ts';
 import { buildZip, type ZipItem } from '../helpers/zip.ts';
 

@@ -59,7 +59,7 @@ export async function startCoordinatorProcess(dataDir: string, extraArgs: string
 }
 
 /** Running (zombies count as dead: they are only waiting to be reaped). */
-export { processAlive as isAlive } from '../../electron/core/worker/process-groups.ts';
+export { processAlive as isAlive } from '../../electron/core/runner/process-groups.ts';
 
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

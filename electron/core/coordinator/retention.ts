@@ -7,7 +7,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { JobStore } from './job-store.ts';
-import { UPLOAD_NAME_PATTERN, uploadNameFromUrl, uploadUrl } from './uploads.ts';
+import { UPLOAD_NAME_PATTERN, uploadNameFromUrl, uploadUrl } from '../../../shared/uploads.ts';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -10,10 +10,10 @@ import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import multer from 'multer';
-import { garbageBudget } from '../worker/memory.ts';
+import { UPLOAD_NAME_PATTERN, uploadUrl } from '../../../shared/uploads.ts';
+import { garbageBudget } from '../runner/memory.ts';
 import { HttpError } from './http-error.ts';
 
-export const UPLOAD_NAME_PATTERN = /^upload-\d+-[a-f0-9]+\.zip$/;
 const PART_SUFFIX = '.part';
 /** Form fields beside the file: commands (64 KiB) and a few options. */
 const MAX_FIELD_BYTES = 64 * 1024 + 1024;
@@ -24,16 +24,6 @@ export interface StoredUpload {
   fileUrl: string;
   originalName: string;
   size: number;
-}
-
-export function uploadUrl(name: string): string {
-  return `/uploads/${name}`;
-}
-
-/** The upload a relative fileUrl names, if it is one of ours and exists. */
-export function uploadNameFromUrl(fileUrl: string): string | undefined {
-  const m = /^\/uploads\/([^/?#]+)$/.exec(fileUrl);
-  return m && UPLOAD_NAME_PATTERN.test(m[1]!) ? m[1] : undefined;
 }
 
 export function uploadExists(uploadsDir: string, name: string): boolean {

@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { APP_VERSION, type AssignedJobDto, type OutputStream } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import { DEFAULT_MAX_ENTRIES, extractBundle } from './bundle.ts';
+import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
-import { runCommands, type RunResult } from './executor.ts';
+import { runCommands, type RunResult } from '../runner/executor.ts';
 import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 import { Outbox, type FinalReport } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
-import { groupAlive, processAlive } from './process-groups.ts';
-import { WarmShell } from './warm-shell.ts';
+import { groupAlive, processAlive } from '../runner/process-groups.ts';
+import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { selfCheck } from './self-check.ts';
 

@@ -6,8 +6,8 @@
 import { copyFile, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { uploadNameFromUrl } from '../../../shared/uploads.ts';
 
-const UPLOAD_PATH = /^\/uploads\/upload-\d+-[a-f0-9]+\.zip$/;
 
 export class BundleCache {
   readonly #dir: string;
@@ -22,7 +22,7 @@ export class BundleCache {
 
   /** The cache key of a download, or undefined when it must not be cached. */
   static keyOf(url: URL, coordinator: URL): string | undefined {
-    if (url.origin !== coordinator.origin || !UPLOAD_PATH.test(url.pathname) || url.search) return undefined;
+    if (url.origin !== coordinator.origin || !uploadNameFromUrl(url.pathname) || url.search) return undefined;
     return createHash('sha256').update(url.href).digest('hex').slice(0, 32);
   }
 

@@ -6,9 +6,9 @@
 import { crc32 } from 'node:zlib';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { extractBundle } from './bundle.ts';
-import { runCommands } from './executor.ts';
-import type { WarmShell } from './warm-shell.ts';
+import { extractBundle } from '../runner/bundle.ts';
+import { runCommands } from '../runner/executor.ts';
+import type { WarmShell } from '../runner/warm-shell.ts';
 
 /** A stored (uncompressed) zip with one file. */
 export function tinyZip(name: string, content: string): Buffer {

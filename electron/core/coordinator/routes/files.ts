@@ -6,9 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { principalOf } from '../auth.ts';
 import type { CoordinatorContext } from '../context.ts';
-import { garbageBudget } from '../../worker/memory.ts';
+import { garbageBudget } from '../../runner/memory.ts';
 import { HttpError } from '../http-error.ts';
-import { UPLOAD_NAME_PATTERN, uploadUrl } from '../uploads.ts';
+import { UPLOAD_NAME_PATTERN, uploadUrl } from '../../../../shared/uploads.ts';
 
 export function fileRoutes(ctx: CoordinatorContext): Router {
   const router = Router();

@@ -8,7 +8,8 @@ import type { CoordinatorContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
 import type { AssignOutcome } from '../job-store.ts';
 import { refusalToHttp } from '../refusals.ts';
-import { uploadExists, uploadNameFromUrl } from '../uploads.ts';
+import { uploadNameFromUrl } from '../../../../shared/uploads.ts';
+import { uploadExists } from '../uploads.ts';
 import { integerParam, parseBody, queryString } from '../validate.ts';
 
 /** 429 before the queue grows past --max-pending-jobs. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commandLines, runCommands } from '../../../electron/core/worker/executor.ts';
+import { commandLines, runCommands } from '../../../electron/core/runner/executor.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
 import { isAlive, readPidFile, waitFor } from '../../helpers/processes.ts';
 

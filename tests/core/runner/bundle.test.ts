@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BundleError, extractBundle } from '../../../electron/core/worker/bundle.ts';
+import { BundleError, extractBundle } from '../../../electron/core/runner/bundle.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
 import { buildZip, buildZipWithRawName, writeZip, type ZipItem } from '../../helpers/zip.ts';
 
