@@ -158,8 +158,8 @@ export class CoordinatorClient {
     await this.request('POST', '/api/jobs/submit-result', { jobId, workerId, exitCode, commandStartedAt });
   }
 
-  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number): Promise<void> {
-    await this.request('PUT', '/api/jobs/submit-result', { jobId, workerId, errorMessage, commandStartedAt });
+  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number, endReason?: string): Promise<void> {
+    await this.request('PUT', '/api/jobs/submit-result', { jobId, workerId, errorMessage, commandStartedAt, endReason });
   }
 
   /**

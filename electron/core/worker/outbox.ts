@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 export type FinalReport =
   | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
-  | { kind: 'failure'; jobId: string; errorMessage: string; commandStartedAt?: number };
+  | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: 'error' | 'timeout' | 'worker_restarted'; commandStartedAt?: number };
 
 export class Outbox {
   readonly #dir: string;
@@ -26,6 +26,10 @@ export class Outbox {
 
   remove(jobId: string): void {
     rmSync(this.file(jobId), { force: true });
+  }
+
+  clear(): void {
+    for (const report of this.list()) this.remove(report.jobId);
   }
 
   has(jobId: string): boolean {

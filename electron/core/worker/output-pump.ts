@@ -6,6 +6,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk, OutputStream } from '../../../shared/api.ts';
+import { backoffMs } from '../../../shared/backoff.ts';
 
 export interface SendResult {
   cancel: boolean;
@@ -164,7 +165,7 @@ export class OutputPump {
         }
         this.#queue.unshift(...batch);
         this.#o.onRetry?.(error, ++this.#failures);
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** Math.min(this.#failures, 6)) * (0.5 + Math.random())));
+        await new Promise((r) => setTimeout(r, backoffMs(this.#failures, 10_000, 250)));
       }
       this.releaseWriters();
     }

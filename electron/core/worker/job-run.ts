@@ -1,0 +1,124 @@
+/**
+ * One job's run on a worker: download (or take from the cache) and extract its zip, run its commands,
+ * stream their output, and end with a final report that is in the outbox before this returns.
+ */
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
+import type { Logger } from '../logger.ts';
+import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
+import { runCommands, type RunResult } from '../runner/executor.ts';
+import type { WarmShell } from '../runner/warm-shell.ts';
+import { BundleCache } from './bundle-cache.ts';
+import type { CoordinatorClient } from './coordinator-client.ts';
+import type { JobMarker } from './crash-recovery.ts';
+import type { FinalReport, Outbox } from './outbox.ts';
+import { OutputPump } from './output-pump.ts';
+import { classify } from './retry.ts';
+
+export interface JobRunContext {
+  client: CoordinatorClient;
+  cache: BundleCache;
+  outbox: Outbox;
+  warmShell: WarmShell;
+  logger: Logger;
+  workerId: string;
+  workDir: string;
+  maxExtractBytes: number;
+  maxOutputBytes: number;
+  killGraceMs: number;
+  marker: JobMarker;
+  /** Aborted to cancel; `cancelReason()` then says why. */
+  cancel: AbortSignal;
+  cancelReason: () => string;
+  /** The coordinator asked (in an output answer) to cancel. */
+  onCancelRequested: () => void;
+  onText: (stream: OutputStream, text: string) => void;
+  onCommandStart?: (jobId: string, startedAt: number) => void;
+}
+
+/** Runs `job` to its final report; never throws. The job's folder is gone when this returns. */
+export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<FinalReport> {
+  const jobDir = join(ctx.workDir, 'jobs', job.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  try {
+    return await execute(job, jobDir, ctx);
+  } catch (error) {
+    const report: FinalReport = { kind: 'failure', jobId: job.jobId, errorMessage: ctx.cancel.aborted ? ctx.cancelReason() : (error as Error).message, endReason: 'error' };
+    ctx.outbox.put(report);
+    return report;
+  } finally {
+    await rm(jobDir, { recursive: true, force: true });
+  }
+}
+
+async function execute(job: AssignedJobDto, jobDir: string, ctx: JobRunContext): Promise<FinalReport> {
+  const { runDir } = await fetchAndExtract(job, jobDir, ctx);
+  if (ctx.cancel.aborted) throw new Error('cancelled before the commands started');
+  const pump = new OutputPump({
+    send: (chunks) => ctx.client.sendLogs(job.jobId, ctx.workerId, chunks),
+    isFinal: (error) => classify(error, 'job') === 'give-up',
+    maxBytesPerStream: ctx.maxOutputBytes,
+    onCancel: ctx.onCancelRequested,
+    onGap: (stream, expected, next) => ctx.logger.warn('the coordinator is missing output chunks', { jobId: job.jobId, stream, expected, next }),
+    onRetry: (error, attempt) => {
+      if (attempt === 1) ctx.logger.warn('could not send output; retrying', { jobId: job.jobId, error: (error as Error).message });
+    },
+    onText: ctx.onText,
+  });
+  let commandStartedAt: number | undefined;
+  const result: RunResult = await runCommands({
+    commands: job.command,
+    cwd: runDir,
+    timeoutMs: job.timeoutSeconds * 1000,
+    signal: ctx.cancel,
+    killGraceMs: ctx.killGraceMs,
+    onOutput: (stream, chunk) => pump.write(stream, chunk),
+    warmShell: ctx.warmShell,
+    onCommandStart: (_line, pid, at) => {
+      if (commandStartedAt === undefined) {
+        commandStartedAt = at;
+        ctx.onCommandStart?.(job.jobId, at);
+      }
+      ctx.marker.addProcessGroup(pid); // so that a restarted worker can stop what this job left running
+    },
+  });
+  const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
+  ctx.outbox.put(report); // durable before anything else can go wrong
+  await pump.close();
+  return report;
+}
+
+function reportOf(jobId: string, result: RunResult, cancelReason: () => string, commandStartedAt: number | undefined): FinalReport {
+  switch (result.status) {
+    case 'completed':
+      return { kind: 'result', jobId, exitCode: result.exitCode, commandStartedAt };
+    case 'timed_out':
+      return { kind: 'failure', jobId, errorMessage: `timed out after ${result.afterSeconds} s`, endReason: 'timeout', commandStartedAt };
+    case 'cancelled':
+      return { kind: 'failure', jobId, errorMessage: cancelReason(), endReason: 'error', commandStartedAt };
+    case 'error':
+      return { kind: 'failure', jobId, errorMessage: result.message, endReason: 'error', commandStartedAt };
+  }
+}
+
+/** The job's zip, from the cache or downloaded (then cached), extracted into the job folder. */
+async function fetchAndExtract(job: AssignedJobDto, jobDir: string, ctx: JobRunContext): Promise<{ runDir: string }> {
+  await rm(jobDir, { recursive: true, force: true });
+  mkdirSync(jobDir, { recursive: true });
+  const zipPath = join(jobDir, 'bundle.zip');
+  const downloadStart = performance.now();
+  const cacheKey = BundleCache.keyOf(new URL(job.fileUrl, ctx.client.server), ctx.client.server);
+  if (cacheKey && (await ctx.cache.fetch(cacheKey, zipPath))) {
+    ctx.logger.info('bundle from cache', { jobId: job.jobId });
+  } else {
+    const bytes = await ctx.client.download(job.fileUrl, zipPath, ctx.maxExtractBytes, ctx.cancel);
+    ctx.logger.info('bundle downloaded', { jobId: job.jobId, bytes, ms: Math.round(performance.now() - downloadStart) });
+    if (cacheKey) await ctx.cache.store(cacheKey, zipPath, bytes).catch(() => {});
+  }
+  const extractStart = performance.now();
+  const extracted = await extractBundle(zipPath, join(jobDir, 'files'), { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES });
+  ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
+  void rm(zipPath, { force: true }); // not on the path to the first command
+  return extracted;
+}

@@ -1,0 +1,71 @@
+/**
+ * Final job reports, one path for all of them: written to the outbox first (durable), then sent until
+ * the coordinator acknowledges or refuses them for good. A report left from before a restart takes
+ * the same path as a live one.
+ */
+import type { Logger } from '../logger.ts';
+import type { CoordinatorClient } from './coordinator-client.ts';
+import type { FinalReport, Outbox } from './outbox.ts';
+import { backoffMs, classify } from './retry.ts';
+
+export interface ReportDeliveryOptions {
+  outbox: Outbox;
+  client: CoordinatorClient;
+  logger: Logger;
+  workerId: () => string;
+  /** The coordinator no longer accepts our token: register again before the next try. */
+  reregister: () => Promise<void>;
+  /** A try failed for a reason that may pass (unreachable, 5xx). */
+  onRetry: (message: string) => void;
+  sleep: (ms: number) => Promise<void>;
+  /** While stopping, a report that fails three times stays in the outbox for the next start. */
+  stopping: () => boolean;
+}
+
+export class ReportDelivery {
+  readonly #o: ReportDeliveryOptions;
+
+  constructor(options: ReportDeliveryOptions) {
+    this.#o = options;
+  }
+
+  /** Sends `report` (already in the outbox) until it is acknowledged, refused for good, or we stop. */
+  async deliver(report: FinalReport): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (await this.tryOnce(report)) return;
+      if (this.#o.stopping() && attempt >= 2) return;
+      await this.#o.sleep(backoffMs(attempt, 10_000));
+    }
+  }
+
+  /** Delivers every report in the outbox (those a crash or a stop left behind), oldest first. */
+  async flush(): Promise<void> {
+    for (const report of this.#o.outbox.list()) await this.deliver(report);
+  }
+
+  /** True when the report needs no more tries. */
+  private async tryOnce(report: FinalReport): Promise<boolean> {
+    const { client, outbox, logger } = this.#o;
+    try {
+      if (report.kind === 'result') await client.submitResult(report.jobId, this.#o.workerId(), report.exitCode, report.commandStartedAt);
+      else await client.reportFailure(report.jobId, this.#o.workerId(), report.errorMessage, report.commandStartedAt, report.endReason);
+      outbox.remove(report.jobId);
+      logger.info('report delivered', { jobId: report.jobId, kind: report.kind, exitCode: report.kind === 'result' ? report.exitCode : null });
+      return true;
+    } catch (error) {
+      const message = (error as Error).message;
+      switch (classify(error, 'job')) {
+        case 'give-up':
+          logger.warn('the coordinator refused the report; dropping it', { jobId: report.jobId, error: message });
+          outbox.remove(report.jobId);
+          return true;
+        case 'reregister':
+          await this.#o.reregister().catch(() => {});
+          return false;
+        case 'retry':
+          this.#o.onRetry(message);
+          return false;
+      }
+    }
+  }
+}
