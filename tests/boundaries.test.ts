@@ -40,4 +40,29 @@ describe('import boundaries', () => {
       .map((i) => `${relative(ROOT, join(ROOT, f))}: ${i}`));
     assert.deepEqual(offenders, []);
   });
+  /** Imports from files under `from` that resolve into `into` (both paths relative to the root). */
+  function crossings(from: string, into: string): string[] {
+    return files(from).flatMap((f) => imports(f)
+      .filter((i) => i.startsWith('.') && resolve(ROOT, f, '..', i).startsWith(join(ROOT, into) + '/'))
+      .map((i) => `${f}: ${i}`));
+  }
+
+  it('the coordinator never imports the worker, and the worker never imports the coordinator', () => {
+    assert.deepEqual([...crossings('electron/core/coordinator', 'electron/core/worker'), ...crossings('electron/core/worker', 'electron/core/coordinator')], []);
+  });
+
+  it('the runner, which both sides use, imports neither side', () => {
+    assert.deepEqual([...crossings('electron/core/runner', 'electron/core/worker'), ...crossings('electron/core/runner', 'electron/core/coordinator')], []);
+  });
+
+  it('no renderer feature imports another feature (shared code lives in components/ or lib/)', () => {
+    const features = readdirSync(join(ROOT, 'renderer/features'));
+    const offenders = features.flatMap((feature) => features.filter((other) => other !== feature).flatMap((other) => crossings(`renderer/features/${feature}`, `renderer/features/${other}`)));
+    assert.deepEqual(offenders, []);
+  });
+
+  it('finds a crossing when there is one (the check itself works)', () => {
+    assert.ok(imports('electron/core/worker/agent.ts').some((i) => i.includes('../runner/')));
+    assert.notDeepEqual(crossings('electron/core/worker', 'electron/core/runner'), []);
+  });
 });

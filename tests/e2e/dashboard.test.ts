@@ -4,41 +4,18 @@
  * reconnecting after a coordinator restart, and the worker's own view. Writes the README screenshots.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { startCli, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-
-function chromiumPath(): string {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('which', [name], { encoding: 'utf8' }).trim();
-    } catch {
-      // try the next name
-    }
-  }
-  throw new Error('Chromium is not installed: apt-get install chromium (.ci/run does this).');
-}
-
-/** Waits until the locator's text matches (Playwright's own expect lives in @playwright/test, which we do not use). */
-async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '';
-    if (pattern.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`text ${pattern} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last.slice(0, 300))}`);
-}
 
 function startWorker(c: TestCoordinator, id: string, extra: string[] = []): CliProcess {
   return startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5', ...extra], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
@@ -58,11 +35,7 @@ describe('dashboard in Chromium', () => {
     c = await startTestCoordinator({ dataDir, offlineAfterSeconds: 3 });
     port = c.port;
     worker = startWorker(c, 'lab-pc-01', ['--ui-port', '0']);
-    browser = await chromium.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
   });

@@ -1,17 +1,26 @@
 /** The coordinator's dashboard: workers, jobs, the new-job form, a job's page; live over /api/ws. */
 import { useEffect, useMemo, useState } from 'react';
 import { CoordinatorApi, type CoordinatorInfo } from '../../lib/api.ts';
+import { LiveProvider, useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
+import { useNow } from '../../lib/use-now.ts';
 import { JobPage } from './job-page.tsx';
 import { JobsTable } from './jobs-table.tsx';
 import { JoinWorker } from './join-worker.tsx';
 import { NewJob } from './new-job.tsx';
-import { useLive, useNow } from './use-live.ts';
 import { WorkersTable } from './workers-table.tsx';
 
 export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
   const api = useMemo(() => new CoordinatorApi(base, token), [base, token]);
-  const live = useLive(api);
-  const now = useNow(live.state.skew);
+  return (
+    <LiveProvider api={api}>
+      <Dashboard api={api} token={token} route={route} onLogout={onLogout} />
+    </LiveProvider>
+  );
+}
+
+function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token: string | null; route: string; onLogout: () => void }) {
+  const live = useLiveState();
+  const now = useNow(useLiveStore().now);
   const [info, setInfo] = useState<CoordinatorInfo | null>(null);
   const [joining, setJoining] = useState(false);
 
@@ -20,7 +29,7 @@ export function CoordinatorView({ base, token, route, onLogout }: { base: string
   }, [api]);
 
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(route);
-  const { workers, connected } = live.state;
+  const { workers, connected } = live;
   const counts = { idle: 0, busy: 0, offline: 0, paused: 0 };
   for (const w of workers) counts[w.status === 'idle' && w.paused ? 'paused' : w.status]++;
 
@@ -34,7 +43,7 @@ export function CoordinatorView({ base, token, route, onLogout }: { base: string
         {token && <button className="link" onClick={onLogout}>Log out</button>}
       </header>
       {jobMatch ? (
-        <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} live={live} workers={workers} epoch={live.state.epoch} now={now} />
+        <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
       ) : (
         <main className="grid">
           <section className="card" aria-labelledby="workers-title">
@@ -45,8 +54,8 @@ export function CoordinatorView({ base, token, route, onLogout }: { base: string
             <NewJob api={api} />
           </aside>
           <section className="card wide" aria-labelledby="jobs-title">
-            <h2 id="jobs-title">Jobs <span className="count">{live.state.totalJobs}</span></h2>
-            <JobsTable api={api} live={live.state.jobs} epoch={live.state.epoch} now={now} />
+            <h2 id="jobs-title">Jobs <span className="count">{live.totalJobs}</span></h2>
+            <JobsTable api={api} live={live.jobs} epoch={live.epoch} now={now} />
           </section>
         </main>
       )}

@@ -5,7 +5,7 @@ import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
 import { duration, time } from '../../lib/format.ts';
-import type { useLive } from './use-live.ts';
+import { useJobOutput, useLiveState } from '../../lib/live/live-provider.tsx';
 
 /** Why a pending job is not running, in plain words. */
 export function pendingHint(workers: WorkerDto[]): string {
@@ -19,23 +19,23 @@ export function pendingHint(workers: WorkerDto[]): string {
   return `All online workers are busy (${busy} busy${paused ? `, ${paused} paused` : ''}). The job starts when one is free.`;
 }
 
-export function JobPage({ api, jobId, live, workers, epoch, now }: { api: CoordinatorApi; jobId: string; live: ReturnType<typeof useLive>; workers: WorkerDto[]; epoch: number; now: number }) {
+export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: string; now: number }) {
+  const { workers, epoch, jobs } = useLiveState();
   const [job, setJob] = useState<JobDto | null>(null);
   const [pieces, setPieces] = useState<OutputPiece[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const summary = live.state.jobs.get(jobId);
+  const summary = jobs.get(jobId);
 
   useEffect(() => {
     api.job(jobId).then(setJob, (e: Error) => setError(e.message));
   }, [api, jobId, epoch]);
 
-  // Output so far, then live chunks, from the feed (re-subscribed after every reconnect).
-  useEffect(() => live.subscribe(jobId, (m) => {
-    if (m.jobId !== jobId) return;
+  // Output so far, then live chunks, from the feed: subscribed once per job (again after a reconnect, which replaces it all).
+  useJobOutput(jobId, (m) => {
     if (m.type === 'job-output') setPieces([{ stream: 'stdout', text: m.stdout }, { stream: 'stderr', text: m.stderr }].filter((p) => p.text) as OutputPiece[]);
     else setPieces((p) => [...p, { stream: m.stream, text: m.data }]);
-  }), [jobId, live.subscribe]);
+  });
 
   const current = summary ?? job;
   if (error) return <main className="page"><a href="#/">← All jobs</a><p className="error" role="alert">{error}</p></main>;

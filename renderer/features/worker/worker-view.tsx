@@ -6,7 +6,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { WorkerSource } from '../../lib/api.ts';
 import { duration, firstLine, time } from '../../lib/format.ts';
-import { useNow } from '../coordinator/use-live.ts';
+import { useNow } from '../../lib/use-now.ts';
 
 const STATUS: Record<string, { icon: string; label: string; hint: string }> = {
   starting: { icon: '◌', label: 'Starting', hint: 'Connecting to the coordinator…' },

@@ -1,0 +1,35 @@
+/** Debian's Chromium driven by playwright-core, and a text wait (Playwright's expect lives in @playwright/test, which we do not use). */
+import { execFileSync } from 'node:child_process';
+import { chromium, type Browser, type Locator } from 'playwright-core';
+
+function chromiumPath(): string {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      return execFileSync('which', [name], { encoding: 'utf8' }).trim();
+    } catch {
+      // try the next name
+    }
+  }
+  throw new Error('Chromium is not installed: apt-get install chromium (.ci/run does this).');
+}
+
+/** A headless Chromium that talks to nothing but the pages the test opens. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Waits until the locator's text matches; resolves with that text. */
+export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = (await locator.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '';
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`text ${pattern} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last.slice(0, 300))}`);
+}
