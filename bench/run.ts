@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
-import { tinyZip } from '../electron/core/worker/self-check.ts';
+import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import {
   cpuSeconds, JsonClient, peakRssMb, percentile, round, startCoordinator, startWorker, summarize, tempDir, waitUntil,
   type BenchCoordinator, type Summary,
@@ -29,7 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A tiny project zip, uploaded once; jobs reuse its fileUrl. */
 async function uploadTinyZip(c: BenchCoordinator): Promise<string> {
-  const zip = tinyZip('project/readme.txt', 'hello\n');
+  const zip = await zipFiles([{ name: 'project/readme.txt', content: 'hello\n' }]);
   const form = new FormData();
   form.append('commands', 'true');
   form.append('mode', 'distributed');

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
-import { tinyZip } from '../electron/core/worker/self-check.ts';
+import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { JsonClient, tempDir } from '../bench/lib.ts';
 
 const CLI = fileURLToPath(new URL('../dist/electron/core/cli.js', import.meta.url));
@@ -128,7 +128,7 @@ function expectedStdout(p: Planned): string {
 }
 
 const fileUrl = await (async () => {
-  const zip = tinyZip('project/readme.txt', 'chaos\n');
+  const zip = await zipFiles([{ name: 'project/readme.txt', content: 'chaos\n' }]);
   const path = join(dataDir, '..', `${RUN_ID}-small.zip`);
   writeFileSync(path, zip);
   const out = spawnSync('curl', ['-s', '-H', `Authorization: Bearer ${tokens.adminToken}`, '-F', `file=@${path}`, '-F', 'commands=true', '-F', 'mode=distributed', `${url}/api/execute`], { encoding: 'utf8' });
