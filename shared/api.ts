@@ -69,6 +69,8 @@ export const LIMITS = {
   maxAttempts: 10,
   maxWaitSeconds: 30,
   maxPageSize: 500,
+  /** Jobs in one page of the list (the API's default and the dashboard's page). */
+  jobsPageSize: 50,
 } as const;
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */

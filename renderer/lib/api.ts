@@ -1,5 +1,6 @@
 /** The one HTTP/WebSocket client of the renderer: the coordinator's API and a local worker's status API. */
-import type { ErrorBody, JobDto, OutputStream, WorkerDto } from '../../shared/api.ts';
+import { LIMITS, type ErrorBody, type JobDto, type OutputStream, type WorkerDto } from '../../shared/api.ts';
+import { backoffMs } from '../../shared/backoff.ts';
 import type { JobStatus } from '../../shared/job-status.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
 import { LOCAL_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
@@ -96,7 +97,7 @@ export class CoordinatorApi {
     return this.get(`/api/jobs/status?jobId=${encodeURIComponent(jobId)}`);
   }
 
-  jobs(status: JobStatus | '', before: string | null, limit = 50): Promise<JobPage> {
+  jobs(status: JobStatus | '', before: string | null, limit: number = LIMITS.jobsPageSize): Promise<JobPage> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (status) q.set('status', status);
     if (before) q.set('before', before);
@@ -202,7 +203,7 @@ export class LiveConnection {
       this.#handlers.onStatus(false);
       if (this.#closed) return;
       // After a coordinator restart: come back quickly, then back off, with jitter.
-      const delay = Math.min(5000, 250 * 2 ** this.#attempt++) * (0.75 + Math.random() / 2);
+      const delay = backoffMs(this.#attempt++, 5000, 250);
       this.#timer = setTimeout(() => this.connect(), delay);
     };
   }
@@ -252,7 +253,7 @@ export class LocalWorkerSource implements WorkerSource {
         else onOutput(m.jobId, m.stream, m.data);
       };
       socket.onclose = () => {
-        if (!closed) setTimeout(connect, Math.min(5000, 250 * 2 ** attempt++));
+        if (!closed) setTimeout(connect, backoffMs(attempt++, 5000, 250));
       };
     };
     connect();

@@ -6,7 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { JobDto, OutputStream, WorkerDto } from '../../../shared/api.ts';
+import { LIMITS, type JobDto, type OutputStream, type WorkerDto } from '../../../shared/api.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../shared/live.ts';
 import { hashToken, tokenMatches } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
@@ -14,7 +14,6 @@ import type { CoordinatorContext } from './context.ts';
 const FLUSH_MS = 100;
 /** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-const RECENT_JOBS = 50;
 
 interface Client {
   socket: WebSocket;
@@ -86,7 +85,7 @@ export class LiveHub {
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => socket.terminate());
     socket.on('message', (raw) => this.received(client, raw.toString()));
-    const page = this.#ctx.store.pageJobs({ limit: RECENT_JOBS });
+    const page = this.#ctx.store.pageJobs({ limit: LIMITS.jobsPageSize });
     this.send(client, { type: 'snapshot', workers: this.#ctx.store.listWorkers(), jobs: page.jobs, totalJobs: page.total, serverTime: Date.now() });
   }
 

@@ -7,7 +7,10 @@ import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
+// Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
+import type { failureBody, heartbeatBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
 
 /** The coordinator answered with an error status. */
 export class CoordinatorError extends Error {
@@ -27,13 +30,8 @@ export class CoordinatorUnreachable extends Error {
   }
 }
 
-export interface RegisterInfo {
-  workerId: string;
-  hostname: string;
-  os: string;
-  cpuCount: number;
-  version: string;
-}
+/** What a worker says about itself when it registers (the coordinator validates it with this schema). */
+export type RegisterInfo = z.input<typeof registerBody>;
 
 export interface ClientOptions {
   server: string;
@@ -136,7 +134,8 @@ export class CoordinatorClient {
   }
 
   async heartbeat(workerId: string, jobId: string | null, paused = false, restarted = false): Promise<{ cancelJobIds: string[] }> {
-    const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', { workerId, jobId, paused, ...(restarted ? { restarted } : {}) });
+    const body: z.input<typeof heartbeatBody> = { workerId, jobId, paused, ...(restarted ? { restarted } : {}) };
+    const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', body);
     return { cancelJobIds: res.body.cancelJobIds ?? [] };
   }
 
@@ -150,16 +149,19 @@ export class CoordinatorClient {
   }
 
   async sendLogs(jobId: string, workerId: string, chunks: LogChunk[]): Promise<{ cancel: boolean; next: Record<OutputStream, number> }> {
-    const res = await this.request<{ cancel: boolean; next: Record<OutputStream, number> }>('POST', '/api/jobs/logs', { jobId, workerId, chunks }, { timeoutMs: 60_000 });
+    const body: z.input<typeof logBody> = { jobId, workerId, chunks };
+    const res = await this.request<{ cancel: boolean; next: Record<OutputStream, number> }>('POST', '/api/jobs/logs', body, { timeoutMs: 60_000 });
     return res.body;
   }
 
   async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number): Promise<void> {
-    await this.request('POST', '/api/jobs/submit-result', { jobId, workerId, exitCode, commandStartedAt });
+    const body: z.input<typeof submitResultBody> = { jobId, workerId, exitCode, commandStartedAt };
+    await this.request('POST', '/api/jobs/submit-result', body);
   }
 
-  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number, endReason?: string): Promise<void> {
-    await this.request('PUT', '/api/jobs/submit-result', { jobId, workerId, errorMessage, commandStartedAt, endReason });
+  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number, endReason?: z.input<typeof failureBody>['endReason']): Promise<void> {
+    const body: z.input<typeof failureBody> = { jobId, workerId, errorMessage, commandStartedAt, endReason };
+    await this.request('PUT', '/api/jobs/submit-result', body);
   }
 
   /**

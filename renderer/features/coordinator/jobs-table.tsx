@@ -1,6 +1,6 @@
 /** Jobs, newest first, filtered by status and paged from the API so 100,000 jobs stay fast. */
 import { useEffect, useState } from 'react';
-import type { JobDto } from '../../../shared/api.ts';
+import { LIMITS, type JobDto } from '../../../shared/api.ts';
 import { JOB_STATUSES, type JobStatus } from '../../../shared/job-status.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
@@ -20,7 +20,7 @@ export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live
     setCursor(null);
     if (!filter) {
       const first = [...live.values()];
-      setMore(first.length >= 50);
+      setMore(first.length >= LIMITS.jobsPageSize);
       setCursor(first.at(-1)?.jobId ?? null);
       return;
     }

@@ -72,7 +72,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     }
     const page = ctx.store.pageJobs({
       status: statusText as Parameters<typeof ctx.store.pageJobs>[0]['status'],
-      limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? 50,
+      limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
       before: queryString(before, 'before'),
     });
     res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
