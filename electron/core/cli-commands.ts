@@ -1,23 +1,34 @@
 /** The commands of `cmdx`: parse flags, start a coordinator or a worker, stop on signals. */
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { APP_VERSION } from '../../shared/api.ts';
-import { numberOption, UsageError } from './cli-options.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
+import { optionsHelp, synopsis, usageText } from './options/help-text.ts';
+import type { OptionTable } from './options/option-table.ts';
+import { parseOptions, UsageError, wantsHelp } from './options/parse-options.ts';
+import { WORKER_OPTIONS } from './options/worker-options.ts';
 import { appDataDir } from './paths.ts';
-import { DEFAULTS } from './coordinator/defaults.ts';
 
-const USAGE = `CMD Executor ${APP_VERSION}: run commands across a lab of PCs.
+const COMMANDS = new Map<string | undefined, OptionTable>([['coordinator', COORDINATOR_OPTIONS], ['worker', WORKER_OPTIONS]]);
 
-Usage:
-  cmdx coordinator [--port ${DEFAULTS.port}] [--host ${DEFAULTS.host}] [--data-dir DIR] [--admin-token T] [--join-token T]
-                   [--no-auth] [--offline-after ${DEFAULTS.offlineAfterSeconds}] [--max-upload-mb ${DEFAULTS.maxUploadMb}]
-                   [--max-pending-jobs ${DEFAULTS.maxPendingJobs}] [--max-output-mb ${DEFAULTS.maxOutputMb}] [--keep-uploads-days ${DEFAULTS.keepUploadsDays}]
-  cmdx worker --server http://HOST:3000 [--join-token T] [--id ID] [--name NAME] [--work-dir DIR]
-              [--heartbeat-interval 10] [--max-extract-mb 2048] [--max-output-mb 16]
+const SYNOPSIS = `Usage:
+  ${synopsis('cmdx coordinator', COORDINATOR_OPTIONS)}
+  ${synopsis('cmdx worker', WORKER_OPTIONS)}
+  cmdx <command> --help
   cmdx --help | --version
 `;
+
+/** `cmdx --help`: every command and every flag, generated from the option tables. */
+export function helpText(): string {
+  return `CMD Executor ${APP_VERSION}: run commands across a lab of PCs.
+
+${SYNOPSIS}
+Options of cmdx coordinator:
+${optionsHelp(COORDINATOR_OPTIONS)}
+Options of cmdx worker:
+${optionsHelp(WORKER_OPTIONS)}`;
+}
 
 /** Runs until SIGINT/SIGTERM, then calls `stop`; a second signal exits at once. */
 export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
@@ -43,40 +54,24 @@ function lanAddresses(): string[] {
 }
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
-  // Loaded here so that `cmdx worker` never loads Express, multer or SQLite.
-  const { startCoordinator } = await import('./coordinator/server.ts');
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'admin-token': { type: 'string' },
-      'join-token': { type: 'string' },
-      'no-auth': { type: 'boolean' },
-      'offline-after': { type: 'string' },
-      'max-upload-mb': { type: 'string' },
-      'max-pending-jobs': { type: 'string' },
-      'max-output-mb': { type: 'string' },
-      'keep-uploads-days': { type: 'string' },
-    },
-  });
+  const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');
   const auth = !values['no-auth'];
   if (!auth && (values['admin-token'] || values['join-token'])) throw new UsageError('--no-auth turns tokens off; leave out --admin-token and --join-token, or leave out --no-auth.');
+  // Loaded after parsing, so that `cmdx worker` never loads Express, multer or SQLite and a typo is refused at once.
+  const { startCoordinator } = await import('./coordinator/server.ts');
   const coordinator = await startCoordinator({
     dataDir,
-    port: numberOption(values.port, 'port', 0, 65535),
+    port: values.port,
     host: values.host,
     auth,
     adminToken: values['admin-token'],
     joinToken: values['join-token'],
-    offlineAfterSeconds: numberOption(values['offline-after'], 'offline-after', 1, 86400),
-    maxUploadMb: numberOption(values['max-upload-mb'], 'max-upload-mb', 1, 1024 * 1024),
-    maxPendingJobs: numberOption(values['max-pending-jobs'], 'max-pending-jobs', 1, 10_000_000),
-    maxOutputMb: numberOption(values['max-output-mb'], 'max-output-mb', 1, 4096),
-    keepUploadsDays: numberOption(values['keep-uploads-days'], 'keep-uploads-days', 0, 3650),
+    offlineAfterSeconds: values['offline-after'],
+    maxUploadMb: values['max-upload-mb'],
+    maxPendingJobs: values['max-pending-jobs'],
+    maxOutputMb: values['max-output-mb'],
+    keepUploadsDays: values['keep-uploads-days'],
     logger,
   });
   const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${coordinator.port}`) : [];
@@ -89,10 +84,16 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   stopOnSignals(() => coordinator.stop(), logger);
 }
 
+/** Runs `cmdx <argv>`; resolves with the exit code, or -1 while a coordinator or worker keeps running. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const logger = jsonLogger((line) => process.stdout.write(line), { role: command });
+  const table = COMMANDS.get(command);
   try {
+    if (table && wantsHelp(table, rest)) {
+      process.stdout.write(usageText(`cmdx ${command}`, table));
+      return 0;
+    }
     switch (command) {
       case 'coordinator':
         await runCoordinator(rest, logger);
@@ -110,14 +111,16 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
       case 'help':
-        process.stdout.write(USAGE);
+        process.stdout.write(helpText());
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
     const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`cmdx: ${(error as Error).message}\n${usage ? '\n' + USAGE : ''}`);
+    // The synopsis and where the flags are listed; the full listing would bury the one sentence that matters.
+    const hint = table ? `Usage: ${synopsis(`cmdx ${command}`, table)}\nRun "cmdx ${command} --help" for its options.\n` : `${SYNOPSIS}Run "cmdx --help" for the options.\n`;
+    process.stderr.write(`cmdx: ${(error as Error).message}\n${usage ? '\n' + hint : ''}`);
     return usage ? 2 : 1;
   }
 }

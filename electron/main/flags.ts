@@ -1,6 +1,8 @@
 /** Command-line flags of the desktop app, for an unattended install on 30 PCs. */
 import { parseArgs } from 'node:util';
 import type { AppMode } from '../../shared/ipc.ts';
+import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
+import { parseNumber } from '../core/options/parse-options.ts';
 
 export interface LaunchFlags {
   mode?: AppMode;
@@ -33,8 +35,8 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
   if (mode !== undefined && mode !== 'coordinator' && mode !== 'worker') {
     throw new Error(`--mode must be "coordinator" or "worker" (got "${String(mode)}").`);
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port must be a port number (got "${String(values.port)}").`);
+  // The same limits as `cmdx coordinator --port`.
+  const port = values.port === undefined ? undefined : parseNumber(String(values.port), COORDINATOR_OPTIONS.port, '--port');
   return {
     mode,
     server: typeof values.server === 'string' ? values.server : undefined,

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Logger } from '../core/logger.ts';
 import { startCoordinator, type RunningCoordinator } from '../core/coordinator/server.ts';
 import { WorkerAgent } from '../core/worker/agent.ts';
+import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
 import type { CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
 
 export interface RunningMode {
@@ -22,7 +23,7 @@ export interface ModeOptions {
 }
 
 export async function startCoordinatorMode(settings: CoordinatorSettings, options: ModeOptions): Promise<RunningMode> {
-  const coordinator = await startCoordinator({ dataDir: settings.dataDir, port: settings.port, host: '0.0.0.0', staticDir: options.rendererDir, logger: options.logger });
+  const coordinator = await startCoordinator({ dataDir: settings.dataDir, port: settings.port, host: COORDINATOR_OPTIONS.host.default, staticDir: options.rendererDir, logger: options.logger });
   let agent: WorkerAgent | undefined;
   if (settings.alsoRunWorker) {
     agent = new WorkerAgent({ server: `http://127.0.0.1:${coordinator.port}`, joinToken: coordinator.tokens.joinToken || undefined, workDir: options.workerDir, logger: options.logger });

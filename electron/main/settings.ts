@@ -3,6 +3,7 @@
  * token is encrypted with the OS keychain through safeStorage when the OS offers a real backend.
  */
 import type { AppMode, AppSettings, CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
+import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
 
 /** The part of electron-store we use (so tests can pass a Map-backed fake). */
 export interface KeyValueStore {
@@ -19,8 +20,6 @@ export interface SecretBox {
 }
 
 type StoredSecret = { encrypted: string } | { plain: string };
-
-export const DEFAULT_PORT = 3000;
 
 export class SettingsManager {
   readonly #store: KeyValueStore;
@@ -46,7 +45,7 @@ export class SettingsManager {
     return {
       mode: mode === 'coordinator' || mode === 'worker' ? mode : null,
       coordinator: {
-        port: typeof coordinator.port === 'number' ? coordinator.port : DEFAULT_PORT,
+        port: typeof coordinator.port === 'number' ? coordinator.port : COORDINATOR_OPTIONS.port.default,
         dataDir: coordinator.dataDir || this.#defaultDataDir,
         alsoRunWorker: coordinator.alsoRunWorker === true,
       },

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { desktopEntry, DESKTOP_FILE, setOpenAtLogin } from '../../electron/main/autostart.ts';
+import { COORDINATOR_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
 import { parseLaunchFlags } from '../../electron/main/flags.ts';
 import { IpcManager, trustedPage } from '../../electron/main/ipc.ts';
 import { SettingsManager, type SecretBox } from '../../electron/main/settings.ts';
@@ -34,6 +35,12 @@ describe('launch flags', () => {
 });
 
 describe('settings', () => {
+  it('takes the default port and the --port limits from `cmdx coordinator`\'s option table', () => {
+    assert.equal(new SettingsManager(mapStore(), keychain, '/d').load().coordinator.port, COORDINATOR_OPTIONS.port.default);
+    assert.equal(parseLaunchFlags(['--port', '0']).port, 0);
+    assert.throws(() => parseLaunchFlags(['--port', '3000.5']), /--port must be a whole number from 0 to 65535 \(got "3000.5"\)\./);
+  });
+
   it('starts with no mode and defaults, and remembers the choice', () => {
     const store = mapStore();
     const settings = new SettingsManager(store, keychain, '/data/coordinator');

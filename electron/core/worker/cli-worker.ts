@@ -1,46 +1,31 @@
 /** `cmdx worker ...`: runs a worker agent until SIGINT/SIGTERM. */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { numberOption, UsageError } from '../cli-options.ts';
+import { parseOptions } from '../options/parse-options.ts';
+import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import type { Logger } from '../logger.ts';
 import { appDataDir } from '../paths.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    options: {
-      server: { type: 'string' },
-      'join-token': { type: 'string' },
-      id: { type: 'string' },
-      name: { type: 'string' },
-      'work-dir': { type: 'string' },
-      'heartbeat-interval': { type: 'string' },
-      'max-extract-mb': { type: 'string' },
-      'max-output-mb': { type: 'string' },
-      'ui-port': { type: 'string' },
-      'poll-interval': { type: 'string' },
-    },
-  });
-  if (!values.server) throw new UsageError('--server is required, e.g. --server http://192.168.1.10:3000 (the address the coordinator prints).');
+  const values = parseOptions(WORKER_OPTIONS, args, process.env);
+  const workDir = values['work-dir'] ?? join(appDataDir(), 'worker');
   const agent = new WorkerAgent({
     server: values.server,
-    // The environment keeps the token out of `ps` listings.
-    joinToken: values['join-token'] ?? process.env.CMDX_JOIN_TOKEN,
-    workDir: values['work-dir'] ?? join(appDataDir(), 'worker'),
+    joinToken: values['join-token'],
+    workDir,
     id: values.id,
     name: values.name,
-    heartbeatIntervalSeconds: numberOption(values['heartbeat-interval'], 'heartbeat-interval', 0.1, 3600),
-    maxExtractMb: numberOption(values['max-extract-mb'], 'max-extract-mb', 1, 1024 * 1024),
-    maxOutputMb: numberOption(values['max-output-mb'], 'max-output-mb', 0.001, 4096),
-    pollIntervalMs: values['poll-interval'] === undefined ? undefined : numberOption(values['poll-interval'], 'poll-interval', 0.01, 3600)! * 1000,
+    heartbeatIntervalSeconds: values['heartbeat-interval'],
+    maxExtractMb: values['max-extract-mb'],
+    maxOutputMb: values['max-output-mb'],
+    // Seconds on the command line, milliseconds in the agent.
+    pollIntervalMs: values['poll-interval'] === undefined ? undefined : values['poll-interval'] * 1000,
     logger,
   });
   agent.start();
-  logger.info('worker started', { workerId: agent.workerId, server: agent.state.server, workDir: values['work-dir'] ?? join(appDataDir(), 'worker') });
-  const uiPort = numberOption(values['ui-port'], 'ui-port', 0, 65535);
+  logger.info('worker started', { workerId: agent.workerId, server: agent.state.server, workDir });
+  const uiPort = values['ui-port'];
   // Loaded only when asked for: Express and ws would add ~15 MB to every worker, and forking a bigger process costs more.
   const ui = uiPort === undefined ? undefined : await (await import('./local-ui.ts')).startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });
   if (ui) logger.info('worker status page', { url: ui.url });

@@ -1,0 +1,29 @@
+/** `cmdx worker`'s flags, declared once: parsing, --help and the README table read this. */
+import type { OptionTable } from './option-table.ts';
+
+// The numeric defaults repeat WorkerAgent's own (agent.ts), which the desktop app relies on; the CLI passes these.
+export const WORKER_OPTIONS = {
+  server: {
+    type: 'string', arg: 'URL', help: 'the coordinator\'s address, e.g. `http://192.168.1.10:3000`',
+    required: '--server is required, e.g. --server http://192.168.1.10:3000 (the address the coordinator prints).',
+  },
+  // The environment keeps the token out of `ps` listings.
+  'join-token': { type: 'string', arg: 'TOKEN', env: 'CMDX_JOIN_TOKEN', help: 'the coordinator\'s join token (the environment keeps it out of `ps`)' },
+  id: { type: 'string', arg: 'ID', defaultText: '`worker-<hostname>-<4 hex>`', help: 'worker id; kept in the work dir with its token, so a restart keeps it' },
+  name: { type: 'string', arg: 'NAME', defaultText: 'the hostname', help: 'name shown on the dashboard' },
+  'work-dir': { type: 'string', arg: 'DIR', defaultText: 'OS app-data folder + `/cmd-executor/worker`', help: 'identity, unsent reports, job folders' },
+  'heartbeat-interval': { type: 'number', arg: 'SECONDS', default: 10, min: 0.1, max: 3600, help: 'seconds between heartbeats (its own timer, never delayed by a job)' },
+  'max-extract-mb': { type: 'number', arg: 'MB', default: 2048, min: 1, max: 1024 * 1024, help: 'largest download and total unpacked size of a job\'s zip' },
+  'max-output-mb': {
+    type: 'number', arg: 'MB', default: 16, min: 0.001, max: 4096,
+    help: 'output kept per stream: the first half streams live, the last half is sent at the end, the middle is dropped with a marker',
+  },
+  'ui-port': {
+    type: 'number', arg: 'PORT', min: 0, max: 65535, integer: true,
+    help: 'serve this worker\'s status page on `127.0.0.1:PORT` (`0` picks a port; the URL is logged)',
+  },
+  'poll-interval': {
+    type: 'number', arg: 'SECONDS', min: 0.01, max: 3600,
+    help: 'the seed\'s design, for comparisons: ask for a job every N seconds instead of long-polling',
+  },
+} as const satisfies OptionTable;
