@@ -1,7 +1,7 @@
 /** The commands of `cmdx`: parse flags, start a coordinator or a worker, stop on signals. */
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../../shared/api.ts';
+import { lanAddresses } from './lan.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
 import { optionsHelp, synopsis, usageText } from './options/help-text.ts';
@@ -9,6 +9,7 @@ import type { OptionTable } from './options/option-table.ts';
 import { parseOptions, UsageError, wantsHelp } from './options/parse-options.ts';
 import { WORKER_OPTIONS } from './options/worker-options.ts';
 import { appDataDir } from './paths.ts';
+import { onStopSignals } from './stop-signals.ts';
 
 const COMMANDS = new Map<string | undefined, OptionTable>([['coordinator', COORDINATOR_OPTIONS], ['worker', WORKER_OPTIONS]]);
 
@@ -28,29 +29,6 @@ Options of cmdx coordinator:
 ${optionsHelp(COORDINATOR_OPTIONS)}
 Options of cmdx worker:
 ${optionsHelp(WORKER_OPTIONS)}`;
-}
-
-/** Runs until SIGINT/SIGTERM, then calls `stop`; a second signal exits at once. */
-export function stopOnSignals(stop: () => Promise<void>, logger: Logger): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn('second signal: exiting now', { signal });
-      process.exit(130);
-    }
-    stopping = true;
-    logger.info('stopping', { signal });
-    stop().then(() => process.exit(0), (error: Error) => {
-      logger.error('stop failed', { error: error.message });
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-}
-
-function lanAddresses(): string[] {
-  return Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => a!.address);
 }
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
@@ -81,7 +59,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   } else {
     logger.warn('authentication is OFF (--no-auth): anyone who can reach this port can run commands on your workers');
   }
-  stopOnSignals(() => coordinator.stop(), logger);
+  onStopSignals(logger, [{ message: 'stopping', run: () => coordinator.stop() }]);
 }
 
 /** Runs `cmdx <argv>`; resolves with the exit code, or -1 while a coordinator or worker keeps running. */

@@ -1,7 +1,7 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
-import { networkInterfaces } from 'node:os';
+import { lanAddresses } from '../lan.ts';
 import { authenticate, requireAdmin } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
@@ -32,7 +32,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.get('/api/coordinator/info', (req, res) => {
     requireAdmin(res);
     const port = req.socket.localPort;
-    const lan = Object.values(networkInterfaces()).flat().filter((a) => a && a.family === 'IPv4' && !a.internal).map((a) => `http://${a!.address}:${port}`);
+    const lan = lanAddresses().map((ip) => `http://${ip}:${port}`);
     const local = `http://${req.socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}:${port}`;
     res.json({
       version: APP_VERSION,

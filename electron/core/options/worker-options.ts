@@ -1,7 +1,6 @@
 /** `cmdx worker`'s flags, declared once: parsing, --help and the README table read this. */
 import type { OptionTable } from './option-table.ts';
 
-// The numeric defaults repeat WorkerAgent's own (agent.ts), which the desktop app relies on; the CLI passes these.
 export const WORKER_OPTIONS = {
   server: {
     type: 'string', arg: 'URL', help: 'the coordinator\'s address, e.g. `http://192.168.1.10:3000`',

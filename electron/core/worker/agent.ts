@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { APP_VERSION, type AssignedJobDto, type OutputStream } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
+import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
@@ -85,7 +86,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#identity = loadIdentity(options.workDir, options.id);
     if (this.#identity.server !== this.#client.server.origin) this.#identity = { workerId: this.#identity.workerId };
     this.#client.token = this.#identity.workerToken;
-    this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? 10) * 1000;
+    this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
     this.#delivery = new ReportDelivery({
       outbox: this.#outbox, client: this.#client, logger: this.#logger,
       workerId: () => this.workerId,
@@ -221,8 +222,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     const report = await runJob(job, {
       client: this.#client, cache: this.#cache, outbox: this.#outbox, warmShell: this.#warmShell, logger: this.#logger,
       workerId: this.workerId, workDir: this.#o.workDir, marker,
-      maxExtractBytes: (this.#o.maxExtractMb ?? 2048) * 1024 * 1024,
-      maxOutputBytes: (this.#o.maxOutputMb ?? 16) * 1024 * 1024,
+      maxExtractBytes: (this.#o.maxExtractMb ?? WORKER_OPTIONS['max-extract-mb'].default) * 1024 * 1024,
+      maxOutputBytes: (this.#o.maxOutputMb ?? WORKER_OPTIONS['max-output-mb'].default) * 1024 * 1024,
       killGraceMs: this.#o.killGraceMs ?? 10_000,
       cancel: cancel.signal,
       cancelReason: () => this.#cancelReason ?? 'Cancelled.',
@@ -291,18 +292,21 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   private scheduleHeartbeat(delayMs: number): void {
     if (this.#heartbeatTimer || this.#stop.signal.aborted) return;
-    this.#heartbeatTimer = setTimeout(async () => {
-      try {
-        const { cancelJobIds } = await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused);
-        this.setConnected(true);
-        if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
-      } catch (error) {
-        if (classify(error, 'worker') === 'reregister') this.forgetIdentity();
-        else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
-      }
-      this.#heartbeatTimer = undefined;
-      if (!this.#stop.signal.aborted) this.scheduleHeartbeat(this.#heartbeatMs);
-    }, delayMs);
+    this.#heartbeatTimer = setTimeout(() => void this.beat(), delayMs);
+  }
+
+  /** One heartbeat (its own timer, never delayed by a job), then the next one is scheduled. */
+  private async beat(): Promise<void> {
+    try {
+      const { cancelJobIds } = await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused);
+      this.setConnected(true);
+      if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
+    } catch (error) {
+      if (classify(error, 'worker') === 'reregister') this.forgetIdentity();
+      else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
+    }
+    this.#heartbeatTimer = undefined;
+    if (!this.#stop.signal.aborted) this.scheduleHeartbeat(this.#heartbeatMs);
   }
 
   // ---- state -----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { parseOptions } from '../options/parse-options.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import type { Logger } from '../logger.ts';
 import { appDataDir } from '../paths.ts';
+import { onStopSignals } from '../stop-signals.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
 
@@ -30,19 +31,11 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
   const ui = uiPort === undefined ? undefined : await (await import('./local-ui.ts')).startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });
   if (ui) logger.info('worker status page', { url: ui.url });
 
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      logger.info('finishing the current job, then exiting (send the signal again to cancel it now)', { signal });
-      agent.stop().then(() => ui?.close()).then(() => process.exit(0));
-    } else if (signals === 2) {
-      logger.warn('cancelling the current job, reporting it, then exiting', { signal });
-      agent.stop({ cancel: true, reason: `Worker stopped (${signal}) before the job finished.` }).then(() => ui?.close()).then(() => process.exit(0));
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  onStopSignals(logger, [
+    { message: 'finishing the current job, then exiting (send the signal again to cancel it now)', run: () => agent.stop().then(() => ui?.close()) },
+    {
+      message: 'cancelling the current job, reporting it, then exiting',
+      run: (signal) => agent.stop({ cancel: true, reason: `Worker stopped (${signal}) before the job finished.` }).then(() => ui?.close()),
+    },
+  ]);
 }
