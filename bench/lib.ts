@@ -64,8 +64,8 @@ export function startProc(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const logs: any[] = [];
   const waiters = new Set<{ test: (l: any) => boolean; resolve: (l: any) => void }>();
   let stderr = '';
-  proc.stderr!.on('data', (d) => { stderr += d; });
-  createInterface({ input: proc.stdout! }).on('line', (text) => {
+  proc.stderr.on('data', (d) => { stderr += d; });
+  createInterface({ input: proc.stdout }).on('line', (text) => {
     let line: any;
     try { line = JSON.parse(text); } catch { line = { text }; }
     if (logs.length < 100_000) logs.push(line);

@@ -9,7 +9,7 @@ const seconds = Number(process.argv[3] ?? 15);
 const profDir = process.argv[4] ?? tempDir('cmdx-prof-');
 const dataDir = tempDir();
 const proc = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, CLI, 'coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve) => proc.stdout!.on('data', (d) => { const m = /"url":"([^"]+)"/.exec(String(d)); if (m) resolve(m[1]!); }));
+const url = await new Promise<string>((resolve) => proc.stdout.on('data', (d) => { const m = /"url":"([^"]+)"/.exec(String(d)); if (m) resolve(m[1]!); }));
 const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
 const api = new JsonClient(url);
 const workerTokens: string[] = [];

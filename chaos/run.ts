@@ -34,14 +34,14 @@ interface Proc {
 function startCli(argv: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const proc = spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHAOS_RUN: RUN_ID, ...env } });
   const p: Proc = { proc, logs: [] };
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
+  createInterface({ input: proc.stdout }).on('line', (line) => {
     try {
       p.logs.push(JSON.parse(line));
     } catch {
       // not a log line
     }
   });
-  proc.stderr!.resume();
+  proc.stderr.resume();
   return p;
 }
 
@@ -138,7 +138,6 @@ const fileUrl = await (async () => {
 })();
 
 const planned: Planned[] = [];
-let submitting = true;
 const submitter = (async () => {
   const perSecond = JOBS / 40; // spread over 40 s, so faults hit a loaded system
   for (let i = 0; i < JOBS; i++) {
@@ -153,7 +152,6 @@ const submitter = (async () => {
     }
     await sleep(1000 / perSecond);
   }
-  submitting = false;
 })();
 
 // ---- faults --------------------------------------------------------------------------------------
@@ -245,7 +243,7 @@ log(`all ${planned.length} jobs submitted; waiting for every job to end`);
 
 // ---- wait for the end, stop everything -----------------------------------------------------------
 
-let jobs: any[] = [];
+let jobs: any[];
 const waitDeadline = Date.now() + 240_000;
 for (;;) {
   jobs = (await call('GET', '/api/jobs/create')).body.jobs;

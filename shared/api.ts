@@ -49,6 +49,12 @@ export interface JobDto {
   commandStartedAt: number | null;
 }
 
+/** One Server-Sent Event of a direct run (POST /api/execute with mode=direct). */
+export type DirectRunEvent =
+  | { event: 'stdout' | 'stderr'; data: { data: string } }
+  | { event: 'exit'; data: { exitCode: number } }
+  | { event: 'error'; data: { error: string } };
+
 /** A job as handed to a worker by get-job. */
 export interface AssignedJobDto {
   jobId: string;

@@ -15,7 +15,7 @@ import { setOpenAtLogin } from './autostart.ts';
 import { parseLaunchFlags } from './flags.ts';
 import { IpcManager, trustedPage } from './ipc.ts';
 import { setupPageUrl, startCoordinatorMode, startWorkerMode, type RunningMode } from './modes.ts';
-import { SettingsManager, type KeyValueStore } from './settings.ts';
+import { SettingsManager } from './settings.ts';
 import { TrayController } from './tray.ts';
 import { createMainWindow } from './window.ts';
 
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   app.on('second-instance', showWindow);
   await app.whenReady();
 
-  const settings = new SettingsManager(new ElectronStore({ name: 'settings' }) as unknown as KeyValueStore, safeStorage, join(app.getPath('userData'), 'coordinator'));
+  const settings = new SettingsManager(new ElectronStore({ name: 'settings' }), safeStorage, join(app.getPath('userData'), 'coordinator'));
   if (flags.mode) {
     settings.save({
       mode: flags.mode,
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     {
       label: 'CMD Executor',
       submenu: [
-        { label: 'Change mode…', click: () => changeMode(null) },
+        { label: 'Change mode…', click: () => void changeMode(null) },
         { label: 'Open at login', type: 'checkbox', checked: settings.load().openAtLogin, click: (item) => { settings.save({ openAtLogin: item.checked }); setOpenAtLogin(item.checked, autostart); } },
         { type: 'separator' },
         { role: 'quit' },
@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     quitting = true;
     if (!running) return;
     event.preventDefault();
-    running.stop().finally(() => app.exit(0));
+    void running.stop().finally(() => app.exit(0));
   });
   app.on('window-all-closed', () => {
     if (!running?.agent) app.quit();

@@ -6,8 +6,9 @@ export interface Segment {
 }
 
 const COLORS = ['black', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white'];
-// eslint-disable-next-line no-control-regex
-const ESCAPE = /\u001b\[([0-9;]*)([A-Za-z])/g;
+const ESC = String.fromCharCode(27);
+/** An SGR or other CSI sequence: ESC [ params letter. */
+const ESCAPE = new RegExp(`${ESC}\\[([0-9;]*)([A-Za-z])`, 'g');
 
 export function parseAnsi(text: string, base = ''): Segment[] {
   const segments: Segment[] = [];
@@ -23,7 +24,7 @@ export function parseAnsi(text: string, base = ''): Segment[] {
   };
   for (const match of text.matchAll(ESCAPE)) {
     push(text.slice(last, match.index));
-    last = match.index! + match[0].length;
+    last = match.index + match[0].length;
     if (match[2] !== 'm') continue;
     for (const code of (match[1] || '0').split(';').map(Number)) {
       if (code === 0) { fg = ''; bold = false; }

@@ -1,5 +1,5 @@
 /** The one HTTP/WebSocket client of the renderer: the coordinator's API and a local worker's status API. */
-import { LIMITS, type ErrorBody, type JobDto, type OutputStream, type WorkerDto } from '../../shared/api.ts';
+import { LIMITS, type DirectRunEvent, type ErrorBody, type JobDto, type OutputStream, type WorkerDto } from '../../shared/api.ts';
 import { backoffMs } from '../../shared/backoff.ts';
 import type { JobStatus } from '../../shared/job-status.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
@@ -116,7 +116,7 @@ export class CoordinatorApi {
    * Uploads a zip with progress (XMLHttpRequest: fetch cannot report upload progress). Distributed
    * mode resolves with the new job's id; direct mode streams the run's events to `onEvent` as they come.
    */
-  submit(file: File, commands: string, onProgress: (fraction: number) => void, options: { mode?: 'distributed' | 'direct'; onEvent?: (event: string, data: any) => void } = {}): Promise<{ jobId?: string }> {
+  submit(file: File, commands: string, onProgress: (fraction: number) => void, options: { mode?: 'distributed' | 'direct'; onEvent?: (event: DirectRunEvent) => void } = {}): Promise<{ jobId?: string }> {
     const mode = options.mode ?? 'distributed';
     const form = new FormData();
     form.append('commands', commands);
@@ -136,7 +136,9 @@ export class CoordinatorApi {
         for (const block of text.slice(seen, end).split('\n\n')) {
           const event = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) options.onEvent?.(event, JSON.parse(data));
+          if (!event || !data) continue;
+          const parsed: unknown = JSON.parse(data);
+          options.onEvent?.({ event, data: parsed } as DirectRunEvent); // the coordinator's own events (direct-run.ts)
         }
         seen = end + 2;
       };
@@ -149,7 +151,7 @@ export class CoordinatorApi {
         }
         let body: { jobId?: string; error?: string } = {};
         try {
-          body = JSON.parse(xhr.responseText);
+          body = JSON.parse(xhr.responseText) as typeof body;
         } catch {
           // not JSON
         }

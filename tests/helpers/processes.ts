@@ -20,8 +20,8 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
   const logs: any[] = [];
   const waiters = new Set<{ test: (line: any) => boolean; resolve: (line: any) => void }>();
   let stderr = '';
-  proc.stderr!.on('data', (d) => { stderr += d; });
-  createInterface({ input: proc.stdout! }).on('line', (text) => {
+  proc.stderr.on('data', (d) => { stderr += d; });
+  createInterface({ input: proc.stdout }).on('line', (text) => {
     let line: any;
     try { line = JSON.parse(text); } catch { line = { text }; }
     logs.push(line);
@@ -41,7 +41,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
           waiters.delete(waiter);
           reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; logs: ${JSON.stringify(logs.slice(-10))}`));
         }, timeoutMs);
-        exited.then(() => setTimeout(() => { if (waiters.delete(waiter)) { clearTimeout(timer); reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}`)); } }, 50));
+        void exited.then(() => setTimeout(() => { if (waiters.delete(waiter)) { clearTimeout(timer); reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}`)); } }, 50));
       });
     },
     async kill(signal = 'SIGTERM') {
@@ -75,7 +75,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 export async function readPidFile(file: string, timeoutMs = 10_000): Promise<number> {
   const { readFileSync } = await import('node:fs');
   return waitFor(`a pid in ${file}`, () => {
-    let text = '';
+    let text: string;
     try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
     return /^\d+\n/.test(text) ? Number(text.trim()) : undefined;
   }, timeoutMs);

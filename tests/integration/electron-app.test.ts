@@ -32,8 +32,8 @@ function startApp(args: string[]): App {
   });
   const events: any[] = [];
   let stderr = '';
-  proc.stderr!.on('data', (d) => { stderr += d; });
-  createInterface({ input: proc.stdout! }).on('line', (line) => {
+  proc.stderr.on('data', (d) => { stderr += d; });
+  createInterface({ input: proc.stdout }).on('line', (line) => {
     try {
       const e = JSON.parse(line);
       if (e.fake) events.push(e);
@@ -46,7 +46,7 @@ function startApp(args: string[]): App {
     proc,
     events,
     exited,
-    send: (command) => proc.stdin!.write(JSON.stringify(command) + '\n'),
+    send: (command) => proc.stdin.write(JSON.stringify(command) + '\n'),
     waitFor: (test, what, timeoutMs = 20_000) => waitFor(what, () => events.find(test), timeoutMs).catch((e: Error) => {
       throw new Error(`${e.message}\nevents: ${JSON.stringify(events.slice(-15))}\nstderr: ${stderr.slice(-1500)}`);
     }),
@@ -121,7 +121,7 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
   it('a second instance exits at once (single-instance lock)', async () => {
     const second = spawn(process.execPath, ['--import', './tests/fakes/register-electron.mjs', 'dist/electron/main/index.js'], { cwd: ROOT, env: { ...process.env, FAKE_ELECTRON_SECOND_INSTANCE: '1', FAKE_ELECTRON_USER_DATA: tempDir() }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
-    second.stdout!.on('data', (d) => { out += d; });
+    second.stdout.on('data', (d) => { out += d; });
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
     assert.equal(code, 0);
     assert.doesNotMatch(out, /"kind":"window"/, 'no window was opened');

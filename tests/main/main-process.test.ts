@@ -125,7 +125,7 @@ describe('IPC', () => {
 
   it('answers our pages and refuses others', async () => {
     const ipcMain = fakeIpcMain();
-    const ipc = new IpcManager(ipcMain as any, trusted);
+    const ipc = new IpcManager(ipcMain, trusted);
     ipc.handle('worker:pause', () => undefined);
     ipc.handle('app:get-settings', () => ({ mode: null }) as any);
     const call = (url: string) => ipcMain.handlers.get('app:get-settings')!({ senderFrame: { url } }, undefined);
@@ -139,7 +139,7 @@ describe('IPC', () => {
   });
 
   it('allows only registered channels, each with one handler', () => {
-    const ipc = new IpcManager(fakeIpcMain() as any, trusted);
+    const ipc = new IpcManager(fakeIpcMain(), trusted);
     assert.throws(() => ipc.handle('shell:exec' as any, () => undefined), /not in the IPC registry/);
     ipc.handle('worker:resume', () => undefined);
     assert.throws(() => ipc.handle('worker:resume', () => undefined), /already has a handler/);

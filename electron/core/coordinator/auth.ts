@@ -56,7 +56,7 @@ export function loadOrCreateTokens(dataDir: string, given: Partial<Tokens> = {})
     try {
       kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Tokens>;
     } catch (error) {
-      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix it or delete it to generate new tokens.`);
+      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix it or delete it to generate new tokens.`, { cause: error });
     }
   }
   const tokens: Tokens = {

@@ -84,7 +84,7 @@ export class LiveHub {
     this.#clients.add(client);
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => socket.terminate());
-    socket.on('message', (raw) => this.received(client, raw.toString()));
+    socket.on('message', (raw: Buffer) => this.received(client, raw.toString())); // text frames arrive as one Buffer
     const page = this.#ctx.store.pageJobs({ limit: LIMITS.jobsPageSize });
     this.send(client, { type: 'snapshot', workers: this.#ctx.store.listWorkers(), jobs: page.jobs, totalJobs: page.total, serverTime: Date.now() });
   }

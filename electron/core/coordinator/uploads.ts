@@ -102,7 +102,7 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
     limits: { fileSize: maxBytes, files: 1, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 20, headerPairs: 200 },
   }).single('file');
   try {
-    await new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('The upload failed.', { cause: error })) : resolve())));
     if (!req.file) return undefined;
     await assertZip(partPath);
     const finalPath = join(uploadsDir, name);

@@ -22,6 +22,11 @@ export class CoordinatorError extends Error {
   }
 }
 
+/** The `error` sentence of a coordinator's error body. */
+function errorSentence(body: unknown): string {
+  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error : 'no message';
+}
+
 /** The coordinator could not be reached (refused, reset, timed out). */
 export class CoordinatorUnreachable extends Error {
   constructor(message: string) {
@@ -117,14 +122,14 @@ export class CoordinatorClient {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
       throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${code}: ${(error as Error).message})`);
     }
-    let parsed: any;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
       parsed = { error: text.slice(0, 200) };
     }
-    if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${parsed?.error ?? 'no message'}`);
-    return { status, body: parsed as T };
+    if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${errorSentence(parsed)}`);
+    return { status, body: parsed as T }; // the coordinator's answer to this endpoint
   }
 
   /** Registers with the join token; returns the per-worker token (undefined when auth is off). */
@@ -177,7 +182,7 @@ export class CoordinatorClient {
       try {
         res = await this.send('GET', url, this.headers(url, false), undefined, 120_000, signal);
       } catch (error) {
-        throw new Error(`Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+        throw new Error(`Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
       }
       const location = res.headers.location;
       if (res.status >= 300 && res.status < 400 && location && url.origin !== this.server.origin && hop < 5) {

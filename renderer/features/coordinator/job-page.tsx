@@ -68,8 +68,8 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
           <div className="muted mono small">{current.jobId}</div>
         </div>
         <div className="actions">
-          {active && <button className="danger" onClick={cancel} disabled={current.cancelRequested}>{current.cancelRequested ? 'Cancelling…' : 'Cancel'}</button>}
-          <button className="secondary" onClick={rerun}>Run again</button>
+          {active && <button className="danger" onClick={() => void cancel()} disabled={current.cancelRequested}>{current.cancelRequested ? 'Cancelling…' : 'Cancel'}</button>}
+          <button className="secondary" onClick={() => void rerun()}>Run again</button>
         </div>
       </header>
       {notice && <p className="notice" role="status">{notice}</p>}

@@ -9,35 +9,30 @@ import { duration, firstLine, time } from '../../lib/format.ts';
 
 export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live: Map<string, JobDto>; epoch: number; now: number }) {
   const [filter, setFilter] = useState<JobStatus | ''>('');
-  const [older, setOlder] = useState<JobDto[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Pages read from the API, valid for one filter and one feed snapshot (a reconnect starts over).
+  const [paged, setPaged] = useState<{ key: string; older: JobDto[]; cursor: string | null; more: boolean } | null>(null);
+  const key = `${filter}|${epoch}`;
+  const current = paged?.key === key ? paged : null;
 
-  // The first page comes with the live feed; a filter or "older" pages are read from the API.
+  // The first page comes with the live feed; a filter's first page is read from the API.
   useEffect(() => {
-    setOlder([]);
-    setCursor(null);
-    if (!filter) {
-      const first = [...live.values()];
-      setMore(first.length >= LIMITS.jobsPageSize);
-      setCursor(first.at(-1)?.jobId ?? null);
-      return;
-    }
-    api.jobs(filter, null).then((page) => {
-      setOlder(page.jobs);
-      setCursor(page.nextBefore);
-      setMore(page.nextBefore !== null);
-    }, (e: Error) => setError(e.message));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filter, epoch, api]);
+    if (!filter) return;
+    api.jobs(filter, null).then(
+      (page) => setPaged({ key, older: page.jobs, cursor: page.nextBefore, more: page.nextBefore !== null }),
+      (e: Error) => setError(e.message),
+    );
+  }, [key, filter, api]);
+
+  const first = filter ? [] : [...live.values()];
+  const older = current?.older ?? [];
+  const cursor = current ? current.cursor : (first.at(-1)?.jobId ?? null);
+  const more = current ? current.more : first.length >= LIMITS.jobsPageSize;
 
   const loadMore = async () => {
     try {
       const page = await api.jobs(filter, cursor);
-      setOlder((o) => [...o, ...page.jobs]);
-      setCursor(page.nextBefore);
-      setMore(page.nextBefore !== null);
+      setPaged({ key, older: [...older, ...page.jobs], cursor: page.nextBefore, more: page.nextBefore !== null });
     } catch (e) {
       setError((e as Error).message);
     }
@@ -81,7 +76,7 @@ export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live
           </tbody>
         </table>
       )}
-      {more && <button className="secondary" onClick={loadMore}>Load older jobs</button>}
+      {more && <button className="secondary" onClick={() => void loadMore()}>Load older jobs</button>}
     </div>
   );
 }

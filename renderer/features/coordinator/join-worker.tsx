@@ -8,10 +8,11 @@ function Copy({ text, label }: { text: string; label: string }) {
     <button
       className="secondary small"
       aria-label={`Copy ${label}`}
-      onClick={async () => {
-        await navigator.clipboard?.writeText(text).catch(() => {});
-        setDone(true);
-        setTimeout(() => setDone(false), 1500);
+      onClick={() => {
+        void navigator.clipboard?.writeText(text).catch(() => {}).then(() => {
+          setDone(true);
+          setTimeout(() => setDone(false), 1500);
+        });
       }}
     >
       {done ? 'Copied ✓' : 'Copy'}

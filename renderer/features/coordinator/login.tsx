@@ -25,7 +25,7 @@ export function Login({ base, onLogin }: { base: string; onLogin: (token: string
 
   return (
     <main className="login">
-      <form onSubmit={submit} className="card">
+      <form onSubmit={(e) => void submit(e)} className="card">
         <h1>CMD Executor</h1>
         <p className="muted">Enter the coordinator's admin token. It is in <code>tokens.json</code> in the coordinator's data folder; the coordinator prints where on start.</p>
         <label htmlFor="token">Admin token</label>

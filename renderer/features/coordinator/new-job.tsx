@@ -36,11 +36,17 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
         setDirect({ pieces: [], result: null });
         await api.submit(file, commands, setProgress, {
           mode,
-          onEvent: (event, data) => setDirect((d) => {
+          onEvent: (e) => setDirect((d) => {
             const run = d ?? { pieces: [], result: null };
-            if (event === 'stdout' || event === 'stderr') return { ...run, pieces: [...run.pieces, { stream: event, text: data.data }] };
-            if (event === 'exit') return { ...run, result: `Exited with code ${data.exitCode}` };
-            return { ...run, result: data.error };
+            switch (e.event) {
+              case 'stdout':
+              case 'stderr':
+                return { ...run, pieces: [...run.pieces, { stream: e.event, text: e.data.data }] };
+              case 'exit':
+                return { ...run, result: `Exited with code ${e.data.exitCode}` };
+              case 'error':
+                return { ...run, result: e.data.error };
+            }
           }),
         });
         return;
@@ -55,7 +61,7 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
   };
 
   return (
-    <form className="card new-job" onSubmit={submit} aria-labelledby="new-job-title">
+    <form className="card new-job" onSubmit={(e) => void submit(e)} aria-labelledby="new-job-title">
       <h2 id="new-job-title">New job</h2>
       <div
         className={`drop ${dragging ? 'over' : ''}`}

@@ -46,7 +46,7 @@ export function SetupView({ api }: { api: BridgeApi }) {
   if (!settings) return <main className="page"><p className="muted">Loading…</p></main>;
   return (
     <main className="login">
-      <form className="card setup" onSubmit={submit}>
+      <form className="card setup" onSubmit={(e) => void submit(e)}>
         <h1>Set up this PC</h1>
         <p className="muted">Choose once; you can change it later from the app menu.</p>
         <fieldset className="modes">

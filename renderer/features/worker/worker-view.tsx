@@ -64,7 +64,7 @@ export function WorkerView({ source }: { source: WorkerSource }) {
           </div>
           <p className="muted">{st.hint}{state.lastError && !state.connected ? ` (${state.lastError})` : ''}</p>
           <div className="muted small mono">{state.workerId}</div>
-          <button className={state.paused ? 'primary' : 'secondary'} onClick={toggle} data-testid="pause-toggle">{state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}</button>
+          <button className={state.paused ? 'primary' : 'secondary'} onClick={() => void toggle()} data-testid="pause-toggle">{state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}</button>
           {error && <p className="error" role="alert">{error}</p>}
         </section>
         <section className="card">

@@ -53,7 +53,7 @@ export class BrowserWindow extends EventEmitter {
     report({ kind: 'window', show: this.#visible, webPreferences: options.webPreferences });
     windows.push(this);
   }
-  async loadURL(url: string) { report({ kind: 'load', url }); }
+  loadURL(url: string) { report({ kind: 'load', url }); return Promise.resolve(); }
   show() { this.#visible = true; report({ kind: 'show' }); }
   hide() { this.#visible = false; report({ kind: 'hide' }); }
   focus() {}
@@ -95,11 +95,11 @@ export const safeStorage = {
   decryptString: (data: Buffer) => Buffer.from(data.toString().slice(4), 'base64').toString(),
 };
 
-export const shell = { openExternal: async (url: string) => report({ kind: 'open-external', url }), openPath: async () => '' };
+export const shell = { openExternal: (url: string) => Promise.resolve(report({ kind: 'open-external', url })), openPath: () => Promise.resolve('') };
 export const contextBridge = { exposeInMainWorld: () => {} };
-export const ipcRenderer = { invoke: async () => undefined, on: () => {}, off: () => {} };
+export const ipcRenderer = { invoke: () => Promise.resolve(undefined), on: () => {}, off: () => {} };
 
-createInterface({ input: process.stdin }).on('line', async (line) => {
+async function handleCommand(line: string): Promise<void> {
   let command: { click?: string; invoke?: string; arg?: unknown; url?: string; quit?: boolean };
   try {
     command = JSON.parse(line);
@@ -122,6 +122,9 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
   } else if (command.quit) {
     app.quit();
   }
-});
+}
+
+// The test drives the fake app through lines of JSON on stdin.
+createInterface({ input: process.stdin }).on('line', (line) => void handleCommand(line));
 
 export default { app, BrowserWindow, Tray, Menu, nativeImage, ipcMain, safeStorage, shell, contextBridge, ipcRenderer };

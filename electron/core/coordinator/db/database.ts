@@ -24,7 +24,7 @@ export class Database {
     } catch (error) {
       this.#db.close();
       if (/locked|busy/i.test((error as Error).message)) {
-        throw new Error(`The database ${file} is already in use by another coordinator; stop that one or use another --data-dir.`);
+        throw new Error(`The database ${file} is already in use by another coordinator; stop that one or use another --data-dir.`, { cause: error });
       }
       throw error;
     }

@@ -64,6 +64,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
 
 /** The client's name is kept for display only; it never becomes a path. */
 function safeFilename(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, LIMITS.shortText);
+  const printable = [...name].filter((c) => c >= ' ' && c !== '\u007f').join('');
+  const base = basename(printable.replace(/\\/g, '/')).slice(0, LIMITS.shortText);
   return base || 'project.zip';
 }

@@ -71,7 +71,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
       throw new HttpError(400, `"status" must be one of ${JOB_STATUSES.join(', ')}.`);
     }
     const page = ctx.store.pageJobs({
-      status: statusText as Parameters<typeof ctx.store.pageJobs>[0]['status'],
+      status: statusText,
       limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
       before: queryString(before, 'before'),
     });
