@@ -25,9 +25,21 @@ export default tseslint.config(
         'error',
         {
           zones: [
-            { target: './electron/core/coordinator', from: './electron/core/worker', message: 'The coordinator never imports the worker; put shared code in electron/core/runner or shared/.' },
-            { target: './electron/core/worker', from: './electron/core/coordinator', message: 'The worker never imports the coordinator; put shared code in electron/core/runner or shared/.' },
-            { target: './electron/core/runner', from: ['./electron/core/worker', './electron/core/coordinator'], message: 'The runner is used by both sides and imports neither.' },
+            {
+              target: './electron/core/coordinator',
+              from: './electron/core/worker',
+              message: 'The coordinator never imports the worker; put shared code in electron/core/runner or shared/.',
+            },
+            {
+              target: './electron/core/worker',
+              from: './electron/core/coordinator',
+              message: 'The worker never imports the coordinator; put shared code in electron/core/runner or shared/.',
+            },
+            {
+              target: './electron/core/runner',
+              from: ['./electron/core/worker', './electron/core/coordinator'],
+              message: 'The runner is used by both sides and imports neither.',
+            },
             { target: './shared', from: ['./electron', './renderer'], message: 'shared/ imports only shared/.' },
             { target: './renderer', from: './electron', message: 'The renderer also runs as a plain web page: no core or Electron code.' },
             ...FEATURES.map((feature) => ({
@@ -56,7 +68,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       // node:test's describe/it return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+      ],
     },
   },
   {

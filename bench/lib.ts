@@ -64,12 +64,22 @@ export function startProc(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
   const logs: any[] = [];
   const waiters = new Set<{ test: (l: any) => boolean; resolve: (l: any) => void }>();
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+  });
   createInterface({ input: proc.stdout }).on('line', (text) => {
     let line: any;
-    try { line = JSON.parse(text); } catch { line = { text }; }
+    try {
+      line = JSON.parse(text);
+    } catch {
+      line = { text };
+    }
     if (logs.length < 100_000) logs.push(line);
-    for (const w of waiters) if (w.test(line)) { waiters.delete(w); w.resolve(line); }
+    for (const w of waiters)
+      if (w.test(line)) {
+        waiters.delete(w);
+        w.resolve(line);
+      }
   });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   return {
@@ -82,7 +92,9 @@ export function startProc(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
       return new Promise((resolve, reject) => {
         const w = { test, resolve };
         waiters.add(w);
-        setTimeout(() => { if (waiters.delete(w)) reject(new Error(`no log line in ${timeoutMs} ms: ${stderr.slice(-500)}`)); }, timeoutMs).unref();
+        setTimeout(() => {
+          if (waiters.delete(w)) reject(new Error(`no log line in ${timeoutMs} ms: ${stderr.slice(-500)}`));
+        }, timeoutMs).unref();
       });
     },
     async stop() {
@@ -105,7 +117,10 @@ export async function startCoordinator(extra: string[] = []): Promise<BenchCoord
   const line = await p.waitLog((l) => l.msg === 'coordinator listening');
   const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
   return Object.assign(p, {
-    url: line.url as string, dataDir, adminToken: tokens.adminToken as string, joinToken: tokens.joinToken as string,
+    url: line.url as string,
+    dataDir,
+    adminToken: tokens.adminToken as string,
+    joinToken: tokens.joinToken as string,
     async stop() {
       p.proc.kill('SIGKILL');
       await new Promise((r) => p.proc.once('exit', r));
@@ -121,7 +136,7 @@ export function startWorker(c: BenchCoordinator, id: string, extra: string[] = [
     workDir,
     async stop() {
       p.proc.kill('SIGKILL');
-      await new Promise((r) => p.proc.exitCode !== null ? r(null) : p.proc.once('exit', r));
+      await new Promise((r) => (p.proc.exitCode !== null ? r(null) : p.proc.once('exit', r)));
       rmSync(workDir, { recursive: true, force: true });
     },
   });
@@ -139,17 +154,28 @@ export class JsonClient {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const req = request({
-        host: this.url.hostname, port: this.url.port, path, method, agent: this.agent, timeout: timeoutMs,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
-      }, (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (d) => parts.push(d));
-        res.on('end', () => {
-          const text = Buffer.concat(parts).toString();
-          resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null, ms: performance.now() - started });
-        });
-      });
+      const req = request(
+        {
+          host: this.url.hostname,
+          port: this.url.port,
+          path,
+          method,
+          agent: this.agent,
+          timeout: timeoutMs,
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          },
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d) => parts.push(d));
+          res.on('end', () => {
+            const text = Buffer.concat(parts).toString();
+            resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : null, ms: performance.now() - started });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', reject);
       req.end(payload);

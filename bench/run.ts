@@ -11,17 +11,40 @@ import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import {
-  cpuSeconds, JsonClient, peakRssMb, percentile, round, startCoordinator, startWorker, summarize, tempDir, waitUntil,
-  type BenchCoordinator, type Summary,
+  cpuSeconds,
+  JsonClient,
+  peakRssMb,
+  percentile,
+  round,
+  startCoordinator,
+  startWorker,
+  summarize,
+  tempDir,
+  waitUntil,
+  type BenchCoordinator,
+  type Summary,
 } from './lib.ts';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
-const ONLY = args.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const ONLY = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
 const RUNS = 3;
 const P = QUICK
   ? { pickupJobs: 40, seedJobs: 6, drainJobs: 1500, fleet: [50, 200, 1000], e2eJobs: 100, transferMb: 128, outputMb: 200, idleWorkers: 1000, idleSeconds: 10 }
-  : { pickupJobs: 200, seedJobs: 20, drainJobs: 5000, fleet: [50, 200, 1000], e2eJobs: 500, transferMb: 1024, outputMb: 200, idleWorkers: 1000, idleSeconds: 60 };
+  : {
+      pickupJobs: 200,
+      seedJobs: 20,
+      drainJobs: 5000,
+      fleet: [50, 200, 1000],
+      e2eJobs: 500,
+      transferMb: 1024,
+      outputMb: 200,
+      idleWorkers: 1000,
+      idleSeconds: 60,
+    };
 
 const results: Record<string, any> = {};
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -36,29 +59,38 @@ async function uploadTinyZip(c: BenchCoordinator): Promise<string> {
   form.append('file', new Blob([new Uint8Array(zip)]), 'project.zip');
   const res = await fetch(`${c.url}/api/execute`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.adminToken}` } });
   const body = (await res.json()) as { jobId: string };
-  const status = await (await fetch(`${c.url}/api/jobs/status?jobId=${body.jobId}`, { headers: { authorization: `Bearer ${c.adminToken}` } })).json() as { fileUrl: string };
+  const status = (await (await fetch(`${c.url}/api/jobs/status?jobId=${body.jobId}`, { headers: { authorization: `Bearer ${c.adminToken}` } })).json()) as {
+    fileUrl: string;
+  };
   return status.fileUrl;
 }
 
 async function createJobs(api: JsonClient, token: string, count: number, body: Record<string, unknown>, concurrency = 8): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      next++;
-      const res = await api.call('POST', '/api/jobs/create', token, body);
-      if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-      ids.push(res.body.jobId);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        const res = await api.call('POST', '/api/jobs/create', token, body);
+        if (res.status !== 200) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
+        ids.push(res.body.jobId);
+      }
+    }),
+  );
   return ids;
 }
 
 async function idleWorkers(api: JsonClient, token: string, count: number): Promise<void> {
-  await waitUntil(`${count} idle workers`, async () => {
-    const res = await api.call('GET', '/api/workers/register', token);
-    return res.body.workers.filter((w: any) => w.status === 'idle').length >= count;
-  }, 60_000, 100);
+  await waitUntil(
+    `${count} idle workers`,
+    async () => {
+      const res = await api.call('GET', '/api/workers/register', token);
+      return res.body.workers.filter((w: any) => w.status === 'idle').length >= count;
+    },
+    60_000,
+    100,
+  );
 }
 
 // ---- pickup: create -> first command started on a worker ----------------------------------------
@@ -78,16 +110,27 @@ async function pickupRun(jobs: number, polling: boolean): Promise<number[]> {
     // Warm-up (not measured): two jobs per worker, so each worker's code is loaded and compiled and its
     // download cache holds the project, as on a lab PC that has run a job before.
     if (!polling) await createJobs(api, c.adminToken, 20, { command: 'true', fileUrl, filename: 'project.zip' }, 10);
-    if (!polling) await waitUntil('warm-up done', async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.total >= 21, 60_000, 50);
+    if (!polling)
+      await waitUntil(
+        'warm-up done',
+        async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.total >= 21,
+        60_000,
+        50,
+      );
     const samples: number[] = [];
     for (let i = 0; i < jobs; i++) {
       const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: 'true', fileUrl, filename: 'project.zip' });
       const createdAt = Date.now();
       let job: any;
-      await waitUntil('job done', async () => {
-        job = (await api.call('GET', `/api/jobs/status?jobId=${res.body.jobId}`, c.adminToken)).body;
-        return job.status === 'completed';
-      }, 60_000, polling ? 50 : 5);
+      await waitUntil(
+        'job done',
+        async () => {
+          job = (await api.call('GET', `/api/jobs/status?jobId=${res.body.jobId}`, c.adminToken)).body;
+          return job.status === 'completed';
+        },
+        60_000,
+        polling ? 50 : 5,
+      );
       samples.push(job.commandStartedAt - createdAt);
       if (process.env.BENCH_TRACE) log(`job ${i} on ${job.workerId}: ${job.commandStartedAt - createdAt} ms`);
     }
@@ -130,30 +173,39 @@ async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: numb
     await createJobs(api, c.adminToken, jobs, { command: 'true', fileUrl: 'http://files.invalid/project.zip', filename: 'project.zip' });
     const tokens: string[] = [];
     for (let i = 0; i < workers; i += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, workers - i) }, (_, k) => api.call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}` })));
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, workers - i) }, (_, k) =>
+          api.call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}` }),
+        ),
+      );
       tokens.push(...batch.map((r) => r.body.workerToken as string));
     }
     const latencies: number[] = [];
     let done = 0;
     let finish!: () => void;
-    const finished = new Promise<void>((r) => { finish = r; });
+    const finished = new Promise<void>((r) => {
+      finish = r;
+    });
     const started = performance.now();
     let ended = 0;
-    tokens.forEach((token, i) => void (async () => {
-      const id = `sim-${i}`;
-      while (done < jobs) {
-        const got = await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => null);
-        if (!got) continue;
-        latencies.push(got.ms);
-        if (got.status !== 200) continue;
-        const res = await api.call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
-        latencies.push(res.ms);
-        if (++done === jobs) {
-          ended = performance.now();
-          finish();
-        }
-      }
-    })());
+    tokens.forEach(
+      (token, i) =>
+        void (async () => {
+          const id = `sim-${i}`;
+          while (done < jobs) {
+            const got = await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => null);
+            if (!got) continue;
+            latencies.push(got.ms);
+            if (got.status !== 200) continue;
+            const res = await api.call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
+            latencies.push(res.ms);
+            if (++done === jobs) {
+              ended = performance.now();
+              finish();
+            }
+          }
+        })(),
+    );
     await finished;
     const seconds = (ended - started) / 1000;
     return { jobsPerS: jobs / seconds, p99: percentile(latencies, 99), rss: peakRssMb(c.pid) };
@@ -192,10 +244,15 @@ async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number }>
     await idleWorkers(api, c.adminToken, 2);
     const started = performance.now();
     await createJobs(api, c.adminToken, jobs, { command: 'true', fileUrl, filename: 'project.zip' }, 4);
-    await waitUntil('all jobs done', async () => {
-      const res = await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken);
-      return res.body.total >= jobs + 1;
-    }, 600_000, 50);
+    await waitUntil(
+      'all jobs done',
+      async () => {
+        const res = await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken);
+        return res.body.total >= jobs + 1;
+      },
+      600_000,
+      50,
+    );
     const seconds = (performance.now() - started) / 1000;
     const floorStart = performance.now();
     spawnSync('sh', ['-c', `yes true | head -n ${jobs} | xargs -P2 -n1 sh -c`], { stdio: 'ignore' });
@@ -231,16 +288,42 @@ async function bigZip(dir: string, mb: number): Promise<string> {
   const chunk = Buffer.alloc(1024 * 1024, 7);
   const { Readable } = await import('node:stream');
   let left = mb;
-  const source = new Readable({ read() { this.push(left-- > 0 ? chunk : null); } });
+  const source = new Readable({
+    read() {
+      this.push(left-- > 0 ? chunk : null);
+    },
+  });
   zip.addReadStream(source, 'data.bin', { compress: false, size: mb * 1024 * 1024 });
   zip.end();
-  await new Promise<void>((resolve, reject) => zip.outputStream.pipe(createWriteStream(path)).on('finish', () => resolve()).on('error', reject));
+  await new Promise<void>((resolve, reject) =>
+    zip.outputStream
+      .pipe(createWriteStream(path))
+      .on('finish', () => resolve())
+      .on('error', reject),
+  );
   return path;
 }
 
 /** Uploads with curl, as the README tells an admin to (curl streams from disk and reports its speed). */
 function uploadFile(c: BenchCoordinator, path: string): { seconds: number; jobId: string } {
-  const out = spawnSync('curl', ['-s', '-w', '\n%{time_total}', '-H', `Authorization: Bearer ${c.adminToken}`, '-F', `file=@${path}`, '-F', 'commands=true', '-F', 'mode=distributed', `${c.url}/api/execute`], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const out = spawnSync(
+    'curl',
+    [
+      '-s',
+      '-w',
+      '\n%{time_total}',
+      '-H',
+      `Authorization: Bearer ${c.adminToken}`,
+      '-F',
+      `file=@${path}`,
+      '-F',
+      'commands=true',
+      '-F',
+      'mode=distributed',
+      `${c.url}/api/execute`,
+    ],
+    { encoding: 'utf8', maxBuffer: 1024 * 1024 },
+  );
   const lines = out.stdout.trim().split('\n');
   const seconds = Number(lines.pop());
   const body = JSON.parse(lines.join('\n'));
@@ -264,11 +347,18 @@ async function benchTransfer(): Promise<void> {
         await idleWorkers(api, c.adminToken, 1);
         const upload = uploadFile(c, zipPath);
         const line = await worker.waitLog((l) => l.msg === 'bundle downloaded', 300_000);
-        await waitUntil('job done', async () => (await api.call('GET', `/api/jobs/status?jobId=${upload.jobId}`, c.adminToken)).body.status === 'completed', 300_000, 100);
+        await waitUntil(
+          'job done',
+          async () => (await api.call('GET', `/api/jobs/status?jobId=${upload.jobId}`, c.adminToken)).body.status === 'completed',
+          300_000,
+          100,
+        );
         up.push(mb / upload.seconds);
         down.push(mb / (line.ms / 1000));
         rss.push(peakRssMb(c.pid));
-        log(`transfer run ${run + 1}: ${round(mb)} MB up ${round(mb / upload.seconds)} MB/s, down ${round(mb / (line.ms / 1000))} MB/s, coordinator peak ${round(peakRssMb(c.pid))} MB`);
+        log(
+          `transfer run ${run + 1}: ${round(mb)} MB up ${round(mb / upload.seconds)} MB/s, down ${round(mb / (line.ms / 1000))} MB/s, coordinator peak ${round(peakRssMb(c.pid))} MB`,
+        );
       } finally {
         api.close();
         await worker.stop();
@@ -294,9 +384,18 @@ async function benchOutput(): Promise<void> {
     try {
       const fileUrl = await uploadTinyZip(c);
       await idleWorkers(api, c.adminToken, 1);
-      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: `head -c ${P.outputMb * 1000 * 1000} /dev/zero | tr '\\0' x`, fileUrl, filename: 'project.zip' });
+      const res = await api.call('POST', '/api/jobs/create', c.adminToken, {
+        command: `head -c ${P.outputMb * 1000 * 1000} /dev/zero | tr '\\0' x`,
+        fileUrl,
+        filename: 'project.zip',
+      });
       // Watched through the job list (no output in it), as the dashboard does, not by reading 16 MB of status 10 times a second.
-      await waitUntil('job done', async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.jobs[0]?.jobId === res.body.jobId, 300_000, 100);
+      await waitUntil(
+        'job done',
+        async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.jobs[0]?.jobId === res.body.jobId,
+        300_000,
+        100,
+      );
       workerRss.push(peakRssMb(worker.pid));
       coordRss.push(peakRssMb(c.pid));
       log(`output run ${run + 1}: worker peak ${round(peakRssMb(worker.pid))} MB, coordinator peak ${round(peakRssMb(c.pid))} MB`);
@@ -321,7 +420,11 @@ async function benchIdleFleet(): Promise<void> {
     try {
       const tokens: string[] = [];
       for (let i = 0; i < P.idleWorkers; i += 50) {
-        const batch = await Promise.all(Array.from({ length: Math.min(50, P.idleWorkers - i) }, (_, k) => api.call('POST', '/api/workers/register', c.joinToken, { workerId: `idle-${i + k}`, hostname: `idle-${i + k}` })));
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(50, P.idleWorkers - i) }, (_, k) =>
+            api.call('POST', '/api/workers/register', c.joinToken, { workerId: `idle-${i + k}`, hostname: `idle-${i + k}` }),
+          ),
+        );
         tokens.push(...batch.map((r) => r.body.workerToken as string));
       }
       const beats: number[] = [];
@@ -418,8 +521,14 @@ for (const [name, run] of SCENARIOS) {
   await run();
 }
 results.meta = {
-  quick: QUICK, runs_per_figure: RUNS, commit, node: process.version, cpus: cpus().length, cpu_model: cpus()[0]?.model,
-  finished_at: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000),
+  quick: QUICK,
+  runs_per_figure: RUNS,
+  commit,
+  node: process.version,
+  cpus: cpus().length,
+  cpu_model: cpus()[0]?.model,
+  finished_at: new Date().toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
 };
 const out = fileURLToPath(new URL('./results.json', import.meta.url));
 mkdirSync(join(out, '..'), { recursive: true });

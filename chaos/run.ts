@@ -61,7 +61,19 @@ const workerLogs: any[][] = [];
 const workers: (Proc & { id: string; workDir: string })[] = [];
 
 async function startCoordinator(): Promise<void> {
-  coordinator = startCli(['coordinator', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--offline-after', '6', '--max-upload-mb', '100']);
+  coordinator = startCli([
+    'coordinator',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    '--offline-after',
+    '6',
+    '--max-upload-mb',
+    '100',
+  ]);
   const deadline = Date.now() + 30_000;
   while (!coordinator.logs.some((l) => l.msg === 'coordinator listening')) {
     if (Date.now() > deadline || coordinator.proc.exitCode !== null) throw new Error('the coordinator did not start');
@@ -74,7 +86,9 @@ const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8')) as
 const api = new JsonClient(url);
 
 function startWorker(index: number, workDir = tempDir('cmdx-chaos-worker-')): void {
-  const p = startCli(['worker', '--server', url, '--id', `chaos-w${index}`, '--work-dir', workDir, '--heartbeat-interval', '1'], { CMDX_JOIN_TOKEN: tokens.joinToken });
+  const p = startCli(['worker', '--server', url, '--id', `chaos-w${index}`, '--work-dir', workDir, '--heartbeat-interval', '1'], {
+    CMDX_JOIN_TOKEN: tokens.joinToken,
+  });
   workerLogs.push(p.logs);
   workers[index] = Object.assign(p, { id: `chaos-w${index}`, workDir });
 }
@@ -112,12 +126,18 @@ function plan(i: number): Planned {
   const kind = kinds[i % kinds.length]!;
   const n = 1 + (i % 20);
   switch (kind) {
-    case 'short': return { index: i, kind, command: lines(n), lines: n, exitCode: 0, maxAttempts: 1 };
-    case 'failing': return { index: i, kind, command: `${lines(3)}; exit 3`, lines: 3, exitCode: 3, maxAttempts: 1 };
-    case 'long': return { index: i, kind, command: `sleep 2; ${lines(5)}`, lines: 5, exitCode: 0, maxAttempts: 2 };
-    case 'big': return { index: i, kind, command: lines(150_000), lines: 150_000, exitCode: 0, maxAttempts: 1 };
-    case 'cancel': return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
-    case 'timeout': return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
+    case 'short':
+      return { index: i, kind, command: lines(n), lines: n, exitCode: 0, maxAttempts: 1 };
+    case 'failing':
+      return { index: i, kind, command: `${lines(3)}; exit 3`, lines: 3, exitCode: 3, maxAttempts: 1 };
+    case 'long':
+      return { index: i, kind, command: `sleep 2; ${lines(5)}`, lines: 5, exitCode: 0, maxAttempts: 2 };
+    case 'big':
+      return { index: i, kind, command: lines(150_000), lines: 150_000, exitCode: 0, maxAttempts: 1 };
+    case 'cancel':
+      return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
+    case 'timeout':
+      return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
   }
 }
 
@@ -131,7 +151,11 @@ const fileUrl = await (async () => {
   const zip = await zipFiles([{ name: 'project/readme.txt', content: 'chaos\n' }]);
   const path = join(dataDir, '..', `${RUN_ID}-small.zip`);
   writeFileSync(path, zip);
-  const out = spawnSync('curl', ['-s', '-H', `Authorization: Bearer ${tokens.adminToken}`, '-F', `file=@${path}`, '-F', 'commands=true', '-F', 'mode=distributed', `${url}/api/execute`], { encoding: 'utf8' });
+  const out = spawnSync(
+    'curl',
+    ['-s', '-H', `Authorization: Bearer ${tokens.adminToken}`, '-F', `file=@${path}`, '-F', 'commands=true', '-F', 'mode=distributed', `${url}/api/execute`],
+    { encoding: 'utf8' },
+  );
   rmSync(path, { force: true });
   const jobId = JSON.parse(out.stdout).jobId;
   return (await call('GET', `/api/jobs/status?jobId=${jobId}`)).body.fileUrl as string;
@@ -142,11 +166,21 @@ const submitter = (async () => {
   const perSecond = JOBS / 40; // spread over 40 s, so faults hit a loaded system
   for (let i = 0; i < JOBS; i++) {
     const p = plan(i);
-    const res = await call('POST', '/api/jobs/create', { command: p.command, fileUrl, filename: `chaos-${i}.zip`, maxAttempts: p.maxAttempts, ...(p.kind === 'timeout' ? { timeoutSeconds: 2 } : {}) });
+    const res = await call('POST', '/api/jobs/create', {
+      command: p.command,
+      fileUrl,
+      filename: `chaos-${i}.zip`,
+      maxAttempts: p.maxAttempts,
+      ...(p.kind === 'timeout' ? { timeoutSeconds: 2 } : {}),
+    });
     if (res.status === 200) {
       p.jobId = res.body.jobId;
       planned.push(p);
-      if (p.kind === 'cancel') void (async () => { await sleep(500 + (i % 3) * 1000); await call('POST', '/api/jobs/cancel', { jobId: p.jobId }); })();
+      if (p.kind === 'cancel')
+        void (async () => {
+          await sleep(500 + (i % 3) * 1000);
+          await call('POST', '/api/jobs/cancel', { jobId: p.jobId });
+        })();
     } else {
       log(`create ${i} refused: ${res.status} ${JSON.stringify(res.body)}`);
     }
@@ -156,7 +190,11 @@ const submitter = (async () => {
 
 // ---- faults --------------------------------------------------------------------------------------
 
-interface Fault { name: string; at: number; recoveredMs?: number }
+interface Fault {
+  name: string;
+  at: number;
+  recoveredMs?: number;
+}
 const faults: Fault[] = [];
 
 /** Time from the end of a fault until a fresh probe job has run to completion. */
@@ -215,14 +253,39 @@ async function uploadBurst(): Promise<void> {
     z.end();
     z.outputStream.pipe(createWriteStream(path)).on('finish', () => resolve());
   });
-  const uploads = await Promise.all(Array.from({ length: 20 }, (_, k) => new Promise<string | undefined>((resolve) => {
-    const curl = spawn('curl', ['-s', '--max-time', '120', '-H', `Authorization: Bearer ${tokens.adminToken}`, '-F', `file=@${path}`, '-F', `commands=echo upload-${k}`, '-F', 'mode=distributed', `${url}/api/execute`]);
-    let out = '';
-    curl.stdout.on('data', (d) => { out += d; });
-    curl.on('close', () => {
-      try { resolve(JSON.parse(out).jobId); } catch { resolve(undefined); }
-    });
-  })));
+  const uploads = await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, k) =>
+        new Promise<string | undefined>((resolve) => {
+          const curl = spawn('curl', [
+            '-s',
+            '--max-time',
+            '120',
+            '-H',
+            `Authorization: Bearer ${tokens.adminToken}`,
+            '-F',
+            `file=@${path}`,
+            '-F',
+            `commands=echo upload-${k}`,
+            '-F',
+            'mode=distributed',
+            `${url}/api/execute`,
+          ]);
+          let out = '';
+          curl.stdout.on('data', (d) => {
+            out += d;
+          });
+          curl.on('close', () => {
+            try {
+              resolve(JSON.parse(out).jobId);
+            } catch {
+              resolve(undefined);
+            }
+          });
+        }),
+    ),
+  );
   rmSync(path, { force: true });
   uploads.forEach((jobId, k) => {
     if (jobId) planned.push({ index: -1 - k, kind: 'upload', command: `echo upload-${k}`, lines: 0, exitCode: 0, maxAttempts: 1, jobId });
@@ -281,11 +344,15 @@ for (const p of planned) {
   }
   outputChecked++;
   if (j.exitCode !== p.exitCode) problems.push(`job ${p.jobId} (#${p.index}) exit code ${j.exitCode}, expected ${p.exitCode}`);
-  if (j.stdout !== expectedStdout(p)) problems.push(`job ${p.jobId} (#${p.index}) stored output differs from what the command printed (${j.stdout.length} vs ${expectedStdout(p).length} characters)`);
+  if (j.stdout !== expectedStdout(p))
+    problems.push(
+      `job ${p.jobId} (#${p.index}) stored output differs from what the command printed (${j.stdout.length} vs ${expectedStdout(p).length} characters)`,
+    );
 }
 for (const p of planned.filter((x) => x.kind === 'timeout')) {
   const j = byId.get(p.jobId!);
-  if (j?.status === 'failed' && !/timed out|worker|restarted/.test(j.errorMessage ?? '')) problems.push(`job ${p.jobId} failed with an unexpected message: ${j.errorMessage}`);
+  if (j?.status === 'failed' && !/timed out|worker|restarted/.test(j.errorMessage ?? ''))
+    problems.push(`job ${p.jobId} failed with an unexpected message: ${j.errorMessage}`);
 }
 
 const allLogs = workerLogs.flat();
@@ -301,7 +368,8 @@ for (const l of allLogs.filter((x) => x.msg === 'report delivered')) {
   acked++;
   const j = byId.get(l.jobId);
   if (!j) problems.push(`acknowledged report for ${l.jobId} but the job is missing`);
-  else if (l.kind === 'result' && !(j.status === 'completed' && j.exitCode === l.exitCode) && j.status !== 'cancelled') problems.push(`acknowledged result for ${l.jobId} (exit ${l.exitCode}) but the job is ${j.status}/${j.exitCode}`);
+  else if (l.kind === 'result' && !(j.status === 'completed' && j.exitCode === l.exitCode) && j.status !== 'cancelled')
+    problems.push(`acknowledged result for ${l.jobId} (exit ${l.exitCode}) but the job is ${j.status}/${j.exitCode}`);
   else if (l.kind === 'failure' && !['failed', 'cancelled'].includes(j.status)) problems.push(`acknowledged failure for ${l.jobId} but the job is ${j.status}`);
 }
 
@@ -348,7 +416,26 @@ if (problems.length) {
 } else {
   console.log('\nAll promises kept.');
 }
-writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), JSON.stringify({ runId: RUN_ID, jobs: jobs.length, counts, outputChecked, acked, orphans: orphans.length, jobsPerSecond: Number((jobs.length / elapsed).toFixed(1)), faults, jobsLost, problems, seconds: Math.round(elapsed) }, null, 2) + '\n');
+writeFileSync(
+  fileURLToPath(new URL('./results.json', import.meta.url)),
+  JSON.stringify(
+    {
+      runId: RUN_ID,
+      jobs: jobs.length,
+      counts,
+      outputChecked,
+      acked,
+      orphans: orphans.length,
+      jobsPerSecond: Number((jobs.length / elapsed).toFixed(1)),
+      faults,
+      jobsLost,
+      problems,
+      seconds: Math.round(elapsed),
+    },
+    null,
+    2,
+  ) + '\n',
+);
 rmSync(dataDir, { recursive: true, force: true });
 for (const w of workers) rmSync(w.workDir, { recursive: true, force: true });
 process.exit(problems.length ? 1 : 0);

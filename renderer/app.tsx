@@ -29,17 +29,47 @@ export function App() {
 
   useEffect(() => {
     if (route.startsWith('#/worker') || route.startsWith('#/setup')) return;
-    fetch('/api/health').then((r) => r.json()).then((h: { auth: boolean }) => setAuth(h.auth), () => setAuth(true));
+    fetch('/api/health')
+      .then((r) => r.json())
+      .then(
+        (h: { auth: boolean }) => setAuth(h.auth),
+        () => setAuth(true),
+      );
     // In the desktop app the coordinator runs in this very app: no need to type its token.
-    void bridge()?.coordinatorInfo().then((info) => info?.adminToken && setToken(info.adminToken));
+    void bridge()
+      ?.coordinatorInfo()
+      .then((info) => info?.adminToken && setToken(info.adminToken));
   }, [route]);
 
   const api = bridge();
   if (route.startsWith('#/setup') && api) return <SetupView api={api} />;
   if (route.startsWith('#/worker')) return <WorkerView source={workerSource} />;
-  if (auth === null) return <main className="page"><p className="muted">Connecting…</p></main>;
+  if (auth === null)
+    return (
+      <main className="page">
+        <p className="muted">Connecting…</p>
+      </main>
+    );
   if (auth && !token) {
-    return <Login base={base} onLogin={(t) => { saveToken(t); setToken(t); }} />;
+    return (
+      <Login
+        base={base}
+        onLogin={(t) => {
+          saveToken(t);
+          setToken(t);
+        }}
+      />
+    );
   }
-  return <CoordinatorView base={base} token={auth ? token : null} route={route} onLogout={() => { saveToken(null); setToken(null); }} />;
+  return (
+    <CoordinatorView
+      base={base}
+      token={auth ? token : null}
+      route={route}
+      onLogout={() => {
+        saveToken(null);
+        setToken(null);
+      }}
+    />
+  );
 }

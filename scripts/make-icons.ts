@@ -24,10 +24,11 @@ function png(size: number, pixel: (x: number, y: number) => Rgba): Buffer {
     for (let x = 0; x < size; x++) {
       // 4x supersampling for smooth edges
       let acc: Rgba = [0, 0, 0, 0];
-      for (let sy = 0; sy < 4; sy++) for (let sx = 0; sx < 4; sx++) {
-        const p = pixel(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4);
-        acc = [acc[0] + p[0] * p[3], acc[1] + p[1] * p[3], acc[2] + p[2] * p[3], acc[3] + p[3]];
-      }
+      for (let sy = 0; sy < 4; sy++)
+        for (let sx = 0; sx < 4; sx++) {
+          const p = pixel(x + (sx + 0.5) / 4, y + (sy + 0.5) / 4);
+          acc = [acc[0] + p[0] * p[3], acc[1] + p[1] * p[3], acc[2] + p[2] * p[3], acc[3] + p[3]];
+        }
       const a = acc[3] / 16;
       const o = y * (size * 4 + 1) + 1 + x * 4;
       raw[o] = a ? Math.round(acc[0] / acc[3]) : 0;
@@ -49,13 +50,21 @@ function png(size: number, pixel: (x: number, y: number) => Rgba): Buffer {
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8;
   ihdr[9] = 6;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const NONE: Rgba = [0, 0, 0, 0];
 type Shape = (u: number, v: number) => boolean; // u, v in [-1, 1]
 
-const ring: Shape = (u, v) => { const r = Math.hypot(u, v); return r <= 0.9 && r >= 0.62; };
+const ring: Shape = (u, v) => {
+  const r = Math.hypot(u, v);
+  return r <= 0.9 && r >= 0.62;
+};
 const disc: Shape = (u, v) => Math.hypot(u, v) <= 0.9;
 const wedge: Shape = (u, v) => u > -0.3 && u < 0.5 && Math.abs(v) < (0.5 - u) * 0.75;
 const bars: Shape = (u, v) => Math.abs(v) <= 0.75 && ((u >= -0.62 && u <= -0.18) || (u >= 0.18 && u <= 0.62));
@@ -70,7 +79,10 @@ const SHAPES: Record<string, (u: number, v: number, color: Rgba) => Rgba> = {
 const COLORS: Record<string, Rgba> = { idle: [22, 163, 74, 255], busy: [37, 99, 235, 255], paused: [217, 119, 6, 255], disconnected: [100, 116, 139, 255] };
 
 for (const [name, shape] of Object.entries(SHAPES)) {
-  for (const [suffix, size] of [['', 16], ['@2x', 32]] as const) {
+  for (const [suffix, size] of [
+    ['', 16],
+    ['@2x', 32],
+  ] as const) {
     const at = (color: Rgba) => (x: number, y: number) => shape((x / size) * 2 - 1, (y / size) * 2 - 1, color);
     writeFileSync(`resources/tray-${name}${suffix}.png`, png(size, at(COLORS[name]!)));
     writeFileSync(`resources/tray-${name}Template${suffix}.png`, png(size, at([0, 0, 0, 255])));
@@ -79,15 +91,18 @@ for (const [name, shape] of Object.entries(SHAPES)) {
 
 // App icon: a rounded square with a prompt chevron and cursor.
 const APP = 512;
-writeFileSync('resources/icon.png', png(APP, (x, y) => {
-  const u = (x / APP) * 2 - 1;
-  const v = (y / APP) * 2 - 1;
-  const r = 0.22;
-  const qx = Math.max(Math.abs(u) - (0.92 - r), 0);
-  const qy = Math.max(Math.abs(v) - (0.92 - r), 0);
-  if (Math.hypot(qx, qy) > r) return NONE;
-  const chevron = Math.abs(v) < 0.38 && Math.abs(u + 0.3 - (0.38 - Math.abs(v)) * 0.9 + 0.1) < 0.09;
-  const cursor = u > 0.05 && u < 0.5 && v > 0.22 && v < 0.36;
-  return chevron || cursor ? [255, 255, 255, 255] : [17, 24, 39, 255];
-}));
+writeFileSync(
+  'resources/icon.png',
+  png(APP, (x, y) => {
+    const u = (x / APP) * 2 - 1;
+    const v = (y / APP) * 2 - 1;
+    const r = 0.22;
+    const qx = Math.max(Math.abs(u) - (0.92 - r), 0);
+    const qy = Math.max(Math.abs(v) - (0.92 - r), 0);
+    if (Math.hypot(qx, qy) > r) return NONE;
+    const chevron = Math.abs(v) < 0.38 && Math.abs(u + 0.3 - (0.38 - Math.abs(v)) * 0.9 + 0.1) < 0.09;
+    const cursor = u > 0.05 && u < 0.5 && v > 0.22 && v < 0.36;
+    return chevron || cursor ? [255, 255, 255, 255] : [17, 24, 39, 255];
+  }),
+);
 console.log('icons written to resources/');

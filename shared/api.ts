@@ -51,9 +51,7 @@ export interface JobDto {
 
 /** One Server-Sent Event of a direct run (POST /api/execute with mode=direct). */
 export type DirectRunEvent =
-  | { event: 'stdout' | 'stderr'; data: { data: string } }
-  | { event: 'exit'; data: { exitCode: number } }
-  | { event: 'error'; data: { error: string } };
+  { event: 'stdout' | 'stderr'; data: { data: string } } | { event: 'exit'; data: { exitCode: number } } | { event: 'error'; data: { error: string } };
 
 /** A job as handed to a worker by get-job. */
 export interface AssignedJobDto {

@@ -41,7 +41,14 @@ export interface EventChannels {
   'worker:output': { jobId: string; stream: OutputStream; data: string };
 }
 
-export const INVOKE_CHANNELS = ['app:get-settings', 'app:choose-mode', 'app:coordinator-info', 'worker:get-state', 'worker:pause', 'worker:resume'] as const satisfies readonly (keyof InvokeChannels)[];
+export const INVOKE_CHANNELS = [
+  'app:get-settings',
+  'app:choose-mode',
+  'app:coordinator-info',
+  'worker:get-state',
+  'worker:pause',
+  'worker:resume',
+] as const satisfies readonly (keyof InvokeChannels)[];
 export const EVENT_CHANNELS = ['worker:state', 'worker:output'] as const satisfies readonly (keyof EventChannels)[];
 
 /** What `window.api` offers the page (only in the desktop app; absent in a plain browser). */

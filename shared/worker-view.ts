@@ -30,8 +30,6 @@ export interface WorkerViewState extends AgentState {
   output: { stdout: string; stderr: string };
 }
 
-export type LocalServerMessage =
-  | { type: 'state'; state: WorkerViewState }
-  | { type: 'output'; jobId: string; stream: OutputStream; data: string };
+export type LocalServerMessage = { type: 'state'; state: WorkerViewState } | { type: 'output'; jobId: string; stream: OutputStream; data: string };
 
 export const LOCAL_HEADER = 'x-cmdx-local';

@@ -19,36 +19,50 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3]!,
+  );
 }
 
 describe('import boundaries', () => {
   it('only electron/main and electron/preload import electron', () => {
-    const offenders = [...files('electron/core'), ...files('shared'), ...files('renderer'), ...files('tests')]
-      .filter((f) => !f.startsWith('tests/fakes') && imports(f).some((i) => i === 'electron' || i.startsWith('electron/')));
+    const offenders = [...files('electron/core'), ...files('shared'), ...files('renderer'), ...files('tests')].filter(
+      (f) => !f.startsWith('tests/fakes') && imports(f).some((i) => i === 'electron' || i.startsWith('electron/')),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('the renderer imports no node: modules and no core code (it also runs as a plain web page)', () => {
-    const offenders = files('renderer').flatMap((f) => imports(f).filter((i) => i.startsWith('node:') || i.includes('electron/')).map((i) => `${f}: ${i}`));
+    const offenders = files('renderer').flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('node:') || i.includes('electron/'))
+        .map((i) => `${f}: ${i}`),
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('shared/ imports nothing of the project outside shared/', () => {
-    const offenders = files('shared').flatMap((f) => imports(f)
-      .filter((i) => i.startsWith('.') && !resolve(ROOT, f, '..', i).startsWith(join(ROOT, 'shared')))
-      .map((i) => `${relative(ROOT, join(ROOT, f))}: ${i}`));
+    const offenders = files('shared').flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.') && !resolve(ROOT, f, '..', i).startsWith(join(ROOT, 'shared')))
+        .map((i) => `${relative(ROOT, join(ROOT, f))}: ${i}`),
+    );
     assert.deepEqual(offenders, []);
   });
   /** Imports from files under `from` that resolve into `into` (both paths relative to the root). */
   function crossings(from: string, into: string): string[] {
-    return files(from).flatMap((f) => imports(f)
-      .filter((i) => i.startsWith('.') && resolve(ROOT, f, '..', i).startsWith(join(ROOT, into) + '/'))
-      .map((i) => `${f}: ${i}`));
+    return files(from).flatMap((f) =>
+      imports(f)
+        .filter((i) => i.startsWith('.') && resolve(ROOT, f, '..', i).startsWith(join(ROOT, into) + '/'))
+        .map((i) => `${f}: ${i}`),
+    );
   }
 
   it('the coordinator never imports the worker, and the worker never imports the coordinator', () => {
-    assert.deepEqual([...crossings('electron/core/coordinator', 'electron/core/worker'), ...crossings('electron/core/worker', 'electron/core/coordinator')], []);
+    assert.deepEqual(
+      [...crossings('electron/core/coordinator', 'electron/core/worker'), ...crossings('electron/core/worker', 'electron/core/coordinator')],
+      [],
+    );
   });
 
   it('the runner, which both sides use, imports neither side', () => {
@@ -57,7 +71,9 @@ describe('import boundaries', () => {
 
   it('no renderer feature imports another feature (shared code lives in components/ or lib/)', () => {
     const features = readdirSync(join(ROOT, 'renderer/features'));
-    const offenders = features.flatMap((feature) => features.filter((other) => other !== feature).flatMap((other) => crossings(`renderer/features/${feature}`, `renderer/features/${other}`)));
+    const offenders = features.flatMap((feature) =>
+      features.filter((other) => other !== feature).flatMap((other) => crossings(`renderer/features/${feature}`, `renderer/features/${other}`)),
+    );
     assert.deepEqual(offenders, []);
   });
 

@@ -11,7 +11,10 @@ import { WORKER_OPTIONS } from './options/worker-options.ts';
 import { appDataDir } from './paths.ts';
 import { onStopSignals } from './stop-signals.ts';
 
-const COMMANDS = new Map<string | undefined, OptionTable>([['coordinator', COORDINATOR_OPTIONS], ['worker', WORKER_OPTIONS]]);
+const COMMANDS = new Map<string | undefined, OptionTable>([
+  ['coordinator', COORDINATOR_OPTIONS],
+  ['worker', WORKER_OPTIONS],
+]);
 
 const SYNOPSIS = `Usage:
   ${synopsis('cmdx coordinator', COORDINATOR_OPTIONS)}
@@ -35,7 +38,8 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');
   const auth = !values['no-auth'];
-  if (!auth && (values['admin-token'] || values['join-token'])) throw new UsageError('--no-auth turns tokens off; leave out --admin-token and --join-token, or leave out --no-auth.');
+  if (!auth && (values['admin-token'] || values['join-token']))
+    throw new UsageError('--no-auth turns tokens off; leave out --admin-token and --join-token, or leave out --no-auth.');
   // Loaded after parsing, so that `cmdx worker` never loads Express, multer or SQLite and a typo is refused at once.
   const { startCoordinator } = await import('./coordinator/server.ts');
   const coordinator = await startCoordinator({
@@ -55,7 +59,9 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${coordinator.port}`) : [];
   logger.info('coordinator listening', { url: coordinator.url, lan, dataDir, auth, tokensFile: coordinator.tokensFile });
   if (auth) {
-    logger.info(`the admin and join tokens are in ${coordinator.tokensFile}; send them as "Authorization: Bearer <token>"`, { tokensFile: coordinator.tokensFile });
+    logger.info(`the admin and join tokens are in ${coordinator.tokensFile}; send them as "Authorization: Bearer <token>"`, {
+      tokensFile: coordinator.tokensFile,
+    });
   } else {
     logger.warn('authentication is OFF (--no-auth): anyone who can reach this port can run commands on your workers');
   }
@@ -97,7 +103,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     // The synopsis and where the flags are listed; the full listing would bury the one sentence that matters.
-    const hint = table ? `Usage: ${synopsis(`cmdx ${command}`, table)}\nRun "cmdx ${command} --help" for its options.\n` : `${SYNOPSIS}Run "cmdx --help" for the options.\n`;
+    const hint = table
+      ? `Usage: ${synopsis(`cmdx ${command}`, table)}\nRun "cmdx ${command} --help" for its options.\n`
+      : `${SYNOPSIS}Run "cmdx --help" for the options.\n`;
     process.stderr.write(`cmdx: ${(error as Error).message}\n${usage ? '\n' + hint : ''}`);
     return usage ? 2 : 1;
   }

@@ -4,7 +4,9 @@
 // Checked before anything else loads: on an older Node the first import (node:sqlite) would fail obscurely.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 13)) {
-  process.stderr.write(`cmdx needs Node.js 22.13 or newer (this is ${process.version}). Run it through npm (npx cmdx ...), which uses the project's Node 24, or install a newer Node.\n`);
+  process.stderr.write(
+    `cmdx needs Node.js 22.13 or newer (this is ${process.version}). Run it through npm (npx cmdx ...), which uses the project's Node 24, or install a newer Node.\n`,
+  );
   process.exit(1);
 }
 

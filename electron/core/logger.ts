@@ -11,18 +11,24 @@ export interface Logger {
 
 /** JSON lines to a writable (stderr by default, so stdout stays free for what a script reads). */
 export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line), base: LogFields = {}): Logger {
-  const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }) + '\n');
-  };
+  const log =
+    (level: LogLevel) =>
+    (msg: string, fields: LogFields = {}) => {
+      write(JSON.stringify({ time: new Date().toISOString(), level, msg, ...base, ...fields }) + '\n');
+    };
   return { debug: () => {}, info: log('info'), warn: log('warn'), error: log('error') };
 }
 
 /** Readable lines for the desktop app's console. */
 export function textLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const log = (level: LogLevel) => (msg: string, fields: LogFields = {}) => {
-    const extra = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
-    write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${extra ? ' ' + extra : ''}\n`);
-  };
+  const log =
+    (level: LogLevel) =>
+    (msg: string, fields: LogFields = {}) => {
+      const extra = Object.entries(fields)
+        .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+        .join(' ');
+      write(`${new Date().toISOString()} ${level.toUpperCase()} ${msg}${extra ? ' ' + extra : ''}\n`);
+    };
   return { debug: () => {}, info: log('info'), warn: log('warn'), error: log('error') };
 }
 

@@ -18,7 +18,16 @@ export const DESKTOP_FILE = 'cmd-executor.desktop';
 
 export function desktopEntry(command: string[]): string {
   const exec = [...command, '--hidden'].map((part) => (/[\s"'\\]/.test(part) ? `"${part.replace(/(["\\`$])/g, '\\$1')}"` : part)).join(' ');
-  return ['[Desktop Entry]', 'Type=Application', 'Name=CMD Executor', 'Comment=Runs lab jobs in the background', `Exec=${exec}`, 'X-GNOME-Autostart-enabled=true', 'Terminal=false', ''].join('\n');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Name=CMD Executor',
+    'Comment=Runs lab jobs in the background',
+    `Exec=${exec}`,
+    'X-GNOME-Autostart-enabled=true',
+    'Terminal=false',
+    '',
+  ].join('\n');
 }
 
 export function setOpenAtLogin(enabled: boolean, deps: AutostartDeps): void {

@@ -64,12 +64,22 @@ async function main(): Promise<void> {
     });
   }
   if (flags.openAtLogin !== undefined) settings.save({ openAtLogin: flags.openAtLogin });
-  const autostart = { platform: process.platform, setLoginItemSettings: (s: Parameters<typeof app.setLoginItemSettings>[0]) => app.setLoginItemSettings(s), command: app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()] };
+  const autostart = {
+    platform: process.platform,
+    setLoginItemSettings: (s: Parameters<typeof app.setLoginItemSettings>[0]) => app.setLoginItemSettings(s),
+    command: app.isPackaged ? [process.execPath] : [process.execPath, app.getAppPath()],
+  };
   setOpenAtLogin(settings.load().openAtLogin, autostart);
 
   const trusted = trustedPage(rendererDir, () => (running?.coordinator ? new URL(running.pageUrl).origin : undefined));
   window = createMainWindow(
-    { create: (o) => new BrowserWindow(o), preload: preloadPath, icon: join(iconDir, 'icon.png'), trusted, openExternal: (url) => void shell.openExternal(url) },
+    {
+      create: (o) => new BrowserWindow(o),
+      preload: preloadPath,
+      icon: join(iconDir, 'icon.png'),
+      trusted,
+      openExternal: (url) => void shell.openExternal(url),
+    },
     { show: !flags.hidden, title: 'CMD Executor' },
   );
   window.on('close', (event) => {
@@ -109,7 +119,13 @@ async function main(): Promise<void> {
     const agent = running.agent;
     if (agent) {
       tray = new TrayController(
-        { createTray: (image) => new Tray(image), buildMenu: (t) => Menu.buildFromTemplate(t), imageFromPath: (p) => nativeImage.createFromPath(p), iconDir, platform: process.platform },
+        {
+          createTray: (image) => new Tray(image),
+          buildMenu: (t) => Menu.buildFromTemplate(t),
+          imageFromPath: (p) => nativeImage.createFromPath(p),
+          iconDir,
+          platform: process.platform,
+        },
         { open: showWindow, pause: () => agent.pause(), resume: () => agent.resume(), quit: () => app.quit() },
         agent.state,
       );
@@ -123,19 +139,29 @@ async function main(): Promise<void> {
     await window?.loadURL(running.pageUrl);
   }
 
-  Menu.setApplicationMenu(Menu.buildFromTemplate([
-    {
-      label: 'CMD Executor',
-      submenu: [
-        { label: 'Change mode…', click: () => void changeMode(null) },
-        { label: 'Open at login', type: 'checkbox', checked: settings.load().openAtLogin, click: (item) => { settings.save({ openAtLogin: item.checked }); setOpenAtLogin(item.checked, autostart); } },
-        { type: 'separator' },
-        { role: 'quit' },
-      ],
-    },
-    { role: 'editMenu' },
-    { role: 'viewMenu' },
-  ]));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      {
+        label: 'CMD Executor',
+        submenu: [
+          { label: 'Change mode…', click: () => void changeMode(null) },
+          {
+            label: 'Open at login',
+            type: 'checkbox',
+            checked: settings.load().openAtLogin,
+            click: (item) => {
+              settings.save({ openAtLogin: item.checked });
+              setOpenAtLogin(item.checked, autostart);
+            },
+          },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+    ]),
+  );
 
   async function changeMode(mode: AppMode | null): Promise<void> {
     settings.save({ mode });

@@ -23,10 +23,21 @@ export interface ModeOptions {
 }
 
 export async function startCoordinatorMode(settings: CoordinatorSettings, options: ModeOptions): Promise<RunningMode> {
-  const coordinator = await startCoordinator({ dataDir: settings.dataDir, port: settings.port, host: COORDINATOR_OPTIONS.host.default, staticDir: options.rendererDir, logger: options.logger });
+  const coordinator = await startCoordinator({
+    dataDir: settings.dataDir,
+    port: settings.port,
+    host: COORDINATOR_OPTIONS.host.default,
+    staticDir: options.rendererDir,
+    logger: options.logger,
+  });
   let agent: WorkerAgent | undefined;
   if (settings.alsoRunWorker) {
-    agent = new WorkerAgent({ server: `http://127.0.0.1:${coordinator.port}`, joinToken: coordinator.tokens.joinToken || undefined, workDir: options.workerDir, logger: options.logger });
+    agent = new WorkerAgent({
+      server: `http://127.0.0.1:${coordinator.port}`,
+      joinToken: coordinator.tokens.joinToken || undefined,
+      workDir: options.workerDir,
+      logger: options.logger,
+    });
     agent.start();
   }
   return {

@@ -70,16 +70,18 @@ export class TrayController {
     if (state !== this.#state) this.#tray.setImage(this.image(state));
     this.#state = state;
     this.#tray.setToolTip(`CMD Executor worker: ${LABELS[state]}${job}`);
-    this.#tray.setContextMenu(this.#deps.buildMenu([
-      { label: `${LABELS[state]}${job}`, enabled: false },
-      { type: 'separator' },
-      { label: 'Open', click: () => this.#actions.open() },
-      agent.paused
-        ? { label: 'Resume taking jobs', click: () => this.#actions.resume() }
-        : { label: 'Pause taking jobs', click: () => this.#actions.pause() },
-      { type: 'separator' },
-      { label: 'Quit', click: () => this.#actions.quit() },
-    ]));
+    this.#tray.setContextMenu(
+      this.#deps.buildMenu([
+        { label: `${LABELS[state]}${job}`, enabled: false },
+        { type: 'separator' },
+        { label: 'Open', click: () => this.#actions.open() },
+        agent.paused
+          ? { label: 'Resume taking jobs', click: () => this.#actions.resume() }
+          : { label: 'Pause taking jobs', click: () => this.#actions.pause() },
+        { type: 'separator' },
+        { label: 'Quit', click: () => this.#actions.quit() },
+      ]),
+    );
   }
 
   destroy(): void {

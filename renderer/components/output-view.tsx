@@ -26,7 +26,15 @@ export function OutputView({ pieces, emptyText }: { pieces: OutputPiece[]; empty
   return (
     <div className="output-wrap">
       <pre className="output" ref={box} onScroll={onScroll} tabIndex={0} aria-label="Job output" data-testid="output">
-        {segments.length === 0 ? <span className="muted">{emptyText}</span> : segments.map((s, i) => <span key={i} className={s.className}>{s.text}</span>)}
+        {segments.length === 0 ? (
+          <span className="muted">{emptyText}</span>
+        ) : (
+          segments.map((s, i) => (
+            <span key={i} className={s.className}>
+              {s.text}
+            </span>
+          ))
+        )}
       </pre>
       {!follow && (
         <button className="follow" onClick={() => setFollow(true)}>

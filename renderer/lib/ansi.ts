@@ -27,8 +27,10 @@ export function parseAnsi(text: string, base = ''): Segment[] {
     last = match.index + match[0].length;
     if (match[2] !== 'm') continue;
     for (const code of (match[1] || '0').split(';').map(Number)) {
-      if (code === 0) { fg = ''; bold = false; }
-      else if (code === 1) bold = true;
+      if (code === 0) {
+        fg = '';
+        bold = false;
+      } else if (code === 1) bold = true;
       else if (code === 22) bold = false;
       else if (code === 39) fg = '';
       else if (code >= 30 && code <= 37) fg = COLORS[code - 30]!;

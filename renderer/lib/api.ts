@@ -37,9 +37,7 @@ export function savedToken(): string | null {
 }
 
 export function saveToken(token: string | null): void {
-  document.cookie = token
-    ? `${TOKEN_COOKIE}=${encodeURIComponent(token)}; path=/; SameSite=Strict`
-    : `${TOKEN_COOKIE}=; path=/; SameSite=Strict; Max-Age=0`;
+  document.cookie = token ? `${TOKEN_COOKIE}=${encodeURIComponent(token)}; path=/; SameSite=Strict` : `${TOKEN_COOKIE}=; path=/; SameSite=Strict; Max-Age=0`;
 }
 
 async function readError(res: Response): Promise<ApiError> {
@@ -109,14 +107,25 @@ export class CoordinatorApi {
   }
 
   rerun(job: JobDto): Promise<{ jobId: string }> {
-    return this.post('/api/jobs/create', { command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds, maxAttempts: job.maxAttempts });
+    return this.post('/api/jobs/create', {
+      command: job.command,
+      fileUrl: job.fileUrl,
+      filename: job.filename,
+      timeoutSeconds: job.timeoutSeconds,
+      maxAttempts: job.maxAttempts,
+    });
   }
 
   /**
    * Uploads a zip with progress (XMLHttpRequest: fetch cannot report upload progress). Distributed
    * mode resolves with the new job's id; direct mode streams the run's events to `onEvent` as they come.
    */
-  submit(file: File, commands: string, onProgress: (fraction: number) => void, options: { mode?: 'distributed' | 'direct'; onEvent?: (event: DirectRunEvent) => void } = {}): Promise<{ jobId?: string }> {
+  submit(
+    file: File,
+    commands: string,
+    onProgress: (fraction: number) => void,
+    options: { mode?: 'distributed' | 'direct'; onEvent?: (event: DirectRunEvent) => void } = {},
+  ): Promise<{ jobId?: string }> {
     const mode = options.mode ?? 'distributed';
     const form = new FormData();
     form.append('commands', commands);
@@ -248,7 +257,9 @@ export class LocalWorkerSource implements WorkerSource {
       const url = new URL('/local/ws', location.href);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       socket = new WebSocket(url);
-      socket.onopen = () => { attempt = 0; };
+      socket.onopen = () => {
+        attempt = 0;
+      };
       socket.onmessage = (e) => {
         const m = JSON.parse(String(e.data)) as LocalServerMessage;
         if (m.type === 'state') onState(m.state);

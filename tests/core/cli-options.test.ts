@@ -54,7 +54,7 @@ describe('cmdx --help', () => {
     assert.match(stdout, /--port PORT +TCP port \(0 picks a free one\) \(default: 3000\)/);
   });
 
-  it('prints one command\'s own flags for `cmdx coordinator --help` and `cmdx worker -h`', async () => {
+  it("prints one command's own flags for `cmdx coordinator --help` and `cmdx worker -h`", async () => {
     const coordinator = await cmdx(['coordinator', '--port', '1', '--help']);
     assert.equal(coordinator.code, 0);
     assert.match(coordinator.stdout, /^Usage: cmdx coordinator \[options\]/);
@@ -66,7 +66,7 @@ describe('cmdx --help', () => {
     for (const flag of flags(WORKER_OPTIONS)) assert.match(worker.stdout, new RegExp(`^  ${flag} `, 'm'), flag);
   });
 
-  it('knows a --help that is another flag\'s value from a request for help', () => {
+  it("knows a --help that is another flag's value from a request for help", () => {
     assert.equal(wantsHelp(WORKER_OPTIONS, ['--name', '--help']), false);
     assert.equal(wantsHelp(WORKER_OPTIONS, ['--server', 'http://x', '--help']), true);
   });
@@ -97,20 +97,38 @@ describe('parseOptions', () => {
   it('fills the declared defaults and leaves computed ones to the command', () => {
     const values = parseOptions(COORDINATOR_OPTIONS, [], {});
     assert.deepEqual(values, {
-      port: 3000, host: '0.0.0.0', 'data-dir': undefined, 'admin-token': undefined, 'join-token': undefined, 'no-auth': false,
-      'offline-after': 30, 'max-upload-mb': 1024, 'max-pending-jobs': 10_000, 'max-output-mb': 16, 'keep-uploads-days': 7,
+      port: 3000,
+      host: '0.0.0.0',
+      'data-dir': undefined,
+      'admin-token': undefined,
+      'join-token': undefined,
+      'no-auth': false,
+      'offline-after': 30,
+      'max-upload-mb': 1024,
+      'max-pending-jobs': 10_000,
+      'max-output-mb': 16,
+      'keep-uploads-days': 7,
     });
   });
 
   it('reads numbers within their limits, fractions where they are allowed', () => {
-    const values = parseOptions(WORKER_OPTIONS, ['--server', 'http://pc1:3000', '--heartbeat-interval', '0.1', '--poll-interval', '0.25', '--ui-port', '0'], {});
+    const values = parseOptions(
+      WORKER_OPTIONS,
+      ['--server', 'http://pc1:3000', '--heartbeat-interval', '0.1', '--poll-interval', '0.25', '--ui-port', '0'],
+      {},
+    );
     assert.equal(values['heartbeat-interval'], 0.1);
     assert.equal(values['poll-interval'], 0.25);
     assert.equal(values['ui-port'], 0);
     assert.equal(values['max-extract-mb'], 2048);
-    assert.throws(() => parseOptions(WORKER_OPTIONS, ['--server', 's', '--heartbeat-interval', '0.05'], {}), { message: '--heartbeat-interval must be a number from 0.1 to 3600 (got "0.05").' });
+    assert.throws(() => parseOptions(WORKER_OPTIONS, ['--server', 's', '--heartbeat-interval', '0.05'], {}), {
+      message: '--heartbeat-interval must be a number from 0.1 to 3600 (got "0.05").',
+    });
     assert.throws(() => parseOptions(WORKER_OPTIONS, ['--server', 's', '--ui-port', '80.5'], {}), UsageError);
-    assert.throws(() => parseOptions(COORDINATOR_OPTIONS, ['--keep-uploads-days', '3651'], {}), /--keep-uploads-days must be a number from 0 to 3650 \(got "3651"\)\./);
+    assert.throws(
+      () => parseOptions(COORDINATOR_OPTIONS, ['--keep-uploads-days', '3651'], {}),
+      /--keep-uploads-days must be a number from 0 to 3650 \(got "3651"\)\./,
+    );
   });
 
   it('falls back to the environment variable, and a flag wins over it', () => {
@@ -123,7 +141,9 @@ describe('parseOptions', () => {
   it('names the environment variable when its number is refused', () => {
     const table = { retries: { type: 'number', env: 'CMDX_RETRIES', min: 0, max: 9, integer: true, help: 'retries' } } as const satisfies OptionTable;
     assert.equal(parseOptions(table, [], { CMDX_RETRIES: '3' }).retries, 3);
-    assert.throws(() => parseOptions(table, [], { CMDX_RETRIES: 'many' }), { message: 'CMDX_RETRIES (read for --retries) must be a whole number from 0 to 9 (got "many").' });
+    assert.throws(() => parseOptions(table, [], { CMDX_RETRIES: 'many' }), {
+      message: 'CMDX_RETRIES (read for --retries) must be a whole number from 0 to 9 (got "many").',
+    });
   });
 
   it('refuses unknown flags and stray words through parseArgs', () => {
@@ -144,7 +164,13 @@ describe('the option tables stay light', () => {
       console.log(JSON.stringify(seen));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { timeout: 20_000 });
     const seen: string[] = JSON.parse(stdout);
-    assert.ok(seen.some((url) => url.endsWith('/options/worker-options.ts')), 'the hook saw the imports');
-    assert.deepEqual(seen.filter((url) => /\/node_modules\/(express|multer|ws|zod)\/|^node:sqlite$/.test(url)), []);
+    assert.ok(
+      seen.some((url) => url.endsWith('/options/worker-options.ts')),
+      'the hook saw the imports',
+    );
+    assert.deepEqual(
+      seen.filter((url) => /\/node_modules\/(express|multer|ws|zod)\/|^node:sqlite$/.test(url)),
+      [],
+    );
   });
 });

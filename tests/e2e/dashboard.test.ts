@@ -18,7 +18,9 @@ import { buildZip } from '../helpers/zip.ts';
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 function startWorker(c: TestCoordinator, id: string, extra: string[] = []): CliProcess {
-  return startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5', ...extra], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+  return startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5', ...extra], {
+    CMDX_JOIN_TOKEN: c.tokens.joinToken,
+  });
 }
 
 describe('dashboard in Chromium', () => {
@@ -106,12 +108,18 @@ describe('dashboard in Chromium', () => {
     await waitForText(page.locator('[data-worker="lab-pc-02"]'), /Offline/, 15_000);
     // Pause the remaining worker through its own page, then a new job has nowhere to go.
     const t = { url: c.url, adminToken: c.tokens.adminToken };
-    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/pause`, { method: 'POST', headers: { 'x-cmdx-local': '1' } });
+    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/pause`, {
+      method: 'POST',
+      headers: { 'x-cmdx-local': '1' },
+    });
     await waitForText(page.locator('[data-worker="lab-pc-01"]'), /Paused/);
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo waited');
     await page.goto(`${c.url}/#/jobs/${jobId}`);
     await waitForText(page.getByTestId('pending-hint'), /paused/);
-    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/resume`, { method: 'POST', headers: { 'x-cmdx-local': '1' } });
+    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/resume`, {
+      method: 'POST',
+      headers: { 'x-cmdx-local': '1' },
+    });
     await waitForText(page.locator('.job-head'), /Passed/);
   });
 

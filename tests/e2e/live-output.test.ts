@@ -26,7 +26,10 @@ describe('live output in Chromium', () => {
   before(async () => {
     c = await startTestCoordinator();
     t = { url: c.url, adminToken: c.tokens.adminToken };
-    worker = startCli(['worker', '--server', c.url, '--id', 'lab-pc-01', '--name', 'lab-pc-01', '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5'], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+    worker = startCli(
+      ['worker', '--server', c.url, '--id', 'lab-pc-01', '--name', 'lab-pc-01', '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5'],
+      { CMDX_JOIN_TOKEN: c.tokens.joinToken },
+    );
     browser = await launchChromium();
   });
 
@@ -76,7 +79,9 @@ describe('live output in Chromium', () => {
     const total = Buffer.byteLength(done.stdout + done.stderr);
     assert.equal(done.status, 'completed');
     assert.ok(total >= LINES * LINE_BYTES, `the job printed ${total} bytes`);
-    tc.diagnostic(`job output ${total} bytes; page received ${frameBytes} bytes of output frames (${(frameBytes / total).toFixed(2)} x), ${outputChars} of the ${printed} characters printed while it watched; ${subscribes} subscribe(s)`);
+    tc.diagnostic(
+      `job output ${total} bytes; page received ${frameBytes} bytes of output frames (${(frameBytes / total).toFixed(2)} x), ${outputChars} of the ${printed} characters printed while it watched; ${subscribes} subscribe(s)`,
+    );
     assert.ok(outputChars >= 0.9 * printed, `the page received ${outputChars} of the ${printed} characters printed while it was open`);
     assert.ok(frameBytes <= 1.5 * total, `the page received ${frameBytes} bytes of output frames for ${total} bytes of output`);
     assert.equal(subscribes, 1, 'one subscription for the life of the page (no reconnect happened)');

@@ -47,7 +47,12 @@ function fieldOr(world: World, name: string): fc.Arbitrary<unknown> {
     filename: fc.constantFrom('p.zip', '../p.zip'),
     exitCode: fc.constantFrom(0, 1, 255, -1, 2 ** 40),
     errorMessage: fc.constantFrom('boom', 'x'.repeat(5000)),
-    chunks: fc.constantFrom([], [{ stream: 'stdout', seq: 0, data: 'x' }], [{ stream: 'stdin', seq: 0, data: 'x' }], [{ stream: 'stdout', seq: -1, data: 'x' }]),
+    chunks: fc.constantFrom(
+      [],
+      [{ stream: 'stdout', seq: 0, data: 'x' }],
+      [{ stream: 'stdin', seq: 0, data: 'x' }],
+      [{ stream: 'stdout', seq: -1, data: 'x' }],
+    ),
     timeoutSeconds: fc.constantFrom(1, 0, -5, 1e12),
     maxAttempts: fc.constantFrom(1, 3, 99),
     paused: fc.boolean(),
@@ -83,14 +88,27 @@ const ENDPOINTS: { method: string; path: string; fields: string[] }[] = [
 ];
 
 function requestArb(world: World) {
-  return fc.constantFrom(...ENDPOINTS).chain((ep) => fc.record({
-    ep: fc.constant(ep),
-    body: bodyFor(world, ep.fields),
-    query: fc.dictionary(fc.constantFrom('workerId', 'jobId', 'wait', 'status', 'limit', 'before'), fc.oneof(fc.constantFrom('fz-w1', 'fz-w2', 'ghost', '0', '1', '-1', 'running', 'x'), fc.string({ maxLength: 10 })), { maxKeys: 3 }),
-    token: fc.constantFrom('admin', 'join', 'w1', 'w2', 'wrong', 'none'),
-    contentType: fc.constantFrom('application/json', 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16'),
-    raw: fc.option(fc.constantFrom('{', '[]', '"x"', '{"a":', '\u0000', 'null', '{"workerId":'.padEnd(2000, '9')), { nil: undefined, freq: 4 }),
-  }));
+  return fc.constantFrom(...ENDPOINTS).chain((ep) =>
+    fc.record({
+      ep: fc.constant(ep),
+      body: bodyFor(world, ep.fields),
+      query: fc.dictionary(
+        fc.constantFrom('workerId', 'jobId', 'wait', 'status', 'limit', 'before'),
+        fc.oneof(fc.constantFrom('fz-w1', 'fz-w2', 'ghost', '0', '1', '-1', 'running', 'x'), fc.string({ maxLength: 10 })),
+        { maxKeys: 3 },
+      ),
+      token: fc.constantFrom('admin', 'join', 'w1', 'w2', 'wrong', 'none'),
+      contentType: fc.constantFrom(
+        'application/json',
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=utf-16',
+      ),
+      raw: fc.option(fc.constantFrom('{', '[]', '"x"', '{"a":', '\u0000', 'null', '{"workerId":'.padEnd(2000, '9')), { nil: undefined, freq: 4 }),
+    }),
+  );
 }
 
 describe('API fuzzing (fast-check)', () => {
@@ -104,7 +122,9 @@ describe('API fuzzing (fast-check)', () => {
     world.tokens = { admin: world.c.tokens.adminToken, join: world.c.tokens.joinToken, w1, w2, wrong: 'cmdx_a_definitely-not-right-000000', none: null };
     world.jobIds = [];
     for (let i = 0; i < 4; i++) {
-      const res = await world.c.api('POST', '/api/jobs/create', { body: { command: `echo ${i}`, fileUrl: 'http://files.invalid/p.zip', filename: 'p.zip', maxAttempts: 2 } });
+      const res = await world.c.api('POST', '/api/jobs/create', {
+        body: { command: `echo ${i}`, fileUrl: 'http://files.invalid/p.zip', filename: 'p.zip', maxAttempts: 2 },
+      });
       world.jobIds.push(res.body.jobId);
     }
     await world.c.api('GET', '/api/jobs/get-job?workerId=fz-w1', { token: w1 });
@@ -112,33 +132,36 @@ describe('API fuzzing (fast-check)', () => {
   after(() => world.c.close());
 
   it(`survives ${RUNS} random requests: no 5xx, refused requests change nothing, only legal transitions`, async () => {
-    await fc.assert(fc.asyncProperty(requestArb(world), async (r) => {
-      const query = new URLSearchParams(r.query).toString();
-      const path = r.ep.path + (query ? `?${query}` : '');
-      const before = await snapshot(world.c);
-      const res = await world.c.api(r.ep.method, path, {
-        token: world.tokens[r.token],
-        rawBody: r.ep.method === 'GET' ? undefined : r.raw ?? JSON.stringify(r.body),
-        headers: r.ep.method === 'GET' ? {} : { 'content-type': r.contentType },
-      });
-      assert.ok(res.status < 500, `${r.ep.method} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-      if (res.status >= 400) {
-        assert.equal(res.body.statusCode, res.status, 'error bodies are {error, statusCode}');
-        assert.equal(typeof res.body.error, 'string');
-        assert.doesNotMatch(res.body.error, /\n\s+at /, 'no stack trace');
-        assert.equal(await snapshot(world.c), before, `${r.ep.method} ${path} was refused (${res.status}) but changed state`);
-      }
-      for (const job of (await world.c.api('GET', '/api/jobs/create')).body.jobs as { jobId: string; status: JobStatus }[]) {
-        const history = seen.get(job.jobId) ?? [];
-        const last = history.at(-1);
-        if (last !== job.status) {
-          assert.ok(last === undefined || canTransition(last, job.status), `job ${job.jobId} went ${last} -> ${job.status}`);
-          history.push(job.status);
-          seen.set(job.jobId, history);
+    await fc.assert(
+      fc.asyncProperty(requestArb(world), async (r) => {
+        const query = new URLSearchParams(r.query).toString();
+        const path = r.ep.path + (query ? `?${query}` : '');
+        const before = await snapshot(world.c);
+        const res = await world.c.api(r.ep.method, path, {
+          token: world.tokens[r.token],
+          rawBody: r.ep.method === 'GET' ? undefined : (r.raw ?? JSON.stringify(r.body)),
+          headers: r.ep.method === 'GET' ? {} : { 'content-type': r.contentType },
+        });
+        assert.ok(res.status < 500, `${r.ep.method} ${path} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (res.status >= 400) {
+          assert.equal(res.body.statusCode, res.status, 'error bodies are {error, statusCode}');
+          assert.equal(typeof res.body.error, 'string');
+          assert.doesNotMatch(res.body.error, /\n\s+at /, 'no stack trace');
+          assert.equal(await snapshot(world.c), before, `${r.ep.method} ${path} was refused (${res.status}) but changed state`);
         }
-        if (!world.jobIds.includes(job.jobId) && world.jobIds.length < 12) world.jobIds.push(job.jobId);
-      }
-    }), { numRuns: RUNS, endOnFailure: true });
+        for (const job of (await world.c.api('GET', '/api/jobs/create')).body.jobs as { jobId: string; status: JobStatus }[]) {
+          const history = seen.get(job.jobId) ?? [];
+          const last = history.at(-1);
+          if (last !== job.status) {
+            assert.ok(last === undefined || canTransition(last, job.status), `job ${job.jobId} went ${last} -> ${job.status}`);
+            history.push(job.status);
+            seen.set(job.jobId, history);
+          }
+          if (!world.jobIds.includes(job.jobId) && world.jobIds.length < 12) world.jobIds.push(job.jobId);
+        }
+      }),
+      { numRuns: RUNS, endOnFailure: true },
+    );
     assert.equal((await world.c.api('GET', '/api/health', { token: null })).status, 200, 'still answering');
   });
 });

@@ -12,7 +12,11 @@ export interface ApiResponse<T = any> {
 
 export interface TestCoordinator extends RunningCoordinator {
   /** JSON request; `token` defaults to the admin token (pass null for none). */
-  api<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
+  api<T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> },
+  ): Promise<ApiResponse<T>>;
   /** Registers a worker and returns its token. */
   register(workerId: string, extra?: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
@@ -48,7 +52,10 @@ export async function startTestCoordinator(options: Partial<CoordinatorOptions> 
     ...coordinator,
     api,
     async register(workerId, extra = {}) {
-      const res = await api('POST', '/api/workers/register', { token: coordinator.tokens.joinToken || null, body: { workerId, hostname: `host-${workerId}`, ...extra } });
+      const res = await api('POST', '/api/workers/register', {
+        token: coordinator.tokens.joinToken || null,
+        body: { workerId, hostname: `host-${workerId}`, ...extra },
+      });
       if (res.status !== 200) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.workerToken as string;
     },

@@ -13,7 +13,12 @@ function auth(t: Target): Record<string, string> {
 
 export async function submitZip(t: Target, items: ZipItem[] | Buffer, commands: string, fields: Record<string, string> = {}): Promise<string> {
   const zip = Buffer.isBuffer(items) ? items : await buildZip(items);
-  const res = await fetch(`${t.url}/api/execute`, { method: 'POST', headers: auth(t), body: uploadForm(zip, { commands, mode: 'distributed', ...fields }), signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${t.url}/api/execute`, {
+    method: 'POST',
+    headers: auth(t),
+    body: uploadForm(zip, { commands, mode: 'distributed', ...fields }),
+    signal: AbortSignal.timeout(30_000),
+  });
   const body = (await res.json()) as any;
   if (res.status !== 200) throw new Error(`execute failed: ${res.status} ${JSON.stringify(body)}`);
   return body.jobId;
@@ -25,7 +30,11 @@ export async function jobStatus(t: Target, jobId: string): Promise<any> {
 }
 
 export async function cancelJob(t: Target, jobId: string): Promise<any> {
-  const res = await fetch(`${t.url}/api/jobs/cancel`, { method: 'POST', headers: { ...auth(t), 'content-type': 'application/json' }, body: JSON.stringify({ jobId }) });
+  const res = await fetch(`${t.url}/api/jobs/cancel`, {
+    method: 'POST',
+    headers: { ...auth(t), 'content-type': 'application/json' },
+    body: JSON.stringify({ jobId }),
+  });
   return res.json();
 }
 
@@ -35,15 +44,25 @@ export async function listWorkers(t: Target): Promise<any[]> {
 }
 
 /** Polls the job until `test` holds (default: it reached a terminal status). */
-export function waitForJob(t: Target, jobId: string, test: (job: any) => boolean = (j) => ['completed', 'failed', 'cancelled'].includes(j.status), timeoutMs = 30_000): Promise<any> {
-  return waitFor(`job ${jobId}`, async () => {
-    try {
-      const job = await jobStatus(t, jobId);
-      return test(job) ? job : undefined;
-    } catch {
-      return undefined; // the coordinator may be restarting
-    }
-  }, timeoutMs, 100);
+export function waitForJob(
+  t: Target,
+  jobId: string,
+  test: (job: any) => boolean = (j) => ['completed', 'failed', 'cancelled'].includes(j.status),
+  timeoutMs = 30_000,
+): Promise<any> {
+  return waitFor(
+    `job ${jobId}`,
+    async () => {
+      try {
+        const job = await jobStatus(t, jobId);
+        return test(job) ? job : undefined;
+      } catch {
+        return undefined; // the coordinator may be restarting
+      }
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export type { ZipItem };

@@ -20,12 +20,22 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
   const logs: any[] = [];
   const waiters = new Set<{ test: (line: any) => boolean; resolve: (line: any) => void }>();
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+  });
   createInterface({ input: proc.stdout }).on('line', (text) => {
     let line: any;
-    try { line = JSON.parse(text); } catch { line = { text }; }
+    try {
+      line = JSON.parse(text);
+    } catch {
+      line = { text };
+    }
     logs.push(line);
-    for (const w of waiters) if (w.test(line)) { waiters.delete(w); w.resolve(line); }
+    for (const w of waiters)
+      if (w.test(line)) {
+        waiters.delete(w);
+        w.resolve(line);
+      }
   });
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   return {
@@ -41,7 +51,14 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
           waiters.delete(waiter);
           reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.slice(-2000)}; logs: ${JSON.stringify(logs.slice(-10))}`));
         }, timeoutMs);
-        void exited.then(() => setTimeout(() => { if (waiters.delete(waiter)) { clearTimeout(timer); reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}`)); } }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (waiters.delete(waiter)) {
+              clearTimeout(timer);
+              reject(new Error(`process exited; stderr: ${stderr.slice(-2000)}`));
+            }
+          }, 50),
+        );
       });
     },
     async kill(signal = 'SIGTERM') {
@@ -74,9 +91,17 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 /** Waits until a command has written its pid (a full line) to `file`, and returns it. */
 export async function readPidFile(file: string, timeoutMs = 10_000): Promise<number> {
   const { readFileSync } = await import('node:fs');
-  return waitFor(`a pid in ${file}`, () => {
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return undefined; }
-    return /^\d+\n/.test(text) ? Number(text.trim()) : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `a pid in ${file}`,
+    () => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      return /^\d+\n/.test(text) ? Number(text.trim()) : undefined;
+    },
+    timeoutMs,
+  );
 }

@@ -2,10 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import yazl from 'yazl';
 
-export type ZipItem =
-  | { name: string; content: string | Buffer; mode?: number }
-  | { name: string; symlinkTo: string }
-  | { name: string; dir: true };
+export type ZipItem = { name: string; content: string | Buffer; mode?: number } | { name: string; symlinkTo: string } | { name: string; dir: true };
 
 export function buildZip(items: ZipItem[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();

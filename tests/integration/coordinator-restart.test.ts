@@ -4,7 +4,12 @@ import { tempDir } from '../helpers/coordinator.ts';
 import { startCoordinatorProcess } from '../helpers/processes.ts';
 
 async function call(url: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(20_000) });
+  const res = await fetch(url + path, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(20_000),
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -29,12 +34,21 @@ describe('a real coordinator process survives kill -9', () => {
       c = await startCoordinatorProcess(dataDir, ['--no-auth', '--offline-after', '5']);
 
       const jobs = (await call(c.url, 'GET', '/api/jobs/create')).body;
-      assert.deepEqual(jobs.jobs.map((j: any) => j.jobId), jobIds);
+      assert.deepEqual(
+        jobs.jobs.map((j: any) => j.jobId),
+        jobIds,
+      );
       const after = (await call(c.url, 'GET', `/api/jobs/status?jobId=${done}`)).body;
       assert.equal(after.status, 'completed');
       assert.equal(after.stdout, 'out');
       const workers = (await call(c.url, 'GET', '/api/workers/register')).body.workers;
-      assert.deepEqual(workers.map((w: any) => [w.workerId, w.status]), [['w1', 'busy'], ['w2', 'idle']]);
+      assert.deepEqual(
+        workers.map((w: any) => [w.workerId, w.status]),
+        [
+          ['w1', 'busy'],
+          ['w2', 'idle'],
+        ],
+      );
 
       // The quick restart did not fail w1's job: its heartbeat keeps it alive and its result is accepted.
       assert.equal((await call(c.url, 'POST', '/api/workers/heartbeat', { workerId: 'w1', jobId: running })).status, 200);

@@ -32,7 +32,9 @@ function startApp(args: string[]): App {
   });
   const events: any[] = [];
   let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
+  proc.stderr.on('data', (d) => {
+    stderr += d;
+  });
   createInterface({ input: proc.stdout }).on('line', (line) => {
     try {
       const e = JSON.parse(line);
@@ -47,9 +49,10 @@ function startApp(args: string[]): App {
     events,
     exited,
     send: (command) => proc.stdin.write(JSON.stringify(command) + '\n'),
-    waitFor: (test, what, timeoutMs = 20_000) => waitFor(what, () => events.find(test), timeoutMs).catch((e: Error) => {
-      throw new Error(`${e.message}\nevents: ${JSON.stringify(events.slice(-15))}\nstderr: ${stderr.slice(-1500)}`);
-    }),
+    waitFor: (test, what, timeoutMs = 20_000) =>
+      waitFor(what, () => events.find(test), timeoutMs).catch((e: Error) => {
+        throw new Error(`${e.message}\nevents: ${JSON.stringify(events.slice(-15))}\nstderr: ${stderr.slice(-1500)}`);
+      }),
   };
 }
 
@@ -61,7 +64,10 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
     try {
       const win = await app.waitFor((e) => e.kind === 'window', 'the window');
       assert.equal(win.show, false, '--hidden starts without showing the window');
-      assert.deepEqual({ ...win.webPreferences, preload: undefined }, { preload: undefined, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false });
+      assert.deepEqual(
+        { ...win.webPreferences, preload: undefined },
+        { preload: undefined, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+      );
       await app.waitFor((e) => e.kind === 'tray-image' && e.image === 'tray-idle.png', 'the idle tray icon');
       const workers = (await c.api('GET', '/api/workers/register')).body.workers;
       assert.equal(workers.length, 1, 'the app registered its worker');
@@ -101,7 +107,7 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
     try {
       const load = await app.waitFor((e) => e.kind === 'load', 'the dashboard');
       assert.match(load.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-      const health = await (await fetch(new URL('/api/health', load.url))).json() as any;
+      const health = (await (await fetch(new URL('/api/health', load.url))).json()) as any;
       assert.deepEqual([health.service, health.auth], ['cmd-executor', true]);
       const { adminToken } = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
       const page = await fetch(load.url);
@@ -119,9 +125,15 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
   });
 
   it('a second instance exits at once (single-instance lock)', async () => {
-    const second = spawn(process.execPath, ['--import', './tests/fakes/register-electron.mjs', 'dist/electron/main/index.js'], { cwd: ROOT, env: { ...process.env, FAKE_ELECTRON_SECOND_INSTANCE: '1', FAKE_ELECTRON_USER_DATA: tempDir() }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const second = spawn(process.execPath, ['--import', './tests/fakes/register-electron.mjs', 'dist/electron/main/index.js'], {
+      cwd: ROOT,
+      env: { ...process.env, FAKE_ELECTRON_SECOND_INSTANCE: '1', FAKE_ELECTRON_USER_DATA: tempDir() },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
-    second.stdout.on('data', (d) => { out += d; });
+    second.stdout.on('data', (d) => {
+      out += d;
+    });
     const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
     assert.equal(code, 0);
     assert.doesNotMatch(out, /"kind":"window"/, 'no window was opened');

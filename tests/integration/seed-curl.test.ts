@@ -34,14 +34,38 @@ describe('the built bin answers the seed reference curl examples (--no-auth)', (
   after(() => coordinator.kill());
 
   it('follows the seed workflow: register, heartbeat, list, create, get-job, status, submit, list', async () => {
-    const reg = await curl(base, ['-X', 'POST', 'http://localhost:3000/api/workers/register', '-H', 'Content-Type: application/json', '-d', '{"workerId": "worker-abc123", "hostname": "my-pc", "os": "win32", "cpuCount": 4, "version": "1.0.0"}']);
+    const reg = await curl(base, [
+      '-X',
+      'POST',
+      'http://localhost:3000/api/workers/register',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"workerId": "worker-abc123", "hostname": "my-pc", "os": "win32", "cpuCount": 4, "version": "1.0.0"}',
+    ]);
     assert.deepEqual([reg.code, reg.body.message], [200, 'Worker worker-abc123 registered successfully']);
-    const beat = await curl(base, ['-X', 'POST', 'http://localhost:3000/api/workers/heartbeat', '-H', 'Content-Type: application/json', '-d', '{"workerId": "worker-abc123"}']);
+    const beat = await curl(base, [
+      '-X',
+      'POST',
+      'http://localhost:3000/api/workers/heartbeat',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"workerId": "worker-abc123"}',
+    ]);
     assert.equal(beat.code, 200);
     assert.equal(typeof beat.body.timestamp, 'number');
     const workers = await curl(base, ['http://localhost:3000/api/workers/register']);
     assert.equal(workers.body.count, 1);
-    const created = await curl(base, ['-X', 'POST', 'http://localhost:3000/api/jobs/create', '-H', 'Content-Type: application/json', '-d', '{"command": "npm install\\nnpm test", "fileUrl": "https://example.invalid/project.zip", "filename": "project.zip"}']);
+    const created = await curl(base, [
+      '-X',
+      'POST',
+      'http://localhost:3000/api/jobs/create',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"command": "npm install\\nnpm test", "fileUrl": "https://example.invalid/project.zip", "filename": "project.zip"}',
+    ]);
     assert.deepEqual([created.code, created.body.message], [200, 'Job created successfully']);
     const jobId = created.body.jobId;
     const got = await curl(base, ['http://localhost:3000/api/jobs/get-job']);
@@ -50,7 +74,15 @@ describe('the built bin answers the seed reference curl examples (--no-auth)', (
     assert.deepEqual([none.code, none.body.message], [202, 'No idle workers available']);
     const running = await curl(base, [`http://localhost:3000/api/jobs/status?jobId=${jobId}`]);
     assert.deepEqual([running.body.status, running.body.workerId], ['running', 'worker-abc123']);
-    const submitted = await curl(base, ['-X', 'POST', 'http://localhost:3000/api/jobs/submit-result', '-H', 'Content-Type: application/json', '-d', `{"jobId": "${jobId}", "workerId": "worker-abc123", "stdout": "Test results...", "stderr": "", "exitCode": 0}`]);
+    const submitted = await curl(base, [
+      '-X',
+      'POST',
+      'http://localhost:3000/api/jobs/submit-result',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      `{"jobId": "${jobId}", "workerId": "worker-abc123", "stdout": "Test results...", "stderr": "", "exitCode": 0}`,
+    ]);
     assert.deepEqual([submitted.code, submitted.body.message], [200, 'Job result submitted successfully']);
     const done = await curl(base, [`http://localhost:3000/api/jobs/status?jobId=${jobId}`]);
     assert.deepEqual([done.body.status, done.body.stdout, done.body.exitCode], ['completed', 'Test results...', 0]);
@@ -59,9 +91,25 @@ describe('the built bin answers the seed reference curl examples (--no-auth)', (
   });
 
   it('reports a failure with PUT as the seed shows', async () => {
-    await curl(base, ['-X', 'POST', 'http://localhost:3000/api/jobs/create', '-H', 'Content-Type: application/json', '-d', '{"command": "ls", "fileUrl": "https://example.invalid/p.zip", "filename": "p.zip"}']);
+    await curl(base, [
+      '-X',
+      'POST',
+      'http://localhost:3000/api/jobs/create',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"command": "ls", "fileUrl": "https://example.invalid/p.zip", "filename": "p.zip"}',
+    ]);
     const got = await curl(base, ['http://localhost:3000/api/jobs/get-job']);
-    const failed = await curl(base, ['-X', 'PUT', 'http://localhost:3000/api/jobs/submit-result', '-H', 'Content-Type: application/json', '-d', `{"jobId": "${got.body.job.jobId}", "workerId": "worker-abc123", "errorMessage": "Network timeout"}`]);
+    const failed = await curl(base, [
+      '-X',
+      'PUT',
+      'http://localhost:3000/api/jobs/submit-result',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      `{"jobId": "${got.body.job.jobId}", "workerId": "worker-abc123", "errorMessage": "Network timeout"}`,
+    ]);
     assert.deepEqual([failed.code, failed.body.message], [200, 'Job failure recorded successfully']);
   });
 

@@ -9,15 +9,21 @@ import { buildZipWithRawName } from '../helpers/zip.ts';
 
 function startWorker(c: { url: string; tokens: { joinToken: string } }, id: string, extra: string[] = []): CliProcess & { workDir: string } {
   const workDir = tempDir('cmdx-worker-');
-  const proc = startCli(['worker', '--server', c.url, '--id', id, '--work-dir', workDir, '--heartbeat-interval', '0.5', ...extra], { CMDX_JOIN_TOKEN: c.tokens.joinToken });
+  const proc = startCli(['worker', '--server', c.url, '--id', id, '--work-dir', workDir, '--heartbeat-interval', '0.5', ...extra], {
+    CMDX_JOIN_TOKEN: c.tokens.joinToken,
+  });
   return Object.assign(proc, { workDir });
 }
 
 async function waitIdle(t: Target, ids: string[]): Promise<void> {
-  await waitFor(`workers ${ids.join(', ')} idle`, async () => {
-    const workers = await listWorkers(t);
-    return ids.every((id) => workers.find((w) => w.workerId === id)?.status === 'idle') || undefined;
-  }, 20_000);
+  await waitFor(
+    `workers ${ids.join(', ')} idle`,
+    async () => {
+      const workers = await listWorkers(t);
+      return ids.every((id) => workers.find((w) => w.workerId === id)?.status === 'idle') || undefined;
+    },
+    20_000,
+  );
 }
 
 describe('worker processes run real jobs', () => {
@@ -99,7 +105,14 @@ describe('worker processes run real jobs', () => {
     const cases: [string, Parameters<typeof submitZip>[1], RegExp][] = [
       ['..', await buildZipWithRawName('xx/escaped.txt', '../escaped.txt'.slice(0, 14)), /climbs out of its folder/],
       ['absolute', await buildZipWithRawName('tmp/evil1.txt', '/tmp/evil1.tx'), /absolute path/],
-      ['symlink', [{ name: 'f', symlinkTo: join(outside, 'victim') }, { name: 'f', content: 'pwned' }], /points outside the job folder/],
+      [
+        'symlink',
+        [
+          { name: 'f', symlinkTo: join(outside, 'victim') },
+          { name: 'f', content: 'pwned' },
+        ],
+        /points outside the job folder/,
+      ],
       ['bomb', [{ name: 'zeros.bin', content: Buffer.alloc(3 * 1024 * 1024) }], /unpacks to more than 1\.0 MB/],
     ];
     for (const [name, zip, message] of cases) {
@@ -127,7 +140,9 @@ describe('worker processes run real jobs', () => {
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     try {
       const port = (other.address() as { port: number }).port;
-      const created = await c.api('POST', '/api/jobs/create', { body: { command: 'cat remote.txt', fileUrl: `http://127.0.0.1:${port}/p.zip`, filename: 'p.zip' } });
+      const created = await c.api('POST', '/api/jobs/create', {
+        body: { command: 'cat remote.txt', fileUrl: `http://127.0.0.1:${port}/p.zip`, filename: 'p.zip' },
+      });
       const job = await waitForJob(t, created.body.jobId);
       assert.equal(job.status, 'completed');
       assert.match(job.stdout, /from elsewhere/);

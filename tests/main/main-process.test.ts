@@ -26,16 +26,25 @@ const keychain: SecretBox = {
 
 describe('launch flags', () => {
   it('reads the unattended-install flags and ignores Chromium switches', () => {
-    assert.deepEqual(parseLaunchFlags(['app.js', '--no-sandbox', '--mode', 'worker', '--server', 'http://10.0.0.1:3000', '--join-token', 'cmdx_j_x', '--hidden']), {
-      mode: 'worker', server: 'http://10.0.0.1:3000', joinToken: 'cmdx_j_x', port: undefined, dataDir: undefined, hidden: true, openAtLogin: undefined,
-    });
+    assert.deepEqual(
+      parseLaunchFlags(['app.js', '--no-sandbox', '--mode', 'worker', '--server', 'http://10.0.0.1:3000', '--join-token', 'cmdx_j_x', '--hidden']),
+      {
+        mode: 'worker',
+        server: 'http://10.0.0.1:3000',
+        joinToken: 'cmdx_j_x',
+        port: undefined,
+        dataDir: undefined,
+        hidden: true,
+        openAtLogin: undefined,
+      },
+    );
     assert.throws(() => parseLaunchFlags(['--mode', 'boss']), /--mode must be "coordinator" or "worker"/);
     assert.throws(() => parseLaunchFlags(['--mode', 'coordinator', '--port', 'x']), /--port/);
   });
 });
 
 describe('settings', () => {
-  it('takes the default port and the --port limits from `cmdx coordinator`\'s option table', () => {
+  it("takes the default port and the --port limits from `cmdx coordinator`'s option table", () => {
     assert.equal(new SettingsManager(mapStore(), keychain, '/d').load().coordinator.port, COORDINATOR_OPTIONS.port.default);
     assert.equal(parseLaunchFlags(['--port', '0']).port, 0);
     assert.throws(() => parseLaunchFlags(['--port', '3000.5']), /--port must be a whole number from 0 to 65535 \(got "3000.5"\)\./);
@@ -44,7 +53,12 @@ describe('settings', () => {
   it('starts with no mode and defaults, and remembers the choice', () => {
     const store = mapStore();
     const settings = new SettingsManager(store, keychain, '/data/coordinator');
-    assert.deepEqual(settings.load(), { mode: null, coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false }, worker: { server: '', joinToken: '' }, openAtLogin: false });
+    assert.deepEqual(settings.load(), {
+      mode: null,
+      coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false },
+      worker: { server: '', joinToken: '' },
+      openAtLogin: false,
+    });
     settings.save({ mode: 'worker', worker: { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' } });
     const again = new SettingsManager(store, keychain, '/data/coordinator').load();
     assert.equal(again.mode, 'worker');
@@ -74,7 +88,15 @@ function fakeTray() {
   const deps = {
     createTray: (image: any) => {
       calls.push(`create ${image.path}`);
-      return { setImage: (i: any) => calls.push(`image ${i.path}`), setToolTip: (t: string) => calls.push(`tip ${t}`), setContextMenu: (m: any) => { menu = m.template; calls.push('menu'); }, destroy: () => calls.push('destroy') } as any;
+      return {
+        setImage: (i: any) => calls.push(`image ${i.path}`),
+        setToolTip: (t: string) => calls.push(`tip ${t}`),
+        setContextMenu: (m: any) => {
+          menu = m.template;
+          calls.push('menu');
+        },
+        destroy: () => calls.push('destroy'),
+      } as any;
     },
     buildMenu: (template: any) => ({ template }) as any,
     imageFromPath: (path: string) => ({ path }) as any,
@@ -94,18 +116,32 @@ describe('tray', () => {
 
   it('switches the image, says the job in the tooltip and rebuilds the menu after every change', () => {
     const t = fakeTray();
-    const actions = { open: () => t.calls.push('open'), pause: () => t.calls.push('pause'), resume: () => t.calls.push('resume'), quit: () => t.calls.push('quit') };
+    const actions = {
+      open: () => t.calls.push('open'),
+      pause: () => t.calls.push('pause'),
+      resume: () => t.calls.push('resume'),
+      quit: () => t.calls.push('quit'),
+    };
     const tray = new TrayController(t.deps, actions, agentState({}));
     assert.deepEqual(t.calls.splice(0), ['create /icons/tray-idle.png', 'image /icons/tray-idle.png', 'tip CMD Executor worker: Idle', 'menu']);
     tray.update(agentState({})); // a heartbeat: nothing visible changed
     assert.deepEqual(t.calls.splice(0), []);
     tray.update(agentState({ currentJob: { jobId: 'job-1', filename: 'p.zip', command: 'x', startedAt: 1 } }));
     assert.deepEqual(t.calls.splice(0), ['image /icons/tray-busy.png', 'tip CMD Executor worker: Busy · p.zip (job-1)', 'menu']);
-    t.menu().find((m) => m.label === 'Pause taking jobs').click();
+    t.menu()
+      .find((m) => m.label === 'Pause taking jobs')
+      .click();
     tray.update(agentState({ paused: true }));
-    t.menu().find((m) => m.label === 'Resume taking jobs').click();
-    t.menu().find((m) => m.label === 'Quit').click();
-    assert.deepEqual(t.calls.filter((c) => !c.startsWith('tip') && c !== 'menu'), ['pause', 'image /icons/tray-paused.png', 'resume', 'quit']);
+    t.menu()
+      .find((m) => m.label === 'Resume taking jobs')
+      .click();
+    t.menu()
+      .find((m) => m.label === 'Quit')
+      .click();
+    assert.deepEqual(
+      t.calls.filter((c) => !c.startsWith('tip') && c !== 'menu'),
+      ['pause', 'image /icons/tray-paused.png', 'resume', 'quit'],
+    );
   });
 
   it('uses template images on macOS', () => {
@@ -149,7 +185,12 @@ describe('IPC', () => {
 describe('start at login', () => {
   it('writes and removes a .desktop file on Linux', () => {
     const configHome = tempDir();
-    const deps = { platform: 'linux' as NodeJS.Platform, setLoginItemSettings: () => assert.fail('not used on Linux'), command: ['/opt/CMD Executor/cmd-executor'], configHome };
+    const deps = {
+      platform: 'linux' as NodeJS.Platform,
+      setLoginItemSettings: () => assert.fail('not used on Linux'),
+      command: ['/opt/CMD Executor/cmd-executor'],
+      configHome,
+    };
     setOpenAtLogin(true, deps);
     const file = join(configHome, 'autostart', DESKTOP_FILE);
     assert.match(readFileSync(file, 'utf8'), /^Exec="\/opt\/CMD Executor\/cmd-executor" --hidden$/m);

@@ -59,7 +59,8 @@ function dashboard(dir: string): express.RequestHandler {
   return (req, res, next) => {
     if (req.path.startsWith('/api/') || req.path.startsWith('/uploads/')) return next();
     res.set({
-      'Content-Security-Policy': "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      'Content-Security-Policy':
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
     });
@@ -76,7 +77,10 @@ function errorHandler(ctx: CoordinatorContext) {
       res.destroy();
       return;
     }
-    res.status(status).set(headers).json({ error: message, statusCode: status } satisfies ErrorBody);
+    res
+      .status(status)
+      .set(headers)
+      .json({ error: message, statusCode: status } satisfies ErrorBody);
   };
 }
 

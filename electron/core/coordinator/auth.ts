@@ -9,11 +9,7 @@ import { join } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import { HttpError } from './http-error.ts';
 
-export type Principal =
-  | { role: 'open' }
-  | { role: 'admin' }
-  | { role: 'join' }
-  | { role: 'worker'; workerId: string };
+export type Principal = { role: 'open' } | { role: 'admin' } | { role: 'join' } | { role: 'worker'; workerId: string };
 
 export interface Tokens {
   adminToken: string;
@@ -48,7 +44,9 @@ export function loadOrCreateTokens(dataDir: string, given: Partial<Tokens> = {})
   const file = join(dataDir, TOKENS_FILE);
   for (const [name, value] of Object.entries(given)) {
     if (value !== undefined && value.length < MIN_TOKEN_LENGTH) {
-      throw new Error(`The ${name === 'adminToken' ? '--admin-token' : '--join-token'} is ${value.length} characters; use at least ${MIN_TOKEN_LENGTH} (or leave it out and a random one is generated).`);
+      throw new Error(
+        `The ${name === 'adminToken' ? '--admin-token' : '--join-token'} is ${value.length} characters; use at least ${MIN_TOKEN_LENGTH} (or leave it out and a random one is generated).`,
+      );
     }
   }
   let kept: Partial<Tokens> = {};
@@ -158,10 +156,13 @@ export function authenticate(options: AuthOptions) {
     const header = req.get('authorization');
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (!token) {
-      throw new HttpError(401, header
-        ? 'The Authorization header is malformed; send "Authorization: Bearer <token>".'
-        : 'This coordinator requires a token: send "Authorization: Bearer <token>" (the admin token is printed when the coordinator starts).',
-      { 'WWW-Authenticate': 'Bearer' });
+      throw new HttpError(
+        401,
+        header
+          ? 'The Authorization header is malformed; send "Authorization: Bearer <token>".'
+          : 'This coordinator requires a token: send "Authorization: Bearer <token>" (the admin token is printed when the coordinator starts).',
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     const ip = req.socket.remoteAddress ?? 'unknown';
     const digest = createHash('sha256').update(token).digest();
@@ -173,7 +174,9 @@ export function authenticate(options: AuthOptions) {
     }
     if (!principal) {
       options.limiter.recordFailure(ip);
-      throw new HttpError(401, 'The token is not valid for this coordinator; check the token you were given.', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+      throw new HttpError(401, 'The token is not valid for this coordinator; check the token you were given.', {
+        'WWW-Authenticate': 'Bearer error="invalid_token"',
+      });
     }
     options.limiter.recordSuccess(ip, hash);
     res.locals.principal = principal;
@@ -199,9 +202,12 @@ export function principalOf(res: Response): Principal {
 export function requireAdmin(res: Response): void {
   const p = principalOf(res);
   if (p.role === 'admin' || p.role === 'open') return;
-  throw new HttpError(403, p.role === 'join'
-    ? 'The join token can only register workers; this endpoint needs the admin token.'
-    : 'A worker token cannot do this; this endpoint needs the admin token.');
+  throw new HttpError(
+    403,
+    p.role === 'join'
+      ? 'The join token can only register workers; this endpoint needs the admin token.'
+      : 'A worker token cannot do this; this endpoint needs the admin token.',
+  );
 }
 
 /** Registration: the join token or the admin token. */

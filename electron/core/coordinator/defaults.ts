@@ -9,4 +9,3 @@ export const DEFAULTS = {
   maxOutputMb: 16,
   keepUploadsDays: 7,
 } as const;
-

@@ -35,7 +35,11 @@ export async function runDirect(ctx: CoordinatorContext, res: Response, upload: 
       if (res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) return;
       // Backpressure: a slow reader pauses the command's output instead of filling our memory.
       return new Promise((resolve) => {
-        const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
         res.once('drain', done);
         res.once('close', done);
       });

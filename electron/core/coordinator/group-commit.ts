@@ -33,7 +33,10 @@ export class GroupCommit {
     try {
       this.#store.sync();
     } catch (error) {
-      const refusal = new HttpError(503, `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`);
+      const refusal = new HttpError(
+        503,
+        `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
+      );
       for (const w of waiters) w.reject(refusal);
       return;
     }

@@ -55,7 +55,8 @@ export const TIMEOUT_GRACE_MS = 60_000;
 
 /** The one guard on the job state machine: an illegal transition is a bug, never written. */
 export function assertLegal(job: Pick<JobFacts, 'jobId' | 'status'>, transition: Transition): void {
-  const to: JobStatus = transition.kind === 'end' ? transition.status : transition.kind === 'start' ? 'running' : transition.kind === 'requeue' ? 'pending' : job.status;
+  const to: JobStatus =
+    transition.kind === 'end' ? transition.status : transition.kind === 'start' ? 'running' : transition.kind === 'requeue' ? 'pending' : job.status;
   if (transition.kind === 'request-cancel' ? job.status !== 'running' : !canTransition(job.status, to)) {
     throw new Error(`Illegal job transition ${job.status} -> ${to} (${transition.kind}) for ${job.jobId}`);
   }
@@ -73,7 +74,10 @@ export function onWorkerReport(job: JobFacts | undefined, workerId: string, repo
     return { ok: true, transition: end('cancelled', 'cancelled', report.kind === 'result' ? report.exitCode : null, 'Cancelled by request.', 'worker') };
   }
   if (report.kind === 'result') return { ok: true, transition: end('completed', 'exit', report.exitCode, null, 'worker') };
-  return { ok: true, transition: end('failed', report.endReason ?? 'error', null, report.errorMessage || 'The worker reported a failure without a message.', 'worker') };
+  return {
+    ok: true,
+    transition: end('failed', report.endReason ?? 'error', null, report.errorMessage || 'The worker reported a failure without a message.', 'worker'),
+  };
 }
 
 /** The admin cancels: a pending job ends now; a running one is flagged for its worker to stop. */
@@ -125,7 +129,12 @@ export function onOverdue(job: JobFacts, now: number): EndJob | null {
 export type AssignRefusal = { ok: false; reason: 'worker_not_found' | 'worker_busy' | 'no_idle_worker' | 'no_pending_job'; currentJobId?: string };
 
 /** Whether `workerId` may take `next`: it must exist, run nothing, and there must be a pending job. */
-export function onAssign(input: { workerId: string | undefined; workerExists: boolean; runningJobId: string | null; next: JobFacts | undefined }): { ok: true; transition: Transition } | AssignRefusal {
+export function onAssign(input: {
+  workerId: string | undefined;
+  workerExists: boolean;
+  runningJobId: string | null;
+  next: JobFacts | undefined;
+}): { ok: true; transition: Transition } | AssignRefusal {
   if (input.workerId === undefined) return { ok: false, reason: 'no_idle_worker' };
   if (!input.workerExists) return { ok: false, reason: 'worker_not_found' };
   if (input.runningJobId !== null) return { ok: false, reason: 'worker_busy', currentJobId: input.runningJobId };

@@ -70,7 +70,9 @@ export class LiveHub {
 
   private authorized(req: IncomingMessage): boolean {
     if (!this.#ctx.settings.auth) return true;
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     const token = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
     const ip = req.socket.remoteAddress ?? 'unknown';
     if (!token) return false;

@@ -77,10 +77,17 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new JobStore({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const context: CoordinatorContext = {
-    store, scheduler, events, logger, settings, uploadsDir, tmpDir, commit: new GroupCommit(store),
+    store,
+    scheduler,
+    events,
+    logger,
+    settings,
+    uploadsDir,
+    tmpDir,
+    commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
-    staticDir: options.staticDir === null ? undefined : options.staticDir ?? builtDashboard(),
+    staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
   const server = createServer(createApp(context));
   const live = new LiveHub(context);

@@ -81,7 +81,10 @@ class LargeWriteStorage implements multer.StorageEngine {
     const out = createWriteStream(this.#path, { highWaterMark: 1024 * 1024 });
     const noteRead = garbageBudget(32 * 1024 * 1024); // each socket read is a fresh buffer: keep a 1 GB upload's garbage bounded
     file.stream.on('data', (chunk: Buffer) => noteRead(chunk.length));
-    pipeline(file.stream, out).then(() => cb(null, { path: this.#path, size: out.bytesWritten }), (error) => cb(error));
+    pipeline(file.stream, out).then(
+      () => cb(null, { path: this.#path, size: out.bytesWritten }),
+      (error) => cb(error),
+    );
   }
   _removeFile(_req: Request, _file: Express.Multer.File, cb: (error: Error | null) => void): void {
     rm(this.#path, { force: true }).then(() => cb(null), cb);
@@ -102,7 +105,11 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
     limits: { fileSize: maxBytes, files: 1, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 20, headerPairs: 200 },
   }).single('file');
   try {
-    await new Promise<void>((resolve, reject) => middleware(req, res, (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error('The upload failed.', { cause: error })) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      middleware(req, res, (error?: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('The upload failed.', { cause: error })) : resolve(),
+      ),
+    );
     if (!req.file) return undefined;
     await assertZip(partPath);
     const finalPath = join(uploadsDir, name);

@@ -29,7 +29,8 @@ export function registerWorker(core: StoreCore, input: RegisterInput, tokenHash:
   const now = core.now();
   const ended = core.db.transaction(() => {
     const lost = core.jobs.runningOf(input.workerId);
-    for (const job of lost) core.apply(job, onWorkerGone(job, 'worker_restarted', `Worker ${input.workerId} restarted (registered again) while running this job.`), now);
+    for (const job of lost)
+      core.apply(job, onWorkerGone(job, 'worker_restarted', `Worker ${input.workerId} restarted (registered again) while running this job.`), now);
     core.workers.upsert(input, tokenHash, now);
     return lost.map((job) => job.jobId);
   });
@@ -85,7 +86,11 @@ export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: numb
   core.db.transaction(() => {
     for (const workerId of core.workers.staleIds(cutoff)) {
       for (const job of core.jobs.runningOf(workerId)) {
-        const transition = onWorkerGone(job, 'worker_lost', `Worker ${workerId} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`);
+        const transition = onWorkerGone(
+          job,
+          'worker_lost',
+          `Worker ${workerId} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`,
+        );
         core.apply(job, transition, now);
         const bucket = transition.kind === 'requeue' ? 'requeued' : transition.kind === 'end' && transition.status === 'cancelled' ? 'cancelled' : 'failed';
         report[bucket].push(job.jobId);

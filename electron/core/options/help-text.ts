@@ -21,7 +21,9 @@ export function markdownTable(table: OptionTable): string {
 
 /** One command's synopsis, its required flags spelled out, e.g. `cmdx worker --server URL [options]`. */
 export function synopsis(command: string, table: OptionTable): string {
-  const required = Object.entries(table).filter(([, spec]) => spec.type === 'string' && spec.required !== undefined).map(([name, spec]) => flagWithArg(name, spec));
+  const required = Object.entries(table)
+    .filter(([, spec]) => spec.type === 'string' && spec.required !== undefined)
+    .map(([name, spec]) => flagWithArg(name, spec));
   return [command, ...required, '[options]'].join(' ');
 }
 
@@ -29,7 +31,15 @@ export function synopsis(command: string, table: OptionTable): string {
 export function optionsHelp(table: OptionTable): string {
   const entries = Object.entries(table).map(([name, spec]) => ({ flag: `  ${flagWithArg(name, spec)}`, text: describe(spec) }));
   const column = Math.max(...entries.map((e) => e.flag.length)) + 2;
-  return entries.map(({ flag, text }) => wrap(text, WIDTH - column).map((line, i) => (i === 0 ? flag.padEnd(column) : ' '.repeat(column)) + line).join('\n')).join('\n') + '\n';
+  return (
+    entries
+      .map(({ flag, text }) =>
+        wrap(text, WIDTH - column)
+          .map((line, i) => (i === 0 ? flag.padEnd(column) : ' '.repeat(column)) + line)
+          .join('\n'),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** A command's own --help: its synopsis and its flags. */

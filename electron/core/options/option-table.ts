@@ -40,11 +40,15 @@ export type OptionSpec = StringOption | NumberOption | BooleanOption;
 /** Flag name (without `--`) to its declaration. Declare tables with `satisfies OptionTable` so values stay precisely typed. */
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
-type ValueOf<S> = S extends { type: 'boolean' } ? boolean
-  : S extends { type: 'number'; default: number } ? number
-  : S extends { type: 'number' } ? number | undefined
-  : S extends { default: string } | { required: string } ? string
-  : string | undefined;
+type ValueOf<S> = S extends { type: 'boolean' }
+  ? boolean
+  : S extends { type: 'number'; default: number }
+    ? number
+    : S extends { type: 'number' }
+      ? number | undefined
+      : S extends { default: string } | { required: string }
+        ? string
+        : string | undefined;
 
 /** The parsed values of a table: a value is `undefined` only where the flag has no default. */
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> };

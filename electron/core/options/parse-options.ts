@@ -43,7 +43,13 @@ export function parseNumber(raw: string, spec: Pick<NumberOption, 'min' | 'max' 
 /** True when `args` ask for help (`--help` or `-h`), wherever they stand, unless it is another flag's value. */
 export function wantsHelp(table: OptionTable, args: string[]): boolean {
   // Lenient, so that `--help` works next to a flag that strict parsing would refuse.
-  const { tokens } = parseArgs({ args, options: { ...parseArgsOptions(table), help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({
+    args,
+    options: { ...parseArgsOptions(table), help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   return tokens.some((t) => t.kind === 'option' && t.name === 'help');
 }
 

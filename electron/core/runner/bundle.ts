@@ -54,10 +54,17 @@ function key(name: string): string {
 function checkName(name: string): void {
   if (name.includes('\0')) throw new BundleError(`The zip has an entry with a NUL character in its name; refusing to extract it.`);
   if (name.includes('\\')) throw new BundleError(`The zip has an entry with a backslash in its name (${JSON.stringify(name)}); refusing to extract it.`);
-  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) throw new BundleError(`The zip has an entry with an absolute path (${JSON.stringify(name)}); refusing to extract it.`);
-  if (name.split('/').includes('..')) throw new BundleError(`The zip has an entry that climbs out of its folder (${JSON.stringify(name)}); refusing to extract it.`);
+  if (name.startsWith('/') || /^[a-zA-Z]:/.test(name))
+    throw new BundleError(`The zip has an entry with an absolute path (${JSON.stringify(name)}); refusing to extract it.`);
+  if (name.split('/').includes('..'))
+    throw new BundleError(`The zip has an entry that climbs out of its folder (${JSON.stringify(name)}); refusing to extract it.`);
   // "a/./b", "a//b" and "a/." name one place in several ways; extractors trip over them (found by fuzzing).
-  if (name.replace(/\/$/, '').split('/').some((part) => part === '.' || part === '')) {
+  if (
+    name
+      .replace(/\/$/, '')
+      .split('/')
+      .some((part) => part === '.' || part === '')
+  ) {
     throw new BundleError(`The zip has an entry with an empty or "." part in its name (${JSON.stringify(name)}); refusing to extract it.`);
   }
 }
@@ -124,7 +131,9 @@ export function planExtraction(zipPath: string, limits: ExtractLimits): Promise<
           plan.entries++;
           plan.totalBytes += entry.uncompressedSize;
           if (plan.totalBytes > limits.maxBytes) {
-            throw new BundleError(`The zip unpacks to more than ${mb(limits.maxBytes)} (at least ${mb(plan.totalBytes)}); this worker's limit is --max-extract-mb ${Math.round(limits.maxBytes / (1024 * 1024))}.`);
+            throw new BundleError(
+              `The zip unpacks to more than ${mb(limits.maxBytes)} (at least ${mb(plan.totalBytes)}); this worker's limit is --max-extract-mb ${Math.round(limits.maxBytes / (1024 * 1024))}.`,
+            );
           }
           if (isSymlink(entry)) {
             const target = await readLinkTarget(zip, entry);
@@ -216,7 +225,10 @@ export async function extractBundle(zipPath: string, dir: string, limits: Extrac
         },
       }),
       new Promise<never>((_, reject) => {
-        stallTimer = setTimeout(() => reject(new BundleError(`Extracting the zip took longer than ${Math.round(stallMs / 1000)} s; the archive is probably malformed.`)), stallMs);
+        stallTimer = setTimeout(
+          () => reject(new BundleError(`Extracting the zip took longer than ${Math.round(stallMs / 1000)} s; the archive is probably malformed.`)),
+          stallMs,
+        );
       }),
     ]);
   } catch (error) {

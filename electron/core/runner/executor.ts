@@ -13,10 +13,7 @@ import type { WarmShell } from './warm-shell.ts';
 export type OutputStreamName = 'stdout' | 'stderr';
 
 export type RunResult =
-  | { status: 'completed'; exitCode: number }
-  | { status: 'timed_out'; afterSeconds: number }
-  | { status: 'cancelled' }
-  | { status: 'error'; message: string };
+  { status: 'completed'; exitCode: number } | { status: 'timed_out'; afterSeconds: number } | { status: 'cancelled' } | { status: 'error'; message: string };
 
 export interface RunOptions {
   /** The job's command text: one command per line; blank lines are skipped. */
@@ -39,7 +36,10 @@ export interface RunOptions {
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
 export function commandLines(commands: string): string[] {
-  return commands.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  return commands
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
 }
 
 /** How a line is handed to the platform shell. */
@@ -146,7 +146,11 @@ async function killLeftovers(groups: number[], platform: NodeJS.Platform, graceM
 /** After the shell exits, how long its pipes may stay open (held by a background child) before we stop reading. */
 const PIPE_DRAIN_MS = 500;
 
-function waitForChild(child: ChildProcess, line: string, options: RunOptions): Promise<{ status: 'done'; exitCode: number } | { status: 'error'; message: string }> {
+function waitForChild(
+  child: ChildProcess,
+  line: string,
+  options: RunOptions,
+): Promise<{ status: 'done'; exitCode: number } | { status: 'error'; message: string }> {
   return new Promise((resolve) => {
     let settled = false;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
@@ -199,7 +203,16 @@ function waitForChild(child: ChildProcess, line: string, options: RunOptions): P
   });
 }
 
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGALRM: 14,
+  SIGTERM: 15,
+};
 
 function signalNumber(signal: NodeJS.Signals | null): number {
   return (signal && SIGNAL_NUMBERS[signal]) || 1;

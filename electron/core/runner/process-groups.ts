@@ -11,13 +11,15 @@ function statFields(pid: string): string[] | undefined {
   }
 }
 
-const hasProc = process.platform === 'linux' && (() => {
-  try {
-    return readdirSync('/proc').length > 0;
-  } catch {
-    return false;
-  }
-})();
+const hasProc =
+  process.platform === 'linux' &&
+  (() => {
+    try {
+      return readdirSync('/proc').length > 0;
+    } catch {
+      return false;
+    }
+  })();
 
 /** True while some process of group `pgid` is running (zombies, already dead, do not count). */
 export function groupAlive(pgid: number): boolean {

@@ -9,7 +9,8 @@ import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
 // Reads the folder and the command, enters the folder and becomes the command (stdin from /dev/null, as with a normal spawn).
-const SCRIPT = 'IFS= read -r dir || exit 0; IFS= read -r cmd || exit 0; cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec /bin/sh -c "$cmd" </dev/null';
+const SCRIPT =
+  'IFS= read -r dir || exit 0; IFS= read -r cmd || exit 0; cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec /bin/sh -c "$cmd" </dev/null';
 
 export class WarmShell {
   readonly #spawn: typeof nodeSpawn;

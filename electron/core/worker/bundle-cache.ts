@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { uploadNameFromUrl } from '../../../shared/uploads.ts';
 
-
 export class BundleCache {
   readonly #dir: string;
   readonly #maxBytes: number;

@@ -91,29 +91,52 @@ export class CoordinatorClient {
   }
 
   /** One HTTP exchange; resolves when the response headers arrive. */
-  private send(method: string, url: URL, headers: Record<string, string>, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<RawResponse> {
+  private send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
     const protocol = url.protocol as 'http:' | 'https:';
     const doRequest = protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = doRequest(url, {
-        method,
-        agent: this.#agents[protocol],
-        headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-        timeout: timeoutMs,
-        signal,
-      }, (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }));
+      const req = doRequest(
+        url,
+        {
+          method,
+          agent: this.#agents[protocol],
+          headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          timeout: timeoutMs,
+          signal,
+        },
+        (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res }),
+      );
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
       req.end(body);
     });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, options: { timeoutMs?: number; token?: string; signal?: AbortSignal } = {}): Promise<{ status: number; body: T }> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { timeoutMs?: number; token?: string; signal?: AbortSignal } = {},
+  ): Promise<{ status: number; body: T }> {
     const url = new URL(path, this.server);
     let text: string;
     let status: number;
     try {
-      const res = await this.send(method, url, this.headers(url, body !== undefined, options.token ?? this.#token), body === undefined ? undefined : JSON.stringify(body), options.timeoutMs ?? this.#timeoutMs, options.signal);
+      const res = await this.send(
+        method,
+        url,
+        this.headers(url, body !== undefined, options.token ?? this.#token),
+        body === undefined ? undefined : JSON.stringify(body),
+        options.timeoutMs ?? this.#timeoutMs,
+        options.signal,
+      );
       status = res.status;
       const parts: Buffer[] = [];
       for await (const part of res.stream) parts.push(part as Buffer);
@@ -146,10 +169,15 @@ export class CoordinatorClient {
 
   /** Long poll: a job, or null when none came within `waitSeconds`. */
   async getJob(workerId: string, waitSeconds: number, signal?: AbortSignal): Promise<AssignedJobDto | null> {
-    const res = await this.request<{ job: AssignedJobDto | null }>('GET', `/api/jobs/get-job?workerId=${encodeURIComponent(workerId)}&wait=${waitSeconds}`, undefined, {
-      timeoutMs: waitSeconds * 1000 + this.#timeoutMs,
-      signal,
-    });
+    const res = await this.request<{ job: AssignedJobDto | null }>(
+      'GET',
+      `/api/jobs/get-job?workerId=${encodeURIComponent(workerId)}&wait=${waitSeconds}`,
+      undefined,
+      {
+        timeoutMs: waitSeconds * 1000 + this.#timeoutMs,
+        signal,
+      },
+    );
     return res.status === 200 ? res.body.job : null;
   }
 
@@ -164,7 +192,13 @@ export class CoordinatorClient {
     await this.request('POST', '/api/jobs/submit-result', body);
   }
 
-  async reportFailure(jobId: string, workerId: string, errorMessage: string, commandStartedAt?: number, endReason?: z.input<typeof failureBody>['endReason']): Promise<void> {
+  async reportFailure(
+    jobId: string,
+    workerId: string,
+    errorMessage: string,
+    commandStartedAt?: number,
+    endReason?: z.input<typeof failureBody>['endReason'],
+  ): Promise<void> {
     const body: z.input<typeof failureBody> = { jobId, workerId, errorMessage, commandStartedAt, endReason };
     await this.request('PUT', '/api/jobs/submit-result', body);
   }
@@ -178,11 +212,15 @@ export class CoordinatorClient {
     let url = new URL(fileUrl, this.server);
     let res: RawResponse | undefined;
     for (let hop = 0; ; hop++) {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
       try {
         res = await this.send('GET', url, this.headers(url, false), undefined, 120_000, signal);
       } catch (error) {
-        throw new Error(`Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+        throw new Error(
+          `Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+          { cause: error },
+        );
       }
       const location = res.headers.location;
       if (res.status >= 300 && res.status < 400 && location && url.origin !== this.server.origin && hop < 5) {
@@ -199,13 +237,16 @@ export class CoordinatorClient {
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.stream.destroy();
-      throw new Error(`The project zip is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`);
+      throw new Error(
+        `The project zip is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`,
+      );
     }
     let received = 0;
     const stream = res.stream;
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
-      if (received > maxBytes) stream.destroy(new Error(`The project zip is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
+      if (received > maxBytes)
+        stream.destroy(new Error(`The project zip is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
     });
     try {
       await pipeline(stream, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });

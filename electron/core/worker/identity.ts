@@ -17,7 +17,12 @@ export const IDENTITY_FILE = 'worker.json';
 
 /** `worker-<hostname>-<4 hex>`, kept to the id alphabet the coordinator accepts. */
 export function defaultWorkerId(host = hostname()): string {
-  const safeHost = host.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'pc';
+  const safeHost =
+    host
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'pc';
   return `worker-${safeHost}-${randomBytes(2).toString('hex')}`;
 }
 

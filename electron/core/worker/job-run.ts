@@ -44,7 +44,12 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
   try {
     return await execute(job, jobDir, ctx);
   } catch (error) {
-    const report: FinalReport = { kind: 'failure', jobId: job.jobId, errorMessage: ctx.cancel.aborted ? ctx.cancelReason() : (error as Error).message, endReason: 'error' };
+    const report: FinalReport = {
+      kind: 'failure',
+      jobId: job.jobId,
+      errorMessage: ctx.cancel.aborted ? ctx.cancelReason() : (error as Error).message,
+      endReason: 'error',
+    };
     ctx.outbox.put(report);
     return report;
   } finally {

@@ -31,7 +31,8 @@ export async function startLocalUi(agent: WorkerAgent, options: { port: number; 
   app.get('/local/state', (_req, res) => void res.json(viewState(agent)));
   for (const action of ['pause', 'resume'] as const) {
     app.post(`/local/${action}`, (req, res) => {
-      if (req.get(LOCAL_HEADER) !== '1' || !sameOrigin(req)) return void res.status(403).json({ error: 'Only this PC\'s worker page may do that.', statusCode: 403 });
+      if (req.get(LOCAL_HEADER) !== '1' || !sameOrigin(req))
+        return void res.status(403).json({ error: "Only this PC's worker page may do that.", statusCode: 403 });
       agent[action]();
       res.json(viewState(agent));
     });

@@ -72,9 +72,8 @@ class Ring {
     if (!buf || this.#size === 0) return Buffer.alloc(0);
     const cap = this.#capacity;
     const start = (this.#end - this.#size + cap) % cap;
-    const out = start + this.#size <= cap
-      ? Buffer.from(buf.subarray(start, start + this.#size))
-      : Buffer.concat([buf.subarray(start), buf.subarray(0, this.#end)]);
+    const out =
+      start + this.#size <= cap ? Buffer.from(buf.subarray(start, start + this.#size)) : Buffer.concat([buf.subarray(start), buf.subarray(0, this.#end)]);
     this.#buf = undefined;
     this.#size = 0;
     this.#end = 0;

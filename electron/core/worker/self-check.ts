@@ -19,7 +19,14 @@ export async function selfCheck(workDir: string, warmShell?: WarmShell): Promise
     await writeFile(join(dir, 'check.zip'), await zipFiles([{ name: 'check/ok.txt', content: 'ok\n' }]));
     const { runDir } = await extractBundle(join(dir, 'check.zip'), join(dir, 'files'), { maxBytes: 1024 * 1024, maxEntries: 10 });
     let out = '';
-    const result = await runCommands({ commands: process.platform === 'win32' ? 'type ok.txt' : 'cat ok.txt', cwd: runDir, onOutput: (_s, c) => { out += c.toString(); }, warmShell });
+    const result = await runCommands({
+      commands: process.platform === 'win32' ? 'type ok.txt' : 'cat ok.txt',
+      cwd: runDir,
+      onOutput: (_s, c) => {
+        out += c.toString();
+      },
+      warmShell,
+    });
     if (result.status !== 'completed' || result.exitCode !== 0 || !out.includes('ok')) {
       return { ok: false, error: `the test command did not run as expected (${JSON.stringify(result)})` };
     }

@@ -36,25 +36,41 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
   return (
     <div className="app">
       <header className="topbar">
-        <a href="#/" className="brand">CMD Executor</a>
-        <span className="summary muted">{counts.idle} idle · {counts.busy} busy · {counts.paused} paused · {counts.offline} offline</span>
-        <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">{connected ? '● Live' : '○ Reconnecting…'}</span>
-        <button className="secondary" onClick={() => setJoining(true)} disabled={!info}>Add a worker</button>
-        {token && <button className="link" onClick={onLogout}>Log out</button>}
+        <a href="#/" className="brand">
+          CMD Executor
+        </a>
+        <span className="summary muted">
+          {counts.idle} idle · {counts.busy} busy · {counts.paused} paused · {counts.offline} offline
+        </span>
+        <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">
+          {connected ? '● Live' : '○ Reconnecting…'}
+        </span>
+        <button className="secondary" onClick={() => setJoining(true)} disabled={!info}>
+          Add a worker
+        </button>
+        {token && (
+          <button className="link" onClick={onLogout}>
+            Log out
+          </button>
+        )}
       </header>
       {jobMatch ? (
         <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
       ) : (
         <main className="grid">
           <section className="card" aria-labelledby="workers-title">
-            <h2 id="workers-title">Workers <span className="count">{workers.length}</span></h2>
+            <h2 id="workers-title">
+              Workers <span className="count">{workers.length}</span>
+            </h2>
             <WorkersTable workers={workers} now={now} onJoin={() => setJoining(true)} />
           </section>
           <aside>
             <NewJob api={api} />
           </aside>
           <section className="card wide" aria-labelledby="jobs-title">
-            <h2 id="jobs-title">Jobs <span className="count">{live.totalJobs}</span></h2>
+            <h2 id="jobs-title">
+              Jobs <span className="count">{live.totalJobs}</span>
+            </h2>
             <JobsTable api={api} live={live.jobs} epoch={live.epoch} now={now} />
           </section>
         </main>

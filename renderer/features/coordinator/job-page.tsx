@@ -33,13 +33,32 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
 
   // Output so far, then live chunks, from the feed: subscribed once per job (again after a reconnect, which replaces it all).
   useJobOutput(jobId, (m) => {
-    if (m.type === 'job-output') setPieces([{ stream: 'stdout', text: m.stdout }, { stream: 'stderr', text: m.stderr }].filter((p) => p.text) as OutputPiece[]);
+    if (m.type === 'job-output')
+      setPieces(
+        [
+          { stream: 'stdout', text: m.stdout },
+          { stream: 'stderr', text: m.stderr },
+        ].filter((p) => p.text) as OutputPiece[],
+      );
     else setPieces((p) => [...p, { stream: m.stream, text: m.data }]);
   });
 
   const current = summary ?? job;
-  if (error) return <main className="page"><a href="#/">← All jobs</a><p className="error" role="alert">{error}</p></main>;
-  if (!current) return <main className="page"><p className="muted">Loading…</p></main>;
+  if (error)
+    return (
+      <main className="page">
+        <a href="#/">← All jobs</a>
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </main>
+    );
+  if (!current)
+    return (
+      <main className="page">
+        <p className="muted">Loading…</p>
+      </main>
+    );
 
   const cancel = async () => {
     try {
@@ -61,31 +80,78 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
 
   return (
     <main className="page job-page">
-      <a href="#/" className="back">← All jobs</a>
+      <a href="#/" className="back">
+        ← All jobs
+      </a>
       <header className="job-head">
         <div>
-          <h1>{current.filename} <JobBadge job={current} /></h1>
+          <h1>
+            {current.filename} <JobBadge job={current} />
+          </h1>
           <div className="muted mono small">{current.jobId}</div>
         </div>
         <div className="actions">
-          {active && <button className="danger" onClick={() => void cancel()} disabled={current.cancelRequested}>{current.cancelRequested ? 'Cancelling…' : 'Cancel'}</button>}
-          <button className="secondary" onClick={() => void rerun()}>Run again</button>
+          {active && (
+            <button className="danger" onClick={() => void cancel()} disabled={current.cancelRequested}>
+              {current.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            </button>
+          )}
+          <button className="secondary" onClick={() => void rerun()}>
+            Run again
+          </button>
         </div>
       </header>
-      {notice && <p className="notice" role="status">{notice}</p>}
-      {current.status === 'pending' && <p className="hint" role="status" data-testid="pending-hint">{pendingHint(workers)}</p>}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {current.status === 'pending' && (
+        <p className="hint" role="status" data-testid="pending-hint">
+          {pendingHint(workers)}
+        </p>
+      )}
       <dl className="facts">
-        <div><dt>Worker</dt><dd className="mono">{current.workerId ?? '—'}</dd></div>
-        <div><dt>Created</dt><dd>{time(current.createdAt)}</dd></div>
-        <div><dt>Started</dt><dd>{time(current.startedAt)}</dd></div>
-        <div><dt>Duration</dt><dd>{duration(current.startedAt, current.completedAt, now)}</dd></div>
-        <div><dt>Exit code</dt><dd data-testid="exit-code">{current.exitCode ?? '—'}</dd></div>
-        <div><dt>Attempts</dt><dd>{current.attempts} of {current.maxAttempts}</dd></div>
+        <div>
+          <dt>Worker</dt>
+          <dd className="mono">{current.workerId ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Created</dt>
+          <dd>{time(current.createdAt)}</dd>
+        </div>
+        <div>
+          <dt>Started</dt>
+          <dd>{time(current.startedAt)}</dd>
+        </div>
+        <div>
+          <dt>Duration</dt>
+          <dd>{duration(current.startedAt, current.completedAt, now)}</dd>
+        </div>
+        <div>
+          <dt>Exit code</dt>
+          <dd data-testid="exit-code">{current.exitCode ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Attempts</dt>
+          <dd>
+            {current.attempts} of {current.maxAttempts}
+          </dd>
+        </div>
       </dl>
-      {current.errorMessage && <p className="error" role="alert" data-testid="error-message">{current.errorMessage}</p>}
+      {current.errorMessage && (
+        <p className="error" role="alert" data-testid="error-message">
+          {current.errorMessage}
+        </p>
+      )}
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
-      <h2 className="section">Output <span className="legend"><span className="stdout">stdout</span> <span className="stderr">stderr</span></span></h2>
+      <h2 className="section">
+        Output{' '}
+        <span className="legend">
+          <span className="stdout">stdout</span> <span className="stderr">stderr</span>
+        </span>
+      </h2>
       <OutputView pieces={pieces} emptyText={current.status === 'pending' ? 'The job has not started yet.' : 'No output yet.'} />
     </main>
   );

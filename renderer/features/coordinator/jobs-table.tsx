@@ -52,20 +52,36 @@ export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live
           </button>
         ))}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {rows.length === 0 ? (
-        <EmptyState title={filter ? `No ${filter} jobs` : 'No jobs yet'}>{filter ? 'Pick another filter.' : 'Upload a zip with the form to run your first job.'}</EmptyState>
+        <EmptyState title={filter ? `No ${filter} jobs` : 'No jobs yet'}>
+          {filter ? 'Pick another filter.' : 'Upload a zip with the form to run your first job.'}
+        </EmptyState>
       ) : (
         <table className="table" data-testid="jobs">
           <thead>
-            <tr><th>Status</th><th>Job</th><th>Worker</th><th>Created</th><th>Duration</th></tr>
+            <tr>
+              <th>Status</th>
+              <th>Job</th>
+              <th>Worker</th>
+              <th>Created</th>
+              <th>Duration</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((j) => (
               <tr key={j.jobId} data-job={j.jobId}>
-                <td><JobBadge job={j} /></td>
                 <td>
-                  <a href={`#/jobs/${j.jobId}`}><strong>{j.filename}</strong></a>
+                  <JobBadge job={j} />
+                </td>
+                <td>
+                  <a href={`#/jobs/${j.jobId}`}>
+                    <strong>{j.filename}</strong>
+                  </a>
                   <div className="muted small mono ellipsis">{firstLine(j.command)}</div>
                 </td>
                 <td className="small mono">{j.workerId ?? '—'}</td>
@@ -76,7 +92,11 @@ export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live
           </tbody>
         </table>
       )}
-      {more && <button className="secondary" onClick={() => void loadMore()}>Load older jobs</button>}
+      {more && (
+        <button className="secondary" onClick={() => void loadMore()}>
+          Load older jobs
+        </button>
+      )}
     </div>
   );
 }

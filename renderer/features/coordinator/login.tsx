@@ -15,9 +15,11 @@ export function Login({ base, onLogin }: { base: string; onLogin: (token: string
       await new CoordinatorApi(base, token.trim()).info();
       onLogin(token.trim());
     } catch (err) {
-      setError(err instanceof ApiError && (err.status === 401 || err.status === 403)
-        ? 'That token is not valid for this coordinator. Use the admin token from its tokens.json.'
-        : (err as Error).message);
+      setError(
+        err instanceof ApiError && (err.status === 401 || err.status === 403)
+          ? 'That token is not valid for this coordinator. Use the admin token from its tokens.json.'
+          : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }
@@ -27,11 +29,19 @@ export function Login({ base, onLogin }: { base: string; onLogin: (token: string
     <main className="login">
       <form onSubmit={(e) => void submit(e)} className="card">
         <h1>CMD Executor</h1>
-        <p className="muted">Enter the coordinator's admin token. It is in <code>tokens.json</code> in the coordinator's data folder; the coordinator prints where on start.</p>
+        <p className="muted">
+          Enter the coordinator's admin token. It is in <code>tokens.json</code> in the coordinator's data folder; the coordinator prints where on start.
+        </p>
         <label htmlFor="token">Admin token</label>
         <input id="token" type="password" autoFocus autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="cmdx_a_…" />
-        {error && <p className="error" role="alert">{error}</p>}
-        <button className="primary" type="submit" disabled={busy || !token.trim()}>{busy ? 'Checking…' : 'Open dashboard'}</button>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="primary" type="submit" disabled={busy || !token.trim()}>
+          {busy ? 'Checking…' : 'Open dashboard'}
+        </button>
       </form>
     </main>
   );

@@ -36,18 +36,19 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
         setDirect({ pieces: [], result: null });
         await api.submit(file, commands, setProgress, {
           mode,
-          onEvent: (e) => setDirect((d) => {
-            const run = d ?? { pieces: [], result: null };
-            switch (e.event) {
-              case 'stdout':
-              case 'stderr':
-                return { ...run, pieces: [...run.pieces, { stream: e.event, text: e.data.data }] };
-              case 'exit':
-                return { ...run, result: `Exited with code ${e.data.exitCode}` };
-              case 'error':
-                return { ...run, result: e.data.error };
-            }
-          }),
+          onEvent: (e) =>
+            setDirect((d) => {
+              const run = d ?? { pieces: [], result: null };
+              switch (e.event) {
+                case 'stdout':
+                case 'stderr':
+                  return { ...run, pieces: [...run.pieces, { stream: e.event, text: e.data.data }] };
+                case 'exit':
+                  return { ...run, result: `Exited with code ${e.data.exitCode}` };
+                case 'error':
+                  return { ...run, result: e.data.error };
+              }
+            }),
         });
         return;
       }
@@ -65,7 +66,10 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
       <h2 id="new-job-title">New job</h2>
       <div
         className={`drop ${dragging ? 'over' : ''}`}
-        onDragOver={(e) => { e.preventDefault(); setDragging(true); }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         onClick={() => input.current?.click()}
@@ -74,23 +78,52 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
         tabIndex={0}
         aria-label="Choose a zip file"
       >
-        {file ? <span><strong>{file.name}</strong> <span className="muted">({(file.size / 1024 / 1024).toFixed(1)} MB)</span></span> : <span>Drop a project <strong>.zip</strong> here, or click to choose</span>}
+        {file ? (
+          <span>
+            <strong>{file.name}</strong> <span className="muted">({(file.size / 1024 / 1024).toFixed(1)} MB)</span>
+          </span>
+        ) : (
+          <span>
+            Drop a project <strong>.zip</strong> here, or click to choose
+          </span>
+        )}
         <input ref={input} type="file" accept=".zip,application/zip" hidden data-testid="zip-input" onChange={(e) => pick(e.target.files?.[0])} />
       </div>
-      <label htmlFor="commands">Commands <span className="muted">(one per line, run in order; stops at the first failure)</span></label>
-      <textarea id="commands" rows={5} value={commands} onChange={(e) => setCommands(e.target.value)} placeholder={'npm install\nnpm test'} spellCheck={false} />
+      <label htmlFor="commands">
+        Commands <span className="muted">(one per line, run in order; stops at the first failure)</span>
+      </label>
+      <textarea
+        id="commands"
+        rows={5}
+        value={commands}
+        onChange={(e) => setCommands(e.target.value)}
+        placeholder={'npm install\nnpm test'}
+        spellCheck={false}
+      />
       <fieldset className="modes">
         <legend>Where to run</legend>
-        <label><input type="radio" name="mode" checked={mode === 'distributed'} onChange={() => setMode('distributed')} /> On a worker <span className="muted">(distributed)</span></label>
-        <label><input type="radio" name="mode" checked={mode === 'direct'} onChange={() => setMode('direct')} /> Here on the coordinator <span className="muted">(direct, output streams below)</span></label>
+        <label>
+          <input type="radio" name="mode" checked={mode === 'distributed'} onChange={() => setMode('distributed')} /> On a worker{' '}
+          <span className="muted">(distributed)</span>
+        </label>
+        <label>
+          <input type="radio" name="mode" checked={mode === 'direct'} onChange={() => setMode('direct')} /> Here on the coordinator{' '}
+          <span className="muted">(direct, output streams below)</span>
+        </label>
       </fieldset>
       {progress !== null && (
         <div className="progress" role="progressbar" aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100}>
           <div style={{ width: `${Math.round(progress * 100)}%` }} />
         </div>
       )}
-      {error && <p className="error" role="alert">{error}</p>}
-      <button className="primary" type="submit" disabled={progress !== null}>{progress !== null ? `Uploading ${Math.round(progress * 100)}%` : mode === 'direct' ? 'Run here' : 'Run on a worker'}</button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button className="primary" type="submit" disabled={progress !== null}>
+        {progress !== null ? `Uploading ${Math.round(progress * 100)}%` : mode === 'direct' ? 'Run here' : 'Run on a worker'}
+      </button>
       {direct && (
         <div className="direct">
           <OutputView pieces={direct.pieces} emptyText="Waiting for output…" />

@@ -28,14 +28,18 @@ export function SetupView({ api }: { api: BridgeApi }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (mode === 'worker' && !/^https?:\/\/.+/.test(server.trim())) return setError('Enter the coordinator address, e.g. http://192.168.1.10:3000 (the "Add a worker" dialog on the coordinator shows it).');
+    if (mode === 'worker' && !/^https?:\/\/.+/.test(server.trim()))
+      return setError('Enter the coordinator address, e.g. http://192.168.1.10:3000 (the "Add a worker" dialog on the coordinator shows it).');
     const portNumber = Number(port);
-    if (mode === 'coordinator' && !(Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536)) return setError('The port must be a number from 1 to 65535.');
+    if (mode === 'coordinator' && !(Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536))
+      return setError('The port must be a number from 1 to 65535.');
     setBusy(true);
     try {
-      await api.chooseMode(mode === 'coordinator'
-        ? { mode, coordinator: { port: portNumber, dataDir: dataDir.trim(), alsoRunWorker: alsoWorker } }
-        : { mode, worker: { server: server.trim(), joinToken: joinToken.trim() } });
+      await api.chooseMode(
+        mode === 'coordinator'
+          ? { mode, coordinator: { port: portNumber, dataDir: dataDir.trim(), alsoRunWorker: alsoWorker } }
+          : { mode, worker: { server: server.trim(), joinToken: joinToken.trim() } },
+      );
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -43,7 +47,12 @@ export function SetupView({ api }: { api: BridgeApi }) {
     }
   };
 
-  if (!settings) return <main className="page"><p className="muted">Loading…</p></main>;
+  if (!settings)
+    return (
+      <main className="page">
+        <p className="muted">Loading…</p>
+      </main>
+    );
   return (
     <main className="login">
       <form className="card setup" onSubmit={(e) => void submit(e)}>
@@ -51,8 +60,14 @@ export function SetupView({ api }: { api: BridgeApi }) {
         <p className="muted">Choose once; you can change it later from the app menu.</p>
         <fieldset className="modes">
           <legend>This PC is the…</legend>
-          <label><input type="radio" name="mode" checked={mode === 'coordinator'} onChange={() => setMode('coordinator')} /> <strong>Coordinator</strong> <span className="muted">(one per lab: hands out jobs, shows the dashboard)</span></label>
-          <label><input type="radio" name="mode" checked={mode === 'worker'} onChange={() => setMode('worker')} /> <strong>Worker</strong> <span className="muted">(every other PC: runs the jobs)</span></label>
+          <label>
+            <input type="radio" name="mode" checked={mode === 'coordinator'} onChange={() => setMode('coordinator')} /> <strong>Coordinator</strong>{' '}
+            <span className="muted">(one per lab: hands out jobs, shows the dashboard)</span>
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={mode === 'worker'} onChange={() => setMode('worker')} /> <strong>Worker</strong>{' '}
+            <span className="muted">(every other PC: runs the jobs)</span>
+          </label>
         </fieldset>
         {mode === 'coordinator' ? (
           <>
@@ -60,7 +75,9 @@ export function SetupView({ api }: { api: BridgeApi }) {
             <input id="port" type="text" inputMode="numeric" value={port} onChange={(e) => setPort(e.target.value)} />
             <label htmlFor="data-dir">Data folder</label>
             <input id="data-dir" type="text" value={dataDir} onChange={(e) => setDataDir(e.target.value)} />
-            <label><input type="checkbox" checked={alsoWorker} onChange={(e) => setAlsoWorker(e.target.checked)} /> Also run a worker on this PC</label>
+            <label>
+              <input type="checkbox" checked={alsoWorker} onChange={(e) => setAlsoWorker(e.target.checked)} /> Also run a worker on this PC
+            </label>
           </>
         ) : (
           <>
@@ -70,8 +87,14 @@ export function SetupView({ api }: { api: BridgeApi }) {
             <input id="join" type="password" value={joinToken} onChange={(e) => setJoinToken(e.target.value)} placeholder="cmdx_j_…" />
           </>
         )}
-        {error && <p className="error" role="alert">{error}</p>}
-        <button className="primary" type="submit" disabled={busy}>{busy ? 'Starting…' : `Start as ${mode}`}</button>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="primary" type="submit" disabled={busy}>
+          {busy ? 'Starting…' : `Start as ${mode}`}
+        </button>
       </form>
     </main>
   );

@@ -31,7 +31,12 @@ export function WorkerView({ source }: { source: WorkerSource }) {
         const next = s.currentJob?.jobId ?? null;
         if (next !== jobId) {
           jobId = next;
-          setPieces([{ stream: 'stdout' as const, text: s.output.stdout }, { stream: 'stderr' as const, text: s.output.stderr }].filter((p) => p.text));
+          setPieces(
+            [
+              { stream: 'stdout' as const, text: s.output.stdout },
+              { stream: 'stderr' as const, text: s.output.stderr },
+            ].filter((p) => p.text),
+          );
         }
       },
       (id, stream, data) => {
@@ -40,7 +45,12 @@ export function WorkerView({ source }: { source: WorkerSource }) {
     );
   }, [source]);
 
-  if (!state) return <main className="page"><p className="muted">Connecting to this PC's worker…</p></main>;
+  if (!state)
+    return (
+      <main className="page">
+        <p className="muted">Connecting to this PC's worker…</p>
+      </main>
+    );
   const st = STATUS[state.status]!;
   const toggle = async () => {
     try {
@@ -55,27 +65,43 @@ export function WorkerView({ source }: { source: WorkerSource }) {
     <div className="app">
       <header className="topbar">
         <span className="brand">CMD Executor · Worker</span>
-        <span className={`conn ${state.connected ? 'on' : 'off'}`} data-testid="worker-connection">{state.connected ? `● Connected to ${state.server}` : `○ Not connected to ${state.server}`}</span>
+        <span className={`conn ${state.connected ? 'on' : 'off'}`} data-testid="worker-connection">
+          {state.connected ? `● Connected to ${state.server}` : `○ Not connected to ${state.server}`}
+        </span>
       </header>
       <main className="page worker-page">
         <section className="card status-card">
           <div className={`big-status status-${state.status}`} data-testid="worker-status" data-status={state.status}>
             <span aria-hidden="true">{st.icon}</span> {st.label}
           </div>
-          <p className="muted">{st.hint}{state.lastError && !state.connected ? ` (${state.lastError})` : ''}</p>
+          <p className="muted">
+            {st.hint}
+            {state.lastError && !state.connected ? ` (${state.lastError})` : ''}
+          </p>
           <div className="muted small mono">{state.workerId}</div>
-          <button className={state.paused ? 'primary' : 'secondary'} onClick={() => void toggle()} data-testid="pause-toggle">{state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}</button>
-          {error && <p className="error" role="alert">{error}</p>}
+          <button className={state.paused ? 'primary' : 'secondary'} onClick={() => void toggle()} data-testid="pause-toggle">
+            {state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}
+          </button>
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
         </section>
         <section className="card">
           <h2>Current job</h2>
           {state.currentJob ? (
             <>
-              <p><strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> · running for {duration(state.currentJob.startedAt, null, now)}</p>
+              <p>
+                <strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> · running for{' '}
+                {duration(state.currentJob.startedAt, null, now)}
+              </p>
               <OutputView pieces={pieces} emptyText="No output yet." />
             </>
           ) : (
-            <EmptyState title="No job running">{state.paused ? 'Paused: resume to take jobs.' : 'Jobs from the coordinator start here automatically.'}</EmptyState>
+            <EmptyState title="No job running">
+              {state.paused ? 'Paused: resume to take jobs.' : 'Jobs from the coordinator start here automatically.'}
+            </EmptyState>
           )}
         </section>
         <section className="card">
@@ -84,12 +110,25 @@ export function WorkerView({ source }: { source: WorkerSource }) {
             <EmptyState title="Nothing run yet on this PC" />
           ) : (
             <table className="table" data-testid="recent-jobs">
-              <thead><tr><th>Result</th><th>Job</th><th>Ended</th><th>Duration</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Result</th>
+                  <th>Job</th>
+                  <th>Ended</th>
+                  <th>Duration</th>
+                </tr>
+              </thead>
               <tbody>
                 {state.recentJobs.map((j) => (
                   <tr key={j.jobId} data-job={j.jobId}>
-                    <td><JobBadge job={{ status: j.status ?? 'failed', exitCode: j.exitCode ?? null }} /></td>
-                    <td><strong>{j.filename}</strong><div className="muted small mono ellipsis">{firstLine(j.command)}</div>{j.errorMessage && <div className="error small">{j.errorMessage}</div>}</td>
+                    <td>
+                      <JobBadge job={{ status: j.status ?? 'failed', exitCode: j.exitCode ?? null }} />
+                    </td>
+                    <td>
+                      <strong>{j.filename}</strong>
+                      <div className="muted small mono ellipsis">{firstLine(j.command)}</div>
+                      {j.errorMessage && <div className="error small">{j.errorMessage}</div>}
+                    </td>
                     <td className="small">{time(j.endedAt)}</td>
                     <td className="small">{duration(j.startedAt, j.endedAt, now)}</td>
                   </tr>

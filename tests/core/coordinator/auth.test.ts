@@ -30,22 +30,68 @@ describe('auth: tokens on by default, each role against each endpoint', () => {
 
   // Expected status per role; requests are chosen so that the allowed roles get a non-auth answer.
   const cases: { name: string; call: () => [string, string, unknown?]; expect: Record<Role, number> }[] = [
-    { name: 'register', call: () => ['POST', '/api/workers/register', { workerId: 'w9', hostname: 'h' }], expect: { none: 401, wrong: 401, admin: 200, join: 200, worker: 403, otherWorker: 403 } },
-    { name: 'list workers', call: () => ['GET', '/api/workers/register'], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 } },
-    { name: 'heartbeat', call: () => ['POST', '/api/workers/heartbeat', { workerId: 'w1', jobId }], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 200, otherWorker: 403 } },
-    { name: 'create job', call: () => ['POST', '/api/jobs/create', { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 } },
-    { name: 'list jobs', call: () => ['GET', '/api/jobs/create?limit=1'], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 } },
-    { name: 'get-job', call: () => ['GET', '/api/jobs/get-job?workerId=w1'], expect: { none: 401, wrong: 401, admin: 202, join: 403, worker: 202, otherWorker: 403 } },
-    { name: 'status', call: () => ['GET', `/api/jobs/status?jobId=${jobId}`], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 } },
-    { name: 'logs', call: () => ['POST', '/api/jobs/logs', { jobId, workerId: 'w1', chunks: [] }], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 200, otherWorker: 403 } },
-    { name: 'cancel', call: () => ['POST', '/api/jobs/cancel', { jobId: 'job-1-none' }], expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 403, otherWorker: 403 } },
-    { name: 'submit-result (other job id)', call: () => ['POST', '/api/jobs/submit-result', { jobId: 'job-1-none', workerId: 'w1', exitCode: 0 }], expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 404, otherWorker: 403 } },
-    { name: 'report failure (other job id)', call: () => ['PUT', '/api/jobs/submit-result', { jobId: 'job-1-none', workerId: 'w1' }], expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 404, otherWorker: 403 } },
+    {
+      name: 'register',
+      call: () => ['POST', '/api/workers/register', { workerId: 'w9', hostname: 'h' }],
+      expect: { none: 401, wrong: 401, admin: 200, join: 200, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'list workers',
+      call: () => ['GET', '/api/workers/register'],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'heartbeat',
+      call: () => ['POST', '/api/workers/heartbeat', { workerId: 'w1', jobId }],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 200, otherWorker: 403 },
+    },
+    {
+      name: 'create job',
+      call: () => ['POST', '/api/jobs/create', { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'list jobs',
+      call: () => ['GET', '/api/jobs/create?limit=1'],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'get-job',
+      call: () => ['GET', '/api/jobs/get-job?workerId=w1'],
+      expect: { none: 401, wrong: 401, admin: 202, join: 403, worker: 202, otherWorker: 403 },
+    },
+    {
+      name: 'status',
+      call: () => ['GET', `/api/jobs/status?jobId=${jobId}`],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'logs',
+      call: () => ['POST', '/api/jobs/logs', { jobId, workerId: 'w1', chunks: [] }],
+      expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 200, otherWorker: 403 },
+    },
+    {
+      name: 'cancel',
+      call: () => ['POST', '/api/jobs/cancel', { jobId: 'job-1-none' }],
+      expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 403, otherWorker: 403 },
+    },
+    {
+      name: 'submit-result (other job id)',
+      call: () => ['POST', '/api/jobs/submit-result', { jobId: 'job-1-none', workerId: 'w1', exitCode: 0 }],
+      expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 404, otherWorker: 403 },
+    },
+    {
+      name: 'report failure (other job id)',
+      call: () => ['PUT', '/api/jobs/submit-result', { jobId: 'job-1-none', workerId: 'w1' }],
+      expect: { none: 401, wrong: 401, admin: 404, join: 403, worker: 404, otherWorker: 403 },
+    },
     { name: 'download the zip', call: () => ['GET', fileUrl], expect: { none: 401, wrong: 401, admin: 200, join: 403, worker: 200, otherWorker: 403 } },
   ];
 
   for (const testCase of cases) {
-    it(`${testCase.name}: ${Object.entries(testCase.expect).map(([r, s]) => `${r} ${s}`).join(', ')}`, async () => {
+    it(`${testCase.name}: ${Object.entries(testCase.expect)
+      .map(([r, s]) => `${r} ${s}`)
+      .join(', ')}`, async () => {
       for (const role of Object.keys(testCase.expect) as Role[]) {
         const [method, path, body] = testCase.call();
         const res = await c.api(method, path, { token: tokens[role], body });
@@ -60,7 +106,11 @@ describe('auth: tokens on by default, each role against each endpoint', () => {
 
   it('the /api/execute upload needs the admin token', async () => {
     const zip = await buildZip([{ name: 'a.txt', content: 'a' }]);
-    for (const [role, expected] of [['join', 403], ['worker', 403], ['none', 401]] as const) {
+    for (const [role, expected] of [
+      ['join', 403],
+      ['worker', 403],
+      ['none', 401],
+    ] as const) {
       const headers: Record<string, string> = tokens[role] ? { authorization: `Bearer ${tokens[role]}` } : {};
       const res = await fetch(`${c.url}/api/execute`, { method: 'POST', body: uploadForm(zip, { commands: 'true', mode: 'distributed' }), headers });
       assert.equal(res.status, expected, role);

@@ -4,7 +4,9 @@ import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordi
 
 describe('bad input never crashes the coordinator nor answers 500', () => {
   let c: TestCoordinator;
-  before(async () => { c = await startTestCoordinator(); });
+  before(async () => {
+    c = await startTestCoordinator();
+  });
   after(() => c.close());
 
   const endpoints: [string, string][] = [
@@ -64,7 +66,12 @@ describe('bad input never crashes the coordinator nor answers 500', () => {
   });
 
   it('answers 404 JSON for unknown routes and methods', async () => {
-    for (const [method, path] of [['GET', '/api/nope'], ['DELETE', '/api/jobs/create'], ['GET', '/api/jobs/get-job/extra'], ['PATCH', '/api/workers/register']]) {
+    for (const [method, path] of [
+      ['GET', '/api/nope'],
+      ['DELETE', '/api/jobs/create'],
+      ['GET', '/api/jobs/get-job/extra'],
+      ['PATCH', '/api/workers/register'],
+    ]) {
       const res = await c.api(method!, path!);
       assert.equal(res.status, 404, `${method} ${path}`);
       assert.equal(res.body.statusCode, 404);

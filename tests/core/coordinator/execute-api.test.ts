@@ -8,23 +8,33 @@ import { readPidFile } from '../../helpers/processes.ts';
 import { buildZip, uploadForm } from '../../helpers/zip.ts';
 
 async function execute(c: TestCoordinator, form: FormData, token: string | null = c.tokens.adminToken): Promise<Response> {
-  return fetch(`${c.url}/api/execute`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(60_000) });
+  return fetch(`${c.url}/api/execute`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+    signal: AbortSignal.timeout(60_000),
+  });
 }
 
 /** Parses a text/event-stream body into [event, data] pairs. */
 function parseSse(text: string): [string, any][] {
-  return text.split('\n\n').filter(Boolean).map((block) => {
-    const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-    const data = /^data: (.*)$/m.exec(block)?.[1];
-    return [event, data ? JSON.parse(data) : null];
-  });
+  return text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((block) => {
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      return [event, data ? JSON.parse(data) : null];
+    });
 }
 
 const uploadsOf = (c: TestCoordinator) => readdirSync(join(c.dataDir, 'uploads'));
 
 describe('POST /api/execute', () => {
   let c: TestCoordinator;
-  before(async () => { c = await startTestCoordinator({ auth: false, maxUploadMb: 1 }); });
+  before(async () => {
+    c = await startTestCoordinator({ auth: false, maxUploadMb: 1 });
+  });
   after(() => c.close());
 
   it('distributed mode stores the zip and creates a job whose fileUrl serves it', async () => {
@@ -51,8 +61,14 @@ describe('POST /api/execute', () => {
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     assert.match(res.headers.get('x-exec-id') ?? '', /^exec-/);
     const events = parseSse(await res.text());
-    const stdout = events.filter(([e]) => e === 'stdout').map(([, d]) => d.data).join('');
-    const stderr = events.filter(([e]) => e === 'stderr').map(([, d]) => d.data).join('');
+    const stdout = events
+      .filter(([e]) => e === 'stdout')
+      .map(([, d]) => d.data)
+      .join('');
+    const stderr = events
+      .filter(([e]) => e === 'stderr')
+      .map(([, d]) => d.data)
+      .join('');
     assert.equal(stdout, '$ cat hello.txt\nhello from the zip\n$ echo oops >&2\n$ exit 4\n');
     assert.equal(stderr, 'oops\n');
     assert.deepEqual(events.at(-1), ['exit', { exitCode: 4 }]);
@@ -63,7 +79,11 @@ describe('POST /api/execute', () => {
     const marker = join(tempDir(), 'pid');
     const zip = await buildZip([{ name: 'a.txt', content: 'a' }]);
     const abort = new AbortController();
-    const res = await fetch(`${c.url}/api/execute`, { method: 'POST', body: uploadForm(zip, { commands: `sh -c 'echo $$ > ${marker}; exec sleep 60'` }), signal: abort.signal });
+    const res = await fetch(`${c.url}/api/execute`, {
+      method: 'POST',
+      body: uploadForm(zip, { commands: `sh -c 'echo $$ > ${marker}; exec sleep 60'` }),
+      signal: abort.signal,
+    });
     assert.equal(res.status, 200);
     const reader = res.body!.getReader();
     await reader.read();
@@ -73,7 +93,11 @@ describe('POST /api/execute', () => {
     let alive = true;
     for (let i = 0; i < 100 && alive; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      try { process.kill(pid, 0); } catch { alive = false; }
+      try {
+        process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
     }
     assert.equal(alive, false, `process ${pid} was killed`);
   });
@@ -116,12 +140,23 @@ describe('POST /api/execute', () => {
     const boundary = 'XyZboundary';
     const url = new URL(c.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: '/api/execute', method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/execute',
+          method: 'POST',
+          headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        },
+      );
       req.on('error', () => {});
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\ndistributed\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\nPK\x03\x04`);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="mode"\r\n\r\ndistributed\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.zip"\r\nContent-Type: application/zip\r\n\r\nPK\x03\x04`,
+      );
       let sent = 0;
       const pump = () => {
         while (sent < 3 * 1024 * 1024) {

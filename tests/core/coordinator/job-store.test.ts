@@ -33,7 +33,10 @@ describe('job store', () => {
 
   it('allows only the documented job transitions', () => {
     const allowed = JOB_STATUSES.flatMap((from) => JOB_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
-    assert.deepEqual(allowed.sort(), ['pending->cancelled', 'pending->running', 'running->cancelled', 'running->completed', 'running->failed', 'running->pending'].sort());
+    assert.deepEqual(
+      allowed.sort(),
+      ['pending->cancelled', 'pending->running', 'running->cancelled', 'running->completed', 'running->failed', 'running->pending'].sort(),
+    );
   });
 
   it('announces committed changes as events', () => {
@@ -69,7 +72,11 @@ describe('job store', () => {
     store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
     const job = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
     store.assignNextJob('w1');
-    store.appendOutput(job.jobId, 'w1', [{ stream: 'stdout', seq: 0, data: '12345678' }, { stream: 'stdout', seq: 1, data: 'abcdef' }, { stream: 'stdout', seq: 2, data: 'more' }]);
+    store.appendOutput(job.jobId, 'w1', [
+      { stream: 'stdout', seq: 0, data: '12345678' },
+      { stream: 'stdout', seq: 1, data: 'abcdef' },
+      { stream: 'stdout', seq: 2, data: 'more' },
+    ]);
     const out = store.getJob(job.jobId)!.stdout;
     assert.ok(out.startsWith('12345678ab'));
     assert.match(out, /output over the coordinator's limit of 10 bytes was dropped/);
@@ -90,7 +97,14 @@ describe('job store', () => {
     store.assignNextJob('w1');
     now += 60_000;
     store.sweep(now - 30_000, 30);
-    assert.deepEqual([a, b, c].map((j) => [store.getJob(j.jobId)!.status, store.getJob(j.jobId)!.endReason]), [['completed', 'exit'], ['failed', 'timeout'], ['failed', 'worker_lost']]);
+    assert.deepEqual(
+      [a, b, c].map((j) => [store.getJob(j.jobId)!.status, store.getJob(j.jobId)!.endReason]),
+      [
+        ['completed', 'exit'],
+        ['failed', 'timeout'],
+        ['failed', 'worker_lost'],
+      ],
+    );
     assert.equal(store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }).endReason, null);
     store.close();
   });
@@ -100,7 +114,9 @@ describe('job store', () => {
     const raw = new DatabaseSync(file);
     raw.exec('PRAGMA journal_mode = WAL');
     for (const [version, sql] of MIGRATIONS.slice(0, 5).entries()) raw.exec(`${sql}; PRAGMA user_version = ${version + 1}`);
-    const insert = raw.prepare("INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, error_message) VALUES (?, ?, 'x', 'u', 'f', 1, 60, 1, ?)");
+    const insert = raw.prepare(
+      "INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, error_message) VALUES (?, ?, 'x', 'u', 'f', 1, 60, 1, ?)",
+    );
     insert.run('j-ok', 'completed', null);
     insert.run('j-timeout', 'failed', 'timed out after 5 s');
     insert.run('j-restart', 'failed', 'worker restarted while running this job');
@@ -110,8 +126,10 @@ describe('job store', () => {
     insert.run('j-pending', 'pending', null);
     raw.close();
     const store = open(file);
-    assert.deepEqual(['j-ok', 'j-timeout', 'j-restart', 'j-lost', 'j-error', 'j-cancel', 'j-pending'].map((id) => store.getJob(id)!.endReason),
-      ['exit', 'timeout', 'worker_restarted', 'worker_lost', 'error', 'cancelled', null]);
+    assert.deepEqual(
+      ['j-ok', 'j-timeout', 'j-restart', 'j-lost', 'j-error', 'j-cancel', 'j-pending'].map((id) => store.getJob(id)!.endReason),
+      ['exit', 'timeout', 'worker_restarted', 'worker_lost', 'error', 'cancelled', null],
+    );
     store.close();
   });
 });

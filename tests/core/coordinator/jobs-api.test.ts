@@ -12,8 +12,12 @@ async function createJob(c: TestCoordinator, extra: Record<string, unknown> = {}
 
 describe('job endpoints (seed 4-9) without auth', () => {
   let c: TestCoordinator;
-  beforeEach(async () => { c = await startTestCoordinator({ auth: false }); });
-  afterEach(async () => { await c?.close(); });
+  beforeEach(async () => {
+    c = await startTestCoordinator({ auth: false });
+  });
+  afterEach(async () => {
+    await c?.close();
+  });
 
   it('creates a job with a job-<ms>-<random> id and the seed message', async () => {
     const res = await c.api('POST', '/api/jobs/create', { body: { command: 'npm install\nnpm test', fileUrl: FILE, filename: 'project.zip' } });
@@ -24,8 +28,24 @@ describe('job endpoints (seed 4-9) without auth', () => {
     const status = await c.api('GET', `/api/jobs/status?jobId=${res.body.jobId}`);
     assert.equal(status.status, 200);
     assert.deepEqual(
-      Object.fromEntries(['status', 'workerId', 'command', 'filename', 'stdout', 'stderr', 'exitCode', 'errorMessage', 'startedAt', 'completedAt'].map((k) => [k, status.body[k]])),
-      { status: 'pending', workerId: null, command: 'npm install\nnpm test', filename: 'project.zip', stdout: '', stderr: '', exitCode: null, errorMessage: null, startedAt: null, completedAt: null },
+      Object.fromEntries(
+        ['status', 'workerId', 'command', 'filename', 'stdout', 'stderr', 'exitCode', 'errorMessage', 'startedAt', 'completedAt'].map((k) => [
+          k,
+          status.body[k],
+        ]),
+      ),
+      {
+        status: 'pending',
+        workerId: null,
+        command: 'npm install\nnpm test',
+        filename: 'project.zip',
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        errorMessage: null,
+        startedAt: null,
+        completedAt: null,
+      },
     );
     assert.equal(status.body.timeoutSeconds, 3600);
     assert.equal(status.body.maxAttempts, 1);
@@ -61,7 +81,10 @@ describe('job endpoints (seed 4-9) without auth', () => {
     const got = await c.api('GET', '/api/jobs/get-job');
     assert.equal(got.status, 200);
     assert.equal(got.body.success, true);
-    assert.deepEqual({ ...got.body.job, timeoutSeconds: undefined }, { jobId, command: 'echo hi', fileUrl: FILE, filename: 'project.zip', timeoutSeconds: undefined });
+    assert.deepEqual(
+      { ...got.body.job, timeoutSeconds: undefined },
+      { jobId, command: 'echo hi', fileUrl: FILE, filename: 'project.zip', timeoutSeconds: undefined },
+    );
     const status = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
     assert.equal(status.status, 'running');
     assert.equal(status.workerId, 'w1');
@@ -201,12 +224,21 @@ describe('job endpoints (seed 4-9) without auth', () => {
     await c.api('GET', '/api/jobs/get-job?workerId=w1');
     const all = await c.api('GET', '/api/jobs/create');
     assert.equal(all.body.count, 5);
-    assert.deepEqual(all.body.jobs.map((j: any) => j.jobId), ids);
+    assert.deepEqual(
+      all.body.jobs.map((j: any) => j.jobId),
+      ids,
+    );
     const page1 = await c.api('GET', '/api/jobs/create?limit=2');
-    assert.deepEqual(page1.body.jobs.map((j: any) => j.jobId), [ids[4], ids[3]]);
+    assert.deepEqual(
+      page1.body.jobs.map((j: any) => j.jobId),
+      [ids[4], ids[3]],
+    );
     assert.equal(page1.body.total, 5);
     const page2 = await c.api('GET', `/api/jobs/create?limit=2&before=${page1.body.nextBefore}`);
-    assert.deepEqual(page2.body.jobs.map((j: any) => j.jobId), [ids[2], ids[1]]);
+    assert.deepEqual(
+      page2.body.jobs.map((j: any) => j.jobId),
+      [ids[2], ids[1]],
+    );
     const pending = await c.api('GET', '/api/jobs/create?status=pending&limit=10');
     assert.equal(pending.body.total, 4);
     assert.equal(pending.body.nextBefore, null);
@@ -232,7 +264,9 @@ describe('job endpoints (seed 4-9) without auth', () => {
     const jobId = await createJob(c);
     await c.api('GET', '/api/jobs/get-job?workerId=w1');
     const chunk = (seq: number, data: string, stream = 'stdout') => ({ stream, seq, data });
-    let res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(0, 'a\n'), chunk(1, 'b\n'), chunk(0, 'err\n', 'stderr')] } });
+    let res = await c.api('POST', '/api/jobs/logs', {
+      body: { jobId, workerId: 'w1', chunks: [chunk(0, 'a\n'), chunk(1, 'b\n'), chunk(0, 'err\n', 'stderr')] },
+    });
     assert.deepEqual(res.body.next, { stdout: 2, stderr: 1 });
     res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(1, 'b\n'), chunk(3, 'd\n')] } });
     assert.deepEqual(res.body.next, { stdout: 2, stderr: 1 }, 'the repeat is ignored and the gap at 2 is reported');

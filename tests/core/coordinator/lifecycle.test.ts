@@ -1,14 +1,35 @@
 /** The job lifecycle's decisions, table-driven, without a database. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertLegal, onAssign, onCancel, onHeartbeat, onOverdue, onWorkerGone, onWorkerReport, TIMEOUT_GRACE_MS, UNDELIVERED_GRACE_MS, type JobFacts, type Transition } from '../../../electron/core/coordinator/lifecycle.ts';
+import {
+  assertLegal,
+  onAssign,
+  onCancel,
+  onHeartbeat,
+  onOverdue,
+  onWorkerGone,
+  onWorkerReport,
+  TIMEOUT_GRACE_MS,
+  UNDELIVERED_GRACE_MS,
+  type JobFacts,
+  type Transition,
+} from '../../../electron/core/coordinator/lifecycle.ts';
 
 const NOW = 1_000_000_000;
 
 function job(patch: Partial<JobFacts> = {}): JobFacts {
   return {
-    jobId: 'job-1', status: 'running', workerId: 'w1', attempts: 1, maxAttempts: 1, cancelRequested: false,
-    startedAt: NOW - 1000, timeoutSeconds: 60, endedBy: null, errorMessage: null, ...patch,
+    jobId: 'job-1',
+    status: 'running',
+    workerId: 'w1',
+    attempts: 1,
+    maxAttempts: 1,
+    cancelRequested: false,
+    startedAt: NOW - 1000,
+    timeoutSeconds: 60,
+    endedBy: null,
+    errorMessage: null,
+    ...patch,
   };
 }
 
@@ -28,7 +49,13 @@ describe('job lifecycle', () => {
       ['exit 3 is still completed (the commands ran)', job(), 'w1', { kind: 'result', exitCode: 3 }, 'end completed (exit, exit 3) by worker'],
       ['a failure without a reason', job(), 'w1', { kind: 'failure', errorMessage: 'download failed' }, 'end failed (error) by worker'],
       ['a timeout', job(), 'w1', { kind: 'failure', errorMessage: 'timed out after 5 s', endReason: 'timeout' }, 'end failed (timeout) by worker'],
-      ['a restart of the worker', job(), 'w1', { kind: 'failure', errorMessage: 'worker restarted', endReason: 'worker_restarted' }, 'end failed (worker_restarted) by worker'],
+      [
+        'a restart of the worker',
+        job(),
+        'w1',
+        { kind: 'failure', errorMessage: 'worker restarted', endReason: 'worker_restarted' },
+        'end failed (worker_restarted) by worker',
+      ],
       ['a result after a cancel request', job({ cancelRequested: true }), 'w1', { kind: 'result', exitCode: 1 }, 'end cancelled (cancelled, exit 1) by worker'],
       ['a failure after a cancel request', job({ cancelRequested: true }), 'w1', { kind: 'failure', errorMessage: 'x' }, 'end cancelled (cancelled) by worker'],
       ['a repeat of an accepted report', job({ status: 'completed', endedBy: 'worker' }), 'w1', { kind: 'result', exitCode: 0 }, 'nothing'],
@@ -92,10 +119,34 @@ describe('job lifecycle', () => {
     const old = NOW - UNDELIVERED_GRACE_MS - 1;
     const rows: [string, JobFacts, Parameters<typeof onHeartbeat>[1], string, boolean][] = [
       ['the worker runs it: nothing to do', job(), { workerId: 'w1', reportedJobId: 'job-1', now: NOW }, 'nothing', false],
-      ['the worker runs it and a cancel is pending: pass it on', job({ cancelRequested: true }), { workerId: 'w1', reportedJobId: 'job-1', now: NOW }, 'nothing', true],
-      ['a restarted worker: lost', job(), { workerId: 'w1', reportedJobId: null, restarted: true, now: NOW }, 'end failed (worker_restarted) by coordinator', false],
-      ['not mentioned long after assignment: undelivered, attempt refunded', job({ startedAt: old }), { workerId: 'w1', reportedJobId: null, now: NOW }, 'requeue, attempt refunded', false],
-      ['undelivered after a cancel request: cancelled', job({ startedAt: old, cancelRequested: true }), { workerId: 'w1', reportedJobId: null, now: NOW }, 'end cancelled (cancelled) by coordinator', false],
+      [
+        'the worker runs it and a cancel is pending: pass it on',
+        job({ cancelRequested: true }),
+        { workerId: 'w1', reportedJobId: 'job-1', now: NOW },
+        'nothing',
+        true,
+      ],
+      [
+        'a restarted worker: lost',
+        job(),
+        { workerId: 'w1', reportedJobId: null, restarted: true, now: NOW },
+        'end failed (worker_restarted) by coordinator',
+        false,
+      ],
+      [
+        'not mentioned long after assignment: undelivered, attempt refunded',
+        job({ startedAt: old }),
+        { workerId: 'w1', reportedJobId: null, now: NOW },
+        'requeue, attempt refunded',
+        false,
+      ],
+      [
+        'undelivered after a cancel request: cancelled',
+        job({ startedAt: old, cancelRequested: true }),
+        { workerId: 'w1', reportedJobId: null, now: NOW },
+        'end cancelled (cancelled) by coordinator',
+        false,
+      ],
       ['not mentioned but just assigned: still on its way', job({ startedAt: NOW - 100 }), { workerId: 'w1', reportedJobId: null, now: NOW }, 'nothing', false],
       ['a beat that says nothing about jobs: nothing', job({ startedAt: old }), { workerId: 'w1', now: NOW }, 'nothing', false],
     ];

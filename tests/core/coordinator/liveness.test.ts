@@ -12,10 +12,14 @@ describe('workers that stop heartbeating go offline', () => {
       await c.register('w1');
       const jobId = (await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'p.zip' } })).body.jobId;
       await c.api('GET', '/api/jobs/get-job?workerId=w1');
-      const job = await waitFor('job to fail', async () => {
-        const s = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
-        return s.status === 'failed' ? s : undefined;
-      }, 5000);
+      const job = await waitFor(
+        'job to fail',
+        async () => {
+          const s = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+          return s.status === 'failed' ? s : undefined;
+        },
+        5000,
+      );
       assert.match(job.errorMessage, /Worker w1 stopped sending heartbeats/);
       const worker = (await c.api('GET', '/api/workers/register')).body.workers[0];
       assert.equal(worker.status, 'offline');
@@ -114,7 +118,8 @@ describe('a coordinator that was frozen', () => {
       c.context.scheduler.sweep();
       assert.equal((await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body.status, 'running');
       assert.equal((await c.api('GET', '/api/workers/register')).body.workers[0].status, 'busy');
-      for (let i = 0; i < 14; i++) { // a real silence after the freeze still counts (sweeps run every 0.6 s)
+      for (let i = 0; i < 14; i++) {
+        // a real silence after the freeze still counts (sweeps run every 0.6 s)
         now += 500;
         c.context.scheduler.sweep();
       }

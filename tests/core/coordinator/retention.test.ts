@@ -12,7 +12,10 @@ describe('upload retention', () => {
     try {
       const uploadsDir = join(c.dataDir, 'uploads');
       const submit = async () => {
-        const res = await fetch(`${c.url}/api/execute`, { method: 'POST', body: uploadForm(await buildZip([{ name: 'a', content: 'a' }]), { commands: 'true', mode: 'distributed' }) });
+        const res = await fetch(`${c.url}/api/execute`, {
+          method: 'POST',
+          body: uploadForm(await buildZip([{ name: 'a', content: 'a' }]), { commands: 'true', mode: 'distributed' }),
+        });
         const jobId = ((await res.json()) as any).jobId;
         return (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
       };

@@ -4,11 +4,15 @@ import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordi
 
 describe('worker endpoints (seed 1-3)', () => {
   let c: TestCoordinator;
-  before(async () => { c = await startTestCoordinator({ auth: false }); });
+  before(async () => {
+    c = await startTestCoordinator({ auth: false });
+  });
   after(() => c.close());
 
   it('registers a worker and answers with the seed message', async () => {
-    const res = await c.api('POST', '/api/workers/register', { body: { workerId: 'worker-abc123', hostname: 'pc-1', os: 'win32', cpuCount: 4, version: '1.0.0' } });
+    const res = await c.api('POST', '/api/workers/register', {
+      body: { workerId: 'worker-abc123', hostname: 'pc-1', os: 'win32', cpuCount: 4, version: '1.0.0' },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.body.success, true);
     assert.equal(res.body.workerId, 'worker-abc123');

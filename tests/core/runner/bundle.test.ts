@@ -28,7 +28,10 @@ function assertUntouched(s: { outside: string; dest: string }) {
 
 describe('safe zip extraction', () => {
   it('extracts a project and runs inside its single top folder', async () => {
-    const s = await setup([{ name: 'proj-main/src/a.txt', content: 'A' }, { name: 'proj-main/run.sh', content: 'echo', mode: 0o100755 }]);
+    const s = await setup([
+      { name: 'proj-main/src/a.txt', content: 'A' },
+      { name: 'proj-main/run.sh', content: 'echo', mode: 0o100755 },
+    ]);
     const result = await extractBundle(s.zip, s.dest, LIMITS);
     assert.equal(result.runDir, join(s.dest, 'proj-main'));
     assert.equal(readFileSync(join(s.dest, 'proj-main/src/a.txt'), 'utf8'), 'A');
@@ -36,7 +39,10 @@ describe('safe zip extraction', () => {
   });
 
   it('runs in the folder itself when the zip has several top entries', async () => {
-    const s = await setup([{ name: 'a.txt', content: 'A' }, { name: 'b/c.txt', content: 'C' }]);
+    const s = await setup([
+      { name: 'a.txt', content: 'A' },
+      { name: 'b/c.txt', content: 'C' },
+    ]);
     assert.equal((await extractBundle(s.zip, s.dest, LIMITS)).runDir, s.dest);
   });
 
@@ -54,7 +60,10 @@ describe('safe zip extraction', () => {
 
   it('refuses a symlink to a file outside followed by an entry writing through it', async () => {
     const s = await setup([]);
-    await writeZip(s.zip, [{ name: 'f', symlinkTo: join(s.outside, 'file') }, { name: 'f', content: 'pwned' }]);
+    await writeZip(s.zip, [
+      { name: 'f', symlinkTo: join(s.outside, 'file') },
+      { name: 'f', content: 'pwned' },
+    ]);
     await assert.rejects(extractBundle(s.zip, s.dest, LIMITS), /points outside the job folder/);
     assertUntouched(s);
   });
@@ -62,9 +71,19 @@ describe('safe zip extraction', () => {
   it('refuses a relative symlink that climbs out, and entries under a symlinked folder', async () => {
     for (const items of [
       [{ name: 'd/link', symlinkTo: '../../outside' }],
-      [{ name: 'a', symlinkTo: '.' }, { name: 'b', symlinkTo: 'a/../x' }],
-      [{ name: 'd', symlinkTo: 'sub' }, { name: 'sub/', dir: true as const }, { name: 'd/x', content: 'through the link' }],
-      [{ name: 'F', symlinkTo: 'target' }, { name: 'f', content: 'same name on a case-insensitive disk' }],
+      [
+        { name: 'a', symlinkTo: '.' },
+        { name: 'b', symlinkTo: 'a/../x' },
+      ],
+      [
+        { name: 'd', symlinkTo: 'sub' },
+        { name: 'sub/', dir: true as const },
+        { name: 'd/x', content: 'through the link' },
+      ],
+      [
+        { name: 'F', symlinkTo: 'target' },
+        { name: 'f', content: 'same name on a case-insensitive disk' },
+      ],
     ] as ZipItem[][]) {
       const s = await setup(items);
       await assert.rejects(extractBundle(s.zip, s.dest, LIMITS), BundleError, JSON.stringify(items));
@@ -73,7 +92,10 @@ describe('safe zip extraction', () => {
   });
 
   it('keeps symlinks that point inside the folder', async () => {
-    const s = await setup([{ name: 'real.txt', content: 'R' }, { name: 'lib/link.txt', symlinkTo: '../real.txt' }]);
+    const s = await setup([
+      { name: 'real.txt', content: 'R' },
+      { name: 'lib/link.txt', symlinkTo: '../real.txt' },
+    ]);
     await extractBundle(s.zip, s.dest, LIMITS);
     assert.equal(readlinkSync(join(s.dest, 'lib/link.txt')), '../real.txt');
     assert.equal(readFileSync(join(s.dest, 'lib/link.txt'), 'utf8'), 'R');
@@ -93,7 +115,10 @@ describe('safe zip extraction', () => {
 
   it('refuses a file and a folder of the same name, and "." or empty name parts (extract-zip hung on these; found by fuzzing)', async () => {
     const zips = [
-      await buildZip([{ name: '.bin/a', content: 'x' }, { name: '.bin', content: 'x' }]),
+      await buildZip([
+        { name: '.bin/a', content: 'x' },
+        { name: '.bin', content: 'x' },
+      ]),
       await buildZipWithRawName('a/a/x', 'a/a/.'),
       await buildZipWithRawName('a/xb', 'a//b'),
     ];

@@ -7,7 +7,14 @@ import { isAlive, readPidFile, waitFor } from '../../helpers/processes.ts';
 
 async function run(commands: string, extra: Partial<Parameters<typeof runCommands>[0]> = {}) {
   const out = { stdout: '', stderr: '' };
-  const result = await runCommands({ commands, cwd: tempDir(), onOutput: (s, c) => { out[s] += c.toString(); }, ...extra });
+  const result = await runCommands({
+    commands,
+    cwd: tempDir(),
+    onOutput: (s, c) => {
+      out[s] += c.toString();
+    },
+    ...extra,
+  });
   return { result, ...out };
 }
 

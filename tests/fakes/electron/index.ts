@@ -17,14 +17,31 @@ type MenuItem = { label?: string; click?: (item: MenuItem) => void; type?: strin
 class FakeApp extends EventEmitter {
   isPackaged = false;
   #ready = Promise.resolve();
-  whenReady() { return this.#ready; }
-  requestSingleInstanceLock() { return process.env.FAKE_ELECTRON_SECOND_INSTANCE !== '1'; }
-  getPath(name: string) { return `${process.env.FAKE_ELECTRON_USER_DATA}/${name === 'userData' ? '' : name}`.replace(/\/$/, ''); }
-  getVersion() { return '0.0.0-fake'; }
-  getAppPath() { return process.cwd(); }
-  setLoginItemSettings(settings: unknown) { report({ kind: 'login-item', settings }); }
+  whenReady() {
+    return this.#ready;
+  }
+  requestSingleInstanceLock() {
+    return process.env.FAKE_ELECTRON_SECOND_INSTANCE !== '1';
+  }
+  getPath(name: string) {
+    return `${process.env.FAKE_ELECTRON_USER_DATA}/${name === 'userData' ? '' : name}`.replace(/\/$/, '');
+  }
+  getVersion() {
+    return '0.0.0-fake';
+  }
+  getAppPath() {
+    return process.cwd();
+  }
+  setLoginItemSettings(settings: unknown) {
+    report({ kind: 'login-item', settings });
+  }
   quit() {
-    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const event = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit('before-quit', event);
     if (!event.defaultPrevented) this.exit(0);
   }
@@ -32,16 +49,24 @@ class FakeApp extends EventEmitter {
     report({ kind: 'exit', code });
     process.exit(code);
   }
-  relaunch() { report({ kind: 'relaunch' }); }
+  relaunch() {
+    report({ kind: 'relaunch' });
+  }
 }
 
 export const app = new FakeApp();
 
 class FakeWebContents extends EventEmitter {
   openHandler: ((details: { url: string }) => unknown) | undefined;
-  setWindowOpenHandler(handler: (details: { url: string }) => unknown) { this.openHandler = handler; }
-  send(channel: string, payload: unknown) { report({ kind: 'send', channel, status: (payload as { status?: string })?.status }); }
-  isDestroyed() { return false; }
+  setWindowOpenHandler(handler: (details: { url: string }) => unknown) {
+    this.openHandler = handler;
+  }
+  send(channel: string, payload: unknown) {
+    report({ kind: 'send', channel, status: (payload as { status?: string })?.status });
+  }
+  isDestroyed() {
+    return false;
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -53,29 +78,55 @@ export class BrowserWindow extends EventEmitter {
     report({ kind: 'window', show: this.#visible, webPreferences: options.webPreferences });
     windows.push(this);
   }
-  loadURL(url: string) { report({ kind: 'load', url }); return Promise.resolve(); }
-  show() { this.#visible = true; report({ kind: 'show' }); }
-  hide() { this.#visible = false; report({ kind: 'hide' }); }
+  loadURL(url: string) {
+    report({ kind: 'load', url });
+    return Promise.resolve();
+  }
+  show() {
+    this.#visible = true;
+    report({ kind: 'show' });
+  }
+  hide() {
+    this.#visible = false;
+    report({ kind: 'hide' });
+  }
   focus() {}
-  isMinimized() { return false; }
+  isMinimized() {
+    return false;
+  }
   restore() {}
-  isDestroyed() { return false; }
-  isVisible() { return this.#visible; }
+  isDestroyed() {
+    return false;
+  }
+  isVisible() {
+    return this.#visible;
+  }
 }
 const windows: BrowserWindow[] = [];
 
 let trayMenu: MenuItem[] = [];
 export class Tray {
-  constructor(image: { path: string }) { report({ kind: 'tray-create', image: basename(image.path) }); }
-  setImage(image: { path: string }) { report({ kind: 'tray-image', image: basename(image.path) }); }
-  setToolTip(text: string) { report({ kind: 'tray-tooltip', text }); }
-  setContextMenu(menu: { template: MenuItem[] }) { trayMenu = menu.template; }
-  destroy() { report({ kind: 'tray-destroy' }); }
+  constructor(image: { path: string }) {
+    report({ kind: 'tray-create', image: basename(image.path) });
+  }
+  setImage(image: { path: string }) {
+    report({ kind: 'tray-image', image: basename(image.path) });
+  }
+  setToolTip(text: string) {
+    report({ kind: 'tray-tooltip', text });
+  }
+  setContextMenu(menu: { template: MenuItem[] }) {
+    trayMenu = menu.template;
+  }
+  destroy() {
+    report({ kind: 'tray-destroy' });
+  }
 }
 
 export const Menu = {
   buildFromTemplate: (template: MenuItem[]) => ({ template }),
-  setApplicationMenu: (menu: { template: MenuItem[] }) => report({ kind: 'app-menu', labels: menu.template.map((m) => m.label ?? m.type ?? (m as { role?: string }).role) }),
+  setApplicationMenu: (menu: { template: MenuItem[] }) =>
+    report({ kind: 'app-menu', labels: menu.template.map((m) => m.label ?? m.type ?? (m as { role?: string }).role) }),
 };
 
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };

@@ -82,7 +82,9 @@ export class Database {
   private migrate(): void {
     const current = this.schemaVersion;
     if (current > MIGRATIONS.length) {
-      throw new Error(`The database was written by a newer CMD Executor (schema ${current}, this build knows ${MIGRATIONS.length}); upgrade this coordinator or use another --data-dir.`);
+      throw new Error(
+        `The database was written by a newer CMD Executor (schema ${current}, this build knows ${MIGRATIONS.length}); upgrade this coordinator or use another --data-dir.`,
+      );
     }
     for (let version = current; version < MIGRATIONS.length; version++) {
       this.transaction(() => {

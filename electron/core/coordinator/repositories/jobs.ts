@@ -94,7 +94,22 @@ export function toAssignedJob(job: JobRecord): AssignedJobDto {
 export class JobRepository {
   readonly #db: Database;
   readonly #q: Record<
-    'byId' | 'runningOf' | 'nextPending' | 'anyPending' | 'countByStatus' | 'countAll' | 'insert' | 'start' | 'end' | 'requeue' | 'requestCancel' | 'all' | 'fileInUseBy' | 'fileReferenced' | 'uploadsDoneBefore' | 'overdueCandidates',
+    | 'byId'
+    | 'runningOf'
+    | 'nextPending'
+    | 'anyPending'
+    | 'countByStatus'
+    | 'countAll'
+    | 'insert'
+    | 'start'
+    | 'end'
+    | 'requeue'
+    | 'requestCancel'
+    | 'all'
+    | 'fileInUseBy'
+    | 'fileReferenced'
+    | 'uploadsDoneBefore'
+    | 'overdueCandidates',
     StatementSync
   >;
 
@@ -168,7 +183,10 @@ export class JobRepository {
       params.push(this.get(query.before)?.seq ?? 0);
     }
     const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.#db.prepare(sql).all(...params, query.limit + 1).map(toRecord);
+    const rows = this.#db
+      .prepare(sql)
+      .all(...params, query.limit + 1)
+      .map(toRecord);
     const more = rows.length > query.limit;
     const jobs = rows.slice(0, query.limit);
     return { jobs, total: this.count(query.status), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };

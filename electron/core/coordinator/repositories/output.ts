@@ -62,7 +62,10 @@ export class OutputRepository {
   }
 
   text(jobSeq: number, stream: OutputStream): string {
-    return this.#textOf.all(jobSeq, stream).map((row) => text(row, 'data')).join('');
+    return this.#textOf
+      .all(jobSeq, stream)
+      .map((row) => text(row, 'data'))
+      .join('');
   }
 }
 

@@ -95,8 +95,13 @@ export class WorkerRepository {
   /** Inserts the worker, or brings an existing one back idle with a new token. */
   upsert(input: RegisterInput, tokenHash: string | null, now: number): void {
     this.#upsert.run({
-      $id: input.workerId, $hostname: input.hostname, $os: input.os ?? null, $cpu: input.cpuCount ?? null,
-      $version: input.version ?? null, $now: now, $token: tokenHash,
+      $id: input.workerId,
+      $hostname: input.hostname,
+      $os: input.os ?? null,
+      $cpu: input.cpuCount ?? null,
+      $version: input.version ?? null,
+      $now: now,
+      $token: tokenHash,
     });
   }
 

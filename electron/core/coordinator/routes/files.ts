@@ -23,15 +23,18 @@ export function fileRoutes(ctx: CoordinatorContext): Router {
       throw new HttpError(403, 'This worker is not running a job that uses this file.');
     }
     const path = join(ctx.uploadsDir, name);
-    stat(path).then((info) => {
-      if (!info.isFile()) return next(new HttpError(404, 'Upload not found'));
-      res.set({ 'Content-Type': 'application/zip', 'Content-Length': String(info.size), 'Cache-Control': 'private, max-age=31536000, immutable' });
-      // 1 MB reads (send's 64 KB default halves the download speed, measured).
-      const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
-      const noteRead = garbageBudget(32 * 1024 * 1024); // bounded memory for a gigabyte download
-      file.on('data', (chunk) => noteRead(chunk.length));
-      pipeline(file, res).catch(() => res.destroy());
-    }, () => next(new HttpError(404, 'Upload not found')));
+    stat(path).then(
+      (info) => {
+        if (!info.isFile()) return next(new HttpError(404, 'Upload not found'));
+        res.set({ 'Content-Type': 'application/zip', 'Content-Length': String(info.size), 'Cache-Control': 'private, max-age=31536000, immutable' });
+        // 1 MB reads (send's 64 KB default halves the download speed, measured).
+        const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
+        const noteRead = garbageBudget(32 * 1024 * 1024); // bounded memory for a gigabyte download
+        file.on('data', (chunk) => noteRead(chunk.length));
+        pipeline(file, res).catch(() => res.destroy());
+      },
+      () => next(new HttpError(404, 'Upload not found')),
+    );
   });
 
   return router;

@@ -16,7 +16,11 @@ import { integerParam, parseBody, queryString } from '../validate.ts';
 export function assertQueueHasRoom(ctx: CoordinatorContext): void {
   const pending = ctx.store.countJobs('pending');
   if (pending >= ctx.settings.maxPendingJobs) {
-    throw new HttpError(429, `The queue is full: ${pending} jobs are pending (--max-pending-jobs ${ctx.settings.maxPendingJobs}). Wait for workers to take some, or cancel pending jobs.`, { 'Retry-After': '10' });
+    throw new HttpError(
+      429,
+      `The queue is full: ${pending} jobs are pending (--max-pending-jobs ${ctx.settings.maxPendingJobs}). Wait for workers to take some, or cancel pending jobs.`,
+      { 'Retry-After': '10' },
+    );
   }
 }
 
@@ -28,7 +32,10 @@ function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
   }
   const name = uploadNameFromUrl(fileUrl);
   if (!name || !uploadExists(ctx.uploadsDir, name)) {
-    throw new HttpError(400, `fileUrl ${fileUrl.slice(0, 200)} does not name an uploaded zip; upload it with POST /api/execute (mode=distributed), or give an absolute http(s) URL.`);
+    throw new HttpError(
+      400,
+      `fileUrl ${fileUrl.slice(0, 200)} does not name an uploaded zip; upload it with POST /api/execute (mode=distributed), or give an absolute http(s) URL.`,
+    );
   }
 }
 
