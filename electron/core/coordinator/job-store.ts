@@ -3,13 +3,14 @@
  * lifecycle what they mean, applies its answer in one transaction and announces the change. The
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
-import type { AssignedJobDto, JobDto, LogChunk, OutputStream, WorkerDto } from '../../../shared/api.ts';
+import type { AssignedJobDto, JobDto, LogChunk, WorkerDto } from '../../../shared/api.ts';
 import type { JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import { StoreCore } from './store-core.ts';
+import { appendOutput, type AppendOutcome } from './job-output.ts';
 import { heartbeat, registerWorker, sweep, type Beat, type SweepReport } from './worker-liveness.ts';
 
 export type { CreateJobInput, JobPageQuery, RegisterInput, Refusal, SweepReport };
@@ -150,7 +151,10 @@ export class JobStore {
   completeJob(jobId: string, workerId: string, exitCode: number, stdout?: string | null, stderr?: string | null, commandStartedAt?: number): ReportOutcome {
     return this.endByWorker(jobId, workerId, { kind: 'result', exitCode }, commandStartedAt, (job) => {
       // A seed-style worker sends its whole output with the result; ours streamed it already.
-      for (const [stream, text] of [['stdout', stdout], ['stderr', stderr]] as const) {
+      for (const [stream, text] of [
+        ['stdout', stdout],
+        ['stderr', stderr],
+      ] as const) {
         if (text && !this.#core.output.hasFirstChunk(job.seq, stream)) this.#core.output.append(job.seq, stream, 0, text);
       }
     });
@@ -161,7 +165,13 @@ export class JobStore {
     return this.endByWorker(jobId, workerId, { kind: 'failure', errorMessage, endReason }, commandStartedAt);
   }
 
-  private endByWorker(jobId: string, workerId: string, report: WorkerReport, commandStartedAt: number | undefined, before?: (job: JobRecord) => void): ReportOutcome {
+  private endByWorker(
+    jobId: string,
+    workerId: string,
+    report: WorkerReport,
+    commandStartedAt: number | undefined,
+    before?: (job: JobRecord) => void,
+  ): ReportOutcome {
     const now = this.#core.now();
     const outcome = this.#core.db.transaction((): ReportOutcome => {
       const job = this.#core.jobs.get(jobId);
@@ -209,26 +219,9 @@ export class JobStore {
 
   // ---- output --------------------------------------------------------------------------------
 
-  /**
-   * Stores live output chunks of a running job; a chunk seen before (same stream and seq) is ignored.
-   * Returns the next sequence number expected per stream, so the worker notices a lost chunk, and
-   * whether the job should be cancelled.
-   */
-  appendOutput(jobId: string, workerId: string, chunks: LogChunk[]): Outcome<{ cancel: boolean; next: Record<OutputStream, number> }> {
-    const fresh: { stream: OutputStream; data: string }[] = [];
-    const outcome = this.#core.db.transaction((): Outcome<{ cancel: boolean; next: Record<OutputStream, number> }> => {
-      const job = this.#core.jobs.get(jobId);
-      if (!job) return { ok: false, reason: 'job_not_found' };
-      if (job.workerId !== workerId) return { ok: false, reason: 'not_assigned' };
-      if (job.status !== 'running') return { ok: false, reason: 'already_ended', status: job.status, errorMessage: job.errorMessage };
-      for (const chunk of chunks) {
-        const stored = this.#core.output.append(job.seq, chunk.stream, chunk.seq, chunk.data);
-        if (stored !== null) fresh.push({ stream: chunk.stream, data: stored });
-      }
-      return { ok: true, cancel: job.cancelRequested, next: { stdout: this.#core.output.nextSeq(job.seq, 'stdout'), stderr: this.#core.output.nextSeq(job.seq, 'stderr') } };
-    });
-    for (const chunk of fresh) this.#core.events.emit('output', jobId, chunk.stream, chunk.data);
-    return outcome;
+  /** Stores live output chunks of a running job (see job-output.ts). */
+  appendOutput(jobId: string, workerId: string, chunks: LogChunk[]): AppendOutcome {
+    return appendOutput(this.#core, jobId, workerId, chunks);
   }
 
   private outputOf(job: JobRecord): { stdout: string; stderr: string } {

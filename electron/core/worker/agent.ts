@@ -4,9 +4,9 @@
  * States: starting, idle, busy, paused, disconnected, stopped.
  */
 import { EventEmitter } from 'node:events';
-import { cpus, hostname, platform } from 'node:os';
+import { platform } from 'node:os';
 import { mkdirSync } from 'node:fs';
-import { APP_VERSION, type AssignedJobDto, type OutputStream } from '../../../shared/api.ts';
+import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
@@ -14,9 +14,9 @@ import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
-import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 import { runJob } from './job-run.ts';
 import { Outbox } from './outbox.ts';
+import { Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
 import { backoffMs, classify } from './retry.ts';
 import { selfCheck } from './self-check.ts';
@@ -63,10 +63,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   readonly #cache: BundleCache;
   readonly #stop = new AbortController();
   readonly #heartbeatMs: number;
-  #identity: WorkerIdentity;
+  readonly #registration: Registration;
   #state: AgentState;
-  #registered = false;
-  #firstContact = true;
   #heartbeatTimer: NodeJS.Timeout | undefined;
   #cancelCurrent: AbortController | undefined;
   #cancelReason: string | undefined;
@@ -83,21 +81,34 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
     this.#outbox = new Outbox(options.workDir);
     this.#cache = new BundleCache(options.workDir);
-    this.#identity = loadIdentity(options.workDir, options.id);
-    if (this.#identity.server !== this.#client.server.origin) this.#identity = { workerId: this.#identity.workerId };
-    this.#client.token = this.#identity.workerToken;
+    this.#registration = new Registration({
+      client: this.#client,
+      workDir: options.workDir,
+      logger: this.#logger,
+      id: options.id,
+      name: options.name,
+      joinToken: options.joinToken,
+    });
     this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
     this.#delivery = new ReportDelivery({
-      outbox: this.#outbox, client: this.#client, logger: this.#logger,
+      outbox: this.#outbox,
+      client: this.#client,
+      logger: this.#logger,
       workerId: () => this.workerId,
-      reregister: () => this.register(),
+      reregister: () => this.#registration.register(),
       onRetry: (message) => this.setConnected(false, message),
       sleep: (ms) => this.sleep(ms),
       stopping: () => this.#stop.signal.aborted,
     });
     this.#state = {
-      status: 'starting', workerId: this.#identity.workerId, server: this.#client.server.origin,
-      connected: false, paused: false, currentJob: null, recentJobs: [], lastError: null,
+      status: 'starting',
+      workerId: this.#registration.workerId,
+      server: this.#client.server.origin,
+      connected: false,
+      paused: false,
+      currentJob: null,
+      recentJobs: [],
+      lastError: null,
     };
   }
 
@@ -111,7 +122,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   }
 
   get workerId(): string {
-    return this.#identity.workerId;
+    return this.#registration.workerId;
   }
 
   /** Starts the agent; it runs until stop(). Throws at once if another worker uses the work dir. */
@@ -171,9 +182,12 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     let failures = 0;
     while (!this.#stop.signal.aborted) {
       try {
-        if (!this.hasIdentity) this.#outbox.clear(); // another coordinator's reports: nobody to send them to
+        if (!this.#registration.hasIdentity) this.#outbox.clear(); // another coordinator's reports: nobody to send them to
         await this.#delivery.flush();
-        if (!this.#registered) await this.connect();
+        if (!this.#registration.registered) {
+          await this.#registration.connect(this.#state.currentJob?.jobId ?? null, this.#state.paused);
+          this.setConnected(true);
+        }
         this.scheduleHeartbeat(0);
         if (this.#state.paused) {
           this.setConnected(true);
@@ -182,7 +196,11 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
         }
         this.#pollAbort = new AbortController();
         const polling = this.#o.pollIntervalMs !== undefined;
-        const job = await this.#client.getJob(this.workerId, polling ? 0 : (this.#o.pollWaitSeconds ?? 30), AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]));
+        const job = await this.#client.getJob(
+          this.workerId,
+          polling ? 0 : (this.#o.pollWaitSeconds ?? 30),
+          AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]),
+        );
         this.setConnected(true);
         failures = 0;
         if (job) await this.takeJob(job);
@@ -202,7 +220,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     const message = (error as Error).message;
     if (classify(error, 'worker') === 'reregister') {
       this.#logger.warn('the coordinator does not know this worker (or its token); registering again', { error: message });
-      this.forgetIdentity();
+      this.#registration.forget();
       return this.sleep(backoffMs(attempt, 5000));
     }
     if (error instanceof CoordinatorUnreachable || (error instanceof CoordinatorError && error.status >= 500)) this.setConnected(false, message);
@@ -220,8 +238,14 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.update({ currentJob: summary });
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const report = await runJob(job, {
-      client: this.#client, cache: this.#cache, outbox: this.#outbox, warmShell: this.#warmShell, logger: this.#logger,
-      workerId: this.workerId, workDir: this.#o.workDir, marker,
+      client: this.#client,
+      cache: this.#cache,
+      outbox: this.#outbox,
+      warmShell: this.#warmShell,
+      logger: this.#logger,
+      workerId: this.workerId,
+      workDir: this.#o.workDir,
+      marker,
       maxExtractBytes: (this.#o.maxExtractMb ?? WORKER_OPTIONS['max-extract-mb'].default) * 1024 * 1024,
       maxOutputBytes: (this.#o.maxOutputMb ?? WORKER_OPTIONS['max-output-mb'].default) * 1024 * 1024,
       killGraceMs: this.#o.killGraceMs ?? 10_000,
@@ -238,7 +262,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     await this.#delivery.deliver(report);
     marker.clear();
     const ended: JobSummary = {
-      ...summary, endedAt: Date.now(),
+      ...summary,
+      endedAt: Date.now(),
       status: report.kind === 'result' ? 'completed' : cancel.signal.aborted ? 'cancelled' : 'failed',
       exitCode: report.kind === 'result' ? report.exitCode : null,
       errorMessage: report.kind === 'failure' ? report.errorMessage : null,
@@ -247,44 +272,11 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.update({ currentJob: null, recentJobs: [ended, ...this.#state.recentJobs].slice(0, RECENT_JOBS) });
   }
 
-  // ---- identity and heartbeats -----------------------------------------------------------------
-
-  private async register(): Promise<void> {
-    const info = { workerId: this.workerId, hostname: (this.#o.name ?? hostname()).slice(0, 255), os: platform(), cpuCount: cpus().length, version: APP_VERSION };
-    const answer = await this.#client.register(info, this.#o.joinToken);
-    this.#identity = { workerId: this.workerId, workerToken: answer.workerToken, server: this.#client.server.origin };
-    this.#client.token = answer.workerToken;
-    saveIdentity(this.#o.workDir, this.#identity);
-    this.#registered = true;
-    this.#logger.info('registered with the coordinator', { workerId: this.workerId, server: this.#client.server.origin });
-    this.setConnected(true);
-  }
-
-  /** A saved identity is trusted until the coordinator says otherwise (401/404), so a restart keeps it. */
-  private get hasIdentity(): boolean {
-    return this.#identity.server === this.#client.server.origin;
-  }
-
-  /** A restarted worker keeps its saved identity (a heartbeat checks it is still known); else it registers. */
-  private async connect(): Promise<void> {
-    if (!this.hasIdentity) return this.register();
-    // `restarted`: whatever the coordinator still thinks we run was lost with the previous process.
-    await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused, this.#firstContact);
-    this.#firstContact = false;
-    this.#registered = true;
-    this.setConnected(true);
-  }
-
-  /** The coordinator no longer accepts our token or id: register afresh. */
-  private forgetIdentity(): void {
-    this.#identity = { workerId: this.workerId };
-    this.#client.token = undefined;
-    this.#registered = false;
-  }
+  // ---- heartbeats ------------------------------------------------------------------------------
 
   /** Tells the coordinator about a state change now instead of at the next beat. */
   private heartbeatNow(): void {
-    if (!this.#registered) return;
+    if (!this.#registration.registered) return;
     clearTimeout(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
     this.scheduleHeartbeat(0);
@@ -302,7 +294,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       this.setConnected(true);
       if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
     } catch (error) {
-      if (classify(error, 'worker') === 'reregister') this.forgetIdentity();
+      if (classify(error, 'worker') === 'reregister') this.#registration.forget();
       else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
     }
     this.#heartbeatTimer = undefined;
@@ -323,7 +315,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   private setConnected(connected: boolean, error?: string): void {
     if (connected !== this.#state.connected || (error && error !== this.#state.lastError)) {
       if (!connected) this.#logger.warn('coordinator unreachable; retrying with backoff', { server: this.#client.server.origin, error });
-      else if (this.#state.status === 'disconnected' || this.#state.status === 'starting') this.#logger.info('connected to the coordinator', { server: this.#client.server.origin });
+      else if (this.#state.status === 'disconnected' || this.#state.status === 'starting')
+        this.#logger.info('connected to the coordinator', { server: this.#client.server.origin });
     }
     if (this.#state.status === 'starting') this.#state.status = 'idle';
     this.update({ connected, lastError: error ?? (connected ? null : this.#state.lastError) });
