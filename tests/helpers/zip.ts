@@ -1,6 +1,7 @@
 /** Builds real zip files for tests, including hostile ones (symlinks, traversal names, lying sizes). */
 import { writeFileSync } from 'node:fs';
 import yazl from 'yazl';
+import { finishZip } from '../../electron/core/runner/zip-writer.ts';
 
 export type ZipItem = { name: string; content: string | Buffer; mode?: number } | { name: string; symlinkTo: string } | { name: string; dir: true };
 
@@ -15,13 +16,7 @@ export function buildZip(items: ZipItem[]): Promise<Buffer> {
       zip.addBuffer(Buffer.isBuffer(item.content) ? item.content : Buffer.from(item.content), item.name, { mode: item.mode ?? 0o100644 });
     }
   }
-  zip.end();
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    zip.outputStream.on('data', (d: Buffer) => parts.push(d));
-    zip.outputStream.on('error', reject);
-    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
-  });
+  return finishZip(zip);
 }
 
 export async function writeZip(path: string, items: ZipItem[]): Promise<string> {

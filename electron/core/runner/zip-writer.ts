@@ -5,6 +5,11 @@ import yazl from 'yazl';
 export function zipFiles(files: { name: string; content: string | Buffer }[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const file of files) zip.addBuffer(Buffer.from(file.content), file.name, { mode: 0o100644 });
+  return finishZip(zip);
+}
+
+/** Ends `zip` and collects its bytes. */
+export function finishZip(zip: yazl.ZipFile): Promise<Buffer> {
   zip.end();
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
