@@ -1,10 +1,12 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
-import { lanAddresses } from '../lan.ts';
 import { authenticate, requireAdmin } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
+import { coordinatorInfo } from './info.ts';
+import { plainHttpGuard } from './listener.ts';
+import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
 import { executeRoutes } from './routes/execute.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -15,6 +17,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(plainHttpGuard(ctx.settings.fingerprint !== null));
 
   // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
   app.get('/api/health', (_req, res) => {
@@ -27,20 +30,15 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     workerIdForTokenHash: (hash) => ctx.store.workerIdForTokenHash(hash),
     limiter: ctx.limiter,
   });
+  // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
+  app.use(joinRequestRoutes(ctx));
   app.use(['/api', '/uploads'], auth);
-  // For the dashboard's login check and its "Add a worker" dialog.
+  // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
   app.get('/api/coordinator/info', (req, res) => {
     requireAdmin(res);
-    const port = req.socket.localPort;
-    const lan = lanAddresses().map((ip) => `http://${ip}:${port}`);
-    const local = `http://${req.socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}:${port}`;
-    res.json({
-      version: APP_VERSION,
-      auth: ctx.settings.auth,
-      addresses: [...new Set([...lan, local])],
-      joinToken: ctx.settings.auth ? ctx.settings.tokens.joinToken : null,
-    });
+    res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
   });
+  app.use(joinAdminRoutes(ctx));
   app.use(workerRoutes(ctx));
   app.use(jobRoutes(ctx));
   app.use(executeRoutes(ctx));

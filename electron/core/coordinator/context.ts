@@ -4,6 +4,7 @@ import type { FailedAuthLimiter, Tokens } from './auth.ts';
 import type { CoordinatorEvents } from './events.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { JobStore } from './job-store.ts';
+import type { JoinRequests } from './join-requests.ts';
 import type { Scheduler } from './scheduler.ts';
 
 export interface CoordinatorSettings {
@@ -15,6 +16,10 @@ export interface CoordinatorSettings {
   maxUploadBytes: number;
   maxPendingJobs: number;
   maxOutputBytes: number;
+  /** SHA-256 of the TLS certificate workers pin; null when the coordinator serves plain HTTP (--no-tls). */
+  fingerprint: string | null;
+  /** The address it listens on (0.0.0.0: every address of this PC). */
+  host: string;
 }
 
 export interface CoordinatorContext {
@@ -26,7 +31,10 @@ export interface CoordinatorContext {
   limiter: FailedAuthLimiter;
   logger: Logger;
   settings: CoordinatorSettings;
+  dataDir: string;
   uploadsDir: string;
+  /** PCs waiting for the admin's approval to join. */
+  joinRequests: JoinRequests;
   /** Scratch space for direct-mode runs. */
   tmpDir: string;
   /** Live direct-mode runs, so a stop can kill them. */

@@ -10,6 +10,7 @@ import { LIMITS, type JobDto, type OutputStream, type WorkerDto } from '../../..
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../shared/live.ts';
 import { hashToken, tokenMatches } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
+import { plainFromLan } from './listener.ts';
 
 const FLUSH_MS = 100;
 /** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
@@ -64,6 +65,7 @@ export class LiveHub {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) return void refuse(socket, 404, 'Not found');
+    if (this.#ctx.settings.fingerprint && plainFromLan(req)) return void refuse(socket, 403, 'Plain HTTP is for this PC only; connect with https');
     if (!this.authorized(req)) return void refuse(socket, 401, 'The live feed needs the admin token');
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
   }

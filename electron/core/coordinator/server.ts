@@ -1,7 +1,6 @@
-/** Starts and stops a coordinator: data folder, store, scheduler and the HTTP server around the app. */
+/** Starts and stops a coordinator: data folder, certificate, store, scheduler and the server around the app. */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../logger.ts';
 import { createApp } from './app.ts';
@@ -13,7 +12,11 @@ import { JobStore } from './job-store.ts';
 import { Scheduler } from './scheduler.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { GroupCommit } from './group-commit.ts';
+import { createListener, type Listener } from './listener.ts';
+import { JoinRequests } from './join-requests.ts';
 import { LiveHub } from './live.ts';
+import { loadOrCreateCertificate } from './tls/certificate.ts';
+import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { removeOldUploads } from './retention.ts';
 import { removeStaleParts } from './uploads.ts';
 
@@ -32,6 +35,10 @@ export interface CoordinatorOptions {
   maxOutputMb?: number;
   /** Days to keep a zip after its last job ended (for "Run again"). */
   keepUploadsDays?: number;
+  /** Serve TLS (with plain HTTP for loopback only) on the port; false is the seed's open HTTP (--no-tls). */
+  tls?: boolean;
+  /** Announce the coordinator on the LAN with DNS-SD (off by default: tests and headless runs stay quiet). */
+  announce?: boolean;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
   staticDir?: string | null;
   logger?: Logger;
@@ -45,6 +52,8 @@ export interface RunningCoordinator {
   dataDir: string;
   /** Empty strings when auth is off. */
   tokens: Tokens;
+  /** SHA-256 of the TLS certificate (64 hex digits); null with --no-tls. */
+  fingerprint: string | null;
   tokensFile: string | null;
   context: CoordinatorContext;
   stop(): Promise<void>;
@@ -63,6 +72,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const stale = removeStaleParts(uploadsDir);
   if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
 
+  const tls = options.tls ?? true;
+  const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
+  if (certificate) logger.info('serving TLS; workers pin this certificate', { fingerprint: displayFingerprint(certificate.fingerprint) });
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
   const settings: CoordinatorSettings = {
     auth,
@@ -72,6 +84,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     maxUploadBytes: (options.maxUploadMb ?? DEFAULTS.maxUploadMb) * 1024 * 1024,
     maxPendingJobs: options.maxPendingJobs ?? DEFAULTS.maxPendingJobs,
     maxOutputBytes: (options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024,
+    fingerprint: certificate?.fingerprint ?? null,
+    host: options.host ?? DEFAULTS.host,
   };
   const events = new CoordinatorEvents();
   const store = new JobStore({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
@@ -82,22 +96,26 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     events,
     logger,
     settings,
+    dataDir,
     uploadsDir,
     tmpDir,
+    joinRequests: new JoinRequests(certificate?.fingerprint ?? 'no-tls', options.now),
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
     staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
-  const server = createServer(createApp(context));
+  const listener = createListener(createApp(context), certificate && { cert: certificate.certPem, key: certificate.keyPem });
   const live = new LiveHub(context);
-  live.attach(server);
-  // Uploads of a gigabyte over a slow lab network may take longer than Node's 5-minute default.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
+  for (const server of listener.servers) {
+    live.attach(server);
+    // Uploads of a gigabyte over a slow lab network may take longer than Node's 5-minute default.
+    server.requestTimeout = 0;
+    server.headersTimeout = 60_000;
+    server.keepAliveTimeout = 65_000;
+  }
   try {
-    await listen(server, options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host);
+    await listen(listener.front, options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host);
   } catch (error) {
     store.close();
     throw error;
@@ -114,7 +132,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   cleanUp();
   const retention = setInterval(cleanUp, 3600_000);
   retention.unref();
-  const address = server.address() as AddressInfo;
+  const address = listener.front.address() as AddressInfo;
+  const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   let stopping: Promise<void> | undefined;
@@ -125,12 +144,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     dataDir,
     tokens: settings.tokens,
     tokensFile: tokenInfo?.file ?? null,
+    fingerprint: certificate?.fingerprint ?? null,
     context,
-    stop: () => (stopping ??= (clearInterval(retention), live.close(), stop(server, context))),
+    stop: () => (stopping ??= (clearInterval(retention), live.close(), Promise.all([announcement?.stop(), stop(listener, context)]).then(() => {}))),
   };
 }
 
-function listen(server: Server, port: number, host: string): Promise<void> {
+function listen(server: NetServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
@@ -149,12 +169,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** Graceful stop: no new connections, waiting workers told "no job", direct runs killed, store closed. */
-async function stop(server: Server, ctx: CoordinatorContext): Promise<void> {
+async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> {
   ctx.scheduler.stop();
   for (const run of ctx.directRuns) run.abort();
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const force = setTimeout(() => server.closeAllConnections(), 3000);
+  const closed = new Promise<void>((resolve) => listener.front.close(() => resolve()));
+  for (const server of listener.servers) server.closeIdleConnections();
+  const force = setTimeout(() => listener.servers.forEach((server) => server.closeAllConnections()), 3000);
   await closed;
   clearTimeout(force);
   ctx.store.close();
