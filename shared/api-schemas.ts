@@ -63,3 +63,22 @@ export const logBody = z.object({
   workerId,
   chunks: z.array(logChunk).max(1000),
 });
+
+/** A PC asking to join without a join token (no auth: the admin approves it on the dashboard). */
+export const joinRequestBody = registerBody.extend({
+  /** SHA-256 (64 hex) of a secret the PC keeps: it proves the PC when it collects its token. */
+  key: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (SHA-256 of the secret the PC keeps)'),
+});
+
+export const joinDecisionBody = z
+  .object({ requestIds: z.array(z.string().min(1).max(LIMITS.idLength)).max(1000).optional(), all: z.boolean().optional() })
+  .refine((b) => b.all === true || (b.requestIds?.length ?? 0) > 0, 'give requestIds, or all: true');
+
+export const revokeBody = z.object({ workerId });
+
+export const rotateJoinTokenBody = z.object({
+  /** How many PCs may join with the new token (none: no limit). */
+  maxUses: z.number().int().min(1).max(100_000).nullish(),
+  /** Until when (ms since epoch; none: no expiry). */
+  expiresAt: z.number().int().min(0).nullish(),
+});

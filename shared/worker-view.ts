@@ -23,6 +23,8 @@ export interface AgentState {
   currentJob: JobSummary | null;
   recentJobs: JobSummary[];
   lastError: string | null;
+  /** While this PC waits for the admin's approval: the code the dashboard shows beside its request. */
+  pairingCode?: string | null;
 }
 
 /** The state plus the current job's output so far, for a view that opens mid-job. */

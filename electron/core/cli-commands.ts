@@ -1,6 +1,7 @@
 /** The commands of `cmdx`: parse flags, start a coordinator or a worker, stop on signals. */
 import { join } from 'node:path';
 import { APP_VERSION } from '../../shared/api.ts';
+import { displayFingerprint } from '../../shared/fingerprint.ts';
 import { lanAddresses } from './lan.ts';
 import { jsonLogger, type Logger } from './logger.ts';
 import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
@@ -54,10 +55,20 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     maxPendingJobs: values['max-pending-jobs'],
     maxOutputMb: values['max-output-mb'],
     keepUploadsDays: values['keep-uploads-days'],
+    tls: !values['no-tls'],
+    announce: values.announce,
     logger,
   });
-  const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `http://${ip}:${coordinator.port}`) : [];
+  const scheme = coordinator.fingerprint ? 'https' : 'http';
+  const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `${scheme}://${ip}:${coordinator.port}`) : [];
   logger.info('coordinator listening', { url: coordinator.url, lan, dataDir, auth, tokensFile: coordinator.tokensFile });
+  if (coordinator.fingerprint) {
+    logger.info('workers pin this certificate; a browser on another PC should show the same SHA-256 fingerprint', {
+      fingerprint: displayFingerprint(coordinator.fingerprint),
+    });
+  } else {
+    logger.warn('TLS is OFF (--no-tls): tokens and job output cross the network in clear');
+  }
   if (auth) {
     logger.info(`the admin and join tokens are in ${coordinator.tokensFile}; send them as "Authorization: Bearer <token>"`, {
       tokensFile: coordinator.tokensFile,

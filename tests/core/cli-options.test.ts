@@ -1,7 +1,9 @@
 /** The option tables of `cmdx coordinator` and `cmdx worker`: parsing, --help, the README tables, and how light they load. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -62,7 +64,7 @@ describe('cmdx --help', () => {
     assert.doesNotMatch(coordinator.stdout, /--poll-interval/);
     const worker = await cmdx(['worker', '-h']);
     assert.equal(worker.code, 0);
-    assert.match(worker.stdout, /^Usage: cmdx worker --server URL \[options\]/);
+    assert.match(worker.stdout, /^Usage: cmdx worker \[options\]/);
     for (const flag of flags(WORKER_OPTIONS)) assert.match(worker.stdout, new RegExp(`^  ${flag} `, 'm'), flag);
   });
 
@@ -83,10 +85,10 @@ describe('cmdx refuses a bad command line with exit code 2 and a sentence', () =
     assert.match(output.stderr, /--max-output-mb must be a number from 0\.001 to 4096 \(got "0"\)\./);
   });
 
-  it('a missing --server, and an unknown flag', async () => {
-    const missing = await cmdx(['worker']);
+  it('a worker told nowhere to go, and an unknown flag', async () => {
+    const missing = await cmdx(['worker', '--work-dir', mkdtempSync(join(tmpdir(), 'cmdx-nowhere-'))]);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /--server is required, e.g\. --server http:\/\/192\.168\.1\.10:3000/);
+    assert.match(missing.stderr, /Tell the worker where its coordinator is: --join LINE \(from the dashboard, "Add a worker"\), --discover, or --server URL\./);
     const unknown = await cmdx(['coordinator', '--prot', '3000']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown option '--prot'/);
@@ -103,6 +105,8 @@ describe('parseOptions', () => {
       'admin-token': undefined,
       'join-token': undefined,
       'no-auth': false,
+      'no-tls': false,
+      announce: false,
       'offline-after': 30,
       'max-upload-mb': 1024,
       'max-pending-jobs': 10_000,

@@ -210,10 +210,18 @@ export function requireAdmin(res: Response): void {
   );
 }
 
-/** Registration: the join token or the admin token. */
-export function requireJoin(res: Response): void {
+/** Registration: the join token (new workers only), the admin token, or a worker's own token (itself only). */
+export function requireRegistrar(res: Response, workerId: string): Principal {
   const p = principalOf(res);
-  if (p.role === 'worker') throw new HttpError(403, 'A worker token cannot register workers; use the join token.');
+  if (p.role === 'worker' && p.workerId !== workerId) throw new HttpError(403, `This token belongs to worker ${p.workerId}, not ${workerId}.`);
+  return p;
+}
+
+/** Writes the tokens in force to `<dataDir>/tokens.json` (mode 0600), e.g. after a join token rotation. */
+export function saveTokens(dataDir: string, tokens: Tokens): void {
+  const file = join(dataDir, TOKENS_FILE);
+  writeFileSync(file, JSON.stringify({ adminToken: tokens.adminToken, joinToken: tokens.joinToken }, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 /**

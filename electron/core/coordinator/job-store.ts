@@ -11,7 +11,8 @@ import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type J
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import { StoreCore } from './store-core.ts';
 import { appendOutput, type AppendOutcome } from './job-output.ts';
-import { heartbeat, registerWorker, sweep, type Beat, type SweepReport } from './worker-liveness.ts';
+import type { JoinTokenPolicy } from './repositories/join-tokens.ts';
+import { heartbeat, joinNewWorker, registerWorker, revokeWorker, sweep, type Beat, type JoinRefusal, type SweepReport } from './worker-liveness.ts';
 
 export type { CreateJobInput, JobPageQuery, RegisterInput, Refusal, SweepReport };
 export { DEFAULT_TIMEOUT_SECONDS } from './repositories/jobs.ts';
@@ -59,6 +60,23 @@ export class JobStore {
 
   registerWorker(input: RegisterInput, tokenHash: string | null): { worker: WorkerDto; endedJobs: string[] } {
     return registerWorker(this.#core, input, tokenHash);
+  }
+
+  joinNewWorker(input: RegisterInput, tokenHash: string | null, joinTokenHash: string): { ok: true; worker: WorkerDto } | JoinRefusal {
+    return joinNewWorker(this.#core, input, tokenHash, joinTokenHash);
+  }
+
+  revokeWorker(workerId: string): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } {
+    return revokeWorker(this.#core, workerId);
+  }
+
+  joinTokenPolicy(tokenHash: string): JoinTokenPolicy {
+    return this.#core.joinTokens.policy(tokenHash);
+  }
+
+  /** Limits for a (new) join token: its uses start at 0. */
+  setJoinTokenPolicy(tokenHash: string, limits: { expiresAt: number | null; maxUses: number | null }): void {
+    this.#core.db.transaction(() => this.#core.joinTokens.set(tokenHash, limits, this.#core.now()));
   }
 
   heartbeat(workerId: string, beat: Beat = {}): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {

@@ -6,6 +6,7 @@ import type { CoordinatorEvents } from './events.ts';
 import { Database } from './db/database.ts';
 import { assertLegal, type Transition } from './lifecycle.ts';
 import { JobRepository, type JobRecord } from './repositories/jobs.ts';
+import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { OutputRepository } from './repositories/output.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 
@@ -16,6 +17,7 @@ export class StoreCore {
   readonly workers: WorkerRepository;
   readonly jobs: JobRepository;
   readonly output: OutputRepository;
+  readonly joinTokens: JoinTokenRepository;
 
   constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
     this.db = new Database(options.file);
@@ -24,6 +26,7 @@ export class StoreCore {
     this.workers = new WorkerRepository(this.db);
     this.jobs = new JobRepository(this.db);
     this.output = new OutputRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
+    this.joinTokens = new JoinTokenRepository(this.db);
   }
 
   /** Writes a lifecycle decision; the lifecycle's guard refuses an illegal one before anything is written. */

@@ -38,6 +38,50 @@ export function registerWorker(core: StoreCore, input: RegisterInput, tokenHash:
   return { worker: toWorkerDto(core.workers.get(input.workerId)!), endedJobs: ended };
 }
 
+export type JoinRefusal =
+  | { ok: false; reason: 'worker_exists' }
+  | { ok: false; reason: 'join_token_expired'; expiresAt: number }
+  | { ok: false; reason: 'join_token_used_up'; maxUses: number };
+
+/**
+ * A new PC joins with the join token: only a worker id nobody has yet (an existing worker is taken
+ * over only with its own token or the admin's), and only while the token has uses and time left.
+ */
+export function joinNewWorker(
+  core: StoreCore,
+  input: RegisterInput,
+  tokenHash: string | null,
+  joinTokenHash: string,
+): { ok: true; worker: WorkerDto } | JoinRefusal {
+  const now = core.now();
+  const outcome = core.db.transaction((): { ok: true } | JoinRefusal => {
+    if (core.workers.get(input.workerId)) return { ok: false, reason: 'worker_exists' };
+    const policy = core.joinTokens.policy(joinTokenHash);
+    if (policy.expiresAt !== null && now >= policy.expiresAt) return { ok: false, reason: 'join_token_expired', expiresAt: policy.expiresAt };
+    if (policy.maxUses !== null && policy.uses >= policy.maxUses) return { ok: false, reason: 'join_token_used_up', maxUses: policy.maxUses };
+    core.joinTokens.use(joinTokenHash);
+    core.workers.upsert(input, tokenHash, now);
+    return { ok: true };
+  });
+  if (!outcome.ok) return outcome;
+  core.announce([input.workerId], [], false);
+  return { ok: true, worker: toWorkerDto(core.workers.get(input.workerId)!) };
+}
+
+/** The admin revokes a worker: its token stops working at once and what it ran is settled as lost. */
+export function revokeWorker(core: StoreCore, workerId: string): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } {
+  const now = core.now();
+  const outcome = core.db.transaction((): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } => {
+    if (!core.workers.get(workerId)) return { ok: false, reason: 'worker_not_found' };
+    const lost = core.jobs.runningOf(workerId);
+    for (const job of lost) core.apply(job, onWorkerGone(job, 'worker_lost', `Worker ${workerId} was revoked by the admin while running this job.`), now);
+    core.workers.revoke(workerId, now);
+    return { ok: true, endedJobs: lost.map((job) => job.jobId) };
+  });
+  if (outcome.ok) core.announce([workerId], outcome.endedJobs, outcome.endedJobs.length > 0);
+  return outcome;
+}
+
 /** Records a heartbeat; answers the jobs to cancel and whether anything that must survive power loss changed. */
 export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
   const now = core.now();

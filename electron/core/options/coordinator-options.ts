@@ -14,6 +14,11 @@ export const COORDINATOR_OPTIONS = {
   'admin-token': { type: 'string', arg: 'TOKEN', defaultText: 'generated, kept in `tokens.json`', help: 'token for everything (at least 16 characters)' },
   'join-token': { type: 'string', arg: 'TOKEN', defaultText: 'generated, kept in `tokens.json`', help: 'token that can only register workers' },
   'no-auth': { type: 'boolean', help: 'turn all tokens off (prints a warning)' },
+  'no-tls': {
+    type: 'boolean',
+    help: 'serve plain HTTP to every PC, as the seed did (tokens cross the network in clear); by default TLS with a self-signed certificate, and plain HTTP only from this PC',
+  },
+  announce: { type: 'boolean', help: 'announce this coordinator on the LAN (DNS-SD `_cmdx._tcp`) so workers find it with `--discover`' },
   'offline-after': {
     type: 'number',
     arg: 'SECONDS',

@@ -2,12 +2,18 @@
 import type { OptionTable } from './option-table.ts';
 
 export const WORKER_OPTIONS = {
-  server: {
+  server: { type: 'string', arg: 'URL', help: "the coordinator's address, e.g. `https://192.168.1.10:3000` (or use `--join` or `--discover`)" },
+  join: {
     type: 'string',
-    arg: 'URL',
-    help: "the coordinator's address, e.g. `http://192.168.1.10:3000`",
-    required: '--server is required, e.g. --server http://192.168.1.10:3000 (the address the coordinator prints).',
+    arg: 'LINE',
+    env: 'CMDX_JOIN',
+    help: 'the join line from the dashboard ("Add a worker"): address, certificate fingerprint and, if it has one, the join token',
   },
+  discover: {
+    type: 'boolean',
+    help: 'find coordinators announced on the LAN (3 s): join the only one found (asking the admin to approve), or list them',
+  },
+  fingerprint: { type: 'string', arg: 'SHA256', help: 'the certificate fingerprint to pin with `--server https://…` (the dashboard shows it)' },
   // The environment keeps the token out of `ps` listings.
   'join-token': { type: 'string', arg: 'TOKEN', env: 'CMDX_JOIN_TOKEN', help: "the coordinator's join token (the environment keeps it out of `ps`)" },
   id: { type: 'string', arg: 'ID', defaultText: '`worker-<hostname>-<4 hex>`', help: 'worker id; kept in the work dir with its token, so a restart keeps it' },

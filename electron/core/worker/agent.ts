@@ -13,10 +13,11 @@ import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
+import { PinningError } from './pinned-tls.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
 import { runJob } from './job-run.ts';
 import { Outbox } from './outbox.ts';
-import { Registration } from './registration.ts';
+import { JoinRefused, Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
 import { backoffMs, classify } from './retry.ts';
 import { selfCheck } from './self-check.ts';
@@ -25,6 +26,8 @@ export type { AgentState, AgentStatus, JobSummary };
 
 export interface WorkerAgentOptions {
   server: string;
+  /** The coordinator certificate's SHA-256 to pin (from the join line, discovery or --fingerprint). */
+  fingerprint?: string | null;
   joinToken?: string;
   workDir: string;
   id?: string;
@@ -77,7 +80,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     super();
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#client = new CoordinatorClient({ server: options.server });
+    this.#client = new CoordinatorClient({ server: options.server, fingerprint: options.fingerprint });
     mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
     this.#outbox = new Outbox(options.workDir);
     this.#cache = new BundleCache(options.workDir);
@@ -88,6 +91,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       id: options.id,
       name: options.name,
       joinToken: options.joinToken,
+      sleep: (ms) => this.sleep(ms),
+      stopped: () => this.#stop.signal.aborted,
+      onPairingCode: (pairingCode) => this.update({ pairingCode }),
     });
     this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
     this.#delivery = new ReportDelivery({
@@ -218,13 +224,19 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   /** What the loop does after a failed call, decided by the worker's one error classification. */
   private async recover(error: unknown, attempt: number): Promise<void> {
     const message = (error as Error).message;
+    if (error instanceof JoinRefused) {
+      this.#logger.error(message);
+      this.setConnected(false, message);
+      return this.sleep(24 * 3600_000); // not asking again until restarted (a stop wakes this)
+    }
     if (classify(error, 'worker') === 'reregister') {
       this.#logger.warn('the coordinator does not know this worker (or its token); registering again', { error: message });
       this.#registration.forget();
       return this.sleep(backoffMs(attempt, 5000));
     }
-    if (error instanceof CoordinatorUnreachable || (error instanceof CoordinatorError && error.status >= 500)) this.setConnected(false, message);
-    else this.#logger.error('worker loop error', { error: message });
+    if (error instanceof CoordinatorUnreachable || error instanceof PinningError || (error instanceof CoordinatorError && error.status >= 500)) {
+      this.setConnected(false, message);
+    } else this.#logger.error('worker loop error', { error: message });
     return this.sleep(backoffMs(attempt));
   }
 

@@ -7,13 +7,26 @@ import { appDataDir } from '../paths.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
+import { coordinatorTarget } from './coordinator-target.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(WORKER_OPTIONS, args, process.env);
+  // Read once, then gone from the environment: jobs started by this process never see them.
+  delete process.env.CMDX_JOIN_TOKEN;
+  delete process.env.CMDX_JOIN;
   const workDir = values['work-dir'] ?? join(appDataDir(), 'worker');
+  const target = await coordinatorTarget(
+    { join: values.join, discover: values.discover, server: values.server, fingerprint: values.fingerprint, joinToken: values['join-token'] },
+    workDir,
+    logger,
+  );
+  if (target.server.startsWith('http://') && !/^http:\/\/(127\.|localhost|\[::1\])/.test(target.server)) {
+    logger.warn('talking to the coordinator over plain HTTP: tokens and job output cross the network in clear', { server: target.server });
+  }
   const agent = new WorkerAgent({
-    server: values.server,
-    joinToken: values['join-token'],
+    server: target.server,
+    fingerprint: target.fingerprint,
+    joinToken: target.joinToken,
     workDir,
     id: values.id,
     name: values.name,

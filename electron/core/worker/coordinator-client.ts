@@ -7,10 +7,11 @@ import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from './pinned-tls.ts';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
 // Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
-import type { failureBody, heartbeatBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
+import type { failureBody, heartbeatBody, joinRequestBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
 
 /** The coordinator answered with an error status. */
 export class CoordinatorError extends Error {
@@ -40,6 +41,8 @@ export type RegisterInfo = z.input<typeof registerBody>;
 
 export interface ClientOptions {
   server: string;
+  /** The coordinator certificate's SHA-256 (64 hex) to pin; required for https before any token is sent. */
+  fingerprint?: string | null;
   /** Per-request time limit for short calls. */
   timeoutMs?: number;
 }
@@ -58,7 +61,11 @@ export class CoordinatorClient {
   readonly server: URL;
   #token: string | undefined;
   readonly #timeoutMs: number;
-  readonly #agents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 8 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 8 }) };
+  #fingerprint: string | null;
+  /** The coordinator's own connections: plain HTTP, or HTTPS pinned to its certificate (made on first use). */
+  #coordinatorAgent: Promise<HttpAgent | HttpsAgent> | undefined;
+  /** Other hosts (a job's zip elsewhere): never given a token. */
+  readonly #otherAgents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 8 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 8 }) };
 
   constructor(options: ClientOptions) {
     this.server = new URL(options.server);
@@ -66,6 +73,55 @@ export class CoordinatorClient {
       throw new Error(`--server must be an http:// or https:// address (got ${options.server}).`);
     }
     this.#timeoutMs = options.timeoutMs ?? 15_000;
+    this.#fingerprint = options.fingerprint ?? null;
+  }
+
+  /** The pinned fingerprint (null: none yet, or plain HTTP). */
+  get fingerprint(): string | null {
+    return this.#fingerprint;
+  }
+
+  /** Pins another certificate (after an approval); the next request checks it. */
+  set fingerprint(fingerprint: string | null) {
+    this.#fingerprint = fingerprint;
+    void this.#coordinatorAgent?.then(
+      (agent) => agent.destroy(),
+      () => {},
+    );
+    this.#coordinatorAgent = undefined;
+  }
+
+  /** The certificate the coordinator presents now (nothing but a TLS hello is sent). */
+  presentedCertificate(): Promise<{ fingerprint: string; pem: string }> {
+    return presentedCertificate(this.server, this.#timeoutMs);
+  }
+
+  private coordinatorAgent(): Promise<HttpAgent | HttpsAgent> {
+    this.#coordinatorAgent ??= this.makeCoordinatorAgent();
+    this.#coordinatorAgent.catch(() => (this.#coordinatorAgent = undefined)); // try afresh next time
+    return this.#coordinatorAgent;
+  }
+
+  private async makeCoordinatorAgent(): Promise<HttpAgent | HttpsAgent> {
+    if (this.server.protocol === 'http:') return new HttpAgent({ keepAlive: true, maxSockets: 8 });
+    const expected = this.#fingerprint;
+    if (!expected) throw new NothingPinned(this.server.origin);
+    let presented: { fingerprint: string; pem: string };
+    try {
+      presented = await this.presentedCertificate();
+    } catch (error) {
+      throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (presented.fingerprint !== expected) throw new CertificateMismatch(this.server.origin, presented.fingerprint, expected);
+    return pinnedAgent(presented.pem, expected);
+  }
+
+  /** After a failed exchange: a certificate error becomes the sentence about the certificate shown. */
+  private async certificateProblem(error: unknown): Promise<Error | undefined> {
+    if (!isCertificateError(error) || !this.#fingerprint) return undefined;
+    this.fingerprint = this.#fingerprint; // drop the agent: the next try probes again
+    const presented = await this.presentedCertificate().catch(() => undefined);
+    return new CertificateMismatch(this.server.origin, presented?.fingerprint ?? 'unknown', this.#fingerprint);
   }
 
   set token(token: string | undefined) {
@@ -78,8 +134,9 @@ export class CoordinatorClient {
 
   /** Closes idle keep-alive sockets. */
   close(): void {
-    this.#agents['http:'].destroy();
-    this.#agents['https:'].destroy();
+    this.fingerprint = this.#fingerprint;
+    this.#otherAgents['http:'].destroy();
+    this.#otherAgents['https:'].destroy();
   }
 
   private headers(url: URL, json: boolean, token = this.#token): Record<string, string> {
@@ -91,7 +148,24 @@ export class CoordinatorClient {
   }
 
   /** One HTTP exchange; resolves when the response headers arrive. */
-  private send(
+  private async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<RawResponse> {
+    const agent = url.origin === this.server.origin ? await this.coordinatorAgent() : this.#otherAgents[url.protocol as 'http:' | 'https:'];
+    try {
+      return await this.exchange(agent, method, url, headers, body, timeoutMs, signal);
+    } catch (error) {
+      throw (await this.certificateProblem(error)) ?? error;
+    }
+  }
+
+  private exchange(
+    agent: HttpAgent | HttpsAgent,
     method: string,
     url: URL,
     headers: Record<string, string>,
@@ -106,7 +180,7 @@ export class CoordinatorClient {
         url,
         {
           method,
-          agent: this.#agents[protocol],
+          agent,
           headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
           timeout: timeoutMs,
           signal,
@@ -142,6 +216,7 @@ export class CoordinatorClient {
       for await (const part of res.stream) parts.push(part as Buffer);
       text = Buffer.concat(parts).toString();
     } catch (error) {
+      if (error instanceof PinningError || error instanceof CoordinatorUnreachable) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
       throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${code}: ${(error as Error).message})`);
     }
@@ -158,6 +233,25 @@ export class CoordinatorClient {
   /** Registers with the join token; returns the per-worker token (undefined when auth is off). */
   async register(info: RegisterInfo, joinToken: string | undefined): Promise<{ workerToken?: string; heartbeatIntervalSeconds?: number }> {
     const res = await this.request<{ workerToken?: string; heartbeatIntervalSeconds?: number }>('POST', '/api/workers/register', info, { token: joinToken });
+    return res.body;
+  }
+
+  /** Asks to join without a token; the admin approves it on the dashboard. */
+  async askToJoin(info: RegisterInfo, key: string): Promise<{ requestId: string; pairingCode: string }> {
+    const body: z.input<typeof joinRequestBody> = { ...info, key };
+    const res = await this.request<{ requestId: string; pairingCode: string }>('POST', '/api/workers/join-requests', body, { token: '' });
+    return res.body;
+  }
+
+  /** The admin's answer so far; an approved answer carries the worker token, once. */
+  async joinStatus(requestId: string, secret: string): Promise<{ status: 'pending' | 'approved' | 'refused'; workerToken?: string }> {
+    const query = new URLSearchParams({ requestId, secret });
+    const res = await this.request<{ status: 'pending' | 'approved' | 'refused'; workerToken?: string }>(
+      'GET',
+      `/api/workers/join-requests/status?${query.toString()}`,
+      undefined,
+      { token: '' },
+    );
     return res.body;
   }
 

@@ -11,6 +11,8 @@ export interface WorkerIdentity {
   workerToken?: string;
   /** The coordinator that issued the token. */
   server?: string;
+  /** Its certificate's SHA-256 (64 hex), pinned; absent for a plain-HTTP coordinator. */
+  fingerprint?: string | null;
 }
 
 export const IDENTITY_FILE = 'worker.json';

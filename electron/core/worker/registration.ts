@@ -1,12 +1,16 @@
 /**
- * Who this worker is to its coordinator: its id and token, kept in the work dir so a restart keeps
- * them, registering (with the join token) when there is no identity, and forgetting one the
- * coordinator no longer accepts.
+ * Who this worker is to its coordinator: its id, token and the coordinator's pinned certificate, kept
+ * in the work dir so a restart keeps them. Without an identity it registers with the join token, or,
+ * without one, asks to join and waits for the admin's approval. The join token is forgotten once used.
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, platform } from 'node:os';
+import { join } from 'node:path';
 import { APP_VERSION } from '../../../shared/api.ts';
+import { pairingCode } from '../../../shared/pairing.ts';
 import type { Logger } from '../logger.ts';
-import type { CoordinatorClient } from './coordinator-client.ts';
+import { CoordinatorError, type CoordinatorClient, type RegisterInfo } from './coordinator-client.ts';
 import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 
 export interface RegistrationOptions {
@@ -16,19 +20,35 @@ export interface RegistrationOptions {
   id?: string;
   name?: string;
   joinToken?: string;
+  /** Sleeps, or returns early when the agent stops. */
+  sleep: (ms: number) => Promise<void>;
+  stopped: () => boolean;
+  /** The code to show at this PC while it waits for approval (null when it no longer waits). */
+  onPairingCode: (code: string | null) => void;
 }
+
+/** The admin refused this PC's request to join. */
+export class JoinRefused extends Error {}
+
+const JOIN_REQUEST_FILE = 'join-request.json';
+const APPROVAL_POLL_MS = 2000;
 
 export class Registration {
   readonly #o: RegistrationOptions;
   #identity: WorkerIdentity;
+  #joinToken: string | undefined;
   #registered = false;
   #firstContact = true;
 
   constructor(options: RegistrationOptions) {
     this.#o = options;
+    this.#joinToken = options.joinToken;
     const saved = loadIdentity(options.workDir, options.id);
-    // A token from another coordinator means nothing here.
-    this.#identity = saved.server === options.client.server.origin ? saved : { workerId: saved.workerId };
+    const given = options.client.fingerprint;
+    // A token from another coordinator, or one pinned to another certificate, means nothing here.
+    const usable = saved.server === options.client.server.origin && (!given || !saved.fingerprint || saved.fingerprint === given);
+    this.#identity = usable ? saved : { workerId: saved.workerId };
+    if (usable && saved.fingerprint) options.client.fingerprint = saved.fingerprint;
     options.client.token = this.#identity.workerToken;
   }
 
@@ -46,20 +66,20 @@ export class Registration {
     return this.#identity.server === this.#o.client.server.origin;
   }
 
+  /** With the join token if we still have it (or our own token, or none for an open coordinator), else by asking the admin. */
   async register(): Promise<void> {
-    const { client, workDir, logger } = this.#o;
-    const info = {
-      workerId: this.workerId,
-      hostname: (this.#o.name ?? hostname()).slice(0, 255),
-      os: platform(),
-      cpuCount: cpus().length,
-      version: APP_VERSION,
-    };
-    const answer = await client.register(info, this.#o.joinToken);
-    this.#identity = { workerId: this.workerId, workerToken: answer.workerToken, server: client.server.origin };
-    client.token = answer.workerToken;
-    saveIdentity(workDir, this.#identity);
-    this.#registered = true;
+    const { client, logger } = this.#o;
+    // Nothing pinned and nothing to offer: only asking is safe (it sends no secret).
+    if (this.#joinToken === undefined && client.token === undefined && client.server.protocol === 'https:' && !client.fingerprint) return this.askToJoin();
+    let answer: { workerToken?: string };
+    try {
+      answer = await client.register(this.info(), this.#joinToken);
+    } catch (error) {
+      if (!(error instanceof CoordinatorError && error.status === 401 && this.#joinToken === undefined)) throw error;
+      return this.askToJoin(); // no token the coordinator accepts: the admin decides
+    }
+    this.adopt(answer.workerToken);
+    this.#joinToken = undefined; // a joined worker keeps only its own token
     logger.info('registered with the coordinator', { workerId: this.workerId, server: client.server.origin });
   }
 
@@ -77,5 +97,87 @@ export class Registration {
     this.#identity = { workerId: this.workerId };
     this.#o.client.token = undefined;
     this.#registered = false;
+  }
+
+  private info(): RegisterInfo {
+    return { workerId: this.workerId, hostname: (this.#o.name ?? hostname()).slice(0, 255), os: platform(), cpuCount: cpus().length, version: APP_VERSION };
+  }
+
+  private adopt(workerToken: string | undefined): void {
+    const { client, workDir } = this.#o;
+    this.#identity = { workerId: this.workerId, workerToken, server: client.server.origin, fingerprint: client.fingerprint };
+    client.token = workerToken;
+    saveIdentity(workDir, this.#identity);
+    this.#registered = true;
+  }
+
+  /**
+   * Asks to join and waits for the admin. The certificate seen now is pinned for the request itself;
+   * the pairing code, made from it and our key, is what the admin compares before approving.
+   */
+  private async askToJoin(): Promise<void> {
+    const { client, logger } = this.#o;
+    if (client.server.protocol === 'https:' && !client.fingerprint) client.fingerprint = (await client.presentedCertificate()).fingerprint;
+    try {
+      while (!this.#o.stopped()) {
+        const request = this.pendingRequest() ?? (await this.newRequest());
+        const code = await pairingCode(client.fingerprint ?? 'no-tls', request.key);
+        this.#o.onPairingCode(code);
+        logger.info('asked to join: approve this PC on the coordinator\'s dashboard ("PCs ask to join")', {
+          pairingCode: code,
+          hostname: this.info().hostname,
+        });
+        if (await this.awaitApproval(request)) return;
+        rmSync(join(this.#o.workDir, JOIN_REQUEST_FILE), { force: true }); // expired or forgotten: ask again
+      }
+    } finally {
+      this.#o.onPairingCode(null);
+    }
+  }
+
+  /** True once approved (identity saved); false when the request is gone or we stop; throws when refused. */
+  private async awaitApproval(request: { requestId: string; secret: string }): Promise<boolean> {
+    while (!this.#o.stopped()) {
+      let answer: { status: 'pending' | 'approved' | 'refused'; workerToken?: string };
+      try {
+        answer = await this.#o.client.joinStatus(request.requestId, request.secret);
+      } catch (error) {
+        if (error instanceof CoordinatorError && error.status === 404) return false;
+        throw error;
+      }
+      if (answer.status === 'approved') {
+        rmSync(join(this.#o.workDir, JOIN_REQUEST_FILE), { force: true });
+        this.adopt(answer.workerToken);
+        this.#o.logger.info('the admin approved this PC; it now takes jobs', { workerId: this.workerId });
+        return true;
+      }
+      if (answer.status === 'refused') {
+        rmSync(join(this.#o.workDir, JOIN_REQUEST_FILE), { force: true });
+        throw new JoinRefused('The admin refused this PC on the dashboard; ask the admin, then restart the worker to ask again.');
+      }
+      await this.#o.sleep(APPROVAL_POLL_MS);
+    }
+    return false;
+  }
+
+  /** A request this PC made before a restart, still to be answered. */
+  private pendingRequest(): { requestId: string; secret: string; key: string } | undefined {
+    const file = join(this.#o.workDir, JOIN_REQUEST_FILE);
+    if (!existsSync(file)) return undefined;
+    try {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { requestId: string; secret: string; server: string };
+      if (saved.server !== this.#o.client.server.origin) return undefined;
+      return { ...saved, key: createHash('sha256').update(saved.secret).digest('hex') };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async newRequest(): Promise<{ requestId: string; secret: string; key: string }> {
+    const secret = randomBytes(32).toString('hex');
+    const key = createHash('sha256').update(secret).digest('hex');
+    const { requestId } = await this.#o.client.askToJoin(this.info(), key);
+    writeFileSync(join(this.#o.workDir, JOIN_REQUEST_FILE), JSON.stringify({ requestId, secret, server: this.#o.client.server.origin }), { mode: 0o600 });
+    return { requestId, secret, key };
   }
 }

@@ -28,11 +28,13 @@ describe('auth: tokens on by default, each role against each endpoint', () => {
   });
   after(() => c.close());
 
+  let fresh = 0;
   // Expected status per role; requests are chosen so that the allowed roles get a non-auth answer.
   const cases: { name: string; call: () => [string, string, unknown?]; expect: Record<Role, number> }[] = [
     {
       name: 'register',
-      call: () => ['POST', '/api/workers/register', { workerId: 'w9', hostname: 'h' }],
+      // A fresh id each time: the join token may only create workers, never take over an existing one.
+      call: () => ['POST', '/api/workers/register', { workerId: `w9-${++fresh}`, hostname: 'h' }],
       expect: { none: 401, wrong: 401, admin: 200, join: 200, worker: 403, otherWorker: 403 },
     },
     {

@@ -69,4 +69,13 @@ export const MIGRATIONS: readonly string[] = [
      WHEN error_message LIKE '%stopped sending heartbeats%' THEN 'worker_lost'
      ELSE 'error' END
    WHERE status IN ('completed', 'failed', 'cancelled');`,
+  // 7: limits on a join token (uses, expiry) and revoked workers (their token is gone, the row stays).
+  `CREATE TABLE join_tokens (
+     token_hash TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER,
+     max_uses   INTEGER,
+     uses       INTEGER NOT NULL DEFAULT 0
+   );
+   ALTER TABLE workers ADD COLUMN revoked_at INTEGER;`,
 ];

@@ -56,6 +56,7 @@ export class WorkerRepository {
   readonly #setPaused: StatementSync;
   readonly #setState: StatementSync;
   readonly #stale: StatementSync;
+  readonly #revoke: StatementSync;
 
   constructor(db: Database) {
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
@@ -66,11 +67,12 @@ export class WorkerRepository {
       INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id)
       VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL)
       ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version,
-        status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL`);
+        status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
     this.#setPaused = db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?');
     this.#setState = db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?');
     this.#stale = db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?");
+    this.#revoke = db.prepare("UPDATE workers SET token_hash = NULL, revoked_at = ?, status = 'offline', current_job_id = NULL WHERE worker_id = ?");
   }
 
   get(workerId: string): WorkerRecord | undefined {
@@ -115,6 +117,11 @@ export class WorkerRepository {
 
   setState(workerId: string, status: WorkerStatus, currentJobId: string | null): void {
     this.#setState.run(status, currentJobId, workerId);
+  }
+
+  /** Its token stops working; the row stays so its jobs keep their worker. */
+  revoke(workerId: string, now: number): void {
+    this.#revoke.run(now, workerId);
   }
 
   /** Workers not offline whose last heartbeat is older than `cutoff`. */

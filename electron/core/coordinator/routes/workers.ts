@@ -1,7 +1,8 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
 import express, { Router } from 'express';
 import { heartbeatBody, registerBody } from '../../../../shared/api-schemas.ts';
-import { hashToken, newToken, requireAdmin, requireJoin, requireWorker } from '../auth.ts';
+import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } from '../auth.ts';
+import type { JoinRefusal } from '../worker-liveness.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
 import { parseBody } from '../validate.ts';
@@ -11,11 +12,18 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   const json = express.json({ limit: '64kb' });
 
   router.post('/api/workers/register', json, async (req, res) => {
-    requireJoin(res);
     const body = parseBody(registerBody, req.body, ['workerId', 'hostname'], 'workerId and hostname are required');
+    const principal = requireRegistrar(res, body.workerId);
     const workerToken = ctx.settings.auth ? newToken('worker') : undefined;
-    const { endedJobs } = ctx.store.registerWorker(body, workerToken ? hashToken(workerToken) : null);
-    ctx.logger.info('worker registered', { workerId: body.workerId, hostname: body.hostname, endedJobs });
+    const tokenHash = workerToken ? hashToken(workerToken) : null;
+    let endedJobs: string[] = [];
+    if (principal.role === 'join') {
+      const outcome = ctx.store.joinNewWorker(body, tokenHash, hashToken(ctx.settings.tokens.joinToken));
+      if (!outcome.ok) throw joinRefusal(outcome, body.workerId);
+    } else {
+      endedJobs = ctx.store.registerWorker(body, tokenHash).endedJobs;
+    }
+    ctx.logger.info('worker registered', { workerId: body.workerId, hostname: body.hostname, by: principal.role, endedJobs });
     await ctx.commit.durable();
     res.json({
       success: true,
@@ -43,4 +51,22 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   });
 
   return router;
+}
+
+/** Why the join token could not add this PC, as the answer the PC shows. */
+function joinRefusal(refusal: JoinRefusal, workerId: string): HttpError {
+  switch (refusal.reason) {
+    case 'worker_exists':
+      return new HttpError(
+        409,
+        `Worker ${workerId} is already registered; only that worker (with its own token) or the admin can register it again. A new PC needs a new id.`,
+      );
+    case 'join_token_expired':
+      return new HttpError(
+        401,
+        `The join token expired at ${new Date(refusal.expiresAt).toISOString()}; get a new join line from the dashboard ("Add a worker").`,
+      );
+    case 'join_token_used_up':
+      return new HttpError(401, `The join token has already added ${refusal.maxUses} PCs, its limit; get a new join line from the dashboard ("Add a worker").`);
+  }
 }

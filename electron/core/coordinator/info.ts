@@ -1,0 +1,35 @@
+/** What the dashboard shows about this coordinator: version, TLS fingerprint, addresses and join lines. */
+import { APP_VERSION } from '../../../shared/api.ts';
+import { formatJoinLine } from '../../../shared/join-line.ts';
+import { lanAddresses } from '../lan.ts';
+import { hashToken } from './auth.ts';
+import type { CoordinatorContext } from './context.ts';
+
+/** The addresses other PCs can reach this coordinator at: only those it listens on, LAN ones first. */
+export function listenAddresses(host: string): string[] {
+  if (host === '0.0.0.0' || host === '::') return [...lanAddresses(), '127.0.0.1'];
+  return [host];
+}
+
+export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
+  const { auth, tokens, fingerprint } = ctx.settings;
+  const scheme = fingerprint ? 'https' : 'http';
+  const hosts = listenAddresses(ctx.settings.host);
+  const joinToken = auth ? tokens.joinToken : null;
+  return {
+    version: APP_VERSION,
+    auth,
+    tls: fingerprint !== null,
+    fingerprint,
+    addresses: hosts.map((host) => `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`),
+    joinToken,
+    joinTokenPolicy: joinToken ? ctx.store.joinTokenPolicy(hashToken(joinToken)) : null,
+    /** With the join token (joins at once) and without it (the PC asks; the admin approves). */
+    joinLines: hosts.map((host) => ({
+      address: host,
+      withToken: formatJoinLine(host, port, fingerprint, joinToken),
+      withoutToken: formatJoinLine(host, port, fingerprint, null),
+    })),
+    waitingToJoin: ctx.joinRequests.pending().length,
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * Where a headless worker connects, and what it pins: a join line, a coordinator found on the LAN,
+ * --server (with --fingerprint for https), or the coordinator this work dir already joined.
+ */
+import { displayFingerprint, normalizeFingerprint } from '../../../shared/fingerprint.ts';
+import { parseJoinLine } from '../../../shared/join-line.ts';
+import type { Logger } from '../logger.ts';
+import { UsageError } from '../options/parse-options.ts';
+import { loadIdentity } from './identity.ts';
+
+export interface CoordinatorTarget {
+  server: string;
+  fingerprint: string | null;
+  joinToken?: string;
+}
+
+export interface TargetFlags {
+  join?: string;
+  discover?: boolean;
+  server?: string;
+  fingerprint?: string;
+  joinToken?: string;
+}
+
+export async function coordinatorTarget(flags: TargetFlags, workDir: string, logger: Logger): Promise<CoordinatorTarget> {
+  flags = { ...flags, joinToken: flags.joinToken || undefined }; // an empty variable is no token
+  if (flags.join) {
+    const line = parseJoinLine(flags.join);
+    if ('error' in line) throw new UsageError(line.error);
+    return { server: line.server, fingerprint: line.fingerprint, joinToken: line.joinToken ?? flags.joinToken };
+  }
+  if (flags.discover) return discovered(flags.joinToken, logger);
+  if (flags.server) {
+    const fingerprint = flags.fingerprint === undefined ? null : normalizeFingerprint(flags.fingerprint);
+    if (fingerprint === undefined) throw new UsageError('--fingerprint must be the SHA-256 the dashboard shows (64 hex digits, colons allowed).');
+    return { server: flags.server, fingerprint, joinToken: flags.joinToken };
+  }
+  const saved = loadIdentity(workDir);
+  if (saved.server) return { server: saved.server, fingerprint: saved.fingerprint ?? null };
+  throw new UsageError('Tell the worker where its coordinator is: --join LINE (from the dashboard, "Add a worker"), --discover, or --server URL.');
+}
+
+async function discovered(joinToken: string | undefined, logger: Logger): Promise<CoordinatorTarget> {
+  // Loaded only here: the multicast DNS library is not needed by a worker that was told where to go.
+  const { discover } = await import('../discovery.ts');
+  const found = await discover(3000);
+  for (const c of found)
+    logger.info('coordinator found', { name: c.name, addresses: c.addresses, port: c.port, fingerprint: c.fingerprint && displayFingerprint(c.fingerprint) });
+  if (found.length === 0) {
+    throw new UsageError(
+      'No coordinator answered on this network within 3 s. Check that it runs with announcing on (the app does; headless: --announce), or use --join.',
+    );
+  }
+  if (found.length > 1) {
+    const list = found.map((c) => `${c.name} at ${c.addresses[0]}:${c.port}`).join('; ');
+    throw new UsageError(`${found.length} coordinators answered (${list}); pick one with --join (from its dashboard) or --server.`);
+  }
+  const only = found[0]!;
+  const host = only.addresses[0]!;
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  return { server: `${only.fingerprint ? 'https' : 'http'}://${hostPart}:${only.port}`, fingerprint: only.fingerprint, joinToken };
+}
