@@ -11,11 +11,24 @@ export interface CoordinatorSettings {
   port: number;
   dataDir: string;
   alsoRunWorker: boolean;
+  /** Announce the coordinator on the LAN (DNS-SD) so workers find it; on unless turned off. */
+  announce: boolean;
 }
 
 export interface WorkerSettings {
   server: string;
+  /** The coordinator certificate's SHA-256 to pin (64 hex); '' when not known yet (asking to join). */
+  fingerprint: string;
+  /** Kept only until the worker has joined; '' afterwards. */
   joinToken: string;
+}
+
+/** A coordinator that announced itself on the LAN. */
+export interface FoundCoordinator {
+  name: string;
+  addresses: string[];
+  port: number;
+  fingerprint: string | null;
 }
 
 export interface AppSettings {
@@ -30,6 +43,7 @@ export interface InvokeChannels {
   'app:get-settings': [void, AppSettings];
   'app:choose-mode': [{ mode: AppMode; coordinator?: Partial<CoordinatorSettings>; worker?: Partial<WorkerSettings> }, AppSettings];
   'app:coordinator-info': [void, { url: string; adminToken: string | null } | null];
+  'app:discover': [void, FoundCoordinator[]];
   'worker:get-state': [void, WorkerViewState | null];
   'worker:pause': [void, void];
   'worker:resume': [void, void];
@@ -45,6 +59,7 @@ export const INVOKE_CHANNELS = [
   'app:get-settings',
   'app:choose-mode',
   'app:coordinator-info',
+  'app:discover',
   'worker:get-state',
   'worker:pause',
   'worker:resume',
@@ -56,6 +71,8 @@ export interface BridgeApi {
   getSettings(): Promise<AppSettings>;
   chooseMode(choice: InvokeChannels['app:choose-mode'][0]): Promise<AppSettings>;
   coordinatorInfo(): Promise<InvokeChannels['app:coordinator-info'][1]>;
+  /** Coordinators announced on the LAN within 3 s. */
+  discover(): Promise<FoundCoordinator[]>;
   worker: {
     getState(): Promise<WorkerViewState | null>;
     pause(): Promise<void>;

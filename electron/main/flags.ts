@@ -1,12 +1,15 @@
 /** Command-line flags of the desktop app, for an unattended install on 30 PCs. */
 import { parseArgs } from 'node:util';
 import type { AppMode } from '../../shared/ipc.ts';
+import { parseJoinLine } from '../../shared/join-line.ts';
 import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
 import { parseNumber } from '../core/options/parse-options.ts';
 
 export interface LaunchFlags {
   mode?: AppMode;
   server?: string;
+  /** From --join LINE: the certificate to pin. */
+  fingerprint?: string;
   joinToken?: string;
   port?: number;
   dataDir?: string;
@@ -24,6 +27,7 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
     options: {
       mode: { type: 'string' },
       server: { type: 'string' },
+      join: { type: 'string' },
       'join-token': { type: 'string' },
       port: { type: 'string' },
       'data-dir': { type: 'string' },
@@ -37,10 +41,14 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
   }
   // The same limits as `cmdx coordinator --port`.
   const port = values.port === undefined ? undefined : parseNumber(String(values.port), COORDINATOR_OPTIONS.port, '--port');
+  // A join line (from the dashboard) carries the address, the fingerprint and maybe the join token.
+  const line = typeof values.join === 'string' ? parseJoinLine(values.join) : undefined;
+  if (line && 'error' in line) throw new Error(line.error);
   return {
     mode,
-    server: typeof values.server === 'string' ? values.server : undefined,
-    joinToken: typeof values['join-token'] === 'string' ? values['join-token'] : undefined,
+    server: line?.server ?? (typeof values.server === 'string' ? values.server : undefined),
+    fingerprint: line?.fingerprint ?? undefined,
+    joinToken: line?.joinToken ?? (typeof values['join-token'] === 'string' ? values['join-token'] : undefined),
     port,
     dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
     hidden: values.hidden === true,

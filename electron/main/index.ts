@@ -60,7 +60,11 @@ async function main(): Promise<void> {
     settings.save({
       mode: flags.mode,
       coordinator: { ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
-      worker: { ...(flags.server ? { server: flags.server } : {}), ...(flags.joinToken ? { joinToken: flags.joinToken } : {}) },
+      worker: {
+        ...(flags.server ? { server: flags.server } : {}),
+        ...(flags.fingerprint ? { fingerprint: flags.fingerprint } : {}),
+        ...(flags.joinToken ? { joinToken: flags.joinToken } : {}),
+      },
     });
   }
   if (flags.openAtLogin !== undefined) settings.save({ openAtLogin: flags.openAtLogin });
@@ -93,6 +97,8 @@ async function main(): Promise<void> {
   const ipc = new IpcManager(ipcMain, trusted);
   const send = (state: WorkerViewState) => IpcManager.send(window?.webContents, 'worker:state', state);
   ipc.handle('app:get-settings', () => settings.load());
+  // Multicast DNS is loaded only when the setup page asks for it.
+  ipc.handle('app:discover', async () => (await import('../core/discovery.ts')).discover(3000));
   ipc.handle('app:choose-mode', async (choice) => {
     const saved = settings.save({ mode: choice.mode, coordinator: choice.coordinator, worker: choice.worker });
     await start(saved);
@@ -109,7 +115,10 @@ async function main(): Promise<void> {
     tray = undefined;
     const options = { logger, rendererDir, workerDir: join(app.getPath('userData'), 'worker') };
     try {
-      running = current.mode === 'coordinator' ? await startCoordinatorMode(current.coordinator, options) : startWorkerMode(current.worker, options);
+      running =
+        current.mode === 'coordinator'
+          ? await startCoordinatorMode(current.coordinator, options)
+          : startWorkerMode(current.worker, { ...options, onJoined: () => void settings.save({ worker: { joinToken: '' } }) });
     } catch (error) {
       logger.error('could not start', { mode: current.mode, error: (error as Error).message });
       running = undefined;

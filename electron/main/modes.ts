@@ -28,6 +28,7 @@ export async function startCoordinatorMode(settings: CoordinatorSettings, option
     port: settings.port,
     host: COORDINATOR_OPTIONS.host.default,
     staticDir: options.rendererDir,
+    announce: settings.announce,
     logger: options.logger,
   });
   let agent: WorkerAgent | undefined;
@@ -51,8 +52,21 @@ export async function startCoordinatorMode(settings: CoordinatorSettings, option
   };
 }
 
-export function startWorkerMode(settings: WorkerSettings, options: ModeOptions): RunningMode {
-  const agent = new WorkerAgent({ server: settings.server, joinToken: settings.joinToken || undefined, workDir: options.workerDir, logger: options.logger });
+export function startWorkerMode(settings: WorkerSettings, options: ModeOptions & { onJoined?: () => void }): RunningMode {
+  const agent = new WorkerAgent({
+    server: settings.server,
+    fingerprint: settings.fingerprint || null,
+    joinToken: settings.joinToken || undefined,
+    workDir: options.workerDir,
+    logger: options.logger,
+  });
+  // Once the coordinator has accepted this PC, the join token is no longer kept anywhere.
+  const joined = (state: { connected: boolean }) => {
+    if (!state.connected) return;
+    agent.off('state', joined);
+    options.onJoined?.();
+  };
+  agent.on('state', joined);
   agent.start();
   return {
     agent,

@@ -48,8 +48,9 @@ export class SettingsManager {
         port: typeof coordinator.port === 'number' ? coordinator.port : COORDINATOR_OPTIONS.port.default,
         dataDir: coordinator.dataDir || this.#defaultDataDir,
         alsoRunWorker: coordinator.alsoRunWorker === true,
+        announce: coordinator.announce !== false,
       },
-      worker: { server: worker.server ?? '', joinToken: this.reveal(worker.joinTokenSecret) },
+      worker: { server: worker.server ?? '', fingerprint: worker.fingerprint ?? '', joinToken: this.reveal(worker.joinTokenSecret) },
       openAtLogin: this.#store.get('openAtLogin') === true,
     };
   }
@@ -60,7 +61,7 @@ export class SettingsManager {
     if (patch.coordinator) this.#store.set('coordinator', { ...current.coordinator, ...patch.coordinator });
     if (patch.worker) {
       const next = { ...current.worker, ...patch.worker };
-      this.#store.set('worker', { server: next.server, joinTokenSecret: this.hide(next.joinToken) });
+      this.#store.set('worker', { server: next.server, fingerprint: next.fingerprint, joinTokenSecret: this.hide(next.joinToken) });
     }
     if (patch.openAtLogin !== undefined) this.#store.set('openAtLogin', patch.openAtLogin);
     return this.load();

@@ -19,6 +19,7 @@ const api: BridgeApi = {
   getSettings: () => invoke('app:get-settings'),
   chooseMode: (choice) => invoke('app:choose-mode', choice),
   coordinatorInfo: () => invoke('app:coordinator-info'),
+  discover: () => invoke('app:discover'),
   worker: {
     getState: () => invoke('worker:get-state'),
     pause: () => invoke('worker:pause'),

@@ -56,7 +56,7 @@ describe('joining a lab on a namespaced LAN', () => {
   let adminToken: string;
   let joinToken: string;
   let capture: Capture | undefined;
-  let pcap = Buffer.alloc(0);
+  let pcap: Buffer = Buffer.alloc(0);
   let workerToken = '';
   const secretOutput = `job-output-${Date.now().toString(36)}-visible-only-inside-tls`;
   const secretFile = `zip-content-${Date.now().toString(36)}-never-in-clear`;

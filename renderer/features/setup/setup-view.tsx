@@ -1,6 +1,18 @@
 /** First launch of the desktop app: choose Coordinator or Worker, with the settings each needs. */
 import { useEffect, useState, type FormEvent } from 'react';
-import type { AppSettings, BridgeApi } from '../../../shared/ipc.ts';
+import type { AppSettings, BridgeApi, FoundCoordinator } from '../../../shared/ipc.ts';
+import { formatJoinLine, parseJoinLine } from '../../../shared/join-line.ts';
+
+/** What the worker form holds, as the settings the app keeps: a join line, or an address and a token. */
+function workerChoice(text: string, joinToken: string): { server: string; fingerprint: string; joinToken: string } | { error: string } {
+  const value = text.trim();
+  if (value.startsWith('cmdx://')) {
+    const line = parseJoinLine(value);
+    return 'error' in line ? line : { server: line.server, fingerprint: line.fingerprint ?? '', joinToken: line.joinToken ?? joinToken.trim() };
+  }
+  if (/^http:\/\/.+/.test(value)) return { server: value, fingerprint: '', joinToken: joinToken.trim() };
+  return { error: 'Paste the join line from the coordinator\'s "Add a worker" dialog (it starts with cmdx://), or pick a coordinator found on this network.' };
+}
 
 export function SetupView({ api }: { api: BridgeApi }) {
   const [settings, setSettings] = useState<AppSettings | null>(null);
@@ -10,6 +22,8 @@ export function SetupView({ api }: { api: BridgeApi }) {
   const [alsoWorker, setAlsoWorker] = useState(false);
   const [server, setServer] = useState('');
   const [joinToken, setJoinToken] = useState('');
+  const [found, setFound] = useState<FoundCoordinator[] | null>(null);
+  const [searching, setSearching] = useState(false);
   const [error, setError] = useState<string | null>(new URLSearchParams(location.hash.split('?')[1] ?? '').get('error'));
   const [busy, setBusy] = useState(false);
 
@@ -19,17 +33,30 @@ export function SetupView({ api }: { api: BridgeApi }) {
       setPort(String(s.coordinator.port));
       setDataDir(s.coordinator.dataDir);
       setAlsoWorker(s.coordinator.alsoRunWorker);
-      setServer(s.worker.server);
+      setServer(
+        s.worker.server && s.worker.fingerprint
+          ? formatJoinLine(new URL(s.worker.server).hostname, Number(new URL(s.worker.server).port), s.worker.fingerprint, null)
+          : s.worker.server,
+      );
       setJoinToken(s.worker.joinToken);
       if (s.mode) setMode(s.mode);
     });
   }, [api]);
 
+  const findCoordinators = async () => {
+    setSearching(true);
+    try {
+      setFound(await api.discover());
+    } finally {
+      setSearching(false);
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    if (mode === 'worker' && !/^https?:\/\/.+/.test(server.trim()))
-      return setError('Enter the coordinator address, e.g. http://192.168.1.10:3000 (the "Add a worker" dialog on the coordinator shows it).');
+    const worker = workerChoice(server, joinToken);
+    if (mode === 'worker' && 'error' in worker) return setError(worker.error);
     const portNumber = Number(port);
     if (mode === 'coordinator' && !(Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536))
       return setError('The port must be a number from 1 to 65535.');
@@ -38,7 +65,7 @@ export function SetupView({ api }: { api: BridgeApi }) {
       await api.chooseMode(
         mode === 'coordinator'
           ? { mode, coordinator: { port: portNumber, dataDir: dataDir.trim(), alsoRunWorker: alsoWorker } }
-          : { mode, worker: { server: server.trim(), joinToken: joinToken.trim() } },
+          : { mode, worker: worker as Exclude<typeof worker, { error: string }> },
       );
     } catch (err) {
       setError((err as Error).message);
@@ -81,9 +108,27 @@ export function SetupView({ api }: { api: BridgeApi }) {
           </>
         ) : (
           <>
-            <label htmlFor="server">Coordinator address</label>
-            <input id="server" type="text" value={server} onChange={(e) => setServer(e.target.value)} placeholder="http://192.168.1.10:3000" />
-            <label htmlFor="join">Join token</label>
+            <button type="button" className="secondary" disabled={searching} onClick={() => void findCoordinators()}>
+              {searching ? 'Looking for coordinators…' : 'Find coordinators on this network'}
+            </button>
+            {found && found.length === 0 && <p className="muted">None answered within 3 s. Paste the join line from the coordinator instead.</p>}
+            {found && found.length > 0 && (
+              <ul className="found" aria-label="Coordinators found">
+                {found.map((c) => (
+                  <li key={`${c.name}-${c.port}`}>
+                    <button type="button" className="secondary" onClick={() => setServer(formatJoinLine(c.addresses[0]!, c.port, c.fingerprint, null))}>
+                      {c.name} ({c.addresses[0]}:{c.port})
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <label htmlFor="server">Join line</label>
+            <input id="server" type="text" value={server} onChange={(e) => setServer(e.target.value)} placeholder="cmdx://192.168.1.10:3000/?fp=…" />
+            <p className="muted small">
+              A coordinator picked above, or a join line without a token: this PC asks to join and shows a code; the admin approves it on the dashboard.
+            </p>
+            <label htmlFor="join">Join token (only for a plain-HTTP coordinator address)</label>
             <input id="join" type="password" value={joinToken} onChange={(e) => setJoinToken(e.target.value)} placeholder="cmdx_j_…" />
           </>
         )}

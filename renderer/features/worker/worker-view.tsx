@@ -78,6 +78,12 @@ export function WorkerView({ source }: { source: WorkerSource }) {
             {st.hint}
             {state.lastError && !state.connected ? ` (${state.lastError})` : ''}
           </p>
+          {state.pairingCode && (
+            <p className="notice" role="status" data-testid="pairing-code">
+              Waiting for the lab admin to approve this PC. Pairing code <strong className="mono">{state.pairingCode}</strong>: the dashboard shows the same
+              code beside this PC's request.
+            </p>
+          )}
           <div className="muted small mono">{state.workerId}</div>
           <button className={state.paused ? 'primary' : 'secondary'} onClick={() => void toggle()} data-testid="pause-toggle">
             {state.paused ? 'Resume taking jobs' : 'Pause taking jobs'}
