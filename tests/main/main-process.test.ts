@@ -31,6 +31,7 @@ describe('launch flags', () => {
       {
         mode: 'worker',
         server: 'http://10.0.0.1:3000',
+        fingerprint: undefined,
         joinToken: 'cmdx_j_x',
         port: undefined,
         dataDir: undefined,
@@ -38,6 +39,10 @@ describe('launch flags', () => {
         openAtLogin: undefined,
       },
     );
+    const fp = 'ab'.repeat(32);
+    const joined = parseLaunchFlags(['--mode', 'worker', '--join', `cmdx://10.0.0.1:3000/?fp=${fp}&token=cmdx_j_y`]);
+    assert.deepEqual([joined.server, joined.fingerprint, joined.joinToken], ['https://10.0.0.1:3000', fp, 'cmdx_j_y']);
+    assert.throws(() => parseLaunchFlags(['--join', 'http://not-a-join-line']), /not a join line/);
     assert.throws(() => parseLaunchFlags(['--mode', 'boss']), /--mode must be "coordinator" or "worker"/);
     assert.throws(() => parseLaunchFlags(['--mode', 'coordinator', '--port', 'x']), /--port/);
   });
@@ -55,14 +60,14 @@ describe('settings', () => {
     const settings = new SettingsManager(store, keychain, '/data/coordinator');
     assert.deepEqual(settings.load(), {
       mode: null,
-      coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false },
-      worker: { server: '', joinToken: '' },
+      coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false, announce: true },
+      worker: { server: '', fingerprint: '', joinToken: '' },
       openAtLogin: false,
     });
     settings.save({ mode: 'worker', worker: { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' } });
     const again = new SettingsManager(store, keychain, '/data/coordinator').load();
     assert.equal(again.mode, 'worker');
-    assert.deepEqual(again.worker, { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' });
+    assert.deepEqual(again.worker, { server: 'http://pc1:3000', fingerprint: '', joinToken: 'cmdx_j_secret' });
   });
 
   it('encrypts the join token when the OS has a real keychain, and says so honestly when not', () => {
@@ -73,7 +78,7 @@ describe('settings', () => {
     const noKeyring = new SettingsManager(basic, { ...keychain, getSelectedStorageBackend: () => 'basic_text' }, '/d');
     assert.equal(noKeyring.canEncrypt, false);
     noKeyring.save({ worker: { server: 's', joinToken: 'cmdx_j_secret' } });
-    assert.deepEqual(basic.map.get('worker'), { server: 's', joinTokenSecret: { plain: 'cmdx_j_secret' } });
+    assert.deepEqual(basic.map.get('worker'), { server: 's', fingerprint: '', joinTokenSecret: { plain: 'cmdx_j_secret' } });
     assert.equal(noKeyring.load().worker.joinToken, 'cmdx_j_secret');
   });
 });
