@@ -14,12 +14,45 @@ export class ApiError extends Error {
   }
 }
 
+export interface JoinTokenPolicy {
+  expiresAt: number | null;
+  maxUses: number | null;
+  uses: number;
+}
+
+/** One address's join lines: with the join token (joins at once) and without (the PC asks; the admin approves). */
+export interface JoinLines {
+  address: string;
+  withToken: string;
+  withoutToken: string;
+}
+
 export interface CoordinatorInfo {
   version: string;
   auth: boolean;
+  tls: boolean;
+  /** SHA-256 of the certificate, 64 lowercase hex; null when the coordinator runs without TLS. */
+  fingerprint: string | null;
   addresses: string[];
   joinToken: string | null;
+  joinTokenPolicy: JoinTokenPolicy | null;
+  joinLines: JoinLines[];
+  waitingToJoin: number;
 }
+
+/** A PC waiting for the admin to let it join. */
+export interface JoinRequest {
+  requestId: string;
+  workerId: string;
+  hostname: string;
+  os: string | null;
+  address: string;
+  pairingCode: string;
+  createdAt: number;
+}
+
+/** Which waiting requests an approve or refuse is about. */
+export type JoinDecision = { requestIds: string[] } | { all: true };
 
 export interface JobPage {
   jobs: JobDto[];
@@ -77,7 +110,12 @@ export class CoordinatorApi {
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(this.base + path, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body) });
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { method: 'POST', headers: this.headers(true), body: JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, 'The coordinator cannot be reached; check that it is running.');
+    }
     if (!res.ok) throw await readError(res);
     return (await res.json()) as T;
   }
@@ -89,6 +127,31 @@ export class CoordinatorApi {
 
   workers(): Promise<{ workers: WorkerDto[] }> {
     return this.get('/api/workers/register');
+  }
+
+  joinRequests(): Promise<{ requests: JoinRequest[]; count: number }> {
+    return this.get('/api/workers/join-requests');
+  }
+
+  approveJoin(decision: JoinDecision): Promise<{ approved: string[]; count: number }> {
+    return this.post('/api/workers/join-requests/approve', decision);
+  }
+
+  refuseJoin(decision: JoinDecision): Promise<{ refused: string[]; count: number }> {
+    return this.post('/api/workers/join-requests/refuse', decision);
+  }
+
+  /** The worker's token stops working at once; its row stays. */
+  revokeWorker(workerId: string): Promise<{ message: string }> {
+    return this.post('/api/workers/revoke', { workerId });
+  }
+
+  /** A new join token (the old one stops working at once), optionally for a number of PCs or until a time. */
+  rotateJoinToken(policy: {
+    maxUses: number | null;
+    expiresAt: number | null;
+  }): Promise<{ joinToken: string; maxUses: number | null; expiresAt: number | null }> {
+    return this.post('/api/join-token/rotate', policy);
   }
 
   job(jobId: string): Promise<JobDto> {

@@ -1,6 +1,6 @@
 /** Debian's Chromium driven by playwright-core, and a text wait (Playwright's expect lives in @playwright/test, which we do not use). */
 import { execFileSync } from 'node:child_process';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 function chromiumPath(): string {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -45,4 +45,12 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`text ${pattern} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last.slice(0, 300))}`);
+}
+
+/** Opens the dashboard at `url` and logs in with the admin token; resolves once the live feed is connected. */
+export async function logIn(page: Page, url: string, adminToken: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Admin token').fill(adminToken);
+  await page.getByRole('button', { name: 'Open dashboard' }).click();
+  await waitForText(page.getByTestId('connection'), /Live/);
 }

@@ -1,12 +1,15 @@
 /** The coordinator's dashboard: workers, jobs, the new-job form, a job's page; live over /api/ws. */
-import { useEffect, useMemo, useState } from 'react';
-import { CoordinatorApi, type CoordinatorInfo } from '../../lib/api.ts';
+import { useMemo, useState } from 'react';
+import { CoordinatorApi } from '../../lib/api.ts';
 import { LiveProvider, useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { useNow } from '../../lib/use-now.ts';
+import { AboutCoordinator } from './about-coordinator.tsx';
 import { JobPage } from './job-page.tsx';
 import { JobsTable } from './jobs-table.tsx';
+import { JoinRequests } from './join-requests.tsx';
 import { JoinWorker } from './join-worker.tsx';
 import { NewJob } from './new-job.tsx';
+import { useCoordinatorInfo } from './use-coordinator-info.ts';
 import { WorkersTable } from './workers-table.tsx';
 
 export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
@@ -21,12 +24,13 @@ export function CoordinatorView({ base, token, route, onLogout }: { base: string
 function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token: string | null; route: string; onLogout: () => void }) {
   const live = useLiveState();
   const now = useNow(useLiveStore().now);
-  const [info, setInfo] = useState<CoordinatorInfo | null>(null);
+  const { info, reload } = useCoordinatorInfo(api);
   const [joining, setJoining] = useState(false);
-
-  useEffect(() => {
-    api.info().then(setInfo, () => {});
-  }, [api]);
+  // Read again on opening, so the join token's uses and expiry are current.
+  const openJoin = () => {
+    reload();
+    setJoining(true);
+  };
 
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(route);
   const { workers, connected } = live;
@@ -45,7 +49,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
         <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">
           {connected ? '● Live' : '○ Reconnecting…'}
         </span>
-        <button className="secondary" onClick={() => setJoining(true)} disabled={!info}>
+        <button className="secondary" onClick={openJoin} disabled={!info}>
           Add a worker
         </button>
         {token && (
@@ -54,6 +58,8 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
           </button>
         )}
       </header>
+      {info && <AboutCoordinator info={info} />}
+      <JoinRequests api={api} />
       {jobMatch ? (
         <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
       ) : (
@@ -62,7 +68,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
             <h2 id="workers-title">
               Workers <span className="count">{workers.length}</span>
             </h2>
-            <WorkersTable workers={workers} now={now} onJoin={() => setJoining(true)} />
+            <WorkersTable workers={workers} now={now} onJoin={openJoin} onRevoke={async (workerId) => (await api.revokeWorker(workerId)).message} />
           </section>
           <aside>
             <NewJob api={api} />
@@ -75,7 +81,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
           </section>
         </main>
       )}
-      {joining && info && <JoinWorker info={info} onClose={() => setJoining(false)} />}
+      {joining && info && <JoinWorker api={api} info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}
     </div>
   );
 }

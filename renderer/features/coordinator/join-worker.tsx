@@ -1,59 +1,96 @@
-/** Everything needed to add a lab PC: the coordinator's addresses, the join token, one command to paste. */
+/** "Add a worker": the join lines (address, certificate fingerprint, maybe the join token) and the commands built from them. */
 import { useState } from 'react';
-import type { CoordinatorInfo } from '../../lib/api.ts';
+import { CopyField } from '../../components/copy-field.tsx';
+import type { CoordinatorApi, CoordinatorInfo } from '../../lib/api.ts';
+import { JoinTokenControls } from './join-token.tsx';
 
-function Copy({ text, label }: { text: string; label: string }) {
-  const [done, setDone] = useState(false);
-  return (
-    <button
-      className="secondary small"
-      aria-label={`Copy ${label}`}
-      onClick={() => {
-        void navigator.clipboard
-          ?.writeText(text)
-          .catch(() => {})
-          .then(() => {
-            setDone(true);
-            setTimeout(() => setDone(false), 1500);
-          });
-      }}
-    >
-      {done ? 'Copied ✓' : 'Copy'}
-    </button>
-  );
-}
+// Single quotes: the line's `&` and `?` must reach the program untouched by the shell.
+const desktopCommand = (line: string) => `cmd-executor --mode worker --join '${line}' --hidden --open-at-login`;
+const headlessCommand = (line: string) => `cmdx worker --join '${line}'`;
 
-export function JoinWorker({ info, onClose }: { info: CoordinatorInfo; onClose: () => void }) {
-  const address = info.addresses[0] ?? location.origin;
-  const command = info.joinToken ? `CMDX_JOIN_TOKEN=${info.joinToken} npx cmdx worker --server ${address}` : `npx cmdx worker --server ${address}`;
+export function JoinWorker({
+  api,
+  info,
+  now,
+  onChanged,
+  onClose,
+}: {
+  api: CoordinatorApi;
+  info: CoordinatorInfo;
+  now: number;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
+  const [address, setAddress] = useState(info.joinLines[0]?.address ?? '');
+  const [withToken, setWithToken] = useState(true);
+  const lines = info.joinLines.find((l) => l.address === address) ?? info.joinLines[0];
+  const hasToken = info.joinToken !== null;
+  const line = lines && (hasToken && withToken ? lines.withToken : lines.withoutToken);
+
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="join-title" onClick={(e) => e.stopPropagation()}>
         <h2 id="join-title">Add a worker</h2>
         <p className="muted">
-          On the lab PC, install CMD Executor and choose <strong>Worker</strong> with these details, or run the command below.
+          On the lab PC, install CMD Executor, choose <strong>Worker</strong> and paste a join line, or run a command below. The line carries this
+          coordinator&apos;s certificate fingerprint, so the PC talks to this coordinator and no other.
         </p>
-        <label>Coordinator address</label>
-        {info.addresses.map((a) => (
-          <div className="copy-row" key={a}>
-            <code>{a}</code>
-            <Copy text={a} label="address" />
-          </div>
-        ))}
-        {info.joinToken && (
+        {info.joinLines.length > 1 && (
           <>
-            <label>Join token</label>
-            <div className="copy-row">
-              <code data-testid="join-token">{info.joinToken}</code>
-              <Copy text={info.joinToken} label="join token" />
-            </div>
+            <label htmlFor="join-address">Address the PC reaches this coordinator at</label>
+            <select id="join-address" value={address} onChange={(e) => setAddress(e.target.value)}>
+              {info.joinLines.map((l) => (
+                <option key={l.address}>{l.address}</option>
+              ))}
+            </select>
           </>
         )}
-        <label>Headless command</label>
-        <div className="copy-row">
-          <code className="wrap">{command}</code>
-          <Copy text={command} label="command" />
-        </div>
+        {!lines || !line ? (
+          <p className="error">This coordinator listens on no address another PC can reach; start it with --host 0.0.0.0.</p>
+        ) : (
+          <>
+            {hasToken && (
+              <>
+                <CopyField
+                  text={lines.withToken}
+                  caption="With the join token: the PC joins at once"
+                  name="join line with the token"
+                  testId="join-line-with-token"
+                />
+              </>
+            )}
+            <CopyField
+              text={lines.withoutToken}
+              caption={hasToken ? 'Without a token: the PC asks; you approve it here' : 'Join line'}
+              name="join line without a token"
+              testId="join-line-without-token"
+            />
+            {hasToken && (
+              <fieldset className="modes">
+                <legend>The commands below use the line</legend>
+                <label>
+                  <input type="radio" name="join-with" checked={withToken} onChange={() => setWithToken(true)} /> with the join token
+                </label>
+                <label>
+                  <input type="radio" name="join-with" checked={!withToken} onChange={() => setWithToken(false)} /> without a token
+                </label>
+              </fieldset>
+            )}
+            <CopyField
+              text={desktopCommand(line)}
+              caption="Unattended install (desktop app, starts hidden at every login)"
+              name="desktop app command"
+              testId="desktop-command"
+            />
+            <CopyField
+              text={headlessCommand(line)}
+              caption="Headless worker (no window; cmdx comes with CMD Executor)"
+              name="headless command"
+              testId="headless-command"
+            />
+          </>
+        )}
+        {info.auth && <JoinTokenControls api={api} policy={info.joinTokenPolicy} now={now} onRotated={onChanged} />}
         <button className="primary" onClick={onClose} autoFocus>
           Done
         </button>

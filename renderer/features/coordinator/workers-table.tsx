@@ -1,9 +1,23 @@
+import { useState } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { ago } from '../../lib/format.ts';
+import { RevokeWorker } from './revoke-worker.tsx';
 
-export function WorkersTable({ workers, now, onJoin }: { workers: WorkerDto[]; now: number; onJoin: () => void }) {
+export function WorkersTable({
+  workers,
+  now,
+  onJoin,
+  onRevoke,
+}: {
+  workers: WorkerDto[];
+  now: number;
+  onJoin: () => void;
+  /** Resolves with the coordinator's sentence; rejects with one. */
+  onRevoke: (workerId: string) => Promise<string>;
+}) {
+  const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
   if (workers.length === 0) {
     return (
       <EmptyState title="No workers yet">
@@ -16,43 +30,63 @@ export function WorkersTable({ workers, now, onJoin }: { workers: WorkerDto[]; n
   }
   const order = { busy: 0, idle: 1, offline: 2 } as const;
   const sorted = [...workers].sort((a, b) => order[a.status] - order[b.status] || a.hostname.localeCompare(b.hostname));
+  const revoke = async (worker: WorkerDto) => {
+    try {
+      setOutcome({ message: await onRevoke(worker.workerId), failed: false });
+    } catch (e) {
+      setOutcome({ message: (e as Error).message, failed: true });
+    }
+  };
   return (
-    <table className="table" data-testid="workers">
-      <thead>
-        <tr>
-          <th>Status</th>
-          <th>Worker</th>
-          <th>OS</th>
-          <th>CPUs</th>
-          <th>Last seen</th>
-          <th>Running</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map((w) => (
-          <tr key={w.workerId} data-worker={w.workerId}>
-            <td>
-              <WorkerBadge worker={w} />
-            </td>
-            <td>
-              <strong>{w.hostname}</strong>
-              <div className="muted small mono">{w.workerId}</div>
-            </td>
-            <td>{w.os ?? '—'}</td>
-            <td>{w.cpuCount ?? '—'}</td>
-            <td title={new Date(w.lastHeartbeat).toLocaleString()}>{ago(w.lastHeartbeat, now)}</td>
-            <td>
-              {w.currentJobId ? (
-                <a href={`#/jobs/${w.currentJobId}`} className="mono small">
-                  {w.currentJobId}
-                </a>
-              ) : (
-                <span className="muted">—</span>
-              )}
-            </td>
+    <>
+      {outcome && (
+        <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="revoke-outcome">
+          {outcome.message}
+        </p>
+      )}
+      <table className="table" data-testid="workers">
+        <thead>
+          <tr>
+            <th>Status</th>
+            <th>Worker</th>
+            <th>OS</th>
+            <th>CPUs</th>
+            <th>Last seen</th>
+            <th>Running</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {sorted.map((w) => (
+            <tr key={w.workerId} data-worker={w.workerId}>
+              <td>
+                <WorkerBadge worker={w} />
+              </td>
+              <td>
+                <strong>{w.hostname}</strong>
+                <div className="muted small mono">{w.workerId}</div>
+              </td>
+              <td>{w.os ?? '—'}</td>
+              <td>{w.cpuCount ?? '—'}</td>
+              <td title={new Date(w.lastHeartbeat).toLocaleString()}>{ago(w.lastHeartbeat, now)}</td>
+              <td>
+                {w.currentJobId ? (
+                  <a href={`#/jobs/${w.currentJobId}`} className="mono small">
+                    {w.currentJobId}
+                  </a>
+                ) : (
+                  <span className="muted">—</span>
+                )}
+              </td>
+              <td>
+                <RevokeWorker worker={w} onRevoke={revoke} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -1,0 +1,21 @@
+/** The coordinator's details (fingerprint, join lines, join token policy), read again on demand. */
+import { useCallback, useEffect, useState } from 'react';
+import type { CoordinatorApi, CoordinatorInfo } from '../../lib/api.ts';
+
+export function useCoordinatorInfo(api: CoordinatorApi): { info: CoordinatorInfo | null; reload: () => void } {
+  const [info, setInfo] = useState<CoordinatorInfo | null>(null);
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let current = true;
+    // A failure keeps what was shown; the connection badge tells when the coordinator is away.
+    api.info().then(
+      (i) => current && setInfo(i),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { info, reload };
+}
