@@ -99,8 +99,9 @@ describe('joining from the dashboard in Chromium', () => {
     assert.equal(await dialog.getByTestId('headless-command').inputValue(), `cmdx worker --join '${lines.withoutToken}'`);
 
     // Everything on the page, field values included (a textarea's value is not in its HTML).
-    const everything = await page.evaluate(
-      () => document.documentElement.outerHTML + [...document.querySelectorAll('textarea, input')].map((e) => (e as HTMLInputElement).value).join('\n'),
+    // Strings run in the page (its DOM types are not in this Node program).
+    const everything = await page.evaluate<string>(
+      "document.documentElement.outerHTML + [...document.querySelectorAll('textarea, input')].map((e) => e.value).join('\\n')",
     );
     assert.doesNotMatch(everything, /npx/);
   });
@@ -111,17 +112,16 @@ describe('joining from the dashboard in Chromium', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: c.url });
     await dialog.getByRole('button', { name: 'Copy join line with the token' }).click();
     await waitForText(dialog.getByRole('button', { name: 'Copy join line with the token' }), /Copied/);
-    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), line);
+    assert.equal(await page.evaluate<string>('navigator.clipboard.readText()'), line);
 
     // As on a page served over plain HTTP to another PC: no navigator.clipboard at all.
-    await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
+    await page.evaluate("Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true })");
     await dialog.getByRole('button', { name: 'Copy headless command' }).click();
     await waitForText(dialog.getByRole('status'), /press Ctrl\+C/);
     assert.equal(await dialog.getByRole('button', { name: 'Copy headless command' }).textContent(), 'Copy');
-    const selected = await page.evaluate(() => {
-      const field = document.activeElement as HTMLTextAreaElement;
-      return field.value.slice(field.selectionStart, field.selectionEnd);
-    });
+    const selected = await page.evaluate<string>(
+      'document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)',
+    );
     assert.equal(selected, await dialog.getByTestId('headless-command').inputValue());
   });
 
