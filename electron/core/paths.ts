@@ -9,3 +9,9 @@ export function appDataDir(platform: NodeJS.Platform = process.platform, env: No
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_FOLDER);
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), APP_FOLDER);
 }
+
+/** A name (job id, file name) safe as one path segment: a safe alphabet, never "." or "..", never hidden. */
+export function safeSegment(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
+  return safe === '' || safe.startsWith('.') ? `_${safe}` : safe;
+}

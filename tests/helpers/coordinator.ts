@@ -1,5 +1,5 @@
 /** A real coordinator on 127.0.0.1:0 with a fresh data folder, plus a small HTTP client for tests. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
@@ -24,6 +24,13 @@ export interface TestCoordinator extends RunningCoordinator {
 
 export function tempDir(prefix = 'cmdx-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A folder any account may write into (sticky, like /tmp): jobs run as the job account when tests run as root. */
+export function dropBox(): string {
+  const dir = tempDir('cmdx-dropbox-');
+  chmodSync(dir, 0o1777);
+  return dir;
 }
 
 export async function startTestCoordinator(options: Partial<CoordinatorOptions> = {}): Promise<TestCoordinator> {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { cancelJob, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
 import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZipWithRawName } from '../helpers/zip.ts';
@@ -80,7 +80,7 @@ describe('worker processes run real jobs', () => {
   });
 
   it('times a job out, fails it with "timed out after N s", and leaves no process behind', async () => {
-    const pidFile = join(tempDir(), 'pid');
+    const pidFile = join(dropBox(), 'pid');
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sh -c 'echo $$ > ${pidFile}; sleep 60'`, { timeoutSeconds: '1' });
     const pid = await readPidFile(pidFile);
     const job = await waitForJob(t, jobId);
@@ -90,7 +90,7 @@ describe('worker processes run real jobs', () => {
   });
 
   it('cancels a running job and leaves no process behind', async () => {
-    const pidFile = join(tempDir(), 'pid');
+    const pidFile = join(dropBox(), 'pid');
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 60 & echo $! > ${pidFile}; wait`);
     const pid = await readPidFile(pidFile);
     await waitForJob(t, jobId, (j) => j.status === 'running');
@@ -124,7 +124,7 @@ describe('worker processes run real jobs', () => {
     }
     assert.deepEqual(readdirSync(outside), []);
     assert.equal(existsSync('/tmp/evil1.tx'), false);
-    for (const w of [w1, w2]) assert.deepEqual(readdirSync(join(w.workDir, 'jobs')), [], 'job folders are removed');
+    for (const w of [w1, w2]) assert.deepEqual(readdirSync(readFileSync(join(w.workDir, 'jobs-dir.txt'), 'utf8')), [], 'job folders are removed');
   });
 
   it('downloads a zip from another host without sending it the worker token', async () => {
@@ -196,7 +196,7 @@ describe('workers survive faults', () => {
       await waitFor('a worker', async () => (await listWorkers(t)).length === 1 || undefined);
       const id = (await listWorkers(t))[0].workerId;
       assert.match(id, /^worker-[a-z0-9-]+-[0-9a-f]{4}$/);
-      const pidFile = join(tempDir(), 'pid');
+      const pidFile = join(dropBox(), 'pid');
       const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 30`);
       const pid = await readPidFile(pidFile);
       await w.kill('SIGKILL');
@@ -230,7 +230,7 @@ describe('workers survive faults', () => {
 
       const w2 = startWorker(c, 'impatient');
       await waitIdle(t, ['impatient']);
-      const pidFile = join(tempDir(), 'pid');
+      const pidFile = join(dropBox(), 'pid');
       const second = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 60`);
       const pid = await readPidFile(pidFile);
       w2.proc.kill('SIGTERM');

@@ -3,12 +3,14 @@
  * Server-Sent Events; the client hanging up kills the processes.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Response } from 'express';
 import { BundleError, DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { runCommands, type RunResult } from '../runner/executor.ts';
+import { jobEnvironment } from '../runner/job-env.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
 import type { StoredUpload } from './uploads.ts';
@@ -46,9 +48,13 @@ export async function runDirect(ctx: CoordinatorContext, res: Response, upload: 
     };
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     ctx.logger.info('direct run started', { execId });
+    const home = join(dir, 'home');
+    mkdirSync(home, { recursive: true, mode: 0o700 });
     const result: RunResult = await runCommands({
       commands,
       cwd: runDir,
+      // The coordinator's tokens and environment stay out of reach of the commands it runs.
+      sandbox: { env: jobEnvironment(process.env, { home, tmp: home, jobId: execId }), jobId: execId },
       timeoutMs: timeoutSeconds * 1000,
       signal: hangUp.signal,
       onOutput: (stream, chunk) => send(stream, { data: decoders[stream].write(chunk) }),

@@ -36,6 +36,14 @@ export const WORKER_OPTIONS = {
     max: 4096,
     help: 'output kept per stream: the first half streams live, the last half is sent at the end, the middle is dropped with a marker',
   },
+  'run-as': {
+    type: 'string',
+    arg: 'USER',
+    defaultText: '`cmdx-job` when the worker runs as root (created on first start)',
+    help: "the account jobs run as, so they cannot read the worker's files (only when the worker runs as root)",
+  },
+  'job-memory-mb': { type: 'number', arg: 'MB', min: 16, max: 1024 * 1024, help: 'memory limit per job, where a cgroup controller allows it' },
+  'job-max-procs': { type: 'number', arg: 'COUNT', min: 1, max: 1_000_000, integer: true, help: 'process limit per job, where a cgroup controller allows it' },
   'ui-port': {
     type: 'number',
     arg: 'PORT',

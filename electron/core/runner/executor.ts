@@ -8,6 +8,7 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import treeKill from 'tree-kill';
 import { garbageBudget } from './memory.ts';
 import { groupAlive } from './process-groups.ts';
+import type { JobCgroup } from './cgroup.ts';
 import type { WarmShell } from './warm-shell.ts';
 
 export type OutputStreamName = 'stdout' | 'stderr';
@@ -27,12 +28,28 @@ export interface RunOptions {
   /** Aborting cancels the job: the tree gets SIGTERM, then SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
   killGraceMs?: number;
+  /** The environment, when there is no sandbox (the self-check); a sandbox's replaces it. */
   env?: NodeJS.ProcessEnv;
+  /** How the job is confined: its environment, its account and its cgroup. */
+  sandbox?: JobSandbox;
   platform?: NodeJS.Platform;
   spawn?: typeof nodeSpawn;
   /** A shell forked ahead of time (POSIX); lines start in it when it is ready. */
   warmShell?: WarmShell;
 }
+
+export interface JobSandbox {
+  /** The whole environment the job sees (see job-env.ts). */
+  env: Record<string, string>;
+  jobId?: string;
+  /** Run as this account (the worker is root). */
+  user?: { uid: number; gid: number };
+  /** Every process is moved in here before its command runs; the job's end kills the cgroup. */
+  cgroup?: JobCgroup;
+}
+
+// Waits for a go-ahead on stdin (the parent first moves it into the job's cgroup), then becomes the command.
+const GATE = 'IFS= read -r _go; exec /bin/sh -c "$1" </dev/null';
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
 export function commandLines(commands: string): string[] {
@@ -80,6 +97,9 @@ export async function runCommands(options: RunOptions): Promise<RunResult> {
       treeKill(child.pid, signal, () => {});
     }
     if (platform !== 'win32') for (const pgid of groups) if (groupAlive(pgid)) signalGroup(pgid, signal);
+    // The cgroup holds what left the process groups (setsid, double fork).
+    const cgroup = options.sandbox?.cgroup;
+    if (cgroup) for (const pid of cgroup.pids()) signalPid(pid, signal);
   };
   const stop = (reason: 'timeout' | 'cancel') => {
     if (stopReason) return;
@@ -100,16 +120,7 @@ export async function runCommands(options: RunOptions): Promise<RunResult> {
     for (const line of lines) {
       if (stopReason) break;
       await options.onOutput('stdout', Buffer.from(`$ ${line}\n`));
-      const warm = platform !== 'win32' && !options.env ? options.warmShell?.take(line, options.cwd) : undefined;
-      let child: ChildProcess;
-      if (warm) {
-        child = warm;
-        options.onCommandStart?.(line, warm.pid!, Date.now());
-      } else {
-        const shell = shellInvocation(line, platform);
-        child = spawn(shell.file, shell.args, { ...shell.options, cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
-      }
+      const child = startLine(line, options, platform, spawn);
       options.warmShell?.prepare(); // ready for the next line or job
       current = child;
       if (platform !== 'win32' && isSignallablePid(child.pid)) groups.push(child.pid);
@@ -126,7 +137,59 @@ export async function runCommands(options: RunOptions): Promise<RunResult> {
     clearTimeout(timeout);
     options.signal?.removeEventListener('abort', onAbort);
     await killLeftovers(groups, platform, killGraceMs);
+    await options.sandbox?.cgroup?.kill(); // whatever escaped the process groups dies with the job
     clearTimeout(killTimer);
+  }
+}
+
+/**
+ * Starts one line: in the warm shell when it can (same user), else through a gated shell that waits
+ * until it is in the job's cgroup. Either way no process of the job runs outside its cgroup.
+ */
+function startLine(line: string, options: RunOptions, platform: NodeJS.Platform, spawn: typeof nodeSpawn): ChildProcess {
+  const sandbox = options.sandbox;
+  const intoCgroup = (pid: number) => sandbox?.cgroup?.add(pid);
+  if (platform !== 'win32' && (sandbox || !options.env)) {
+    const warm = options.warmShell?.take(line, options.cwd, { jobId: sandbox?.jobId, beforeStart: intoCgroup });
+    if (warm) {
+      options.onCommandStart?.(line, warm.pid!, Date.now());
+      return warm;
+    }
+  }
+  const env = sandbox?.env ?? options.env ?? process.env;
+  if (platform === 'win32') {
+    const shell = shellInvocation(line, platform);
+    const child = spawn(shell.file, shell.args, { ...shell.options, cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
+    return child;
+  }
+  // detached: the shell leads a new process group, so the group can be signalled as a whole.
+  const child = spawn('/bin/sh', ['-c', GATE, 'cmdx', line], {
+    detached: true,
+    cwd: options.cwd,
+    env,
+    ...(sandbox?.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.once('spawn', () => {
+    try {
+      if (isSignallablePid(child.pid)) intoCgroup(child.pid);
+      child.stdin.end('\n');
+      options.onCommandStart?.(line, child.pid ?? -1, Date.now());
+    } catch {
+      child.kill('SIGKILL'); // never run a job's command outside its cgroup
+    }
+  });
+  child.stdin.on('error', () => {}); // the shell may be gone before it reads the go-ahead
+  return child;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  if (!isSignallablePid(pid)) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
   }
 }
 

@@ -8,22 +8,34 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
-// Reads the folder and the command, enters the folder and becomes the command (stdin from /dev/null, as with a normal spawn).
+// Reads the folder, the job id and the command, enters the folder and becomes the command (stdin from /dev/null, as with a normal spawn).
 const SCRIPT =
-  'IFS= read -r dir || exit 0; IFS= read -r cmd || exit 0; cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec /bin/sh -c "$cmd" </dev/null';
+  'IFS= read -r dir || exit 0; IFS= read -r CMDX_JOB_ID || exit 0; export CMDX_JOB_ID; IFS= read -r cmd || exit 0; ' +
+  'cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec /bin/sh -c "$cmd" </dev/null';
 
 export class WarmShell {
   readonly #spawn: typeof nodeSpawn;
+  readonly #env: NodeJS.ProcessEnv;
+  readonly #user: { uid: number; gid: number } | undefined;
   #ready: ChildProcess | undefined;
 
-  constructor(spawn: typeof nodeSpawn = nodeSpawn) {
-    this.#spawn = spawn;
+  /** `env`: the job environment (the job id comes later, with the command); `user`: the job account. */
+  constructor(options: { env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number }; spawn?: typeof nodeSpawn } = {}) {
+    this.#spawn = options.spawn ?? nodeSpawn;
+    this.#env = options.env ?? process.env;
+    this.#user = options.user;
   }
 
   /** Starts a waiting shell if none is ready (call when the next command is near). */
   prepare(): void {
     if (this.#ready && this.#ready.exitCode === null && this.#ready.signalCode === null) return;
-    const child = this.#spawn('/bin/sh', ['-c', SCRIPT], { detached: true, cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.#spawn('/bin/sh', ['-c', SCRIPT], {
+      detached: true,
+      cwd: this.#user ? '/' : tmpdir(),
+      env: this.#env,
+      ...(this.#user ? { uid: this.#user.uid, gid: this.#user.gid } : {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     child.on('error', () => {
       if (this.#ready === child) this.#ready = undefined;
     });
@@ -38,15 +50,25 @@ export class WarmShell {
     this.#ready = child;
   }
 
-  /** Hands `line` to the waiting shell in `cwd`; undefined when none is ready (spawn normally then). */
-  take(line: string, cwd: string): ChildProcess | undefined {
+  /**
+   * Hands `line` to the waiting shell in `cwd`; undefined when none is ready (spawn normally then).
+   * `beforeStart` runs while the shell still waits (e.g. to move it into the job's cgroup).
+   */
+  take(line: string, cwd: string, job: { jobId?: string; beforeStart?: (pid: number) => void } = {}): ChildProcess | undefined {
     const child = this.#ready;
     this.#ready = undefined;
-    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null || /[\r\n]/.test(line + cwd)) return undefined;
+    const jobId = job.jobId ?? '';
+    if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null || /[\r\n]/.test(line + cwd + jobId)) return undefined;
+    try {
+      job.beforeStart?.(child.pid);
+    } catch {
+      child.kill('SIGKILL');
+      return undefined;
+    }
     child.ref();
     (child.stdout as unknown as { ref?: () => void }).ref?.();
     (child.stderr as unknown as { ref?: () => void }).ref?.();
-    child.stdin!.end(`${cwd}\n${line}\n`);
+    child.stdin!.end(`${cwd}\n${jobId}\n${line}\n`);
     return child;
   }
 

@@ -14,6 +14,7 @@ import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
 import { PinningError } from './pinned-tls.ts';
+import { JobIsolation } from './job-isolation.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
 import { runJob } from './job-run.ts';
 import { Outbox } from './outbox.ts';
@@ -42,6 +43,11 @@ export interface WorkerAgentOptions {
   pollWaitSeconds?: number;
   /** The seed's design, for comparisons: no long poll, ask every N ms instead. */
   pollIntervalMs?: number;
+  /** Run jobs as this account when the worker is root (default there: cmdx-job). */
+  runAs?: string;
+  /** Per-job limits, where a cgroup controller allows them. */
+  jobMemoryMb?: number;
+  jobMaxProcs?: number;
   /** Called when a job's first command starts, for pickup measurements. */
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }
@@ -62,7 +68,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   readonly #logger: Logger;
   readonly #outbox: Outbox;
   readonly #delivery: ReportDelivery;
-  readonly #warmShell = new WarmShell();
+  #warmShell: WarmShell | undefined;
+  #isolation: JobIsolation | undefined;
   readonly #cache: BundleCache;
   readonly #stop = new AbortController();
   readonly #heartbeatMs: number;
@@ -135,6 +142,15 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   start(): void {
     if (this.#loop) return;
     lockWorkDir(this.#o.workDir);
+    this.#isolation = new JobIsolation({
+      workDir: this.#o.workDir,
+      runAs: this.#o.runAs,
+      memoryMb: this.#o.jobMemoryMb,
+      maxProcs: this.#o.jobMaxProcs,
+      logger: this.#logger,
+    });
+    // Forked ahead of time, already as the job account and with the job environment.
+    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv, user: this.#isolation.jobAccount });
     if (platform() !== 'win32') this.#warmShell.prepare();
     this.#loop = this.run().catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
@@ -164,7 +180,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       this.#wakeUp?.();
     }
     await this.#loop;
-    this.#warmShell.close();
+    this.#warmShell?.close();
     clearTimeout(this.#heartbeatTimer);
     this.#client.close();
     unlockWorkDir(this.#o.workDir);
@@ -182,7 +198,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   private async run(): Promise<void> {
     recoverInterruptedJob(this.#o.workDir, this.#outbox, this.#logger);
-    const check = await selfCheck(this.#o.workDir, this.#warmShell);
+    const leftovers = await this.#isolation!.sweep();
+    if (leftovers > 0) this.#logger.warn('stopped processes that jobs of a previous run left in their cgroups', { cgroups: leftovers });
+    const check = await selfCheck(this.#isolation!.prepare('self-check'), this.#warmShell);
     if (check.ok) this.#logger.info('self-check passed: this PC can run jobs', { ms: check.ms });
     else this.#logger.error('self-check failed: jobs on this PC will probably fail', { error: check.error, workDir: this.#o.workDir });
     let failures = 0;
@@ -253,10 +271,10 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       client: this.#client,
       cache: this.#cache,
       outbox: this.#outbox,
-      warmShell: this.#warmShell,
+      warmShell: this.#warmShell!,
+      isolation: this.#isolation!,
       logger: this.#logger,
       workerId: this.workerId,
-      workDir: this.#o.workDir,
       marker,
       maxExtractBytes: (this.#o.maxExtractMb ?? WORKER_OPTIONS['max-extract-mb'].default) * 1024 * 1024,
       maxOutputBytes: (this.#o.maxOutputMb ?? WORKER_OPTIONS['max-output-mb'].default) * 1024 * 1024,

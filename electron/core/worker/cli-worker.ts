@@ -33,6 +33,9 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     heartbeatIntervalSeconds: values['heartbeat-interval'],
     maxExtractMb: values['max-extract-mb'],
     maxOutputMb: values['max-output-mb'],
+    runAs: values['run-as'],
+    jobMemoryMb: values['job-memory-mb'],
+    jobMaxProcs: values['job-max-procs'],
     // Seconds on the command line, milliseconds in the agent.
     pollIntervalMs: values['poll-interval'] === undefined ? undefined : values['poll-interval'] * 1000,
     logger,

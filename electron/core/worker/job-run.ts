@@ -2,7 +2,6 @@
  * One job's run on a worker: download (or take from the cache) and extract its zip, run its commands,
  * stream their output, and end with a final report that is in the outbox before this returns.
  */
-import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
@@ -13,6 +12,7 @@ import type { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { JobMarker } from './crash-recovery.ts';
+import type { JobIsolation, PreparedJob } from './job-isolation.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { classify } from './retry.ts';
@@ -22,9 +22,9 @@ export interface JobRunContext {
   cache: BundleCache;
   outbox: Outbox;
   warmShell: WarmShell;
+  isolation: JobIsolation;
   logger: Logger;
   workerId: string;
-  workDir: string;
   maxExtractBytes: number;
   maxOutputBytes: number;
   killGraceMs: number;
@@ -38,11 +38,11 @@ export interface JobRunContext {
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }
 
-/** Runs `job` to its final report; never throws. The job's folder is gone when this returns. */
+/** Runs `job` to its final report; never throws. The job's processes and folders are gone when this returns. */
 export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<FinalReport> {
-  const jobDir = join(ctx.workDir, 'jobs', job.jobId.replace(/[^A-Za-z0-9._-]/g, '_'));
+  const prepared = ctx.isolation.prepare(job.jobId);
   try {
-    return await execute(job, jobDir, ctx);
+    return await execute(job, prepared, ctx);
   } catch (error) {
     const report: FinalReport = {
       kind: 'failure',
@@ -53,12 +53,13 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
     ctx.outbox.put(report);
     return report;
   } finally {
-    await rm(jobDir, { recursive: true, force: true });
+    await prepared.finish();
   }
 }
 
-async function execute(job: AssignedJobDto, jobDir: string, ctx: JobRunContext): Promise<FinalReport> {
-  const { runDir } = await fetchAndExtract(job, jobDir, ctx);
+async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunContext): Promise<FinalReport> {
+  const { runDir } = await fetchAndExtract(job, prepared.jobDir, prepared.filesDir, ctx);
+  prepared.handOver();
   if (ctx.cancel.aborted) throw new Error('cancelled before the commands started');
   const pump = new OutputPump({
     send: (chunks) => ctx.client.sendLogs(job.jobId, ctx.workerId, chunks),
@@ -80,6 +81,7 @@ async function execute(job: AssignedJobDto, jobDir: string, ctx: JobRunContext):
     killGraceMs: ctx.killGraceMs,
     onOutput: (stream, chunk) => pump.write(stream, chunk),
     warmShell: ctx.warmShell,
+    sandbox: prepared.sandbox,
     onCommandStart: (_line, pid, at) => {
       if (commandStartedAt === undefined) {
         commandStartedAt = at;
@@ -108,9 +110,7 @@ function reportOf(jobId: string, result: RunResult, cancelReason: () => string, 
 }
 
 /** The job's zip, from the cache or downloaded (then cached), extracted into the job folder. */
-async function fetchAndExtract(job: AssignedJobDto, jobDir: string, ctx: JobRunContext): Promise<{ runDir: string }> {
-  await rm(jobDir, { recursive: true, force: true });
-  mkdirSync(jobDir, { recursive: true });
+async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: string, ctx: JobRunContext): Promise<{ runDir: string }> {
   const zipPath = join(jobDir, 'bundle.zip');
   const downloadStart = performance.now();
   const cacheKey = BundleCache.keyOf(new URL(job.fileUrl, ctx.client.server), ctx.client.server);
@@ -122,7 +122,7 @@ async function fetchAndExtract(job: AssignedJobDto, jobDir: string, ctx: JobRunC
     if (cacheKey) await ctx.cache.store(cacheKey, zipPath, bytes).catch(() => {});
   }
   const extractStart = performance.now();
-  const extracted = await extractBundle(zipPath, join(jobDir, 'files'), { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES });
+  const extracted = await extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES });
   ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
   void rm(zipPath, { force: true }); // not on the path to the first command
   return extracted;

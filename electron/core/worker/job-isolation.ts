@@ -1,0 +1,144 @@
+/**
+ * What keeps a job away from the worker and from the next job: a jobs folder outside the worker's
+ * own 0700 work dir, a fresh HOME and temp folder per job, the allow-listed
+ * environment, the job account (when the worker is root) and a cgroup per job (Linux), with
+ * optional memory and process limits. What is not available here is said once, at start.
+ */
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../logger.ts';
+import { safeSegment } from '../paths.ts';
+import { JobCgroups, type JobCgroup } from '../runner/cgroup.ts';
+import type { JobSandbox } from '../runner/executor.ts';
+import { jobEnvironment } from '../runner/job-env.ts';
+import { resolveJobUser, type JobUser } from '../runner/job-user.ts';
+
+export interface IsolationOptions {
+  workDir: string;
+  /** Run jobs as this account (default when root: cmdx-job). */
+  runAs?: string;
+  memoryMb?: number;
+  maxProcs?: number;
+  logger: Logger;
+}
+
+export interface PreparedJob {
+  /** The job's own folder (the zip is extracted into `filesDir`). */
+  jobDir: string;
+  filesDir: string;
+  sandbox: JobSandbox;
+  /** Hands the extracted files to the job account (when there is one). */
+  handOver(): void;
+  /** Kills what is left of the job and removes its folders. */
+  finish(): Promise<void>;
+}
+
+/** What a job is confined by on this worker, for the log and the dashboard. */
+export interface IsolationSummary {
+  jobUser: string | null;
+  cgroup: boolean;
+  notes: string[];
+}
+
+export class JobIsolation {
+  readonly jobsRoot: string;
+  readonly summary: IsolationSummary;
+  readonly #user: JobUser | undefined;
+  readonly #cgroups: JobCgroups | undefined;
+  readonly #limits: { memoryMb?: number; maxProcs?: number };
+  readonly #logger: Logger;
+
+  constructor(options: IsolationOptions) {
+    const notes: string[] = [];
+    const user = resolveJobUser(options.runAs);
+    this.#user = 'unavailable' in user ? undefined : user;
+    if ('unavailable' in user) notes.push(user.unavailable);
+    const cgroups = JobCgroups.open();
+    this.#cgroups = 'unavailable' in cgroups ? undefined : cgroups;
+    if ('unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
+    this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
+    this.#logger = options.logger;
+    this.jobsRoot = makeJobsRoot(options.workDir, this.#user !== undefined);
+    this.summary = { jobUser: this.#user?.name ?? null, cgroup: this.#cgroups !== undefined, notes };
+    options.logger.info('job isolation', { jobUser: this.summary.jobUser, cgroup: this.summary.cgroup, jobsDir: this.jobsRoot });
+    for (const note of notes) options.logger.warn(note);
+  }
+
+  /** Kills jobs a crashed worker left in their cgroups. */
+  async sweep(): Promise<number> {
+    return (await this.#cgroups?.sweep()) ?? 0;
+  }
+
+  /** The environment of a warm shell made before the job is known (HOME and temp are the same per job slot). */
+  get baseEnv(): Record<string, string> {
+    return jobEnvironment(process.env, { home: join(this.jobsRoot, 'home'), tmp: join(this.jobsRoot, 'tmp') });
+  }
+
+  /** The account a warm shell must run as (the job account), if any. */
+  get jobAccount(): { uid: number; gid: number } | undefined {
+    return this.#user && { uid: this.#user.uid, gid: this.#user.gid };
+  }
+
+  prepare(jobId: string): PreparedJob {
+    const jobDir = join(this.jobsRoot, safeSegment(jobId));
+    const home = join(this.jobsRoot, 'home');
+    const tmp = join(this.jobsRoot, 'tmp');
+    for (const dir of [jobDir, home, tmp]) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    }
+    const user = this.#user;
+    const cgroup: JobCgroup | undefined = this.#cgroups?.create(jobId);
+    const unlimited = cgroup?.limit(this.#limits) ?? [];
+    if (unlimited.length > 0) this.#logger.warn('job limits not applied: no controller for them here', { controllers: unlimited });
+    const sandbox: JobSandbox = {
+      env: jobEnvironment(process.env, { home, tmp, jobId }),
+      jobId,
+      ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
+      ...(cgroup ? { cgroup } : {}),
+    };
+    return {
+      jobDir,
+      filesDir: join(jobDir, 'files'),
+      sandbox,
+      handOver: () => {
+        if (!user) return;
+        for (const dir of [jobDir, home, tmp]) chownTree(dir, user.uid, user.gid);
+      },
+      finish: async () => {
+        await cgroup?.kill();
+        cgroup?.remove();
+        await Promise.all([jobDir, home, tmp].map((dir) => rm(dir, { recursive: true, force: true })));
+      },
+    };
+  }
+}
+
+/**
+ * A fresh jobs folder outside the worker's work dir (which stays 0700): made by mkdtemp, so its name
+ * cannot be guessed or planted beforehand. With a job account it is 0711: the account can reach its
+ * own job folder by path but list nothing. The previous run's folder, recorded in the work dir, goes.
+ */
+function makeJobsRoot(workDir: string, forJobAccount: boolean): string {
+  const record = join(workDir, 'jobs-dir.txt');
+  try {
+    const previous = readFileSync(record, 'utf8').trim();
+    if (previous.startsWith(join(tmpdir(), 'cmdx-jobs-'))) rmSync(previous, { recursive: true, force: true });
+  } catch {
+    // first start
+  }
+  const root = mkdtempSync(join(tmpdir(), 'cmdx-jobs-'));
+  chmodSync(root, forJobAccount ? 0o711 : 0o700);
+  writeFileSync(record, root, { mode: 0o600 });
+  return root;
+}
+
+/** chown -R without following links (a job's symlink never makes us chown something else). */
+function chownTree(path: string, uid: number, gid: number): void {
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) return;
+  chownSync(path, uid, gid);
+  if (stat.isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
+}

@@ -1,0 +1,71 @@
+/**
+ * A job cannot touch the worker or the next job, tried as an attacker would with real jobs on a real
+ * worker process: the worker's secrets are not in its environment, its files cannot be read, a
+ * setsid'd loop dies with its job (cgroup) and never sees the next job's files, and jobs run as the
+ * job account when the worker is root (as in CI).
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
+import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+
+describe('job isolation on a real worker', () => {
+  let c: TestCoordinator;
+  let t: Target;
+  let worker: CliProcess;
+  const workDir = tempDir('cmdx-worker-');
+
+  before(async () => {
+    assert.equal(process.getuid?.(), 0, 'these tests run as root, as CI does (they create the job account)');
+    c = await startTestCoordinator();
+    t = { url: c.url, adminToken: c.tokens.adminToken };
+    worker = startCli(['worker', '--server', c.url, '--id', 'iso-1', '--work-dir', workDir, '--heartbeat-interval', '0.5'], {
+      CMDX_JOIN_TOKEN: c.tokens.joinToken,
+      CMDX_SECRET_FOR_TEST: 'must-not-leak',
+    });
+    await worker.waitForLog((l) => l.msg === 'registered with the coordinator');
+  });
+  after(async () => {
+    await worker.kill('SIGKILL');
+    await c.close();
+  });
+
+  it('a job sees no CMDX_ variable of the worker and cannot read worker.json; it runs as the job account', async () => {
+    const identity = join(workDir, 'worker.json');
+    assert.ok(existsSync(identity));
+    const jobId = await submitZip(
+      t,
+      [{ name: 'p/a.txt', content: 'a' }],
+      `env | sort\ncat ${identity} || echo "cannot read worker.json"\nid -un\nprintf '%s\\n' "CMDX_JOB_ID=$CMDX_JOB_ID"`,
+    );
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'completed', JSON.stringify(job));
+    const envLines = job.stdout.split('\n').filter((l: string) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l));
+    assert.deepEqual(
+      envLines.filter((l: string) => l.startsWith('CMDX_')),
+      [`CMDX_JOB_ID=${jobId}`, `CMDX_JOB_ID=${jobId}`],
+    );
+    assert.doesNotMatch(job.stdout + job.stderr, /must-not-leak|cmdx_j_|cmdx_w_|workerToken/);
+    assert.match(job.stdout, /cannot read worker\.json/);
+    assert.match(job.stderr, /Permission denied/);
+    assert.match(job.stdout, /^cmdx-job$/m);
+  });
+
+  it("a setsid double-forked loop started by job A dies when A ends, and job B's files never reach it", async () => {
+    const drop = dropBox();
+    const loop =
+      `setsid sh -c 'while true; do for f in ../../../*/files/*/secret.txt ../../*/*/secret.txt; do cat "$f" >> ${drop}/stolen.txt 2>/dev/null; done; sleep 0.1; done' ` +
+      `>/dev/null 2>&1 < /dev/null & echo $! > ${drop}/loop.pid`;
+    const a = await submitZip(t, [{ name: 'a/readme.txt', content: 'a' }], `${loop}\nsleep 0.5`);
+    const loopPid = await readPidFile(join(drop, 'loop.pid'));
+    assert.equal((await waitForJob(t, a)).status, 'completed');
+    await waitFor(`loop ${loopPid} gone`, () => !isAlive(loopPid) || undefined, 5000);
+    const b = await submitZip(t, [{ name: 'b/secret.txt', content: 'another-students-secret' }], 'cat secret.txt > /dev/null; sleep 1');
+    assert.equal((await waitForJob(t, b)).status, 'completed');
+    const stolen = existsSync(join(drop, 'stolen.txt')) ? readFileSync(join(drop, 'stolen.txt'), 'utf8') : '';
+    assert.doesNotMatch(stolen, /another-students-secret/);
+  });
+});
