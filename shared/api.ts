@@ -60,6 +60,8 @@ export interface AssignedJobDto {
   fileUrl: string;
   filename: string;
   timeoutSeconds: number;
+  /** SHA-256 of the zip when it is one of the coordinator's uploads: a worker checks its cached copy against it. */
+  fileSha256?: string | null;
 }
 
 export const LIMITS = {

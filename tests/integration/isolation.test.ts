@@ -5,12 +5,14 @@
  * job account when the worker is root (as in CI).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
 import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { buildZip } from '../helpers/zip.ts';
 
 describe('job isolation on a real worker', () => {
   let c: TestCoordinator;
@@ -67,5 +69,21 @@ describe('job isolation on a real worker', () => {
     assert.equal((await waitForJob(t, b)).status, 'completed');
     const stolen = existsSync(join(drop, 'stolen.txt')) ? readFileSync(join(drop, 'stolen.txt'), 'utf8') : '';
     assert.doesNotMatch(stolen, /another-students-secret/);
+  });
+  it('a tampered cache zip is detected by its SHA-256 and downloaded again', async () => {
+    const first = await submitZip(t, [{ name: 'p/data.txt', content: 'original-content' }], 'cat data.txt');
+    const job = await waitForJob(t, first);
+    assert.match(job.stdout, /original-content/);
+    const cacheDir = join(workDir, 'cache');
+    const key = createHash('sha256').update(new URL(job.fileUrl, c.url).href).digest('hex').slice(0, 32);
+    const cached = join(cacheDir, `${key}.zip`);
+    assert.ok(readdirSync(cacheDir).includes(`${key}.zip`), 'the upload was cached');
+    writeFileSync(cached, await buildZip([{ name: 'p/data.txt', content: 'tampered-content' }]));
+    const again = await c.api('POST', '/api/jobs/create', { body: { command: 'cat data.txt', fileUrl: job.fileUrl, filename: job.filename } });
+    const rerun = await waitForJob(t, again.body.jobId);
+    assert.equal(rerun.status, 'completed');
+    assert.match(rerun.stdout, /original-content/);
+    assert.doesNotMatch(rerun.stdout, /tampered-content/);
+    await worker.waitForLog((l) => l.msg?.startsWith('the cached zip no longer matches its SHA-256'));
   });
 });

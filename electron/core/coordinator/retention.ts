@@ -7,6 +7,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { JobStore } from './job-store.ts';
+import { HASH_SUFFIX } from './uploads.ts';
 import { UPLOAD_NAME_PATTERN, uploadNameFromUrl, uploadUrl } from '../../../shared/uploads.ts';
 
 const DAY = 24 * 3600 * 1000;
@@ -17,12 +18,14 @@ export function removeOldUploads(store: JobStore, uploadsDir: string, keepDays: 
     const name = uploadNameFromUrl(url);
     if (!name) continue;
     rmSync(join(uploadsDir, name), { force: true });
+    rmSync(join(uploadsDir, name + HASH_SUFFIX), { force: true });
     removed.push(name);
   }
   for (const name of readdirSync(uploadsDir)) {
     if (!UPLOAD_NAME_PATTERN.test(name) || removed.includes(name)) continue;
     if (!store.isFileReferenced(uploadUrl(name)) && statSync(join(uploadsDir, name)).mtimeMs < now - DAY) {
       rmSync(join(uploadsDir, name), { force: true });
+      rmSync(join(uploadsDir, name + HASH_SUFFIX), { force: true });
       removed.push(name);
     }
   }

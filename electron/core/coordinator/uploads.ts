@@ -3,10 +3,10 @@
  * to be a zip, and only then given their final name. Names are generated here, so a client-chosen name
  * never becomes a path.
  */
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import multer from 'multer';
@@ -15,6 +15,8 @@ import { garbageBudget } from '../runner/memory.ts';
 import { HttpError } from './http-error.ts';
 
 const PART_SUFFIX = '.part';
+/** Beside each upload: its SHA-256, for jobs created later with its fileUrl. */
+export const HASH_SUFFIX = '.sha256';
 /** Form fields beside the file: commands (64 KiB) and a few options. */
 const MAX_FIELD_BYTES = 64 * 1024 + 1024;
 
@@ -24,6 +26,18 @@ export interface StoredUpload {
   fileUrl: string;
   originalName: string;
   size: number;
+  /** SHA-256 of the zip's bytes (hex), computed as it streamed in. */
+  sha256: string;
+}
+
+/** The SHA-256 recorded for one of our uploads, if there is one. */
+export function uploadSha256(uploadsDir: string, name: string): string | null {
+  try {
+    const hex = readFileSync(join(uploadsDir, name + HASH_SUFFIX), 'utf8').trim();
+    return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
+  } catch {
+    return null;
+  }
 }
 
 export function uploadExists(uploadsDir: string, name: string): boolean {
@@ -74,13 +88,18 @@ function multerErrorToHttp(error: unknown, maxBytes: number): unknown {
 /** multer's disk storage, with 1 MB writes instead of 16 KB ones (2x the upload speed, measured). */
 class LargeWriteStorage implements multer.StorageEngine {
   readonly #path: string;
+  /** The zip's SHA-256, hashed on the way to the disk (no second read). */
+  readonly hash = createHash('sha256');
   constructor(path: string) {
     this.#path = path;
   }
   _handleFile(_req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
     const out = createWriteStream(this.#path, { highWaterMark: 1024 * 1024 });
     const noteRead = garbageBudget(32 * 1024 * 1024); // each socket read is a fresh buffer: keep a 1 GB upload's garbage bounded
-    file.stream.on('data', (chunk: Buffer) => noteRead(chunk.length));
+    file.stream.on('data', (chunk: Buffer) => {
+      noteRead(chunk.length);
+      this.hash.update(chunk);
+    });
     pipeline(file.stream, out).then(
       () => cb(null, { path: this.#path, size: out.bytesWritten }),
       (error) => cb(error),
@@ -100,8 +119,9 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
   if (Number.isFinite(declared) && declared > maxBytes + MAX_FIELD_BYTES * 4) throw tooLarge(maxBytes, declared);
   const name = `upload-${Date.now()}-${randomBytes(8).toString('hex')}.zip`;
   const partPath = join(uploadsDir, name + PART_SUFFIX);
+  const storage = new LargeWriteStorage(partPath);
   const middleware = multer({
-    storage: new LargeWriteStorage(partPath),
+    storage,
     limits: { fileSize: maxBytes, files: 1, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: 20, headerPairs: 200 },
   }).single('file');
   try {
@@ -113,8 +133,10 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
     if (!req.file) return undefined;
     await assertZip(partPath);
     const finalPath = join(uploadsDir, name);
+    const sha256 = storage.hash.digest('hex');
+    await writeFile(finalPath + HASH_SUFFIX, sha256, { mode: 0o600 });
     await rename(partPath, finalPath);
-    return { name, path: finalPath, fileUrl: uploadUrl(name), originalName: req.file.originalname, size: req.file.size };
+    return { name, path: finalPath, fileUrl: uploadUrl(name), originalName: req.file.originalname, size: req.file.size, sha256 };
   } catch (error) {
     await rm(partPath, { force: true });
     throw multerErrorToHttp(error, maxBytes);

@@ -3,6 +3,7 @@
  * generated once and never reused, so its bytes never change: a lab running the same project again
  * (Run again, or one zip for many jobs) skips the download. Zips from other hosts are never cached.
  */
+import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -25,16 +26,23 @@ export class BundleCache {
     return createHash('sha256').update(url.href).digest('hex').slice(0, 32);
   }
 
-  /** Puts a cached copy at `dest`; false when there is none. */
-  async fetch(key: string, dest: string): Promise<boolean> {
+  /**
+   * Puts a cached copy at `dest`; false when there is none, or when it no longer has the SHA-256 the
+   * coordinator recorded at upload (a job changed it): then it is thrown away and downloaded again.
+   */
+  async fetch(key: string, dest: string, expectedSha256?: string | null): Promise<'hit' | 'miss' | 'tampered'> {
     const file = join(this.#dir, `${key}.zip`);
     try {
+      if (expectedSha256 && (await sha256Of(file)) !== expectedSha256) {
+        await rm(file, { force: true });
+        return 'tampered';
+      }
       await link(file, dest).catch(() => copyFile(file, dest));
       const now = new Date();
       await utimes(file, now, now); // most recently used
-      return true;
+      return 'hit';
     } catch {
-      return false;
+      return 'miss';
     }
   }
 
@@ -57,4 +65,11 @@ export class BundleCache {
       if (i >= this.#maxEntries || total > this.#maxBytes) await rm(join(this.#dir, e.name), { force: true });
     }
   }
+}
+
+/** SHA-256 (hex) of a file's bytes, read in 1 MB pieces. */
+export async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { runCommands, type RunResult } from '../runner/executor.ts';
 import type { WarmShell } from '../runner/warm-shell.ts';
-import { BundleCache } from './bundle-cache.ts';
+import { BundleCache, sha256Of } from './bundle-cache.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { JobMarker } from './crash-recovery.ts';
 import type { JobIsolation, PreparedJob } from './job-isolation.ts';
@@ -114,16 +114,22 @@ async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: st
   const zipPath = join(jobDir, 'bundle.zip');
   const downloadStart = performance.now();
   const cacheKey = BundleCache.keyOf(new URL(job.fileUrl, ctx.client.server), ctx.client.server);
-  if (cacheKey && (await ctx.cache.fetch(cacheKey, zipPath))) {
+  const cached = cacheKey ? await ctx.cache.fetch(cacheKey, zipPath, job.fileSha256) : 'miss';
+  if (cached === 'tampered') ctx.logger.warn('the cached zip no longer matches its SHA-256 (changed on this PC); downloading it again', { jobId: job.jobId });
+  if (cached === 'hit') {
     ctx.logger.info('bundle from cache', { jobId: job.jobId });
   } else {
     const bytes = await ctx.client.download(job.fileUrl, zipPath, ctx.maxExtractBytes, ctx.cancel);
     ctx.logger.info('bundle downloaded', { jobId: job.jobId, bytes, ms: Math.round(performance.now() - downloadStart) });
+    if (job.fileSha256 && (await sha256Of(zipPath)) !== job.fileSha256) {
+      throw new Error('The downloaded project zip does not match the SHA-256 the coordinator recorded at upload; it was not run. Try the job again.');
+    }
     if (cacheKey) await ctx.cache.store(cacheKey, zipPath, bytes).catch(() => {});
   }
   const extractStart = performance.now();
   const extracted = await extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES });
   ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
-  void rm(zipPath, { force: true }); // not on the path to the first command
+  // Gone before the job folder is handed to the job account: a hard link to the cache must never be chowned.
+  await rm(zipPath, { force: true });
   return extracted;
 }

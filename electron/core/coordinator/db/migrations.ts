@@ -78,4 +78,6 @@ export const MIGRATIONS: readonly string[] = [
      uses       INTEGER NOT NULL DEFAULT 0
    );
    ALTER TABLE workers ADD COLUMN revoked_at INTEGER;`,
+  // 8: the SHA-256 of a job's uploaded zip, sent with the job so a worker can check its cached copy.
+  `ALTER TABLE jobs ADD COLUMN file_sha256 TEXT;`,
 ];

@@ -18,6 +18,7 @@ export interface JobRecord extends JobFacts {
   createdAt: number;
   completedAt: number | null;
   commandStartedAt: number | null;
+  fileSha256: string | null;
 }
 
 export interface CreateJobInput {
@@ -26,6 +27,8 @@ export interface CreateJobInput {
   filename: string;
   timeoutSeconds?: number;
   maxAttempts?: number;
+  /** SHA-256 of the zip when it is one of our uploads. */
+  fileSha256?: string | null;
 }
 
 export interface JobPageQuery {
@@ -59,6 +62,7 @@ function toRecord(row: Row): JobRecord {
     cancelRequested: int(row, 'cancel_requested') === 1,
     endedBy: row.ended_by === null ? null : oneOf(row, 'ended_by', ENDED_BY),
     commandStartedAt: intOrNull(row, 'command_started_at'),
+    fileSha256: textOrNull(row, 'file_sha256'),
   };
 }
 
@@ -88,7 +92,14 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
 }
 
 export function toAssignedJob(job: JobRecord): AssignedJobDto {
-  return { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
+  return {
+    jobId: job.jobId,
+    command: job.command,
+    fileUrl: job.fileUrl,
+    filename: job.filename,
+    timeoutSeconds: job.timeoutSeconds,
+    fileSha256: job.fileSha256,
+  };
 }
 
 export class JobRepository {
@@ -123,8 +134,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       end: db.prepare(`
         UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
@@ -199,7 +210,16 @@ export class JobRepository {
 
   insert(input: CreateJobInput, now: number): string {
     const jobId = `job-${now}-${randomBytes(5).toString('hex')}`;
-    this.#q.insert.run(jobId, input.command, input.fileUrl, input.filename, now, input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, input.maxAttempts ?? 1);
+    this.#q.insert.run(
+      jobId,
+      input.command,
+      input.fileUrl,
+      input.filename,
+      now,
+      input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      input.maxAttempts ?? 1,
+      input.fileSha256 ?? null,
+    );
     return jobId;
   }
 
