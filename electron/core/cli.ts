@@ -10,6 +10,9 @@ if (major < 22 || (major === 22 && minor < 13)) {
   process.exit(1);
 }
 
+// Everything the coordinator and the worker write (database, uploads, reports, cache) is theirs alone.
+process.umask(0o077);
+
 const { main } = await import('./cli-commands.ts');
 const exitCode = await main(process.argv.slice(2));
 if (exitCode >= 0) process.exit(exitCode);

@@ -152,6 +152,30 @@ describe('worker processes run real jobs', () => {
     }
   });
 
+  it('never sends the worker token along a redirect chain, even one that leads back to the coordinator', async () => {
+    const { createServer } = await import('node:http');
+    const upload = await submitZip(t, [{ name: 'x.txt', content: 'x' }], 'true');
+    const uploadUrl = (await waitForJob(t, upload)).fileUrl as string;
+    const other = createServer((_req, res) => {
+      res.statusCode = 302;
+      res.setHeader('location', `${c.url}${uploadUrl}`);
+      res.end();
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const port = (other.address() as { port: number }).port;
+      const created = await c.api('POST', '/api/jobs/create', {
+        body: { command: 'cat x.txt', fileUrl: `http://127.0.0.1:${port}/p.zip`, filename: 'p.zip' },
+      });
+      const job = await waitForJob(t, created.body.jobId);
+      assert.equal(job.status, 'failed');
+      // Without a token the coordinator says 401; with the worker's token it would have said 403 (not this job's zip).
+      assert.match(job.errorMessage, /answered 401/);
+    } finally {
+      other.close();
+    }
+  });
+
   it('keeps the worker under 150 MB while a command prints 200 MB', async () => {
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], "head -c 200000000 /dev/zero | tr '\\0' 'x'");
     const job = await waitForJob(t, jobId, undefined, 120_000);

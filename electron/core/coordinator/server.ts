@@ -1,8 +1,8 @@
 /** Starts and stops a coordinator: data folder, certificate, store, scheduler and the server around the app. */
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../logger.ts';
+import { privateDir, privateFile } from '../paths.ts';
 import { createApp } from './app.ts';
 import { DEFAULTS } from './defaults.ts';
 import { FailedAuthLimiter, loadOrCreateTokens, type Tokens } from './auth.ts';
@@ -68,7 +68,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const dataDir = options.dataDir;
   const uploadsDir = join(dataDir, 'uploads');
   const tmpDir = join(dataDir, 'tmp');
-  for (const dir of [dataDir, uploadsDir, tmpDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // Every command and every output is in here: private, whatever mode the folders had before.
+  for (const dir of [dataDir, uploadsDir, tmpDir]) privateDir(dir);
+  for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]) privateFile(join(dataDir, file));
   const stale = removeStaleParts(uploadsDir);
   if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
 

@@ -5,11 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { platform } from 'node:os';
-import { mkdirSync } from 'node:fs';
 import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
+import { privateDir } from '../paths.ts';
 import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
@@ -88,7 +88,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
     this.#client = new CoordinatorClient({ server: options.server, fingerprint: options.fingerprint });
-    mkdirSync(options.workDir, { recursive: true, mode: 0o700 });
+    privateDir(options.workDir); // its identity, unsent reports and cached zips: nobody else's business
     this.#outbox = new Outbox(options.workDir);
     this.#cache = new BundleCache(options.workDir);
     this.#registration = new Registration({

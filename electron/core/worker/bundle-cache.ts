@@ -4,9 +4,10 @@
  * (Run again, or one zip for many jobs) skips the download. Zips from other hosts are never cached.
  */
 import { createReadStream } from 'node:fs';
-import { copyFile, link, mkdir, readdir, rm, stat, utimes } from 'node:fs/promises';
+import { copyFile, link, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { privateDir } from '../paths.ts';
 import { uploadNameFromUrl } from '../../../shared/uploads.ts';
 
 export class BundleCache {
@@ -49,7 +50,7 @@ export class BundleCache {
   /** Keeps a copy of a finished download (hard link when possible), then trims the cache. */
   async store(key: string, source: string, bytes: number): Promise<void> {
     if (bytes > this.#maxBytes / 2) return; // one huge zip would push everything else out
-    await mkdir(this.#dir, { recursive: true });
+    privateDir(this.#dir);
     const file = join(this.#dir, `${key}.zip`);
     await rm(file, { force: true });
     await link(source, file).catch(() => copyFile(source, file));

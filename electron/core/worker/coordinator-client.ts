@@ -309,7 +309,9 @@ export class CoordinatorClient {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
       try {
-        res = await this.send('GET', url, this.headers(url, false), undefined, 120_000, signal);
+        // Only a first request straight to the coordinator carries the token: a redirect (even one
+        // that leads back to the coordinator) was chosen by another host, so it never gets it.
+        res = await this.send('GET', url, this.headers(url, false, hop === 0 ? this.#token : ''), undefined, 120_000, signal);
       } catch (error) {
         throw new Error(
           `Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,

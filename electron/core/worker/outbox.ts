@@ -2,8 +2,9 @@
  * Final job reports written to disk before they are sent, and deleted only once the coordinator
  * acknowledges them, so a result survives a coordinator restart and a worker restart alike.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '../paths.ts';
 
 export type FinalReport =
   | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
@@ -14,7 +15,7 @@ export class Outbox {
 
   constructor(workDir: string) {
     this.#dir = join(workDir, 'outbox');
-    mkdirSync(this.#dir, { recursive: true });
+    privateDir(this.#dir);
   }
 
   /** Durable before it returns: written to a temporary name, then renamed over. */
