@@ -35,3 +35,5 @@ export interface WorkerViewState extends AgentState {
 export type LocalServerMessage = { type: 'state'; state: WorkerViewState } | { type: 'output'; jobId: string; stream: OutputStream; data: string };
 
 export const LOCAL_HEADER = 'x-cmdx-local';
+/** The worker page's per-start secret, for its API calls (the WebSocket takes it as `?key=`). */
+export const LOCAL_KEY_HEADER = 'x-cmdx-local-key';

@@ -3,7 +3,7 @@ import { LIMITS, type DirectRunEvent, type ErrorBody, type JobDto, type OutputSt
 import { backoffMs } from '../../shared/backoff.ts';
 import type { JobStatus } from '../../shared/job-status.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
-import { LOCAL_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
+import { LOCAL_HEADER, LOCAL_KEY_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
 
 /** An error the API answered, with its own sentence. */
 export class ApiError extends Error {
@@ -310,6 +310,11 @@ export interface WorkerSource {
   resume(): Promise<void>;
 }
 
+/** The worker page's key, from the address the worker printed (`#/worker?key=…`). */
+function localKey(): string {
+  return new URLSearchParams(location.hash.split('?')[1] ?? '').get('key') ?? '';
+}
+
 /** The local status server a headless worker runs with --ui-port (same origin as this page). */
 export class LocalWorkerSource implements WorkerSource {
   subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, stream: OutputStream, data: string) => void): () => void {
@@ -318,6 +323,8 @@ export class LocalWorkerSource implements WorkerSource {
     let attempt = 0;
     const connect = () => {
       const url = new URL('/local/ws', location.href);
+      url.hash = '';
+      url.searchParams.set('key', localKey());
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       socket = new WebSocket(url);
       socket.onopen = () => {
@@ -340,7 +347,7 @@ export class LocalWorkerSource implements WorkerSource {
   }
 
   private async command(path: string): Promise<void> {
-    const res = await fetch(path, { method: 'POST', headers: { [LOCAL_HEADER]: '1' } });
+    const res = await fetch(path, { method: 'POST', headers: { [LOCAL_HEADER]: '1', [LOCAL_KEY_HEADER]: localKey() } });
     if (!res.ok) throw await readError(res);
   }
 

@@ -108,18 +108,14 @@ describe('dashboard in Chromium', () => {
     await waitForText(page.locator('[data-worker="lab-pc-02"]'), /Offline/, 15_000);
     // Pause the remaining worker through its own page, then a new job has nowhere to go.
     const t = { url: c.url, adminToken: c.tokens.adminToken };
-    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/pause`, {
-      method: 'POST',
-      headers: { 'x-cmdx-local': '1' },
-    });
+    const statusPage = new URL(worker.logs.find((l) => l.msg === 'worker status page').url);
+    const localHeaders = { 'x-cmdx-local': '1', 'x-cmdx-local-key': new URLSearchParams(statusPage.hash.split('?')[1]).get('key')! };
+    await fetch(`${statusPage.origin}/local/pause`, { method: 'POST', headers: localHeaders });
     await waitForText(page.locator('[data-worker="lab-pc-01"]'), /Paused/);
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo waited');
     await page.goto(`${c.url}/#/jobs/${jobId}`);
     await waitForText(page.getByTestId('pending-hint'), /paused/);
-    await fetch(`${new URL(worker.logs.find((l) => l.msg === 'worker status page').url).origin}/local/resume`, {
-      method: 'POST',
-      headers: { 'x-cmdx-local': '1' },
-    });
+    await fetch(`${statusPage.origin}/local/resume`, { method: 'POST', headers: localHeaders });
     await waitForText(page.locator('.job-head'), /Passed/);
   });
 

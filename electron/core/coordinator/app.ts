@@ -17,6 +17,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  app.use(ctx.guard.middleware());
   app.use(plainHttpGuard(ctx.settings.fingerprint !== null));
 
   // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
@@ -29,6 +30,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     tokens: ctx.settings.tokens,
     workerIdForTokenHash: (hash) => ctx.store.workerIdForTokenHash(hash),
     limiter: ctx.limiter,
+    onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
   });
   // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
   app.use(joinRequestRoutes(ctx));

@@ -82,16 +82,16 @@ export interface FailedAuthLimiterOptions {
 }
 
 /**
- * Counts wrong tokens per address. Past the limit the address gets 429 for the rest of the window,
- * except for tokens that address had already used successfully: real workers and admins behind the
- * same address (a lab NAT, loopback) carry on, while a guesser learns nothing, even from a right guess.
+ * Counts wrong tokens per address. Past the limit the address gets 429 for wrong tokens for the rest
+ * of the window; a valid token always works, so real workers and admins behind the same address (a
+ * lab NAT, loopback) carry on. Guessing a 256-bit token is hopeless either way; the limit keeps a
+ * guesser from costing us much.
  */
 export class FailedAuthLimiter {
   readonly #max: number;
   readonly #windowMs: number;
   readonly #now: () => number;
   readonly #failures = new Map<string, { count: number; windowStart: number }>();
-  readonly #known = new Map<string, Set<string>>();
 
   constructor(options: FailedAuthLimiterOptions = {}) {
     this.#max = options.maxFailures ?? 20;
@@ -121,20 +121,6 @@ export class FailedAuthLimiter {
       entry.count++;
     }
   }
-
-  recordSuccess(ip: string, tokenHash: string): void {
-    let set = this.#known.get(ip);
-    if (!set) {
-      if (this.#known.size > 100_000) this.#known.clear();
-      set = new Set();
-      this.#known.set(ip, set);
-    }
-    if (set.size < 10_000) set.add(tokenHash);
-  }
-
-  isKnown(ip: string, tokenHash: string): boolean {
-    return this.#known.get(ip)?.has(tokenHash) ?? false;
-  }
 }
 
 export interface AuthOptions {
@@ -142,6 +128,8 @@ export interface AuthOptions {
   tokens: Tokens;
   workerIdForTokenHash: (hash: string) => string | undefined;
   limiter: FailedAuthLimiter;
+  /** A request proved a token (its connection is no longer an unauthenticated one). */
+  onAuthenticated?: (req: Request) => void;
 }
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
@@ -168,17 +156,17 @@ export function authenticate(options: AuthOptions) {
     const digest = createHash('sha256').update(token).digest();
     const hash = digest.toString('hex');
     const principal = resolve(options, digest, hash);
-    const retryAfter = options.limiter.retryAfter(ip);
-    if (retryAfter > 0 && !(principal && options.limiter.isKnown(ip, hash))) {
-      throw new HttpError(429, `Too many wrong tokens from ${ip}; try again in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
-    }
     if (!principal) {
+      // Guesses are limited, never a valid token: a student's wrong guesses behind a shared NAT
+      // address must not lock out a new worker or the admin's first login from that address.
+      const retryAfter = options.limiter.retryAfter(ip);
+      if (retryAfter > 0) throw new HttpError(429, `Too many wrong tokens from ${ip}; try again in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
       options.limiter.recordFailure(ip);
       throw new HttpError(401, 'The token is not valid for this coordinator; check the token you were given.', {
         'WWW-Authenticate': 'Bearer error="invalid_token"',
       });
     }
-    options.limiter.recordSuccess(ip, hash);
+    options.onAuthenticated?.(req);
     res.locals.principal = principal;
     next();
   };

@@ -5,6 +5,7 @@ import type { CoordinatorEvents } from './events.ts';
 import type { GroupCommit } from './group-commit.ts';
 import type { JobStore } from './job-store.ts';
 import type { JoinRequests } from './join-requests.ts';
+import type { ConnectionGuard } from './connection-guard.ts';
 import type { Scheduler } from './scheduler.ts';
 
 export interface CoordinatorSettings {
@@ -35,6 +36,8 @@ export interface CoordinatorContext {
   uploadsDir: string;
   /** PCs waiting for the admin's approval to join. */
   joinRequests: JoinRequests;
+  /** Connection caps and deadlines per address. */
+  guard: ConnectionGuard;
   /** Scratch space for direct-mode runs. */
   tmpDir: string;
   /** Live direct-mode runs, so a stop can kill them. */

@@ -22,6 +22,7 @@ export async function runDirect(ctx: CoordinatorContext, res: Response, upload: 
   const hangUp = new AbortController();
   ctx.directRuns.add(hangUp);
   res.on('close', () => hangUp.abort());
+  ctx.guard.keepOpen(res.req.socket); // a command may print nothing for minutes; the client's hang-up still ends it
   try {
     let runDir: string;
     try {

@@ -10,6 +10,7 @@ import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, t
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import { StoreCore } from './store-core.ts';
+import { UploadIndex } from './upload-index.ts';
 import { appendOutput, type AppendOutcome } from './job-output.ts';
 import type { JoinTokenPolicy } from './repositories/join-tokens.ts';
 import { heartbeat, joinNewWorker, registerWorker, revokeWorker, sweep, type Beat, type JoinRefusal, type SweepReport } from './worker-liveness.ts';
@@ -33,9 +34,12 @@ export type ReportOutcome = Outcome<{ status: JobStatus; repeated: boolean }>;
 
 export class JobStore {
   readonly #core: StoreCore;
+  /** What the database knows about uploaded zips. */
+  readonly uploads: UploadIndex;
 
   constructor(options: JobStoreOptions) {
     this.#core = new StoreCore(options);
+    this.uploads = new UploadIndex(this.#core);
   }
 
   get schemaVersion(): number {
@@ -219,20 +223,6 @@ export class JobStore {
     });
     if (outcome.ok) this.#core.announce([], [jobId], false);
     return outcome;
-  }
-
-  /** Whether `workerId` may download `fileUrl`: it is the file of a job the worker runs now. */
-  workerMayFetch(workerId: string, fileUrl: string): boolean {
-    return this.#core.jobs.fileInUseBy(fileUrl, workerId);
-  }
-
-  /** Upload URLs whose jobs all ended before `cutoff` (ms): only a "Run again" could want them, which retention allows for. */
-  uploadsDoneBefore(cutoff: number): string[] {
-    return this.#core.jobs.uploadsDoneBefore(cutoff);
-  }
-
-  isFileReferenced(fileUrl: string): boolean {
-    return this.#core.jobs.isFileReferenced(fileUrl);
   }
 
   // ---- output --------------------------------------------------------------------------------

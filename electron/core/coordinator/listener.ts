@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type RequestListener, type Server as 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import type { ConnectionGuard } from './connection-guard.ts';
 import { HttpError } from './http-error.ts';
 
 const TLS_HANDSHAKE = 0x16;
@@ -22,22 +23,25 @@ export interface Listener {
 }
 
 /** A plain HTTP server, or (with `tls`) the one-port TLS-and-plain pair. */
-export function createListener(app: RequestListener, tls?: { cert: string; key: string }): Listener {
+export function createListener(app: RequestListener, guard: ConnectionGuard, tls?: { cert: string; key: string }): Listener {
   const http = createHttpServer(app);
-  if (!tls) return { front: http, servers: [http] };
+  if (!tls) {
+    http.on('connection', (socket: Socket) => guard.admit(socket));
+    return { front: http, servers: [http] };
+  }
   const https = createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app);
-  const front = createNetServer((socket) => route(socket, http, https));
+  const front = createNetServer((socket) => guard.admit(socket) && route(socket, http, https, guard.idleMs));
   // The inner servers never listen themselves; without 'listening' Node neither tracks their
   // connections (closeIdleConnections) nor enforces headersTimeout/requestTimeout on them.
   front.on('listening', () => [http, https].forEach((server) => server.emit('listening')));
   return { front, servers: [http, https] };
 }
 
-function route(socket: Socket, http: HttpServer, https: HttpsServer): void {
+function route(socket: Socket, http: HttpServer, https: HttpsServer, idleMs: number): void {
   socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
   socket.on('error', () => socket.destroy());
   socket.once('data', (first: Buffer) => {
-    socket.setTimeout(0);
+    socket.setTimeout(idleMs);
     socket.pause();
     socket.unshift(first);
     (first[0] === TLS_HANDSHAKE ? https : http).emit('connection', socket);

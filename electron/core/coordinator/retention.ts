@@ -7,25 +7,24 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import type { JobStore } from './job-store.ts';
-import { HASH_SUFFIX } from './uploads.ts';
 import { UPLOAD_NAME_PATTERN, uploadNameFromUrl, uploadUrl } from '../../../shared/uploads.ts';
 
 const DAY = 24 * 3600 * 1000;
 
 export function removeOldUploads(store: JobStore, uploadsDir: string, keepDays: number, now = Date.now(), logger?: Logger): string[] {
   const removed: string[] = [];
-  for (const url of store.uploadsDoneBefore(now - keepDays * DAY)) {
+  for (const url of store.uploads.doneBefore(now - keepDays * DAY)) {
     const name = uploadNameFromUrl(url);
     if (!name) continue;
     rmSync(join(uploadsDir, name), { force: true });
-    rmSync(join(uploadsDir, name + HASH_SUFFIX), { force: true });
+    store.uploads.forget(name);
     removed.push(name);
   }
   for (const name of readdirSync(uploadsDir)) {
     if (!UPLOAD_NAME_PATTERN.test(name) || removed.includes(name)) continue;
-    if (!store.isFileReferenced(uploadUrl(name)) && statSync(join(uploadsDir, name)).mtimeMs < now - DAY) {
+    if (!store.uploads.isReferenced(uploadUrl(name)) && statSync(join(uploadsDir, name)).mtimeMs < now - DAY) {
       rmSync(join(uploadsDir, name), { force: true });
-      rmSync(join(uploadsDir, name + HASH_SUFFIX), { force: true });
+      store.uploads.forget(name);
       removed.push(name);
     }
   }

@@ -13,6 +13,7 @@ import { Scheduler } from './scheduler.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { GroupCommit } from './group-commit.ts';
 import { createListener, type Listener } from './listener.ts';
+import { ConnectionGuard, type GuardOptions } from './connection-guard.ts';
 import { JoinRequests } from './join-requests.ts';
 import { LiveHub } from './live.ts';
 import { loadOrCreateCertificate } from './tls/certificate.ts';
@@ -37,6 +38,8 @@ export interface CoordinatorOptions {
   keepUploadsDays?: number;
   /** Serve TLS (with plain HTTP for loopback only) on the port; false is the seed's open HTTP (--no-tls). */
   tls?: boolean;
+  /** Limits on connections per address and on slow requests (tests shorten them). */
+  connections?: GuardOptions;
   /** Announce the coordinator on the LAN with DNS-SD (off by default: tests and headless runs stay quiet). */
   announce?: boolean;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
@@ -102,19 +105,20 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     uploadsDir,
     tmpDir,
     joinRequests: new JoinRequests(certificate?.fingerprint ?? 'no-tls', options.now),
+    guard: new ConnectionGuard(options.connections),
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
     staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
-  const listener = createListener(createApp(context), certificate && { cert: certificate.certPem, key: certificate.keyPem });
+  const listener = createListener(createApp(context), context.guard, certificate && { cert: certificate.certPem, key: certificate.keyPem });
   const live = new LiveHub(context);
   for (const server of listener.servers) {
     live.attach(server);
-    // Uploads of a gigabyte over a slow lab network may take longer than Node's 5-minute default.
+    // A gigabyte upload may take long: the guard gives unauthenticated requests a deadline and everyone an idle limit.
     server.requestTimeout = 0;
-    server.headersTimeout = 60_000;
-    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 15_000;
+    server.keepAliveTimeout = 10_000;
   }
   try {
     await listen(listener.front, options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host);

@@ -4,9 +4,9 @@
  * never becomes a path.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import multer from 'multer';
@@ -15,8 +15,7 @@ import { garbageBudget } from '../runner/memory.ts';
 import { HttpError } from './http-error.ts';
 
 const PART_SUFFIX = '.part';
-/** Beside each upload: its SHA-256, for jobs created later with its fileUrl. */
-export const HASH_SUFFIX = '.sha256';
+
 /** Form fields beside the file: commands (64 KiB) and a few options. */
 const MAX_FIELD_BYTES = 64 * 1024 + 1024;
 
@@ -28,16 +27,6 @@ export interface StoredUpload {
   size: number;
   /** SHA-256 of the zip's bytes (hex), computed as it streamed in. */
   sha256: string;
-}
-
-/** The SHA-256 recorded for one of our uploads, if there is one. */
-export function uploadSha256(uploadsDir: string, name: string): string | null {
-  try {
-    const hex = readFileSync(join(uploadsDir, name + HASH_SUFFIX), 'utf8').trim();
-    return /^[0-9a-f]{64}$/.test(hex) ? hex : null;
-  } catch {
-    return null;
-  }
 }
 
 export function uploadExists(uploadsDir: string, name: string): boolean {
@@ -134,7 +123,6 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
     await assertZip(partPath);
     const finalPath = join(uploadsDir, name);
     const sha256 = storage.hash.digest('hex');
-    await writeFile(finalPath + HASH_SUFFIX, sha256, { mode: 0o600 });
     await rename(partPath, finalPath);
     return { name, path: finalPath, fileUrl: uploadUrl(name), originalName: req.file.originalname, size: req.file.size, sha256 };
   } catch (error) {

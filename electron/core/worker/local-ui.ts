@@ -4,10 +4,11 @@
  * The desktop app shows the same view through its preload bridge instead.
  */
 import express from 'express';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { LOCAL_HEADER, type LocalServerMessage, type WorkerViewState } from '../../../shared/worker-view.ts';
+import { LOCAL_HEADER, LOCAL_KEY_HEADER, type LocalServerMessage, type WorkerViewState } from '../../../shared/worker-view.ts';
 import type { WorkerAgent } from './agent.ts';
 
 export interface LocalUi {
@@ -25,9 +26,28 @@ function sameOrigin(req: IncomingMessage): boolean {
   return !origin || origin === `http://${req.headers.host}`;
 }
 
+/** Only this PC's own names: a DNS-rebinding page (Host: evil.example:P) never gets an answer. */
+function localHost(req: IncomingMessage, port: number): boolean {
+  return req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+}
+
+/** The per-start secret, from `?key=` or the header (it is in the page's URL fragment, never in a request for the page). */
+function hasKey(req: IncomingMessage, key: string): boolean {
+  const given = new URL(req.url ?? '/', 'http://local').searchParams.get('key') ?? req.headers[LOCAL_KEY_HEADER];
+  return typeof given === 'string' && given.length === key.length && timingSafeEqual(Buffer.from(given), Buffer.from(key));
+}
+
 export async function startLocalUi(agent: WorkerAgent, options: { port: number; host?: string; staticDir?: string }): Promise<LocalUi> {
+  const key = randomBytes(16).toString('hex');
+  let port = 0;
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    if (!localHost(req, port)) return void res.status(403).json({ error: 'This page answers only as 127.0.0.1 or localhost.', statusCode: 403 });
+    if (req.path.startsWith('/local/') && !hasKey(req, key))
+      return void res.status(403).json({ error: 'Open the worker page from the address the worker printed (it holds its key).', statusCode: 403 });
+    next();
+  });
   app.get('/local/state', (_req, res) => void res.json(viewState(agent)));
   for (const action of ['pause', 'resume'] as const) {
     app.post(`/local/${action}`, (req, res) => {
@@ -49,7 +69,9 @@ export async function startLocalUi(agent: WorkerAgent, options: { port: number; 
   const server = createServer(app);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   server.on('upgrade', (req, socket, head) => {
-    if (req.url !== '/local/ws' || !sameOrigin(req)) return void socket.destroy();
+    if (new URL(req.url ?? '/', 'http://local').pathname !== '/local/ws' || !sameOrigin(req) || !localHost(req, port) || !hasKey(req, key)) {
+      return void socket.destroy();
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const send = (m: LocalServerMessage) => ws.readyState === ws.OPEN && ws.bufferedAmount < 4 * 1024 * 1024 && ws.send(JSON.stringify(m));
       const onState = () => send({ type: 'state', state: viewState(agent) });
@@ -67,9 +89,9 @@ export async function startLocalUi(agent: WorkerAgent, options: { port: number; 
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/#/worker`,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/#/worker?key=${key}`,
     close: async () => {
       for (const client of wss.clients) client.terminate();
       wss.close();

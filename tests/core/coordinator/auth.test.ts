@@ -150,7 +150,7 @@ describe('auth: tokens are kept safely', () => {
 });
 
 describe('auth: wrong tokens are rate limited per address', () => {
-  it('answers 429 with Retry-After after too many wrong tokens, while a token already in use carries on', async () => {
+  it('answers 429 with Retry-After after too many wrong tokens, while valid tokens (old or new) carry on', async () => {
     const c = await startTestCoordinator();
     try {
       const admin = await c.api('GET', '/api/workers/register');
@@ -164,7 +164,8 @@ describe('auth: wrong tokens are rate limited per address', () => {
       const stillAdmin = await c.api('GET', '/api/workers/register');
       assert.equal(stillAdmin.status, 200, 'authenticated traffic is never slowed');
       const join = await c.api('POST', '/api/workers/register', { token: c.tokens.joinToken, body: { workerId: 'late', hostname: 'h' } });
-      assert.equal(join.status, 429, 'a token this address never used before is not checked while blocked');
+      // Guesses are limited, not success: a new worker or the admin's first login behind a student's NAT still works.
+      assert.equal(join.status, 200, 'a valid token this address never used before works while guesses are blocked');
     } finally {
       await c.close();
     }

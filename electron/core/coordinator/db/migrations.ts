@@ -78,6 +78,7 @@ export const MIGRATIONS: readonly string[] = [
      uses       INTEGER NOT NULL DEFAULT 0
    );
    ALTER TABLE workers ADD COLUMN revoked_at INTEGER;`,
-  // 8: the SHA-256 of a job's uploaded zip, sent with the job so a worker can check its cached copy.
-  `ALTER TABLE jobs ADD COLUMN file_sha256 TEXT;`,
+  // 8: the SHA-256 of each uploaded zip, and of a job's zip, sent with the job so a worker can check its cached copy.
+  `ALTER TABLE jobs ADD COLUMN file_sha256 TEXT;
+   CREATE TABLE uploads (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at INTEGER NOT NULL);`,
 ];

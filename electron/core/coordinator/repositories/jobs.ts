@@ -92,14 +92,10 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
 }
 
 export function toAssignedJob(job: JobRecord): AssignedJobDto {
-  return {
-    jobId: job.jobId,
-    command: job.command,
-    fileUrl: job.fileUrl,
-    filename: job.filename,
-    timeoutSeconds: job.timeoutSeconds,
-    fileSha256: job.fileSha256,
-  };
+  const assigned: AssignedJobDto = { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
+  // Only for our own uploads: a seed-style job keeps the seed's exact shape.
+  if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
+  return assigned;
 }
 
 export class JobRepository {
@@ -246,6 +242,19 @@ export class JobRepository {
 
   isFileReferenced(fileUrl: string): boolean {
     return this.#q.fileReferenced.get(fileUrl) !== undefined;
+  }
+
+  recordUpload(name: string, sha256: string, now: number): void {
+    this.#db.prepare('INSERT OR REPLACE INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)').run(name, sha256, now);
+  }
+
+  uploadSha256(name: string): string | null {
+    const row = this.#db.prepare('SELECT sha256 FROM uploads WHERE name = ?').get(name);
+    return row ? text(row, 'sha256') : null;
+  }
+
+  forgetUpload(name: string): void {
+    this.#db.prepare('DELETE FROM uploads WHERE name = ?').run(name);
   }
 
   /** Upload URLs whose jobs all ended before `cutoff` (ms). */

@@ -42,6 +42,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           timeoutSeconds: integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds),
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
         });
+        ctx.store.uploads.record(upload.name, upload.sha256);
         const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256 });
         await ctx.commit.durable();
         return void res.json({

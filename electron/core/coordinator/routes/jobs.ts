@@ -9,7 +9,7 @@ import { HttpError } from '../http-error.ts';
 import type { AssignOutcome } from '../job-store.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { uploadNameFromUrl } from '../../../../shared/uploads.ts';
-import { uploadExists, uploadSha256 } from '../uploads.ts';
+import { uploadExists } from '../uploads.ts';
 import { integerParam, parseBody, queryString } from '../validate.ts';
 
 /** 429 before the queue grows past --max-pending-jobs. */
@@ -62,7 +62,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     assertFileUrl(ctx, body.fileUrl);
     assertQueueHasRoom(ctx);
     const upload = uploadNameFromUrl(body.fileUrl);
-    const job = ctx.store.createJob({ ...body, fileSha256: upload ? uploadSha256(ctx.uploadsDir, upload) : null });
+    const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null });
     await ctx.commit.durable();
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });

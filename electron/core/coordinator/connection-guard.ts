@@ -1,0 +1,137 @@
+/**
+ * Keeps one address from holding the coordinator's sockets: a cap on connections per address and a
+ * lower one on connections that have not authenticated yet; a deadline for an unauthenticated
+ * request to arrive whole, an idle limit for everyone else (an authenticated upload that keeps
+ * sending may take as long as it needs); and after a refusal (401/403/413/429) the answer is sent,
+ * a bounded amount of the rest of the body is read and dropped so the client can read the answer
+ * (nginx's lingering close), then the connection is closed.
+ */
+import type { Socket } from 'node:net';
+import type { NextFunction, Request, Response } from 'express';
+
+export interface GuardOptions {
+  maxPerAddress?: number;
+  maxUnauthenticatedPerAddress?: number;
+  /** How long an unauthenticated request may take to arrive (headers and body). */
+  unauthenticatedMs?: number;
+  /** How long any connection may stay silent mid-request. */
+  idleMs?: number;
+  /** After a refusal: at most this much of the body is read and dropped, for at most `lingerMs`. */
+  lingerBytes?: number;
+  lingerMs?: number;
+}
+
+interface Entry {
+  address: string;
+  authenticated: boolean;
+  /** The TCP socket (under TLS, requests see a TLSSocket on top of it). */
+  raw: Socket;
+}
+
+const REFUSALS = new Set([401, 403, 413, 429]);
+
+export class ConnectionGuard {
+  readonly #o: Required<GuardOptions>;
+  readonly #sockets = new Map<string, Entry>();
+  readonly #perAddress = new Map<string, { all: number; unauthenticated: number }>();
+
+  constructor(options: GuardOptions = {}) {
+    this.#o = {
+      maxPerAddress: options.maxPerAddress ?? 256,
+      maxUnauthenticatedPerAddress: options.maxUnauthenticatedPerAddress ?? 32,
+      unauthenticatedMs: options.unauthenticatedMs ?? 20_000,
+      idleMs: options.idleMs ?? 60_000,
+      lingerBytes: options.lingerBytes ?? 1024 * 1024,
+      lingerMs: options.lingerMs ?? 2000,
+    };
+  }
+
+  /** Whether a new connection may stay; a refused one is destroyed at once. Call for every accepted socket. */
+  admit(socket: Socket): boolean {
+    const address = socket.remoteAddress ?? 'unknown';
+    const counts = this.#perAddress.get(address) ?? { all: 0, unauthenticated: 0 };
+    if (counts.all >= this.#o.maxPerAddress || counts.unauthenticated >= this.#o.maxUnauthenticatedPerAddress) {
+      socket.destroy();
+      return false;
+    }
+    const key = keyOf(socket);
+    const entry: Entry = { address, authenticated: false, raw: socket };
+    this.#sockets.set(key, entry);
+    counts.all++;
+    counts.unauthenticated++;
+    this.#perAddress.set(address, counts);
+    socket.setTimeout(this.#o.idleMs, () => socket.destroy());
+    socket.once('close', () => {
+      this.#sockets.delete(key);
+      const c = this.#perAddress.get(address);
+      if (!c) return;
+      c.all--;
+      if (!entry.authenticated) c.unauthenticated--;
+      if (c.all <= 0) this.#perAddress.delete(address);
+    });
+    return true;
+  }
+
+  /** How long a connection may stay silent. */
+  get idleMs(): number {
+    return this.#o.idleMs;
+  }
+
+  /** A WebSocket or an event stream that may stay quiet for long: no idle limit on its connection. */
+  keepOpen(socket: Socket): void {
+    (this.#sockets.get(keyOf(socket))?.raw ?? socket).setTimeout(0);
+  }
+
+  /** A request on this connection proved a token: it no longer counts as unauthenticated. */
+  authenticated(socket: Socket): void {
+    const entry = this.#sockets.get(keyOf(socket));
+    if (!entry || entry.authenticated) return;
+    entry.authenticated = true;
+    const counts = this.#perAddress.get(entry.address);
+    if (counts) counts.unauthenticated--;
+  }
+
+  /** Per request: the unauthenticated deadline, and the lingering close after a refusal. */
+  middleware() {
+    return (req: Request, res: Response, next: NextFunction): void => {
+      const socket = req.socket;
+      const deadline = this.#sockets.get(keyOf(socket))?.authenticated
+        ? undefined
+        : setTimeout(() => {
+            // Still unauthenticated and not answered: a slow or silent client holding a socket.
+            if (!res.locals.principal && !res.headersSent) socket.destroy();
+          }, this.#o.unauthenticatedMs);
+      deadline?.unref();
+      res.once('close', () => clearTimeout(deadline));
+      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+      res.writeHead = ((...args: unknown[]) => {
+        if (REFUSALS.has(res.statusCode) || REFUSALS.has(args[0] as number)) res.setHeader('Connection', 'close');
+        return writeHead(...args);
+      }) as typeof res.writeHead;
+      res.once('finish', () => {
+        if (res.getHeader('Connection') === 'close' && !req.complete) this.linger(req);
+      });
+      next();
+    };
+  }
+
+  private linger(req: Request): void {
+    let read = 0;
+    const socket = req.socket;
+    const timer = setTimeout(() => socket.destroy(), this.#o.lingerMs);
+    timer.unref();
+    req.on('data', (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > this.#o.lingerBytes) socket.destroy();
+    });
+    req.once('end', () => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
+    req.resume();
+  }
+}
+
+function keyOf(socket: Socket): string {
+  return `${socket.remoteAddress}|${socket.remotePort}`;
+}
