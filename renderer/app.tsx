@@ -4,7 +4,8 @@ import { CoordinatorView } from './features/coordinator/coordinator-view.tsx';
 import { Login } from './features/coordinator/login.tsx';
 import { SetupView } from './features/setup/setup-view.tsx';
 import { WorkerView } from './features/worker/worker-view.tsx';
-import { LocalWorkerSource, savedToken, saveToken } from './lib/api.ts';
+import { LocalWorkerSource } from './lib/api.ts';
+import { savedToken, saveToken, tokenFromOtherTabs } from './lib/session-token.ts';
 import { bridge, bridgeWorkerSource } from './lib/bridge.ts';
 
 function useHash(): string {
@@ -29,12 +30,18 @@ export function App() {
 
   useEffect(() => {
     if (route.startsWith('#/worker') || route.startsWith('#/setup')) return;
-    fetch('/api/health')
-      .then((r) => r.json())
-      .then(
-        (h: { auth: boolean }) => setAuth(h.auth),
-        () => setAuth(true),
-      );
+    // Before asking for the token, an open tab of this dashboard may lend it (same origin only).
+    const sibling = savedToken() ? Promise.resolve(null) : tokenFromOtherTabs();
+    Promise.all([fetch('/api/health').then((r) => r.json() as Promise<{ auth: boolean }>), sibling]).then(
+      ([h, lent]) => {
+        if (lent) {
+          saveToken(lent);
+          setToken(lent);
+        }
+        setAuth(h.auth);
+      },
+      () => setAuth(true),
+    );
     // In the desktop app the coordinator runs in this very app: no need to type its token.
     void bridge()
       ?.coordinatorInfo()

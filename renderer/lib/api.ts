@@ -60,19 +60,6 @@ export interface JobPage {
   nextBefore: string | null;
 }
 
-// A session cookie: shared by this browser's tabs, gone when the browser closes. Only our script reads
-// it; the API never looks at cookies, so it cannot be used for cross-site requests.
-const TOKEN_COOKIE = 'cmdx_admin_token';
-
-export function savedToken(): string | null {
-  const match = document.cookie.split('; ').find((c) => c.startsWith(`${TOKEN_COOKIE}=`));
-  return match ? decodeURIComponent(match.slice(TOKEN_COOKIE.length + 1)) : null;
-}
-
-export function saveToken(token: string | null): void {
-  document.cookie = token ? `${TOKEN_COOKIE}=${encodeURIComponent(token)}; path=/; SameSite=Strict` : `${TOKEN_COOKIE}=; path=/; SameSite=Strict; Max-Age=0`;
-}
-
 async function readError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as ErrorBody;

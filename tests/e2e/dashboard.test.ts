@@ -61,6 +61,26 @@ describe('dashboard in Chromium', () => {
     assert.match(row!, /s ago/);
   });
 
+  it('keeps the admin token out of cookies: a page on another port of this host cannot read it', async () => {
+    assert.equal(await page.evaluate<string>("sessionStorage.getItem('cmdx_admin_token')"), c.tokens.adminToken);
+    assert.doesNotMatch(await page.evaluate<string>('document.cookie'), /cmdx_a_/);
+    const { createServer } = await import('node:http');
+    const other = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end("<script>document.title = 'seen:' + document.cookie + '|' + (sessionStorage.getItem('cmdx_admin_token') || '')</script>");
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const snoop = await context.newPage();
+      await snoop.goto(`http://127.0.0.1:${(other.address() as { port: number }).port}/`);
+      await waitForText(snoop.locator('title'), /^seen:/);
+      assert.doesNotMatch((await snoop.title()) ?? '', /cmdx_a_/);
+      await snoop.close();
+    } finally {
+      other.close();
+    }
+  });
+
   it('runs a zip submitted through the form: output arrives live, the worker goes busy then idle', async () => {
     const watcher = await context.newPage();
     await watcher.goto(c.url); // same browser session: the token is not asked again
