@@ -11,6 +11,8 @@ export const registerBody = z.object({
   os: z.string().max(LIMITS.shortText).nullish(),
   cpuCount: z.number().int().min(0).max(65536).nullish(),
   version: z.string().max(LIMITS.shortText).nullish(),
+  /** What the worker cannot protect on its PC (e.g. jobs can read its files), for the dashboard. */
+  warnings: z.array(z.string().max(500)).max(10).optional(),
 });
 
 export const heartbeatBody = z.object({
@@ -21,6 +23,8 @@ export const heartbeatBody = z.object({
   paused: z.boolean().optional(),
   /** First heartbeat of a restarted worker process: jobs assigned to its previous process are lost. */
   restarted: z.boolean().optional(),
+  /** Sent with the first heartbeat of a process: see registerBody. */
+  warnings: z.array(z.string().max(500)).max(10).optional(),
 });
 
 export const createJobBody = z.object({

@@ -23,6 +23,8 @@ export interface WorkerDto {
   registeredAt: number;
   /** Paused from the worker's own screen: registered and heartbeating, but taking no jobs. */
   paused: boolean;
+  /** What this worker says it cannot protect on its PC (e.g. jobs run as its own user). */
+  warnings: string[];
 }
 
 export interface JobDto {

@@ -13,6 +13,7 @@ export interface Beat {
   paused?: boolean;
   /** The worker process is new: jobs given to its previous process are lost. */
   restarted?: boolean;
+  warnings?: string[];
 }
 
 /** What the offline sweep did, for logs and tests. */
@@ -92,6 +93,10 @@ export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { work
     if (!worker) return undefined;
     core.workers.touch(workerId, now);
     let changed = false;
+    if (beat.warnings !== undefined && JSON.stringify(beat.warnings) !== JSON.stringify(worker.warnings)) {
+      core.workers.setWarnings(workerId, beat.warnings);
+      changed = true;
+    }
     if (beat.paused !== undefined && beat.paused !== worker.paused) {
       core.workers.setPaused(workerId, beat.paused);
       changed = true;

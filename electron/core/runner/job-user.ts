@@ -24,11 +24,11 @@ function lookUp(name: string): JobUser | undefined {
 }
 
 /** The job account to use, or why jobs run as the worker's own user. */
-export function resolveJobUser(requested: string | undefined): JobUser | { unavailable: string } {
-  if (process.platform === 'win32' || typeof process.getuid !== 'function') {
+export function resolveJobUser(requested: string | undefined, uid: number | undefined = process.getuid?.()): JobUser | { unavailable: string } {
+  if (process.platform === 'win32' || uid === undefined) {
     return { unavailable: "separate job accounts are not supported on this platform yet; jobs run as the worker's user" };
   }
-  if (process.getuid() !== 0) {
+  if (uid !== 0) {
     if (requested) return { unavailable: `--run-as ${requested} needs a worker running as root; jobs run as the worker's user` };
     return { unavailable: 'the worker does not run as root, so jobs run as its user and can read its files; install it as a service (see the README)' };
   }

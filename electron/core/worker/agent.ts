@@ -101,6 +101,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       sleep: (ms) => this.sleep(ms),
       stopped: () => this.#stop.signal.aborted,
       onPairingCode: (pairingCode) => this.update({ pairingCode }),
+      warnings: () => this.#isolation?.summary.notes ?? [],
     });
     this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
     this.#delivery = new ReportDelivery({

@@ -255,8 +255,8 @@ export class CoordinatorClient {
     return res.body;
   }
 
-  async heartbeat(workerId: string, jobId: string | null, paused = false, restarted = false): Promise<{ cancelJobIds: string[] }> {
-    const body: z.input<typeof heartbeatBody> = { workerId, jobId, paused, ...(restarted ? { restarted } : {}) };
+  async heartbeat(workerId: string, jobId: string | null, paused = false, restarted = false, warnings?: string[]): Promise<{ cancelJobIds: string[] }> {
+    const body: z.input<typeof heartbeatBody> = { workerId, jobId, paused, ...(restarted ? { restarted } : {}), ...(warnings ? { warnings } : {}) };
     const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', body);
     return { cancelJobIds: res.body.cancelJobIds ?? [] };
   }

@@ -53,6 +53,8 @@ export class JobIsolation {
   constructor(options: IsolationOptions) {
     const notes: string[] = [];
     const user = resolveJobUser(options.runAs);
+    // Asked for by name, a job account that cannot be had is a reason not to start, not a warning.
+    if (options.runAs && 'unavailable' in user) throw new Error(`--run-as ${options.runAs}: ${user.unavailable}.`);
     this.#user = 'unavailable' in user ? undefined : user;
     if ('unavailable' in user) notes.push(user.unavailable);
     const cgroups = JobCgroups.open();

@@ -25,6 +25,8 @@ export interface RegistrationOptions {
   stopped: () => boolean;
   /** The code to show at this PC while it waits for approval (null when it no longer waits). */
   onPairingCode: (code: string | null) => void;
+  /** What this worker cannot protect on its PC, told to the coordinator for the dashboard. */
+  warnings?: () => string[];
 }
 
 /** The admin refused this PC's request to join. */
@@ -87,7 +89,7 @@ export class Registration {
   async connect(currentJobId: string | null, paused: boolean): Promise<void> {
     if (!this.hasIdentity) return this.register();
     // `restarted` on first contact: whatever the coordinator thinks we run was lost with the previous process.
-    await this.#o.client.heartbeat(this.workerId, currentJobId, paused, this.#firstContact);
+    await this.#o.client.heartbeat(this.workerId, currentJobId, paused, this.#firstContact, this.#firstContact ? (this.#o.warnings?.() ?? []) : undefined);
     this.#firstContact = false;
     this.#registered = true;
   }
@@ -100,7 +102,14 @@ export class Registration {
   }
 
   private info(): RegisterInfo {
-    return { workerId: this.workerId, hostname: (this.#o.name ?? hostname()).slice(0, 255), os: platform(), cpuCount: cpus().length, version: APP_VERSION };
+    return {
+      workerId: this.workerId,
+      hostname: (this.#o.name ?? hostname()).slice(0, 255),
+      os: platform(),
+      cpuCount: cpus().length,
+      version: APP_VERSION,
+      warnings: this.#o.warnings?.() ?? [],
+    };
   }
 
   private adopt(workerToken: string | undefined): void {

@@ -67,6 +67,11 @@ export function WorkersTable({
               <td>
                 <strong>{w.hostname}</strong>
                 <div className="muted small mono">{w.workerId}</div>
+                {(w.warnings ?? []).map((warning) => (
+                  <div key={warning} className="worker-warning small" data-testid="worker-warning">
+                    ⚠ {warning}
+                  </div>
+                ))}
               </td>
               <td>{w.os ?? '—'}</td>
               <td>{w.cpuCount ?? '—'}</td>

@@ -62,4 +62,18 @@ describe('worker endpoints (seed 1-3)', () => {
     );
     assert.equal(typeof w.lastHeartbeat, 'number');
   });
+
+  it('shows what a worker says it cannot protect, from its registration and its first heartbeat', async () => {
+    const c = await startTestCoordinator();
+    try {
+      const warning = 'the worker does not run as root, so jobs run as its user and can read its files';
+      const token = await c.register('warned', { warnings: [warning] });
+      const listed = async () => (await c.api('GET', '/api/workers/register')).body.workers.find((w: any) => w.workerId === 'warned').warnings;
+      assert.deepEqual(await listed(), [warning]);
+      await c.api('POST', '/api/workers/heartbeat', { token, body: { workerId: 'warned', restarted: true, warnings: [] } });
+      assert.deepEqual(await listed(), []);
+    } finally {
+      await c.close();
+    }
+  });
 });

@@ -81,4 +81,6 @@ export const MIGRATIONS: readonly string[] = [
   // 8: the SHA-256 of each uploaded zip, and of a job's zip, sent with the job so a worker can check its cached copy.
   `ALTER TABLE jobs ADD COLUMN file_sha256 TEXT;
    CREATE TABLE uploads (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+  // 9: what a worker says it cannot protect (a JSON list of sentences), shown on the dashboard.
+  `ALTER TABLE workers ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`,
 ];

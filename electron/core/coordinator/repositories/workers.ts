@@ -16,6 +16,7 @@ export interface WorkerRecord {
   registeredAt: number;
   currentJobId: string | null;
   paused: boolean;
+  warnings: string[];
 }
 
 export interface RegisterInput {
@@ -24,6 +25,7 @@ export interface RegisterInput {
   os?: string | null;
   cpuCount?: number | null;
   version?: string | null;
+  warnings?: string[];
 }
 
 function toRecord(row: Row): WorkerRecord {
@@ -38,12 +40,13 @@ function toRecord(row: Row): WorkerRecord {
     registeredAt: int(row, 'registered_at'),
     currentJobId: textOrNull(row, 'current_job_id'),
     paused: int(row, 'paused') === 1,
+    warnings: parseWarnings(text(row, 'warnings')),
   };
 }
 
 export function toWorkerDto(worker: WorkerRecord): WorkerDto {
-  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused } = worker;
-  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused };
+  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings } = worker;
+  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings };
 }
 
 export class WorkerRepository {
@@ -57,6 +60,7 @@ export class WorkerRepository {
   readonly #setState: StatementSync;
   readonly #stale: StatementSync;
   readonly #revoke: StatementSync;
+  readonly #setWarnings: StatementSync;
 
   constructor(db: Database) {
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
@@ -64,14 +68,15 @@ export class WorkerRepository {
     this.#all = db.prepare('SELECT * FROM workers ORDER BY registered_at, worker_id');
     this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' ORDER BY registered_at, worker_id LIMIT 1");
     this.#upsert = db.prepare(`
-      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id)
-      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL)
-      ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version,
+      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings)
+      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings)
+      ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version, warnings = $warnings,
         status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
     this.#setPaused = db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?');
     this.#setState = db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?');
     this.#stale = db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?");
+    this.#setWarnings = db.prepare('UPDATE workers SET warnings = ? WHERE worker_id = ?');
     this.#revoke = db.prepare("UPDATE workers SET token_hash = NULL, revoked_at = ?, status = 'offline', current_job_id = NULL WHERE worker_id = ?");
   }
 
@@ -102,6 +107,7 @@ export class WorkerRepository {
       $os: input.os ?? null,
       $cpu: input.cpuCount ?? null,
       $version: input.version ?? null,
+      $warnings: JSON.stringify(input.warnings ?? []),
       $now: now,
       $token: tokenHash,
     });
@@ -119,6 +125,10 @@ export class WorkerRepository {
     this.#setState.run(status, currentJobId, workerId);
   }
 
+  setWarnings(workerId: string, warnings: string[]): void {
+    this.#setWarnings.run(JSON.stringify(warnings), workerId);
+  }
+
   /** Its token stops working; the row stays so its jobs keep their worker. */
   revoke(workerId: string, now: number): void {
     this.#revoke.run(now, workerId);
@@ -127,5 +137,14 @@ export class WorkerRepository {
   /** Workers not offline whose last heartbeat is older than `cutoff`. */
   staleIds(cutoff: number): string[] {
     return this.#stale.all(cutoff).map((row) => text(row, 'worker_id'));
+  }
+}
+
+function parseWarnings(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((w): w is string => typeof w === 'string') : [];
+  } catch {
+    return [];
   }
 }

@@ -44,7 +44,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/heartbeat', json, async (req, res) => {
     const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
     requireWorker(res, body.workerId);
-    const beat = ctx.store.heartbeat(body.workerId, { reportedJobId: body.jobId, paused: body.paused, restarted: body.restarted });
+    const beat = ctx.store.heartbeat(body.workerId, { reportedJobId: body.jobId, paused: body.paused, restarted: body.restarted, warnings: body.warnings });
     if (!beat) throw new HttpError(404, 'Worker not found');
     if (beat.changed) await ctx.commit.durable();
     res.json({ success: true, workerId: body.workerId, timestamp: beat.worker.lastHeartbeat, status: beat.worker.status, cancelJobIds: beat.cancelJobIds });
