@@ -25,6 +25,8 @@ export interface AgentState {
   lastError: string | null;
   /** While this PC waits for the admin's approval: the code the dashboard shows beside its request. */
   pairingCode?: string | null;
+  /** The certificate this PC pinned while it asks (64 hex): the admin compares its start with the dashboard's. */
+  pairingFingerprint?: string | null;
 }
 
 /** The state plus the current job's output so far, for a view that opens mid-job. */

@@ -49,6 +49,8 @@ export interface JoinRequest {
   address: string;
   pairingCode: string;
   createdAt: number;
+  /** Why approving it would be a mistake (an id already registered, or claimed twice). */
+  conflict: string | null;
 }
 
 /** Which waiting requests an approve or refuse is about. */

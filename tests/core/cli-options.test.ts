@@ -89,6 +89,9 @@ describe('cmdx refuses a bad command line with exit code 2 and a sentence', () =
     const missing = await cmdx(['worker', '--work-dir', mkdtempSync(join(tmpdir(), 'cmdx-nowhere-'))]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /Tell the worker where its coordinator is: --join LINE \(from the dashboard, "Add a worker"\), --discover, or --server URL\./);
+    const discoverWithToken = await cmdx(['worker', '--discover', '--join-token', 'cmdx_j_x', '--work-dir', mkdtempSync(join(tmpdir(), 'cmdx-nowhere-'))]);
+    assert.equal(discoverWithToken.code, 2);
+    assert.match(discoverWithToken.stderr, /--discover asks the coordinator it finds to approve this PC; it never sends a join token/);
     const unknown = await cmdx(['coordinator', '--prot', '3000']);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /Unknown option '--prot'/);

@@ -12,6 +12,8 @@ import type { NextFunction, Request, Response } from 'express';
 export interface GuardOptions {
   maxPerAddress?: number;
   maxUnauthenticatedPerAddress?: number;
+  /** Unauthenticated connections from all addresses together (many addresses, one attacker). */
+  maxUnauthenticated?: number;
   /** How long an unauthenticated request may take to arrive (headers and body). */
   unauthenticatedMs?: number;
   /** How long any connection may stay silent mid-request. */
@@ -34,11 +36,13 @@ export class ConnectionGuard {
   readonly #o: Required<GuardOptions>;
   readonly #sockets = new Map<string, Entry>();
   readonly #perAddress = new Map<string, { all: number; unauthenticated: number }>();
+  #unauthenticated = 0;
 
   constructor(options: GuardOptions = {}) {
     this.#o = {
       maxPerAddress: options.maxPerAddress ?? 256,
       maxUnauthenticatedPerAddress: options.maxUnauthenticatedPerAddress ?? 32,
+      maxUnauthenticated: options.maxUnauthenticated ?? 1024,
       unauthenticatedMs: options.unauthenticatedMs ?? 20_000,
       idleMs: options.idleMs ?? 60_000,
       lingerBytes: options.lingerBytes ?? 1024 * 1024,
@@ -50,7 +54,8 @@ export class ConnectionGuard {
   admit(socket: Socket): boolean {
     const address = socket.remoteAddress ?? 'unknown';
     const counts = this.#perAddress.get(address) ?? { all: 0, unauthenticated: 0 };
-    if (counts.all >= this.#o.maxPerAddress || counts.unauthenticated >= this.#o.maxUnauthenticatedPerAddress) {
+    const full = this.#unauthenticated >= this.#o.maxUnauthenticated;
+    if (full || counts.all >= this.#o.maxPerAddress || counts.unauthenticated >= this.#o.maxUnauthenticatedPerAddress) {
       socket.destroy();
       return false;
     }
@@ -59,6 +64,7 @@ export class ConnectionGuard {
     this.#sockets.set(key, entry);
     counts.all++;
     counts.unauthenticated++;
+    this.#unauthenticated++;
     this.#perAddress.set(address, counts);
     socket.setTimeout(this.#o.idleMs, () => socket.destroy());
     socket.once('close', () => {
@@ -66,7 +72,10 @@ export class ConnectionGuard {
       const c = this.#perAddress.get(address);
       if (!c) return;
       c.all--;
-      if (!entry.authenticated) c.unauthenticated--;
+      if (!entry.authenticated) {
+        c.unauthenticated--;
+        this.#unauthenticated--;
+      }
       if (c.all <= 0) this.#perAddress.delete(address);
     });
     return true;
@@ -87,6 +96,7 @@ export class ConnectionGuard {
     const entry = this.#sockets.get(keyOf(socket));
     if (!entry || entry.authenticated) return;
     entry.authenticated = true;
+    this.#unauthenticated--;
     const counts = this.#perAddress.get(entry.address);
     if (counts) counts.unauthenticated--;
   }

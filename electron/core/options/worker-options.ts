@@ -42,6 +42,10 @@ export const WORKER_OPTIONS = {
     defaultText: '`cmdx-job` when the worker runs as root (created on first start)',
     help: "the account jobs run as, so they cannot read the worker's files (only when the worker runs as root)",
   },
+  'unsafe-jobs-as-root': {
+    type: 'boolean',
+    help: 'when the worker runs as root and no job account can be had, run jobs as root anyway (any job then owns the PC)',
+  },
   'job-memory-mb': { type: 'number', arg: 'MB', min: 16, max: 1024 * 1024, help: 'memory limit per job, where a cgroup controller allows it' },
   'job-max-procs': { type: 'number', arg: 'COUNT', min: 1, max: 1_000_000, integer: true, help: 'process limit per job, where a cgroup controller allows it' },
   'ui-port': {

@@ -16,26 +16,18 @@ const SCRIPT =
 export class WarmShell {
   readonly #spawn: typeof nodeSpawn;
   readonly #env: NodeJS.ProcessEnv;
-  readonly #user: { uid: number; gid: number } | undefined;
   #ready: ChildProcess | undefined;
 
-  /** `env`: the job environment (the job id comes later, with the command); `user`: the job account. */
-  constructor(options: { env?: NodeJS.ProcessEnv; user?: { uid: number; gid: number }; spawn?: typeof nodeSpawn } = {}) {
+  /** `env`: the job environment (the job id comes later, with the command). It runs as our own user. */
+  constructor(options: { env?: NodeJS.ProcessEnv; spawn?: typeof nodeSpawn } = {}) {
     this.#spawn = options.spawn ?? nodeSpawn;
     this.#env = options.env ?? process.env;
-    this.#user = options.user;
   }
 
   /** Starts a waiting shell if none is ready (call when the next command is near). */
   prepare(): void {
     if (this.#ready && this.#ready.exitCode === null && this.#ready.signalCode === null) return;
-    const child = this.#spawn('/bin/sh', ['-c', SCRIPT], {
-      detached: true,
-      cwd: this.#user ? '/' : tmpdir(),
-      env: this.#env,
-      ...(this.#user ? { uid: this.#user.uid, gid: this.#user.gid } : {}),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = this.#spawn('/bin/sh', ['-c', SCRIPT], { detached: true, cwd: tmpdir(), env: this.#env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.on('error', () => {
       if (this.#ready === child) this.#ready = undefined;
     });

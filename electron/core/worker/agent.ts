@@ -45,6 +45,8 @@ export interface WorkerAgentOptions {
   pollIntervalMs?: number;
   /** Run jobs as this account when the worker is root (default there: cmdx-job). */
   runAs?: string;
+  /** Run jobs as root when no job account can be had (dangerous; off by default). */
+  unsafeJobsAsRoot?: boolean;
   /** Per-job limits, where a cgroup controller allows them. */
   jobMemoryMb?: number;
   jobMaxProcs?: number;
@@ -100,7 +102,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       joinToken: options.joinToken,
       sleep: (ms) => this.sleep(ms),
       stopped: () => this.#stop.signal.aborted,
-      onPairingCode: (pairingCode) => this.update({ pairingCode }),
+      onPairingCode: (pairing) => this.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
       warnings: () => this.#isolation?.summary.notes ?? [],
     });
     this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
@@ -144,15 +146,16 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     if (this.#loop) return;
     lockWorkDir(this.#o.workDir);
     this.#isolation = new JobIsolation({
+      allowRootJobs: this.#o.unsafeJobsAsRoot,
       workDir: this.#o.workDir,
       runAs: this.#o.runAs,
       memoryMb: this.#o.jobMemoryMb,
       maxProcs: this.#o.jobMaxProcs,
       logger: this.#logger,
     });
-    // Forked ahead of time, already as the job account and with the job environment.
-    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv, user: this.#isolation.jobAccount });
-    if (platform() !== 'win32') this.#warmShell.prepare();
+    // Forked ahead of time with the job environment (only when jobs run as our own user: see JobIsolation).
+    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv });
+    if (platform() !== 'win32' && this.#isolation.warmShellAllowed) this.#warmShell.prepare();
     this.#loop = this.run().catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
     });
@@ -201,7 +204,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     recoverInterruptedJob(this.#o.workDir, this.#outbox, this.#logger);
     const leftovers = await this.#isolation!.sweep();
     if (leftovers > 0) this.#logger.warn('stopped processes that jobs of a previous run left in their cgroups', { cgroups: leftovers });
-    const check = await selfCheck(this.#isolation!.prepare('self-check'), this.#warmShell);
+    const check = await selfCheck(this.#isolation!.prepare('self-check'), this.#isolation!.warmShellAllowed ? this.#warmShell : undefined);
     if (check.ok) this.#logger.info('self-check passed: this PC can run jobs', { ms: check.ms });
     else this.#logger.error('self-check failed: jobs on this PC will probably fail', { error: check.error, workDir: this.#o.workDir });
     let failures = 0;

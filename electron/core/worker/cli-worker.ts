@@ -34,6 +34,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     maxExtractMb: values['max-extract-mb'],
     maxOutputMb: values['max-output-mb'],
     runAs: values['run-as'],
+    unsafeJobsAsRoot: values['unsafe-jobs-as-root'],
     jobMemoryMb: values['job-memory-mb'],
     jobMaxProcs: values['job-max-procs'],
     // Seconds on the command line, milliseconds in the agent.

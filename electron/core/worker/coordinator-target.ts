@@ -29,7 +29,14 @@ export async function coordinatorTarget(flags: TargetFlags, workDir: string, log
     if ('error' in line) throw new UsageError(line.error);
     return { server: line.server, fingerprint: line.fingerprint, joinToken: line.joinToken ?? flags.joinToken };
   }
-  if (flags.discover) return discovered(flags.joinToken, logger);
+  if (flags.discover) {
+    // An mDNS answer proves nothing: a discovered coordinator may only be asked, never handed a token.
+    if (flags.joinToken)
+      throw new UsageError(
+        '--discover asks the coordinator it finds to approve this PC; it never sends a join token. Use --join with the line from the dashboard instead.',
+      );
+    return discovered(logger);
+  }
   if (flags.server) {
     const fingerprint = flags.fingerprint === undefined ? null : normalizeFingerprint(flags.fingerprint);
     if (fingerprint === undefined) throw new UsageError('--fingerprint must be the SHA-256 the dashboard shows (64 hex digits, colons allowed).');
@@ -40,10 +47,10 @@ export async function coordinatorTarget(flags: TargetFlags, workDir: string, log
   throw new UsageError('Tell the worker where its coordinator is: --join LINE (from the dashboard, "Add a worker"), --discover, or --server URL.');
 }
 
-async function discovered(joinToken: string | undefined, logger: Logger): Promise<CoordinatorTarget> {
+async function discovered(logger: Logger): Promise<CoordinatorTarget> {
   // Loaded only here: the multicast DNS library is not needed by a worker that was told where to go.
   const { discover } = await import('../discovery.ts');
-  const found = await discover(3000);
+  const found = (await discover(3000)).filter((c) => c.fingerprint !== null); // a plain-HTTP announcement could be anyone's
   for (const c of found)
     logger.info('coordinator found', { name: c.name, addresses: c.addresses, port: c.port, fingerprint: c.fingerprint && displayFingerprint(c.fingerprint) });
   if (found.length === 0) {
@@ -58,5 +65,5 @@ async function discovered(joinToken: string | undefined, logger: Logger): Promis
   const only = found[0]!;
   const host = only.addresses[0]!;
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  return { server: `${only.fingerprint ? 'https' : 'http'}://${hostPart}:${only.port}`, fingerprint: only.fingerprint, joinToken };
+  return { server: `https://${hostPart}:${only.port}`, fingerprint: only.fingerprint };
 }

@@ -4,7 +4,7 @@
  * environment, the job account (when the worker is root) and a cgroup per job (Linux), with
  * optional memory and process limits. What is not available here is said once, at start.
  */
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,8 @@ export interface IsolationOptions {
   runAs?: string;
   memoryMb?: number;
   maxProcs?: number;
+  /** A root worker that cannot get a job account runs jobs as root only when told to (--unsafe-jobs-as-root). */
+  allowRootJobs?: boolean;
   logger: Logger;
 }
 
@@ -55,6 +57,12 @@ export class JobIsolation {
     const user = resolveJobUser(options.runAs);
     // Asked for by name, a job account that cannot be had is a reason not to start, not a warning.
     if (options.runAs && 'unavailable' in user) throw new Error(`--run-as ${options.runAs}: ${user.unavailable}.`);
+    // As root without a job account, every student's job would be root: not without being told.
+    if (process.getuid?.() === 0 && 'unavailable' in user && !options.allowRootJobs) {
+      throw new Error(
+        `Jobs would run as root: ${user.unavailable}. Create an unprivileged account and pass --run-as, or accept the risk with --unsafe-jobs-as-root.`,
+      );
+    }
     this.#user = 'unavailable' in user ? undefined : user;
     if ('unavailable' in user) notes.push(user.unavailable);
     const cgroups = JobCgroups.open();
@@ -78,9 +86,12 @@ export class JobIsolation {
     return jobEnvironment(process.env, { home: join(this.jobsRoot, 'home'), tmp: join(this.jobsRoot, 'tmp') });
   }
 
-  /** The account a warm shell must run as (the job account), if any. */
-  get jobAccount(): { uid: number; gid: number } | undefined {
-    return this.#user && { uid: this.#user.uid, gid: this.#user.gid };
+  /**
+   * Whether a shell may wait for the next job ahead of time. Not with a job account: a waiting shell of
+   * that account, outside any cgroup, could be taken over (ptrace) by the job running now.
+   */
+  get warmShellAllowed(): boolean {
+    return this.#user === undefined;
   }
 
   prepare(jobId: string): PreparedJob {
@@ -112,6 +123,12 @@ export class JobIsolation {
       finish: async () => {
         await cgroup?.kill();
         cgroup?.remove();
+        // Nothing of the job account may outlive the job (a ptrace'd or escaped process): it would race
+        // the removals below, and see the next student's files. Then what it left in shared temp folders goes.
+        if (user) {
+          await killEveryProcessOf(user.uid);
+          await removeFilesOf(user.uid, ['/tmp', '/var/tmp', '/dev/shm']);
+        }
         await Promise.all([jobDir, home, tmp].map((dir) => rm(dir, { recursive: true, force: true })));
       },
     };
@@ -137,10 +154,60 @@ function makeJobsRoot(workDir: string, forJobAccount: boolean): string {
   return root;
 }
 
-/** chown -R without following links (a job's symlink never makes us chown something else). */
+/**
+ * chown -R that never follows a link, children before their folder: no process of the job account
+ * runs yet (see finish), and it could not enter a folder before the folder is its own anyway.
+ */
 function chownTree(path: string, uid: number, gid: number): void {
   const stat = lstatSync(path);
-  if (stat.isSymbolicLink()) return;
-  chownSync(path, uid, gid);
   if (stat.isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
+  lchownSync(path, uid, gid);
+}
+
+/**
+ * SIGKILL to every process of `uid` (Linux /proc) outside a running job's cgroup, repeated until none
+ * is left (bounded). Another worker's job on this PC lives in its own cgroup and is left alone.
+ */
+async function killEveryProcessOf(uid: number): Promise<void> {
+  if (process.platform !== 'linux') return;
+  const inAJob = (pid: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('/cmdx-jobs/job-');
+    } catch {
+      return false;
+    }
+  };
+  for (let round = 0; round < 50; round++) {
+    const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && ownerOf(`/proc/${entry}`) === uid && !inAJob(entry));
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Removes what `uid` left at the top of shared temp folders (only its own entries). */
+async function removeFilesOf(uid: number, folders: string[]): Promise<void> {
+  for (const folder of folders) {
+    let entries: string[];
+    try {
+      entries = readdirSync(folder);
+    } catch {
+      continue;
+    }
+    for (const entry of entries) if (ownerOf(join(folder, entry)) === uid) await rm(join(folder, entry), { recursive: true, force: true });
+  }
+}
+
+function ownerOf(path: string): number | undefined {
+  try {
+    return lstatSync(path).uid;
+  } catch {
+    return undefined;
+  }
 }

@@ -80,7 +80,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     signal: ctx.cancel,
     killGraceMs: ctx.killGraceMs,
     onOutput: (stream, chunk) => pump.write(stream, chunk),
-    warmShell: ctx.warmShell,
+    warmShell: ctx.isolation.warmShellAllowed ? ctx.warmShell : undefined,
     sandbox: prepared.sandbox,
     onCommandStart: (_line, pid, at) => {
       if (commandStartedAt === undefined) {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, platform } from 'node:os';
 import { join } from 'node:path';
 import { APP_VERSION } from '../../../shared/api.ts';
+import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { pairingCode } from '../../../shared/pairing.ts';
 import type { Logger } from '../logger.ts';
 import { CoordinatorError, type CoordinatorClient, type RegisterInfo } from './coordinator-client.ts';
@@ -24,7 +25,7 @@ export interface RegistrationOptions {
   sleep: (ms: number) => Promise<void>;
   stopped: () => boolean;
   /** The code to show at this PC while it waits for approval (null when it no longer waits). */
-  onPairingCode: (code: string | null) => void;
+  onPairingCode: (pairing: { code: string; fingerprint: string | null } | null) => void;
   /** What this worker cannot protect on its PC, told to the coordinator for the dashboard. */
   warnings?: () => string[];
 }
@@ -131,10 +132,12 @@ export class Registration {
       while (!this.#o.stopped()) {
         const request = this.pendingRequest() ?? (await this.newRequest());
         const code = await pairingCode(client.fingerprint ?? 'no-tls', request.key);
-        this.#o.onPairingCode(code);
+        this.#o.onPairingCode({ code, fingerprint: client.fingerprint });
         logger.info('asked to join: approve this PC on the coordinator\'s dashboard ("PCs ask to join")', {
           pairingCode: code,
           hostname: this.info().hostname,
+          // The admin compares this with the dashboard's "Certificate SHA-256": a spoofed coordinator shows another.
+          fingerprint: client.fingerprint && displayFingerprint(client.fingerprint),
         });
         if (await this.awaitApproval(request)) return;
         rmSync(join(this.#o.workDir, JOIN_REQUEST_FILE), { force: true }); // expired or forgotten: ask again

@@ -68,6 +68,11 @@ function RequestRow({ request, busy, onDecide }: { request: JoinRequest; busy: b
       <td>
         <strong>{request.hostname}</strong>
         <div className="muted small mono">{request.workerId}</div>
+        {request.conflict && (
+          <div className="worker-warning small" data-testid="join-conflict">
+            ⚠ {request.conflict}
+          </div>
+        )}
       </td>
       <td className="mono small">{request.address}</td>
       <td>{request.os ?? '—'}</td>

@@ -7,6 +7,7 @@ import { JobBadge } from '../../components/status-badge.tsx';
 import type { WorkerSource } from '../../lib/api.ts';
 import { duration, firstLine, time } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
+import { displayFingerprint } from '../../../shared/fingerprint.ts';
 
 const STATUS: Record<string, { icon: string; label: string; hint: string }> = {
   starting: { icon: '◌', label: 'Starting', hint: 'Connecting to the coordinator…' },
@@ -82,6 +83,13 @@ export function WorkerView({ source }: { source: WorkerSource }) {
             <p className="notice" role="status" data-testid="pairing-code">
               Waiting for the lab admin to approve this PC. Pairing code <strong className="mono">{state.pairingCode}</strong>: the dashboard shows the same
               code beside this PC's request.
+              {state.pairingFingerprint && (
+                <>
+                  {' '}
+                  Its certificate SHA-256 must start with <span className="mono">{displayFingerprint(state.pairingFingerprint).slice(0, 23)}</span>, as on the
+                  dashboard.
+                </>
+              )}
             </p>
           )}
           <div className="muted small mono">{state.workerId}</div>

@@ -177,6 +177,25 @@ describe('TLS, pinning and joining', () => {
     assert.equal((await beat()).status, 401);
   });
 
+  it('never approves a request for an id already registered or claimed twice: flagged, skipped, the real worker untouched', async () => {
+    const token = await c.register('real-pc');
+    const decoy = await c.api('POST', '/api/workers/join-requests', { token: null, body: { workerId: 'real-pc', hostname: 'decoy', key: 'b'.repeat(64) } });
+    const twin1 = await c.api('POST', '/api/workers/join-requests', { token: null, body: { workerId: 'twin', hostname: 't1', key: 'c'.repeat(64) } });
+    await c.api('POST', '/api/workers/join-requests', { token: null, body: { workerId: 'twin', hostname: 't2', key: 'd'.repeat(64) } });
+    const listed = (await c.api('GET', '/api/workers/join-requests')).body.requests;
+    assert.match(listed.find((r: any) => r.requestId === decoy.body.requestId).conflict, /already registered/);
+    assert.match(listed.find((r: any) => r.requestId === twin1.body.requestId).conflict, /same worker id/);
+    const approve = await c.api('POST', '/api/workers/join-requests/approve', { body: { requestIds: [decoy.body.requestId, twin1.body.requestId] } });
+    assert.deepEqual(approve.body.approved, []);
+    assert.equal(approve.body.skipped.length, 2);
+    assert.equal((await c.api('POST', '/api/workers/heartbeat', { token, body: { workerId: 'real-pc' } })).status, 200, 'the real worker keeps its token');
+    assert.equal(
+      (await c.api('GET', '/api/workers/register')).body.workers.some((w: any) => w.workerId === 'twin'),
+      false,
+    );
+    await c.api('POST', '/api/workers/join-requests/refuse', { body: { all: true } });
+  });
+
   it('rate limits 200 join requests from one address while a real worker carries on', async () => {
     const token = await c.register('busy-beater');
     const statuses: number[] = [];

@@ -10,8 +10,13 @@ import { HttpError } from '../http-error.ts';
 import type { JoinRequest } from '../join-requests.ts';
 import { queryString, parseBody } from '../validate.ts';
 
-/** What the dashboard lists about a waiting PC (never its key). */
-function describe(r: JoinRequest) {
+/** What the dashboard lists about a waiting PC (never its key), and why approving it would be a mistake. */
+function describe(ctx: CoordinatorContext, r: JoinRequest, pending: JoinRequest[]) {
+  const conflict = ctx.store.getWorker(r.workerId)
+    ? 'a worker with this id is already registered: approving would replace it'
+    : pending.some((o) => o !== r && o.workerId === r.workerId)
+      ? 'another request asks for the same worker id: one of them is not that PC'
+      : null;
   return {
     requestId: r.requestId,
     workerId: r.workerId,
@@ -20,6 +25,7 @@ function describe(r: JoinRequest) {
     address: r.address,
     pairingCode: r.pairingCode,
     createdAt: r.createdAt,
+    conflict,
   };
 }
 
@@ -63,7 +69,8 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
 
   router.get('/api/workers/join-requests', (_req, res) => {
     requireAdmin(res);
-    const requests = ctx.joinRequests.pending().map(describe);
+    const pending = ctx.joinRequests.pending();
+    const requests = pending.map((r) => describe(ctx, r, pending));
     res.json({ requests, count: requests.length });
   });
 
@@ -79,7 +86,15 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/join-requests/approve', json, async (req, res) => {
     requireAdmin(res);
     const approved: string[] = [];
+    const skipped: { requestId: string; reason: string }[] = [];
+    const pending = ctx.joinRequests.pending();
     for (const request of decided(req)) {
+      // Never by approval: taking over a registered worker, or one of two PCs claiming one id.
+      const { conflict } = describe(ctx, request, pending);
+      if (conflict) {
+        skipped.push({ requestId: request.requestId, reason: `${request.hostname} (${request.workerId}): ${conflict}` });
+        continue;
+      }
       const workerToken = ctx.settings.auth ? newToken('worker') : null;
       const outcome = ctx.store.registerWorker(request, workerToken ? hashToken(workerToken) : null);
       ctx.joinRequests.approve(request, workerToken);
@@ -87,7 +102,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
       ctx.logger.info('PC approved to join', { workerId: request.workerId, hostname: request.hostname, endedJobs: outcome.endedJobs });
     }
     await ctx.commit.durable();
-    res.json({ success: true, approved, count: approved.length });
+    res.json({ success: true, approved, count: approved.length, skipped });
   });
 
   router.post('/api/workers/join-requests/refuse', json, (req, res) => {
