@@ -113,7 +113,9 @@ export interface BenchCoordinator extends Proc {
 
 export async function startCoordinator(extra: string[] = []): Promise<BenchCoordinator> {
   const dataDir = tempDir();
-  const p = startProc(['coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...extra]);
+  // The bench simulates a whole lab from one address: the per-address connection caps would stop it.
+  const limits = ['--max-connections-per-address', '1000000', '--max-unauthenticated-per-address', '1000000'];
+  const p = startProc(['coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...limits, ...extra]);
   const line = await p.waitLog((l) => l.msg === 'coordinator listening');
   const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
   return Object.assign(p, {

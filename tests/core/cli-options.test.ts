@@ -114,6 +114,8 @@ describe('parseOptions', () => {
       'max-upload-mb': 1024,
       'max-pending-jobs': 10_000,
       'max-output-mb': 16,
+      'max-connections-per-address': 512,
+      'max-unauthenticated-per-address': 64,
       'keep-uploads-days': 7,
     });
   });

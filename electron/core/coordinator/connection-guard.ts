@@ -8,6 +8,7 @@
  */
 import type { Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
+import { DEFAULTS } from './defaults.ts';
 
 export interface GuardOptions {
   maxPerAddress?: number;
@@ -40,8 +41,8 @@ export class ConnectionGuard {
 
   constructor(options: GuardOptions = {}) {
     this.#o = {
-      maxPerAddress: options.maxPerAddress ?? 256,
-      maxUnauthenticatedPerAddress: options.maxUnauthenticatedPerAddress ?? 32,
+      maxPerAddress: options.maxPerAddress ?? DEFAULTS.maxConnectionsPerAddress,
+      maxUnauthenticatedPerAddress: options.maxUnauthenticatedPerAddress ?? DEFAULTS.maxUnauthenticatedPerAddress,
       maxUnauthenticated: options.maxUnauthenticated ?? 1024,
       unauthenticatedMs: options.unauthenticatedMs ?? 20_000,
       idleMs: options.idleMs ?? 60_000,

@@ -8,4 +8,6 @@ export const DEFAULTS = {
   maxPendingJobs: 10_000,
   maxOutputMb: 16,
   keepUploadsDays: 7,
+  maxConnectionsPerAddress: 512,
+  maxUnauthenticatedPerAddress: 64,
 } as const;

@@ -8,26 +8,34 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 
-// Reads the folder, the job id and the command, enters the folder and becomes the command (stdin from /dev/null, as with a normal spawn).
-const SCRIPT =
+// Reads the folder, the job id and the command, enters the folder and becomes the command (stdin from
+// /dev/null, as with a normal spawn); with a job account it drops to it only now, after the worker moved
+// it into the job's cgroup, so no process of the job account ever waits outside a job.
+const script = (drop: string) =>
   'IFS= read -r dir || exit 0; IFS= read -r CMDX_JOB_ID || exit 0; export CMDX_JOB_ID; IFS= read -r cmd || exit 0; ' +
-  'cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec /bin/sh -c "$cmd" </dev/null';
+  `cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec ${drop}/bin/sh -c "$cmd" </dev/null`;
 
 export class WarmShell {
   readonly #spawn: typeof nodeSpawn;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #script: string;
   #ready: ChildProcess | undefined;
 
-  /** `env`: the job environment (the job id comes later, with the command). It runs as our own user. */
-  constructor(options: { env?: NodeJS.ProcessEnv; spawn?: typeof nodeSpawn } = {}) {
+  /**
+   * `env`: the job environment (the job id comes later, with the command). The shell waits as our own
+   * user; `dropTo` makes the command run as the job account (through setpriv, util-linux).
+   */
+  constructor(options: { env?: NodeJS.ProcessEnv; dropTo?: { uid: number; gid: number }; spawn?: typeof nodeSpawn } = {}) {
     this.#spawn = options.spawn ?? nodeSpawn;
     this.#env = options.env ?? process.env;
+    const drop = options.dropTo;
+    this.#script = script(drop ? `setpriv --reuid=${drop.uid} --regid=${drop.gid} --clear-groups -- ` : '');
   }
 
   /** Starts a waiting shell if none is ready (call when the next command is near). */
   prepare(): void {
     if (this.#ready && this.#ready.exitCode === null && this.#ready.signalCode === null) return;
-    const child = this.#spawn('/bin/sh', ['-c', SCRIPT], { detached: true, cwd: tmpdir(), env: this.#env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = this.#spawn('/bin/sh', ['-c', this.#script], { detached: true, cwd: tmpdir(), env: this.#env, stdio: ['pipe', 'pipe', 'pipe'] });
     child.on('error', () => {
       if (this.#ready === child) this.#ready = undefined;
     });

@@ -14,6 +14,7 @@ import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
 import { PinningError } from './pinned-tls.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { JobIsolation } from './job-isolation.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
 import { runJob } from './job-run.ts';
@@ -22,37 +23,9 @@ import { JoinRefused, Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
 import { backoffMs, classify } from './retry.ts';
 import { selfCheck } from './self-check.ts';
+import type { WorkerAgentOptions } from './agent-options.ts';
 
-export type { AgentState, AgentStatus, JobSummary };
-
-export interface WorkerAgentOptions {
-  server: string;
-  /** The coordinator certificate's SHA-256 to pin (from the join line, discovery or --fingerprint). */
-  fingerprint?: string | null;
-  joinToken?: string;
-  workDir: string;
-  id?: string;
-  /** Shown as the hostname on the dashboard. */
-  name?: string;
-  heartbeatIntervalSeconds?: number;
-  maxExtractMb?: number;
-  maxOutputMb?: number;
-  logger?: Logger;
-  killGraceMs?: number;
-  /** Long-poll length; the coordinator caps it at 30 s. */
-  pollWaitSeconds?: number;
-  /** The seed's design, for comparisons: no long poll, ask every N ms instead. */
-  pollIntervalMs?: number;
-  /** Run jobs as this account when the worker is root (default there: cmdx-job). */
-  runAs?: string;
-  /** Run jobs as root when no job account can be had (dangerous; off by default). */
-  unsafeJobsAsRoot?: boolean;
-  /** Per-job limits, where a cgroup controller allows them. */
-  jobMemoryMb?: number;
-  jobMaxProcs?: number;
-  /** Called when a job's first command starts, for pickup measurements. */
-  onCommandStart?: (jobId: string, startedAt: number) => void;
-}
+export type { AgentState, AgentStatus, JobSummary, WorkerAgentOptions };
 
 interface AgentEvents {
   state: [AgentState];
@@ -74,10 +47,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #isolation: JobIsolation | undefined;
   readonly #cache: BundleCache;
   readonly #stop = new AbortController();
-  readonly #heartbeatMs: number;
+  readonly #heartbeat: Heartbeat;
   readonly #registration: Registration;
   #state: AgentState;
-  #heartbeatTimer: NodeJS.Timeout | undefined;
   #cancelCurrent: AbortController | undefined;
   #cancelReason: string | undefined;
   #loop: Promise<void> | undefined;
@@ -105,7 +77,20 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onPairingCode: (pairing) => this.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
       warnings: () => this.#isolation?.summary.notes ?? [],
     });
-    this.#heartbeatMs = (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000;
+    this.#heartbeat = new Heartbeat({
+      client: this.#client,
+      intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
+      describe: () => ({ workerId: this.workerId, jobId: this.#state.currentJob?.jobId ?? null, paused: this.#state.paused }),
+      onAnswer: (cancelJobIds) => {
+        this.setConnected(true);
+        if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
+      },
+      onError: (error) => {
+        if (classify(error, 'worker') === 'reregister') this.#registration.forget();
+        else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
+      },
+      stopped: () => this.#stop.signal.aborted,
+    });
     this.#delivery = new ReportDelivery({
       outbox: this.#outbox,
       client: this.#client,
@@ -154,7 +139,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       logger: this.#logger,
     });
     // Forked ahead of time with the job environment (only when jobs run as our own user: see JobIsolation).
-    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv });
+    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv, dropTo: this.#isolation.dropTo });
     if (platform() !== 'win32' && this.#isolation.warmShellAllowed) this.#warmShell.prepare();
     this.#loop = this.run().catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
@@ -165,14 +150,14 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.update({ paused: true });
     this.#logger.info('paused: no new jobs will be taken');
     this.#pollAbort?.abort(); // leave the long poll now, so no job arrives after the pause
-    this.heartbeatNow();
+    if (this.#registration.registered) this.#heartbeat.now();
   }
 
   resume(): void {
     this.update({ paused: false });
     this.#wakeUp?.();
     this.#logger.info('resumed');
-    this.heartbeatNow();
+    if (this.#registration.registered) this.#heartbeat.now();
   }
 
   /** Stops taking jobs; the current one finishes (or is cancelled with `cancel`), is reported, then the agent ends. */
@@ -185,7 +170,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     }
     await this.#loop;
     this.#warmShell?.close();
-    clearTimeout(this.#heartbeatTimer);
+    this.#heartbeat.stop();
     this.#client.close();
     unlockWorkDir(this.#o.workDir);
     this.update({ status: 'stopped' });
@@ -216,7 +201,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
           await this.#registration.connect(this.#state.currentJob?.jobId ?? null, this.#state.paused);
           this.setConnected(true);
         }
-        this.scheduleHeartbeat(0);
+        this.#heartbeat.schedule(0);
         if (this.#state.paused) {
           this.setConnected(true);
           await this.sleep(60_000);
@@ -304,35 +289,6 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     };
     this.#logger.info('job finished', { jobId: job.jobId, status: ended.status, exitCode: ended.exitCode, errorMessage: ended.errorMessage });
     this.update({ currentJob: null, recentJobs: [ended, ...this.#state.recentJobs].slice(0, RECENT_JOBS) });
-  }
-
-  // ---- heartbeats ------------------------------------------------------------------------------
-
-  /** Tells the coordinator about a state change now instead of at the next beat. */
-  private heartbeatNow(): void {
-    if (!this.#registration.registered) return;
-    clearTimeout(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
-    this.scheduleHeartbeat(0);
-  }
-
-  private scheduleHeartbeat(delayMs: number): void {
-    if (this.#heartbeatTimer || this.#stop.signal.aborted) return;
-    this.#heartbeatTimer = setTimeout(() => void this.beat(), delayMs);
-  }
-
-  /** One heartbeat (its own timer, never delayed by a job), then the next one is scheduled. */
-  private async beat(): Promise<void> {
-    try {
-      const { cancelJobIds } = await this.#client.heartbeat(this.workerId, this.#state.currentJob?.jobId ?? null, this.#state.paused);
-      this.setConnected(true);
-      if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
-    } catch (error) {
-      if (classify(error, 'worker') === 'reregister') this.#registration.forget();
-      else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
-    }
-    this.#heartbeatTimer = undefined;
-    if (!this.#stop.signal.aborted) this.scheduleHeartbeat(this.#heartbeatMs);
   }
 
   // ---- state -----------------------------------------------------------------------------------

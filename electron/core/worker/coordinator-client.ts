@@ -7,34 +7,14 @@ import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
+import { CoordinatorError, CoordinatorUnreachable, errorSentence } from './coordinator-errors.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from './pinned-tls.ts';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
 // Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
 import type { failureBody, heartbeatBody, joinRequestBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
 
-/** The coordinator answered with an error status. */
-export class CoordinatorError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'CoordinatorError';
-    this.status = status;
-  }
-}
-
-/** The `error` sentence of a coordinator's error body. */
-function errorSentence(body: unknown): string {
-  return typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'string' ? body.error : 'no message';
-}
-
-/** The coordinator could not be reached (refused, reset, timed out). */
-export class CoordinatorUnreachable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CoordinatorUnreachable';
-  }
-}
+export { CoordinatorError, CoordinatorUnreachable };
 
 /** What a worker says about itself when it registers (the coordinator validates it with this schema). */
 export type RegisterInfo = z.input<typeof registerBody>;

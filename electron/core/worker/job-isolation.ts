@@ -4,7 +4,7 @@
  * environment, the job account (when the worker is root) and a cgroup per job (Linux), with
  * optional memory and process limits. What is not available here is said once, at start.
  */
-import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ export class JobIsolation {
   readonly #cgroups: JobCgroups | undefined;
   readonly #limits: { memoryMb?: number; maxProcs?: number };
   readonly #logger: Logger;
+  readonly #setpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
 
   constructor(options: IsolationOptions) {
     const notes: string[] = [];
@@ -87,11 +88,17 @@ export class JobIsolation {
   }
 
   /**
-   * Whether a shell may wait for the next job ahead of time. Not with a job account: a waiting shell of
-   * that account, outside any cgroup, could be taken over (ptrace) by the job running now.
+   * Whether a shell may wait for the next job ahead of time: it waits as the worker's user and drops to
+   * the job account only inside the job's cgroup (setpriv), so no process of the job account ever waits
+   * outside a job. Without setpriv, commands start one by one through the gated spawn.
    */
   get warmShellAllowed(): boolean {
-    return this.#user === undefined;
+    return this.#user === undefined || this.#setpriv;
+  }
+
+  /** The account a warm shell's commands drop to. */
+  get dropTo(): { uid: number; gid: number } | undefined {
+    return this.#user && { uid: this.#user.uid, gid: this.#user.gid };
   }
 
   prepare(jobId: string): PreparedJob {
@@ -126,7 +133,8 @@ export class JobIsolation {
         // Nothing of the job account may outlive the job (a ptrace'd or escaped process): it would race
         // the removals below, and see the next student's files. Then what it left in shared temp folders goes.
         if (user) {
-          await killEveryProcessOf(user.uid);
+          // With a cgroup every process of the job was in it (moving out needs root); without, this is the net.
+          if (!cgroup) await killEveryProcessOf(user.uid);
           await removeFilesOf(user.uid, ['/tmp', '/var/tmp', '/dev/shm']);
         }
         await Promise.all([jobDir, home, tmp].map((dir) => rm(dir, { recursive: true, force: true })));

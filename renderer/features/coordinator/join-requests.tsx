@@ -26,7 +26,10 @@ export function JoinRequests({ api }: { api: CoordinatorApi }) {
   return (
     <section className="card join-requests" aria-labelledby="join-requests-title" data-testid="join-requests">
       <h2 id="join-requests-title">{title}</h2>
-      <p className="notice">Each PC shows a pairing code on its screen. Approve a PC only if its code there is the same as here.</p>
+      <p className="notice">
+        Each PC shows a pairing code and the start of the certificate fingerprint it sees. Approve a PC only if its code is the same as here and its fingerprint
+        starts like the one above.
+      </p>
       <table className="table">
         <thead>
           <tr>

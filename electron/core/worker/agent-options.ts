@@ -1,0 +1,31 @@
+/** What a worker agent is told at start (the CLI and the desktop app fill it in). */
+import type { Logger } from '../logger.ts';
+
+export interface WorkerAgentOptions {
+  server: string;
+  /** The coordinator certificate's SHA-256 to pin (from the join line, discovery or --fingerprint). */
+  fingerprint?: string | null;
+  joinToken?: string;
+  workDir: string;
+  id?: string;
+  /** Shown as the hostname on the dashboard. */
+  name?: string;
+  heartbeatIntervalSeconds?: number;
+  maxExtractMb?: number;
+  maxOutputMb?: number;
+  logger?: Logger;
+  killGraceMs?: number;
+  /** Long-poll length; the coordinator caps it at 30 s. */
+  pollWaitSeconds?: number;
+  /** The seed's design, for comparisons: no long poll, ask every N ms instead. */
+  pollIntervalMs?: number;
+  /** Run jobs as this account when the worker is root (default there: cmdx-job). */
+  runAs?: string;
+  /** Run jobs as root when no job account can be had (dangerous; off by default). */
+  unsafeJobsAsRoot?: boolean;
+  /** Per-job limits, where a cgroup controller allows them. */
+  jobMemoryMb?: number;
+  jobMaxProcs?: number;
+  /** Called when a job's first command starts, for pickup measurements. */
+  onCommandStart?: (jobId: string, startedAt: number) => void;
+}
