@@ -86,4 +86,11 @@ describe('job isolation on a real worker', () => {
     assert.doesNotMatch(rerun.stdout, /tampered-content/);
     await worker.waitForLog((l) => l.msg?.startsWith('the cached zip no longer matches its SHA-256'));
   });
+  it('what a job leaves in /tmp is removed when it ends, so the next job cannot read it', async () => {
+    const name = `/tmp/cmdx-leftover-${Date.now().toString(36)}`;
+    const job = await waitForJob(t, await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], `echo secret > ${name}\nls -l ${name}`));
+    assert.equal(job.status, 'completed');
+    assert.match(job.stdout, /cmdx-job/, 'the file belonged to the job account');
+    assert.equal(existsSync(name), false);
+  });
 });

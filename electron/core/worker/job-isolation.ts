@@ -110,6 +110,7 @@ export class JobIsolation {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
     const user = this.#user;
+    const sharedTemps = user ? SHARED_TEMPS.map((folder) => ({ folder, mtimeMs: mtimeOf(folder) })) : [];
     const cgroup: JobCgroup | undefined = this.#cgroups?.create(jobId);
     const unlimited = cgroup?.limit(this.#limits) ?? [];
     if (unlimited.length > 0) this.#logger.warn('job limits not applied: no controller for them here', { controllers: unlimited });
@@ -135,7 +136,11 @@ export class JobIsolation {
         if (user) {
           // With a cgroup every process of the job was in it (moving out needs root); without, this is the net.
           if (!cgroup) await killEveryProcessOf(user.uid);
-          await removeFilesOf(user.uid, ['/tmp', '/var/tmp', '/dev/shm']);
+          // Only folders that changed during the job can hold something it left (cheap on a quiet PC).
+          await removeFilesOf(
+            user.uid,
+            sharedTemps.filter((t) => mtimeOf(t.folder) !== t.mtimeMs).map((t) => t.folder),
+          );
         }
         await Promise.all([jobDir, home, tmp].map((dir) => rm(dir, { recursive: true, force: true })));
       },
@@ -209,6 +214,16 @@ async function removeFilesOf(uid: number, folders: string[]): Promise<void> {
       continue;
     }
     for (const entry of entries) if (ownerOf(join(folder, entry)) === uid) await rm(join(folder, entry), { recursive: true, force: true });
+  }
+}
+
+const SHARED_TEMPS = ['/tmp', '/var/tmp', '/dev/shm'];
+
+function mtimeOf(path: string): number | undefined {
+  try {
+    return lstatSync(path).mtimeMs;
+  } catch {
+    return undefined;
   }
 }
 
