@@ -17,7 +17,6 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.use(ctx.guard.middleware());
   app.use(plainHttpGuard(ctx.settings.fingerprint !== null));
 
   // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
@@ -77,6 +76,7 @@ function errorHandler(ctx: CoordinatorContext) {
       res.destroy();
       return;
     }
+    ctx.guard.closeAfterRefusal(req, res, status);
     res
       .status(status)
       .set(headers)

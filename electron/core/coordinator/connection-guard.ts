@@ -7,7 +7,7 @@
  * (nginx's lingering close), then the connection is closed.
  */
 import type { Socket } from 'node:net';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { DEFAULTS } from './defaults.ts';
 
 export interface GuardOptions {
@@ -62,6 +62,11 @@ export class ConnectionGuard {
     }
     const key = keyOf(socket);
     const entry: Entry = { address, authenticated: false, raw: socket };
+    // One timer per connection, not per request: a connection that never shows a valid token in time goes.
+    const deadline = setTimeout(() => {
+      if (!entry.authenticated) socket.destroy();
+    }, this.#o.unauthenticatedMs);
+    deadline.unref();
     this.#sockets.set(key, entry);
     counts.all++;
     counts.unauthenticated++;
@@ -69,6 +74,7 @@ export class ConnectionGuard {
     this.#perAddress.set(address, counts);
     socket.setTimeout(this.#o.idleMs, () => socket.destroy());
     socket.once('close', () => {
+      clearTimeout(deadline);
       this.#sockets.delete(key);
       const c = this.#perAddress.get(address);
       if (!c) return;
@@ -102,28 +108,16 @@ export class ConnectionGuard {
     if (counts) counts.unauthenticated--;
   }
 
-  /** Per request: the unauthenticated deadline, and the lingering close after a refusal. */
-  middleware() {
-    return (req: Request, res: Response, next: NextFunction): void => {
-      const socket = req.socket;
-      const deadline = this.#sockets.get(keyOf(socket))?.authenticated
-        ? undefined
-        : setTimeout(() => {
-            // Still unauthenticated and not answered: a slow or silent client holding a socket.
-            if (!res.locals.principal && !res.headersSent) socket.destroy();
-          }, this.#o.unauthenticatedMs);
-      deadline?.unref();
-      res.once('close', () => clearTimeout(deadline));
-      const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
-      res.writeHead = ((...args: unknown[]) => {
-        if (REFUSALS.has(res.statusCode) || REFUSALS.has(args[0] as number)) res.setHeader('Connection', 'close');
-        return writeHead(...args);
-      }) as typeof res.writeHead;
-      res.once('finish', () => {
-        if (res.getHeader('Connection') === 'close' && !req.complete) this.linger(req);
-      });
-      next();
-    };
+  /**
+   * After a refusal (401/403/413/429): close the connection once the answer is out, having read and
+   * dropped a bounded part of the rest of the body, so the client can read the answer (nginx's lingering close).
+   */
+  closeAfterRefusal(req: Request, res: Response, status: number): void {
+    if (!REFUSALS.has(status)) return;
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      if (!req.complete) this.linger(req);
+    });
   }
 
   private linger(req: Request): void {

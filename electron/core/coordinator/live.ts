@@ -68,6 +68,7 @@ export class LiveHub {
     if (path !== LIVE_PATH) return void refuse(socket, 404, 'Not found');
     if (this.#ctx.settings.fingerprint && plainFromLan(req)) return void refuse(socket, 403, 'Plain HTTP is for this PC only; connect with https');
     if (!this.authorized(req)) return void refuse(socket, 401, 'The live feed needs the admin token');
+    this.#ctx.guard.authenticated(socket as Socket);
     this.#ctx.guard.keepOpen(socket as Socket); // a quiet dashboard is not an idle connection: it waits for news
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
   }

@@ -84,4 +84,12 @@ describe('sockets held open by someone without a token', () => {
     assert.match(job.stdout, /during-the-flood/);
     for (const s of flood) s?.socket.destroy();
   });
+  it('keeps an authenticated dashboard WebSocket open past the unauthenticated deadline', async () => {
+    const { default: WebSocket } = await import('ws');
+    const ws = new WebSocket(`${c.url.replace('http', 'ws')}/api/ws`, ['cmdx', `cmdx-token.${c.tokens.adminToken}`]);
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(ws.readyState, WebSocket.OPEN);
+    ws.close();
+  });
 });
