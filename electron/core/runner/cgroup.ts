@@ -54,9 +54,12 @@ export class JobCgroup {
   readonly path: string;
   /** v1 memory/pids cgroups holding the same processes, where limits live on a hybrid system. */
   readonly #v1: string[] = [];
+  /** Where its v1 limit groups go, relative to our own v1 cgroup. */
+  readonly #v1Name: string;
 
-  constructor(path: string) {
+  constructor(path: string, v1Name = join('cmdx-jobs', basename(path))) {
     this.path = path;
+    this.#v1Name = v1Name;
   }
 
   /** Moves a process (and what it starts from now on) into the job's cgroup (and its v1 limit groups). */
@@ -85,7 +88,7 @@ export class JobCgroup {
         }
         const parent = v1Controller(controller);
         if (!parent) throw new Error('no controller');
-        const dir = join(parent, 'cmdx-jobs', basename(this.path));
+        const dir = join(parent, this.#v1Name);
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, v1File), String(value));
         this.#v1.push(dir);
@@ -140,14 +143,17 @@ export class JobCgroups {
     this.root = root;
   }
 
-  /** The `cmdx-jobs` folder under our own cgroup, if cgroup v2 with cgroup.kill is there and writable. */
-  static open(name = 'cmdx-jobs'): JobCgroups | { unavailable: string } {
+  /**
+   * `cmdx-jobs/<slot>` under our own cgroup, if cgroup v2 with cgroup.kill is there and writable. Each
+   * worker on a PC has its own slot, so one never sweeps or kills another's jobs.
+   */
+  static open(slot: string): JobCgroups | { unavailable: string } {
     if (process.platform !== 'linux') return { unavailable: 'not Linux' };
     const mount = cgroup2Mount();
     if (!mount) return { unavailable: 'no cgroup v2 hierarchy is mounted' };
     const own = ownCgroup();
     if (own === undefined) return { unavailable: 'this process is in no cgroup v2' };
-    const root = join(mount, own, name);
+    const root = join(mount, own, 'cmdx-jobs', slot);
     try {
       mkdirSync(root, { recursive: true });
       if (!existsSync(join(root, 'cgroup.kill'))) return { unavailable: `${mount} has no cgroup.kill (kernel older than 5.14)` };
@@ -162,7 +168,8 @@ export class JobCgroups {
 
   /** A fresh cgroup for one job. */
   create(jobId: string): JobCgroup {
-    const cgroup = new JobCgroup(join(this.root, `job-${jobId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')}`));
+    const name = `job-${jobId.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_')}`;
+    const cgroup = new JobCgroup(join(this.root, name), join('cmdx-jobs', basename(this.root), name));
     mkdirSync(cgroup.path, { recursive: true });
     return cgroup;
   }

@@ -5,6 +5,7 @@
  * optional memory and process limits. What is not available here is said once, at start.
  */
 import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -66,7 +67,8 @@ export class JobIsolation {
     }
     this.#user = 'unavailable' in user ? undefined : user;
     if ('unavailable' in user) notes.push(user.unavailable);
-    const cgroups = JobCgroups.open();
+    // One slot per work dir: a restarted worker finds its own leftovers, and never another worker's jobs.
+    const cgroups = JobCgroups.open(`worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`);
     this.#cgroups = 'unavailable' in cgroups ? undefined : cgroups;
     if ('unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
     this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
@@ -185,7 +187,7 @@ async function killEveryProcessOf(uid: number): Promise<void> {
   if (process.platform !== 'linux') return;
   const inAJob = (pid: string) => {
     try {
-      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('/cmdx-jobs/job-');
+      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('/cmdx-jobs/');
     } catch {
       return false;
     }
