@@ -93,4 +93,19 @@ describe('job isolation on a real worker', () => {
     assert.match(job.stdout, /cmdx-job/, 'the file belonged to the job account');
     assert.equal(existsSync(name), false);
   });
+  it("a second worker starting on the same PC never sweeps the first one's running job", async () => {
+    const jobId = await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], 'sleep 1.5\necho still-alive');
+    await waitForJob(t, jobId, (j) => j.status === 'running');
+    const second = startCli(['worker', '--server', c.url, '--id', 'iso-2', '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5'], {
+      CMDX_JOIN_TOKEN: c.tokens.joinToken,
+    });
+    try {
+      await second.waitForLog((l) => l.msg?.startsWith('self-check'));
+      const job = await waitForJob(t, jobId);
+      assert.equal(job.status, 'completed');
+      assert.match(job.stdout, /still-alive/);
+    } finally {
+      await second.kill('SIGKILL');
+    }
+  });
 });
