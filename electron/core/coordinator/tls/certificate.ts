@@ -6,6 +6,7 @@
 import { randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import 'reflect-metadata'; // @peculiar/x509 resolves its parts through tsyringe, which needs it loaded first
 import * as x509 from '@peculiar/x509';
@@ -32,33 +33,32 @@ export async function loadOrCreateCertificate(dataDir: string): Promise<Coordina
     const certPem = readFileSync(certFile, 'utf8');
     return { certPem, keyPem: readFileSync(keyFile, 'utf8'), fingerprint: fingerprintOf(new X509Certificate(certPem).raw) };
   }
-  const created = await createCertificate();
+  const host = hostname();
+  const created = await createCertificate({
+    commonName: `CMD Executor coordinator on ${host}`,
+    hosts: [host, 'localhost', '127.0.0.1', ...lanAddresses()],
+    validDays: VALID_YEARS * 365,
+  });
   writeFileSync(keyFile, created.keyPem, { mode: 0o600 });
   writeFileSync(certFile, created.certPem, { mode: 0o644 });
   return created;
 }
 
-async function createCertificate(): Promise<CoordinatorCertificate> {
+/** A new ECDSA P-256 key and a self-signed server certificate naming `hosts` (DNS names or IP addresses). */
+export async function createCertificate(options: { commonName: string; hosts: string[]; validDays: number }): Promise<CoordinatorCertificate> {
   // Node's webcrypto is the Web Crypto API x509 expects; only the type names differ.
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
   const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
-  const host = hostname();
-  const names: x509.JsonGeneralName[] = [
-    { type: 'dns', value: host },
-    { type: 'dns', value: 'localhost' },
-    { type: 'ip', value: '127.0.0.1' },
-    ...lanAddresses().map((ip): x509.JsonGeneralName => ({ type: 'ip', value: ip })),
-  ];
+  const names = options.hosts.map((value): x509.JsonGeneralName => ({ type: isIP(value) ? 'ip' : 'dns', value }));
   const notBefore = new Date(Date.now() - 24 * 3600_000); // a PC whose clock is a little behind still accepts it
-  const notAfter = new Date(notBefore.getTime() + VALID_YEARS * 365 * 24 * 3600_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(16)
       .toString('hex')
       .replace(/^[89a-f]/, '1'),
-    name: `CN=CMD Executor coordinator on ${host.replace(/[,=+<>#;"\\]/g, '-')}`,
+    name: `CN=${options.commonName.replace(/[,=+<>#;"\\]/g, '-')}`,
     notBefore,
-    notAfter,
+    notAfter: new Date(notBefore.getTime() + options.validDays * 24 * 3600_000),
     keys,
     signingAlgorithm: algorithm,
     extensions: [
