@@ -16,6 +16,8 @@ export interface LaunchFlags {
   /** Start without showing a window (the tray is there). */
   hidden: boolean;
   openAtLogin?: boolean;
+  /** The coordinator does not announce itself on the LAN (saved): for tests, or labs that add PCs by join line. */
+  noAnnounce?: boolean;
 }
 
 /** Reads our flags and ignores Electron's and Chromium's own. */
@@ -33,6 +35,7 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
       'data-dir': { type: 'string' },
       hidden: { type: 'boolean' },
       'open-at-login': { type: 'boolean' },
+      'no-announce': { type: 'boolean' },
     },
   });
   const mode = values.mode;
@@ -53,5 +56,6 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
     dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
     hidden: values.hidden === true,
     openAtLogin: values['open-at-login'] === true ? true : undefined,
+    noAnnounce: values['no-announce'] === true ? true : undefined,
   };
 }

@@ -59,7 +59,11 @@ async function main(): Promise<void> {
   if (flags.mode) {
     settings.save({
       mode: flags.mode,
-      coordinator: { ...(flags.port !== undefined ? { port: flags.port } : {}), ...(flags.dataDir ? { dataDir: flags.dataDir } : {}) },
+      coordinator: {
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.dataDir ? { dataDir: flags.dataDir } : {}),
+        ...(flags.noAnnounce ? { announce: false } : {}),
+      },
       worker: {
         ...(flags.server ? { server: flags.server } : {}),
         ...(flags.fingerprint ? { fingerprint: flags.fingerprint } : {}),

@@ -103,7 +103,8 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
 
   it('coordinator mode runs the embedded coordinator and shows its dashboard', async () => {
     const dataDir = tempDir();
-    const app = startApp(['--mode', 'coordinator', '--port', '0', '--data-dir', dataDir]);
+    // --no-announce: a test never sends multicast to the machine's real network.
+    const app = startApp(['--mode', 'coordinator', '--port', '0', '--data-dir', dataDir, '--no-announce']);
     try {
       const load = await app.waitFor((e) => e.kind === 'load', 'the dashboard');
       assert.match(load.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);

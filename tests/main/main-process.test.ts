@@ -37,12 +37,14 @@ describe('launch flags', () => {
         dataDir: undefined,
         hidden: true,
         openAtLogin: undefined,
+        noAnnounce: undefined,
       },
     );
     const fp = 'ab'.repeat(32);
     const joined = parseLaunchFlags(['--mode', 'worker', '--join', `cmdx://10.0.0.1:3000/?fp=${fp}&token=cmdx_j_y`]);
     assert.deepEqual([joined.server, joined.fingerprint, joined.joinToken], ['https://10.0.0.1:3000', fp, 'cmdx_j_y']);
     assert.throws(() => parseLaunchFlags(['--join', 'http://not-a-join-line']), /not a join line/);
+    assert.equal(parseLaunchFlags(['--mode', 'coordinator', '--no-announce']).noAnnounce, true);
     assert.throws(() => parseLaunchFlags(['--mode', 'boss']), /--mode must be "coordinator" or "worker"/);
     assert.throws(() => parseLaunchFlags(['--mode', 'coordinator', '--port', 'x']), /--port/);
   });
