@@ -4,11 +4,13 @@
  * (min and max kept). Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 import yazl from 'yazl';
+import { launchChromium } from '../tests/helpers/browser.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import {
   cpuSeconds,
@@ -414,6 +416,168 @@ async function benchOutput(): Promise<void> {
   results.output = { worker_peak_rss_mb: summarize(workerRss), coordinator_peak_rss_mb: summarize(coordRss), output_mb: P.outputMb };
 }
 
+// ---- log: a 100 MB, 1,000,000-line log with stderr interleaved, watched in Chromium; cancel latency --
+
+const LOG_LINES = 1_000_000;
+/** 1,000,000 lines of 100 bytes; every 10th on stderr. */
+const LOG_COMMAND = `awk 'BEGIN { pad = sprintf("%86s", ""); gsub(/ /, "x", pad); for (i = 0; i < ${LOG_LINES}; i++) { if (i % 10 == 9) printf "err  %07d %s\\n", i, pad > "/dev/stderr"; else printf "line %07d %s\\n", i, pad } }'`;
+
+/** Logs in to the dashboard in a fresh context; returns the context (the token stays for its pages). */
+async function dashboardContext(browser: Browser, c: BenchCoordinator) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(c.url);
+  await page.getByLabel('Admin token').fill(c.adminToken);
+  await page.getByRole('button', { name: 'Open dashboard' }).click();
+  await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
+  return { context, page };
+}
+
+/** Bytes the coordinator sends one page: WebSocket frames plus HTTP bodies (log pages, the job, the lists). */
+function countBytes(page: Page): () => number {
+  let bytes = 0;
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => (bytes += Buffer.byteLength(payload))));
+  page.on('response', (res) => {
+    if (res.url().includes('/api/'))
+      void res
+        .body()
+        .then((b) => (bytes += b.length))
+        .catch(() => {});
+  });
+  return () => bytes;
+}
+
+async function benchLog(): Promise<void> {
+  const ratio: number[] = [];
+  const tailMs: number[] = [];
+  const workerRss: number[] = [];
+  const coordRss: number[] = [];
+  let logMb = 0;
+  const browser = await launchChromium();
+  try {
+    for (let run = 0; run < RUNS; run++) {
+      const c = await startCoordinator(['--max-output-mb', '128']);
+      const api = new JsonClient(c.url);
+      const worker = startWorker(c, 'log', ['--max-output-mb', '256']);
+      try {
+        const fileUrl = await uploadTinyZip(c);
+        await idleWorkers(api, c.adminToken, 1);
+        const { context } = await dashboardContext(browser, c);
+        const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: LOG_COMMAND, fileUrl, filename: 'log.zip', timeoutSeconds: 600 });
+        const jobId = res.body.jobId as string;
+        // One page open on the job from its start to its end.
+        const watcher = await context.newPage();
+        const sent = countBytes(watcher);
+        await watcher.goto(`${c.url}/#/jobs/${jobId}`);
+        await waitUntil(
+          'log job done',
+          async () => (await api.call('GET', '/api/jobs/create?status=completed&limit=1', c.adminToken)).body.jobs[0]?.jobId === jobId,
+          600_000,
+          200,
+        );
+        const lastLine = `err  ${String(LOG_LINES - 1).padStart(7, '0')}`;
+        await watcher.locator('.xterm-rows').filter({ hasText: lastLine }).waitFor({ timeout: 120_000 });
+        await sleep(1000); // frames still on their way are counted
+        const size = Number(
+          (
+            await fetch(`${c.url}/api/jobs/log?jobId=${jobId}&format=text`, { headers: { authorization: `Bearer ${c.adminToken}` } }).then((r) =>
+              r.arrayBuffer(),
+            )
+          ).byteLength,
+        );
+        logMb = size / 1e6;
+        ratio.push(sent() / size);
+        workerRss.push(peakRssMb(worker.pid));
+        coordRss.push(peakRssMb(c.pid));
+        await watcher.close();
+        // The finished job opened afresh: from navigation to its last line on screen.
+        const reader = await context.newPage();
+        const started = performance.now();
+        await reader.goto(`${c.url}/#/jobs/${jobId}`);
+        await reader.locator('.xterm-rows').filter({ hasText: lastLine }).waitFor({ timeout: 60_000 });
+        tailMs.push(performance.now() - started);
+        log(
+          `log run ${run + 1}: ${round(logMb)} MB log, page got ${round(ratio.at(-1)!)}× its size, tail on screen in ${Math.round(tailMs.at(-1)!)} ms, worker ${round(workerRss.at(-1)!)} MB, coordinator ${round(coordRss.at(-1)!)} MB`,
+        );
+        await context.close();
+      } finally {
+        api.close();
+        await worker.stop();
+        await c.stop();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  results.log = {
+    page_bytes_ratio: summarize(ratio),
+    tail_on_screen_ms: summarize(tailMs),
+    worker_peak_rss_mb: summarize(workerRss),
+    coordinator_peak_rss_mb: summarize(coordRss),
+    log_mb: round(logMb),
+    lines: LOG_LINES,
+  };
+}
+
+/** 20 cancels of a silent job: from the cancel request to the job's process group gone (heartbeats at the default 10 s). */
+async function benchCancel(): Promise<void> {
+  const c = await startCoordinator();
+  const api = new JsonClient(c.url);
+  const worker = startWorker(c, 'cancel');
+  const box = tempDir('cmdx-bench-box-');
+  chmodSync(box, 0o1777); // the job runs as the job account
+  const times: number[] = [];
+  try {
+    const fileUrl = await uploadTinyZip(c);
+    await idleWorkers(api, c.adminToken, 1);
+    for (let i = 0; i < 20; i++) {
+      const pidFile = join(box, `pid-${i}`);
+      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: `sleep 300 & echo $! > ${pidFile}; wait`, fileUrl, filename: 'p.zip' });
+      let pid = 0;
+      await waitUntil('pid file', () => (pid = Number(readIfExists(pidFile) ?? 0)) > 0, 20_000, 10);
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      await sleep(200);
+      const started = performance.now();
+      await api.call('POST', '/api/jobs/cancel', c.adminToken, { jobId: res.body.jobId });
+      await waitUntil('process group gone', () => !groupAlive(pgid), 30_000, 5);
+      times.push(performance.now() - started);
+      await waitUntil(
+        'worker idle again',
+        async () => (await api.call('GET', '/api/workers/register', c.adminToken)).body.workers[0]?.status === 'idle',
+        30_000,
+        20,
+      );
+    }
+  } finally {
+    api.close();
+    await worker.stop();
+    await c.stop();
+    rmSync(box, { recursive: true, force: true });
+  }
+  results.cancel_ms = { p50: round(percentile(times, 50)), max: round(Math.max(...times)), cancels: times.length };
+  log(`cancel: p50 ${round(percentile(times, 50))} ms, max ${round(Math.max(...times))} ms over ${times.length}`);
+}
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any live process is in the group; a zombie counts as gone (it waits only for init to reap it). */
+function groupAlive(pgid: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readIfExists(`/proc/${entry}/stat`);
+    const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields && Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+  }
+  return false;
+}
+
 // ---- idle fleet: 1000 simulated workers heartbeating and long-polling ---------------------------
 
 async function benchIdleFleet(): Promise<void> {
@@ -478,6 +642,8 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ['e2e', benchE2e],
   ['transfer', benchTransfer],
   ['output', benchOutput],
+  ['log', benchLog],
+  ['cancel', benchCancel],
   ['idle', benchIdleFleet],
 ];
 
@@ -507,6 +673,13 @@ function table(): string {
     row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),
     row(`worker peak RSS, ${P.outputMb} MB of output`, r.output?.worker_peak_rss_mb, 'MB', '< 150'),
     row(`coordinator peak RSS, ${P.outputMb} MB of output`, r.output?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row(`log: bytes sent to an open job page / log size (${r.log?.log_mb ?? ''} MB, ${r.log?.lines ?? ''} lines)`, r.log?.page_bytes_ratio, '×', '≤ 1.1'),
+    row('log: finished job opened, tail on screen', r.log?.tail_on_screen_ms, 'ms', '< 1000 ms'),
+    row('log: worker peak RSS', r.log?.worker_peak_rss_mb, 'MB', '< 150'),
+    row('log: coordinator peak RSS', r.log?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    r.cancel_ms
+      ? `| cancel to process group gone (${r.cancel_ms.cancels} cancels) | p50 ${r.cancel_ms.p50} ms | max ${r.cancel_ms.max} ms | max < 1500 ms |`
+      : '',
     row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
     row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
   ];

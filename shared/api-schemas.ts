@@ -60,6 +60,7 @@ export const logChunk = z.object({
   stream: z.enum(OUTPUT_STREAMS),
   seq: z.number().int().min(0).max(1_000_000_000),
   data: z.string(),
+  time: z.number().int().min(0).max(8_640_000_000_000_000).optional(),
 });
 
 export const logBody = z.object({

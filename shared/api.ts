@@ -64,6 +64,8 @@ export interface AssignedJobDto {
   timeoutSeconds: number;
   /** SHA-256 of the zip when it is one of the coordinator's uploads: a worker checks its cached copy against it. */
   fileSha256?: string | null;
+  /** The first log seq of this attempt (a retried job's log goes on after the earlier attempt's); 0 if absent. */
+  logStart?: number;
 }
 
 export const LIMITS = {
@@ -79,6 +81,11 @@ export const LIMITS = {
   maxPageSize: 500,
   /** Jobs in one page of the list (the API's default and the dashboard's page). */
   jobsPageSize: 50,
+  /** Log chunks in one page of GET /api/jobs/log: the default and the most a client may ask for. */
+  logPageChunks: 500,
+  maxLogPageChunks: 5000,
+  /** A log page stops after the chunk that takes it past this many bytes of text. */
+  logPageBytes: 1024 * 1024,
 } as const;
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */
@@ -87,9 +94,33 @@ export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
 export type OutputStream = (typeof OUTPUT_STREAMS)[number];
 
-/** A numbered piece of a running job's output. */
+/** A numbered piece of a running job's output, as the worker sends it: one sequence per job, in the order the pipes were read. */
 export interface LogChunk {
   stream: OutputStream;
   seq: number;
   data: string;
+  /** When the worker read it (ms since the epoch); the coordinator's clock if absent. */
+  time?: number;
+}
+
+/** One stored piece of a job's log. */
+export interface LogEntry {
+  seq: number;
+  stream: OutputStream;
+  time: number;
+  data: string;
+}
+
+/**
+ * A page of GET /api/jobs/log, chunks in ascending `seq`. `next` is the last seq in the page (or the
+ * `after` asked for when the page is empty): pass it as `after` for the page that follows. `older`
+ * says whether chunks exist before the first one in the page; `complete` that the job has ended and
+ * nothing comes after `next`.
+ */
+export interface LogPage {
+  jobId: string;
+  chunks: LogEntry[];
+  next: number;
+  older: boolean;
+  complete: boolean;
 }

@@ -2,7 +2,7 @@
  * The one registry of IPC channels between the Electron main process and the preload bridge, and the
  * narrow API the preload exposes to the page as `window.api`.
  */
-import type { OutputStream } from './api.ts';
+import type { LogEntry } from './api.ts';
 import type { WorkerViewState } from './worker-view.ts';
 
 export type AppMode = 'coordinator' | 'worker';
@@ -52,7 +52,7 @@ export interface InvokeChannels {
 /** Event channels (main -> renderer). */
 export interface EventChannels {
   'worker:state': WorkerViewState;
-  'worker:output': { jobId: string; stream: OutputStream; data: string };
+  'worker:output': { jobId: string; entry: LogEntry };
 }
 
 export const INVOKE_CHANNELS = [

@@ -1,16 +1,18 @@
 /** Messages of the dashboard's WebSocket (/api/ws). */
-import type { JobDto, OutputStream, WorkerDto } from './api.ts';
+import type { JobDto, LogEntry, WorkerDto } from './api.ts';
 
 export type LiveServerMessage =
   /** Sent on connect (and so after every reconnect): the whole picture, replacing what the page had. */
   | { type: 'snapshot'; workers: WorkerDto[]; jobs: JobDto[]; totalJobs: number; serverTime: number }
   /** Workers and jobs (without output) that changed in the last 100 ms. */
   | { type: 'changes'; workers: WorkerDto[]; jobs: JobDto[]; serverTime: number }
-  /** The output so far of a job the client subscribed to; live `output` messages follow. */
-  | { type: 'job-output'; jobId: string; stdout: string; stderr: string }
-  | { type: 'output'; jobId: string; stream: OutputStream; data: string };
+  /** Log chunks of a subscribed job with seq above the `after` it gave (first what is stored, then live ones as they arrive). */
+  | { type: 'log'; jobId: string; chunks: LogEntry[] }
+  /** More is stored after `after` than the feed sends at once: reload the log's tail over HTTP, then subscribe again. */
+  | { type: 'log-reset'; jobId: string };
 
-export type LiveClientMessage = { type: 'subscribe'; jobId: string } | { type: 'unsubscribe'; jobId: string };
+/** `after`: the last log seq the page already shows (-1 for none); only later chunks are sent. */
+export type LiveClientMessage = { type: 'subscribe'; jobId: string; after: number } | { type: 'unsubscribe'; jobId: string };
 
 export const LIVE_PATH = '/api/ws';
 export const LIVE_PROTOCOL = 'cmdx';

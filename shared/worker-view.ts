@@ -1,5 +1,5 @@
 /** What a worker shows the person at its PC: the agent's state, and the messages of its local status feed. */
-import type { OutputStream } from './api.ts';
+import type { LogEntry } from './api.ts';
 
 export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'disconnected' | 'stopped';
 
@@ -29,12 +29,12 @@ export interface AgentState {
   pairingFingerprint?: string | null;
 }
 
-/** The state plus the current job's output so far, for a view that opens mid-job. */
+/** The state plus the current job's recent output (in order, bounded), for a view that opens mid-job. */
 export interface WorkerViewState extends AgentState {
-  output: { stdout: string; stderr: string };
+  output: LogEntry[];
 }
 
-export type LocalServerMessage = { type: 'state'; state: WorkerViewState } | { type: 'output'; jobId: string; stream: OutputStream; data: string };
+export type LocalServerMessage = { type: 'state'; state: WorkerViewState } | { type: 'output'; jobId: string; entry: LogEntry };
 
 export const LOCAL_HEADER = 'x-cmdx-local';
 /** The worker page's per-start secret, for its API calls (the WebSocket takes it as `?key=`). */

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
         tray?.update(state);
         send({ ...state, output: agent.currentOutput });
       });
-      agent.on('output', (jobId, stream, data) => IpcManager.send(window?.webContents, 'worker:output', { jobId, stream, data }));
+      agent.on('output', (jobId, entry) => IpcManager.send(window?.webContents, 'worker:output', { jobId, entry }));
     }
     logger.info('mode started', { mode: current.mode, page: running.pageUrl });
     await window?.loadURL(running.pageUrl);

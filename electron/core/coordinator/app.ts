@@ -10,6 +10,7 @@ import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
 import { executeRoutes } from './routes/execute.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { logRoutes } from './routes/log.ts';
 import { workerRoutes } from './routes/workers.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -42,6 +43,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.use(joinAdminRoutes(ctx));
   app.use(workerRoutes(ctx));
   app.use(jobRoutes(ctx));
+  app.use(logRoutes(ctx));
   app.use(executeRoutes(ctx));
   app.use(fileRoutes(ctx));
 

@@ -19,9 +19,10 @@ export interface GuardOptions {
   unauthenticatedMs?: number;
   /** How long any connection may stay silent mid-request. */
   idleMs?: number;
-  /** After a refusal: at most this much of the body is read and dropped, for at most `lingerMs`. */
+  /** After a refusal: at most this much of the body is read and dropped, for at most `lingerMs`, giving up after `lingerIdleMs` of silence. */
   lingerBytes?: number;
   lingerMs?: number;
+  lingerIdleMs?: number;
 }
 
 interface Entry {
@@ -46,8 +47,10 @@ export class ConnectionGuard {
       maxUnauthenticated: options.maxUnauthenticated ?? 1024,
       unauthenticatedMs: options.unauthenticatedMs ?? 20_000,
       idleMs: options.idleMs ?? 60_000,
-      lingerBytes: options.lingerBytes ?? 1024 * 1024,
-      lingerMs: options.lingerMs ?? 2000,
+      // nginx's lingering_time and lingering_timeout, plus a byte cap: a refused 100 MB upload still gets to read its 413.
+      lingerBytes: options.lingerBytes ?? 256 * 1024 * 1024,
+      lingerMs: options.lingerMs ?? 30_000,
+      lingerIdleMs: options.lingerIdleMs ?? 5000,
     };
   }
 
@@ -125,6 +128,7 @@ export class ConnectionGuard {
     const socket = req.socket;
     const timer = setTimeout(() => socket.destroy(), this.#o.lingerMs);
     timer.unref();
+    socket.setTimeout(this.#o.lingerIdleMs, () => socket.destroy());
     req.on('data', (chunk: Buffer) => {
       read += chunk.length;
       if (read > this.#o.lingerBytes) socket.destroy();
@@ -133,6 +137,7 @@ export class ConnectionGuard {
       clearTimeout(timer);
       socket.destroy();
     });
+    socket.once('close', () => clearTimeout(timer));
     req.resume();
   }
 }

@@ -1,14 +1,14 @@
 /** Live-update bus: the store announces committed changes; the scheduler and the WebSocket listen. */
 import { EventEmitter } from 'node:events';
-import type { OutputStream } from '../../../shared/api.ts';
+import type { LogEntry } from '../../../shared/api.ts';
 
 export interface CoordinatorEventMap {
   /** A job was created or changed state. */
   job: [jobId: string];
   /** A worker registered, changed state or heartbeated after being offline. */
   worker: [workerId: string];
-  /** New output of a running job. */
-  output: [jobId: string, stream: OutputStream, data: string];
+  /** New log chunks of a running job, in the order stored. */
+  output: [jobId: string, entries: LogEntry[]];
   /** A job became pending (new or requeued): waiting workers should be offered work. */
   'work-available': [];
 }

@@ -31,5 +31,6 @@ export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
       withoutToken: formatJoinLine(host, port, fingerprint, null),
     })),
     waitingToJoin: ctx.joinRequests.pending().length,
+    maxUploadBytes: ctx.settings.maxUploadBytes,
   };
 }

@@ -3,7 +3,7 @@
  * lifecycle what they mean, applies its answer in one transaction and announces the change. The
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
-import type { AssignedJobDto, JobDto, LogChunk, WorkerDto } from '../../../shared/api.ts';
+import type { AssignedJobDto, JobDto, LogChunk, LogEntry, LogPage, WorkerDto } from '../../../shared/api.ts';
 import type { JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
@@ -11,13 +11,14 @@ import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type J
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import { StoreCore } from './store-core.ts';
 import { UploadIndex } from './upload-index.ts';
-import { appendOutput, type AppendOutcome } from './job-output.ts';
+import { appendOutput, readLog, type AppendOutcome, type LogQuery } from './job-output.ts';
 import type { JoinTokenPolicy } from './repositories/join-tokens.ts';
 import { heartbeat, joinNewWorker, registerWorker, revokeWorker, sweep, type Beat, type JoinRefusal, type SweepReport } from './worker-liveness.ts';
 
 export type { CreateJobInput, JobPageQuery, RegisterInput, Refusal, SweepReport };
 export { DEFAULT_TIMEOUT_SECONDS } from './repositories/jobs.ts';
-export { OUTPUT_DROPPED_MARKER } from './repositories/output.ts';
+export { OUTPUT_DROPPED_MARKER } from './repositories/log.ts';
+export type { LogQuery };
 
 export interface JobStoreOptions {
   /** Path of the database file (`:memory:` for throwaway stores). */
@@ -163,23 +164,40 @@ export class JobStore {
       const decision = onAssign(facts(workerId, next));
       if (!decision.ok) return decision;
       this.#core.apply(next!, decision.transition, now);
-      return { ok: true, job: toAssignedJob(next!), workerId };
+      const logStart = this.startAttemptLog(next!, workerId!, now);
+      return { ok: true, job: { ...toAssignedJob(next!), ...(logStart > 0 ? { logStart } : {}) }, workerId };
     });
     if (outcome.ok) this.#core.announce([outcome.workerId!], [outcome.job.jobId], false);
     return outcome.ok ? { ok: true, job: outcome.job } : outcome;
   }
 
+  /** A retried job's log goes on after the earlier attempt's, behind a line that says so; returns this attempt's first seq. */
+  private startAttemptLog(job: JobRecord, workerId: string, now: number): number {
+    const start = this.#core.log.nextSeq(job.seq);
+    if (start === 0) return 0;
+    const line = `\n[cmdx: the job starts again on ${workerId} (attempt ${job.attempts + 1} of ${job.maxAttempts})]\n`;
+    const entry = this.#core.log.append(job.seq, { seq: start, stream: 'stdout', time: now, data: line }, now);
+    if (entry) queueMicrotask(() => this.#core.events.emit('output', job.jobId, [entry]));
+    return start + 1;
+  }
+
   /** The worker's result: the commands ran to `exitCode`. A repeat of an accepted report is accepted again. */
   completeJob(jobId: string, workerId: string, exitCode: number, stdout?: string | null, stderr?: string | null, commandStartedAt?: number): ReportOutcome {
-    return this.endByWorker(jobId, workerId, { kind: 'result', exitCode }, commandStartedAt, (job) => {
+    const fresh: LogEntry[] = [];
+    const outcome = this.endByWorker(jobId, workerId, { kind: 'result', exitCode }, commandStartedAt, (job) => {
       // A seed-style worker sends its whole output with the result; ours streamed it already.
-      for (const [stream, text] of [
+      if (this.#core.log.nextSeq(job.seq) > 0) return;
+      const now = this.#core.now();
+      for (const [stream, data] of [
         ['stdout', stdout],
         ['stderr', stderr],
       ] as const) {
-        if (text && !this.#core.output.hasFirstChunk(job.seq, stream)) this.#core.output.append(job.seq, stream, 0, text);
+        const entry = data ? this.#core.log.append(job.seq, { seq: this.#core.log.nextSeq(job.seq), stream, data, time: now }, now) : null;
+        if (entry) fresh.push(entry);
       }
     });
+    if (fresh.length > 0) this.#core.events.emit('output', jobId, fresh);
+    return outcome;
   }
 
   /** The worker's failure report: the job could not run to an exit code. */
@@ -232,7 +250,12 @@ export class JobStore {
     return appendOutput(this.#core, jobId, workerId, chunks);
   }
 
+  /** A page of a job's ordered log (see job-output.ts). */
+  readLog(jobId: string, query: LogQuery): LogPage | undefined {
+    return readLog(this.#core, jobId, query);
+  }
+
   private outputOf(job: JobRecord): { stdout: string; stderr: string } {
-    return { stdout: this.#core.output.text(job.seq, 'stdout'), stderr: this.#core.output.text(job.seq, 'stderr') };
+    return { stdout: this.#core.log.text(job.seq, 'stdout'), stderr: this.#core.log.text(job.seq, 'stderr') };
   }
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { LIMITS, type JobDto, type OutputStream, type WorkerDto } from '../../../shared/api.ts';
+import { LIMITS, type JobDto, type LogEntry, type WorkerDto } from '../../../shared/api.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../shared/live.ts';
 import { tokenMatches } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
@@ -16,6 +16,8 @@ import { plainFromLan } from './listener.ts';
 const FLUSH_MS = 100;
 /** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Log text a subscribe catches up at once; past it the page is told to reload the tail over HTTP instead. */
+const CATCH_UP_CHARS = 4 * 1024 * 1024;
 
 interface Client {
   socket: WebSocket;
@@ -31,7 +33,7 @@ export class LiveHub {
   #timer: NodeJS.Timeout | undefined;
   readonly #onWorker = (id: string) => this.mark(this.#dirtyWorkers, id);
   readonly #onJob = (id: string) => this.mark(this.#dirtyJobs, id);
-  readonly #onOutput = (jobId: string, stream: OutputStream, data: string) => this.output(jobId, stream, data);
+  readonly #onOutput = (jobId: string, entries: LogEntry[]) => this.output(jobId, entries);
 
   constructor(ctx: CoordinatorContext) {
     this.#ctx = ctx;
@@ -106,12 +108,19 @@ export class LiveHub {
     if (message?.type === 'subscribe' && typeof message.jobId === 'string') {
       if (client.jobs.size >= 20) client.jobs.clear(); // a tab follows a handful of jobs, never thousands
       client.jobs.add(message.jobId);
-      const job = this.#ctx.store.getJob(message.jobId);
-      // Output so far, then live chunks: one thread, so nothing falls between the two.
-      if (job) this.send(client, { type: 'job-output', jobId: job.jobId, stdout: job.stdout, stderr: job.stderr });
+      this.catchUp(client, message.jobId, Number.isSafeInteger(message.after) && message.after >= -1 ? message.after : -1);
     } else if (message?.type === 'unsubscribe' && typeof message.jobId === 'string') {
       client.jobs.delete(message.jobId);
     }
+  }
+
+  /** What is stored after `after`, then live chunks: one thread, so nothing falls between the two or comes twice. */
+  private catchUp(client: Client, jobId: string, after: number): void {
+    const page = this.#ctx.store.readLog(jobId, { after, limit: LIMITS.maxLogPageChunks, maxChars: CATCH_UP_CHARS });
+    if (!page) return;
+    const more = this.#ctx.store.readLog(jobId, { after: page.next, limit: 1, maxChars: 1 })!.chunks.length > 0;
+    if (more) this.send(client, { type: 'log-reset', jobId });
+    else if (page.chunks.length > 0) this.send(client, { type: 'log', jobId, chunks: page.chunks });
   }
 
   private mark(set: Set<string>, id: string): void {
@@ -132,11 +141,11 @@ export class LiveHub {
     for (const client of this.#clients) this.sendText(client, text);
   }
 
-  private output(jobId: string, stream: OutputStream, data: string): void {
+  private output(jobId: string, chunks: LogEntry[]): void {
     let text: string | undefined;
     for (const client of this.#clients) {
       if (!client.jobs.has(jobId)) continue;
-      text ??= JSON.stringify({ type: 'output', jobId, stream, data } satisfies LiveServerMessage);
+      text ??= JSON.stringify({ type: 'log', jobId, chunks } satisfies LiveServerMessage);
       this.sendText(client, text);
     }
   }

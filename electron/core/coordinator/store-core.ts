@@ -7,7 +7,7 @@ import { Database } from './db/database.ts';
 import { assertLegal, type Transition } from './lifecycle.ts';
 import { JobRepository, type JobRecord } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
-import { OutputRepository } from './repositories/output.ts';
+import { LogRepository } from './repositories/log.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 
 export class StoreCore {
@@ -16,7 +16,7 @@ export class StoreCore {
   readonly now: () => number;
   readonly workers: WorkerRepository;
   readonly jobs: JobRepository;
-  readonly output: OutputRepository;
+  readonly log: LogRepository;
   readonly joinTokens: JoinTokenRepository;
 
   constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
@@ -25,7 +25,7 @@ export class StoreCore {
     this.now = options.now ?? Date.now;
     this.workers = new WorkerRepository(this.db);
     this.jobs = new JobRepository(this.db);
-    this.output = new OutputRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
+    this.log = new LogRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
     this.joinTokens = new JoinTokenRepository(this.db);
   }
 

@@ -81,7 +81,16 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function runCommands(options: RunOptions): Promise<RunResult> {
+export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
+  // Whether the last byte either stream printed ended a line: each command's header starts a line of its own.
+  let atLineStart = true;
+  const options: RunOptions = {
+    ...runOptions,
+    onOutput: (stream, chunk) => {
+      if (chunk.length > 0) atLineStart = chunk[chunk.length - 1] === 0x0a;
+      return runOptions.onOutput(stream, chunk);
+    },
+  };
   const platform = options.platform ?? process.platform;
   const spawn = options.spawn ?? nodeSpawn;
   const killGraceMs = options.killGraceMs ?? 10_000;
@@ -119,7 +128,7 @@ export async function runCommands(options: RunOptions): Promise<RunResult> {
     let exitCode = 0;
     for (const line of lines) {
       if (stopReason) break;
-      await options.onOutput('stdout', Buffer.from(`$ ${line}\n`));
+      await options.onOutput('stdout', Buffer.from(`${atLineStart ? '' : '\n'}$ ${line}\n`));
       const child = startLine(line, options, platform, spawn);
       options.warmShell?.prepare(); // ready for the next line or job
       current = child;

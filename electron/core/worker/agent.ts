@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { platform } from 'node:os';
-import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
+import type { AssignedJobDto, LogEntry } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
@@ -18,6 +18,7 @@ import { Heartbeat } from './heartbeat.ts';
 import { JobIsolation } from './job-isolation.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
 import { runJob } from './job-run.ts';
+import { RecentLog } from './recent-log.ts';
 import { Outbox } from './outbox.ts';
 import { JoinRefused, Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
@@ -29,7 +30,7 @@ export type { AgentState, AgentStatus, JobSummary, WorkerAgentOptions };
 
 interface AgentEvents {
   state: [AgentState];
-  output: [jobId: string, stream: OutputStream, text: string];
+  output: [jobId: string, entry: LogEntry];
 }
 
 const RECENT_JOBS = 20;
@@ -55,7 +56,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #loop: Promise<void> | undefined;
   #wakeUp: (() => void) | undefined;
   #pollAbort: AbortController | undefined;
-  #output = { stdout: '', stderr: '' };
+  #output = new RecentLog(LIVE_OUTPUT_CHARS);
 
   constructor(options: WorkerAgentOptions) {
     super();
@@ -117,9 +118,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     return structuredClone(this.#state);
   }
 
-  /** The running job's latest output (at most 64 K characters per stream), for a view opened mid-job. */
-  get currentOutput(): { stdout: string; stderr: string } {
-    return { ...this.#output };
+  /** The running job's latest output, in order (bounded), for a view opened mid-job. */
+  get currentOutput(): LogEntry[] {
+    return this.#output.entries();
   }
 
   get workerId(): string {
@@ -253,7 +254,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#cancelCurrent = cancel;
     this.#cancelReason = undefined;
     const marker = new JobMarker(this.#o.workDir, job.jobId);
-    this.#output = { stdout: '', stderr: '' };
+    this.#output = new RecentLog(LIVE_OUTPUT_CHARS);
     this.update({ currentJob: summary });
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const report = await runJob(job, {
@@ -272,10 +273,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       cancelReason: () => this.#cancelReason ?? 'Cancelled.',
       onCancelRequested: () => this.cancelCurrent(),
       onCommandStart: this.#o.onCommandStart,
-      onText: (stream, text) => {
-        this.#output[stream] = (this.#output[stream] + text).slice(-LIVE_OUTPUT_CHARS);
-        this.emit('output', job.jobId, stream, text);
-      },
+      onText: (stream, data, time) => this.emit('output', job.jobId, this.#output.add(stream, data, time)),
     });
     this.#cancelCurrent = undefined;
     await this.#delivery.deliver(report);

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { CoordinatorError, CoordinatorUnreachable, errorSentence } from './coordinator-errors.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from './pinned-tls.ts';
 import type { z } from 'zod';
-import type { AssignedJobDto, LogChunk, OutputStream } from '../../../shared/api.ts';
+import type { AssignedJobDto, LogChunk } from '../../../shared/api.ts';
 // Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
 import type { failureBody, heartbeatBody, joinRequestBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
 
@@ -255,10 +255,20 @@ export class CoordinatorClient {
     return res.status === 200 ? res.body.job : null;
   }
 
-  async sendLogs(jobId: string, workerId: string, chunks: LogChunk[]): Promise<{ cancel: boolean; next: Record<OutputStream, number> }> {
+  async sendLogs(jobId: string, workerId: string, chunks: LogChunk[]): Promise<{ cancel: boolean; next: number }> {
     const body: z.input<typeof logBody> = { jobId, workerId, chunks };
-    const res = await this.request<{ cancel: boolean; next: Record<OutputStream, number> }>('POST', '/api/jobs/logs', body, { timeoutMs: 60_000 });
+    const res = await this.request<{ cancel: boolean; next: number }>('POST', '/api/jobs/logs', body, { timeoutMs: 60_000 });
     return res.body;
+  }
+
+  /** Long poll while a job runs: answers `cancel: true` as soon as the job is to stop, else `false` after `waitSeconds`. */
+  async waitForControl(jobId: string, workerId: string, waitSeconds: number, signal?: AbortSignal): Promise<{ cancel: boolean }> {
+    const query = new URLSearchParams({ jobId, workerId, wait: String(waitSeconds) });
+    const res = await this.request<{ cancel: boolean }>('GET', `/api/jobs/control?${query.toString()}`, undefined, {
+      timeoutMs: waitSeconds * 1000 + this.#timeoutMs,
+      signal,
+    });
+    return { cancel: res.body.cancel === true };
   }
 
   async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number): Promise<void> {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { runCommands, type RunResult } from '../runner/executor.ts';
 import type { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache, sha256Of } from './bundle-cache.ts';
+import { watchForCancel } from './cancel-watch.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { JobMarker } from './crash-recovery.ts';
 import type { JobIsolation, PreparedJob } from './job-isolation.ts';
@@ -32,9 +33,9 @@ export interface JobRunContext {
   /** Aborted to cancel; `cancelReason()` then says why. */
   cancel: AbortSignal;
   cancelReason: () => string;
-  /** The coordinator asked (in an output answer) to cancel. */
+  /** The coordinator asked (in an output answer or the control poll) to cancel. */
   onCancelRequested: () => void;
-  onText: (stream: OutputStream, text: string) => void;
+  onText: (stream: OutputStream, text: string, time: number) => void;
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }
 
@@ -65,14 +66,23 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     send: (chunks) => ctx.client.sendLogs(job.jobId, ctx.workerId, chunks),
     isFinal: (error) => classify(error, 'job') === 'give-up',
     maxBytesPerStream: ctx.maxOutputBytes,
+    firstSeq: job.logStart ?? 0,
     onCancel: ctx.onCancelRequested,
-    onGap: (stream, expected, next) => ctx.logger.warn('the coordinator is missing output chunks', { jobId: job.jobId, stream, expected, next }),
+    onGap: (expected, next) => ctx.logger.warn('the coordinator is missing output chunks', { jobId: job.jobId, expected, next }),
     onRetry: (error, attempt) => {
       if (attempt === 1) ctx.logger.warn('could not send output; retrying', { jobId: job.jobId, error: (error as Error).message });
     },
     onText: ctx.onText,
   });
   let commandStartedAt: number | undefined;
+  const running = new AbortController();
+  void watchForCancel({
+    client: ctx.client,
+    jobId: job.jobId,
+    workerId: ctx.workerId,
+    signal: AbortSignal.any([running.signal, ctx.cancel]),
+    onCancel: ctx.onCancelRequested,
+  });
   const result: RunResult = await runCommands({
     commands: job.command,
     cwd: runDir,
@@ -89,7 +99,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
       }
       ctx.marker.addProcessGroup(pid); // so that a restarted worker can stop what this job left running
     },
-  });
+  }).finally(() => running.abort());
   const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
   ctx.outbox.put(report); // durable before anything else can go wrong
   await pump.close();

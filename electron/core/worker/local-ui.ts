@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { LOCAL_HEADER, LOCAL_KEY_HEADER, type LocalServerMessage, type WorkerViewState } from '../../../shared/worker-view.ts';
 import type { WorkerAgent } from './agent.ts';
+import type { LogEntry } from '../../../shared/api.ts';
 
 export interface LocalUi {
   url: string;
@@ -75,7 +76,7 @@ export async function startLocalUi(agent: WorkerAgent, options: { port: number; 
     wss.handleUpgrade(req, socket, head, (ws) => {
       const send = (m: LocalServerMessage) => ws.readyState === ws.OPEN && ws.bufferedAmount < 4 * 1024 * 1024 && ws.send(JSON.stringify(m));
       const onState = () => send({ type: 'state', state: viewState(agent) });
-      const onOutput = (jobId: string, stream: 'stdout' | 'stderr', data: string) => send({ type: 'output', jobId, stream, data });
+      const onOutput = (jobId: string, entry: LogEntry) => send({ type: 'output', jobId, entry });
       agent.on('state', onState);
       agent.on('output', onOutput);
       ws.on('close', () => {

@@ -1,8 +1,9 @@
 /**
- * Moves a running job's output to the coordinator in numbered chunks, at least once a second while
- * there is output. Memory stays bounded whatever the command prints: per stream the first half of
- * the allowance is sent live, the last half is kept in a ring and sent at the end, and what falls in
- * between is dropped with a visible marker. When the coordinator is slow, the command is paused.
+ * Moves a running job's output to the coordinator in chunks numbered by one sequence across both
+ * streams, in the order the pipes were read, at least once a second while there is output. Memory
+ * stays bounded whatever the command prints: per stream the first half of the allowance is sent live,
+ * the last half is kept in a ring and sent at the end, and what falls in between is dropped with a
+ * visible marker. When the coordinator is slow, the command is paused.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { LogChunk, OutputStream } from '../../../shared/api.ts';
@@ -10,7 +11,8 @@ import { backoffMs } from '../../../shared/backoff.ts';
 
 export interface SendResult {
   cancel: boolean;
-  next: Record<OutputStream, number>;
+  /** The first seq the coordinator has not stored. */
+  next: number;
 }
 
 export interface OutputPumpOptions {
@@ -25,10 +27,13 @@ export interface OutputPumpOptions {
   maxPendingBytes?: number;
   maxChunkBytes?: number;
   onCancel?: () => void;
-  onGap?: (stream: OutputStream, expected: number, next: number) => void;
+  onGap?: (expected: number, next: number) => void;
   onRetry?: (error: unknown, attempt: number) => void;
   /** Mirror of every piece of output, for a local live view. */
-  onText?: (stream: OutputStream, text: string) => void;
+  onText?: (stream: OutputStream, text: string, time: number) => void;
+  /** The first seq to use (a retried job's log goes on after the earlier attempt's). */
+  firstSeq?: number;
+  now?: () => number;
 }
 
 /** The last `capacity` bytes of a stream, copied into one buffer (made on first use) so no read buffer stays alive. */
@@ -83,15 +88,21 @@ class Ring {
 
 interface StreamState {
   seen: number;
-  seq: number;
   decoder: StringDecoder;
   tail: Ring;
 }
 
+/** Small reads of one stream in a row are sent as one chunk, up to this size and this age. */
+const MERGE_CHARS = 64 * 1024;
+const MERGE_MS = 250;
+
 export class OutputPump {
   readonly #o: Required<Omit<OutputPumpOptions, 'onCancel' | 'onGap' | 'onRetry' | 'onText'>> & OutputPumpOptions;
   readonly #streams: Record<OutputStream, StreamState>;
+  #seq: number;
   #queue: LogChunk[] = [];
+  /** The last queued chunk while it is not on its way yet: the next read of its stream may join it. */
+  #open: LogChunk | undefined;
   #queuedBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
@@ -100,9 +111,10 @@ export class OutputPump {
   #failures = 0;
 
   constructor(options: OutputPumpOptions) {
-    this.#o = { flushIntervalMs: 1000, maxPendingBytes: 1024 * 1024, maxChunkBytes: 256 * 1024, ...options };
+    this.#o = { flushIntervalMs: 1000, maxPendingBytes: 1024 * 1024, maxChunkBytes: 256 * 1024, firstSeq: 0, now: Date.now, ...options };
+    this.#seq = this.#o.firstSeq;
     const half = Math.floor(options.maxBytesPerStream / 2);
-    const state = (): StreamState => ({ seen: 0, seq: 0, decoder: new StringDecoder('utf8'), tail: new Ring(options.maxBytesPerStream - half) });
+    const state = (): StreamState => ({ seen: 0, decoder: new StringDecoder('utf8'), tail: new Ring(options.maxBytesPerStream - half) });
     this.#streams = { stdout: state(), stderr: state() };
   }
 
@@ -124,10 +136,18 @@ export class OutputPump {
     const s = this.#streams[stream];
     const text = s.decoder.write(bytes) + (final ? s.decoder.end() : '');
     if (!text) return;
-    this.#o.onText?.(stream, text);
+    const time = this.#o.now();
+    this.#o.onText?.(stream, text, time);
+    const open = this.#open;
+    if (open && open.stream === stream && open.data.length + text.length <= MERGE_CHARS && time - open.time! <= MERGE_MS) {
+      open.data += text;
+      this.#queuedBytes += text.length;
+      return;
+    }
     for (let i = 0; i < text.length; i += this.#o.maxChunkBytes) {
       const data = text.slice(i, i + this.#o.maxChunkBytes);
-      this.#queue.push({ stream, seq: s.seq++, data });
+      this.#open = { stream, seq: this.#seq++, time, data };
+      this.#queue.push(this.#open);
       this.#queuedBytes += data.length;
     }
   }
@@ -148,6 +168,7 @@ export class OutputPump {
       let bytes = 0;
       while (this.#queue.length > 0 && bytes < this.#o.maxChunkBytes * 4) {
         const chunk = this.#queue.shift()!;
+        if (chunk === this.#open) this.#open = undefined; // on its way: a resend must carry the same text
         bytes += chunk.data.length;
         batch.push(chunk);
       }
@@ -172,12 +193,8 @@ export class OutputPump {
   }
 
   private checkGaps(batch: LogChunk[], result: SendResult): void {
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const sent = batch.filter((c) => c.stream === stream);
-      if (sent.length === 0) continue;
-      const expected = sent[sent.length - 1]!.seq + 1;
-      if (result.next[stream] < expected) this.#o.onGap?.(stream, expected, result.next[stream]);
-    }
+    const expected = batch[batch.length - 1]!.seq + 1;
+    if (result.next < expected) this.#o.onGap?.(expected, result.next);
   }
 
   private releaseWriters(): void {
@@ -207,6 +224,7 @@ export class OutputPump {
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#queue = [];
+    this.#open = undefined;
     this.#queuedBytes = 0;
     this.releaseWriters();
   }

@@ -135,6 +135,14 @@ describe('POST /api/execute', () => {
     assert.equal(uploadsOf(c).length, before);
   });
 
+  it('lets a fetch() client read the 413 of an upload far over the limit (the rest of the body is read and dropped, not reset)', async () => {
+    const big = Buffer.alloc(40 * 1024 * 1024, 1);
+    big.writeUInt32LE(0x04034b50, 0);
+    const res = await execute(c, uploadForm(big, { commands: 'ls', mode: 'distributed' }));
+    assert.equal(res.status, 413);
+    assert.match(((await res.json()) as any).error, /Upload is 40\.0 MB; the coordinator accepts up to 1 MB \(--max-upload-mb\)/);
+  });
+
   it('answers 413 even when the size is not announced (chunked upload), leaving no partial file', async () => {
     const before = uploadsOf(c).length;
     const boundary = 'XyZboundary';

@@ -79,8 +79,11 @@ describe('job store', () => {
     ]);
     const out = store.getJob(job.jobId)!.stdout;
     assert.ok(out.startsWith('12345678ab'));
-    assert.match(out, /output over the coordinator's limit of 10 bytes was dropped/);
+    assert.match(out, /output over the coordinator's limit of 10 bytes per stream was dropped/);
     assert.doesNotMatch(out, /more/);
+    const next = store.appendOutput(job.jobId, 'w1', [{ stream: 'stderr', seq: 3, data: 'still room on stderr' }]);
+    assert.ok(next.ok && next.next === 4, 'a dropped chunk still counts, so no gap is reported');
+    assert.match(store.getJob(job.jobId)!.stderr, /^still room\n\[cmdx: output over/);
     store.close();
   });
   it('stores why a job ended as a value next to the sentence', () => {

@@ -259,26 +259,32 @@ describe('job endpoints (seed 4-9) without auth', () => {
     await c.close();
   });
 
-  it('stores streamed output once per sequence number and shows it in status while running', async () => {
+  it('stores streamed output once per sequence number (one sequence for both streams) and shows each stream in status while running', async () => {
     await c.register('w1');
     const jobId = await createJob(c);
     await c.api('GET', '/api/jobs/get-job?workerId=w1');
     const chunk = (seq: number, data: string, stream = 'stdout') => ({ stream, seq, data });
     let res = await c.api('POST', '/api/jobs/logs', {
-      body: { jobId, workerId: 'w1', chunks: [chunk(0, 'a\n'), chunk(1, 'b\n'), chunk(0, 'err\n', 'stderr')] },
+      body: { jobId, workerId: 'w1', chunks: [chunk(0, 'a\n'), chunk(1, 'err\n', 'stderr'), chunk(2, 'b\n')] },
     });
-    assert.deepEqual(res.body.next, { stdout: 2, stderr: 1 });
-    res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(1, 'b\n'), chunk(3, 'd\n')] } });
-    assert.deepEqual(res.body.next, { stdout: 2, stderr: 1 }, 'the repeat is ignored and the gap at 2 is reported');
+    assert.equal(res.body.next, 3);
+    res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(2, 'b\n'), chunk(4, 'd\n')] } });
+    assert.equal(res.body.next, 3, 'the repeat is ignored and the gap at 3 is reported');
     let status = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
     assert.equal(status.status, 'running');
     assert.equal(status.stdout, 'a\nb\nd\n');
-    await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(2, 'c\n')] } });
+    res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(3, 'c\n')] } });
+    assert.equal(res.body.next, 5, 'filling the gap moves past what came after it');
     await c.api('POST', '/api/jobs/submit-result', { body: { jobId, workerId: 'w1', exitCode: 0 } });
     status = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
     assert.equal(status.stdout, 'a\nb\nc\nd\n');
     assert.equal(status.stderr, 'err\n');
-    const late = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(4, 'late')] } });
+    const log = (await c.api('GET', `/api/jobs/log?jobId=${jobId}`)).body;
+    assert.deepEqual(
+      log.chunks.map((x: { data: string; stream: string }) => `${x.stream}:${x.data}`),
+      ['stdout:a\n', 'stderr:err\n', 'stdout:b\n', 'stdout:c\n', 'stdout:d\n'],
+    );
+    const late = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [chunk(5, 'late')] } });
     assert.equal(late.status, 409);
     await c.close();
   });

@@ -30,6 +30,11 @@ describe('executor', () => {
     assert.equal(stderr, 'two\n');
   });
 
+  it("starts each command's header on a line of its own, after output of either stream that did not end one", async () => {
+    const { stdout } = await run("printf 'no newline'\nprintf 'err' >&2\necho done");
+    assert.equal(stdout, "$ printf 'no newline'\nno newline\n$ printf 'err' >&2\n\n$ echo done\ndone\n");
+  });
+
   it('stops at the first non-zero exit and reports its code', async () => {
     const { result, stdout } = await run('echo a\nexit 7\necho never');
     assert.deepEqual(result, { status: 'completed', exitCode: 7 });

@@ -83,4 +83,22 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE uploads (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, created_at INTEGER NOT NULL);`,
   // 9: what a worker says it cannot protect (a JSON list of sentences), shown on the dashboard.
   `ALTER TABLE workers ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';`,
+  // 10: one ordered log per job (one sequence across stdout and stderr, with the worker's time), replacing
+  // job_output's two streams; old rows keep their order within a stream, stdout first. log_next is the
+  // first seq not yet stored, so a worker hears of a lost chunk without a scan.
+  `CREATE TABLE job_log (
+     job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE,
+     seq     INTEGER NOT NULL,
+     stream  TEXT NOT NULL,
+     time    INTEGER NOT NULL,
+     data    TEXT NOT NULL,
+     PRIMARY KEY (job_seq, seq)
+   ) WITHOUT ROWID;
+   INSERT INTO job_log (job_seq, seq, stream, time, data)
+     SELECT o.job_seq, ROW_NUMBER() OVER (PARTITION BY o.job_seq ORDER BY o.stream = 'stderr', o.seq) - 1, o.stream,
+            COALESCE(j.started_at, j.created_at), o.data
+     FROM job_output o JOIN jobs j ON j.seq = o.job_seq;
+   DROP TABLE job_output;
+   ALTER TABLE jobs ADD COLUMN log_next INTEGER NOT NULL DEFAULT 0;
+   UPDATE jobs SET log_next = (SELECT COUNT(*) FROM job_log WHERE job_seq = jobs.seq);`,
 ];

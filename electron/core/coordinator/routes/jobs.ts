@@ -49,6 +49,39 @@ function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>)
   res.status(202).json({ success: false, message, job: null });
 }
 
+/** `cancel`: stop the job now (asked for, or it is no longer this worker's to run). Answers when that is so, or after `waitMs`. */
+function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string, waitMs: number, signal: AbortSignal): Promise<{ cancel: boolean }> {
+  const decide = (): { cancel: boolean } | null => {
+    const job = ctx.store.getJobSummary(jobId);
+    if (!job) throw new HttpError(404, 'Job not found');
+    if (job.workerId !== workerId || job.status !== 'running' || job.cancelRequested) return { cancel: true };
+    return null;
+  };
+  const now = decide();
+  if (now || waitMs === 0) return Promise.resolve(now ?? { cancel: false });
+  return new Promise((resolve) => {
+    const finish = (answer: { cancel: boolean }) => {
+      clearTimeout(timer);
+      ctx.events.off('job', onJob);
+      signal.removeEventListener('abort', onAbort);
+      resolve(answer);
+    };
+    const onJob = (id: string) => {
+      if (id !== jobId) return;
+      try {
+        const answer = decide();
+        if (answer) finish(answer);
+      } catch {
+        finish({ cancel: true }); // the job is gone
+      }
+    };
+    const onAbort = () => finish({ cancel: false });
+    const timer = setTimeout(() => finish({ cancel: false }), waitMs);
+    ctx.events.on('job', onJob);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
 export function jobRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
   const json = express.json({ limit: '256kb' });
@@ -139,8 +172,20 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
       success: true,
       jobId: body.jobId,
       status: outcome.status,
-      message: outcome.cancelRequested ? 'Cancellation requested; the worker stops the job at its next check-in' : 'Job cancelled',
+      message: outcome.cancelRequested ? 'Cancellation requested; the worker is stopping the job' : 'Job cancelled',
     });
+  });
+
+  // A busy worker keeps this open while its job runs, so a cancel reaches it at once, whatever the job prints.
+  router.get('/api/jobs/control', async (req, res) => {
+    const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
+    const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    const answer = await waitForControl(ctx, jobId, workerId, waitSeconds * 1000, hangUp.signal);
+    if (!res.destroyed) res.json(answer);
   });
 
   router.post('/api/jobs/logs', logJson, async (req, res) => {

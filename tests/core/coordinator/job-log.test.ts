@@ -1,0 +1,285 @@
+/**
+ * One ordered log per job: the log endpoint's pages (forwards and backwards), the whole-log text
+ * download, the migration from two streams, the live feed's `after`, and the control long poll
+ * that tells a busy worker about a cancel at once.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import fc from 'fast-check';
+import WebSocket from 'ws';
+import { MIGRATIONS } from '../../../electron/core/coordinator/db/migrations.ts';
+import { CoordinatorEvents } from '../../../electron/core/coordinator/events.ts';
+import { JobStore } from '../../../electron/core/coordinator/job-store.ts';
+import { downloadName } from '../../../electron/core/coordinator/routes/log.ts';
+import type { LogEntry, LogPage } from '../../../shared/api.ts';
+import type { LiveServerMessage } from '../../../shared/live.ts';
+import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
+
+const FILE = 'http://files.invalid/project.zip';
+
+/** A running job on worker w1, with `chunks` posted as its output. */
+async function runningJob(c: TestCoordinator, chunks: { stream: 'stdout' | 'stderr'; data: string }[] = []): Promise<string> {
+  await c.register('w1');
+  const created = await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'my project.zip' } });
+  const jobId = created.body.jobId as string;
+  assert.equal((await c.api('GET', '/api/jobs/get-job?workerId=w1')).body.job.jobId, jobId);
+  for (let i = 0; i < chunks.length; i += 500) {
+    const batch = chunks.slice(i, i + 500).map((chunk, j) => ({ ...chunk, seq: i + j, time: 1_700_000_000_000 + i + j }));
+    const res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: batch } });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  }
+  return jobId;
+}
+
+async function log(c: TestCoordinator, query: string): Promise<LogPage> {
+  const res = await c.api<LogPage>('GET', `/api/jobs/log?${query}`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+const texts = (chunks: LogEntry[]) => chunks.map((c) => c.data);
+
+describe('the job log endpoint', () => {
+  let c: TestCoordinator;
+  beforeEach(async () => {
+    c = await startTestCoordinator({ auth: false });
+  });
+  afterEach(async () => {
+    await c?.close();
+  });
+
+  it('gives interleaved stdout and stderr back in the order the worker read them, each with its stream and time', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => [
+      { stream: 'stdout' as const, data: `line ${i}\n` },
+      { stream: 'stderr' as const, data: `err ${i}\n` },
+    ]).flat();
+    const jobId = await runningJob(c, lines);
+    const page = await log(c, `jobId=${jobId}&after=-1&limit=5000`);
+    assert.deepEqual(texts(page.chunks), texts(lines as LogEntry[]));
+    assert.deepEqual(
+      page.chunks.slice(0, 3).map((x) => [x.seq, x.stream, x.time]),
+      [
+        [0, 'stdout', 1_700_000_000_000],
+        [1, 'stderr', 1_700_000_000_001],
+        [2, 'stdout', 1_700_000_000_002],
+      ],
+    );
+    assert.equal(page.complete, false, 'the job still runs');
+    const status = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+    assert.equal(
+      status.stdout,
+      lines
+        .filter((l) => l.stream === 'stdout')
+        .map((l) => l.data)
+        .join(''),
+      "the seed's stdout still holds stdout alone",
+    );
+    assert.equal(
+      status.stderr,
+      lines
+        .filter((l) => l.stream === 'stderr')
+        .map((l) => l.data)
+        .join(''),
+    );
+  });
+
+  it('pages forwards with after= and backwards with before= without skipping or repeating a chunk', async () => {
+    const chunks = Array.from({ length: 137 }, (_, i) => ({ stream: i % 3 === 0 ? ('stderr' as const) : ('stdout' as const), data: `chunk ${i}\n` }));
+    const jobId = await runningJob(c, chunks);
+    await c.api('POST', '/api/jobs/submit-result', { body: { jobId, workerId: 'w1', exitCode: 0 } });
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 40 }), fc.integer({ min: -1, max: 136 }), async (limit, start) => {
+        const seen: number[] = [];
+        let after = start;
+        for (let i = 0; i < 200; i++) {
+          const page = await log(c, `jobId=${jobId}&after=${after}&limit=${limit}`);
+          assert.ok(page.chunks.length <= limit);
+          seen.push(...page.chunks.map((x) => x.seq));
+          after = page.next;
+          if (page.complete) break;
+        }
+        assert.deepEqual(
+          seen,
+          Array.from({ length: 136 - start }, (_, i) => start + 1 + i),
+        );
+        const back: number[] = [];
+        let before = 'end';
+        for (let i = 0; i < 200; i++) {
+          const page = await log(c, `jobId=${jobId}&before=${before}&limit=${limit}`);
+          back.unshift(...page.chunks.map((x) => x.seq));
+          if (!page.older) break;
+          before = String(page.chunks[0]!.seq);
+        }
+        assert.deepEqual(
+          back,
+          Array.from({ length: 137 }, (_, i) => i),
+        );
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('stops a page at about a megabyte of text, whatever the limit', async () => {
+    const big = 'x'.repeat(300 * 1024);
+    const jobId = await runningJob(
+      c,
+      Array.from({ length: 6 }, () => ({ stream: 'stdout' as const, data: big })),
+    );
+    const page = await log(c, `jobId=${jobId}&limit=5000`);
+    assert.equal(page.chunks.length, 4, 'the chunk that passes 1 MiB ends the page');
+    const rest = await log(c, `jobId=${jobId}&after=${page.next}`);
+    assert.deepEqual(
+      rest.chunks.map((x) => x.seq),
+      [4, 5],
+    );
+  });
+
+  it('downloads the whole log as text/plain, equal to what was printed, with a file name from the job', async () => {
+    const chunks = Array.from({ length: 3000 }, (_, i) => ({ stream: i % 2 ? ('stderr' as const) : ('stdout' as const), data: `${i} ${'é'.repeat(i % 7)}\n` }));
+    const jobId = await runningJob(c, chunks);
+    const res = await fetch(`${c.url}/api/jobs/log?jobId=${jobId}&format=text`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type')!, /^text\/plain; charset=utf-8/);
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="${downloadName('my project.zip', jobId)}"`);
+    assert.equal(downloadName('my project.zip', jobId), `my_project-${jobId}.log`);
+    assert.equal(downloadName('../..\r\n".zip', 'job-1"\r\n'), 'job-job-1.log', 'nothing from the names can break the header or the path');
+    assert.equal(await res.text(), chunks.map((x) => x.data).join(''));
+  });
+
+  it('answers a missing job with 404 and a bad query with 400 saying what to give', async () => {
+    assert.equal((await c.api('GET', '/api/jobs/log?jobId=nope')).status, 404);
+    assert.equal((await c.api('GET', '/api/jobs/log?jobId=nope&format=text')).status, 404);
+    const both = await c.api('GET', '/api/jobs/log?jobId=x&after=1&before=4');
+    assert.equal(both.status, 400);
+    assert.match(both.body.error, /"after".*or "before".*not both/);
+    assert.match((await c.api('GET', '/api/jobs/log?jobId=x&format=html')).body.error, /"format" must be json .* or text/);
+    assert.match((await c.api('GET', '/api/jobs/log?jobId=x&limit=0')).body.error, /"limit" must be a whole number between 1 and 5000/);
+    assert.equal((await c.api('GET', '/api/jobs/log')).status, 400);
+  });
+});
+
+describe('the job log in the store', () => {
+  it('numbers a retried attempt after the earlier one and tells the worker where to start', () => {
+    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    store.registerWorker({ workerId: 'w2', hostname: 'h' }, null);
+    const job = store.createJob({ command: 'x', fileUrl: FILE, filename: 'a.zip', maxAttempts: 2 });
+    const first = store.assignNextJob('w1');
+    assert.ok(first.ok && first.job.logStart === undefined, 'a first attempt starts at 0, and the seed answer has no extra field');
+    store.appendOutput(job.jobId, 'w1', [{ stream: 'stdout', seq: 0, data: 'first try\n' }]);
+    store.heartbeat('w1', { reportedJobId: null, restarted: true }); // the worker came back without its job: requeued
+    const second = store.assignNextJob('w2');
+    assert.ok(second.ok, JSON.stringify(second));
+    assert.equal(second.job.logStart, 2);
+    store.appendOutput(job.jobId, 'w2', [{ stream: 'stdout', seq: 2, data: 'second try\n' }]);
+    assert.equal(store.getJob(job.jobId)!.stdout, 'first try\n\n[cmdx: the job starts again on w2 (attempt 2 of 2)]\nsecond try\n');
+    store.close();
+  });
+
+  it('migrates two-stream output to one log, stdout first, keeping each stream in order', () => {
+    const file = join(tempDir(), 'c.db');
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA journal_mode = WAL');
+    for (const [version, sql] of MIGRATIONS.slice(0, 9).entries()) raw.exec(`${sql}; PRAGMA user_version = ${version + 1}`);
+    raw.exec(
+      "INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, started_at, timeout_seconds, max_attempts) VALUES ('j1', 'completed', 'x', 'u', 'f', 1, 5, 60, 1)",
+    );
+    const insert = raw.prepare('INSERT INTO job_output (job_seq, stream, seq, data) VALUES (1, ?, ?, ?)');
+    insert.run('stderr', 1, 'e1\n');
+    insert.run('stdout', 1, 'o1\n');
+    insert.run('stderr', 0, 'e0\n');
+    insert.run('stdout', 0, 'o0\n');
+    raw.close();
+    const store = new JobStore({ file, events: new CoordinatorEvents() });
+    const page = store.readLog('j1', { after: -1, limit: 10, maxChars: 1000 })!;
+    assert.deepEqual(
+      page.chunks.map((x) => [x.seq, x.stream, x.data, x.time]),
+      [
+        [0, 'stdout', 'o0\n', 5],
+        [1, 'stdout', 'o1\n', 5],
+        [2, 'stderr', 'e0\n', 5],
+        [3, 'stderr', 'e1\n', 5],
+      ],
+    );
+    assert.equal(page.complete, true);
+    assert.equal(store.getJob('j1')!.stderr, 'e0\ne1\n');
+    store.close();
+  });
+});
+
+describe('the live feed and the control poll', () => {
+  let c: TestCoordinator;
+  beforeEach(async () => {
+    c = await startTestCoordinator({ auth: false });
+  });
+  afterEach(async () => {
+    await c?.close();
+  });
+
+  /** Opens the feed, subscribes with `after`, and collects log messages for this job. */
+  async function follow(jobId: string, after: number): Promise<{ messages: LiveServerMessage[]; ws: WebSocket }> {
+    const ws = new WebSocket(`${c.url.replace('http', 'ws')}/api/ws`, ['cmdx']);
+    const messages: LiveServerMessage[] = [];
+    ws.on('message', (raw: Buffer) => {
+      const m = JSON.parse(raw.toString()) as LiveServerMessage;
+      if ((m.type === 'log' || m.type === 'log-reset') && m.jobId === jobId) messages.push(m);
+    });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    ws.send(JSON.stringify({ type: 'subscribe', jobId, after }));
+    return { messages, ws };
+  }
+
+  const until = async (check: () => boolean, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > end) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  it('sends a subscriber only what comes after the seq it already has, then live chunks', async () => {
+    const jobId = await runningJob(c, [
+      { stream: 'stdout', data: 'a\n' },
+      { stream: 'stderr', data: 'b\n' },
+      { stream: 'stdout', data: 'c\n' },
+    ]);
+    const { messages, ws } = await follow(jobId, 1);
+    await until(() => messages.length === 1);
+    await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [{ stream: 'stderr', seq: 3, data: 'd\n' }] } });
+    await until(() => messages.length === 2);
+    const seqs = messages.flatMap((m) => (m.type === 'log' ? m.chunks.map((x) => x.seq) : []));
+    assert.deepEqual(seqs, [2, 3], 'nothing the page had is sent again');
+    ws.close();
+  });
+
+  it('tells a subscriber far behind to reload the tail instead of sending megabytes at once', async () => {
+    const big = 'y'.repeat(512 * 1024);
+    const jobId = await runningJob(
+      c,
+      Array.from({ length: 10 }, () => ({ stream: 'stdout' as const, data: big })),
+    );
+    const { messages, ws } = await follow(jobId, -1);
+    await until(() => messages.length === 1);
+    assert.equal(messages[0]!.type, 'log-reset');
+    ws.close();
+  });
+
+  it('answers a worker waiting on the control poll as soon as its job is cancelled', async () => {
+    const jobId = await runningJob(c);
+    const quiet = await c.api('GET', `/api/jobs/control?jobId=${jobId}&workerId=w1&wait=0`);
+    assert.deepEqual(quiet.body, { cancel: false });
+    const started = Date.now();
+    const waiting = c.api('GET', `/api/jobs/control?jobId=${jobId}&workerId=w1&wait=20`);
+    await new Promise((r) => setTimeout(r, 300));
+    const cancel = await c.api('POST', '/api/jobs/cancel', { body: { jobId } });
+    assert.match(cancel.body.message, /the worker is stopping the job/);
+    const answer = await waiting;
+    assert.deepEqual(answer.body, { cancel: true });
+    assert.ok(Date.now() - started < 5000, 'answered at the cancel, not at the end of the wait');
+    const other = await c.api('GET', `/api/jobs/control?jobId=${jobId}&workerId=w2&wait=0`);
+    assert.deepEqual(other.body, { cancel: true }, 'a job that is not this worker’s is one to stop');
+    assert.equal((await c.api('GET', `/api/jobs/control?jobId=nope&workerId=w1`)).status, 404);
+  });
+});
