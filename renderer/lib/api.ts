@@ -1,5 +1,5 @@
 /** The one HTTP/WebSocket client of the renderer: the coordinator's API and a local worker's status API. */
-import { LIMITS, type DirectRunEvent, type ErrorBody, type JobDto, type OutputStream, type WorkerDto } from '../../shared/api.ts';
+import { LIMITS, type DirectRunEvent, type ErrorBody, type JobDto, type LogEntry, type LogPage, type WorkerDto } from '../../shared/api.ts';
 import { backoffMs } from '../../shared/backoff.ts';
 import type { JobStatus } from '../../shared/job-status.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
@@ -38,6 +38,8 @@ export interface CoordinatorInfo {
   joinTokenPolicy: JoinTokenPolicy | null;
   joinLines: JoinLines[];
   waitingToJoin: number;
+  /** The largest zip POST /api/execute accepts (--max-upload-mb), so the page can refuse a bigger one before sending it. */
+  maxUploadBytes: number;
 }
 
 /** A PC waiting for the admin to let it join. */
@@ -154,6 +156,30 @@ export class CoordinatorApi {
     return this.get(`/api/jobs/create?${q}`);
   }
 
+  /**
+   * A page of a job's log: chunks after `after` (forwards), or the newest before `before` (`'end'`: the
+   * log's tail), ascending either way.
+   */
+  log(jobId: string, from: { after: number } | { before: number | 'end' }, limit: number = LIMITS.logPageChunks): Promise<LogPage> {
+    const q = new URLSearchParams({ jobId, limit: String(limit) });
+    if ('after' in from) q.set('after', String(from.after));
+    else q.set('before', String(from.before));
+    return this.get(`/api/jobs/log?${q}`);
+  }
+
+  /** The whole log as text, and the file name the coordinator suggests for it. */
+  async downloadLog(jobId: string): Promise<{ blob: Blob; fileName: string }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, { headers: this.headers() });
+    } catch {
+      throw new ApiError(0, 'The coordinator cannot be reached to download the log; check that it is running and try again.');
+    }
+    if (!res.ok) throw await readError(res);
+    const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+    return { blob: await res.blob(), fileName: named?.[1] ?? `${jobId}.log` };
+  }
+
   cancel(jobId: string): Promise<{ status: string; message: string }> {
     return this.post('/api/jobs/cancel', { jobId });
   }
@@ -231,6 +257,7 @@ export class CoordinatorApi {
 
 export interface LiveHandlers {
   onMessage: (m: LiveServerMessage) => void;
+  /** Called with true on every (re)connect, before any message of that connection. */
   onStatus: (connected: boolean) => void;
 }
 
@@ -239,7 +266,6 @@ export class LiveConnection {
   #closed = false;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #subscriptions = new Set<string>();
   readonly #url: string;
   readonly #protocols: string[];
   readonly #handlers: LiveHandlers;
@@ -258,8 +284,7 @@ export class LiveConnection {
     this.#socket = socket;
     socket.onopen = () => {
       this.#attempt = 0;
-      this.#handlers.onStatus(true);
-      for (const jobId of this.#subscriptions) this.send({ type: 'subscribe', jobId });
+      this.#handlers.onStatus(true); // the handler subscribes again to what it follows
     };
     socket.onmessage = (e) => this.#handlers.onMessage(JSON.parse(String(e.data)) as LiveServerMessage);
     socket.onclose = () => {
@@ -275,13 +300,12 @@ export class LiveConnection {
     if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
   }
 
-  subscribe(jobId: string): void {
-    this.#subscriptions.add(jobId);
-    this.send({ type: 'subscribe', jobId });
+  /** Asks for a job's log chunks after seq `after`; dropped while disconnected (subscribe again on connect). */
+  subscribe(jobId: string, after: number): void {
+    this.send({ type: 'subscribe', jobId, after });
   }
 
   unsubscribe(jobId: string): void {
-    this.#subscriptions.delete(jobId);
     this.send({ type: 'unsubscribe', jobId });
   }
 
@@ -294,7 +318,7 @@ export class LiveConnection {
 
 /** Where the worker view gets its data: the Electron bridge, or the worker's local status server. */
 export interface WorkerSource {
-  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, stream: OutputStream, data: string) => void): () => void;
+  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, entry: LogEntry) => void): () => void;
   pause(): Promise<void>;
   resume(): Promise<void>;
 }
@@ -306,7 +330,7 @@ function localKey(): string {
 
 /** The local status server a headless worker runs with --ui-port (same origin as this page). */
 export class LocalWorkerSource implements WorkerSource {
-  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, stream: OutputStream, data: string) => void): () => void {
+  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, entry: LogEntry) => void): () => void {
     let closed = false;
     let socket: WebSocket | undefined;
     let attempt = 0;
@@ -322,7 +346,7 @@ export class LocalWorkerSource implements WorkerSource {
       socket.onmessage = (e) => {
         const m = JSON.parse(String(e.data)) as LocalServerMessage;
         if (m.type === 'state') onState(m.state);
-        else onOutput(m.jobId, m.stream, m.data);
+        else onOutput(m.jobId, m.entry);
       };
       socket.onclose = () => {
         if (!closed) setTimeout(connect, backoffMs(attempt++, 5000, 250));

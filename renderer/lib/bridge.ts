@@ -17,7 +17,7 @@ export function bridgeWorkerSource(api: BridgeApi): WorkerSource {
   return {
     subscribe(onState, onOutput) {
       const offState = api.worker.onState(onState);
-      const offOutput = api.worker.onOutput((e) => onOutput(e.jobId, e.stream, e.data));
+      const offOutput = api.worker.onOutput((e) => onOutput(e.jobId, e.entry));
       void api.worker.getState().then((s) => s && onState(s));
       return () => {
         offState();

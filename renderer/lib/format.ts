@@ -25,3 +25,17 @@ export function firstLine(text: string): string {
   const line = text.split('\n').find((l) => l.trim()) ?? '';
   return text.includes('\n') && text.trim().includes('\n') ? `${line} …` : line;
 }
+
+/** `1.2 GB`, `340 KB`: a file's size in binary units, one decimal below 10. */
+export function fileSize(bytes: number): string {
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${bytes} bytes`;
+  const shown = value < 10 ? value.toFixed(1).replace(/\.0$/, '') : String(Math.round(value));
+  return `${shown} ${units[unit]}`;
+}

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
+import { textColor, waitForScreen } from '../helpers/log-screen.ts';
 import { startCli, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
@@ -92,15 +93,16 @@ describe('dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Run on a worker' }).click();
     await page.waitForURL(/#\/jobs\/job-/);
 
-    await waitForText(page.getByTestId('output'), /hello in green/);
+    await waitForScreen(page, (lines) => lines.includes('hello in green'));
     const running = await page.locator('.job-head [data-status]').getAttribute('data-status');
     assert.equal(running, 'running', 'output was shown while the job was still running');
     await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Busy/);
-    assert.equal(await page.locator('.output .ansi-green').first().textContent(), 'hello in green');
+    assert.equal(await textColor(page, 'hello in green'), 'rgb(74, 222, 128)', "the theme's green");
 
     await waitForText(page.locator('.job-head'), /Passed/);
-    await waitForText(page.getByTestId('output'), /finished/);
-    assert.equal(await page.locator('.output .stderr').filter({ hasText: 'oops' }).count(), 1, 'stderr is told apart');
+    await waitForScreen(page, (lines) => lines.includes('finished'));
+    assert.equal(await textColor(page, 'oops'), 'rgb(248, 113, 113)', 'stderr is told apart (red)');
+    assert.notEqual(await textColor(page, 'finished'), 'rgb(248, 113, 113)');
     assert.equal(await page.getByTestId('exit-code').textContent(), '0');
     await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Idle/);
     await page.screenshot({ path: join(SHOTS, 'job-page.png') });
@@ -110,13 +112,23 @@ describe('dashboard in Chromium', () => {
     await watcher.close();
   });
 
-  it('cancels a long job from its page', async () => {
+  it('cancels a long job from its page, showing "Cancelling…" until the worker confirms', async () => {
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo long job\nsleep 60');
     await page.goto(`${c.url}/#/jobs/${jobId}`);
-    await waitForText(page.getByTestId('output'), /long job/);
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await waitForScreen(page, (lines) => lines.includes('long job'));
+    // The worker is frozen for a moment, so the page shows the time between asking and its confirmation.
+    worker.proc.kill('SIGSTOP');
+    try {
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await waitForText(page.getByTestId('cancelling'), /Cancelling…/);
+      assert.equal(await page.locator('.job-head [data-status]').first().getAttribute('data-status'), 'running', 'still running until the worker confirms');
+      assert.equal(await page.getByRole('button', { name: 'Cancelling…' }).isDisabled(), true);
+    } finally {
+      worker.proc.kill('SIGCONT');
+    }
     await waitForText(page.locator('.job-head'), /Cancelled/);
+    assert.equal(await page.getByTestId('cancelling').count(), 0);
     assert.equal((await waitForJob(t, jobId)).status, 'cancelled');
   });
 
@@ -162,7 +174,7 @@ describe('dashboard in Chromium', () => {
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo visible on the worker\nsleep 2\necho bye');
     await waitForText(view.getByTestId('worker-status'), /Busy/);
-    await waitForText(view.getByTestId('output'), /visible on the worker/);
+    await waitForScreen(view, (lines) => lines.includes('visible on the worker'));
     await view.screenshot({ path: join(SHOTS, 'worker-view.png') });
     await waitForText(view.getByTestId('recent-jobs'), /Passed/, 20_000);
     assert.match((await view.locator(`[data-job="${jobId}"]`).textContent())!, /a\.zip|project\.zip/);

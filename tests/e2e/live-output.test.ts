@@ -1,15 +1,23 @@
 /**
- * A running job's page in real Chromium, against a real coordinator and worker: the page subscribes
- * to the job's output once, so the WebSocket carries about the output's own size, not a re-sent copy
- * of everything printed so far on every clock tick and every message.
+ * A running job's page in real Chromium, against a real coordinator and worker: the page reads the
+ * log's tail over HTTP once, then subscribes to the job's log once after its last seq, so what it
+ * receives is about the output's own size, not a re-sent copy of everything printed so far on every
+ * clock tick and every message.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
-import { jobStatus, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
+import { waitForScreen } from '../helpers/log-screen.ts';
+import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
+import { waitFor } from '../helpers/processes.ts';
 import { startCli, type CliProcess } from '../helpers/processes.ts';
+
+interface Chunk {
+  seq: number;
+  data: string;
+}
 
 const LINES = 100;
 const LINE_BYTES = 2000;
@@ -39,6 +47,12 @@ describe('live output in Chromium', () => {
     await c?.close();
   });
 
+  /** The job's whole log as stored now (the endpoint's text download). */
+  async function logText(jobId: string): Promise<string> {
+    const res = await fetch(`${c.url}/api/jobs/log?jobId=${jobId}&format=text`, { headers: { authorization: `Bearer ${c.tokens.adminToken}` } });
+    return res.text();
+  }
+
   it('sends an open job page about the output once (at most 1.5 x its size), not once per render', async (tc) => {
     const context = await browser.newContext();
     const login = await context.newPage();
@@ -48,42 +62,59 @@ describe('live output in Chromium', () => {
     await waitForText(login.getByTestId('connection'), /Live/);
 
     const jobId = await submitZip(t, [{ name: 'loop.sh', content: SCRIPT }], 'sh loop.sh');
-    await waitForJob(t, jobId, (j) => j.status === 'running' && /^0000/m.test(j.stdout), 20_000);
+    await waitFor('the first line', async () => /^0000/m.test(await logText(jobId)) || undefined, 20_000);
 
     const page = await context.newPage(); // same browser session: the token is not asked again
-    let frameBytes = 0;
-    let outputChars = 0;
+    let receivedBytes = 0;
+    const received = new Map<number, number>(); // seq -> characters, each chunk counted once
+    let duplicates = 0;
     let subscribes = 0;
+    let pages = 0;
+    const take = (chunks: Chunk[]) => {
+      for (const chunk of chunks) {
+        if (received.has(chunk.seq)) duplicates++;
+        received.set(chunk.seq, chunk.data.length);
+      }
+    };
     page.on('websocket', (ws) => {
       ws.on('framereceived', ({ payload }) => {
-        const m = JSON.parse(String(payload)) as { type: string; jobId?: string; data?: string; stdout?: string; stderr?: string };
-        if (m.jobId !== jobId || (m.type !== 'output' && m.type !== 'job-output')) return;
-        frameBytes += Buffer.byteLength(String(payload));
-        outputChars += m.type === 'output' ? m.data!.length : m.stdout!.length + m.stderr!.length;
+        const m = JSON.parse(String(payload)) as { type: string; jobId?: string; chunks?: Chunk[] };
+        if (m.jobId !== jobId || m.type !== 'log') return;
+        receivedBytes += Buffer.byteLength(String(payload));
+        take(m.chunks!);
       });
       ws.on('framesent', ({ payload }) => {
         const m = JSON.parse(String(payload)) as { type: string; jobId: string };
         if (m.type === 'subscribe' && m.jobId === jobId) subscribes++;
       });
     });
+    page.on('response', async (res) => {
+      if (!res.url().includes('/api/jobs/log?')) return;
+      const body = await res.body();
+      receivedBytes += body.length;
+      pages++;
+      take((JSON.parse(body.toString()) as { chunks: Chunk[] }).chunks);
+    });
     await page.goto(`${c.url}/#/jobs/${jobId}`);
-    await waitForText(page.getByTestId('output'), /^0000/m);
+    await waitForScreen(page, (lines) => lines.some((l) => /^\d{4}0{20}/.test(l)));
     await new Promise((r) => setTimeout(r, WATCH_MS));
-    const seen = await jobStatus(t, jobId);
-    const printed = seen.stdout.length + seen.stderr.length;
+    const printed = (await logText(jobId)).length;
     await new Promise((r) => setTimeout(r, 500)); // what was stored by now has reached the page
     await page.close();
     await context.close();
 
     const done = await waitForJob(t, jobId);
-    const total = Buffer.byteLength(done.stdout + done.stderr);
+    const total = Buffer.byteLength(await logText(jobId));
+    const chars = [...received.values()].reduce((a, b) => a + b, 0);
     assert.equal(done.status, 'completed');
     assert.ok(total >= LINES * LINE_BYTES, `the job printed ${total} bytes`);
     tc.diagnostic(
-      `job output ${total} bytes; page received ${frameBytes} bytes of output frames (${(frameBytes / total).toFixed(2)} x), ${outputChars} of the ${printed} characters printed while it watched; ${subscribes} subscribe(s)`,
+      `job output ${total} bytes; page received ${receivedBytes} bytes of log pages and frames (${(receivedBytes / total).toFixed(2)} x), ${chars} of the ${printed} characters printed while it watched; ${pages} page(s) over HTTP, ${subscribes} subscribe(s), ${duplicates} chunk(s) received twice`,
     );
-    assert.ok(outputChars >= 0.9 * printed, `the page received ${outputChars} of the ${printed} characters printed while it was open`);
-    assert.ok(frameBytes <= 1.5 * total, `the page received ${frameBytes} bytes of output frames for ${total} bytes of output`);
+    assert.ok(chars >= 0.9 * printed, `the page received ${chars} of the ${printed} characters printed while it was open`);
+    assert.ok(receivedBytes <= 1.5 * total, `the page received ${receivedBytes} bytes of log for ${total} bytes of output`);
+    assert.equal(pages, 1, 'the tail was read once over HTTP');
     assert.equal(subscribes, 1, 'one subscription for the life of the page (no reconnect happened)');
+    assert.equal(duplicates, 0, 'the feed sent nothing the tail had already given');
   });
 });

@@ -71,7 +71,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
             <WorkersTable workers={workers} now={now} onJoin={openJoin} onRevoke={async (workerId) => (await api.revokeWorker(workerId)).message} />
           </section>
           <aside>
-            <NewJob api={api} />
+            <NewJob api={api} maxUploadBytes={info?.maxUploadBytes ?? null} />
           </aside>
           <section className="card wide" aria-labelledby="jobs-title">
             <h2 id="jobs-title">

@@ -1,11 +1,12 @@
-/** One job: live output, status, timings, exit code or error, Cancel and Run again, and why it waits. */
-import { useEffect, useState } from 'react';
+/** One job: its log, status, timings, exit code or error, Cancel and Run again, and why it waits. */
+import { useEffect, useMemo, useState } from 'react';
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
-import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
+import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
 import { duration, time } from '../../lib/format.ts';
-import { useJobOutput, useLiveState } from '../../lib/live/live-provider.tsx';
+import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
+import { jobLogSource } from './job-log-source.ts';
 
 /** Why a pending job is not running, in plain words. */
 export function pendingHint(workers: WorkerDto[]): string {
@@ -21,8 +22,8 @@ export function pendingHint(workers: WorkerDto[]): string {
 
 export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: string; now: number }) {
   const { workers, epoch, jobs } = useLiveState();
+  const live = useLiveStore();
   const [job, setJob] = useState<JobDto | null>(null);
-  const [pieces, setPieces] = useState<OutputPiece[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const summary = jobs.get(jobId);
@@ -31,17 +32,8 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
     api.job(jobId).then(setJob, (e: Error) => setError(e.message));
   }, [api, jobId, epoch]);
 
-  // Output so far, then live chunks, from the feed: subscribed once per job (again after a reconnect, which replaces it all).
-  useJobOutput(jobId, (m) => {
-    if (m.type === 'job-output')
-      setPieces(
-        [
-          { stream: 'stdout', text: m.stdout },
-          { stream: 'stderr', text: m.stderr },
-        ].filter((p) => p.text) as OutputPiece[],
-      );
-    else setPieces((p) => [...p, { stream: m.stream, text: m.data }]);
-  });
+  // One source per job: the log view opens on its tail and follows it.
+  const source = useMemo(() => jobLogSource(api, live, jobId), [api, live, jobId]);
 
   const current = summary ?? job;
   if (error)
@@ -77,6 +69,8 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
     }
   };
   const active = current.status === 'pending' || current.status === 'running';
+  // Asked to stop, not yet confirmed by the worker.
+  const cancelling = active && current.cancelRequested;
 
   return (
     <main className="page job-page">
@@ -87,13 +81,18 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
         <div>
           <h1>
             {current.filename} <JobBadge job={current} />
+            {cancelling && (
+              <span className="badge badge-cancelling" data-testid="cancelling" role="status">
+                <span aria-hidden="true">⊘</span> Cancelling…
+              </span>
+            )}
           </h1>
           <div className="muted mono small">{current.jobId}</div>
         </div>
         <div className="actions">
           {active && (
-            <button className="danger" onClick={() => void cancel()} disabled={current.cancelRequested}>
-              {current.cancelRequested ? 'Cancelling…' : 'Cancel'}
+            <button className="danger" onClick={() => void cancel()} disabled={cancelling}>
+              {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
           <button className="secondary" onClick={() => void rerun()}>
@@ -146,13 +145,11 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       )}
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
-      <h2 className="section">
-        Output{' '}
-        <span className="legend">
-          <span className="stdout">stdout</span> <span className="stderr">stderr</span>
-        </span>
-      </h2>
-      <OutputView pieces={pieces} emptyText={current.status === 'pending' ? 'The job has not started yet.' : 'No output yet.'} />
+      <h2 className="section">Output</h2>
+      <LogView
+        source={source}
+        emptyText={current.status === 'pending' ? 'The job has not started yet.' : active ? 'No output yet.' : 'The job printed nothing.'}
+      />
     </main>
   );
 }

@@ -1,22 +1,40 @@
 /** Drop or pick a zip, write the commands, upload with progress, then go to the job's page. */
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
-import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
+import { LogView } from '../../components/log-view/index.tsx';
+import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
 import type { CoordinatorApi } from '../../lib/api.ts';
+import { fileSize } from '../../lib/format.ts';
 
-export function NewJob({ api }: { api: CoordinatorApi }) {
+/** Why a zip cannot be sent, before sending it: the coordinator would refuse it after the whole upload. */
+export function tooLarge(file: File, maxUploadBytes: number | null): string | null {
+  if (maxUploadBytes === null || file.size <= maxUploadBytes) return null;
+  return (
+    `${file.name} is ${fileSize(file.size)}; this coordinator accepts zips up to ${fileSize(maxUploadBytes)} (--max-upload-mb). ` +
+    'Remove build outputs or node_modules from the zip, or restart the coordinator with a larger --max-upload-mb.'
+  );
+}
+
+/** A direct run's output as it streams in, and how it ended. */
+interface DirectRun {
+  log: MemoryLogSource;
+  result: string | null;
+}
+
+export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUploadBytes: number | null }) {
   const [file, setFile] = useState<File | null>(null);
   const [commands, setCommands] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [mode, setMode] = useState<'distributed' | 'direct'>('distributed');
-  const [direct, setDirect] = useState<{ pieces: OutputPiece[]; result: string | null } | null>(null);
+  const [direct, setDirect] = useState<DirectRun | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   const pick = (f: File | undefined) => {
     setError(null);
     if (f && !/\.zip$/i.test(f.name)) return setError(`${f.name} is not a .zip file; zip the project folder first.`);
     setFile(f ?? null);
+    if (f) setError(tooLarge(f, maxUploadBytes));
   };
 
   const onDrop = (e: DragEvent) => {
@@ -28,27 +46,29 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!file) return setError('Choose a zip file first.');
+    const refused = tooLarge(file, maxUploadBytes);
+    if (refused) return setError(refused);
     if (!commands.trim()) return setError('Write at least one command, one per line.');
     setError(null);
     setProgress(0);
     try {
       if (mode === 'direct') {
-        setDirect({ pieces: [], result: null });
+        const log = new MemoryLogSource('direct-run.log');
+        let seq = 0;
+        setDirect({ log, result: null });
         await api.submit(file, commands, setProgress, {
           mode,
-          onEvent: (e) =>
-            setDirect((d) => {
-              const run = d ?? { pieces: [], result: null };
-              switch (e.event) {
-                case 'stdout':
-                case 'stderr':
-                  return { ...run, pieces: [...run.pieces, { stream: e.event, text: e.data.data }] };
-                case 'exit':
-                  return { ...run, result: `Exited with code ${e.data.exitCode}` };
-                case 'error':
-                  return { ...run, result: e.data.error };
-              }
-            }),
+          onEvent: (e) => {
+            switch (e.event) {
+              case 'stdout':
+              case 'stderr':
+                return log.push([{ seq: seq++, stream: e.event, time: Date.now(), data: e.data.data }]);
+              case 'exit':
+                return setDirect({ log, result: `Exited with code ${e.data.exitCode}` });
+              case 'error':
+                return setDirect({ log, result: e.data.error });
+            }
+          },
         });
         return;
       }
@@ -80,7 +100,7 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
       >
         {file ? (
           <span>
-            <strong>{file.name}</strong> <span className="muted">({(file.size / 1024 / 1024).toFixed(1)} MB)</span>
+            <strong>{file.name}</strong> <span className="muted">({fileSize(file.size)})</span>
           </span>
         ) : (
           <span>
@@ -126,7 +146,7 @@ export function NewJob({ api }: { api: CoordinatorApi }) {
       </button>
       {direct && (
         <div className="direct">
-          <OutputView pieces={direct.pieces} emptyText="Waiting for output…" />
+          <LogView source={direct.log} emptyText="Waiting for output…" label="Direct run output" />
           {direct.result && <p className="muted">{direct.result}</p>}
         </div>
       )}

@@ -1,7 +1,8 @@
 /** What the person at a worker PC sees: connection, state, the job running now with its output, recent jobs, Pause/Resume. */
 import { useEffect, useState } from 'react';
 import type { WorkerViewState } from '../../../shared/worker-view.ts';
-import { OutputView, type OutputPiece } from '../../components/output-view.tsx';
+import { LogView } from '../../components/log-view/index.tsx';
+import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { WorkerSource } from '../../lib/api.ts';
@@ -18,30 +19,33 @@ const STATUS: Record<string, { icon: string; label: string; hint: string }> = {
   stopped: { icon: '■', label: 'Stopped', hint: 'The worker has stopped.' },
 };
 
+/** The running job's log, kept in the page as it streams in. */
+interface JobLog {
+  jobId: string;
+  source: MemoryLogSource;
+}
+
 export function WorkerView({ source }: { source: WorkerSource }) {
   const [state, setState] = useState<WorkerViewState | null>(null);
-  const [pieces, setPieces] = useState<OutputPiece[]>([]);
+  const [log, setLog] = useState<JobLog | null>(null);
   const [error, setError] = useState<string | null>(null);
   const now = useNow();
 
   useEffect(() => {
-    let jobId: string | null = null;
+    let current: JobLog | null = null;
     return source.subscribe(
       (s) => {
         setState(s);
-        const next = s.currentJob?.jobId ?? null;
-        if (next !== jobId) {
-          jobId = next;
-          setPieces(
-            [
-              { stream: 'stdout' as const, text: s.output.stdout },
-              { stream: 'stderr' as const, text: s.output.stderr },
-            ].filter((p) => p.text),
-          );
+        const jobId = s.currentJob?.jobId ?? null;
+        if (jobId === (current?.jobId ?? null)) {
+          current?.source.push(s.output); // a state sent after a reconnect carries what was missed (seen chunks are ignored)
+          return;
         }
+        current = jobId ? { jobId, source: new MemoryLogSource(`${jobId}.log`, s.output) } : null;
+        setLog(current);
       },
-      (id, stream, data) => {
-        if (id === jobId) setPieces((p) => [...p, { stream, text: data }]);
+      (jobId, entry) => {
+        if (jobId === current?.jobId) current.source.push([entry]);
       },
     );
   }, [source]);
@@ -110,7 +114,7 @@ export function WorkerView({ source }: { source: WorkerSource }) {
                 <strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> · running for{' '}
                 {duration(state.currentJob.startedAt, null, now)}
               </p>
-              <OutputView pieces={pieces} emptyText="No output yet." />
+              {log?.jobId === state.currentJob.jobId && <LogView key={log.jobId} source={log.source} emptyText="No output yet." />}
             </>
           ) : (
             <EmptyState title="No job running">

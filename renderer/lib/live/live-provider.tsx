@@ -1,7 +1,7 @@
 /** One provider owns the dashboard's WebSocket; views read its store through these hooks. */
-import { createContext, useContext, useEffect, useEffectEvent, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { CoordinatorApi } from '../api.ts';
-import { LiveStore, type LiveState, type OutputListener } from './live-store.ts';
+import { LiveStore, type LiveState } from './live-store.ts';
 
 const LiveContext = createContext<LiveStore | null>(null);
 
@@ -21,11 +21,4 @@ export function useLiveStore(): LiveStore {
 export function useLiveState(): LiveState {
   const store = useLiveStore();
   return useSyncExternalStore(store.subscribe, store.getSnapshot);
-}
-
-/** Calls `onOutput` with a job's output so far, then its live chunks; subscribes once per job, however often the caller renders. */
-export function useJobOutput(jobId: string, onOutput: OutputListener): void {
-  const { subscribeJob } = useLiveStore();
-  const onEvent = useEffectEvent(onOutput);
-  useEffect(() => subscribeJob(jobId, (m) => onEvent(m)), [subscribeJob, jobId]);
 }

@@ -13,8 +13,14 @@ export interface LiveState {
   epoch: number;
 }
 
-export type OutputMessage = Extract<LiveServerMessage, { type: 'output' | 'job-output' }>;
-export type OutputListener = (m: OutputMessage) => void;
+export type LogMessage = Extract<LiveServerMessage, { type: 'log' | 'log-reset' }>;
+export type LogListener = (m: LogMessage) => void;
+
+/** One follower of a job's log, and the last seq it was given: what it is subscribed after, again after a reconnect. */
+interface LogFollower {
+  listener: LogListener;
+  last: number;
+}
 
 export class LiveStore {
   #state: LiveState = { connected: false, workers: [], jobs: new Map(), totalJobs: 0, epoch: 0 };
@@ -22,7 +28,7 @@ export class LiveStore {
   #skew = 0;
   #connection: LiveConnection | null = null;
   readonly #listeners = new Set<() => void>();
-  readonly #output = new Map<string, Set<OutputListener>>();
+  readonly #logs = new Map<string, Set<LogFollower>>();
 
   // The members below are arrow properties: one identity for the store's life, so nothing re-subscribes.
 
@@ -37,32 +43,44 @@ export class LiveStore {
   /** The coordinator's clock now, so "3 s ago" is right even if the clocks differ. */
   readonly now = (): number => Date.now() + this.#skew;
 
-  /** Sends `listener` a job's output so far, then its live chunks; the connection re-subscribes after a reconnect. */
-  readonly subscribeJob = (jobId: string, listener: OutputListener): (() => void) => {
-    let listeners = this.#output.get(jobId);
-    if (!listeners) this.#output.set(jobId, (listeners = new Set()));
-    listeners.add(listener);
-    // Asked even if already subscribed, so a second listener gets the output so far (it replaces, so the first one does not mind).
-    this.#connection?.subscribe(jobId);
+  /**
+   * Sends `listener` a job's log chunks with seq above `after` (what is stored, then live ones), each
+   * chunk once, or a `log-reset` when the feed gives up catching up. After a reconnect the job is
+   * subscribed again after the last seq its listeners were given, so nothing shown is sent again.
+   */
+  readonly subscribeJob = (jobId: string, after: number, listener: LogListener): (() => void) => {
+    let followers = this.#logs.get(jobId);
+    if (!followers) this.#logs.set(jobId, (followers = new Set()));
+    const follower: LogFollower = { listener, last: after };
+    followers.add(follower);
+    this.#connection?.subscribe(jobId, this.#after(jobId));
     return () => {
-      if (!listeners.delete(listener) || listeners.size > 0) return;
-      this.#output.delete(jobId);
+      if (!followers.delete(follower) || followers.size > 0) return;
+      this.#logs.delete(jobId);
       this.#connection?.unsubscribe(jobId);
     };
   };
+
+  /** The seq the job is subscribed after: the least any of its listeners has seen. */
+  #after(jobId: string): number {
+    let after = Infinity;
+    for (const follower of this.#logs.get(jobId) ?? []) after = Math.min(after, follower.last);
+    return after === Infinity ? -1 : after;
+  }
 
   /** Opens the feed with `api` (which reconnects by itself); returns the function that closes it. */
   connect(api: CoordinatorApi): () => void {
     // A closed connection's late events are ignored, so they cannot undo the next one's (StrictMode connects twice).
     const connection: LiveConnection = api.live({
       onStatus: (connected) => {
-        if (this.#connection === connection) this.set({ ...this.#state, connected });
+        if (this.#connection !== connection) return;
+        if (connected) for (const jobId of this.#logs.keys()) connection.subscribe(jobId, this.#after(jobId));
+        this.set({ ...this.#state, connected });
       },
       onMessage: (m) => {
         if (this.#connection === connection) this.receive(m);
       },
     });
-    for (const jobId of this.#output.keys()) connection.subscribe(jobId);
     this.#connection = connection;
     return () => {
       connection.close();
@@ -73,8 +91,8 @@ export class LiveStore {
   }
 
   private receive(m: LiveServerMessage): void {
-    if (m.type === 'output' || m.type === 'job-output') {
-      for (const listener of this.#output.get(m.jobId) ?? []) listener(m);
+    if (m.type === 'log' || m.type === 'log-reset') {
+      this.#deliver(m);
       return;
     }
     this.#skew = m.serverTime - Date.now();
@@ -96,6 +114,20 @@ export class LiveStore {
       jobs.set(j.jobId, j);
     }
     this.set({ ...s, workers, jobs: new Map([...jobs].sort((a, b) => b[1].createdAt - a[1].createdAt)), totalJobs: s.totalJobs + added });
+  }
+
+  #deliver(m: LogMessage): void {
+    for (const follower of this.#logs.get(m.jobId) ?? []) {
+      if (m.type === 'log-reset') {
+        follower.listener(m);
+        continue;
+      }
+      // A second listener's subscribe, or a reconnect, may send again what this one has.
+      const chunks = m.chunks.filter((c) => c.seq > follower.last);
+      if (chunks.length === 0) continue;
+      follower.last = chunks.at(-1)!.seq;
+      follower.listener({ ...m, chunks });
+    }
   }
 
   private set(state: LiveState): void {

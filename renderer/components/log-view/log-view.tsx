@@ -1,0 +1,94 @@
+/**
+ * A job's log in a terminal: stdout and stderr interleaved in order (stderr red), terminal semantics
+ * (`\r` redraws, cursor codes, 256 and true colour), the tail first with older pages on scrolling up,
+ * following while at the end, find with a match count, timestamps and a download.
+ */
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { LogSearch } from './log-search.tsx';
+import type { LogSource } from './log-source.ts';
+import { LogViewStore } from './log-view-store.ts';
+
+export interface LogViewProps {
+  source: LogSource;
+  /** What the empty log says ("The job has not started yet."). */
+  emptyText: string;
+  label?: string;
+}
+
+export function LogView({ source, emptyText, label = 'Job output' }: LogViewProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [store] = useState(() => new LogViewStore());
+  const { state, controller, search } = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const [downloading, setDownloading] = useState(false);
+
+  useEffect(() => store.attach(box.current!, source), [store, source]);
+
+  const download = async () => {
+    setDownloading(true);
+    setDownloadError(null);
+    try {
+      await source.download?.();
+    } catch (e) {
+      setDownloadError((e as Error).message);
+    } finally {
+      setDownloading(false);
+    }
+  };
+
+  const showJump = state.phase === 'ready' && (!state.atBottom || state.newerHidden);
+  const overlay = state.phase === 'loading' && state.empty ? 'Loading output…' : state.phase === 'ready' && state.empty ? emptyText : null;
+
+  return (
+    <section className="log-view" data-testid="log-view" aria-label={label}>
+      <div className="log-toolbar">
+        <span className="legend" aria-label="stdout in the normal colour, stderr in red">
+          <span className="stdout">stdout</span> <span className="stderr">stderr</span>
+        </span>
+        <LogSearch search={search} />
+        <button
+          type="button"
+          className={`secondary small ${state.timestamps ? 'active' : ''}`}
+          aria-pressed={state.timestamps}
+          data-testid="log-timestamps"
+          onClick={() => controller?.setTimestamps(!state.timestamps)}
+        >
+          Timestamps
+        </button>
+        {source.download && (
+          <button type="button" className="secondary small" data-testid="log-download" disabled={downloading} onClick={() => void download()}>
+            {downloading ? 'Downloading…' : 'Download'}
+          </button>
+        )}
+      </div>
+      {(state.older || state.loadingOlder) && (
+        <button type="button" className="log-older" data-testid="log-older" disabled={state.loadingOlder} onClick={() => void controller?.loadOlder()}>
+          {state.loadingOlder ? 'Loading older output…' : '↑ Older output: scroll up or click to load it'}
+        </button>
+      )}
+      <div className="log-screen">
+        <div className="log-terminal" ref={box} data-testid="log-terminal" />
+        {overlay && (
+          <p className="log-empty muted" data-testid="log-empty">
+            {overlay}
+          </p>
+        )}
+        {showJump && (
+          <button type="button" className="log-jump" data-testid="log-jump-end" onClick={() => controller?.jumpToEnd()}>
+            {state.newerHidden ? '↓ Newer output not shown: jump to end' : '↓ Jump to end'}
+          </button>
+        )}
+      </div>
+      {(state.error ?? downloadError) && (
+        <p className="error" role="alert">
+          {state.error ?? downloadError}{' '}
+          {state.phase === 'error' && (
+            <button type="button" className="link" onClick={() => void controller?.open()}>
+              Try again
+            </button>
+          )}
+        </p>
+      )}
+    </section>
+  );
+}
