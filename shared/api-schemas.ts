@@ -1,9 +1,24 @@
 /** Request schemas (zod) for the coordinator's JSON endpoints; only the coordinator loads zod. */
 import { z } from 'zod';
-import { LIMITS, OUTPUT_STREAMS, WORKER_ID_PATTERN } from './api.ts';
+import { LIMITS, OUTPUT_STREAMS, RUN_MODES, TAG_PATTERN, TARGET_OS, WORKER_ID_PATTERN } from './api.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
+const runId = z.string().min(1).max(LIMITS.idLength);
+
+/** A tag: what fits in a command line and a CSS class alike. */
+export const tag = z.string().min(1).max(LIMITS.tagLength).regex(TAG_PATTERN, 'a tag may contain only letters, digits, ".", "_" and "-"');
+export const tags = z.array(tag).max(LIMITS.maxTags);
+
+/** Which workers may take a job; at least one part, all of them must match. */
+export const jobTarget = z
+  .object({
+    workers: z.array(workerId).min(1).max(LIMITS.maxRunJobs).optional(),
+    tags: tags.min(1).optional(),
+    os: z.enum(TARGET_OS).optional(),
+  })
+  .strict()
+  .refine((t) => t.workers !== undefined || t.tags !== undefined || t.os !== undefined, 'a target names workers, tags or an os');
 
 export const registerBody = z.object({
   workerId,
@@ -13,6 +28,7 @@ export const registerBody = z.object({
   version: z.string().max(LIMITS.shortText).nullish(),
   /** What the worker cannot protect on its PC (e.g. jobs can read its files), for the dashboard. */
   warnings: z.array(z.string().max(500)).max(10).optional(),
+  tags: tags.optional(),
 });
 
 export const heartbeatBody = z.object({
@@ -33,7 +49,33 @@ export const createJobBody = z.object({
   filename: z.string().min(1).max(LIMITS.shortText),
   timeoutSeconds: z.number().int().min(1).max(LIMITS.maxTimeoutSeconds).optional(),
   maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
+  target: jobTarget.optional(),
 });
+
+export const workerTagsBody = z.object({ workerId, tags });
+
+/** POST /api/runs/create (JSON, or the fields of a multipart form with the zips as `file` parts). */
+export const createRunBody = z.object({
+  mode: z.enum(RUN_MODES),
+  commands: z.string().min(1).max(LIMITS.commandLength),
+  target: jobTarget.optional(),
+  timeoutSeconds: z.number().int().min(1).max(LIMITS.maxTimeoutSeconds).optional(),
+  maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
+  maxParallel: z.number().int().min(1).max(LIMITS.maxRunJobs).optional(),
+  deadlineSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .optional(),
+  scorePattern: z.string().min(1).max(1000).optional(),
+  /** For a JSON broadcast: a zip already uploaded (or an http(s) URL) instead of a file part. */
+  fileUrl: z.string().min(1).max(LIMITS.fileUrlLength).optional(),
+  filename: z.string().min(1).max(LIMITS.shortText).optional(),
+});
+
+export const runIdBody = z.object({ runId });
+export const rerunBody = z.object({ runId, only: z.enum(['failed', 'all']) });
 
 export const submitResultBody = z.object({
   jobId,

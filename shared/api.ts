@@ -25,6 +25,34 @@ export interface WorkerDto {
   paused: boolean;
   /** What this worker says it cannot protect on its PC (e.g. jobs run as its own user). */
   warnings: string[];
+  /** Labels for targeting (`--tags room-b,gpu`, or set by the admin). */
+  tags: string[];
+}
+
+export const TARGET_OS = ['win32', 'linux', 'darwin'] as const;
+export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** `room-b, gpu` → ['room-b', 'gpu']; throws a sentence naming a tag that cannot be one. */
+export function parseTagList(text: string): string[] {
+  const tags = [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
+  const bad = tags.find((t) => !TAG_PATTERN.test(t) || t.length > LIMITS.tagLength);
+  if (bad !== undefined) throw new Error(`"${bad.slice(0, 80)}" is not a tag: use letters, digits, ".", "_" and "-" (at most ${LIMITS.tagLength} characters).`);
+  if (tags.length > LIMITS.maxTags) throw new Error(`At most ${LIMITS.maxTags} tags per worker.`);
+  return tags;
+}
+
+/** Which workers may take a job: all given parts must match (every tag, the OS, one of the named workers). */
+export interface JobTarget {
+  workers?: string[];
+  tags?: string[];
+  os?: (typeof TARGET_OS)[number];
 }
 
 export interface JobDto {
@@ -49,6 +77,73 @@ export interface JobDto {
   cancelRequested: boolean;
   /** When the worker started the first command (ms), as it reported with the result. */
   commandStartedAt: number | null;
+  /** The run this job belongs to, if any. */
+  runId: string | null;
+  /** The workers this job may go to (null: any). */
+  target: JobTarget | null;
+  /** A pending job not started by then fails with endReason `worker_offline` (ms; null: it waits as long as it takes). */
+  deadlineAt: number | null;
+  /** From the run's scorePattern: the last match's capture in the job's output (a number when it reads as one). */
+  score: number | string | null;
+  /** SHA-256 of the job's whole log once it ended (run jobs only), to group identical outputs. */
+  outputDigest: string | null;
+}
+
+export const RUN_MODES = ['each', 'map'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
+export interface RunSummary {
+  total: number;
+  pending: number;
+  running: number;
+  /** Completed with exit code 0. */
+  passed: number;
+  /** Completed with another exit code, or failed. */
+  failed: number;
+  cancelled: number;
+  /** Pending jobs whose (only) worker is offline. */
+  waitingOffline: number;
+}
+
+/** A run in the list: its settings and a summary derived from its jobs. */
+export interface RunDto {
+  runId: string;
+  mode: RunMode;
+  command: string;
+  createdAt: number;
+  /** When its last job ended (null while any is pending or running). */
+  completedAt: number | null;
+  target: JobTarget | null;
+  maxParallel: number | null;
+  scorePattern: string | null;
+  timeoutSeconds: number;
+  maxAttempts: number;
+  deadlineSeconds: number;
+  /** For each: the zip every PC runs (null: an empty folder); for map: null. */
+  filename: string | null;
+  summary: RunSummary;
+}
+
+export interface RunJobRow {
+  jobId: string;
+  workerId: string | null;
+  hostname: string | null;
+  filename: string;
+  status: JobStatus;
+  exitCode: number | null;
+  endReason: EndReason | null;
+  errorMessage: string | null;
+  score: number | string | null;
+  durationMs: number | null;
+  startedAt: number | null;
+  completedAt: number | null;
+  outputDigest: string | null;
+}
+
+export interface RunStatusDto extends RunDto {
+  jobs: RunJobRow[];
+  /** Ended jobs with byte-identical output, largest group first. */
+  groups: { outputDigest: string; count: number; jobIds: string[] }[];
 }
 
 /** One Server-Sent Event of a direct run (POST /api/execute with mode=direct). */
@@ -86,6 +181,12 @@ export const LIMITS = {
   maxLogPageChunks: 5000,
   /** A log page stops after the chunk that takes it past this many bytes of text. */
   logPageBytes: 1024 * 1024,
+  /** Zips in one map run. */
+  maxRunZips: 500,
+  /** Jobs one run may create (a broadcast to every worker). */
+  maxRunJobs: 10_000,
+  tagLength: 64,
+  maxTags: 32,
 } as const;
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */

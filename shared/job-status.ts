@@ -4,15 +4,16 @@ export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cance
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Why a job ended, as a value (the sentence beside it is for people). */
-export const END_REASONS = ['exit', 'error', 'timeout', 'cancelled', 'worker_lost', 'worker_restarted'] as const;
+export const END_REASONS = ['exit', 'error', 'timeout', 'cancelled', 'worker_lost', 'worker_restarted', 'worker_offline'] as const;
 export type EndReason = (typeof END_REASONS)[number];
 
 export const WORKER_STATUSES = ['idle', 'busy', 'offline'] as const;
 export type WorkerStatus = (typeof WORKER_STATUSES)[number];
 
-// running -> pending is a retry (worker lost with attempts left, or the worker never received the job).
+// running -> pending is a retry (worker lost with attempts left, or the worker never received the job);
+// pending -> failed is a run's job whose worker did not come back before the run's deadline.
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
-  pending: ['running', 'cancelled'],
+  pending: ['running', 'cancelled', 'failed'],
   running: ['completed', 'failed', 'cancelled', 'pending'],
   completed: [],
   failed: [],

@@ -11,6 +11,7 @@ import { executeRoutes } from './routes/execute.ts';
 import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
+import { runRoutes } from './routes/runs.ts';
 import { workerRoutes } from './routes/workers.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -44,6 +45,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.use(workerRoutes(ctx));
   app.use(jobRoutes(ctx));
   app.use(logRoutes(ctx));
+  app.use(runRoutes(ctx));
   app.use(executeRoutes(ctx));
   app.use(fileRoutes(ctx));
 

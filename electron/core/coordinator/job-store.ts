@@ -3,13 +3,16 @@
  * lifecycle what they mean, applies its answer in one transaction and announces the change. The
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
-import type { AssignedJobDto, JobDto, LogChunk, LogEntry, LogPage, WorkerDto } from '../../../shared/api.ts';
+import type { AssignedJobDto, JobDto, JobTarget, LogChunk, LogEntry, LogPage, RunDto, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import type { JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import { StoreCore } from './store-core.ts';
+import { nextJobFor } from './assignment.ts';
+import { checkTarget, createRun, pageRuns, rerunInput, runStatus, type CreateRunInput, type CreateRunOutcome } from './runs.ts';
+import { matchesTarget, normalizeTarget } from './targeting.ts';
 import { UploadIndex } from './upload-index.ts';
 import { appendOutput, readLog, type AppendOutcome, type LogQuery } from './job-output.ts';
 import type { JoinTokenPolicy } from './repositories/join-tokens.ts';
@@ -75,6 +78,18 @@ export class JobStore {
     return revokeWorker(this.#core, workerId);
   }
 
+  /** The admin sets a worker's tags (its own --tags replace them when it registers again). */
+  setWorkerTags(workerId: string, tags: string[]): WorkerDto | undefined {
+    const done = this.#core.db.transaction(() => {
+      if (!this.#core.workers.get(workerId)) return false;
+      this.#core.workers.setTags(workerId, tags);
+      return true;
+    });
+    if (!done) return undefined;
+    this.#core.announce([workerId], [], true); // a targeted job may match it now
+    return this.getWorker(workerId);
+  }
+
   joinTokenPolicy(tokenHash: string): JoinTokenPolicy {
     return this.#core.joinTokens.policy(tokenHash);
   }
@@ -108,10 +123,61 @@ export class JobStore {
 
   // ---- jobs ----------------------------------------------------------------------------------
 
+  /** A new pending job (check its target first with targetProblem). */
   createJob(input: CreateJobInput): JobDto {
-    const jobId = this.#core.db.transaction(() => this.#core.jobs.insert(input, this.#core.now()));
+    const jobId = this.#core.db.transaction(() => this.#core.jobs.insert({ ...input, target: normalizeTarget(input.target) }, this.#core.now()));
     this.#core.announce([], [jobId], true);
     return this.getJob(jobId)!;
+  }
+
+  /** Workers (not revoked) a target selects: how many jobs a broadcast to it makes. */
+  countMatchingWorkers(target: JobTarget | null): number {
+    return this.#core.workers.all().filter((w) => !w.revoked && matchesTarget(normalizeTarget(target), w)).length;
+  }
+
+  /** Why a target cannot be used (it names an unknown worker, or selects none), or null. */
+  targetProblem(target: JobTarget | null | undefined): string | null {
+    return checkTarget(this.#core, normalizeTarget(target));
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------
+
+  createRun(input: CreateRunInput): CreateRunOutcome {
+    return createRun(this.#core, input);
+  }
+
+  runStatus(runId: string): RunStatusDto | undefined {
+    return runStatus(this.#core, runId);
+  }
+
+  pageRuns(limit: number, before?: string): { runs: RunDto[]; total: number; nextBefore: string | null } {
+    return pageRuns(this.#core, limit, before);
+  }
+
+  rerunInput(runId: string, only: 'failed' | 'all'): ReturnType<typeof rerunInput> {
+    return rerunInput(this.#core, runId, only);
+  }
+
+  /** Cancels every job of the run that has not ended: pending ones at once, running ones through their workers. */
+  cancelRun(runId: string): { ok: true; cancelled: number; cancelling: number } | { ok: false } {
+    const ids: string[] = [];
+    const outcome = this.#core.db.transaction(() => {
+      if (!this.#core.runs.get(runId)) return { ok: false as const };
+      let cancelled = 0;
+      let cancelling = 0;
+      for (const row of this.#core.runs.jobs(runId)) {
+        const job = this.#core.jobs.get(row.jobId)!;
+        const decision = onCancel(job);
+        if (!decision.ok || (decision.transition.kind === 'request-cancel' && job.cancelRequested)) continue;
+        this.#core.apply(job, decision.transition, this.#core.now());
+        if (decision.transition.kind === 'request-cancel') cancelling++;
+        else cancelled++;
+        ids.push(job.jobId);
+      }
+      return { ok: true as const, cancelled, cancelling };
+    });
+    if (outcome.ok) this.#core.announce([], ids, false);
+    return outcome;
   }
 
   /** A job with its output so far. */
@@ -137,6 +203,10 @@ export class JobStore {
     return { ...page, jobs: page.jobs.map((job) => toJobDto(job)) };
   }
 
+  anyPending(): boolean {
+    return this.#core.jobs.anyPending();
+  }
+
   countJobs(status: JobStatus): number {
     return this.#core.jobs.count(status);
   }
@@ -160,7 +230,8 @@ export class JobStore {
     }
     const outcome = this.#core.db.transaction((): AssignOutcome & { workerId?: string } => {
       const workerId = requestedWorkerId ?? this.#core.workers.firstIdleId();
-      const next = this.#core.jobs.nextPending();
+      const worker = workerId === undefined ? undefined : this.#core.workers.get(workerId);
+      const next = worker && !worker.revoked ? nextJobFor(this.#core, worker) : undefined;
       const decision = onAssign(facts(workerId, next));
       if (!decision.ok) return decision;
       this.#core.apply(next!, decision.transition, now);

@@ -13,6 +13,7 @@ export interface JoinRequestInput {
   os?: string | null;
   cpuCount?: number | null;
   version?: string | null;
+  tags?: string[];
   /** SHA-256 (hex) of the secret the PC keeps; also its key in the pairing code. */
   key: string;
 }

@@ -126,6 +126,18 @@ export function onOverdue(job: JobFacts, now: number): EndJob | null {
   return end('failed', 'timeout', null, `timed out after ${job.timeoutSeconds} s (worker ${job.workerId} did not report a result)`, 'coordinator');
 }
 
+/** A pending job whose worker never came to take it before its run's deadline. */
+export function onDeadline(job: JobFacts & { deadlineAt: number | null }, workerName: string, now: number): EndJob | null {
+  if (job.status !== 'pending' || job.deadlineAt === null || job.deadlineAt >= now) return null;
+  return end(
+    'failed',
+    'worker_offline',
+    null,
+    `${workerName} was not online to take this job before the run's deadline; it did not run. Re-run the failed jobs when the PC is back.`,
+    'coordinator',
+  );
+}
+
 export type AssignRefusal = { ok: false; reason: 'worker_not_found' | 'worker_busy' | 'no_idle_worker' | 'no_pending_job'; currentJobId?: string };
 
 /** Whether `workerId` may take `next`: it must exist, run nothing, and there must be a pending job. */

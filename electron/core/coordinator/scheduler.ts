@@ -88,11 +88,14 @@ export class Scheduler {
     });
   }
 
-  /** Offers pending jobs to waiting workers, oldest waiter first. */
+  /** Offers pending jobs to waiting workers, oldest waiter first (a targeted job may suit a later waiter only). */
   dispatch(): void {
     for (const waiter of this.#waiters) {
       const outcome = this.#store.assignNextJob(waiter.workerId);
-      if (!outcome.ok && outcome.reason === 'no_pending_job') return;
+      if (!outcome.ok && outcome.reason === 'no_pending_job') {
+        if (!this.#store.anyPending()) return;
+        continue;
+      }
       waiter.settle(outcome);
     }
   }

@@ -8,6 +8,8 @@ import { assertLegal, type Transition } from './lifecycle.ts';
 import { JobRepository, type JobRecord } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
+import { RunRepository } from './repositories/runs.ts';
+import { recordRunResult } from './run-results.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 
 export class StoreCore {
@@ -18,6 +20,9 @@ export class StoreCore {
   readonly jobs: JobRepository;
   readonly log: LogRepository;
   readonly joinTokens: JoinTokenRepository;
+  readonly runs: RunRepository;
+  /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
+  #runJobEnded = false;
 
   constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
     this.db = new Database(options.file);
@@ -27,6 +32,7 @@ export class StoreCore {
     this.jobs = new JobRepository(this.db);
     this.log = new LogRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
     this.joinTokens = new JoinTokenRepository(this.db);
+    this.runs = new RunRepository(this.db);
   }
 
   /** Writes a lifecycle decision; the lifecycle's guard refuses an illegal one before anything is written. */
@@ -38,7 +44,12 @@ export class StoreCore {
         this.workers.setState(transition.workerId, 'busy', job.jobId);
         return;
       case 'end':
-        return this.jobs.end(job, transition, now, commandStartedAt);
+        this.jobs.end(job, transition, now, commandStartedAt);
+        if (job.runId) {
+          recordRunResult(this, job);
+          this.#runJobEnded = true;
+        }
+        return;
       case 'requeue':
         return this.jobs.requeue(job, transition.refundAttempt);
       case 'request-cancel':
@@ -50,6 +61,7 @@ export class StoreCore {
   announce(workerIds: string[], jobIds: string[], workAvailable: boolean): void {
     for (const id of jobIds) this.events.emit('job', id);
     for (const id of workerIds) this.events.emit('worker', id);
-    if (workAvailable) this.events.emit('work-available');
+    if (workAvailable || this.#runJobEnded) this.events.emit('work-available');
+    this.#runJobEnded = false;
   }
 }

@@ -1,5 +1,7 @@
 /** Request validation: the seed's "X is required" message for missing fields, a precise sentence for wrong ones. */
 import type { z } from 'zod';
+import type { JobTarget } from '../../../shared/api.ts';
+import { jobTarget } from '../../../shared/api-schemas.ts';
 import { HttpError } from './http-error.ts';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -39,4 +41,20 @@ export function integerParam(value: unknown, name: string, min: number, max: num
   if (n > max && options.clampMax) return max;
   if (n < min || n > max) throw new HttpError(400, `"${name}" must be a whole number between ${min} and ${max}.`);
   return n;
+}
+
+/** A multipart form's `target` field: JSON text of a target (see jobTarget), or absent. */
+export function targetField(value: unknown): JobTarget | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new HttpError(400, 'The "target" field must be given once, as JSON text.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new HttpError(400, 'The "target" field is not valid JSON; send an object such as {"tags": ["room-b"]}.');
+  }
+  const result = jobTarget.safeParse(parsed);
+  if (!result.success)
+    throw new HttpError(400, `Invalid target: ${result.error.issues.map((i) => `${i.path.join('.') || 'target'}: ${i.message}`).join('; ')}.`);
+  return result.data;
 }

@@ -3,7 +3,7 @@
  * transaction that also settles the jobs the coordinator thought the worker ran.
  */
 import type { WorkerDto } from '../../../shared/api.ts';
-import { onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from './lifecycle.ts';
+import { onDeadline, onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from './lifecycle.ts';
 import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
 import type { StoreCore } from './store-core.ts';
 
@@ -153,6 +153,12 @@ export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: numb
       core.apply(job, transition, now);
       if (job.workerId) core.workers.setState(job.workerId, 'idle', null);
       report.timedOut.push(job.jobId);
+    }
+    for (const job of core.jobs.pastDeadline(now)) {
+      const transition = onDeadline(job, job.target?.workers?.join(', ') ?? 'No matching worker', now);
+      if (!transition) continue;
+      core.apply(job, transition, now);
+      report.failed.push(job.jobId);
     }
   });
   core.announce(report.offline, [...report.requeued, ...report.failed, ...report.cancelled, ...report.timedOut], report.requeued.length > 0);

@@ -18,6 +18,11 @@ export const WORKER_OPTIONS = {
   'join-token': { type: 'string', arg: 'TOKEN', env: 'CMDX_JOIN_TOKEN', help: "the coordinator's join token (the environment keeps it out of `ps`)" },
   id: { type: 'string', arg: 'ID', defaultText: '`worker-<hostname>-<4 hex>`', help: 'worker id; kept in the work dir with its token, so a restart keeps it' },
   name: { type: 'string', arg: 'NAME', defaultText: 'the hostname', help: 'name shown on the dashboard' },
+  tags: {
+    type: 'string',
+    arg: 'TAG,TAG',
+    help: 'labels a job or run can target (e.g. `room-b,gpu`); sent when the worker registers, replacing tags the admin set',
+  },
   'work-dir': { type: 'string', arg: 'DIR', defaultText: 'OS app-data folder + `/cmd-executor/worker`', help: 'identity, unsent reports, job folders' },
   'heartbeat-interval': {
     type: 'number',

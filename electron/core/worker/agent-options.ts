@@ -10,6 +10,8 @@ export interface WorkerAgentOptions {
   id?: string;
   /** Shown as the hostname on the dashboard. */
   name?: string;
+  /** Labels jobs and runs can target; sent when registering (absent: the coordinator keeps what it has). */
+  tags?: string[];
   heartbeatIntervalSeconds?: number;
   maxExtractMb?: number;
   maxOutputMb?: number;

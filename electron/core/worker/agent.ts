@@ -72,6 +72,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       logger: this.#logger,
       id: options.id,
       name: options.name,
+      tags: options.tags,
       joinToken: options.joinToken,
       sleep: (ms) => this.sleep(ms),
       stopped: () => this.#stop.signal.aborted,

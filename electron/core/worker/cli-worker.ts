@@ -1,5 +1,6 @@
 /** `cmdx worker ...`: runs a worker agent until SIGINT/SIGTERM. */
 import { join } from 'node:path';
+import { parseTagList } from '../../../shared/api.ts';
 import { parseOptions } from '../options/parse-options.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import type { Logger } from '../logger.ts';
@@ -30,6 +31,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     workDir,
     id: values.id,
     name: values.name,
+    tags: values.tags === undefined ? undefined : parseTagList(values.tags),
     heartbeatIntervalSeconds: values['heartbeat-interval'],
     maxExtractMb: values['max-extract-mb'],
     maxOutputMb: values['max-output-mb'],

@@ -20,6 +20,7 @@ export interface RegistrationOptions {
   logger: Logger;
   id?: string;
   name?: string;
+  tags?: string[];
   joinToken?: string;
   /** Sleeps, or returns early when the agent stops. */
   sleep: (ms: number) => Promise<void>;
@@ -110,6 +111,7 @@ export class Registration {
       cpuCount: cpus().length,
       version: APP_VERSION,
       warnings: this.#o.warnings?.() ?? [],
+      ...(this.#o.tags ? { tags: this.#o.tags } : {}),
     };
   }
 

@@ -35,7 +35,7 @@ describe('job store', () => {
     const allowed = JOB_STATUSES.flatMap((from) => JOB_STATUSES.filter((to) => canTransition(from, to)).map((to) => `${from}->${to}`));
     assert.deepEqual(
       allowed.sort(),
-      ['pending->cancelled', 'pending->running', 'running->cancelled', 'running->completed', 'running->failed', 'running->pending'].sort(),
+      ['pending->cancelled', 'pending->failed', 'pending->running', 'running->cancelled', 'running->completed', 'running->failed', 'running->pending'].sort(),
     );
   });
 

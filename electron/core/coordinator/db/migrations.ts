@@ -101,4 +101,34 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE job_output;
    ALTER TABLE jobs ADD COLUMN log_next INTEGER NOT NULL DEFAULT 0;
    UPDATE jobs SET log_next = (SELECT COUNT(*) FROM job_log WHERE job_seq = jobs.seq);`,
+  // 11: targets, tags and runs. A job for one named worker keeps it in target_worker (indexed per
+  // worker); other targets are their JSON in target (indexed by value, few distinct ones). A run's
+  // state is derived from its jobs; the runs table holds only what was asked.
+  `ALTER TABLE workers ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+   CREATE TABLE runs (
+     seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+     run_id           TEXT NOT NULL UNIQUE,
+     mode             TEXT NOT NULL,
+     command          TEXT NOT NULL,
+     created_at       INTEGER NOT NULL,
+     target           TEXT,
+     max_parallel     INTEGER,
+     score_pattern    TEXT,
+     timeout_seconds  INTEGER NOT NULL,
+     max_attempts     INTEGER NOT NULL,
+     deadline_seconds INTEGER NOT NULL,
+     file_url         TEXT,
+     filename         TEXT
+   );
+   ALTER TABLE jobs ADD COLUMN run_id TEXT;
+   ALTER TABLE jobs ADD COLUMN target_worker TEXT;
+   ALTER TABLE jobs ADD COLUMN target TEXT;
+   ALTER TABLE jobs ADD COLUMN deadline_at INTEGER;
+   ALTER TABLE jobs ADD COLUMN score TEXT;
+   ALTER TABLE jobs ADD COLUMN output_digest TEXT;
+   CREATE INDEX jobs_pending_for_worker ON jobs(target_worker, seq) WHERE status = 'pending' AND target_worker IS NOT NULL;
+   CREATE INDEX jobs_pending_untargeted ON jobs(seq) WHERE status = 'pending' AND target IS NULL;
+   CREATE INDEX jobs_pending_by_target ON jobs(target, seq) WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL;
+   CREATE INDEX jobs_pending_deadline ON jobs(deadline_at) WHERE status = 'pending' AND deadline_at IS NOT NULL;
+   CREATE INDEX jobs_by_run ON jobs(run_id, status) WHERE run_id IS NOT NULL;`,
 ];

@@ -1,11 +1,12 @@
 /** The jobs table: typed rows, the statements the store needs, and the DTO mapping. */
 import { randomBytes } from 'node:crypto';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
-import type { AssignedJobDto, JobDto } from '../../../../shared/api.ts';
+import type { AssignedJobDto, JobDto, JobTarget } from '../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobStatus } from '../../../../shared/job-status.ts';
 import type { Database } from '../db/database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
 import type { EndJob, JobFacts } from '../lifecycle.ts';
+import { soleWorker, targetKey } from '../targeting.ts';
 
 export interface JobRecord extends JobFacts {
   /** Row number: the queue order and the output's foreign key. */
@@ -19,6 +20,11 @@ export interface JobRecord extends JobFacts {
   completedAt: number | null;
   commandStartedAt: number | null;
   fileSha256: string | null;
+  runId: string | null;
+  target: JobTarget | null;
+  deadlineAt: number | null;
+  score: number | string | null;
+  outputDigest: string | null;
 }
 
 export interface CreateJobInput {
@@ -29,6 +35,10 @@ export interface CreateJobInput {
   maxAttempts?: number;
   /** SHA-256 of the zip when it is one of our uploads. */
   fileSha256?: string | null;
+  /** Normalised (see targeting.ts); null: any worker. */
+  target?: JobTarget | null;
+  runId?: string | null;
+  deadlineAt?: number | null;
 }
 
 export interface JobPageQuery {
@@ -63,6 +73,11 @@ function toRecord(row: Row): JobRecord {
     endedBy: row.ended_by === null ? null : oneOf(row, 'ended_by', ENDED_BY),
     commandStartedAt: intOrNull(row, 'command_started_at'),
     fileSha256: textOrNull(row, 'file_sha256'),
+    runId: textOrNull(row, 'run_id'),
+    target: row.target === null ? null : (JSON.parse(text(row, 'target')) as JobTarget),
+    deadlineAt: intOrNull(row, 'deadline_at'),
+    score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
+    outputDigest: textOrNull(row, 'output_digest'),
   };
 }
 
@@ -88,6 +103,11 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
     attempts: job.attempts,
     cancelRequested: job.cancelRequested,
     commandStartedAt: job.commandStartedAt,
+    runId: job.runId,
+    target: job.target,
+    deadlineAt: job.deadlineAt,
+    score: job.score,
+    outputDigest: job.outputDigest,
   };
 }
 
@@ -116,7 +136,14 @@ export class JobRepository {
     | 'fileInUseBy'
     | 'fileReferenced'
     | 'uploadsDoneBefore'
-    | 'overdueCandidates',
+    | 'overdueCandidates'
+    | 'pendingFor'
+    | 'pendingUntargeted'
+    | 'pendingTargets'
+    | 'pendingWithTarget'
+    | 'pastDeadline'
+    | 'runningInRun'
+    | 'setResult',
     StatementSync
   >;
 
@@ -130,8 +157,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       end: db.prepare(`
         UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
@@ -148,6 +175,22 @@ export class JobRepository {
         HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`),
       // The index on running jobs keeps this small; the lifecycle decides which are overdue.
       overdueCandidates: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND started_at + timeout_seconds * 1000 + ? < ?"),
+      // Each of these reads one index (see migration 11): a worker's own jobs, untargeted jobs, and one entry per distinct target.
+      pendingFor: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target_worker = ? ORDER BY seq"),
+      pendingUntargeted: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target IS NULL ORDER BY seq LIMIT 1"),
+      // The distinct targets of pending jobs, one index probe each (a loose index scan SQLite does not do by itself).
+      pendingTargets: db.prepare(`
+        WITH RECURSIVE t(target) AS (
+          SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL
+          UNION ALL
+          SELECT (SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL AND target > t.target)
+          FROM t WHERE t.target IS NOT NULL LIMIT 1000
+        )
+        SELECT target FROM t WHERE target IS NOT NULL`),
+      pendingWithTarget: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target = ? ORDER BY seq LIMIT 1"),
+      pastDeadline: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND deadline_at IS NOT NULL AND deadline_at < ?"),
+      runningInRun: db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE run_id = ? AND status = 'running'"),
+      setResult: db.prepare('UPDATE jobs SET score = ?, output_digest = ? WHERE seq = ?'),
     };
   }
 
@@ -215,8 +258,44 @@ export class JobRepository {
       input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
       input.maxAttempts ?? 1,
       input.fileSha256 ?? null,
+      input.runId ?? null,
+      input.target ? targetKey(input.target) : null,
+      soleWorker(input.target ?? null),
+      input.deadlineAt ?? null,
     );
     return jobId;
+  }
+
+  /** This worker's own pending jobs (a broadcast's), oldest first. */
+  pendingFor(workerId: string): JobRecord[] {
+    return this.#q.pendingFor.all(workerId).map(toRecord);
+  }
+
+  nextUntargeted(): JobRecord | undefined {
+    const row = this.#q.pendingUntargeted.get();
+    return row && toRecord(row);
+  }
+
+  /** The distinct targets (other than one named worker) that pending jobs wait for. */
+  pendingTargets(): JobTarget[] {
+    return this.#q.pendingTargets.all().map((row) => JSON.parse(text(row, 'target')) as JobTarget);
+  }
+
+  nextWithTarget(target: JobTarget): JobRecord | undefined {
+    const row = this.#q.pendingWithTarget.get(targetKey(target));
+    return row && toRecord(row);
+  }
+
+  pastDeadline(now: number): JobRecord[] {
+    return this.#q.pastDeadline.all(now).map(toRecord);
+  }
+
+  runningInRun(runId: string): number {
+    return int(this.#q.runningInRun.get(runId)!, 'n');
+  }
+
+  setResult(job: JobRecord, score: number | string | null, outputDigest: string | null): void {
+    this.#q.setResult.run(score === null ? null : JSON.stringify(score), outputDigest, job.seq);
   }
 
   start(job: JobRecord, workerId: string, now: number): void {

@@ -17,6 +17,9 @@ export interface WorkerRecord {
   currentJobId: string | null;
   paused: boolean;
   warnings: string[];
+  tags: string[];
+  /** Its token was revoked: it takes no jobs and no run counts it. */
+  revoked: boolean;
 }
 
 export interface RegisterInput {
@@ -26,6 +29,8 @@ export interface RegisterInput {
   cpuCount?: number | null;
   version?: string | null;
   warnings?: string[];
+  /** The worker's own --tags; absent: keep what it has (the admin may have set them). */
+  tags?: string[];
 }
 
 function toRecord(row: Row): WorkerRecord {
@@ -40,13 +45,15 @@ function toRecord(row: Row): WorkerRecord {
     registeredAt: int(row, 'registered_at'),
     currentJobId: textOrNull(row, 'current_job_id'),
     paused: int(row, 'paused') === 1,
-    warnings: parseWarnings(text(row, 'warnings')),
+    warnings: parseStringList(text(row, 'warnings')),
+    tags: parseStringList(text(row, 'tags')),
+    revoked: row.revoked_at !== null,
   };
 }
 
 export function toWorkerDto(worker: WorkerRecord): WorkerDto {
-  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings } = worker;
-  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings };
+  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags } = worker;
+  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags };
 }
 
 export class WorkerRepository {
@@ -61,6 +68,7 @@ export class WorkerRepository {
   readonly #stale: StatementSync;
   readonly #revoke: StatementSync;
   readonly #setWarnings: StatementSync;
+  readonly #setTags: StatementSync;
 
   constructor(db: Database) {
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
@@ -68,15 +76,17 @@ export class WorkerRepository {
     this.#all = db.prepare('SELECT * FROM workers ORDER BY registered_at, worker_id');
     this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' ORDER BY registered_at, worker_id LIMIT 1");
     this.#upsert = db.prepare(`
-      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings)
-      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings)
+      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings, tags)
+      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings, COALESCE($tags, '[]'))
       ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version, warnings = $warnings,
+        tags = COALESCE($tags, tags),
         status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
     this.#setPaused = db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?');
     this.#setState = db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?');
     this.#stale = db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?");
     this.#setWarnings = db.prepare('UPDATE workers SET warnings = ? WHERE worker_id = ?');
+    this.#setTags = db.prepare('UPDATE workers SET tags = ? WHERE worker_id = ?');
     this.#revoke = db.prepare("UPDATE workers SET token_hash = NULL, revoked_at = ?, status = 'offline', current_job_id = NULL WHERE worker_id = ?");
   }
 
@@ -108,6 +118,7 @@ export class WorkerRepository {
       $cpu: input.cpuCount ?? null,
       $version: input.version ?? null,
       $warnings: JSON.stringify(input.warnings ?? []),
+      $tags: input.tags ? JSON.stringify([...new Set(input.tags)].sort()) : null,
       $now: now,
       $token: tokenHash,
     });
@@ -129,6 +140,10 @@ export class WorkerRepository {
     this.#setWarnings.run(JSON.stringify(warnings), workerId);
   }
 
+  setTags(workerId: string, tags: string[]): void {
+    this.#setTags.run(JSON.stringify([...new Set(tags)].sort()), workerId);
+  }
+
   /** Its token stops working; the row stays so its jobs keep their worker. */
   revoke(workerId: string, now: number): void {
     this.#revoke.run(now, workerId);
@@ -140,7 +155,7 @@ export class WorkerRepository {
   }
 }
 
-function parseWarnings(json: string): string[] {
+function parseStringList(json: string): string[] {
   try {
     const value: unknown = JSON.parse(json);
     return Array.isArray(value) ? value.filter((w): w is string => typeof w === 'string') : [];

@@ -9,8 +9,8 @@ import type { CoordinatorContext } from '../context.ts';
 import { runDirect } from '../direct-run.ts';
 import { HttpError } from '../http-error.ts';
 import { receiveUpload } from '../uploads.ts';
-import { integerParam } from '../validate.ts';
-import { assertQueueHasRoom } from './jobs.ts';
+import { integerParam, targetField } from '../validate.ts';
+import { assertQueueHasRoom, assertTarget } from './jobs.ts';
 
 const MODES = ['distributed', 'direct'] as const;
 
@@ -33,7 +33,10 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
       }
       if (commands.length > LIMITS.commandLength) throw new HttpError(413, 'commands may be at most 64 KB.');
       const filename = safeFilename(upload.originalName);
+      const target = targetField(fields.target);
+      if (target && mode === 'direct') throw new HttpError(400, 'A direct run happens on the coordinator itself; "target" is for mode=distributed.');
       if (mode === 'distributed') {
+        assertTarget(ctx, target);
         assertQueueHasRoom(ctx);
         const input = createJobBody.parse({
           command: commands,
@@ -41,6 +44,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           filename,
           timeoutSeconds: integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds),
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
+          target,
         });
         ctx.store.uploads.record(upload.name, upload.sha256);
         const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256 });
@@ -64,7 +68,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
 }
 
 /** The client's name is kept for display only; it never becomes a path. */
-function safeFilename(name: string): string {
+export function safeFilename(name: string): string {
   const printable = [...name].filter((c) => c >= ' ' && c !== '\u007f').join('');
   const base = basename(printable.replace(/\\/g, '/')).slice(0, LIMITS.shortText);
   return base || 'project.zip';

@@ -1,6 +1,6 @@
 /** Job endpoints (seed 4-9) plus cancel and live log chunks. */
 import express, { Router, type Response } from 'express';
-import { LIMITS } from '../../../../shared/api.ts';
+import { LIMITS, type JobTarget } from '../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_STATUSES } from '../../../../shared/job-status.ts';
 import { requireAdmin, requireWorker } from '../auth.ts';
@@ -12,10 +12,16 @@ import { uploadNameFromUrl } from '../../../../shared/uploads.ts';
 import { uploadExists } from '../uploads.ts';
 import { integerParam, parseBody, queryString } from '../validate.ts';
 
-/** 429 before the queue grows past --max-pending-jobs. */
-export function assertQueueHasRoom(ctx: CoordinatorContext): void {
+/** 400 when a target names an unknown worker or selects none. */
+export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
+  const problem = ctx.store.targetProblem(target);
+  if (problem) throw new HttpError(400, problem);
+}
+
+/** 429 before the queue grows past --max-pending-jobs (`adding` jobs at once). */
+export function assertQueueHasRoom(ctx: CoordinatorContext, adding = 1): void {
   const pending = ctx.store.countJobs('pending');
-  if (pending >= ctx.settings.maxPendingJobs) {
+  if (pending + adding > ctx.settings.maxPendingJobs) {
     throw new HttpError(
       429,
       `The queue is full: ${pending} jobs are pending (--max-pending-jobs ${ctx.settings.maxPendingJobs}). Wait for workers to take some, or cancel pending jobs.`,
@@ -25,7 +31,7 @@ export function assertQueueHasRoom(ctx: CoordinatorContext): void {
 }
 
 /** A job's zip is either one of our uploads or an absolute http(s) URL. */
-function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
+export function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
   if (/^https?:\/\//i.test(fileUrl)) {
     if (URL.canParse(fileUrl)) return;
     throw new HttpError(400, `fileUrl is not a valid URL: ${fileUrl.slice(0, 200)}`);
@@ -93,6 +99,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
     assertFileUrl(ctx, body.fileUrl);
+    assertTarget(ctx, body.target);
     assertQueueHasRoom(ctx);
     const upload = uploadNameFromUrl(body.fileUrl);
     const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null });

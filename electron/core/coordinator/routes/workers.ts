@@ -1,6 +1,6 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
 import express, { Router } from 'express';
-import { heartbeatBody, registerBody } from '../../../../shared/api-schemas.ts';
+import { heartbeatBody, registerBody, workerTagsBody } from '../../../../shared/api-schemas.ts';
 import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } from '../auth.ts';
 import type { JoinRefusal } from '../worker-liveness.ts';
 import type { CoordinatorContext } from '../context.ts';
@@ -33,6 +33,15 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
       heartbeatIntervalSeconds: ctx.settings.heartbeatIntervalSeconds,
       offlineAfterSeconds: ctx.settings.offlineAfterSeconds,
     });
+  });
+
+  router.post('/api/workers/tags', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(workerTagsBody, req.body, ['workerId', 'tags'], 'workerId and tags are required');
+    const worker = ctx.store.setWorkerTags(body.workerId, body.tags);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
   });
 
   router.get('/api/workers/register', (_req, res) => {
