@@ -31,6 +31,8 @@ export class Scheduler {
   readonly #waiters = new Set<Waiter>();
   #sweepTimer: NodeJS.Timeout | undefined;
   readonly #onWork = () => this.dispatch();
+  #dispatching = false;
+  #again = false;
 
   constructor(options: SchedulerOptions) {
     this.#store = options.store;
@@ -90,6 +92,20 @@ export class Scheduler {
 
   /** Offers pending jobs to waiting workers, oldest waiter first (a targeted job may suit a later waiter only). */
   dispatch(): void {
+    // Work announced while dispatching (an assignment's own news) is handled by this pass, never by a nested one.
+    if (this.#dispatching) return void (this.#again = true);
+    this.#dispatching = true;
+    try {
+      do {
+        this.#again = false;
+        this.offerToWaiters();
+      } while (this.#again);
+    } finally {
+      this.#dispatching = false;
+    }
+  }
+
+  private offerToWaiters(): void {
     for (const waiter of this.#waiters) {
       const outcome = this.#store.assignNextJob(waiter.workerId);
       if (!outcome.ok && outcome.reason === 'no_pending_job') {

@@ -59,9 +59,10 @@ export class StoreCore {
 
   /** Tells listeners what was committed: jobs and workers that changed, and whether work became available. */
   announce(workerIds: string[], jobIds: string[], workAvailable: boolean): void {
+    const wake = workAvailable || this.#runJobEnded;
+    this.#runJobEnded = false; // before emitting: a listener's own change announces again
     for (const id of jobIds) this.events.emit('job', id);
     for (const id of workerIds) this.events.emit('worker', id);
-    if (workAvailable || this.#runJobEnded) this.events.emit('work-available');
-    this.#runJobEnded = false;
+    if (wake) this.events.emit('work-available');
   }
 }

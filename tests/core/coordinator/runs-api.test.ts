@@ -142,8 +142,13 @@ describe('tags, targets and runs', () => {
     const first = await c.api('GET', '/api/jobs/get-job?workerId=w1');
     assert.equal(first.status, 200);
     assert.equal((await c.api('GET', '/api/jobs/get-job?workerId=w2')).status, 202, 'the run already runs one job');
+    // A worker waiting in its long poll gets the freed slot the moment the running job ends, and is told so.
+    const waiting = c.api('GET', '/api/jobs/get-job?workerId=w2&wait=20');
+    await new Promise((r) => setTimeout(r, 200));
     await c.api('POST', '/api/jobs/submit-result', { body: { jobId: first.body.job.jobId, workerId: 'w1', exitCode: 0 } });
-    assert.ok(await work(c, 'w2'));
+    const got = await waiting;
+    assert.equal(got.status, 200, JSON.stringify(got.body));
+    await c.api('POST', '/api/jobs/submit-result', { body: { jobId: got.body.job.jobId, workerId: 'w2', exitCode: 0 } });
     assert.ok(await work(c, 'w3'));
     assert.equal((await c.api('GET', `/api/runs/status?runId=${r.runId}`)).body.summary.passed, 3);
   });
