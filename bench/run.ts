@@ -416,6 +416,94 @@ async function benchOutput(): Promise<void> {
   results.output = { worker_peak_rss_mb: summarize(workerRss), coordinator_peak_rss_mb: summarize(coordRss), output_mb: P.outputMb };
 }
 
+// ---- runs: a broadcast to 1,000 simulated workers, and a map of 500 zips ------------------------
+
+async function runsRun(workers: number, zips: number): Promise<{ createMs: number; assignedMs: number; cpuPct: number; mapCreateMs: number }> {
+  const c = await startCoordinator(['--max-pending-jobs', '1000000']);
+  const api = new JsonClient(c.url);
+  try {
+    const tokens: string[] = [];
+    for (let i = 0; i < workers; i += 50) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(50, workers - i) }, (_, k) =>
+          api.call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}`, tags: ['lab'] }),
+        ),
+      );
+      tokens.push(...batch.map((r) => r.body.workerToken as string));
+    }
+    let assigned = 0;
+    let allAssigned!: () => void;
+    const everyone = new Promise<void>((r) => (allAssigned = r));
+    // Every simulated worker waits in its long poll, takes one job of the run and reports it.
+    tokens.forEach(
+      (token, i) =>
+        void (async () => {
+          const id = `sim-${i}`;
+          for (let attempt = 0; attempt < 10; attempt++) {
+            const got = await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => null);
+            if (got?.status !== 200) continue;
+            if (++assigned === workers) allAssigned();
+            await api.call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
+            return;
+          }
+        })(),
+    );
+    await sleep(2000); // all polls waiting
+    const cpu0 = cpuSeconds(c.pid);
+    const t0 = performance.now();
+    const created = await api.call('POST', '/api/runs/create', c.adminToken, {
+      mode: 'each',
+      commands: 'true',
+      fileUrl: 'http://files.invalid/p.zip',
+      target: { tags: ['lab'] },
+    });
+    const createMs = performance.now() - t0;
+    if (created.body.count !== workers) throw new Error(`run create: ${created.status} ${JSON.stringify(created.body).slice(0, 200)}`);
+    await everyone;
+    const assignedMs = performance.now() - t0;
+    const cpuPct = ((cpuSeconds(c.pid) - cpu0) / (assignedMs / 1000)) * 100;
+    // A map run of `zips` small zips, uploaded in one multipart request.
+    const zip = new Blob([new Uint8Array(await zipFiles([{ name: 'a.txt', content: 'student\n' }]))]);
+    const form = new FormData();
+    form.set('mode', 'map');
+    form.set('commands', 'true');
+    for (let i = 0; i < zips; i++) form.append('file', zip, `student-${i}.zip`);
+    const t1 = performance.now();
+    const map = await fetch(`${c.url}/api/runs/create`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.adminToken}` } });
+    const mapCreateMs = performance.now() - t1;
+    if (map.status !== 200) throw new Error(`map create: ${map.status} ${await map.text()}`);
+    return { createMs, assignedMs, cpuPct, mapCreateMs };
+  } finally {
+    api.close();
+    await c.stop();
+  }
+}
+
+async function benchRuns(): Promise<void> {
+  const create: number[] = [];
+  const assigned: number[] = [];
+  const cpu: number[] = [];
+  const map: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const r = await runsRun(1000, 500);
+    create.push(r.createMs);
+    assigned.push(r.assignedMs);
+    cpu.push(r.cpuPct);
+    map.push(r.mapCreateMs);
+    log(
+      `runs ${run + 1}: broadcast to 1000 created in ${round(r.createMs)} ms, all assigned in ${round(r.assignedMs)} ms (coordinator ${round(r.cpuPct)}% CPU), map of 500 zips created in ${round(r.mapCreateMs)} ms`,
+    );
+  }
+  results.runs = {
+    broadcast_create_ms: summarize(create),
+    all_assigned_ms: summarize(assigned),
+    coordinator_cpu_pct: summarize(cpu),
+    map_create_ms: summarize(map),
+    workers: 1000,
+    zips: 500,
+  };
+}
+
 // ---- log: a 100 MB, 1,000,000-line log with stderr interleaved, watched in Chromium; cancel latency --
 
 const LOG_LINES = 1_000_000;
@@ -642,6 +730,7 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ['e2e', benchE2e],
   ['transfer', benchTransfer],
   ['output', benchOutput],
+  ['runs', benchRuns],
   ['log', benchLog],
   ['cancel', benchCancel],
   ['idle', benchIdleFleet],
@@ -673,6 +762,10 @@ function table(): string {
     row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),
     row(`worker peak RSS, ${P.outputMb} MB of output`, r.output?.worker_peak_rss_mb, 'MB', '< 150'),
     row(`coordinator peak RSS, ${P.outputMb} MB of output`, r.output?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row('runs: broadcast to 1,000 workers, create answered', r.runs?.broadcast_create_ms, 'ms', '< 1000 ms'),
+    row('runs: broadcast to 1,000 workers, all assigned', r.runs?.all_assigned_ms, 'ms', ''),
+    row('runs: coordinator CPU while assigning', r.runs?.coordinator_cpu_pct, '% of a core', ''),
+    row('runs: map of 500 zips, create answered (upload included)', r.runs?.map_create_ms, 'ms', '< 1000 ms'),
     row(`log: bytes sent to an open job page / log size (${r.log?.log_mb ?? ''} MB, ${r.log?.lines ?? ''} lines)`, r.log?.page_bytes_ratio, '×', '≤ 1.1'),
     row('log: finished job opened, tail on screen', r.log?.tail_on_screen_ms, 'ms', '< 1000 ms'),
     row('log: worker peak RSS', r.log?.worker_peak_rss_mb, 'MB', '< 150'),

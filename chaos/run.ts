@@ -1,7 +1,7 @@
 /**
  * `npm run chaos [-- --jobs N]`: a real coordinator and 4 real workers on loopback run a mixed load
- * (short, long, failing, big-output, cancelled and timing-out jobs, plus a burst of 20 concurrent
- * 50 MB uploads) while faults are injected on a schedule: kill -9 of the coordinator (restarted on the
+ * (short, long, failing, big-output, cancelled and timing-out jobs, a broadcast run to every worker,
+ * a map run over 8 zips, plus a burst of 20 concurrent 50 MB uploads) while faults are injected on a schedule: kill -9 of the coordinator (restarted on the
  * same data dir), kill -9 of workers (restarted), and the coordinator frozen for 15 s (SIGSTOP, then
  * SIGCONT). Then it checks the promises and prints them with the figures; it exits 1 if any is broken.
  */
@@ -294,7 +294,31 @@ async function uploadBurst(): Promise<void> {
   await recovery(fault);
 }
 
+// ---- runs: a broadcast and a map, with a worker killed while they run --------------------------
+
+const chaosRuns: { runId: string; mode: string }[] = [];
+async function createRuns(): Promise<void> {
+  const each = await call('POST', '/api/runs/create', { mode: 'each', commands: "sleep 2; seq 1 3 | sed 's/^/B-/'", maxAttempts: 2, fileUrl });
+  if (each.status === 200) chaosRuns.push({ runId: each.body.runId, mode: 'each' });
+  else log(`broadcast run refused: ${each.status} ${JSON.stringify(each.body)}`);
+  const form = new FormData();
+  form.set('mode', 'map');
+  form.set('commands', 'sh grade.sh');
+  form.set('scorePattern', 'SCORE=(\\d+)');
+  form.set('maxAttempts', '2');
+  for (let i = 0; i < 8; i++) {
+    const zip = await zipFiles([{ name: 'grade.sh', content: `sleep 1\necho SCORE=${i}\nexit ${i % 4 === 0 ? 1 : 0}\n` }]);
+    form.append('file', new Blob([new Uint8Array(zip)]), `student-${i}.zip`);
+  }
+  const res = await fetch(`${url}/api/runs/create`, { method: 'POST', body: form, headers: { authorization: `Bearer ${tokens.adminToken}` } });
+  const body = (await res.json()) as { runId?: string };
+  if (res.status === 200 && body.runId) chaosRuns.push({ runId: body.runId, mode: 'map' });
+  else log(`map run refused: ${res.status} ${JSON.stringify(body)}`);
+  log(`runs created: ${chaosRuns.map((r) => `${r.mode} ${r.runId}`).join(', ')}`);
+}
+
 await sleep(4000);
+await createRuns();
 await killWorkers([0], 1500);
 await killCoordinator(500);
 await freezeCoordinator(15_000);
@@ -315,6 +339,7 @@ for (;;) {
   await sleep(1000);
 }
 const endedAt = Date.now();
+const runStatuses = await Promise.all(chaosRuns.map(async (r) => (await call('GET', `/api/runs/status?runId=${r.runId}`)).body));
 for (const w of workers) w.proc.kill('SIGTERM');
 await sleep(300);
 for (const w of workers) w.proc.kill('SIGTERM'); // a second signal cancels anything still running
@@ -333,6 +358,26 @@ const stuck = jobs.filter((j) => !terminal.has(j.status));
 for (const j of stuck) problems.push(`job ${j.jobId} is stuck in ${j.status}`);
 const lost = planned.filter((p) => !byId.has(p.jobId!));
 for (const p of lost) problems.push(`acknowledged job ${p.jobId} (#${p.index}) is missing`);
+
+// Every run's summary is what its jobs say (it is derived, never kept twice), and it lists exactly its jobs.
+let runsChecked = 0;
+if (runStatuses.length !== 2) problems.push(`${2 - runStatuses.length} of the 2 runs were not created`);
+for (const status of runStatuses) {
+  const own = jobs.filter((j) => j.runId === status.runId);
+  const expected = { total: own.length, pending: 0, running: 0, passed: 0, failed: 0, cancelled: 0 } as Record<string, number>;
+  for (const j of own) {
+    const key = j.status === 'completed' ? (j.exitCode === 0 ? 'passed' : 'failed') : j.status;
+    expected[key] = (expected[key] ?? 0) + 1;
+  }
+  const { waitingOffline: _ignored, ...summary } = status.summary as Record<string, number>;
+  if (JSON.stringify(summary) !== JSON.stringify(expected))
+    problems.push(`run ${status.runId} (${status.mode}) summary ${JSON.stringify(summary)} differs from its jobs ${JSON.stringify(expected)}`);
+  const listed = new Set((status.jobs as { jobId: string }[]).map((j) => j.jobId));
+  if (listed.size !== own.length || own.some((j) => !listed.has(j.jobId))) problems.push(`run ${status.runId} lists other jobs than those that name it`);
+  if (status.mode === 'each' && own.length !== 4) problems.push(`broadcast run ${status.runId} has ${own.length} jobs for 4 workers`);
+  if (status.mode === 'map' && own.length !== 8) problems.push(`map run ${status.runId} has ${own.length} jobs for 8 zips`);
+  runsChecked++;
+}
 
 let outputChecked = 0;
 for (const p of planned) {
@@ -400,6 +445,10 @@ const rows: [string, string][] = [
   ['completed outputs checked line by line', `${outputChecked}, ${problems.filter((p) => p.includes('stored output')).length} different`],
   ['jobs completed twice without a retry', String(problems.filter((p) => p.includes('times without retries')).length)],
   ['acknowledged reports', `${acked}, ${problems.filter((p) => p.startsWith('acknowledged')).length} missing or different`],
+  [
+    'runs whose summary equals their jobs (a broadcast and a map)',
+    `${runsChecked - problems.filter((p) => p.startsWith('run ') || p.includes(' run ')).length} of 2`,
+  ],
   ['orphan processes', String(orphans.length)],
   ['jobs/s (all jobs, end to end, faults included)', (jobs.length / elapsed).toFixed(1)],
   ['faults injected', String(faults.length)],
@@ -426,6 +475,7 @@ writeFileSync(
       outputChecked,
       acked,
       orphans: orphans.length,
+      runs: runStatuses.map((r) => ({ runId: r.runId, mode: r.mode, summary: r.summary })),
       jobsPerSecond: Number((jobs.length / elapsed).toFixed(1)),
       faults,
       jobsLost,
