@@ -53,6 +53,9 @@ export const createJobBody = z.object({
 });
 
 export const workerTagsBody = z.object({ workerId, tags });
+export const renameWorkerBody = z.object({ workerId, name: z.string().trim().max(LIMITS.hostnameLength).nullable() });
+export const pauseWorkerBody = z.object({ workerId, paused: z.boolean() });
+export const replaceWorkerBody = z.object({ workerId, replaces: workerId });
 
 /** POST /api/runs/create (JSON, or the fields of a multipart form with the zips as `file` parts). */
 export const createRunBody = z.object({

@@ -27,6 +27,12 @@ export interface WorkerDto {
   warnings: string[];
   /** Labels for targeting (`--tags room-b,gpu`, or set by the admin). */
   tags: string[];
+  /** What people call it: the admin's name for it, else its hostname (or --name). */
+  name: string;
+  /** The admin paused it from the dashboard: it takes no jobs until resumed there. */
+  pausedByAdmin: boolean;
+  /** An offline worker with the same hostname that this one may replace (a re-installed PC), if any. */
+  replaces: string | null;
 }
 
 export const TARGET_OS = ['win32', 'linux', 'darwin'] as const;

@@ -21,6 +21,8 @@ export interface WorkerSettings {
   fingerprint: string;
   /** Kept only until the worker has joined; '' afterwards. */
   joinToken: string;
+  /** Labels runs can target (`room-b`, `gpu`), sent when the worker registers; none: the coordinator keeps the tags the admin set. */
+  tags: string[];
 }
 
 /** A coordinator that announced itself on the LAN. */

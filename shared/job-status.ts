@@ -27,3 +27,24 @@ export function isJobStatus(value: unknown): value is JobStatus {
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return ALLOWED[from].includes(to);
 }
+
+/** What a job came to, for people: still going, passed (exit 0), failed (anything else that ended: a non-zero exit, an error, a timeout, a lost worker) or cancelled. */
+export const JOB_OUTCOMES = ['active', 'passed', 'failed', 'cancelled'] as const;
+export type JobOutcome = (typeof JOB_OUTCOMES)[number];
+
+export function outcomeOf(job: { status: JobStatus; exitCode: number | null }): JobOutcome {
+  if (job.status === 'pending' || job.status === 'running') return 'active';
+  if (job.status === 'completed') return job.exitCode === 0 ? 'passed' : 'failed';
+  return job.status;
+}
+
+/** Jobs by outcome (and the two active states), for the dashboard's filter counts. */
+export interface JobCounts {
+  all: number;
+  active: number;
+  pending: number;
+  running: number;
+  passed: number;
+  failed: number;
+  cancelled: number;
+}

@@ -56,6 +56,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     maxOutputMb: values['max-output-mb'],
     keepUploadsDays: values['keep-uploads-days'],
     tls: !values['no-tls'],
+    direct: !values['no-direct'],
     connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },
     announce: values.announce,
     logger,

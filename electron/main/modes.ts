@@ -57,6 +57,8 @@ export function startWorkerMode(settings: WorkerSettings, options: ModeOptions &
     server: settings.server,
     fingerprint: settings.fingerprint || null,
     joinToken: settings.joinToken || undefined,
+    // None given: the coordinator keeps the tags the admin set on the dashboard.
+    tags: settings.tags.length ? settings.tags : undefined,
     workDir: options.workerDir,
     logger: options.logger,
   });

@@ -2,6 +2,7 @@
  * The app's remembered choices (mode, coordinator and worker settings) in electron-store. The join
  * token is encrypted with the OS keychain through safeStorage when the OS offers a real backend.
  */
+import { parseTagList } from '../../shared/api.ts';
 import type { AppMode, AppSettings, CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
 import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
 
@@ -50,7 +51,12 @@ export class SettingsManager {
         alsoRunWorker: coordinator.alsoRunWorker === true,
         announce: coordinator.announce !== false,
       },
-      worker: { server: worker.server ?? '', fingerprint: worker.fingerprint ?? '', joinToken: this.reveal(worker.joinTokenSecret) },
+      worker: {
+        server: worker.server ?? '',
+        fingerprint: worker.fingerprint ?? '',
+        joinToken: this.reveal(worker.joinTokenSecret),
+        tags: Array.isArray(worker.tags) ? worker.tags.filter((t): t is string => typeof t === 'string') : [],
+      },
       openAtLogin: this.#store.get('openAtLogin') === true,
     };
   }
@@ -61,7 +67,9 @@ export class SettingsManager {
     if (patch.coordinator) this.#store.set('coordinator', { ...current.coordinator, ...patch.coordinator });
     if (patch.worker) {
       const next = { ...current.worker, ...patch.worker };
-      this.#store.set('worker', { server: next.server, fingerprint: next.fingerprint, joinTokenSecret: this.hide(next.joinToken) });
+      // The page checked the tags already; checked again here, so a bad one cannot stop the worker from registering.
+      const tags = parseTagList(next.tags.join(','));
+      this.#store.set('worker', { server: next.server, fingerprint: next.fingerprint, joinTokenSecret: this.hide(next.joinToken), tags });
     }
     if (patch.openAtLogin !== undefined) this.#store.set('openAtLogin', patch.openAtLogin);
     return this.load();

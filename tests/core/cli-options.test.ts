@@ -109,6 +109,7 @@ describe('parseOptions', () => {
       'join-token': undefined,
       'no-auth': false,
       'no-tls': false,
+      'no-direct': false,
       announce: false,
       'offline-after': 30,
       'max-upload-mb': 1024,

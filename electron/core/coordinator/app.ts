@@ -1,7 +1,7 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
-import { authenticate, requireAdmin } from './auth.ts';
+import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
 import { coordinatorInfo } from './info.ts';
@@ -33,9 +33,15 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     limiter: ctx.limiter,
     onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
   });
+  // Any request a worker makes with its token is a sign of life (see worker-presence.ts).
+  const notePresence: express.RequestHandler = (_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (principal?.role === 'worker') ctx.store.noteWorkerSeen(principal.workerId);
+    next();
+  };
   // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
   app.use(joinRequestRoutes(ctx));
-  app.use(['/api', '/uploads'], auth);
+  app.use(['/api', '/uploads'], auth, notePresence);
   // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
   app.get('/api/coordinator/info', (req, res) => {
     requireAdmin(res);

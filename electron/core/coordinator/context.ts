@@ -21,6 +21,8 @@ export interface CoordinatorSettings {
   fingerprint: string | null;
   /** The address it listens on (0.0.0.0: every address of this PC). */
   host: string;
+  /** Whether POST /api/execute may run commands here (mode=direct). */
+  directRuns: boolean;
 }
 
 export interface CoordinatorContext {

@@ -4,11 +4,12 @@
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
 import type { AssignedJobDto, JobDto, JobTarget, LogChunk, LogEntry, LogPage, RunDto, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
-import type { JobStatus } from '../../../shared/job-status.ts';
+import type { JobCounts, JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
-import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
+import { replacementsOf, toWorkerDto, type RegisterInput } from './repositories/workers.ts';
+import { forgetWorker, replaceWorker, type ForgetOutcome } from './worker-admin.ts';
 import { StoreCore } from './store-core.ts';
 import { nextJobFor } from './assignment.ts';
 import { checkTarget, createRun, pageRuns, rerunInput, runStatus, type CreateRunInput, type CreateRunOutcome } from './runs.ts';
@@ -16,10 +17,24 @@ import { matchesTarget, normalizeTarget } from './targeting.ts';
 import { UploadIndex } from './upload-index.ts';
 import { appendOutput, readLog, type AppendOutcome, type LogQuery } from './job-output.ts';
 import type { JoinTokenPolicy } from './repositories/join-tokens.ts';
-import { heartbeat, joinNewWorker, registerWorker, revokeWorker, sweep, type Beat, type JoinRefusal, type SweepReport } from './worker-liveness.ts';
+import {
+  heartbeat,
+  joinNewWorker,
+  registerWorker,
+  revokeWorker,
+  sweep,
+  workerGone,
+  type Beat,
+  type GoneCause,
+  type JoinRefusal,
+  type SweepReport,
+} from './worker-liveness.ts';
 
 export type { CreateJobInput, JobPageQuery, RegisterInput, Refusal, SweepReport };
 export { DEFAULT_TIMEOUT_SECONDS } from './repositories/jobs.ts';
+
+/** The worker id direct runs (commands run on the coordinator PC itself) are recorded under. */
+export const DIRECT_WORKER_ID = 'coordinator';
 export { OUTPUT_DROPPED_MARKER } from './repositories/log.ts';
 export type { LogQuery };
 
@@ -78,6 +93,47 @@ export class JobStore {
     return revokeWorker(this.#core, workerId);
   }
 
+  /** Any request by this worker: a sign of life. */
+  noteWorkerSeen(workerId: string): void {
+    this.#core.seen(workerId, this.#core.now());
+  }
+
+  /** See worker-liveness.ts: the worker hung up (and stayed away since `since`), or said goodbye. */
+  workerGone(workerId: string, cause: GoneCause, since?: number): boolean {
+    return workerGone(this.#core, workerId, cause, since);
+  }
+
+  /** The admin's name for a worker (null: its hostname again). */
+  renameWorker(workerId: string, name: string | null): WorkerDto | undefined {
+    return this.changeWorker(workerId, () => this.#core.workers.setDisplayName(workerId, name || null), false);
+  }
+
+  /** Paused by the admin: it finishes its job and takes no other until resumed. */
+  pauseWorker(workerId: string, paused: boolean): WorkerDto | undefined {
+    return this.changeWorker(workerId, () => this.#core.workers.setAdminPaused(workerId, paused), !paused);
+  }
+
+  /** Removes an offline worker; pending jobs meant for it alone fail with a sentence. */
+  forgetWorker(workerId: string): ForgetOutcome {
+    return forgetWorker(this.#core, workerId);
+  }
+
+  /** A re-installed PC takes over the offline worker it replaces: its name, tags and waiting jobs. */
+  replaceWorker(workerId: string, replaces: string): ForgetOutcome {
+    return replaceWorker(this.#core, workerId, replaces);
+  }
+
+  private changeWorker(workerId: string, change: () => void, workAvailable: boolean): WorkerDto | undefined {
+    const done = this.#core.db.transaction(() => {
+      if (!this.#core.workers.get(workerId)) return false;
+      change();
+      return true;
+    });
+    if (!done) return undefined;
+    this.#core.announce([workerId], [], workAvailable);
+    return this.getWorker(workerId);
+  }
+
   /** The admin sets a worker's tags (its own --tags replace them when it registers again). */
   setWorkerTags(workerId: string, tags: string[]): WorkerDto | undefined {
     const done = this.#core.db.transaction(() => {
@@ -109,11 +165,13 @@ export class JobStore {
 
   getWorker(workerId: string): WorkerDto | undefined {
     const worker = this.#core.workers.get(workerId);
-    return worker && toWorkerDto(worker);
+    return worker && toWorkerDto(worker, worker.status === 'offline' ? null : (replacementsOf(this.#core.workers.all()).get(workerId) ?? null));
   }
 
   listWorkers(): WorkerDto[] {
-    return this.#core.workers.all().map(toWorkerDto);
+    const all = this.#core.workers.all();
+    const replacements = replacementsOf(all);
+    return all.map((w) => toWorkerDto(w, replacements.get(w.workerId) ?? null));
   }
 
   /** The worker a per-worker token (by its SHA-256) belongs to. */
@@ -133,6 +191,41 @@ export class JobStore {
   /** Workers (not revoked) a target selects: how many jobs a broadcast to it makes. */
   countMatchingWorkers(target: JobTarget | null): number {
     return this.#core.workers.all().filter((w) => !w.revoked && matchesTarget(normalizeTarget(target), w)).length;
+  }
+
+  /** A direct run on the coordinator, recorded as a job of worker `coordinator` that starts at once. */
+  startDirectJob(input: CreateJobInput): JobDto {
+    const now = this.#core.now();
+    const jobId = this.#core.db.transaction(() => {
+      const id = this.#core.jobs.insert({ ...input, target: null }, now);
+      this.#core.apply(this.#core.jobs.get(id)!, { kind: 'start', workerId: DIRECT_WORKER_ID }, now);
+      return id;
+    });
+    this.#core.announce([], [jobId], false);
+    return this.getJob(jobId)!;
+  }
+
+  /** Direct runs the coordinator was running when it stopped: they cannot go on. */
+  endInterruptedDirectJobs(): string[] {
+    const ended = this.#core.db.transaction(() =>
+      this.#core.jobs.runningOf(DIRECT_WORKER_ID).map((job) => {
+        this.#core.apply(
+          job,
+          {
+            kind: 'end',
+            status: 'failed',
+            endReason: 'error',
+            exitCode: null,
+            errorMessage: 'The coordinator stopped during this direct run; it did not finish.',
+            endedBy: 'coordinator',
+          },
+          this.#core.now(),
+        );
+        return job.jobId;
+      }),
+    );
+    this.#core.announce([], ended, false);
+    return ended;
   }
 
   /** Why a target cannot be used (it names an unknown worker, or selects none), or null. */
@@ -203,6 +296,10 @@ export class JobStore {
     return { ...page, jobs: page.jobs.map((job) => toJobDto(job)) };
   }
 
+  jobCounts(): JobCounts {
+    return this.#core.jobs.counts();
+  }
+
   anyPending(): boolean {
     return this.#core.jobs.anyPending();
   }
@@ -231,7 +328,7 @@ export class JobStore {
     const outcome = this.#core.db.transaction((): AssignOutcome & { workerId?: string } => {
       const workerId = requestedWorkerId ?? this.#core.workers.firstIdleId();
       const worker = workerId === undefined ? undefined : this.#core.workers.get(workerId);
-      const next = worker && !worker.revoked ? nextJobFor(this.#core, worker) : undefined;
+      const next = worker && !worker.revoked && !worker.adminPaused ? nextJobFor(this.#core, worker) : undefined;
       const decision = onAssign(facts(workerId, next));
       if (!decision.ok) return decision;
       this.#core.apply(next!, decision.transition, now);

@@ -70,10 +70,9 @@ export function onWorkerReport(job: JobFacts | undefined, workerId: string, repo
     if (job.endedBy === 'worker') return { ok: true, transition: null }; // a retried report: accepted again, changes nothing
     return { ok: false, reason: 'already_ended', status: job.status, errorMessage: job.errorMessage };
   }
-  if (job.cancelRequested) {
-    return { ok: true, transition: end('cancelled', 'cancelled', report.kind === 'result' ? report.exitCode : null, 'Cancelled by request.', 'worker') };
-  }
+  // A result means the commands ran to their end (a cancel that came later changes nothing): the real result stands.
   if (report.kind === 'result') return { ok: true, transition: end('completed', 'exit', report.exitCode, null, 'worker') };
+  if (job.cancelRequested) return { ok: true, transition: end('cancelled', 'cancelled', null, 'Cancelled by request.', 'worker') };
   return {
     ok: true,
     transition: end('failed', report.endReason ?? 'error', null, report.errorMessage || 'The worker reported a failure without a message.', 'worker'),

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LIMITS, type JobDto, type LogEntry, type WorkerDto } from '../../../shared/api.ts';
+import type { JobCounts } from '../../../shared/job-status.ts';
 import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../shared/live.ts';
 import { tokenMatches } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
@@ -18,6 +19,7 @@ const FLUSH_MS = 100;
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Log text a subscribe catches up at once; past it the page is told to reload the tail over HTTP instead. */
 const CATCH_UP_CHARS = 4 * 1024 * 1024;
+const COUNTS_EVERY_MS = 1000;
 
 interface Client {
   socket: WebSocket;
@@ -31,6 +33,9 @@ export class LiveHub {
   readonly #dirtyWorkers = new Set<string>();
   readonly #dirtyJobs = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  #countsAt = 0;
+  /** Jobs changed too soon after the last counts: they go out when the second is up. */
+  #countsTimer: NodeJS.Timeout | undefined;
   readonly #onWorker = (id: string) => this.mark(this.#dirtyWorkers, id);
   readonly #onJob = (id: string) => this.mark(this.#dirtyJobs, id);
   readonly #onOutput = (jobId: string, entries: LogEntry[]) => this.output(jobId, entries);
@@ -61,6 +66,7 @@ export class LiveHub {
     this.#ctx.events.off('job', this.#onJob);
     this.#ctx.events.off('output', this.#onOutput);
     clearTimeout(this.#timer);
+    clearTimeout(this.#countsTimer);
     for (const client of this.#clients) client.socket.terminate();
     this.#wss.close();
   }
@@ -95,7 +101,14 @@ export class LiveHub {
     socket.on('error', () => socket.terminate());
     socket.on('message', (raw: Buffer) => this.received(client, raw.toString())); // text frames arrive as one Buffer
     const page = this.#ctx.store.pageJobs({ limit: LIMITS.jobsPageSize });
-    this.send(client, { type: 'snapshot', workers: this.#ctx.store.listWorkers(), jobs: page.jobs, totalJobs: page.total, serverTime: Date.now() });
+    this.send(client, {
+      type: 'snapshot',
+      workers: this.#ctx.store.listWorkers(),
+      jobs: page.jobs,
+      totalJobs: page.total,
+      counts: this.#ctx.store.jobCounts(),
+      serverTime: Date.now(),
+    });
   }
 
   private received(client: Client, text: string): void {
@@ -136,7 +149,24 @@ export class LiveHub {
     this.#dirtyWorkers.clear();
     this.#dirtyJobs.clear();
     if (workers.length === 0 && jobs.length === 0) return;
-    const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: Date.now() };
+    // Counts change only with jobs; read at most once a second (they count index ranges).
+    const now = Date.now();
+    let counts: JobCounts | undefined;
+    if (jobs.length > 0 && now - this.#countsAt >= COUNTS_EVERY_MS) {
+      counts = this.#ctx.store.jobCounts();
+      this.#countsAt = now;
+    } else if (jobs.length > 0) {
+      this.#countsTimer ??= setTimeout(() => this.sendCounts(), this.#countsAt + COUNTS_EVERY_MS - now);
+    }
+    const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: now, ...(counts ? { counts } : {}) };
+    const text = JSON.stringify(message);
+    for (const client of this.#clients) this.sendText(client, text);
+  }
+
+  private sendCounts(): void {
+    this.#countsTimer = undefined;
+    this.#countsAt = Date.now();
+    const message: LiveServerMessage = { type: 'changes', workers: [], jobs: [], serverTime: this.#countsAt, counts: this.#ctx.store.jobCounts() };
     const text = JSON.stringify(message);
     for (const client of this.#clients) this.sendText(client, text);
   }

@@ -40,6 +40,8 @@ export interface CoordinatorOptions {
   tls?: boolean;
   /** Limits on connections per address and on slow requests (tests shorten them). */
   connections?: GuardOptions;
+  /** Allow direct runs on the coordinator PC (--no-direct turns them off). */
+  direct?: boolean;
   /** Announce the coordinator on the LAN with DNS-SD (off by default: tests and headless runs stay quiet). */
   announce?: boolean;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
@@ -91,9 +93,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     maxOutputBytes: (options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024,
     fingerprint: certificate?.fingerprint ?? null,
     host: options.host ?? DEFAULTS.host,
+    directRuns: options.direct ?? true,
   };
   const events = new CoordinatorEvents();
   const store = new JobStore({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
+  const interrupted = store.endInterruptedDirectJobs();
+  if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const context: CoordinatorContext = {
     store,

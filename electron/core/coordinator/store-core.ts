@@ -23,6 +23,8 @@ export class StoreCore {
   readonly runs: RunRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
+  /** When each worker last made any request (kept in memory: it changes with every request). */
+  readonly #lastSeen = new Map<string, number>();
 
   constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
     this.db = new Database(options.file);
@@ -33,6 +35,15 @@ export class StoreCore {
     this.log = new LogRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
     this.joinTokens = new JoinTokenRepository(this.db);
     this.runs = new RunRepository(this.db);
+  }
+
+  seen(workerId: string, at: number): void {
+    this.#lastSeen.set(workerId, at);
+  }
+
+  /** The last moment a worker was heard from: any request, or its last heartbeat. */
+  lastSignOfLife(workerId: string): number {
+    return Math.max(this.#lastSeen.get(workerId) ?? 0, this.workers.get(workerId)?.lastHeartbeat ?? 0);
   }
 
   /** Writes a lifecycle decision; the lifecycle's guard refuses an illegal one before anything is written. */

@@ -134,13 +134,15 @@ export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: numb
   const report: SweepReport = { offline: [], requeued: [], failed: [], cancelled: [], timedOut: [] };
   core.db.transaction(() => {
     for (const workerId of core.workers.staleIds(cutoff)) {
+      const lastSign = core.lastSignOfLife(workerId);
       for (const job of core.jobs.runningOf(workerId)) {
         const transition = onWorkerGone(
           job,
           'worker_lost',
-          `Worker ${workerId} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`,
+          `Worker ${nameOf(core, workerId)} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`,
         );
-        core.apply(job, transition, now);
+        // Nothing ran after the worker's last sign of life: the job's time ends there.
+        core.apply(job, transition, Math.min(now, Math.max(job.startedAt ?? 0, lastSign)));
         const bucket = transition.kind === 'requeue' ? 'requeued' : transition.kind === 'end' && transition.status === 'cancelled' ? 'cancelled' : 'failed';
         report[bucket].push(job.jobId);
       }
@@ -163,4 +165,45 @@ export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: numb
   });
   core.announce(report.offline, [...report.requeued, ...report.failed, ...report.cancelled, ...report.timedOut], report.requeued.length > 0);
   return report;
+}
+
+/** "lab-pc-03 (worker-vm-0b14)": the name people know, then the id. */
+function nameOf(core: StoreCore, workerId: string): string {
+  const name = core.workers.get(workerId)?.hostname;
+  return name && name !== workerId ? `${name} (${workerId})` : workerId;
+}
+
+export type GoneCause = 'connection_lost' | 'goodbye';
+
+/**
+ * A worker is gone now, not after --offline-after: its kept-open connection closed and it has not been
+ * heard from since `since`, when it closed (connection_lost), or it said goodbye. Its jobs end (or go
+ * back to the queue) with their time ending when the connection closed. Returns whether anything changed.
+ */
+export function workerGone(core: StoreCore, workerId: string, cause: GoneCause, since = 0): boolean {
+  const now = core.now();
+  const ended: string[] = [];
+  let requeued = false;
+  const changed = core.db.transaction(() => {
+    const worker = core.workers.get(workerId);
+    if (!worker || worker.status === 'offline') return false;
+    const lastSign = core.lastSignOfLife(workerId);
+    if (cause === 'connection_lost' && lastSign > since) return false; // it came back
+    const message =
+      cause === 'goodbye'
+        ? `Worker ${nameOf(core, workerId)} stopped while running this job.`
+        : `Worker ${nameOf(core, workerId)} went away while running this job (its connection closed and it did not come back); the job was lost.`;
+    // Its open connection was alive until it closed: the job's time ends there (or now, for a goodbye).
+    const endAt = cause === 'connection_lost' ? Math.min(now, since) : now;
+    for (const job of core.jobs.runningOf(workerId)) {
+      const transition = onWorkerGone(job, 'worker_lost', message);
+      core.apply(job, transition, Math.max(job.startedAt ?? 0, endAt));
+      ended.push(job.jobId);
+      requeued ||= transition.kind === 'requeue';
+    }
+    core.workers.setState(workerId, 'offline', null);
+    return true;
+  });
+  if (changed) core.announce([workerId], ended, requeued);
+  return changed;
 }

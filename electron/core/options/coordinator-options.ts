@@ -18,6 +18,10 @@ export const COORDINATOR_OPTIONS = {
     type: 'boolean',
     help: 'serve plain HTTP to every PC, as the seed did (tokens cross the network in clear); by default TLS with a self-signed certificate, and plain HTTP only from this PC',
   },
+  'no-direct': {
+    type: 'boolean',
+    help: 'refuse direct runs (`POST /api/execute` with `mode=direct` runs commands on the coordinator PC itself); by default they are allowed and recorded as jobs of worker `coordinator`',
+  },
   announce: { type: 'boolean', help: 'announce this coordinator on the LAN (DNS-SD `_cmdx._tcp`) so workers find it with `--discover`' },
   'offline-after': {
     type: 'number',

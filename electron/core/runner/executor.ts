@@ -110,9 +110,11 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     const cgroup = options.sandbox?.cgroup;
     if (cgroup) for (const pid of cgroup.pids()) signalPid(pid, signal);
   };
+  let stoppedAt = Infinity;
   const stop = (reason: 'timeout' | 'cancel') => {
     if (stopReason) return;
     stopReason = reason;
+    stoppedAt = performance.now();
     stopTree('SIGTERM');
     killTimer = setTimeout(() => stopTree('SIGKILL'), killGraceMs);
     killTimer.unref();
@@ -126,7 +128,9 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
 
   try {
     let exitCode = 0;
-    for (const line of lines) {
+    // A stop that came after the last command had ended by itself leaves the commands' real result.
+    let finishedBeforeStop = false;
+    for (const [index, line] of lines.entries()) {
       if (stopReason) break;
       await options.onOutput('stdout', Buffer.from(`${atLineStart ? '' : '\n'}$ ${line}\n`));
       const child = startLine(line, options, platform, spawn);
@@ -137,8 +141,11 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
       current = undefined;
       if (result.status === 'error') return result;
       exitCode = result.exitCode;
+      const last = exitCode !== 0 || index === lines.length - 1;
+      finishedBeforeStop = last && result.exitedAt < stoppedAt;
       if (exitCode !== 0) break;
     }
+    if (finishedBeforeStop) return { status: 'completed', exitCode };
     if (stopReason === 'timeout') return { status: 'timed_out', afterSeconds: Math.round((options.timeoutMs ?? 0) / 1000) };
     if (stopReason === 'cancel') return { status: 'cancelled' };
     return { status: 'completed', exitCode };
@@ -222,17 +229,17 @@ function waitForChild(
   child: ChildProcess,
   line: string,
   options: RunOptions,
-): Promise<{ status: 'done'; exitCode: number } | { status: 'error'; message: string }> {
+): Promise<{ status: 'done'; exitCode: number; exitedAt: number } | { status: 'error'; message: string }> {
   return new Promise((resolve) => {
     let settled = false;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null; at: number } | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let waitingOnConsumer = 0;
     const done = () => {
       if (settled || !exit) return;
       settled = true;
       clearTimeout(drainTimer);
-      resolve({ status: 'done', exitCode: exit.code ?? 128 + signalNumber(exit.signal) });
+      resolve({ status: 'done', exitCode: exit.code ?? 128 + signalNumber(exit.signal), exitedAt: exit.at });
     };
     child.once('error', (error) => {
       if (settled) return;
@@ -240,7 +247,7 @@ function waitForChild(
       resolve({ status: 'error', message: `Could not start the shell for "${line}": ${error.message}` });
     });
     child.once('exit', (code, signal) => {
-      exit = { code, signal };
+      exit = { code, signal, at: performance.now() };
       // A background process (`server &`) keeps the pipes open; do not wait for it to finish.
       const stopReading = () => {
         // Output we already read but the consumer has not taken yet is never thrown away.
@@ -252,7 +259,7 @@ function waitForChild(
       drainTimer = setTimeout(stopReading, PIPE_DRAIN_MS);
     });
     child.once('close', (code, signal) => {
-      exit ??= { code, signal };
+      exit ??= { code, signal, at: performance.now() };
       done();
     });
     const noteRead = garbageBudget();

@@ -173,6 +173,8 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     await this.#loop;
     this.#warmShell?.close();
     this.#heartbeat.stop();
+    // Said once, briefly: the dashboard shows this PC offline at once instead of after --offline-after.
+    if (this.#registration.registered) await this.#client.goodbye(this.workerId).catch(() => {});
     this.#client.close();
     unlockWorkDir(this.#o.workDir);
     this.update({ status: 'stopped' });

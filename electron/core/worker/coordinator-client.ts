@@ -241,6 +241,11 @@ export class CoordinatorClient {
     return { cancelJobIds: res.body.cancelJobIds ?? [] };
   }
 
+  /** This worker stops: the coordinator shows it offline at once. */
+  async goodbye(workerId: string): Promise<void> {
+    await this.request('POST', '/api/workers/goodbye', { workerId }, { timeoutMs: 2000 });
+  }
+
   /** Long poll: a job, or null when none came within `waitSeconds`. */
   async getJob(workerId: string, waitSeconds: number, signal?: AbortSignal): Promise<AssignedJobDto | null> {
     const res = await this.request<{ job: AssignedJobDto | null }>(

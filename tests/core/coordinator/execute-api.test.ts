@@ -59,7 +59,8 @@ describe('POST /api/execute', () => {
     const res = await execute(c, uploadForm(zip, { commands: 'cat hello.txt\necho oops >&2\nexit 4\necho never' }));
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
-    assert.match(res.headers.get('x-exec-id') ?? '', /^exec-/);
+    const jobId = res.headers.get('x-exec-id') ?? '';
+    assert.match(jobId, /^job-/, 'a direct run is recorded as a job');
     const events = parseSse(await res.text());
     const stdout = events
       .filter(([e]) => e === 'stdout')
@@ -73,6 +74,28 @@ describe('POST /api/execute', () => {
     assert.equal(stderr, 'oops\n');
     assert.deepEqual(events.at(-1), ['exit', { exitCode: 4 }]);
     assert.equal(readdirSync(join(c.dataDir, 'tmp')).length, 0, 'the run folder is removed');
+    const job = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+    assert.deepEqual(
+      [job.workerId, job.status, job.exitCode, job.stdout, job.stderr],
+      ['coordinator', 'completed', 4, stdout, stderr],
+      'the job list shows what ran on the coordinator, with its output and exit code',
+    );
+  });
+
+  it('refuses direct runs with --no-direct, saying how to send the job to a worker', async () => {
+    const strict = await startTestCoordinator({ auth: false, direct: false });
+    try {
+      const zip = await buildZip([{ name: 'a.txt', content: 'a' }]);
+      const res = await execute(strict, uploadForm(zip, { commands: 'echo here' }));
+      assert.equal(res.status, 403);
+      assert.match(
+        ((await res.json()) as any).error,
+        /Direct runs are turned off on this coordinator \(--no-direct\); send the job to a worker with mode=distributed/,
+      );
+      assert.equal((await strict.api('GET', '/api/jobs/create')).body.count, 0);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('direct mode kills the process tree when the client disconnects', async () => {
@@ -100,6 +123,13 @@ describe('POST /api/execute', () => {
       }
     }
     assert.equal(alive, false, `process ${pid} was killed`);
+    const jobId = res.headers.get('x-exec-id')!;
+    let job: any;
+    for (let i = 0; i < 100 && job?.status !== 'cancelled'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      job = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+    }
+    assert.equal(job.status, 'cancelled', 'its job says it was cut short');
   });
 
   it('answers 400 "file and commands are required" without a file or commands', async () => {

@@ -56,7 +56,13 @@ describe('job lifecycle', () => {
         { kind: 'failure', errorMessage: 'worker restarted', endReason: 'worker_restarted' },
         'end failed (worker_restarted) by worker',
       ],
-      ['a result after a cancel request', job({ cancelRequested: true }), 'w1', { kind: 'result', exitCode: 1 }, 'end cancelled (cancelled, exit 1) by worker'],
+      [
+        'a result after a cancel request: the commands had ended, their result stands',
+        job({ cancelRequested: true }),
+        'w1',
+        { kind: 'result', exitCode: 1 },
+        'end completed (exit, exit 1) by worker',
+      ],
       ['a failure after a cancel request', job({ cancelRequested: true }), 'w1', { kind: 'failure', errorMessage: 'x' }, 'end cancelled (cancelled) by worker'],
       ['a repeat of an accepted report', job({ status: 'completed', endedBy: 'worker' }), 'w1', { kind: 'result', exitCode: 0 }, 'nothing'],
     ];

@@ -20,7 +20,7 @@ describe('workers that stop heartbeating go offline', () => {
         },
         5000,
       );
-      assert.match(job.errorMessage, /Worker w1 stopped sending heartbeats/);
+      assert.match(job.errorMessage, /Worker host-w1 \(w1\) stopped sending heartbeats/);
       const worker = (await c.api('GET', '/api/workers/register')).body.workers[0];
       assert.equal(worker.status, 'offline');
       const late = await c.api('POST', '/api/jobs/submit-result', { body: { jobId, workerId: 'w1', exitCode: 0 } });

@@ -35,6 +35,26 @@ describe('executor', () => {
     assert.equal(stdout, "$ printf 'no newline'\nno newline\n$ printf 'err' >&2\n\n$ echo done\ndone\n");
   });
 
+  it('keeps the real result when a cancel arrives after the last command ended by itself', async () => {
+    const abort = new AbortController();
+    // The shell exits at once with 3; a leftover background process keeps the pipes open a while, and the cancel lands then.
+    const { result } = await run('(sleep 2; echo late) & echo main; exit 3', {
+      signal: abort.signal,
+      killGraceMs: 500,
+      onOutput: (_s, c) => {
+        if (c.toString().includes('main')) setTimeout(() => abort.abort(), 150);
+      },
+    });
+    assert.deepEqual(result, { status: 'completed', exitCode: 3 });
+  });
+
+  it('reports a cancel that stopped a command as cancelled', async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const { result } = await run('sleep 5; echo never', { signal: abort.signal, killGraceMs: 500 });
+    assert.deepEqual(result, { status: 'cancelled' });
+  });
+
   it('stops at the first non-zero exit and reports its code', async () => {
     const { result, stdout } = await run('echo a\nexit 7\necho never');
     assert.deepEqual(result, { status: 'completed', exitCode: 7 });

@@ -131,4 +131,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_pending_by_target ON jobs(target, seq) WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL;
    CREATE INDEX jobs_pending_deadline ON jobs(deadline_at) WHERE status = 'pending' AND deadline_at IS NOT NULL;
    CREATE INDEX jobs_by_run ON jobs(run_id, status) WHERE run_id IS NOT NULL;`,
+  // 12: outcome counts and filters (passed = completed with exit 0) read a range of this index.
+  `CREATE INDEX jobs_status_exit ON jobs(status, exit_code);`,
+  // 13: the admin's name for a worker (shown instead of its hostname) and the admin's pause.
+  `ALTER TABLE workers ADD COLUMN display_name TEXT;
+   ALTER TABLE workers ADD COLUMN admin_paused INTEGER NOT NULL DEFAULT 0;`,
 ];

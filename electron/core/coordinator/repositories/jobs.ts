@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { AssignedJobDto, JobDto, JobTarget } from '../../../../shared/api.ts';
-import { END_REASONS, JOB_STATUSES, type JobStatus } from '../../../../shared/job-status.ts';
+import { END_REASONS, JOB_STATUSES, type JobCounts, type JobOutcome, type JobStatus } from '../../../../shared/job-status.ts';
 import type { Database } from '../db/database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
 import type { EndJob, JobFacts } from '../lifecycle.ts';
@@ -43,12 +43,21 @@ export interface CreateJobInput {
 
 export interface JobPageQuery {
   status?: JobStatus;
+  outcome?: JobOutcome;
   limit: number;
   /** Job id cursor: only jobs created before this one. */
   before?: string;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+/** Which jobs an outcome filter selects; "failed" is every job that ended without passing. */
+const OUTCOME_SQL: Record<JobOutcome, string> = {
+  active: "status IN ('pending', 'running')",
+  passed: "status = 'completed' AND exit_code = 0",
+  failed: "(status = 'failed' OR (status = 'completed' AND exit_code != 0))",
+  cancelled: "status = 'cancelled'",
+};
 const ENDED_BY = ['worker', 'coordinator'] as const;
 
 function toRecord(row: Row): JobRecord {
@@ -228,6 +237,9 @@ export class JobRepository {
       where.push('status = ?');
       params.push(query.status);
     }
+    if (query.outcome) where.push(OUTCOME_SQL[query.outcome]);
+    const filtered = [...where];
+    const filterParams = [...params];
     if (query.before) {
       where.push('seq < ?');
       params.push(this.get(query.before)?.seq ?? 0);
@@ -239,7 +251,19 @@ export class JobRepository {
       .map(toRecord);
     const more = rows.length > query.limit;
     const jobs = rows.slice(0, query.limit);
-    return { jobs, total: this.count(query.status), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
+    const total = this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs ${filtered.length ? 'WHERE ' + filtered.join(' AND ') : ''}`).get(...filterParams)!;
+    return { jobs, total: int(total, 'n'), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
+  }
+
+  /** Counts per outcome; each is a range of the (status, exit_code) index. */
+  counts(): JobCounts {
+    const n = (sql: string) => int(this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${sql}`).get()!, 'n');
+    const pending = n("status = 'pending'");
+    const running = n("status = 'running'");
+    const passed = n(OUTCOME_SQL.passed);
+    const failed = n("status = 'failed'") + n("status = 'completed' AND exit_code != 0");
+    const cancelled = n(OUTCOME_SQL.cancelled);
+    return { all: pending + running + passed + failed + cancelled, active: pending + running, pending, running, passed, failed, cancelled };
   }
 
   /** Running jobs whose timeout, plus `graceMs`, passed before `now`. */
@@ -284,6 +308,15 @@ export class JobRepository {
   nextWithTarget(target: JobTarget): JobRecord | undefined {
     const row = this.#q.pendingWithTarget.get(targetKey(target));
     return row && toRecord(row);
+  }
+
+  /** Pending jobs meant for `from` alone now wait for `to`; returns their ids. */
+  retarget(from: string, to: string): string[] {
+    const ids = this.pendingFor(from).map((j) => j.jobId);
+    this.#db
+      .prepare("UPDATE jobs SET target_worker = ?, target = ? WHERE status = 'pending' AND target_worker = ?")
+      .run(to, targetKey({ workers: [to] }), from);
+    return ids;
   }
 
   pastDeadline(now: number): JobRecord[] {

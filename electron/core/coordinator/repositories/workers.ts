@@ -20,6 +20,8 @@ export interface WorkerRecord {
   tags: string[];
   /** Its token was revoked: it takes no jobs and no run counts it. */
   revoked: boolean;
+  displayName: string | null;
+  adminPaused: boolean;
 }
 
 export interface RegisterInput {
@@ -48,12 +50,43 @@ function toRecord(row: Row): WorkerRecord {
     warnings: parseStringList(text(row, 'warnings')),
     tags: parseStringList(text(row, 'tags')),
     revoked: row.revoked_at !== null,
+    displayName: textOrNull(row, 'display_name'),
+    adminPaused: int(row, 'admin_paused') === 1,
   };
 }
 
-export function toWorkerDto(worker: WorkerRecord): WorkerDto {
+export function toWorkerDto(worker: WorkerRecord, replaces: string | null = null): WorkerDto {
   const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags } = worker;
-  return { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags };
+  const name = worker.displayName ?? hostname;
+  return {
+    workerId,
+    hostname,
+    os,
+    cpuCount,
+    status,
+    lastHeartbeat,
+    version,
+    currentJobId,
+    registeredAt,
+    paused,
+    warnings,
+    tags,
+    name,
+    pausedByAdmin: worker.adminPaused,
+    replaces,
+  };
+}
+
+/** For each worker that is not offline, an older offline worker with the same hostname it may replace. */
+export function replacementsOf(workers: WorkerRecord[]): Map<string, string> {
+  const offline = workers.filter((w) => w.status === 'offline' || w.revoked);
+  const out = new Map<string, string>();
+  for (const w of workers) {
+    if (w.status === 'offline' || w.revoked) continue;
+    const old = offline.find((o) => o.hostname === w.hostname && o.workerId !== w.workerId && o.registeredAt < w.registeredAt);
+    if (old) out.set(w.workerId, old.workerId);
+  }
+  return out;
 }
 
 export class WorkerRepository {
@@ -70,11 +103,15 @@ export class WorkerRepository {
   readonly #setWarnings: StatementSync;
   readonly #setTags: StatementSync;
 
+  readonly #db: Database;
+
   constructor(db: Database) {
+    this.#db = db;
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
     this.#byTokenHash = db.prepare('SELECT worker_id FROM workers WHERE token_hash = ?');
-    this.#all = db.prepare('SELECT * FROM workers ORDER BY registered_at, worker_id');
-    this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' ORDER BY registered_at, worker_id LIMIT 1");
+    // Sorted by the name people see, then id: a stable order that does not move as states change.
+    this.#all = db.prepare('SELECT * FROM workers ORDER BY COALESCE(display_name, hostname) COLLATE NOCASE, worker_id');
+    this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' AND admin_paused = 0 ORDER BY registered_at, worker_id LIMIT 1");
     this.#upsert = db.prepare(`
       INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings, tags)
       VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings, COALESCE($tags, '[]'))
@@ -138,6 +175,19 @@ export class WorkerRepository {
 
   setWarnings(workerId: string, warnings: string[]): void {
     this.#setWarnings.run(JSON.stringify(warnings), workerId);
+  }
+
+  setDisplayName(workerId: string, name: string | null): void {
+    this.#db.prepare('UPDATE workers SET display_name = ? WHERE worker_id = ?').run(name, workerId);
+  }
+
+  setAdminPaused(workerId: string, paused: boolean): void {
+    this.#db.prepare('UPDATE workers SET admin_paused = ? WHERE worker_id = ?').run(paused ? 1 : 0, workerId);
+  }
+
+  /** The row goes; jobs keep the id they ran under. */
+  forget(workerId: string): void {
+    this.#db.prepare('DELETE FROM workers WHERE worker_id = ?').run(workerId);
   }
 
   setTags(workerId: string, tags: string[]): void {

@@ -57,7 +57,10 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           checkStatusUrl: `/api/jobs/status?jobId=${job.jobId}`,
         });
       }
-      await runDirect(ctx, res, upload, commands, integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds) ?? 3600);
+      if (!ctx.settings.directRuns) {
+        throw new HttpError(403, 'Direct runs are turned off on this coordinator (--no-direct); send the job to a worker with mode=distributed.');
+      }
+      await runDirect(ctx, res, upload, commands, integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds) ?? 3600, filename);
     } catch (error) {
       if (upload) await rm(upload.path, { force: true }); // a refused request leaves no file behind
       throw error;

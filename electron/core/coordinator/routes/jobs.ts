@@ -2,9 +2,10 @@
 import express, { Router, type Response } from 'express';
 import { LIMITS, type JobTarget } from '../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../shared/api-schemas.ts';
-import { isJobStatus, JOB_STATUSES } from '../../../../shared/job-status.ts';
+import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../shared/job-status.ts';
 import { requireAdmin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../context.ts';
+import { watchHangUp } from '../hang-up.ts';
 import { HttpError } from '../http-error.ts';
 import type { AssignOutcome } from '../job-store.ts';
 import { refusalToHttp } from '../refusals.ts';
@@ -109,8 +110,8 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
 
   router.get('/api/jobs/create', (req, res) => {
     requireAdmin(res);
-    const { status, limit, before } = req.query;
-    if (status === undefined && limit === undefined && before === undefined) {
+    const { status, limit, before, outcome } = req.query;
+    if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
       const jobs = ctx.store.listJobs();
       return void res.json({ jobs, count: jobs.length });
     }
@@ -118,12 +119,22 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     if (statusText !== undefined && !isJobStatus(statusText)) {
       throw new HttpError(400, `"status" must be one of ${JOB_STATUSES.join(', ')}.`);
     }
+    const outcomeText = queryString(outcome, 'outcome');
+    if (outcomeText !== undefined && !(JOB_OUTCOMES as readonly string[]).includes(outcomeText)) {
+      throw new HttpError(400, `"outcome" must be one of ${JOB_OUTCOMES.join(', ')} (failed: every job that ended without passing).`);
+    }
     const page = ctx.store.pageJobs({
       status: statusText,
+      outcome: outcomeText as JobOutcome | undefined,
       limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
       before: queryString(before, 'before'),
     });
     res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
+  });
+
+  router.get('/api/jobs/counts', (_req, res) => {
+    requireAdmin(res);
+    res.json(ctx.store.jobCounts());
   });
 
   router.get('/api/jobs/get-job', async (req, res) => {
@@ -135,6 +146,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     } else {
       const hangUp = new AbortController();
       res.on('close', () => hangUp.abort());
+      if (waitSeconds > 0) watchHangUp(ctx, res, workerId);
       outcome = await ctx.scheduler.takeJob(workerId, waitSeconds * 1000, hangUp.signal);
     }
     if (!outcome.ok) return sendNoJob(res, outcome);
@@ -191,6 +203,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
     const hangUp = new AbortController();
     res.on('close', () => hangUp.abort());
+    if (waitSeconds > 0) watchHangUp(ctx, res, workerId);
     const answer = await waitForControl(ctx, jobId, workerId, waitSeconds * 1000, hangUp.signal);
     if (!res.destroyed) res.json(answer);
   });

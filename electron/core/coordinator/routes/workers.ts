@@ -1,6 +1,14 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
 import express, { Router } from 'express';
-import { heartbeatBody, registerBody, workerTagsBody } from '../../../../shared/api-schemas.ts';
+import {
+  heartbeatBody,
+  pauseWorkerBody,
+  registerBody,
+  renameWorkerBody,
+  replaceWorkerBody,
+  revokeBody,
+  workerTagsBody,
+} from '../../../../shared/api-schemas.ts';
 import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } from '../auth.ts';
 import type { JoinRefusal } from '../worker-liveness.ts';
 import type { CoordinatorContext } from '../context.ts';
@@ -33,6 +41,54 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
       heartbeatIntervalSeconds: ctx.settings.heartbeatIntervalSeconds,
       offlineAfterSeconds: ctx.settings.offlineAfterSeconds,
     });
+  });
+
+  // A worker that stops says so: offline at once, not after --offline-after.
+  router.post('/api/workers/goodbye', json, async (req, res) => {
+    const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
+    const workerId = requireWorker(res, body.workerId)!;
+    ctx.store.workerGone(workerId, 'goodbye');
+    await ctx.commit.durable();
+    ctx.logger.info('worker said goodbye', { workerId });
+    res.json({ success: true, workerId });
+  });
+
+  router.post('/api/workers/rename', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(renameWorkerBody, req.body, ['workerId'], 'workerId and name are required');
+    const worker = ctx.store.renameWorker(body.workerId, body.name);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
+  });
+
+  router.post('/api/workers/pause', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(pauseWorkerBody, req.body, ['workerId'], 'workerId and paused are required');
+    const worker = ctx.store.pauseWorker(body.workerId, body.paused);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
+  });
+
+  router.post('/api/workers/forget', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
+    const outcome = ctx.store.forgetWorker(body.workerId);
+    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    await ctx.commit.durable();
+    ctx.logger.info('worker forgotten', { workerId: body.workerId, failedJobs: outcome.failedJobs });
+    res.json({ success: true, workerId: body.workerId, failedJobs: outcome.failedJobs });
+  });
+
+  router.post('/api/workers/replace', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(replaceWorkerBody, req.body, ['workerId', 'replaces'], 'workerId and replaces are required');
+    const outcome = ctx.store.replaceWorker(body.workerId, body.replaces);
+    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    await ctx.commit.durable();
+    ctx.logger.info('worker replaced', { workerId: body.workerId, replaces: body.replaces });
+    res.json({ success: true, worker: ctx.store.getWorker(body.workerId) });
   });
 
   router.post('/api/workers/tags', json, async (req, res) => {
