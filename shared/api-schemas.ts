@@ -10,6 +10,17 @@ const runId = z.string().min(1).max(LIMITS.idLength);
 export const tag = z.string().min(1).max(LIMITS.tagLength).regex(TAG_PATTERN, 'a tag may contain only letters, digits, ".", "_" and "-"');
 export const tags = z.array(tag).max(LIMITS.maxTags);
 
+/** Result files to bring back: relative glob patterns that cannot climb out of the job's folder. */
+export const artifactPatterns = z
+  .array(
+    z
+      .string()
+      .min(1)
+      .max(LIMITS.artifactPatternLength)
+      .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be relative to the job folder, without ".."'),
+  )
+  .max(LIMITS.maxArtifactPatterns);
+
 /** Which workers may take a job; at least one part, all of them must match. */
 export const jobTarget = z
   .object({
@@ -50,6 +61,7 @@ export const createJobBody = z.object({
   timeoutSeconds: z.number().int().min(1).max(LIMITS.maxTimeoutSeconds).optional(),
   maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
   target: jobTarget.optional(),
+  artifacts: artifactPatterns.optional(),
 });
 
 export const workerTagsBody = z.object({ workerId, tags });
@@ -72,6 +84,7 @@ export const createRunBody = z.object({
     .max(30 * 24 * 3600)
     .optional(),
   scorePattern: z.string().min(1).max(1000).optional(),
+  artifacts: artifactPatterns.optional(),
   /** For a JSON broadcast: a zip already uploaded (or an http(s) URL) instead of a file part. */
   fileUrl: z.string().min(1).max(LIMITS.fileUrlLength).optional(),
   filename: z.string().min(1).max(LIMITS.shortText).optional(),

@@ -93,6 +93,24 @@ export interface JobDto {
   score: number | string | null;
   /** SHA-256 of the job's whole log once it ended (run jobs only), to group identical outputs. */
   outputDigest: string | null;
+  /** Glob patterns of result files to bring back (relative to the folder the commands ran in). */
+  artifactPatterns: string[];
+  /** The result files the worker brought back (none until it uploaded them). */
+  artifacts: ArtifactFile[];
+  /** Counted from a junit.xml among the artifacts. */
+  tests: TestCounts | null;
+}
+
+export interface ArtifactFile {
+  path: string;
+  size: number;
+}
+
+export interface TestCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
 }
 
 export const RUN_MODES = ['each', 'map'] as const;
@@ -144,6 +162,7 @@ export interface RunJobRow {
   startedAt: number | null;
   completedAt: number | null;
   outputDigest: string | null;
+  tests: TestCounts | null;
 }
 
 export interface RunStatusDto extends RunDto {
@@ -167,6 +186,8 @@ export interface AssignedJobDto {
   fileSha256?: string | null;
   /** The first log seq of this attempt (a retried job's log goes on after the earlier attempt's); 0 if absent. */
   logStart?: number;
+  /** Result files to bring back: glob patterns relative to the folder the commands ran in. */
+  artifacts?: string[];
 }
 
 export const LIMITS = {
@@ -193,6 +214,10 @@ export const LIMITS = {
   maxRunJobs: 10_000,
   tagLength: 64,
   maxTags: 32,
+  maxArtifactPatterns: 20,
+  artifactPatternLength: 200,
+  /** Files one job's artifacts may hold. */
+  maxArtifactFiles: 10_000,
 } as const;
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */

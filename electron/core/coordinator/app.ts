@@ -12,6 +12,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
 import { runRoutes } from './routes/runs.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import { workerRoutes } from './routes/workers.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -52,6 +53,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.use(jobRoutes(ctx));
   app.use(logRoutes(ctx));
   app.use(runRoutes(ctx));
+  app.use(artifactRoutes(ctx));
   app.use(executeRoutes(ctx));
   app.use(fileRoutes(ctx));
 

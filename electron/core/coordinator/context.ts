@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { FailedAuthLimiter, Tokens } from './auth.ts';
 import type { CoordinatorEvents } from './events.ts';
 import type { GroupCommit } from './group-commit.ts';
+import type { ArtifactStore } from './artifact-store.ts';
 import type { JobStore } from './job-store.ts';
 import type { JoinRequests } from './join-requests.ts';
 import type { ConnectionGuard } from './connection-guard.ts';
@@ -27,6 +28,8 @@ export interface CoordinatorSettings {
 
 export interface CoordinatorContext {
   store: JobStore;
+  /** Result files workers brought back (<data-dir>/artifacts). */
+  artifacts: ArtifactStore;
   /** Await `commit.durable()` before acknowledging any change. */
   commit: GroupCommit;
   scheduler: Scheduler;

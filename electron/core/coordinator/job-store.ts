@@ -3,7 +3,19 @@
  * lifecycle what they mean, applies its answer in one transaction and announces the change. The
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
-import type { AssignedJobDto, JobDto, JobTarget, LogChunk, LogEntry, LogPage, RunDto, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import type {
+  ArtifactFile,
+  AssignedJobDto,
+  JobDto,
+  TestCounts,
+  JobTarget,
+  LogChunk,
+  LogEntry,
+  LogPage,
+  RunDto,
+  RunStatusDto,
+  WorkerDto,
+} from '../../../shared/api.ts';
 import type { JobCounts, JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
@@ -91,6 +103,16 @@ export class JobStore {
 
   revokeWorker(workerId: string): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } {
     return revokeWorker(this.#core, workerId);
+  }
+
+  /** The result files a worker brought back for a job, and junit.xml's counts. */
+  setArtifacts(jobId: string, files: ArtifactFile[], tests: TestCounts | null): void {
+    const done = this.#core.db.transaction(() => {
+      const job = this.#core.jobs.get(jobId);
+      if (job) this.#core.jobs.setArtifacts(job, files, tests);
+      return job !== undefined;
+    });
+    if (done) this.#core.announce([], [jobId], false);
   }
 
   /** Any request by this worker: a sign of life. */

@@ -26,6 +26,7 @@ export interface CreateRunInput {
   maxParallel: number | null;
   deadlineSeconds: number;
   scorePattern: string | null;
+  artifactPatterns: string[];
   /** each: the one zip every PC runs; map: one job per zip. */
   zips: RunZip[];
 }
@@ -64,10 +65,17 @@ export function createRun(core: StoreCore, input: CreateRunInput): CreateRunOutc
         deadlineSeconds: input.deadlineSeconds,
         fileUrl: input.mode === 'each' ? (zip?.fileUrl ?? null) : null,
         filename: input.mode === 'each' ? (zip?.filename ?? null) : null,
+        artifactPatterns: input.artifactPatterns,
       },
       now,
     );
-    const common = { command: input.command, timeoutSeconds: input.timeoutSeconds, maxAttempts: input.maxAttempts, runId: run.runId };
+    const common = {
+      command: input.command,
+      timeoutSeconds: input.timeoutSeconds,
+      maxAttempts: input.maxAttempts,
+      runId: run.runId,
+      artifactPatterns: input.artifactPatterns,
+    };
     const jobIds: string[] = [];
     if (input.mode === 'each') {
       if (!zip) return { ok: false, message: 'A run needs its zip (an empty one runs in an empty folder).' };
@@ -130,6 +138,7 @@ export function rerunInput(core: StoreCore, runId: string, only: 'failed' | 'all
     maxParallel: run.maxParallel,
     deadlineSeconds: run.deadlineSeconds,
     scorePattern: run.scorePattern,
+    artifactPatterns: run.artifactPatterns,
   };
   if (run.mode === 'each') {
     const workers = [...new Set(jobs.map((j) => j.workerId).filter((id): id is string => id !== null))];

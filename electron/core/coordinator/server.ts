@@ -17,6 +17,7 @@ import { ConnectionGuard, type GuardOptions } from './connection-guard.ts';
 import { JoinRequests } from './join-requests.ts';
 import { LiveHub } from './live.ts';
 import { loadOrCreateCertificate } from './tls/certificate.ts';
+import { ArtifactStore } from './artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { removeOldUploads } from './retention.ts';
 import { removeStaleParts } from './uploads.ts';
@@ -102,6 +103,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const context: CoordinatorContext = {
     store,
+    artifacts: new ArtifactStore(dataDir),
     scheduler,
     events,
     logger,
@@ -136,6 +138,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const cleanUp = () => {
     try {
       removeOldUploads(store, uploadsDir, keepDays, Date.now(), logger);
+      // Result files go after the same time, unless their job is still pending or running.
+      const removed = context.artifacts.removeOlderThan(Date.now() - keepDays * 24 * 3600_000, (jobId) => {
+        const status = store.getJobSummary(jobId)?.status;
+        return status === 'pending' || status === 'running';
+      });
+      if (removed) logger.info('removed old artifacts', { count: removed, keepDays });
     } catch (error) {
       logger.warn('could not remove old uploads', { error: (error as Error).message });
     }

@@ -1,7 +1,7 @@
 /** Request validation: the seed's "X is required" message for missing fields, a precise sentence for wrong ones. */
 import type { z } from 'zod';
 import type { JobTarget } from '../../../shared/api.ts';
-import { jobTarget } from '../../../shared/api-schemas.ts';
+import { artifactPatterns, jobTarget } from '../../../shared/api-schemas.ts';
 import { HttpError } from './http-error.ts';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -56,5 +56,21 @@ export function targetField(value: unknown): JobTarget | undefined {
   const result = jobTarget.safeParse(parsed);
   if (!result.success)
     throw new HttpError(400, `Invalid target: ${result.error.issues.map((i) => `${i.path.join('.') || 'target'}: ${i.message}`).join('; ')}.`);
+  return result.data;
+}
+
+/** A multipart form's `artifacts` field: JSON text of an array of glob patterns, or absent. */
+export function artifactsField(value: unknown): string[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw new HttpError(400, 'The "artifacts" field must be given once, as JSON text.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new HttpError(400, 'The "artifacts" field is not valid JSON; send an array such as ["junit.xml", "coverage/**"].');
+  }
+  const result = artifactPatterns.safeParse(parsed);
+  if (!result.success)
+    throw new HttpError(400, `Invalid artifacts: ${result.error.issues.map((i) => `${i.path.join('.') || 'artifacts'}: ${i.message}`).join('; ')}.`);
   return result.data;
 }

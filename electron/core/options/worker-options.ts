@@ -41,6 +41,14 @@ export const WORKER_OPTIONS = {
     max: 4096,
     help: 'output kept per stream: the first half streams live, the last half is sent at the end, the middle is dropped with a marker',
   },
+  'max-artifacts-mb': {
+    type: 'number',
+    arg: 'MB',
+    default: 256,
+    min: 1,
+    max: 1024 * 1024,
+    help: "result files (a job's `artifacts` patterns) brought back per job; more is left out, with a line in the job's log",
+  },
   'run-as': {
     type: 'string',
     arg: 'USER',

@@ -15,6 +15,8 @@ export interface WorkerAgentOptions {
   heartbeatIntervalSeconds?: number;
   maxExtractMb?: number;
   maxOutputMb?: number;
+  /** Result files brought back per job (MB). */
+  maxArtifactsMb?: number;
   logger?: Logger;
   killGraceMs?: number;
   /** Long-poll length; the coordinator caps it at 30 s. */

@@ -13,7 +13,7 @@ import { privateDir } from '../paths.ts';
 import { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache } from './bundle-cache.ts';
 import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
-import { PinningError } from './pinned-tls.ts';
+import { PinningError } from '../pinned-tls.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { JobIsolation } from './job-isolation.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
@@ -271,6 +271,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       marker,
       maxExtractBytes: (this.#o.maxExtractMb ?? WORKER_OPTIONS['max-extract-mb'].default) * 1024 * 1024,
       maxOutputBytes: (this.#o.maxOutputMb ?? WORKER_OPTIONS['max-output-mb'].default) * 1024 * 1024,
+      maxArtifactsBytes: (this.#o.maxArtifactsMb ?? WORKER_OPTIONS['max-artifacts-mb'].default) * 1024 * 1024,
       killGraceMs: this.#o.killGraceMs ?? 10_000,
       cancel: cancel.signal,
       cancelReason: () => this.#cancelReason ?? 'Cancelled.',

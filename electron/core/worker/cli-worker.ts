@@ -35,6 +35,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     heartbeatIntervalSeconds: values['heartbeat-interval'],
     maxExtractMb: values['max-extract-mb'],
     maxOutputMb: values['max-output-mb'],
+    maxArtifactsMb: values['max-artifacts-mb'],
     runAs: values['run-as'],
     unsafeJobsAsRoot: values['unsafe-jobs-as-root'],
     jobMemoryMb: values['job-memory-mb'],

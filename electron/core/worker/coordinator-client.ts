@@ -2,13 +2,13 @@
  * Typed HTTP client a worker uses to talk to its coordinator. The worker token is sent only to the
  * coordinator's own origin: a job whose zip lives on another host never sees it.
  */
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import { CoordinatorError, CoordinatorUnreachable, errorSentence } from './coordinator-errors.ts';
-import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from './pinned-tls.ts';
+import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk } from '../../../shared/api.ts';
 // Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
@@ -26,6 +26,9 @@ export interface ClientOptions {
   /** Per-request time limit for short calls. */
   timeoutMs?: number;
 }
+
+/** JSON text, or a file streamed from disk. */
+type RequestBody = string | { path: string; size: number } | undefined;
 
 interface RawResponse {
   status: number;
@@ -132,7 +135,7 @@ export class CoordinatorClient {
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<RawResponse> {
@@ -149,7 +152,7 @@ export class CoordinatorClient {
     method: string,
     url: URL,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody,
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<RawResponse> {
@@ -161,7 +164,12 @@ export class CoordinatorClient {
         {
           method,
           agent,
-          headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          headers:
+            body === undefined
+              ? headers
+              : typeof body === 'string'
+                ? { ...headers, 'content-length': String(Buffer.byteLength(body)) }
+                : { ...headers, 'content-type': 'application/zip', 'content-length': String(body.size) },
           timeout: timeoutMs,
           signal,
         },
@@ -169,7 +177,12 @@ export class CoordinatorClient {
       );
       req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
-      req.end(body);
+      if (body !== undefined && typeof body !== 'string') {
+        // A file is streamed from disk, never read whole into memory.
+        const file = createReadStream(body.path);
+        file.on('error', (error) => req.destroy(error));
+        file.pipe(req);
+      } else req.end(body);
     });
   }
 
@@ -177,7 +190,7 @@ export class CoordinatorClient {
     method: string,
     path: string,
     body?: unknown,
-    options: { timeoutMs?: number; token?: string; signal?: AbortSignal } = {},
+    options: { timeoutMs?: number; token?: string; signal?: AbortSignal; file?: { path: string; size: number } } = {},
   ): Promise<{ status: number; body: T }> {
     const url = new URL(path, this.server);
     let text: string;
@@ -186,8 +199,8 @@ export class CoordinatorClient {
       const res = await this.send(
         method,
         url,
-        this.headers(url, body !== undefined, options.token ?? this.#token),
-        body === undefined ? undefined : JSON.stringify(body),
+        this.headers(url, body !== undefined || options.file !== undefined, options.token ?? this.#token),
+        options.file ?? (body === undefined ? undefined : JSON.stringify(body)),
         options.timeoutMs ?? this.#timeoutMs,
         options.signal,
       );
@@ -274,6 +287,15 @@ export class CoordinatorClient {
       signal,
     });
     return { cancel: res.body.cancel === true };
+  }
+
+  /** Uploads a job's result files (a zip in the outbox), streamed from disk. */
+  async uploadArtifacts(jobId: string, workerId: string, zipPath: string): Promise<void> {
+    const query = new URLSearchParams({ jobId, workerId });
+    await this.request('POST', `/api/jobs/artifacts?${query.toString()}`, undefined, {
+      file: { path: zipPath, size: statSync(zipPath).size },
+      timeoutMs: 300_000,
+    });
   }
 
   async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number): Promise<void> {

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { runCommands, type RunResult } from '../runner/executor.ts';
 import type { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache, sha256Of } from './bundle-cache.ts';
+import { collectArtifacts, zipArtifacts } from './artifacts.ts';
 import { watchForCancel } from './cancel-watch.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { JobMarker } from './crash-recovery.ts';
@@ -28,6 +29,7 @@ export interface JobRunContext {
   workerId: string;
   maxExtractBytes: number;
   maxOutputBytes: number;
+  maxArtifactsBytes: number;
   killGraceMs: number;
   marker: JobMarker;
   /** Aborted to cancel; `cancelReason()` then says why. */
@@ -101,9 +103,20 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     },
   }).finally(() => running.abort());
   const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
+  if (job.artifacts?.length && result.status !== 'error') report.artifacts = await bringBack(job, runDir, pump, ctx);
   ctx.outbox.put(report); // durable before anything else can go wrong
   await pump.close();
   return report;
+}
+
+/** Zips the job's result files into the outbox; says in its log what was left out. True when there is something to send. */
+async function bringBack(job: AssignedJobDto, runDir: string, pump: OutputPump, ctx: JobRunContext): Promise<boolean> {
+  const collected = collectArtifacts(runDir, job.artifacts!, { maxBytes: ctx.maxArtifactsBytes });
+  for (const note of collected.notes) await pump.write('stdout', Buffer.from(`[cmdx: artifacts: ${note}]\n`));
+  if (collected.files.length === 0) return false;
+  await zipArtifacts(runDir, collected.files, ctx.outbox.artifactsPath(job.jobId));
+  ctx.logger.info('artifacts collected', { jobId: job.jobId, files: collected.files.length });
+  return true;
 }
 
 function reportOf(jobId: string, result: RunResult, cancelReason: () => string, commandStartedAt: number | undefined): FinalReport {

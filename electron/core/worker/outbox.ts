@@ -2,13 +2,17 @@
  * Final job reports written to disk before they are sent, and deleted only once the coordinator
  * acknowledges them, so a result survives a coordinator restart and a worker restart alike.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateDir } from '../paths.ts';
 
-export type FinalReport =
+export type FinalReport = (
   | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
-  | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: 'error' | 'timeout' | 'worker_restarted'; commandStartedAt?: number };
+  | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: 'error' | 'timeout' | 'worker_restarted'; commandStartedAt?: number }
+) & {
+  /** The job's result files, zipped in the outbox folder (see artifactsPath): sent before the report. */
+  artifacts?: boolean;
+};
 
 export class Outbox {
   readonly #dir: string;
@@ -27,6 +31,23 @@ export class Outbox {
 
   remove(jobId: string): void {
     rmSync(this.file(jobId), { force: true });
+    rmSync(this.artifactsPath(jobId), { force: true });
+  }
+
+  hasArtifacts(jobId: string): boolean {
+    return existsSync(this.artifactsPath(jobId));
+  }
+
+  /** Where a job's result files wait, zipped, until the coordinator has them. */
+  artifactsPath(jobId: string): string {
+    return join(this.#dir, `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.artifacts.zip`);
+  }
+
+  /** The result files were delivered (or are gone): the report no longer carries them. */
+  artifactsSent(report: FinalReport): void {
+    report.artifacts = false;
+    this.put(report);
+    rmSync(this.artifactsPath(report.jobId), { force: true });
   }
 
   clear(): void {

@@ -47,6 +47,13 @@ export class ReportDelivery {
   private async tryOnce(report: FinalReport): Promise<boolean> {
     const { client, outbox, logger } = this.#o;
     try {
+      if (report.artifacts) {
+        if (outbox.hasArtifacts(report.jobId)) {
+          await client.uploadArtifacts(report.jobId, this.#o.workerId(), outbox.artifactsPath(report.jobId));
+          logger.info('artifacts delivered', { jobId: report.jobId });
+        }
+        outbox.artifactsSent(report);
+      }
       if (report.kind === 'result') await client.submitResult(report.jobId, this.#o.workerId(), report.exitCode, report.commandStartedAt);
       else await client.reportFailure(report.jobId, this.#o.workerId(), report.errorMessage, report.commandStartedAt, report.endReason);
       outbox.remove(report.jobId);

@@ -101,8 +101,8 @@ describe('tags, targets and runs', () => {
     const csv = await fetch(`${c.url}/api/runs/export?runId=${r.runId}&format=csv`);
     assert.match(csv.headers.get('content-type')!, /^text\/csv/);
     const lines = (await csv.text()).trimEnd().split('\r\n');
-    assert.equal(lines[0], 'filename,workerId,hostname,status,exitCode,endReason,score,durationSeconds,startedAt,completedAt,errorMessage');
-    assert.match(lines[1]!, /^project\.zip,w1,host-w1,completed,0,exit,7,\d+\.\d,\d{4}-/);
+    assert.equal(lines[0], 'filename,workerId,hostname,status,exitCode,endReason,score,tests,durationSeconds,startedAt,completedAt,errorMessage');
+    assert.match(lines[1]!, /^project\.zip,w1,host-w1,completed,0,exit,7,,\d+\.\d,\d{4}-/);
     assert.equal(lines.length, 3);
 
     const again = await c.api('POST', '/api/runs/rerun', { body: { runId: r.runId, only: 'failed' } });

@@ -136,4 +136,9 @@ export const MIGRATIONS: readonly string[] = [
   // 13: the admin's name for a worker (shown instead of its hostname) and the admin's pause.
   `ALTER TABLE workers ADD COLUMN display_name TEXT;
    ALTER TABLE workers ADD COLUMN admin_paused INTEGER NOT NULL DEFAULT 0;`,
+  // 14: result files: the patterns asked for, what the worker brought back, and junit.xml's counts.
+  `ALTER TABLE jobs ADD COLUMN artifact_patterns TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE jobs ADD COLUMN artifacts TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE jobs ADD COLUMN tests TEXT;
+   ALTER TABLE runs ADD COLUMN artifact_patterns TEXT NOT NULL DEFAULT '[]';`,
 ];

@@ -1,7 +1,7 @@
 /** The jobs table: typed rows, the statements the store needs, and the DTO mapping. */
 import { randomBytes } from 'node:crypto';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
-import type { AssignedJobDto, JobDto, JobTarget } from '../../../../shared/api.ts';
+import type { ArtifactFile, AssignedJobDto, JobDto, JobTarget, TestCounts } from '../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobCounts, type JobOutcome, type JobStatus } from '../../../../shared/job-status.ts';
 import type { Database } from '../db/database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
@@ -25,6 +25,9 @@ export interface JobRecord extends JobFacts {
   deadlineAt: number | null;
   score: number | string | null;
   outputDigest: string | null;
+  artifactPatterns: string[];
+  artifacts: ArtifactFile[];
+  tests: TestCounts | null;
 }
 
 export interface CreateJobInput {
@@ -39,6 +42,7 @@ export interface CreateJobInput {
   target?: JobTarget | null;
   runId?: string | null;
   deadlineAt?: number | null;
+  artifactPatterns?: string[];
 }
 
 export interface JobPageQuery {
@@ -87,6 +91,9 @@ function toRecord(row: Row): JobRecord {
     deadlineAt: intOrNull(row, 'deadline_at'),
     score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
     outputDigest: textOrNull(row, 'output_digest'),
+    artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
+    artifacts: JSON.parse(text(row, 'artifacts')) as ArtifactFile[],
+    tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
   };
 }
 
@@ -117,6 +124,9 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
     deadlineAt: job.deadlineAt,
     score: job.score,
     outputDigest: job.outputDigest,
+    artifactPatterns: job.artifactPatterns,
+    artifacts: job.artifacts,
+    tests: job.tests,
   };
 }
 
@@ -124,6 +134,7 @@ export function toAssignedJob(job: JobRecord): AssignedJobDto {
   const assigned: AssignedJobDto = { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
   // Only for our own uploads: a seed-style job keeps the seed's exact shape.
   if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
+  if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
   return assigned;
 }
 
@@ -166,8 +177,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       end: db.prepare(`
         UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
@@ -286,6 +297,7 @@ export class JobRepository {
       input.target ? targetKey(input.target) : null,
       soleWorker(input.target ?? null),
       input.deadlineAt ?? null,
+      JSON.stringify(input.artifactPatterns ?? []),
     );
     return jobId;
   }
@@ -308,6 +320,10 @@ export class JobRepository {
   nextWithTarget(target: JobTarget): JobRecord | undefined {
     const row = this.#q.pendingWithTarget.get(targetKey(target));
     return row && toRecord(row);
+  }
+
+  setArtifacts(job: JobRecord, files: ArtifactFile[], tests: TestCounts | null): void {
+    this.#db.prepare('UPDATE jobs SET artifacts = ?, tests = ? WHERE seq = ?').run(JSON.stringify(files), tests ? JSON.stringify(tests) : null, job.seq);
   }
 
   /** Pending jobs meant for `from` alone now wait for `to`; returns their ids. */

@@ -1,7 +1,7 @@
 /** The runs table (what was asked: mode, commands, target, limits) and the summaries derived from a run's jobs. */
 import { randomBytes } from 'node:crypto';
 import type { StatementSync } from 'node:sqlite';
-import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary } from '../../../../shared/api.ts';
+import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary, type TestCounts } from '../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES } from '../../../../shared/job-status.ts';
 import type { Database } from '../db/database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
@@ -20,6 +20,7 @@ export interface RunRecord {
   deadlineSeconds: number;
   fileUrl: string | null;
   filename: string | null;
+  artifactPatterns: string[];
 }
 
 export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
@@ -39,6 +40,7 @@ function toRecord(row: Row): RunRecord {
     deadlineSeconds: int(row, 'deadline_seconds'),
     fileUrl: textOrNull(row, 'file_url'),
     filename: textOrNull(row, 'filename'),
+    artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
   };
 }
 
@@ -53,8 +55,8 @@ export class RunRepository {
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
@@ -84,6 +86,7 @@ export class RunRepository {
       run.deadlineSeconds,
       run.fileUrl,
       run.filename,
+      JSON.stringify(run.artifactPatterns),
     );
     return this.get(runId)!;
   }
@@ -139,6 +142,7 @@ export class RunRepository {
         startedAt,
         completedAt,
         outputDigest: textOrNull(row, 'output_digest'),
+        tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
       };
     });
   }

@@ -9,7 +9,7 @@ import type { CoordinatorContext } from '../context.ts';
 import { runDirect } from '../direct-run.ts';
 import { HttpError } from '../http-error.ts';
 import { receiveUpload } from '../uploads.ts';
-import { integerParam, targetField } from '../validate.ts';
+import { artifactsField, integerParam, targetField } from '../validate.ts';
 import { assertQueueHasRoom, assertTarget } from './jobs.ts';
 
 const MODES = ['distributed', 'direct'] as const;
@@ -45,9 +45,10 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           timeoutSeconds: integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds),
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
           target,
+          artifacts: artifactsField(fields.artifacts),
         });
         ctx.store.uploads.record(upload.name, upload.sha256);
-        const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256 });
+        const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256, artifactPatterns: input.artifacts });
         await ctx.commit.durable();
         return void res.json({
           success: true,

@@ -103,7 +103,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     assertTarget(ctx, body.target);
     assertQueueHasRoom(ctx);
     const upload = uploadNameFromUrl(body.fileUrl);
-    const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null });
+    const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null, artifactPatterns: body.artifacts });
     await ctx.commit.durable();
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });

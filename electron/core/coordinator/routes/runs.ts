@@ -12,7 +12,7 @@ import { compileScorePattern } from '../run-results.ts';
 import { DEFAULT_DEADLINE_SECONDS, type CreateRunInput, type RunZip } from '../runs.ts';
 import { normalizeTarget } from '../targeting.ts';
 import { receiveUploads, storeEmptyZip, type StoredUpload } from '../uploads.ts';
-import { integerParam, parseBody, queryString, targetField } from '../validate.ts';
+import { artifactsField, integerParam, parseBody, queryString, targetField } from '../validate.ts';
 import { safeFilename } from './execute.ts';
 import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
 
@@ -24,6 +24,7 @@ const CSV_COLUMNS = [
   'exitCode',
   'endReason',
   'score',
+  'tests',
   'durationSeconds',
   'startedAt',
   'completedAt',
@@ -109,6 +110,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
       j.exitCode,
       j.endReason,
       j.score,
+      j.tests ? `${j.tests.passed}/${j.tests.total}` : null,
       j.durationMs === null ? null : (j.durationMs / 1000).toFixed(1),
       iso(j.startedAt),
       iso(j.completedAt),
@@ -125,6 +127,7 @@ function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...raw };
   for (const name of NUMBER_FIELDS) fields[name] = integerParam(raw[name], name, 0, Number.MAX_SAFE_INTEGER);
   fields.target = targetField(raw.target);
+  fields.artifacts = artifactsField(raw.artifacts);
   if (fields.scorePattern === '') delete fields.scorePattern;
   return fields;
 }
@@ -162,6 +165,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     maxParallel: body.maxParallel ?? null,
     deadlineSeconds: body.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
     scorePattern: body.scorePattern ?? null,
+    artifactPatterns: body.artifacts ?? [],
     zips,
   };
 }

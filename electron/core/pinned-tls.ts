@@ -1,35 +1,39 @@
 /**
- * Certificate pinning for the worker: the coordinator's self-signed certificate is trusted only if
- * its SHA-256 fingerprint is the one the worker was given (join line, discovery plus approval, or
- * --fingerprint). The pinned certificate is the only CA of the worker's HTTPS agent, and its
- * fingerprint is checked again in the handshake, so no request (and no token) is ever sent to
- * another certificate.
+ * Certificate pinning for the worker and the terminal client: the coordinator's self-signed
+ * certificate is trusted only if its SHA-256 fingerprint is the one they were given (join line,
+ * discovery plus approval, --fingerprint, the client's profile). The pinned certificate is the only
+ * CA of the HTTPS agent, and its fingerprint is checked again in the handshake, so no request (and
+ * no token) is ever sent to another certificate.
  */
 import { X509Certificate } from 'node:crypto';
 import { Agent as HttpsAgent } from 'node:https';
 import { connect, type PeerCertificate } from 'node:tls';
-import { displayFingerprint } from '../../../shared/fingerprint.ts';
-import { fingerprintOf } from '../fingerprint.ts';
+import { displayFingerprint } from '../../shared/fingerprint.ts';
+import { fingerprintOf } from './fingerprint.ts';
 
 /** A reason not to talk to the coordinator at all: its certificate cannot be trusted. */
 export class PinningError extends Error {}
 
+/** What a worker is told to do about a certificate it cannot trust (the client passes its own advice). */
+const WORKER_ADVICE = {
+  nothingPinned: 'join with the join line from its dashboard (or pass --fingerprint), or ask to join without a token.',
+  mismatch: 'join again with a new join line from its dashboard.',
+};
+
 /** No certificate is pinned for an https coordinator, so nothing may be sent to it. */
 export class NothingPinned extends PinningError {
-  constructor(origin: string) {
-    super(
-      `No certificate fingerprint is known for ${origin}; join with the join line from its dashboard (or pass --fingerprint), or ask to join without a token.`,
-    );
+  constructor(origin: string, advice = WORKER_ADVICE.nothingPinned) {
+    super(`No certificate fingerprint is known for ${origin}; ${advice}`);
     this.name = 'NothingPinned';
   }
 }
 
 /** The coordinator showed a certificate other than the pinned one. */
 export class CertificateMismatch extends PinningError {
-  constructor(origin: string, presented: string, expected: string) {
+  constructor(origin: string, presented: string, expected: string, advice = WORKER_ADVICE.mismatch) {
     super(
       `The coordinator at ${origin} presented certificate SHA-256 ${displayFingerprint(presented)}, expected ${displayFingerprint(expected)}: ` +
-        'the traffic may be intercepted, or the coordinator was reinstalled; join again with a new join line from its dashboard.',
+        `the traffic may be intercepted, or the coordinator was reinstalled; ${advice}`,
     );
     this.name = 'CertificateMismatch';
   }

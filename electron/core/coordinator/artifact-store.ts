@@ -1,0 +1,162 @@
+/**
+ * Result files a worker brought back: one zip per job under <data-dir>/artifacts, checked on the way
+ * in (a zip, bounded in bytes and files, no entry that could climb out of a folder), listed for the
+ * job, with a junit.xml's counts read out. Served whole, one file at a time, or per run in one zip.
+ */
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import type { ArtifactFile, TestCounts } from '../../../shared/api.ts';
+import { LIMITS } from '../../../shared/api.ts';
+import { HttpError } from './http-error.ts';
+import { countJunit } from './junit.ts';
+
+const JUNIT_MAX_BYTES = 16 * 1024 * 1024;
+
+export class ArtifactStore {
+  readonly dir: string;
+
+  constructor(dataDir: string) {
+    this.dir = join(dataDir, 'artifacts');
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  path(jobId: string): string {
+    return join(this.dir, `${jobId.replace(/[^A-Za-z0-9._-]/g, '_')}.zip`);
+  }
+
+  has(jobId: string): boolean {
+    return existsSync(this.path(jobId));
+  }
+
+  /** Streams a worker's upload to disk (at most `maxBytes`), checks it and lists it; nothing is kept if it is refused. */
+  async receive(body: Readable, jobId: string, maxBytes: number): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+    const part = `${this.path(jobId)}.${process.pid}.${Date.now()}.part`;
+    let received = 0;
+    try {
+      body.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBytes)
+          body.destroy(new HttpError(413, `The artifacts are larger than the coordinator accepts (${Math.round(maxBytes / 1024 ** 2)} MB, --max-upload-mb).`));
+      });
+      await pipeline(body, createWriteStream(part, { mode: 0o600 }));
+      const listed = await inspect(part);
+      await rename(part, this.path(jobId));
+      return listed;
+    } catch (error) {
+      await rm(part, { force: true });
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(400, `The artifacts upload is not a readable zip (${(error as Error).message}); the worker will send it again.`);
+    }
+  }
+
+  /** One file of a job's artifacts, as a stream; undefined when there is no such file. */
+  async openFile(jobId: string, path: string): Promise<{ stream: Readable; size: number } | undefined> {
+    if (!this.has(jobId)) return undefined;
+    const zip = await openZip(this.path(jobId));
+    return new Promise((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== path) return zip.readEntry();
+        zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve({ stream, size: entry.uncompressedSize })));
+      });
+      zip.on('end', () => resolve(undefined));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  }
+
+  /** One zip of several jobs' artifacts, each under its own folder; returns the stream to send. */
+  runZip(parts: { jobId: string; folder: string }[]): Readable {
+    const out = new yazl.ZipFile();
+    void (async () => {
+      for (const part of parts) {
+        if (!this.has(part.jobId)) continue;
+        const zip = await openZip(this.path(part.jobId));
+        await new Promise<void>((resolve, reject) => {
+          zip.on('entry', (entry: yauzl.Entry) => {
+            if (entry.fileName.endsWith('/')) return zip.readEntry();
+            zip.openReadStream(entry, (error, stream) => {
+              if (error) return reject(error);
+              out.addReadStream(stream, `${part.folder}/${entry.fileName}`, { mode: 0o100644 });
+              stream.on('end', () => zip.readEntry());
+            });
+          });
+          zip.on('end', resolve);
+          zip.on('error', reject);
+          zip.readEntry();
+        });
+      }
+      out.end();
+    })().catch((error: Error) => out.outputStream.emit('error', error));
+    return out.outputStream as unknown as Readable;
+  }
+
+  /** Artifacts of jobs that are gone, or older than `cutoff` (ms), leave with the zips they came from. */
+  removeOlderThan(cutoff: number, keep: (jobId: string) => boolean): number {
+    let removed = 0;
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      const jobId = name.replace(/\.zip$/, '');
+      if (statSync(path).mtimeMs < cutoff && !keep(jobId)) {
+        rmSync(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (error, zip) => (error ? reject(error) : resolve(zip))),
+  );
+}
+
+/** Lists the zip's files (refusing names that could escape a folder) and counts any junit.xml in it. */
+async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+  const zip = await openZip(path);
+  const files: ArtifactFile[] = [];
+  let tests: TestCounts | null = null;
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      const name = entry.fileName;
+      if (name.startsWith('/') || name.split('/').includes('..') || name.includes('\\')) {
+        return reject(new Error(`the entry ${JSON.stringify(name.slice(0, 100))} could leave its folder`));
+      }
+      if (name.endsWith('/')) return zip.readEntry();
+      files.push({ path: name, size: entry.uncompressedSize });
+      if (files.length > LIMITS.maxArtifactFiles) return reject(new Error(`more than ${LIMITS.maxArtifactFiles} files`));
+      if (!isJunit(name) || entry.uncompressedSize > JUNIT_MAX_BYTES) return zip.readEntry();
+      zip.openReadStream(entry, (error, stream) => {
+        if (error) return reject(error);
+        const parts: Buffer[] = [];
+        stream.on('data', (part: Buffer) => parts.push(part));
+        stream.on('error', reject);
+        stream.on('end', () => {
+          const counts = countJunit(Buffer.concat(parts).toString('utf8'));
+          if (counts) tests = addCounts(tests, counts);
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return { files, tests };
+}
+
+/** junit.xml, TEST-*.xml (Maven/Gradle) and *.junit.xml, in any folder. */
+function isJunit(name: string): boolean {
+  const base = posix.basename(name).toLowerCase();
+  return base === 'junit.xml' || /^test-.*\.xml$/.test(base) || base.endsWith('.junit.xml');
+}
+
+function addCounts(a: TestCounts | null, b: TestCounts): TestCounts {
+  if (!a) return b;
+  return { total: a.total + b.total, passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
+}

@@ -1,0 +1,86 @@
+/**
+ * Result files of a job: the files under the folder its commands ran in that match its patterns,
+ * zipped into the outbox (so a restarted worker still sends them). Symbolic links are never
+ * followed and hard links are refused, so nothing outside the job folder can be brought back; size and count are capped, and
+ * what was skipped is said in a sentence for the job's log.
+ */
+import { createWriteStream, lstatSync, readdirSync } from 'node:fs';
+import { matchesGlob, relative, join, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { LIMITS } from '../../../shared/api.ts';
+
+export interface CollectedArtifacts {
+  files: { path: string; size: number }[];
+  /** One line per file (or kind of file) left out, for the job's log. */
+  notes: string[];
+}
+
+export interface CollectLimits {
+  maxBytes: number;
+  maxFiles?: number;
+}
+
+/** Walks `root` (without following links) and keeps the regular files that match a pattern, within the limits. */
+export function collectArtifacts(root: string, patterns: string[], limits: CollectLimits): CollectedArtifacts {
+  const maxFiles = limits.maxFiles ?? LIMITS.maxArtifactFiles;
+  const files: CollectedArtifacts['files'] = [];
+  const notes: string[] = [];
+  let bytes = 0;
+  let overSize = 0;
+  let overCount = 0;
+  const matches = (rel: string) => patterns.some((p) => matchesGlob(rel, p) || matchesGlob(rel, `${p}/**`));
+  const walk = (dir: string, depth: number) => {
+    if (depth > 64) return;
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const abs = join(dir, name);
+      const rel = relative(root, abs).split(sep).join('/');
+      const stat = lstatSync(abs, { throwIfNoEntry: false });
+      if (!stat) continue;
+      if (stat.isSymbolicLink()) {
+        if (matches(rel)) notes.push(`${rel}: a symbolic link, not followed (artifacts are files inside the job folder)`);
+        continue;
+      }
+      if (stat.isDirectory()) {
+        walk(abs, depth + 1);
+        continue;
+      }
+      if (!stat.isFile() || !matches(rel)) continue;
+      // A hard link could name a file from outside the job folder that the job could not read itself.
+      if (stat.nlink > 1) {
+        notes.push(`${rel}: a hard link, not brought back (artifacts are files the job wrote)`);
+        continue;
+      }
+      if (files.length >= maxFiles) {
+        overCount++;
+        continue;
+      }
+      if (bytes + stat.size > limits.maxBytes) {
+        overSize++;
+        continue;
+      }
+      bytes += stat.size;
+      files.push({ path: rel, size: stat.size });
+    }
+  };
+  walk(root, 0);
+  if (overSize)
+    notes.push(`${overSize} matching file(s) left out: the artifacts would pass ${Math.round(limits.maxBytes / 1024 ** 2)} MB (--max-artifacts-mb)`);
+  if (overCount) notes.push(`${overCount} matching file(s) left out: at most ${maxFiles} files are brought back`);
+  if (files.length === 0 && notes.length === 0) notes.push(`no file matched ${patterns.join(', ')}`);
+  return { files, notes };
+}
+
+/** Zips the collected files (streamed from disk) into `zipPath`. */
+export async function zipArtifacts(root: string, files: CollectedArtifacts['files'], zipPath: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  for (const file of files) zip.addFile(join(root, ...file.path.split('/')), file.path, { mode: 0o100644 });
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(zipPath, { mode: 0o600 }));
+}
