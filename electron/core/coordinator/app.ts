@@ -5,6 +5,7 @@ import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
 import { HttpError } from './http-error.ts';
 import { coordinatorInfo } from './info.ts';
+import { openApiDocument } from './openapi.ts';
 import { plainHttpGuard } from './listener.ts';
 import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
 import { executeRoutes } from './routes/execute.ts';
@@ -40,6 +41,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     if (principal?.role === 'worker') ctx.store.noteWorkerSeen(principal.workerId);
     next();
   };
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
   // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
   app.use(joinRequestRoutes(ctx));
   app.use(['/api', '/uploads'], auth, notePresence);
