@@ -1,18 +1,23 @@
-/** The one HTTP/WebSocket client of the renderer: the coordinator's API and a local worker's status API. */
-import { LIMITS, type DirectRunEvent, type ErrorBody, type JobDto, type LogEntry, type LogPage, type WorkerDto } from '../../shared/api.ts';
-import { backoffMs } from '../../shared/backoff.ts';
+/** The one HTTP client of the renderer for the coordinator's API (the WebSocket: live-connection.ts; a local worker: local-worker-source.ts). */
+import {
+  LIMITS,
+  type DirectRunEvent,
+  type JobDto,
+  type JobTarget,
+  type LogPage,
+  type RunDto,
+  type RunMode,
+  type RunStatusDto,
+  type WorkerDto,
+} from '../../shared/api.ts';
 import type { JobStatus } from '../../shared/job-status.ts';
-import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
-import { LOCAL_HEADER, LOCAL_KEY_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
+import { ApiError, readError } from './api-error.ts';
+import { LiveConnection, type LiveHandlers } from './live-connection.ts';
+import { parseJson, sendForm } from './upload.ts';
 
-/** An error the API answered, with its own sentence. */
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+export { ApiError } from './api-error.ts';
+export { LiveConnection, type LiveHandlers } from './live-connection.ts';
+export { LocalWorkerSource, type WorkerSource } from './local-worker-source.ts';
 
 export interface JoinTokenPolicy {
   expiresAt: number | null;
@@ -64,13 +69,32 @@ export interface JobPage {
   nextBefore: string | null;
 }
 
-async function readError(res: Response): Promise<ApiError> {
-  try {
-    const body = (await res.json()) as ErrorBody;
-    return new ApiError(res.status, body.error ?? res.statusText);
-  } catch {
-    return new ApiError(res.status, `The coordinator answered ${res.status} ${res.statusText}.`);
-  }
+export interface RunPage {
+  runs: RunDto[];
+  total: number;
+  nextBefore: string | null;
+}
+
+/** What a new run asks for (POST /api/runs/create); the zips go with it as files. */
+export interface RunRequest {
+  mode: RunMode;
+  commands: string;
+  target?: JobTarget;
+  maxParallel?: number;
+  deadlineSeconds?: number;
+  scorePattern?: string;
+}
+
+export interface RunCreated {
+  runId: string;
+  jobIds: string[];
+  count: number;
+}
+
+/** A download that needs the Authorization header, and the file name the coordinator suggests. */
+export interface Download {
+  blob: Blob;
+  fileName: string;
 }
 
 export class CoordinatorApi {
@@ -168,16 +192,55 @@ export class CoordinatorApi {
   }
 
   /** The whole log as text, and the file name the coordinator suggests for it. */
-  async downloadLog(jobId: string): Promise<{ blob: Blob; fileName: string }> {
+  downloadLog(jobId: string): Promise<Download> {
+    return this.download(`/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, `${jobId}.log`, 'the log');
+  }
+
+  /** The start of a job's log as text: at most `maxBytes`, the rest of the stream left unread. */
+  async logText(jobId: string, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+    const res = await this.fetch(`/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, 'read the output');
+    const reader = res.body?.getReader();
+    if (!reader) return { text: '', truncated: false };
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let truncated = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+      if (size > maxBytes) {
+        truncated = true;
+        await reader.cancel();
+        break;
+      }
+    }
+    const bytes = new Uint8Array(Math.min(size, maxBytes));
+    let at = 0;
+    for (const part of parts) {
+      const take = part.subarray(0, bytes.length - at);
+      bytes.set(take, at);
+      at += take.byteLength;
+    }
+    // A character cut at the limit decodes as U+FFFD: harmless in a preview.
+    return { text: new TextDecoder().decode(bytes), truncated };
+  }
+
+  private async fetch(path: string, what: string): Promise<Response> {
     let res: Response;
     try {
-      res = await fetch(`${this.base}/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, { headers: this.headers() });
+      res = await fetch(this.base + path, { headers: this.headers() });
     } catch {
-      throw new ApiError(0, 'The coordinator cannot be reached to download the log; check that it is running and try again.');
+      throw new ApiError(0, `The coordinator cannot be reached to ${what}; check that it is running and try again.`);
     }
     if (!res.ok) throw await readError(res);
+    return res;
+  }
+
+  private async download(path: string, fallbackName: string, what: string): Promise<Download> {
+    const res = await this.fetch(path, `download ${what}`);
     const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
-    return { blob: await res.blob(), fileName: named?.[1] ?? `${jobId}.log` };
+    return { blob: await res.blob(), fileName: named?.[1] ?? fallbackName };
   }
 
   cancel(jobId: string): Promise<{ status: string; message: string }> {
@@ -191,14 +254,58 @@ export class CoordinatorApi {
       filename: job.filename,
       timeoutSeconds: job.timeoutSeconds,
       maxAttempts: job.maxAttempts,
+      ...(job.target ? { target: job.target } : {}),
     });
   }
 
+  /** Labels jobs and runs can target; the worker's own --tags replace them when it registers again. */
+  setWorkerTags(workerId: string, tags: string[]): Promise<{ success: boolean; worker: WorkerDto }> {
+    return this.post('/api/workers/tags', { workerId, tags });
+  }
+
+  runs(before: string | null, limit: number = LIMITS.jobsPageSize): Promise<RunPage> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before) q.set('before', before);
+    return this.get(`/api/runs/create?${q}`);
+  }
+
+  run(runId: string): Promise<RunStatusDto> {
+    return this.get(`/api/runs/status?runId=${encodeURIComponent(runId)}`);
+  }
+
+  /** JSON without zips; with zips a multipart form (the zips as `file` parts), reporting upload progress. */
+  async createRun(request: RunRequest, files: File[], onProgress: (fraction: number) => void): Promise<RunCreated> {
+    if (files.length === 0) return this.post('/api/runs/create', request);
+    const form = new FormData();
+    // Multipart fields are text: the target as JSON, numbers as digits.
+    for (const [name, value] of Object.entries(request) as [string, unknown][]) {
+      if (value !== undefined) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    for (const file of files) form.append('file', file, file.name);
+    const res = await sendForm(`${this.base}/api/runs/create`, this.token, form, { onProgress });
+    const body = parseJson<RunCreated & { error: string }>(res.text);
+    if (res.status === 200 && body.runId) return body as RunCreated;
+    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
+  }
+
+  /** Pending jobs stop at once; running ones when their workers confirm. */
+  cancelRun(runId: string): Promise<{ cancelled: number; cancelling: number }> {
+    return this.post('/api/runs/cancel', { runId });
+  }
+
+  rerunRun(runId: string, only: 'failed' | 'all'): Promise<RunCreated> {
+    return this.post('/api/runs/rerun', { runId, only });
+  }
+
+  exportRun(runId: string, format: 'csv' | 'json'): Promise<Download> {
+    return this.download(`/api/runs/export?${new URLSearchParams({ runId, format })}`, `${runId}.${format}`, 'the results');
+  }
+
   /**
-   * Uploads a zip with progress (XMLHttpRequest: fetch cannot report upload progress). Distributed
-   * mode resolves with the new job's id; direct mode streams the run's events to `onEvent` as they come.
+   * Uploads a zip with progress. Distributed mode resolves with the new job's id; direct mode streams
+   * the run's events to `onEvent` as they come.
    */
-  submit(
+  async submit(
     file: File,
     commands: string,
     onProgress: (fraction: number) => void,
@@ -209,166 +316,32 @@ export class CoordinatorApi {
     form.append('commands', commands);
     form.append('mode', mode);
     form.append('file', file, file.name);
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${this.base}/api/execute`);
-      if (this.token) xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
-      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-      let seen = 0;
-      const readEvents = () => {
-        if (mode !== 'direct' || xhr.status !== 200) return;
-        const text = xhr.responseText;
-        const end = text.lastIndexOf('\n\n');
-        if (end < seen) return;
-        for (const block of text.slice(seen, end).split('\n\n')) {
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!event || !data) continue;
-          const parsed: unknown = JSON.parse(data);
-          options.onEvent?.({ event, data: parsed } as DirectRunEvent); // the coordinator's own events (direct-run.ts)
-        }
-        seen = end + 2;
-      };
-      xhr.onprogress = readEvents;
-      xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted; check the connection to the coordinator and try again.'));
-      xhr.onload = () => {
-        if (xhr.status === 200 && mode === 'direct') {
-          readEvents();
-          return resolve({});
-        }
-        let body: { jobId?: string; error?: string } = {};
-        try {
-          body = JSON.parse(xhr.responseText) as typeof body;
-        } catch {
-          // not JSON
-        }
-        if (xhr.status === 200 && body.jobId) resolve({ jobId: body.jobId });
-        else reject(new ApiError(xhr.status, body.error ?? `The upload failed (${xhr.status}).`));
-      };
-      xhr.send(form);
-    });
+    let seen = 0;
+    const readEvents = (text: string, status: number) => {
+      if (mode !== 'direct' || status !== 200) return;
+      const end = text.lastIndexOf('\n\n');
+      if (end < seen) return;
+      for (const block of text.slice(seen, end).split('\n\n')) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!event || !data) continue;
+        const parsed: unknown = JSON.parse(data);
+        options.onEvent?.({ event, data: parsed } as DirectRunEvent); // the coordinator's own events (direct-run.ts)
+      }
+      seen = end + 2;
+    };
+    const res = await sendForm(`${this.base}/api/execute`, this.token, form, { onProgress, onResponseText: readEvents });
+    if (res.status === 200 && mode === 'direct') {
+      readEvents(res.text, res.status);
+      return {};
+    }
+    const body = parseJson<{ jobId: string; error: string }>(res.text);
+    if (res.status === 200 && body.jobId) return { jobId: body.jobId };
+    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
   }
 
   /** Opens the live feed; reconnects by itself (with backoff) until `close()`. */
   live(handlers: LiveHandlers): LiveConnection {
     return new LiveConnection(this.base, this.token, handlers);
-  }
-}
-
-export interface LiveHandlers {
-  onMessage: (m: LiveServerMessage) => void;
-  /** Called with true on every (re)connect, before any message of that connection. */
-  onStatus: (connected: boolean) => void;
-}
-
-export class LiveConnection {
-  #socket: WebSocket | undefined;
-  #closed = false;
-  #attempt = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  readonly #url: string;
-  readonly #protocols: string[];
-  readonly #handlers: LiveHandlers;
-
-  constructor(base: string, token: string | null, handlers: LiveHandlers) {
-    const url = new URL(LIVE_PATH, base.startsWith('http') ? base : location.href);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    this.#url = url.toString();
-    this.#protocols = token ? [LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token] : [LIVE_PROTOCOL];
-    this.#handlers = handlers;
-    this.connect();
-  }
-
-  private connect(): void {
-    const socket = new WebSocket(this.#url, this.#protocols);
-    this.#socket = socket;
-    socket.onopen = () => {
-      this.#attempt = 0;
-      this.#handlers.onStatus(true); // the handler subscribes again to what it follows
-    };
-    socket.onmessage = (e) => this.#handlers.onMessage(JSON.parse(String(e.data)) as LiveServerMessage);
-    socket.onclose = () => {
-      this.#handlers.onStatus(false);
-      if (this.#closed) return;
-      // After a coordinator restart: come back quickly, then back off, with jitter.
-      const delay = backoffMs(this.#attempt++, 5000, 250);
-      this.#timer = setTimeout(() => this.connect(), delay);
-    };
-  }
-
-  private send(message: LiveClientMessage): void {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(JSON.stringify(message));
-  }
-
-  /** Asks for a job's log chunks after seq `after`; dropped while disconnected (subscribe again on connect). */
-  subscribe(jobId: string, after: number): void {
-    this.send({ type: 'subscribe', jobId, after });
-  }
-
-  unsubscribe(jobId: string): void {
-    this.send({ type: 'unsubscribe', jobId });
-  }
-
-  close(): void {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#socket?.close();
-  }
-}
-
-/** Where the worker view gets its data: the Electron bridge, or the worker's local status server. */
-export interface WorkerSource {
-  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, entry: LogEntry) => void): () => void;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-}
-
-/** The worker page's key, from the address the worker printed (`#/worker?key=…`). */
-function localKey(): string {
-  return new URLSearchParams(location.hash.split('?')[1] ?? '').get('key') ?? '';
-}
-
-/** The local status server a headless worker runs with --ui-port (same origin as this page). */
-export class LocalWorkerSource implements WorkerSource {
-  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, entry: LogEntry) => void): () => void {
-    let closed = false;
-    let socket: WebSocket | undefined;
-    let attempt = 0;
-    const connect = () => {
-      const url = new URL('/local/ws', location.href);
-      url.hash = '';
-      url.searchParams.set('key', localKey());
-      url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-      socket = new WebSocket(url);
-      socket.onopen = () => {
-        attempt = 0;
-      };
-      socket.onmessage = (e) => {
-        const m = JSON.parse(String(e.data)) as LocalServerMessage;
-        if (m.type === 'state') onState(m.state);
-        else onOutput(m.jobId, m.entry);
-      };
-      socket.onclose = () => {
-        if (!closed) setTimeout(connect, backoffMs(attempt++, 5000, 250));
-      };
-    };
-    connect();
-    return () => {
-      closed = true;
-      socket?.close();
-    };
-  }
-
-  private async command(path: string): Promise<void> {
-    const res = await fetch(path, { method: 'POST', headers: { [LOCAL_HEADER]: '1', [LOCAL_KEY_HEADER]: localKey() } });
-    if (!res.ok) throw await readError(res);
-  }
-
-  pause(): Promise<void> {
-    return this.command('/local/pause');
-  }
-
-  resume(): Promise<void> {
-    return this.command('/local/resume');
   }
 }

@@ -63,13 +63,22 @@ describe('settings', () => {
     assert.deepEqual(settings.load(), {
       mode: null,
       coordinator: { port: 3000, dataDir: '/data/coordinator', alsoRunWorker: false, announce: true },
-      worker: { server: '', fingerprint: '', joinToken: '' },
+      worker: { server: '', fingerprint: '', joinToken: '', tags: [] },
       openAtLogin: false,
     });
     settings.save({ mode: 'worker', worker: { server: 'http://pc1:3000', joinToken: 'cmdx_j_secret' } });
     const again = new SettingsManager(store, keychain, '/data/coordinator').load();
     assert.equal(again.mode, 'worker');
-    assert.deepEqual(again.worker, { server: 'http://pc1:3000', fingerprint: '', joinToken: 'cmdx_j_secret' });
+    assert.deepEqual(again.worker, { server: 'http://pc1:3000', fingerprint: '', joinToken: 'cmdx_j_secret', tags: [] });
+  });
+
+  it("keeps the worker's tags as the coordinator takes them, and refuses one that cannot be a tag", () => {
+    const store = mapStore();
+    const settings = new SettingsManager(store, keychain, '/d');
+    settings.save({ mode: 'worker', worker: { server: 'http://pc1:3000', tags: ['room-b', 'gpu', 'room-b'] } });
+    assert.deepEqual(new SettingsManager(store, keychain, '/d').load().worker.tags, ['room-b', 'gpu']);
+    assert.throws(() => settings.save({ worker: { tags: ['room b'] } }), /"room b" is not a tag/);
+    assert.deepEqual(settings.load().worker.tags, ['room-b', 'gpu'], 'a refused save changes nothing');
   });
 
   it('encrypts the join token when the OS has a real keychain, and says so honestly when not', () => {
@@ -80,7 +89,7 @@ describe('settings', () => {
     const noKeyring = new SettingsManager(basic, { ...keychain, getSelectedStorageBackend: () => 'basic_text' }, '/d');
     assert.equal(noKeyring.canEncrypt, false);
     noKeyring.save({ worker: { server: 's', joinToken: 'cmdx_j_secret' } });
-    assert.deepEqual(basic.map.get('worker'), { server: 's', fingerprint: '', joinTokenSecret: { plain: 'cmdx_j_secret' } });
+    assert.deepEqual(basic.map.get('worker'), { server: 's', fingerprint: '', joinTokenSecret: { plain: 'cmdx_j_secret' }, tags: [] });
     assert.equal(noKeyring.load().worker.joinToken, 'cmdx_j_secret');
   });
 });

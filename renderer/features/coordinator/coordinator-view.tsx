@@ -9,6 +9,8 @@ import { JobsTable } from './jobs-table.tsx';
 import { JoinRequests } from './join-requests.tsx';
 import { JoinWorker } from './join-worker.tsx';
 import { NewJob } from './new-job.tsx';
+import { RunPage } from './run-page.tsx';
+import { RunsTable } from './runs-table.tsx';
 import { useCoordinatorInfo } from './use-coordinator-info.ts';
 import { WorkersTable } from './workers-table.tsx';
 
@@ -33,6 +35,8 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
   };
 
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(route);
+  const runMatch = /^#\/runs\/([^/?#]+)/.exec(route);
+  const tab = route.startsWith('#/runs') ? 'runs' : 'jobs';
   const { workers, connected } = live;
   const counts = { idle: 0, busy: 0, offline: 0, paused: 0 };
   for (const w of workers) counts[w.status === 'idle' && w.paused ? 'paused' : w.status]++;
@@ -62,22 +66,39 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
       <JoinRequests api={api} />
       {jobMatch ? (
         <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
+      ) : runMatch ? (
+        <RunPage key={runMatch[1]} api={api} runId={decodeURIComponent(runMatch[1]!)} now={now} />
       ) : (
         <main className="grid">
           <section className="card" aria-labelledby="workers-title">
             <h2 id="workers-title">
               Workers <span className="count">{workers.length}</span>
             </h2>
-            <WorkersTable workers={workers} now={now} onJoin={openJoin} onRevoke={async (workerId) => (await api.revokeWorker(workerId)).message} />
+            <WorkersTable
+              workers={workers}
+              now={now}
+              onJoin={openJoin}
+              onRevoke={async (workerId) => (await api.revokeWorker(workerId)).message}
+              onSetTags={async (workerId, tags) => void (await api.setWorkerTags(workerId, tags))}
+            />
           </section>
           <aside>
-            <NewJob api={api} maxUploadBytes={info?.maxUploadBytes ?? null} />
+            <NewJob api={api} workers={workers} maxUploadBytes={info?.maxUploadBytes ?? null} />
           </aside>
-          <section className="card wide" aria-labelledby="jobs-title">
-            <h2 id="jobs-title">
-              Jobs <span className="count">{live.totalJobs}</span>
-            </h2>
-            <JobsTable api={api} live={live.jobs} epoch={live.epoch} now={now} />
+          <section className="card wide" aria-labelledby={`${tab}-title`}>
+            <nav className="tabs" aria-label="Jobs or runs">
+              <h2 id="jobs-title">
+                <a href="#/" aria-current={tab === 'jobs' ? 'page' : undefined} className={tab === 'jobs' ? 'active' : ''}>
+                  Jobs <span className="count">{live.totalJobs}</span>
+                </a>
+              </h2>
+              <h2 id="runs-title">
+                <a href="#/runs" aria-current={tab === 'runs' ? 'page' : undefined} className={tab === 'runs' ? 'active' : ''}>
+                  Runs
+                </a>
+              </h2>
+            </nav>
+            {tab === 'jobs' ? <JobsTable api={api} live={live.jobs} epoch={live.epoch} now={now} /> : <RunsTable api={api} />}
           </section>
         </main>
       )}

@@ -1,9 +1,20 @@
-/** Drop or pick a zip, write the commands, upload with progress, then go to the job's page. */
-import { useRef, useState, type DragEvent, type FormEvent } from 'react';
+/**
+ * Drop zips, write the commands, choose where they run: one job on any free PC, a run on every PC (or
+ * those with tags, or named ones), one job per zip when several are dropped, or here on the coordinator.
+ * Uploads with progress, then goes to the job's or the run's page.
+ */
+import { useState, type FormEvent } from 'react';
+import { LIMITS, type JobTarget, type WorkerDto } from '../../../shared/api.ts';
 import { LogView } from '../../components/log-view/index.tsx';
 import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import type { CoordinatorApi, RunRequest } from '../../lib/api.ts';
 import { fileSize } from '../../lib/format.ts';
+import { navigate } from '../../lib/navigate.ts';
+import { matchesTarget } from '../../lib/targets.ts';
+import { ConfirmRun, type Broadcast } from './confirm-run.tsx';
+import { RunOptions, readRunOptions, type RunOptionsText } from './run-options.tsx';
+import { RunOnPicker, type RunOnChoice } from './run-on.tsx';
+import { ZipDrop } from './zip-drop.tsx';
 
 /** Why a zip cannot be sent, before sending it: the coordinator would refuse it after the whole upload. */
 export function tooLarge(file: File, maxUploadBytes: number | null): string | null {
@@ -14,50 +25,117 @@ export function tooLarge(file: File, maxUploadBytes: number | null): string | nu
   );
 }
 
+/** Why these zips cannot be sent together: each must fit, and a run's zips travel in one upload. */
+export function refuseFiles(files: readonly File[], maxUploadBytes: number | null): string | null {
+  const notZip = files.find((f) => !/\.zip$/i.test(f.name));
+  if (notZip) return `${notZip.name} is not a .zip file; zip the project folder first.`;
+  if (files.length > LIMITS.maxRunZips) return `${files.length} zips were dropped; a run takes at most ${LIMITS.maxRunZips}. Split them over several runs.`;
+  for (const f of files) {
+    const refused = tooLarge(f, maxUploadBytes);
+    if (refused) return refused;
+  }
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (files.length > 1 && maxUploadBytes !== null && total > maxUploadBytes) {
+    return `These ${files.length} zips are ${fileSize(total)} together; this coordinator accepts up to ${fileSize(maxUploadBytes)} in one upload (--max-upload-mb). Split them over several runs.`;
+  }
+  return null;
+}
+
 /** A direct run's output as it streams in, and how it ended. */
 interface DirectRun {
   log: MemoryLogSource;
   result: string | null;
 }
 
-export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUploadBytes: number | null }) {
-  const [file, setFile] = useState<File | null>(null);
+/** What the form makes: one job, a broadcast (each), one job per zip (map) or a direct run. */
+type Kind = 'job' | 'each' | 'map' | 'direct';
+
+function kindOf(files: readonly File[], choice: RunOnChoice): Kind {
+  if (files.length > 1) return 'map';
+  if (choice.runOn === 'any') return 'job';
+  return choice.runOn === 'direct' ? 'direct' : 'each';
+}
+
+function targetOf(choice: RunOnChoice): JobTarget | null {
+  if (choice.runOn === 'tags') return choice.tags.length ? { tags: choice.tags } : null;
+  if (choice.runOn === 'workers') return choice.workers.length ? { workers: choice.workers } : null;
+  return null;
+}
+
+export function NewJob({ api, workers, maxUploadBytes }: { api: CoordinatorApi; workers: readonly WorkerDto[]; maxUploadBytes: number | null }) {
+  const [files, setFiles] = useState<File[]>([]);
   const [commands, setCommands] = useState('');
+  const [choice, setChoice] = useState<RunOnChoice>({ runOn: 'any', tags: [], workers: [] });
+  const [options, setOptions] = useState<RunOptionsText>({ scorePattern: '', maxParallel: '', deadlineHours: '' });
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const [mode, setMode] = useState<'distributed' | 'direct'>('distributed');
   const [direct, setDirect] = useState<DirectRun | null>(null);
-  const input = useRef<HTMLInputElement>(null);
+  const [confirm, setConfirm] = useState<{ broadcast: Broadcast; request: RunRequest } | null>(null);
 
-  const pick = (f: File | undefined) => {
-    setError(null);
-    if (f && !/\.zip$/i.test(f.name)) return setError(`${f.name} is not a .zip file; zip the project folder first.`);
-    setFile(f ?? null);
-    if (f) setError(tooLarge(f, maxUploadBytes));
+  const kind = kindOf(files, choice);
+  const target = targetOf(choice);
+  const run = kind === 'each' || kind === 'map';
+  // Tags or PCs to pick, none picked yet: nothing is selected (not every PC).
+  const picking = choice.runOn === 'tags' || choice.runOn === 'workers';
+  const matching = picking && !target ? [] : workers.filter((w) => matchesTarget(target, w));
+
+  const pick = (picked: File[]) => {
+    setError(refuseFiles(picked, maxUploadBytes));
+    if (picked.length > 0 && picked.every((f) => /\.zip$/i.test(f.name))) setFiles(picked);
+    // Several zips make one job each: a broadcast or a direct run takes one zip.
+    if (picked.length > 1 && (choice.runOn === 'every' || choice.runOn === 'direct')) setChoice({ ...choice, runOn: 'any' });
   };
 
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setDragging(false);
-    pick(e.dataTransfer.files[0]);
+  /** The sentence saying what is missing, or null when the form can be sent. */
+  const problem = (): string | null => {
+    const refused = refuseFiles(files, maxUploadBytes);
+    if (refused) return refused;
+    if ((kind === 'job' || kind === 'direct') && files.length === 0) return 'Choose a zip file first.';
+    if (!commands.trim()) return 'Write at least one command, one per line.';
+    if (choice.runOn === 'tags' && choice.tags.length === 0) return 'Pick at least one tag: the job goes to PCs that have all the tags picked.';
+    if (choice.runOn === 'workers' && choice.workers.length === 0) return 'Pick at least one PC.';
+    if (kind === 'each' && matching.length === 0) return 'No worker matches; check the tags on the workers list.';
+    return null;
+  };
+
+  const create = async (request: RunRequest) => {
+    setProgress(0);
+    try {
+      const { runId } = await api.createRun(request, files, setProgress);
+      navigate(`#/runs/${runId}`);
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setProgress(null);
+    }
   };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file) return setError('Choose a zip file first.');
-    const refused = tooLarge(file, maxUploadBytes);
-    if (refused) return setError(refused);
-    if (!commands.trim()) return setError('Write at least one command, one per line.');
+    const missing = problem();
+    if (missing) return setError(missing);
     setError(null);
+    if (run) {
+      const read = readRunOptions(options, kind);
+      if ('error' in read) return setError(read.error);
+      const request: RunRequest = { mode: kind, commands, ...(target ? { target } : {}), ...read };
+      if (kind === 'map') return create(request);
+      const broadcast = {
+        count: matching.length,
+        offline: matching.filter((w) => w.status === 'offline').length,
+        deadlineSeconds: read.deadlineSeconds ?? 24 * 3600,
+      };
+      return setConfirm({ broadcast, request });
+    }
+    const file = files[0]!;
     setProgress(0);
     try {
-      if (mode === 'direct') {
+      if (kind === 'direct') {
         const log = new MemoryLogSource('direct-run.log');
         let seq = 0;
         setDirect({ log, result: null });
         await api.submit(file, commands, setProgress, {
-          mode,
+          mode: 'direct',
           onEvent: (e) => {
             switch (e.event) {
               case 'stdout':
@@ -73,7 +151,7 @@ export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUpload
         return;
       }
       const { jobId } = await api.submit(file, commands, setProgress);
-      location.hash = `#/jobs/${jobId}`;
+      navigate(`#/jobs/${jobId}`);
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -81,34 +159,13 @@ export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUpload
     }
   };
 
+  const pcs = (n: number) => `${n} ${n === 1 ? 'PC' : 'PCs'}`;
+  const label = { job: 'Run on a worker', direct: 'Run here', each: `Run on ${pcs(matching.length)}`, map: `Run ${files.length} zips` }[kind];
+
   return (
     <form className="card new-job" onSubmit={(e) => void submit(e)} aria-labelledby="new-job-title">
       <h2 id="new-job-title">New job</h2>
-      <div
-        className={`drop ${dragging ? 'over' : ''}`}
-        onDragOver={(e) => {
-          e.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={onDrop}
-        onClick={() => input.current?.click()}
-        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
-        role="button"
-        tabIndex={0}
-        aria-label="Choose a zip file"
-      >
-        {file ? (
-          <span>
-            <strong>{file.name}</strong> <span className="muted">({fileSize(file.size)})</span>
-          </span>
-        ) : (
-          <span>
-            Drop a project <strong>.zip</strong> here, or click to choose
-          </span>
-        )}
-        <input ref={input} type="file" accept=".zip,application/zip" hidden data-testid="zip-input" onChange={(e) => pick(e.target.files?.[0])} />
-      </div>
+      <ZipDrop files={files} onPick={pick} optional={kind === 'each'} />
       <label htmlFor="commands">
         Commands <span className="muted">(one per line, run in order; stops at the first failure)</span>
       </label>
@@ -120,17 +177,8 @@ export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUpload
         placeholder={'npm install\nnpm test'}
         spellCheck={false}
       />
-      <fieldset className="modes">
-        <legend>Where to run</legend>
-        <label>
-          <input type="radio" name="mode" checked={mode === 'distributed'} onChange={() => setMode('distributed')} /> On a worker{' '}
-          <span className="muted">(distributed)</span>
-        </label>
-        <label>
-          <input type="radio" name="mode" checked={mode === 'direct'} onChange={() => setMode('direct')} /> Here on the coordinator{' '}
-          <span className="muted">(direct, output streams below)</span>
-        </label>
-      </fieldset>
+      <RunOnPicker value={choice} onChange={setChoice} workers={workers} map={kind === 'map'} matching={matching} />
+      {run && <RunOptions value={options} onChange={setOptions} each={kind === 'each'} />}
       {progress !== null && (
         <div className="progress" role="progressbar" aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100}>
           <div style={{ width: `${Math.round(progress * 100)}%` }} />
@@ -142,13 +190,23 @@ export function NewJob({ api, maxUploadBytes }: { api: CoordinatorApi; maxUpload
         </p>
       )}
       <button className="primary" type="submit" disabled={progress !== null}>
-        {progress !== null ? `Uploading ${Math.round(progress * 100)}%` : mode === 'direct' ? 'Run here' : 'Run on a worker'}
+        {progress !== null ? `Uploading ${Math.round(progress * 100)}%` : label}
       </button>
       {direct && (
         <div className="direct">
           <LogView source={direct.log} emptyText="Waiting for output…" label="Direct run output" />
           {direct.result && <p className="muted">{direct.result}</p>}
         </div>
+      )}
+      {confirm && (
+        <ConfirmRun
+          broadcast={confirm.broadcast}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            void create(confirm.request);
+          }}
+        />
       )}
     </form>
   );

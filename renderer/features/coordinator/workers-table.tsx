@@ -4,18 +4,22 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { ago } from '../../lib/format.ts';
 import { RevokeWorker } from './revoke-worker.tsx';
+import { WorkerTags } from './worker-tags.tsx';
 
 export function WorkersTable({
   workers,
   now,
   onJoin,
   onRevoke,
+  onSetTags,
 }: {
   workers: WorkerDto[];
   now: number;
   onJoin: () => void;
   /** Resolves with the coordinator's sentence; rejects with one. */
   onRevoke: (workerId: string) => Promise<string>;
+  /** Rejects with the coordinator's sentence. */
+  onSetTags: (workerId: string, tags: string[]) => Promise<void>;
 }) {
   const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
   if (workers.length === 0) {
@@ -44,11 +48,12 @@ export function WorkersTable({
           {outcome.message}
         </p>
       )}
-      <table className="table" data-testid="workers">
+      <table className="table workers-table" data-testid="workers">
         <thead>
           <tr>
             <th>Status</th>
             <th>Worker</th>
+            <th>Tags</th>
             <th>OS</th>
             <th>CPUs</th>
             <th>Last seen</th>
@@ -65,13 +70,16 @@ export function WorkersTable({
                 <WorkerBadge worker={w} />
               </td>
               <td>
-                <strong>{w.hostname}</strong>
+                <strong className="worker-name">{w.hostname}</strong>
                 <div className="muted small mono">{w.workerId}</div>
                 {(w.warnings ?? []).map((warning) => (
                   <div key={warning} className="worker-warning small" data-testid="worker-warning">
                     ⚠ {warning}
                   </div>
                 ))}
+              </td>
+              <td>
+                <WorkerTags worker={w} onSave={onSetTags} />
               </td>
               <td>{w.os ?? '—'}</td>
               <td>{w.cpuCount ?? '—'}</td>

@@ -1,5 +1,6 @@
 /** First launch of the desktop app: choose Coordinator or Worker, with the settings each needs. */
 import { useEffect, useState, type FormEvent } from 'react';
+import { parseTagList } from '../../../shared/api.ts';
 import type { AppSettings, BridgeApi, FoundCoordinator } from '../../../shared/ipc.ts';
 import { formatJoinLine, parseJoinLine } from '../../../shared/join-line.ts';
 
@@ -22,6 +23,7 @@ export function SetupView({ api }: { api: BridgeApi }) {
   const [alsoWorker, setAlsoWorker] = useState(false);
   const [server, setServer] = useState('');
   const [joinToken, setJoinToken] = useState('');
+  const [tags, setTags] = useState('');
   const [found, setFound] = useState<FoundCoordinator[] | null>(null);
   const [searching, setSearching] = useState(false);
   const [error, setError] = useState<string | null>(new URLSearchParams(location.hash.split('?')[1] ?? '').get('error'));
@@ -39,6 +41,7 @@ export function SetupView({ api }: { api: BridgeApi }) {
           : s.worker.server,
       );
       setJoinToken(s.worker.joinToken);
+      setTags((s.worker.tags ?? []).join(', '));
       if (s.mode) setMode(s.mode);
     });
   }, [api]);
@@ -57,6 +60,12 @@ export function SetupView({ api }: { api: BridgeApi }) {
     setError(null);
     const worker = workerChoice(server, joinToken);
     if (mode === 'worker' && 'error' in worker) return setError(worker.error);
+    let tagList: string[] = [];
+    try {
+      tagList = parseTagList(tags);
+    } catch (err) {
+      if (mode === 'worker') return setError((err as Error).message);
+    }
     const portNumber = Number(port);
     if (mode === 'coordinator' && !(Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536))
       return setError('The port must be a number from 1 to 65535.');
@@ -65,7 +74,7 @@ export function SetupView({ api }: { api: BridgeApi }) {
       await api.chooseMode(
         mode === 'coordinator'
           ? { mode, coordinator: { port: portNumber, dataDir: dataDir.trim(), alsoRunWorker: alsoWorker } }
-          : { mode, worker: worker as Exclude<typeof worker, { error: string }> },
+          : { mode, worker: { ...(worker as Exclude<typeof worker, { error: string }>), tags: tagList } },
       );
     } catch (err) {
       setError((err as Error).message);
@@ -130,6 +139,21 @@ export function SetupView({ api }: { api: BridgeApi }) {
             </p>
             <label htmlFor="join">Join token (only for a plain-HTTP coordinator address)</label>
             <input id="join" type="password" value={joinToken} onChange={(e) => setJoinToken(e.target.value)} placeholder="cmdx_j_…" />
+            <label htmlFor="tags">
+              Tags <span className="muted">(optional, separated by commas)</span>
+            </label>
+            <input
+              id="tags"
+              type="text"
+              value={tags}
+              onChange={(e) => setTags(e.target.value)}
+              placeholder="room-b, gpu"
+              spellCheck={false}
+              aria-describedby="tags-hint"
+            />
+            <p id="tags-hint" className="muted small">
+              Runs on the dashboard can target PCs by tag (&quot;PCs with tag…&quot;). Left empty, this PC keeps the tags the admin gives it on the dashboard.
+            </p>
           </>
         )}
         {error && (

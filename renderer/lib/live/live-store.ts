@@ -13,6 +13,9 @@ export interface LiveState {
   epoch: number;
 }
 
+/** Jobs that changed (`snapshot`: the feed (re)connected and the page may have missed any change). */
+export type JobChangeListener = (jobs: JobDto[], snapshot: boolean) => void;
+
 export type LogMessage = Extract<LiveServerMessage, { type: 'log' | 'log-reset' }>;
 export type LogListener = (m: LogMessage) => void;
 
@@ -29,6 +32,7 @@ export class LiveStore {
   #connection: LiveConnection | null = null;
   readonly #listeners = new Set<() => void>();
   readonly #logs = new Map<string, Set<LogFollower>>();
+  readonly #jobChanges = new Set<JobChangeListener>();
 
   // The members below are arrow properties: one identity for the store's life, so nothing re-subscribes.
 
@@ -59,6 +63,12 @@ export class LiveStore {
       this.#logs.delete(jobId);
       this.#connection?.unsubscribe(jobId);
     };
+  };
+
+  /** Tells `listener` which jobs each message of the feed changed, so a view can refetch what it derives from them. */
+  readonly subscribeJobChanges = (listener: JobChangeListener): (() => void) => {
+    this.#jobChanges.add(listener);
+    return () => this.#jobChanges.delete(listener);
   };
 
   /** The seq the job is subscribed after: the least any of its listeners has seen. */
@@ -99,6 +109,7 @@ export class LiveStore {
     const s = this.#state;
     if (m.type === 'snapshot') {
       this.set({ ...s, workers: m.workers, jobs: new Map(m.jobs.map((j) => [j.jobId, j])), totalJobs: m.totalJobs, epoch: s.epoch + 1 });
+      for (const listener of this.#jobChanges) listener(m.jobs, true);
       return;
     }
     const workers = [...s.workers];
@@ -114,6 +125,7 @@ export class LiveStore {
       jobs.set(j.jobId, j);
     }
     this.set({ ...s, workers, jobs: new Map([...jobs].sort((a, b) => b[1].createdAt - a[1].createdAt)), totalJobs: s.totalJobs + added });
+    if (m.jobs.length > 0) for (const listener of this.#jobChanges) listener(m.jobs, false);
   }
 
   #deliver(m: LogMessage): void {

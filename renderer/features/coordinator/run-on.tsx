@@ -1,0 +1,114 @@
+/** "Run on": any free PC, every PC, PCs with tags, named PCs, or the coordinator itself; with the tag and PC pickers. */
+import type { WorkerDto } from '../../../shared/api.ts';
+import { WorkerBadge, workerStatus } from '../../components/status-badge.tsx';
+import { displayName, tagCounts } from '../../lib/targets.ts';
+
+export type RunOn = 'any' | 'every' | 'tags' | 'workers' | 'direct';
+
+export interface RunOnChoice {
+  runOn: RunOn;
+  tags: string[];
+  workers: string[];
+}
+
+/** `map`: several zips, one job each; a broadcast and a direct run take one zip at most. */
+export function RunOnPicker({
+  value,
+  onChange,
+  workers,
+  map,
+  matching,
+}: {
+  value: RunOnChoice;
+  onChange: (next: RunOnChoice) => void;
+  workers: readonly WorkerDto[];
+  map: boolean;
+  /** The workers the choice selects, for "matches 12 PCs (3 offline)". */
+  matching: readonly WorkerDto[];
+}) {
+  const tags = tagCounts(workers);
+  const set = (runOn: RunOn) => onChange({ ...value, runOn });
+  const toggle = (list: string[], item: string) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
+  const offline = matching.filter((w) => w.status === 'offline').length;
+  const radio = (runOn: RunOn, label: string, note: string, disabled = false) => (
+    <label className={disabled ? 'muted' : ''}>
+      <input type="radio" name="run-on" checked={value.runOn === runOn} disabled={disabled} onChange={() => set(runOn)} /> {label}{' '}
+      <span className="muted">({note})</span>
+    </label>
+  );
+  const matches = (
+    <p className="muted small" data-testid="run-on-matches">
+      {matching.length === 0
+        ? 'No worker matches yet.'
+        : `Matches ${matching.length} ${matching.length === 1 ? 'PC' : 'PCs'}${offline ? ` (${offline} offline)` : ''}${map ? '; each zip runs on one of them' : ''}.`}
+    </p>
+  );
+
+  return (
+    <fieldset className="modes run-on">
+      <legend>Run on</legend>
+      {radio('any', 'Any free PC', map ? 'one job per zip' : 'one job, distributed')}
+      {radio('every', 'Every PC', map ? 'one zip at most' : `one job on each: ${workers.length} ${workers.length === 1 ? 'PC' : 'PCs'}`, map)}
+      {radio(
+        'tags',
+        'PCs with tag…',
+        tags.length ? (map ? 'the zips go to PCs with all the tags' : 'one job on each') : 'no worker has tags yet',
+        tags.length === 0,
+      )}
+      {value.runOn === 'tags' && (
+        <div className="picker" role="group" aria-label="Tags the PCs must all have">
+          <div className="tag-picks">
+            {tags.map(({ tag, count }) => (
+              <button
+                type="button"
+                key={tag}
+                className={`chip tag-chip ${value.tags.includes(tag) ? 'active' : ''}`}
+                aria-pressed={value.tags.includes(tag)}
+                onClick={() => onChange({ ...value, tags: toggle(value.tags, tag) })}
+              >
+                {tag} <span className="chip-count">{count}</span>
+              </button>
+            ))}
+          </div>
+          {value.tags.length > 0 && matches}
+        </div>
+      )}
+      {radio('workers', 'These PCs…', map ? 'the zips go to the PCs picked' : 'one job on each PC picked')}
+      {value.runOn === 'workers' && (
+        <div className="picker" role="group" aria-label="PCs to run on">
+          <div className="actions">
+            <button
+              type="button"
+              className="link small"
+              onClick={() => onChange({ ...value, workers: workers.filter((w) => w.status !== 'offline').map((w) => w.workerId) })}
+            >
+              All online
+            </button>
+            <button type="button" className="link small" onClick={() => onChange({ ...value, workers: [] })}>
+              None
+            </button>
+          </div>
+          <ul className="worker-picks">
+            {[...workers]
+              .sort((a, b) => displayName(a).localeCompare(displayName(b)))
+              .map((w) => (
+                <li key={w.workerId}>
+                  <label>
+                    <input
+                      type="checkbox"
+                      checked={value.workers.includes(w.workerId)}
+                      onChange={() => onChange({ ...value, workers: toggle(value.workers, w.workerId) })}
+                    />{' '}
+                    {displayName(w)} <WorkerBadge worker={w} />
+                    {workerStatus(w) === 'offline' && <span className="visually-hidden"> (its job waits until it is back)</span>}
+                  </label>
+                </li>
+              ))}
+          </ul>
+          {value.workers.length > 0 && matches}
+        </div>
+      )}
+      {radio('direct', 'Here on the coordinator', map ? 'one zip at most' : 'direct, output streams below', map)}
+    </fieldset>
+  );
+}

@@ -1,0 +1,79 @@
+/** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
+import { memo } from 'react';
+import type { RunJobRow, RunMode } from '../../../shared/api.ts';
+import { duration } from '../../lib/format.ts';
+
+/** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline. */
+export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'pending' | 'waiting';
+
+export const TILE_LOOK: Record<TileState, { icon: string; label: string }> = {
+  passed: { icon: '✓', label: 'Passed' },
+  exit: { icon: '✗', label: 'Exit' },
+  failed: { icon: '⚠', label: 'Failed' },
+  cancelled: { icon: '⊘', label: 'Cancelled' },
+  running: { icon: '▶', label: 'Running' },
+  pending: { icon: '◷', label: 'Pending' },
+  waiting: { icon: '⏸', label: 'PC offline' },
+};
+
+export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'>, offline: boolean): TileState {
+  switch (job.status) {
+    case 'completed':
+      return job.exitCode === 0 ? 'passed' : 'exit';
+    case 'pending':
+      return offline ? 'waiting' : 'pending';
+    default:
+      return job.status;
+  }
+}
+
+/** The filters above the grid, and which tile states each shows. */
+export const TILE_FILTERS = {
+  all: null,
+  failed: ['exit', 'failed'],
+  passed: ['passed'],
+  running: ['running'],
+  waiting: ['pending', 'waiting'],
+  cancelled: ['cancelled'],
+} as const satisfies Record<string, readonly TileState[] | null>;
+export type TileFilter = keyof typeof TILE_FILTERS;
+
+export function inFilter(state: TileState, filter: TileFilter): boolean {
+  const states: readonly TileState[] | null = TILE_FILTERS[filter];
+  return states === null || states.includes(state);
+}
+
+/** The tile's title: the PC for a broadcast (by the name the live feed knows, else its hostname), the zip for a map run. */
+export function tileName(job: RunJobRow, mode: RunMode, names: ReadonlyMap<string, string>): string {
+  if (mode === 'map') return job.filename;
+  return (job.workerId !== null ? names.get(job.workerId) : undefined) ?? job.hostname ?? job.workerId ?? '—';
+}
+
+/** `now` is only passed to running tiles (0 for the rest), so the clock's tick re-renders only them. */
+export const RunTile = memo(function RunTile({ job, name, state, now }: { job: RunJobRow; name: string; state: TileState; now: number }) {
+  const look = TILE_LOOK[state];
+  const label = state === 'exit' ? `Exit ${job.exitCode}` : look.label;
+  const facts: string[] = [];
+  // A pass says exit 0 already, and a failed exit names its code in the label.
+  if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);
+  if (job.startedAt) facts.push(duration(job.startedAt, job.completedAt, now || job.completedAt || job.startedAt));
+  return (
+    <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
+      <a href={`#/jobs/${job.jobId}`} title={job.errorMessage ?? `${name}: ${label}`}>
+        <span className="tile-name">
+          <span className="tile-icon" aria-hidden="true">
+            {look.icon}
+          </span>
+          <span className="tile-text">{name}</span>
+        </span>
+        <span className="tile-facts">
+          <span className="tile-label">{label}</span>
+          {facts.map((fact) => (
+            <span key={fact}>{fact}</span>
+          ))}
+          {job.score !== null && <span className="tile-score">score {String(job.score)}</span>}
+        </span>
+      </a>
+    </li>
+  );
+});
