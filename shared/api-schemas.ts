@@ -1,6 +1,7 @@
 /** Request schemas (zod) for the coordinator's JSON endpoints; only the coordinator loads zod. */
 import { z } from 'zod';
 import { LIMITS, OUTPUT_STREAMS, RUN_MODES, TAG_PATTERN, TARGET_OS, WORKER_ID_PATTERN } from './api.ts';
+import { ON_USER_RETURN, POLICY_WHEN, PRIORITIES } from './policy.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
@@ -52,6 +53,9 @@ export const heartbeatBody = z.object({
   restarted: z.boolean().optional(),
   /** Sent with the first heartbeat of a process: see registerBody. */
   warnings: z.array(z.string().max(500)).max(10).optional(),
+  /** Whether its policy lets it run jobs now, and why not. */
+  available: z.boolean().optional(),
+  reason: z.string().max(500).nullish(),
 });
 
 export const createJobBody = z.object({
@@ -89,6 +93,27 @@ export const createRunBody = z.object({
   fileUrl: z.string().min(1).max(LIMITS.fileUrlLength).optional(),
   filename: z.string().min(1).max(LIMITS.shortText).optional(),
 });
+
+/** POST /api/workers/policy: for one worker, every worker with a tag, or (neither) the whole lab; `clear` removes that override. */
+export const policyBody = z
+  .object({
+    workerId: workerId.optional(),
+    tag: tag.optional(),
+    clear: z.boolean().optional(),
+    when: z.enum(POLICY_WHEN).optional(),
+    idleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    windows: z.string().max(500).nullish(),
+    onUserReturn: z.enum(ON_USER_RETURN).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+  })
+  .refine((b) => !(b.workerId && b.tag), 'give workerId or tag, not both')
+  .refine((b) => b.clear || b.when !== undefined, 'give "when" (always, idle or schedule), or clear: true')
+  .refine((b) => b.when !== 'schedule' || !!b.windows, 'a schedule needs windows, e.g. "Mon-Fri 18:00-07:30"');
 
 export const runIdBody = z.object({ runId });
 export const rerunBody = z.object({ runId, only: z.enum(['failed', 'all']) });

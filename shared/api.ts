@@ -1,5 +1,6 @@
 /** Wire contract between coordinator, worker and dashboard: DTOs and limits (schemas: api-schemas.ts). */
 import type { EndReason, JobStatus, WorkerStatus } from './job-status.ts';
+import type { WorkerPolicy } from './policy.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
@@ -33,6 +34,11 @@ export interface WorkerDto {
   pausedByAdmin: boolean;
   /** An offline worker with the same hostname that this one may replace (a re-installed PC), if any. */
   replaces: string | null;
+  /** False while its policy keeps it from jobs (the PC is in use, or outside its hours): it is waiting, not offline. */
+  available: boolean;
+  availabilityReason: string | null;
+  /** The policy it follows (its own, its tag's, or the lab's). */
+  policy: WorkerPolicy;
 }
 
 export const TARGET_OS = ['win32', 'linux', 'darwin'] as const;

@@ -1,7 +1,7 @@
 /** What a worker shows the person at its PC: the agent's state, and the messages of its local status feed. */
 import type { LogEntry } from './api.ts';
 
-export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'disconnected' | 'stopped';
+export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'waiting' | 'disconnected' | 'stopped';
 
 export interface JobSummary {
   jobId: string;
@@ -27,6 +27,12 @@ export interface AgentState {
   pairingCode?: string | null;
   /** The certificate this PC pinned while it asks (64 hex): the admin compares its start with the dashboard's. */
   pairingFingerprint?: string | null;
+  /** Why the lab's policy keeps this PC from jobs now ("PC in use since 10:42"), or null. */
+  waiting: string | null;
+  /** The policy this PC follows, in words. */
+  policy: string;
+  /** The running job is frozen because the PC's user came back. */
+  suspended: boolean;
 }
 
 /** The state plus the current job's recent output (in order, bounded), for a view that opens mid-job. */

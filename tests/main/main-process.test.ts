@@ -95,7 +95,20 @@ describe('settings', () => {
 });
 
 function agentState(patch: Partial<AgentState>): AgentState {
-  return { status: 'idle', workerId: 'w', server: 'http://c', connected: true, paused: false, currentJob: null, recentJobs: [], lastError: null, ...patch };
+  return {
+    status: 'idle',
+    workerId: 'w',
+    server: 'http://c',
+    connected: true,
+    paused: false,
+    currentJob: null,
+    recentJobs: [],
+    lastError: null,
+    waiting: null,
+    policy: 'jobs at any time; low priority',
+    suspended: false,
+    ...patch,
+  };
 }
 
 function fakeTray() {

@@ -4,6 +4,7 @@ import { describe, it, mock } from 'node:test';
 import type { WorkerDto } from '../../shared/api.ts';
 import { describeTarget, listWords, matchesTarget, offlineKey, tagCounts } from '../../renderer/lib/targets.ts';
 import { throttle } from '../../renderer/lib/throttle.ts';
+import { DEFAULT_POLICY } from '../../shared/policy.ts';
 
 const worker = (workerId: string, tags: string[], status: WorkerDto['status'] = 'idle', os = 'linux'): WorkerDto => ({
   workerId,
@@ -21,6 +22,9 @@ const worker = (workerId: string, tags: string[], status: WorkerDto['status'] = 
   name: `host-${workerId}`,
   pausedByAdmin: false,
   replaces: null,
+  available: true,
+  availabilityReason: null,
+  policy: DEFAULT_POLICY,
 });
 
 describe('targets on the dashboard', () => {

@@ -18,9 +18,11 @@ import type {
 } from '../../../shared/api.ts';
 import type { JobCounts, JobStatus } from '../../../shared/job-status.ts';
 import type { CoordinatorEvents } from './events.ts';
+import { DEFAULT_POLICY, type WorkerPolicy } from '../../../shared/policy.ts';
+import type { PolicyScope } from './repositories/policies.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
-import { replacementsOf, toWorkerDto, type RegisterInput } from './repositories/workers.ts';
+import { replacementsOf, type RegisterInput } from './repositories/workers.ts';
 import { forgetWorker, replaceWorker, type ForgetOutcome } from './worker-admin.ts';
 import { StoreCore } from './store-core.ts';
 import { nextJobFor } from './assignment.ts';
@@ -115,6 +117,23 @@ export class JobStore {
     if (done) this.#core.announce([], [jobId], false);
   }
 
+  /** The lab's policy and its overrides per tag and per worker. */
+  policies(): { lab: WorkerPolicy; tags: Record<string, WorkerPolicy>; workers: Record<string, WorkerPolicy> } {
+    const all = this.#core.policies.all();
+    const pick = (prefix: string) => Object.fromEntries([...all].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return { lab: all.get('lab') ?? DEFAULT_POLICY, tags: pick('tag:'), workers: pick('worker:') };
+  }
+
+  /** Sets (or with null clears) the policy of a scope; every worker it touches hears of it at its next heartbeat. */
+  setPolicy(scope: PolicyScope, policy: WorkerPolicy | null): void {
+    this.#core.db.transaction(() => (policy ? this.#core.policies.set(scope, policy) : this.#core.policies.clear(scope)));
+    this.#core.announce(
+      this.#core.workers.all().map((w) => w.workerId),
+      [],
+      false,
+    );
+  }
+
   /** Any request by this worker: a sign of life. */
   noteWorkerSeen(workerId: string): void {
     this.#core.seen(workerId, this.#core.now());
@@ -187,13 +206,13 @@ export class JobStore {
 
   getWorker(workerId: string): WorkerDto | undefined {
     const worker = this.#core.workers.get(workerId);
-    return worker && toWorkerDto(worker, worker.status === 'offline' ? null : (replacementsOf(this.#core.workers.all()).get(workerId) ?? null));
+    return worker && this.#core.workerDto(worker, worker.status === 'offline' ? null : (replacementsOf(this.#core.workers.all()).get(workerId) ?? null));
   }
 
   listWorkers(): WorkerDto[] {
     const all = this.#core.workers.all();
     const replacements = replacementsOf(all);
-    return all.map((w) => toWorkerDto(w, replacements.get(w.workerId) ?? null));
+    return all.map((w) => this.#core.workerDto(w, replacements.get(w.workerId) ?? null));
   }
 
   /** The worker a per-worker token (by its SHA-256) belongs to. */

@@ -17,6 +17,7 @@ import {
   joinRequestBody,
   logBody,
   pauseWorkerBody,
+  policyBody,
   registerBody,
   renameWorkerBody,
   replaceWorkerBody,
@@ -110,6 +111,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'post', path: '/api/workers/pause', summary: 'Pause or resume a worker', who: 'admin', json: pauseWorkerBody },
   { method: 'post', path: '/api/workers/forget', summary: 'Remove an offline worker', who: 'admin', json: revokeBody },
   { method: 'post', path: '/api/workers/replace', summary: 'A re-installed PC takes over an offline worker', who: 'admin', json: replaceWorkerBody },
+  { method: 'get', path: '/api/workers/policy', summary: "The lab's policy and its overrides per tag and per worker", who: 'admin' },
+  { method: 'post', path: '/api/workers/policy', summary: 'When workers may run jobs (the lab, a tag or one worker)', who: 'admin', json: policyBody },
   { method: 'post', path: '/api/workers/revoke', summary: "Revoke a worker's token", who: 'admin', json: revokeBody },
   {
     method: 'post',

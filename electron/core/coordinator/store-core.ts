@@ -9,6 +9,9 @@ import { JobRepository, type JobRecord } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
 import { RunRepository } from './repositories/runs.ts';
+import { PolicyRepository } from './repositories/policies.ts';
+import { toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
+import type { WorkerDto } from '../../../shared/api.ts';
 import { recordRunResult } from './run-results.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 
@@ -21,6 +24,7 @@ export class StoreCore {
   readonly log: LogRepository;
   readonly joinTokens: JoinTokenRepository;
   readonly runs: RunRepository;
+  readonly policies: PolicyRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
   /** When each worker last made any request (kept in memory: it changes with every request). */
@@ -35,6 +39,12 @@ export class StoreCore {
     this.log = new LogRepository(this.db, options.maxOutputBytes ?? 16 * 1024 * 1024);
     this.joinTokens = new JoinTokenRepository(this.db);
     this.runs = new RunRepository(this.db);
+    this.policies = new PolicyRepository(this.db);
+  }
+
+  /** A worker as the API shows it, with the policy it follows. */
+  workerDto(worker: WorkerRecord, replaces: string | null = null): WorkerDto {
+    return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces);
   }
 
   seen(workerId: string, at: number): void {

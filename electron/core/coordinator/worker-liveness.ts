@@ -4,7 +4,7 @@
  */
 import type { WorkerDto } from '../../../shared/api.ts';
 import { onDeadline, onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from './lifecycle.ts';
-import { toWorkerDto, type RegisterInput } from './repositories/workers.ts';
+import type { RegisterInput } from './repositories/workers.ts';
 import type { StoreCore } from './store-core.ts';
 
 export interface Beat {
@@ -14,6 +14,9 @@ export interface Beat {
   /** The worker process is new: jobs given to its previous process are lost. */
   restarted?: boolean;
   warnings?: string[];
+  /** Whether its policy lets it run jobs now, and why not. */
+  available?: boolean;
+  reason?: string | null;
 }
 
 /** What the offline sweep did, for logs and tests. */
@@ -36,7 +39,7 @@ export function registerWorker(core: StoreCore, input: RegisterInput, tokenHash:
     return lost.map((job) => job.jobId);
   });
   core.announce([input.workerId], ended, ended.length > 0);
-  return { worker: toWorkerDto(core.workers.get(input.workerId)!), endedJobs: ended };
+  return { worker: core.workerDto(core.workers.get(input.workerId)!), endedJobs: ended };
 }
 
 export type JoinRefusal =
@@ -66,7 +69,7 @@ export function joinNewWorker(
   });
   if (!outcome.ok) return outcome;
   core.announce([input.workerId], [], false);
-  return { ok: true, worker: toWorkerDto(core.workers.get(input.workerId)!) };
+  return { ok: true, worker: core.workerDto(core.workers.get(input.workerId)!) };
 }
 
 /** The admin revokes a worker: its token stops working at once and what it ran is settled as lost. */
@@ -97,6 +100,10 @@ export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { work
       core.workers.setWarnings(workerId, beat.warnings);
       changed = true;
     }
+    if (beat.available !== undefined && (beat.available !== worker.available || (beat.reason ?? null) !== worker.availabilityReason)) {
+      core.workers.setAvailability(workerId, beat.available, beat.reason ?? null);
+      changed = true;
+    }
     if (beat.paused !== undefined && beat.paused !== worker.paused) {
       core.workers.setPaused(workerId, beat.paused);
       changed = true;
@@ -118,7 +125,7 @@ export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { work
       changed = true;
     }
     // A plain "still alive" moves only the timestamp: not a change that must survive power loss.
-    return { worker: toWorkerDto(core.workers.get(workerId)!), cancelJobIds, changed };
+    return { worker: core.workerDto(core.workers.get(workerId)!), cancelJobIds, changed };
   });
   // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
   if (result) core.announce([workerId], ended, requeued);

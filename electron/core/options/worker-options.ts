@@ -49,6 +49,12 @@ export const WORKER_OPTIONS = {
     max: 1024 * 1024,
     help: "result files (a job's `artifacts` patterns) brought back per job; more is left out, with a line in the job's log",
   },
+  'idle-file': {
+    type: 'string',
+    arg: 'PATH',
+    defaultText: "logind's session idle hint, where there is one",
+    help: "a file holding the seconds since the PC's keyboard or mouse was last used (for a site's own idle detector); read by the `idle` policy",
+  },
   'run-as': {
     type: 'string',
     arg: 'USER',

@@ -5,6 +5,7 @@
  * can still be found and stopped; whatever is still alive in those groups when the job ends is killed.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { constants as osConstants, setPriority } from 'node:os';
 import treeKill from 'tree-kill';
 import { garbageBudget } from './memory.ts';
 import { groupAlive } from './process-groups.ts';
@@ -36,7 +37,20 @@ export interface RunOptions {
   spawn?: typeof nodeSpawn;
   /** A shell forked ahead of time (POSIX); lines start in it when it is ready. */
   warmShell?: WarmShell;
+  /** `low`: every process of the job runs at a lowered CPU priority (nice 10; below normal on Windows). */
+  priority?: 'low' | 'normal';
+  /** Freezes and thaws the job (the PC's user came back, then left); the timeout does not run while frozen. */
+  suspension?: Suspension;
 }
+
+/** Tells a running job to freeze or thaw. */
+export interface Suspension {
+  readonly suspended: boolean;
+  subscribe(listener: (suspended: boolean) => void): () => void;
+}
+
+/** The nice value of a low-priority job: the same as BELOW_NORMAL on Windows. */
+const LOW_PRIORITY = osConstants.priority.PRIORITY_BELOW_NORMAL;
 
 export interface JobSandbox {
   /** The whole environment the job sees (see job-env.ts). */
@@ -115,13 +129,44 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     if (stopReason) return;
     stopReason = reason;
     stoppedAt = performance.now();
+    if (options.suspension?.suspended) freeze(false); // a frozen process cannot act on SIGTERM
     stopTree('SIGTERM');
     killTimer = setTimeout(() => stopTree('SIGKILL'), killGraceMs);
     killTimer.unref();
   };
 
-  const timeout = options.timeoutMs ? setTimeout(() => stop('timeout'), options.timeoutMs) : undefined;
-  timeout?.unref();
+  // The timeout counts running time only: it stops while the job is frozen and goes on when thawed.
+  let remainingMs = options.timeoutMs ?? 0;
+  let timerStarted = 0;
+  let timeout: NodeJS.Timeout | undefined;
+  const startTimeout = () => {
+    if (!options.timeoutMs || stopReason) return;
+    timerStarted = performance.now();
+    timeout = setTimeout(() => stop('timeout'), remainingMs);
+    timeout.unref();
+  };
+  // SIGSTOP stops every process of the job (state T in /proc); a second round catches one forked meanwhile.
+  // (Not cgroup.freeze: a task frozen before it handled the SIGSTOP would show as sleeping, not stopped.)
+  let refreeze: NodeJS.Timeout | undefined;
+  const freeze = (frozen: boolean) => {
+    clearTimeout(refreeze);
+    stopTree(frozen ? 'SIGSTOP' : 'SIGCONT');
+    if (frozen) refreeze = setTimeout(() => options.suspension?.suspended && !stopReason && stopTree('SIGSTOP'), 100);
+  };
+  const onSuspension = (suspended: boolean) => {
+    if (stopReason) return;
+    if (suspended) {
+      clearTimeout(timeout);
+      remainingMs = Math.max(0, remainingMs - (performance.now() - timerStarted));
+      freeze(true);
+    } else {
+      freeze(false);
+      startTimeout();
+    }
+  };
+  const unsubscribe = options.suspension?.subscribe(onSuspension);
+  if (options.suspension?.suspended) onSuspension(true);
+  else startTimeout();
   const onAbort = () => stop('cancel');
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -151,6 +196,8 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     return { status: 'completed', exitCode };
   } finally {
     clearTimeout(timeout);
+    clearTimeout(refreeze);
+    unsubscribe?.();
     options.signal?.removeEventListener('abort', onAbort);
     await killLeftovers(groups, platform, killGraceMs);
     await options.sandbox?.cgroup?.kill(); // whatever escaped the process groups dies with the job
@@ -164,7 +211,11 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
  */
 function startLine(line: string, options: RunOptions, platform: NodeJS.Platform, spawn: typeof nodeSpawn): ChildProcess {
   const sandbox = options.sandbox;
-  const intoCgroup = (pid: number) => sandbox?.cgroup?.add(pid);
+  // Before the command runs: into the job's cgroup, and down in priority (its children inherit both).
+  const intoCgroup = (pid: number) => {
+    sandbox?.cgroup?.add(pid);
+    if (options.priority === 'low') setPriority(pid, LOW_PRIORITY);
+  };
   if (platform !== 'win32' && (sandbox || !options.env)) {
     const warm = options.warmShell?.take(line, options.cwd, { jobId: sandbox?.jobId, beforeStart: intoCgroup });
     if (warm) {

@@ -1,5 +1,6 @@
 /** What a worker agent is told at start (the CLI and the desktop app fill it in). */
 import type { Logger } from '../logger.ts';
+import type { IdleSource } from './idle-source.ts';
 
 export interface WorkerAgentOptions {
   server: string;
@@ -10,6 +11,8 @@ export interface WorkerAgentOptions {
   id?: string;
   /** Shown as the hostname on the dashboard. */
   name?: string;
+  /** How long keyboard and mouse have been idle (the desktop app's powerMonitor, or --idle-file). */
+  idleSource?: IdleSource;
   /** Labels jobs and runs can target; sent when registering (absent: the coordinator keeps what it has). */
   tags?: string[];
   heartbeatIntervalSeconds?: number;

@@ -19,6 +19,8 @@ import { JobIsolation } from './job-isolation.ts';
 import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
 import { runJob } from './job-run.ts';
 import { RecentLog } from './recent-log.ts';
+import { chooseIdleSource } from './idle-source.ts';
+import { PolicyWatch } from './policy-watch.ts';
 import { Outbox } from './outbox.ts';
 import { JoinRefused, Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
@@ -57,6 +59,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #wakeUp: (() => void) | undefined;
   #pollAbort: AbortController | undefined;
   #output = new RecentLog(LIVE_OUTPUT_CHARS);
+  readonly #policy: PolicyWatch;
 
   constructor(options: WorkerAgentOptions) {
     super();
@@ -82,9 +85,15 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#heartbeat = new Heartbeat({
       client: this.#client,
       intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
-      describe: () => ({ workerId: this.workerId, jobId: this.#state.currentJob?.jobId ?? null, paused: this.#state.paused }),
-      onAnswer: (cancelJobIds) => {
+      describe: () => ({
+        workerId: this.workerId,
+        jobId: this.#state.currentJob?.jobId ?? null,
+        paused: this.#state.paused,
+        availability: this.#policy.availability,
+      }),
+      onAnswer: ({ cancelJobIds, policy }) => {
         this.setConnected(true);
+        if (policy) this.#policy.setPolicy(policy);
         if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
       },
       onError: (error) => {
@@ -103,6 +112,21 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       sleep: (ms) => this.sleep(ms),
       stopping: () => this.#stop.signal.aborted,
     });
+    this.#policy = new PolicyWatch({
+      idle: chooseIdleSource(options.idleSource),
+      onChange: (now) => {
+        this.#logger.info(now.available ? 'the policy lets this PC run jobs' : 'waiting: the policy keeps this PC from jobs now', { reason: now.reason });
+        this.update({ waiting: now.available ? null : now.reason, policy: this.#policy.describe() });
+        if (!now.available && !this.#state.currentJob) this.#pollAbort?.abort(); // no job may arrive now
+        if (now.available) this.#wakeUp?.();
+        if (this.#registration.registered) this.#heartbeat.now();
+      },
+      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then."),
+      onNoIdleSource: () =>
+        this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
+          hint: 'give the worker --idle-file, or run it in the desktop app',
+        }),
+    });
     this.#state = {
       status: 'starting',
       workerId: this.#registration.workerId,
@@ -112,6 +136,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       currentJob: null,
       recentJobs: [],
       lastError: null,
+      waiting: null,
+      policy: this.#policy.describe(),
+      suspended: false,
     };
   }
 
@@ -132,6 +159,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   start(): void {
     if (this.#loop) return;
     lockWorkDir(this.#o.workDir);
+    this.#policy.start();
     this.#isolation = new JobIsolation({
       allowRootJobs: this.#o.unsafeJobsAsRoot,
       workDir: this.#o.workDir,
@@ -173,6 +201,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     await this.#loop;
     this.#warmShell?.close();
     this.#heartbeat.stop();
+    this.#policy.stop();
     // Said once, briefly: the dashboard shows this PC offline at once instead of after --offline-after.
     if (this.#registration.registered) await this.#client.goodbye(this.workerId).catch(() => {});
     this.#client.close();
@@ -206,9 +235,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
           this.setConnected(true);
         }
         this.#heartbeat.schedule(0);
-        if (this.#state.paused) {
+        if (this.#state.paused || !this.#policy.availability.available) {
           this.setConnected(true);
-          await this.sleep(60_000);
+          await this.sleep(60_000); // woken by resume, or when the policy lets this PC work again
           continue;
         }
         this.#pollAbort = new AbortController();
@@ -258,6 +287,12 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#cancelReason = undefined;
     const marker = new JobMarker(this.#o.workDir, job.jobId);
     this.#output = new RecentLog(LIVE_OUTPUT_CHARS);
+    this.#policy.setBusy(true);
+    const onSuspension = (suspended: boolean) => {
+      this.#logger.info(suspended ? "job suspended: the PC's user is back" : 'job resumed: the PC is free again', { jobId: job.jobId });
+      this.update({ suspended });
+    };
+    const unsubscribe = this.#policy.subscribe(onSuspension);
     this.update({ currentJob: summary });
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const report = await runJob(job, {
@@ -278,8 +313,13 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onCancelRequested: () => this.cancelCurrent(),
       onCommandStart: this.#o.onCommandStart,
       onText: (stream, data, time) => this.emit('output', job.jobId, this.#output.add(stream, data, time)),
+      suspension: this.#policy,
+      priority: this.#policy.policy.priority,
     });
     this.#cancelCurrent = undefined;
+    unsubscribe();
+    this.#policy.setBusy(false);
+    this.update({ suspended: false });
     await this.#delivery.deliver(report);
     marker.clear();
     const ended: JobSummary = {
@@ -299,7 +339,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     Object.assign(this.#state, patch);
     const s = this.#state;
     if (s.status !== 'stopped' && s.status !== 'starting') {
-      s.status = s.currentJob ? 'busy' : !s.connected ? 'disconnected' : s.paused ? 'paused' : 'idle';
+      s.status = s.currentJob ? 'busy' : !s.connected ? 'disconnected' : s.paused ? 'paused' : s.waiting ? 'waiting' : 'idle';
     }
     this.emit('state', this.state);
   }

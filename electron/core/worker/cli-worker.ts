@@ -8,6 +8,7 @@ import { appDataDir } from '../paths.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
+import { fileIdleSource } from './idle-source.ts';
 import { coordinatorTarget } from './coordinator-target.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
@@ -36,6 +37,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     maxExtractMb: values['max-extract-mb'],
     maxOutputMb: values['max-output-mb'],
     maxArtifactsMb: values['max-artifacts-mb'],
+    idleSource: values['idle-file'] ? fileIdleSource(values['idle-file']) : undefined,
     runAs: values['run-as'],
     unsafeJobsAsRoot: values['unsafe-jobs-as-root'],
     jobMemoryMb: values['job-memory-mb'],

@@ -11,6 +11,7 @@ import { CoordinatorError, CoordinatorUnreachable, errorSentence } from './coord
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk } from '../../../shared/api.ts';
+import type { WorkerPolicy } from '../../../shared/policy.ts';
 // Types only: the worker never loads zod, but its requests have the shapes the coordinator validates.
 import type { failureBody, heartbeatBody, joinRequestBody, logBody, registerBody, submitResultBody } from '../../../shared/api-schemas.ts';
 
@@ -248,10 +249,24 @@ export class CoordinatorClient {
     return res.body;
   }
 
-  async heartbeat(workerId: string, jobId: string | null, paused = false, restarted = false, warnings?: string[]): Promise<{ cancelJobIds: string[] }> {
-    const body: z.input<typeof heartbeatBody> = { workerId, jobId, paused, ...(restarted ? { restarted } : {}), ...(warnings ? { warnings } : {}) };
-    const res = await this.request<{ cancelJobIds?: string[] }>('POST', '/api/workers/heartbeat', body);
-    return { cancelJobIds: res.body.cancelJobIds ?? [] };
+  async heartbeat(
+    workerId: string,
+    jobId: string | null,
+    paused = false,
+    restarted = false,
+    warnings?: string[],
+    availability?: { available: boolean; reason: string | null },
+  ): Promise<{ cancelJobIds: string[]; policy?: WorkerPolicy }> {
+    const body: z.input<typeof heartbeatBody> = {
+      workerId,
+      jobId,
+      paused,
+      ...(restarted ? { restarted } : {}),
+      ...(warnings ? { warnings } : {}),
+      ...(availability ? { available: availability.available, reason: availability.reason } : {}),
+    };
+    const res = await this.request<{ cancelJobIds?: string[]; policy?: WorkerPolicy }>('POST', '/api/workers/heartbeat', body);
+    return { cancelJobIds: res.body.cancelJobIds ?? [], policy: res.body.policy };
   }
 
   /** This worker stops: the coordinator shows it offline at once. */

@@ -1,12 +1,13 @@
 /** The worker's heartbeat: its own timer, never delayed by a job, sooner when the state changes. */
+import type { WorkerPolicy } from '../../../shared/policy.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 
 export interface HeartbeatOptions {
   client: CoordinatorClient;
   intervalMs: number;
-  /** What the beat says: who we are, what we run, whether we are paused. */
-  describe: () => { workerId: string; jobId: string | null; paused: boolean };
-  onAnswer: (cancelJobIds: string[]) => void;
+  /** What the beat says: who we are, what we run, whether we are paused, and whether the policy lets us work. */
+  describe: () => { workerId: string; jobId: string | null; paused: boolean; availability: { available: boolean; reason: string | null } };
+  onAnswer: (answer: { cancelJobIds: string[]; policy?: WorkerPolicy }) => void;
   onError: (error: unknown) => void;
   stopped: () => boolean;
 }
@@ -38,8 +39,8 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      const { workerId, jobId, paused } = this.#o.describe();
-      this.#o.onAnswer((await this.#o.client.heartbeat(workerId, jobId, paused)).cancelJobIds);
+      const { workerId, jobId, paused, availability } = this.#o.describe();
+      this.#o.onAnswer(await this.#o.client.heartbeat(workerId, jobId, paused, false, undefined, availability));
     } catch (error) {
       this.#o.onError(error);
     }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
 import type { Logger } from '../logger.ts';
 import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
-import { runCommands, type RunResult } from '../runner/executor.ts';
+import { runCommands, type RunResult, type Suspension } from '../runner/executor.ts';
 import type { WarmShell } from '../runner/warm-shell.ts';
 import { BundleCache, sha256Of } from './bundle-cache.ts';
 import { collectArtifacts, zipArtifacts } from './artifacts.ts';
@@ -39,6 +39,9 @@ export interface JobRunContext {
   onCancelRequested: () => void;
   onText: (stream: OutputStream, text: string, time: number) => void;
   onCommandStart?: (jobId: string, startedAt: number) => void;
+  /** Freezes the job while the PC's user is back (the lab's policy). */
+  suspension?: Suspension;
+  priority?: 'low' | 'normal';
 }
 
 /** Runs `job` to its final report; never throws. The job's processes and folders are gone when this returns. */
@@ -94,6 +97,8 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     onOutput: (stream, chunk) => pump.write(stream, chunk),
     warmShell: ctx.isolation.warmShellAllowed ? ctx.warmShell : undefined,
     sandbox: prepared.sandbox,
+    suspension: ctx.suspension,
+    priority: ctx.priority,
     onCommandStart: (_line, pid, at) => {
       if (commandStartedAt === undefined) {
         commandStartedAt = at;

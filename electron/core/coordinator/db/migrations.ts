@@ -141,4 +141,8 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE jobs ADD COLUMN artifacts TEXT NOT NULL DEFAULT '[]';
    ALTER TABLE jobs ADD COLUMN tests TEXT;
    ALTER TABLE runs ADD COLUMN artifact_patterns TEXT NOT NULL DEFAULT '[]';`,
+  // 15: when workers may run jobs (scope 'lab', 'tag:<tag>' or 'worker:<id>'), and whether each is available now and why not.
+  `CREATE TABLE policies (scope TEXT PRIMARY KEY, policy TEXT NOT NULL);
+   ALTER TABLE workers ADD COLUMN available INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE workers ADD COLUMN availability_reason TEXT;`,
 ];

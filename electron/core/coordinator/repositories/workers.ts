@@ -1,6 +1,7 @@
 /** The workers table: typed rows and the statements the store needs. */
 import type { StatementSync } from 'node:sqlite';
 import type { WorkerDto } from '../../../../shared/api.ts';
+import type { WorkerPolicy } from '../../../../shared/policy.ts';
 import { WORKER_STATUSES, type WorkerStatus } from '../../../../shared/job-status.ts';
 import type { Database } from '../db/database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../db/row.ts';
@@ -22,6 +23,8 @@ export interface WorkerRecord {
   revoked: boolean;
   displayName: string | null;
   adminPaused: boolean;
+  available: boolean;
+  availabilityReason: string | null;
 }
 
 export interface RegisterInput {
@@ -52,12 +55,13 @@ function toRecord(row: Row): WorkerRecord {
     revoked: row.revoked_at !== null,
     displayName: textOrNull(row, 'display_name'),
     adminPaused: int(row, 'admin_paused') === 1,
+    available: int(row, 'available') === 1,
+    availabilityReason: textOrNull(row, 'availability_reason'),
   };
 }
 
-export function toWorkerDto(worker: WorkerRecord, replaces: string | null = null): WorkerDto {
-  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags } = worker;
-  const name = worker.displayName ?? hostname;
+export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces: string | null = null): WorkerDto {
+  const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags, available } = worker;
   return {
     workerId,
     hostname,
@@ -71,9 +75,12 @@ export function toWorkerDto(worker: WorkerRecord, replaces: string | null = null
     paused,
     warnings,
     tags,
-    name,
+    name: worker.displayName ?? hostname,
     pausedByAdmin: worker.adminPaused,
     replaces,
+    available,
+    availabilityReason: worker.availabilityReason,
+    policy,
   };
 }
 
@@ -188,6 +195,12 @@ export class WorkerRepository {
   /** The row goes; jobs keep the id they ran under. */
   forget(workerId: string): void {
     this.#db.prepare('DELETE FROM workers WHERE worker_id = ?').run(workerId);
+  }
+
+  setAvailability(workerId: string, available: boolean, reason: string | null): void {
+    this.#db
+      .prepare('UPDATE workers SET available = ?, availability_reason = ? WHERE worker_id = ?')
+      .run(available ? 1 : 0, available ? null : reason, workerId);
   }
 
   setTags(workerId: string, tags: string[]): void {

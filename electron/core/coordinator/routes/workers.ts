@@ -3,6 +3,7 @@ import express, { Router } from 'express';
 import {
   heartbeatBody,
   pauseWorkerBody,
+  policyBody,
   registerBody,
   renameWorkerBody,
   replaceWorkerBody,
@@ -14,6 +15,8 @@ import type { JoinRefusal } from '../worker-liveness.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { HttpError } from '../http-error.ts';
 import { parseBody } from '../validate.ts';
+import { DEFAULT_POLICY, parseWindows } from '../../../../shared/policy.ts';
+import { scopeKey, type PolicyScope } from '../repositories/policies.ts';
 
 export function workerRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
@@ -109,10 +112,58 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/heartbeat', json, async (req, res) => {
     const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
     requireWorker(res, body.workerId);
-    const beat = ctx.store.heartbeat(body.workerId, { reportedJobId: body.jobId, paused: body.paused, restarted: body.restarted, warnings: body.warnings });
+    const beat = ctx.store.heartbeat(body.workerId, {
+      reportedJobId: body.jobId,
+      paused: body.paused,
+      restarted: body.restarted,
+      warnings: body.warnings,
+      available: body.available,
+      reason: body.reason,
+    });
     if (!beat) throw new HttpError(404, 'Worker not found');
     if (beat.changed) await ctx.commit.durable();
-    res.json({ success: true, workerId: body.workerId, timestamp: beat.worker.lastHeartbeat, status: beat.worker.status, cancelJobIds: beat.cancelJobIds });
+    // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
+    res.json({
+      success: true,
+      workerId: body.workerId,
+      timestamp: beat.worker.lastHeartbeat,
+      status: beat.worker.status,
+      cancelJobIds: beat.cancelJobIds,
+      policy: beat.worker.policy,
+    });
+  });
+
+  router.get('/api/workers/policy', (_req, res) => {
+    requireAdmin(res);
+    res.json(ctx.store.policies());
+  });
+
+  router.post('/api/workers/policy', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(policyBody, req.body, [], 'give "when" (always, idle or schedule), or clear: true');
+    if (body.when === 'schedule') {
+      try {
+        parseWindows(body.windows!);
+      } catch (error) {
+        throw new HttpError(400, (error as Error).message);
+      }
+    }
+    const scope: PolicyScope = body.workerId ? { kind: 'worker', workerId: body.workerId } : body.tag ? { kind: 'tag', tag: body.tag } : { kind: 'lab' };
+    if (scope.kind === 'worker' && !ctx.store.getWorker(scope.workerId)) throw new HttpError(404, `No worker named ${scope.workerId} is registered.`);
+    const policy = body.clear
+      ? null
+      : {
+          ...DEFAULT_POLICY,
+          when: body.when!,
+          ...(body.idleMinutes !== undefined ? { idleMinutes: body.idleMinutes } : {}),
+          windows: body.windows ?? null,
+          ...(body.onUserReturn ? { onUserReturn: body.onUserReturn } : {}),
+          ...(body.priority ? { priority: body.priority } : {}),
+        };
+    ctx.store.setPolicy(scope, policy);
+    await ctx.commit.durable();
+    ctx.logger.info('policy set', { scope: scopeKey(scope), policy });
+    res.json({ success: true, scope: scopeKey(scope), policy });
   });
 
   return router;

@@ -1,0 +1,70 @@
+/**
+ * How long nobody has touched this PC's keyboard and mouse, behind one small interface: the desktop
+ * app gives Electron's powerMonitor; headless, a file a site's own detector (or a test) writes, or
+ * logind's idle hint for the seat's session; where nothing can tell, null (and the worker says so).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface IdleSource {
+  /** What it reads, for logs and the dashboard. */
+  readonly name: string;
+  /** Seconds since the last keyboard or mouse input, or null when it cannot tell now. */
+  idleSeconds(): number | null;
+}
+
+/** A file holding the idle seconds as a number (read on every check; a missing file means "cannot tell"). */
+export function fileIdleSource(path: string): IdleSource {
+  return {
+    name: `the file ${path}`,
+    idleSeconds() {
+      try {
+        const value = Number(readFileSync(path, 'utf8').trim());
+        return Number.isFinite(value) && value >= 0 ? value : null;
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** logind's IdleHint and IdleSinceHint of the graphical sessions (GNOME, KDE and others set them). */
+export function logindIdleSource(now: () => number = Date.now): IdleSource | null {
+  const run = (args: string[]) => execFileSync('loginctl', args, { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+  let sessions: string[];
+  try {
+    sessions = run(['list-sessions', '--no-legend'])
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0])
+      .filter((id): id is string => !!id);
+  } catch {
+    return null;
+  }
+  if (sessions.length === 0) return null;
+  return {
+    name: 'logind (the session idle hint)',
+    idleSeconds() {
+      let least: number | null = null;
+      for (const id of sessions) {
+        try {
+          const props = Object.fromEntries(
+            run(['show-session', id, '-p', 'IdleHint', '-p', 'IdleSinceHint', '-p', 'Type'])
+              .split('\n')
+              .map((l) => l.split('=') as [string, string]),
+          );
+          if (props.Type !== 'x11' && props.Type !== 'wayland') continue;
+          const idle = props.IdleHint === 'yes' ? Math.max(0, (now() - Number(props.IdleSinceHint) / 1000) / 1000) : 0;
+          least = least === null ? idle : Math.min(least, idle);
+        } catch {
+          // the session ended
+        }
+      }
+      return least;
+    },
+  };
+}
+
+/** The best source this PC has: the given one, else logind, else none. */
+export function chooseIdleSource(given?: IdleSource): IdleSource | null {
+  return given ?? logindIdleSource();
+}
