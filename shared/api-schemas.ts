@@ -110,6 +110,7 @@ export const policyBody = z
     windows: z.string().max(500).nullish(),
     onUserReturn: z.enum(ON_USER_RETURN).optional(),
     priority: z.enum(PRIORITIES).optional(),
+    notices: z.boolean().optional(),
   })
   .refine((b) => !(b.workerId && b.tag), 'give workerId or tag, not both')
   .refine((b) => b.clear || b.when !== undefined, 'give "when" (always, idle or schedule), or clear: true')

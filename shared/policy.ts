@@ -17,9 +17,11 @@ export interface WorkerPolicy {
   windows: string | null;
   onUserReturn: (typeof ON_USER_RETURN)[number];
   priority: (typeof PRIORITIES)[number];
+  /** Tell the student at the PC (a tray notification) when a job starts while they are there. */
+  notices: boolean;
 }
 
-export const DEFAULT_POLICY: WorkerPolicy = { when: 'always', idleMinutes: 10, windows: null, onUserReturn: 'suspend', priority: 'low' };
+export const DEFAULT_POLICY: WorkerPolicy = { when: 'always', idleMinutes: 10, windows: null, onUserReturn: 'suspend', priority: 'low', notices: true };
 
 export interface Availability {
   available: boolean;

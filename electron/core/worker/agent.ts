@@ -33,6 +33,8 @@ export type { AgentState, AgentStatus, JobSummary, WorkerAgentOptions };
 interface AgentEvents {
   state: [AgentState];
   output: [jobId: string, entry: LogEntry];
+  /** A job starts; `notice`: the lab wants the person at the PC told (if they are there). */
+  'job-started': [job: JobSummary, notice: boolean];
 }
 
 const RECENT_JOBS = 20;
@@ -294,6 +296,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     };
     const unsubscribe = this.#policy.subscribe(onSuspension);
     this.update({ currentJob: summary });
+    this.emit('job-started', summary, this.#policy.policy.notices);
     this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
     const report = await runJob(job, {
       client: this.#client,

@@ -159,6 +159,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
           windows: body.windows ?? null,
           ...(body.onUserReturn ? { onUserReturn: body.onUserReturn } : {}),
           ...(body.priority ? { priority: body.priority } : {}),
+          ...(body.notices !== undefined ? { notices: body.notices } : {}),
         };
     ctx.store.setPolicy(scope, policy);
     await ctx.commit.durable();
