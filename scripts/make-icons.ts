@@ -1,7 +1,7 @@
 /**
  * Draws the app and tray icons into resources/ (run once; the PNGs are committed). Tray icons differ
- * in shape, not only colour: idle = ring, busy = filled disc with a play wedge, paused = two bars,
- * disconnected = ring with a slash. macOS gets black "Template" variants that the OS recolours.
+ * in shape, not only colour: idle = ring, busy = filled disc with a play wedge, waiting (the lab's
+ * policy or the PC's user holds it back) = hourglass, paused = two bars, disconnected = ring with a slash. macOS gets black "Template" variants that the OS recolours.
  */
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
@@ -68,15 +68,24 @@ const ring: Shape = (u, v) => {
 const disc: Shape = (u, v) => Math.hypot(u, v) <= 0.9;
 const wedge: Shape = (u, v) => u > -0.3 && u < 0.5 && Math.abs(v) < (0.5 - u) * 0.75;
 const bars: Shape = (u, v) => Math.abs(v) <= 0.75 && ((u >= -0.62 && u <= -0.18) || (u >= 0.18 && u <= 0.62));
+const hourglass: Shape = (u, v) =>
+  (Math.abs(v) >= 0.7 && Math.abs(v) <= 0.9 && Math.abs(u) <= 0.62) || (Math.abs(v) < 0.7 && Math.abs(u) <= Math.abs(v) * 0.72 + 0.08);
 const slash: Shape = (u, v) => Math.abs(u - v) < 0.22 && Math.hypot(u, v) < 0.95;
 
 const SHAPES: Record<string, (u: number, v: number, color: Rgba) => Rgba> = {
   idle: (u, v, c) => (ring(u, v) ? c : NONE),
   busy: (u, v, c) => (disc(u, v) && !wedge(u, v) ? c : NONE),
+  waiting: (u, v, c) => (hourglass(u, v) ? c : NONE),
   paused: (u, v, c) => (bars(u, v) ? c : NONE),
   disconnected: (u, v, c) => (ring(u, v) || slash(u, v) ? c : NONE),
 };
-const COLORS: Record<string, Rgba> = { idle: [22, 163, 74, 255], busy: [37, 99, 235, 255], paused: [217, 119, 6, 255], disconnected: [100, 116, 139, 255] };
+const COLORS: Record<string, Rgba> = {
+  idle: [22, 163, 74, 255],
+  busy: [37, 99, 235, 255],
+  waiting: [124, 58, 237, 255],
+  paused: [217, 119, 6, 255],
+  disconnected: [100, 116, 139, 255],
+};
 
 for (const [name, shape] of Object.entries(SHAPES)) {
   for (const [suffix, size] of [

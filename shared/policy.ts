@@ -115,7 +115,8 @@ export function availability(policy: WorkerPolicy, now: Date, idleSeconds: numbe
   return { available: true, reason: null };
 }
 
-function clock(at: Date): string {
+/** "10:42": a moment in local time, hours and minutes, as the tray and the reasons say it. */
+export function clock(at: Date): string {
   return `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
 }
 

@@ -20,6 +20,8 @@ export interface AgentState {
   server: string;
   connected: boolean;
   paused: boolean;
+  /** When the PC's user paused it (ms since the epoch); absent while not paused. */
+  pausedAt?: number;
   currentJob: JobSummary | null;
   recentJobs: JobSummary[];
   lastError: string | null;

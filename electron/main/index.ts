@@ -3,7 +3,7 @@
  * for an unattended install), the coordinator or the worker running in this process, the window, the
  * tray, the menu and the IPC handlers.
  */
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, safeStorage, shell, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, powerMonitor, safeStorage, shell, Tray } from 'electron';
 import ElectronStore from 'electron-store';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,9 @@ import { viewState } from '../core/worker/local-ui.ts';
 import { setOpenAtLogin } from './autostart.ts';
 import { parseLaunchFlags } from './flags.ts';
 import { IpcManager, trustedPage } from './ipc.ts';
+import { watchJobNotices, type NoticeText } from './job-notice.ts';
 import { setupPageUrl, startCoordinatorMode, startWorkerMode, type RunningMode } from './modes.ts';
+import { powerMonitorIdleSource } from './power-monitor-idle.ts';
 import { SettingsManager } from './settings.ts';
 import { TrayController } from './tray.ts';
 import { createMainWindow } from './window.ts';
@@ -30,12 +32,20 @@ let window: BrowserWindow | undefined;
 let tray: TrayController | undefined;
 let running: RunningMode | undefined;
 let quitting = false;
+// Kept referenced while shown: a garbage-collected notification loses its click handler.
+let notice: Notification | undefined;
 
 function showWindow(): void {
   if (!window || window.isDestroyed()) return;
   if (window.isMinimized()) window.restore();
   window.show();
   window.focus();
+}
+
+function showNotice(text: NoticeText): void {
+  notice = new Notification({ ...text, silent: true });
+  notice.on('click', showWindow);
+  notice.show();
 }
 
 async function main(): Promise<void> {
@@ -53,7 +63,10 @@ async function main(): Promise<void> {
     return;
   }
   app.on('second-instance', showWindow);
+  // Windows shows notifications only for the app id the installer's shortcut carries (electron-builder's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.cmdexecutor.app');
   await app.whenReady();
+  const idleSource = powerMonitorIdleSource(powerMonitor);
 
   const settings = new SettingsManager(new ElectronStore({ name: 'settings' }), safeStorage, join(app.getPath('userData'), 'coordinator'));
   if (flags.mode) {
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
     await running?.stop();
     tray?.destroy();
     tray = undefined;
-    const options = { logger, rendererDir, workerDir: join(app.getPath('userData'), 'worker') };
+    const options = { logger, rendererDir, workerDir: join(app.getPath('userData'), 'worker'), idleSource };
     try {
       running =
         current.mode === 'coordinator'
@@ -147,6 +160,7 @@ async function main(): Promise<void> {
         send({ ...state, output: agent.currentOutput });
       });
       agent.on('output', (jobId, entry) => IpcManager.send(window?.webContents, 'worker:output', { jobId, entry }));
+      watchJobNotices(agent, { idle: idleSource, supported: () => Notification.isSupported(), show: showNotice });
     }
     logger.info('mode started', { mode: current.mode, page: running.pageUrl });
     await window?.loadURL(running.pageUrl);

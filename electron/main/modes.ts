@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger.ts';
 import { startCoordinator, type RunningCoordinator } from '../core/coordinator/server.ts';
 import { WorkerAgent } from '../core/worker/agent.ts';
 import { COORDINATOR_OPTIONS } from '../core/options/coordinator-options.ts';
+import type { IdleSource } from '../core/worker/idle-source.ts';
 import type { CoordinatorSettings, WorkerSettings } from '../../shared/ipc.ts';
 
 export interface RunningMode {
@@ -20,6 +21,8 @@ export interface ModeOptions {
   rendererDir: string;
   /** Where a worker keeps its identity and job folders. */
   workerDir: string;
+  /** How long this PC's keyboard and mouse have been idle (Electron's powerMonitor), for the lab's policy. */
+  idleSource?: IdleSource;
 }
 
 export async function startCoordinatorMode(settings: CoordinatorSettings, options: ModeOptions): Promise<RunningMode> {
@@ -37,6 +40,7 @@ export async function startCoordinatorMode(settings: CoordinatorSettings, option
       server: `http://127.0.0.1:${coordinator.port}`,
       joinToken: coordinator.tokens.joinToken || undefined,
       workDir: options.workerDir,
+      idleSource: options.idleSource,
       logger: options.logger,
     });
     agent.start();
@@ -60,6 +64,7 @@ export function startWorkerMode(settings: WorkerSettings, options: ModeOptions &
     // None given: the coordinator keeps the tags the admin set on the dashboard.
     tags: settings.tags.length ? settings.tags : undefined,
     workDir: options.workerDir,
+    idleSource: options.idleSource,
     logger: options.logger,
   });
   // Once the coordinator has accepted this PC, the join token is no longer kept anywhere.

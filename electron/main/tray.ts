@@ -1,13 +1,13 @@
 /**
  * The worker's tray icon: one Tray, created once and kept referenced (or it is garbage-collected and
- * vanishes); its image switches between idle, busy, paused and disconnected, its tooltip says the
- * state and the current job, and its menu is rebuilt after every change because Linux needs that.
+ * vanishes); its image switches between idle, busy, waiting, paused and disconnected, its tooltip
+ * and menu say the state and the lab's policy in words (tray-words.ts), and its menu is rebuilt
+ * after every change because Linux needs that. Pause/Resume is always in the menu.
  */
 import type { Menu as MenuType, MenuItemConstructorOptions, NativeImage, Tray as TrayType } from 'electron';
 import { join } from 'node:path';
 import type { AgentState } from '../../shared/worker-view.ts';
-
-export type TrayState = 'idle' | 'busy' | 'paused' | 'disconnected';
+import { trayStateOf, trayWords, type TrayState } from './tray-words.ts';
 
 /** The Electron pieces the tray uses, passed in so tests can use fakes. */
 export interface TrayDeps {
@@ -16,6 +16,7 @@ export interface TrayDeps {
   imageFromPath(path: string): NativeImage;
   iconDir: string;
   platform: NodeJS.Platform;
+  now?: () => number;
 }
 
 export interface TrayActions {
@@ -24,15 +25,6 @@ export interface TrayActions {
   resume(): void;
   quit(): void;
 }
-
-export function trayStateOf(state: Pick<AgentState, 'status' | 'connected' | 'paused' | 'currentJob'>): TrayState {
-  if (state.currentJob) return 'busy';
-  if (!state.connected || state.status === 'disconnected' || state.status === 'starting' || state.status === 'stopped') return 'disconnected';
-  if (state.paused) return 'paused';
-  return 'idle';
-}
-
-const LABELS: Record<TrayState, string> = { idle: 'Idle', busy: 'Busy', paused: 'Paused', disconnected: 'Not connected' };
 
 export function trayIconFile(state: TrayState, platform: NodeJS.Platform): string {
   // macOS recolours black "Template" images for light and dark menu bars.
@@ -62,17 +54,17 @@ export class TrayController {
   }
 
   update(agent: AgentState): void {
-    const state = trayStateOf(agent);
-    const job = agent.currentJob ? ` · ${agent.currentJob.filename} (${agent.currentJob.jobId})` : '';
-    const shown = `${state}|${job}|${agent.paused}`;
+    const words = trayWords(agent, this.#deps.now?.() ?? Date.now());
+    const shown = JSON.stringify([words, agent.paused]);
     if (shown === this.#shown) return; // heartbeats change nothing the tray shows
     this.#shown = shown;
-    if (state !== this.#state) this.#tray.setImage(this.image(state));
-    this.#state = state;
-    this.#tray.setToolTip(`CMD Executor worker: ${LABELS[state]}${job}`);
+    if (words.icon !== this.#state) this.#tray.setImage(this.image(words.icon));
+    this.#state = words.icon;
+    this.#tray.setToolTip(words.tooltip);
     this.#tray.setContextMenu(
       this.#deps.buildMenu([
-        { label: `${LABELS[state]}${job}`, enabled: false },
+        { label: words.line, enabled: false },
+        { label: words.policy, enabled: false },
         { type: 'separator' },
         { label: 'Open', click: () => this.#actions.open() },
         agent.paused

@@ -57,7 +57,7 @@ function startApp(args: string[]): App {
 }
 
 describe('the desktop app main process (built bundle, fake electron)', () => {
-  it('worker mode registers, the tray goes busy during a real job and back to idle, and Pause stops new jobs', async () => {
+  it('worker mode registers, the tray goes busy during a real job and back to idle, tells the user at the PC, and Pause stops new jobs', async () => {
     const c = await startTestCoordinator();
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const app = startApp(['--mode', 'worker', '--server', c.url, '--join-token', c.tokens.joinToken, '--hidden']);
@@ -76,6 +76,9 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
       const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo in the app\nsleep 1');
       await app.waitFor((e) => e.kind === 'tray-image' && e.image === 'tray-busy.png', 'the busy tray icon');
       await app.waitFor((e) => e.kind === 'tray-tooltip' && e.text.includes(jobId), 'the job in the tooltip');
+      // powerMonitor says the keyboard was just used: somebody is at the PC, and the default policy has notices on.
+      const notice = await app.waitFor((e) => e.kind === 'notification', 'the notice for the PC user');
+      assert.equal(notice.body, 'CMD Executor is running a job for the lab: echo in the app');
       const done = await waitForJob(t, jobId);
       assert.equal(done.status, 'completed');
       assert.match(done.stdout, /in the app/);
@@ -84,12 +87,16 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
 
       app.send({ click: 'Pause' });
       await app.waitFor((e) => e.kind === 'tray-image' && e.image === 'tray-paused.png', 'the paused tray icon');
+      await app.waitFor((e) => e.kind === 'tray-tooltip' && /^CMD Executor worker: Paused by you at \d\d:\d\d\nLab policy: /.test(e.text), 'who paused, when');
       await waitFor('the coordinator to see the pause', async () => (await c.api('GET', '/api/workers/register')).body.workers[0].paused || undefined, 10_000);
       const waiting = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo later');
       await new Promise((r) => setTimeout(r, 1500));
       assert.equal((await c.api('GET', `/api/jobs/status?jobId=${waiting}`)).body.status, 'pending', 'a paused worker takes no job');
+      app.send({ idle: 3600 }); // nobody at the PC: the next job starts without a notice
+      await app.waitFor((e) => e.kind === 'idle', 'the idle time set');
       app.send({ click: 'Resume' });
       assert.equal((await waitForJob(t, waiting)).status, 'completed');
+      assert.equal(app.events.filter((e) => e.kind === 'notification').length, 1, 'no notice for an empty room');
 
       app.send({ invoke: 'worker:get-state', url: 'https://evil.example/' });
       assert.match((await app.waitFor((e) => e.kind === 'invoke-error', 'a refused IPC call')).error, /untrusted page/);

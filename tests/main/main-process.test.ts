@@ -8,8 +8,6 @@ import { COORDINATOR_OPTIONS } from '../../electron/core/options/coordinator-opt
 import { parseLaunchFlags } from '../../electron/main/flags.ts';
 import { IpcManager, trustedPage } from '../../electron/main/ipc.ts';
 import { SettingsManager, type SecretBox } from '../../electron/main/settings.ts';
-import { TrayController, trayStateOf } from '../../electron/main/tray.ts';
-import type { AgentState } from '../../shared/worker-view.ts';
 import { tempDir } from '../helpers/coordinator.ts';
 
 function mapStore() {
@@ -91,93 +89,6 @@ describe('settings', () => {
     noKeyring.save({ worker: { server: 's', joinToken: 'cmdx_j_secret' } });
     assert.deepEqual(basic.map.get('worker'), { server: 's', fingerprint: '', joinTokenSecret: { plain: 'cmdx_j_secret' }, tags: [] });
     assert.equal(noKeyring.load().worker.joinToken, 'cmdx_j_secret');
-  });
-});
-
-function agentState(patch: Partial<AgentState>): AgentState {
-  return {
-    status: 'idle',
-    workerId: 'w',
-    server: 'http://c',
-    connected: true,
-    paused: false,
-    currentJob: null,
-    recentJobs: [],
-    lastError: null,
-    waiting: null,
-    policy: 'jobs at any time; low priority',
-    suspended: false,
-    ...patch,
-  };
-}
-
-function fakeTray() {
-  const calls: string[] = [];
-  let menu: any[] = [];
-  const deps = {
-    createTray: (image: any) => {
-      calls.push(`create ${image.path}`);
-      return {
-        setImage: (i: any) => calls.push(`image ${i.path}`),
-        setToolTip: (t: string) => calls.push(`tip ${t}`),
-        setContextMenu: (m: any) => {
-          menu = m.template;
-          calls.push('menu');
-        },
-        destroy: () => calls.push('destroy'),
-      } as any;
-    },
-    buildMenu: (template: any) => ({ template }) as any,
-    imageFromPath: (path: string) => ({ path }) as any,
-    iconDir: '/icons',
-    platform: 'linux' as NodeJS.Platform,
-  };
-  return { calls, deps, menu: () => menu };
-}
-
-describe('tray', () => {
-  it('maps the agent state to idle, busy, paused and disconnected', () => {
-    assert.equal(trayStateOf(agentState({})), 'idle');
-    assert.equal(trayStateOf(agentState({ currentJob: { jobId: 'j', filename: 'p.zip', command: 'x', startedAt: 1 } })), 'busy');
-    assert.equal(trayStateOf(agentState({ paused: true })), 'paused');
-    assert.equal(trayStateOf(agentState({ connected: false, status: 'disconnected' })), 'disconnected');
-  });
-
-  it('switches the image, says the job in the tooltip and rebuilds the menu after every change', () => {
-    const t = fakeTray();
-    const actions = {
-      open: () => t.calls.push('open'),
-      pause: () => t.calls.push('pause'),
-      resume: () => t.calls.push('resume'),
-      quit: () => t.calls.push('quit'),
-    };
-    const tray = new TrayController(t.deps, actions, agentState({}));
-    assert.deepEqual(t.calls.splice(0), ['create /icons/tray-idle.png', 'image /icons/tray-idle.png', 'tip CMD Executor worker: Idle', 'menu']);
-    tray.update(agentState({})); // a heartbeat: nothing visible changed
-    assert.deepEqual(t.calls.splice(0), []);
-    tray.update(agentState({ currentJob: { jobId: 'job-1', filename: 'p.zip', command: 'x', startedAt: 1 } }));
-    assert.deepEqual(t.calls.splice(0), ['image /icons/tray-busy.png', 'tip CMD Executor worker: Busy · p.zip (job-1)', 'menu']);
-    t.menu()
-      .find((m) => m.label === 'Pause taking jobs')
-      .click();
-    tray.update(agentState({ paused: true }));
-    t.menu()
-      .find((m) => m.label === 'Resume taking jobs')
-      .click();
-    t.menu()
-      .find((m) => m.label === 'Quit')
-      .click();
-    assert.deepEqual(
-      t.calls.filter((c) => !c.startsWith('tip') && c !== 'menu'),
-      ['pause', 'image /icons/tray-paused.png', 'resume', 'quit'],
-    );
-  });
-
-  it('uses template images on macOS', () => {
-    const t = fakeTray();
-    t.deps.platform = 'darwin';
-    new TrayController(t.deps, { open() {}, pause() {}, resume() {}, quit() {} }, agentState({}));
-    assert.equal(t.calls[0], 'create /icons/tray-idleTemplate.png');
   });
 });
 

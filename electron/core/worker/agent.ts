@@ -179,13 +179,15 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   }
 
   pause(): void {
-    this.update({ paused: true });
+    // Paused twice: the first time is when it was paused.
+    this.update({ paused: true, pausedAt: this.#state.paused ? this.#state.pausedAt : Date.now() });
     this.#logger.info('paused: no new jobs will be taken');
     this.#pollAbort?.abort(); // leave the long poll now, so no job arrives after the pause
     if (this.#registration.registered) this.#heartbeat.now();
   }
 
   resume(): void {
+    delete this.#state.pausedAt;
     this.update({ paused: false });
     this.#wakeUp?.();
     this.#logger.info('resumed');

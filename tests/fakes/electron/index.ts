@@ -2,7 +2,9 @@
  * A small fake of the Electron main-process API, for booting the built main bundle under plain Node.
  * It reports what the app does as JSON lines on stdout ({"fake": ...}) and takes commands as JSON
  * lines on stdin: {"click": "Pause"} clicks a tray menu item, {"invoke": channel, "arg", "url"}
- * calls an IPC handler as a page at `url` would, {"quit": true} quits.
+ * calls an IPC handler as a page at `url` would, {"idle": 3600} sets the seconds since the last
+ * keyboard or mouse input that powerMonitor reports (FAKE_ELECTRON_IDLE_SECONDS at start, else 0),
+ * {"quit": true} quits.
  */
 import { EventEmitter } from 'node:events';
 import { basename } from 'node:path';
@@ -12,7 +14,7 @@ function report(event: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ fake: true, ...event }) + '\n');
 }
 
-type MenuItem = { label?: string; click?: (item: MenuItem) => void; type?: string; checked?: boolean; submenu?: MenuItem[] };
+type MenuItem = { label?: string; click?: (item: MenuItem) => void; type?: string; checked?: boolean; enabled?: boolean; submenu?: MenuItem[] };
 
 class FakeApp extends EventEmitter {
   isPackaged = false;
@@ -34,6 +36,9 @@ class FakeApp extends EventEmitter {
   }
   setLoginItemSettings(settings: unknown) {
     report({ kind: 'login-item', settings });
+  }
+  setAppUserModelId(id: string) {
+    report({ kind: 'app-user-model-id', id });
   }
   quit() {
     const event = {
@@ -117,6 +122,7 @@ export class Tray {
   }
   setContextMenu(menu: { template: MenuItem[] }) {
     trayMenu = menu.template;
+    report({ kind: 'tray-menu', labels: trayMenu.filter((m) => m.label).map((m) => m.label) });
   }
   destroy() {
     report({ kind: 'tray-destroy' });
@@ -130,6 +136,23 @@ export const Menu = {
 };
 
 export const nativeImage = { createFromPath: (path: string) => ({ path }) };
+
+let idleSeconds = Number(process.env.FAKE_ELECTRON_IDLE_SECONDS ?? 0);
+export const powerMonitor = { getSystemIdleTime: () => idleSeconds };
+
+export class Notification extends EventEmitter {
+  static isSupported() {
+    return process.env.FAKE_ELECTRON_NO_NOTIFICATIONS !== '1';
+  }
+  readonly #options: { title?: string; body?: string; silent?: boolean };
+  constructor(options: { title?: string; body?: string; silent?: boolean }) {
+    super();
+    this.#options = options;
+  }
+  show() {
+    report({ kind: 'notification', ...this.#options });
+  }
+}
 
 type Handler = (event: { senderFrame: { url: string } }, arg: unknown) => unknown;
 const handlers = new Map<string, Handler>();
@@ -151,14 +174,15 @@ export const contextBridge = { exposeInMainWorld: () => {} };
 export const ipcRenderer = { invoke: () => Promise.resolve(undefined), on: () => {}, off: () => {} };
 
 async function handleCommand(line: string): Promise<void> {
-  let command: { click?: string; invoke?: string; arg?: unknown; url?: string; quit?: boolean };
+  let command: { click?: string; invoke?: string; arg?: unknown; url?: string; idle?: number; quit?: boolean };
   try {
     command = JSON.parse(line);
   } catch {
     return;
   }
   if (command.click) {
-    const item = trayMenu.find((m) => m.label?.startsWith(command.click!));
+    // As on a real menu, a greyed-out line (the state, the policy) cannot be clicked.
+    const item = trayMenu.find((m) => m.enabled !== false && m.label?.startsWith(command.click!));
     report({ kind: 'clicked', label: item?.label ?? null });
     item?.click?.(item);
   } else if (command.invoke) {
@@ -170,6 +194,9 @@ async function handleCommand(line: string): Promise<void> {
     } catch (error) {
       report({ kind: 'invoke-error', channel: command.invoke, error: (error as Error).message });
     }
+  } else if (command.idle !== undefined) {
+    idleSeconds = command.idle;
+    report({ kind: 'idle', seconds: idleSeconds });
   } else if (command.quit) {
     app.quit();
   }
@@ -178,4 +205,4 @@ async function handleCommand(line: string): Promise<void> {
 // The test drives the fake app through lines of JSON on stdin.
 createInterface({ input: process.stdin }).on('line', (line) => void handleCommand(line));
 
-export default { app, BrowserWindow, Tray, Menu, nativeImage, ipcMain, safeStorage, shell, contextBridge, ipcRenderer };
+export default { app, BrowserWindow, Tray, Menu, nativeImage, powerMonitor, Notification, ipcMain, safeStorage, shell, contextBridge, ipcRenderer };
