@@ -39,6 +39,10 @@ export interface WorkerDto {
   availabilityReason: string | null;
   /** The policy it follows (its own, its tag's, or the lab's). */
   policy: WorkerPolicy;
+  /** When the person at the PC paused it (null: not paused there). */
+  pausedAt: number | null;
+  /** When the admin paused it from the dashboard (null: not paused by the admin). */
+  pausedByAdminAt: number | null;
 }
 
 export const TARGET_OS = ['win32', 'linux', 'darwin'] as const;

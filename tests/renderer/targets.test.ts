@@ -25,6 +25,8 @@ const worker = (workerId: string, tags: string[], status: WorkerDto['status'] = 
   available: true,
   availabilityReason: null,
   policy: DEFAULT_POLICY,
+  pausedAt: null,
+  pausedByAdminAt: null,
 });
 
 describe('targets on the dashboard', () => {

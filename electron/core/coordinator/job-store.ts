@@ -151,7 +151,7 @@ export class JobStore {
 
   /** Paused by the admin: it finishes its job and takes no other until resumed. */
   pauseWorker(workerId: string, paused: boolean): WorkerDto | undefined {
-    return this.changeWorker(workerId, () => this.#core.workers.setAdminPaused(workerId, paused), !paused);
+    return this.changeWorker(workerId, () => this.#core.workers.setAdminPaused(workerId, paused, this.#core.now()), !paused);
   }
 
   /** Removes an offline worker; pending jobs meant for it alone fail with a sentence. */

@@ -105,7 +105,7 @@ export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { work
       changed = true;
     }
     if (beat.paused !== undefined && beat.paused !== worker.paused) {
-      core.workers.setPaused(workerId, beat.paused);
+      core.workers.setPaused(workerId, beat.paused, now);
       changed = true;
     }
     const cancelJobIds: string[] = [];

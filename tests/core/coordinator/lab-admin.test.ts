@@ -56,6 +56,7 @@ describe('outcomes and worker administration', () => {
 
     const paused = await c.api('POST', '/api/workers/pause', { body: { workerId: 'w-a', paused: true } });
     assert.equal(paused.body.worker.pausedByAdmin, true);
+    assert.ok(Math.abs(paused.body.worker.pausedByAdminAt - Date.now()) < 5000, 'the dashboard can say when');
     await create();
     assert.equal(await take('w-a'), undefined, 'a paused worker takes no job');
     await c.api('POST', '/api/workers/pause', { body: { workerId: 'w-a', paused: false } });

@@ -145,4 +145,7 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE policies (scope TEXT PRIMARY KEY, policy TEXT NOT NULL);
    ALTER TABLE workers ADD COLUMN available INTEGER NOT NULL DEFAULT 1;
    ALTER TABLE workers ADD COLUMN availability_reason TEXT;`,
+  // 16: when a worker was paused, at the PC or by the admin (the dashboard says who and when).
+  `ALTER TABLE workers ADD COLUMN paused_at INTEGER;
+   ALTER TABLE workers ADD COLUMN admin_paused_at INTEGER;`,
 ];

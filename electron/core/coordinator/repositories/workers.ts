@@ -25,6 +25,8 @@ export interface WorkerRecord {
   adminPaused: boolean;
   available: boolean;
   availabilityReason: string | null;
+  pausedAt: number | null;
+  adminPausedAt: number | null;
 }
 
 export interface RegisterInput {
@@ -57,6 +59,8 @@ function toRecord(row: Row): WorkerRecord {
     adminPaused: int(row, 'admin_paused') === 1,
     available: int(row, 'available') === 1,
     availabilityReason: textOrNull(row, 'availability_reason'),
+    pausedAt: intOrNull(row, 'paused_at'),
+    adminPausedAt: intOrNull(row, 'admin_paused_at'),
   };
 }
 
@@ -81,6 +85,8 @@ export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces
     available,
     availabilityReason: worker.availabilityReason,
     policy,
+    pausedAt: worker.pausedAt,
+    pausedByAdminAt: worker.adminPausedAt,
   };
 }
 
@@ -126,7 +132,7 @@ export class WorkerRepository {
         tags = COALESCE($tags, tags),
         status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
-    this.#setPaused = db.prepare('UPDATE workers SET paused = ? WHERE worker_id = ?');
+    this.#setPaused = db.prepare('UPDATE workers SET paused = ?, paused_at = ? WHERE worker_id = ?');
     this.#setState = db.prepare('UPDATE workers SET status = ?, current_job_id = ? WHERE worker_id = ?');
     this.#stale = db.prepare("SELECT worker_id FROM workers WHERE status != 'offline' AND last_heartbeat < ?");
     this.#setWarnings = db.prepare('UPDATE workers SET warnings = ? WHERE worker_id = ?');
@@ -172,8 +178,8 @@ export class WorkerRepository {
     this.#touch.run(now, workerId);
   }
 
-  setPaused(workerId: string, paused: boolean): void {
-    this.#setPaused.run(paused ? 1 : 0, workerId);
+  setPaused(workerId: string, paused: boolean, now: number): void {
+    this.#setPaused.run(paused ? 1 : 0, paused ? now : null, workerId);
   }
 
   setState(workerId: string, status: WorkerStatus, currentJobId: string | null): void {
@@ -188,8 +194,8 @@ export class WorkerRepository {
     this.#db.prepare('UPDATE workers SET display_name = ? WHERE worker_id = ?').run(name, workerId);
   }
 
-  setAdminPaused(workerId: string, paused: boolean): void {
-    this.#db.prepare('UPDATE workers SET admin_paused = ? WHERE worker_id = ?').run(paused ? 1 : 0, workerId);
+  setAdminPaused(workerId: string, paused: boolean, now: number): void {
+    this.#db.prepare('UPDATE workers SET admin_paused = ?, admin_paused_at = ? WHERE worker_id = ?').run(paused ? 1 : 0, paused ? now : null, workerId);
   }
 
   /** The row goes; jobs keep the id they ran under. */
