@@ -40,6 +40,11 @@ export default tseslint.config(
               from: ['./electron/core/worker', './electron/core/coordinator'],
               message: 'The runner is used by both sides and imports neither.',
             },
+            {
+              target: './electron/core/client',
+              from: ['./electron/core/worker', './electron/core/coordinator'],
+              message: 'The client talks to the coordinator over its API; shared code lives in electron/core, runner or shared/.',
+            },
             { target: './shared', from: ['./electron', './renderer'], message: 'shared/ imports only shared/.' },
             { target: './renderer', from: './electron', message: 'The renderer also runs as a plain web page: no core or Electron code.' },
             ...FEATURES.map((feature) => ({

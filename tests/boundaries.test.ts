@@ -69,6 +69,10 @@ describe('import boundaries', () => {
     assert.deepEqual([...crossings('electron/core/runner', 'electron/core/worker'), ...crossings('electron/core/runner', 'electron/core/coordinator')], []);
   });
 
+  it('the client imports neither side: it talks to the coordinator over HTTP', () => {
+    assert.deepEqual([...crossings('electron/core/client', 'electron/core/worker'), ...crossings('electron/core/client', 'electron/core/coordinator')], []);
+  });
+
   it('no renderer feature imports another feature (shared code lives in components/ or lib/)', () => {
     const features = readdirSync(join(ROOT, 'renderer/features'));
     const offenders = features.flatMap((feature) =>

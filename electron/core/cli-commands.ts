@@ -1,26 +1,28 @@
-/** The commands of `cmdx`: parse flags, start a coordinator or a worker, stop on signals. */
+/** The commands of `cmdx`: parse flags, start a coordinator or a worker (stopped on signals), or run a client command. */
 import { join } from 'node:path';
 import { APP_VERSION } from '../../shared/api.ts';
 import { displayFingerprint } from '../../shared/fingerprint.ts';
 import { lanAddresses } from './lan.ts';
 import { jsonLogger, type Logger } from './logger.ts';
+import { exitCodesHelp } from './client/exit-codes.ts';
+import { CLIENT_COMMANDS, CLIENT_OPTIONS } from './options/client-options.ts';
 import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
-import { optionsHelp, synopsis, usageText } from './options/help-text.ts';
+import { optionsHelp, synopsis, twoColumns, usageText } from './options/help-text.ts';
 import type { OptionTable } from './options/option-table.ts';
 import { parseOptions, UsageError, wantsHelp } from './options/parse-options.ts';
 import { WORKER_OPTIONS } from './options/worker-options.ts';
 import { appDataDir } from './paths.ts';
 import { onStopSignals } from './stop-signals.ts';
 
-const COMMANDS = new Map<string | undefined, OptionTable>([
-  ['coordinator', COORDINATOR_OPTIONS],
-  ['worker', WORKER_OPTIONS],
+/** Each command's synopsis start (`cmdx logs JOB`) and flags. */
+const COMMANDS = new Map<string | undefined, { usage: string; table: OptionTable }>([
+  ['coordinator', { usage: 'cmdx coordinator', table: COORDINATOR_OPTIONS }],
+  ['worker', { usage: 'cmdx worker', table: WORKER_OPTIONS }],
+  ...Object.entries(CLIENT_COMMANDS).map(([name, c]) => [name, { usage: `cmdx ${name}${c.args ? ` ${c.args}` : ''}`, table: c.table }] as const),
 ]);
 
 const SYNOPSIS = `Usage:
-  ${synopsis('cmdx coordinator', COORDINATOR_OPTIONS)}
-  ${synopsis('cmdx worker', WORKER_OPTIONS)}
-  cmdx <command> --help
+${[...COMMANDS.values()].map((c) => `  ${synopsis(c.usage, c.table)}\n`).join('')}  cmdx <command> --help
   cmdx --help | --version
 `;
 
@@ -32,7 +34,16 @@ ${SYNOPSIS}
 Options of cmdx coordinator:
 ${optionsHelp(COORDINATOR_OPTIONS)}
 Options of cmdx worker:
-${optionsHelp(WORKER_OPTIONS)}`;
+${optionsHelp(WORKER_OPTIONS)}
+Client commands (they talk to a coordinator over its API):
+${twoColumns(Object.entries(CLIENT_COMMANDS).map(([name, c]) => ({ left: name, text: c.summary })))}
+Options of the client commands ("cmdx <command> --help" shows which a command takes):
+${optionsHelp(CLIENT_OPTIONS)}
+The client connects to --server with --token, else to $CMDX_SERVER with $CMDX_TOKEN ($CMDX_FINGERPRINT),
+else to the profile "cmdx login" saved. Colours and progress bars only on a terminal, never with NO_COLOR.
+
+Exit codes of the client commands:
+${exitCodesHelp()}`;
 }
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
@@ -85,11 +96,16 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const logger = jsonLogger((line) => process.stdout.write(line), { role: command });
-  const table = COMMANDS.get(command);
+  const known = COMMANDS.get(command);
   try {
-    if (table && wantsHelp(table, rest)) {
-      process.stdout.write(usageText(`cmdx ${command}`, table));
+    if (known && wantsHelp(known.table, rest)) {
+      process.stdout.write(usageText(known.usage, known.table));
       return 0;
+    }
+    if (command !== undefined && Object.hasOwn(CLIENT_COMMANDS, command)) {
+      // Loaded only for a client command: a coordinator or a worker never loads the client.
+      const { runClientCommand } = await import('./client/main.ts');
+      return await runClientCommand(command, rest);
     }
     switch (command) {
       case 'coordinator':
@@ -116,10 +132,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     // The synopsis and where the flags are listed; the full listing would bury the one sentence that matters.
-    const hint = table
-      ? `Usage: ${synopsis(`cmdx ${command}`, table)}\nRun "cmdx ${command} --help" for its options.\n`
+    const hint = known
+      ? `Usage: ${synopsis(known.usage, known.table)}\nRun "cmdx ${command} --help" for its options.\n`
       : `${SYNOPSIS}Run "cmdx --help" for the options.\n`;
     process.stderr.write(`cmdx: ${(error as Error).message}\n${usage ? '\n' + hint : ''}`);
-    return usage ? 2 : 1;
+    // An error may carry its own code (130: the user pressed Ctrl-C at a prompt).
+    return usage ? 2 : ((error as { exitCode?: number }).exitCode ?? 1);
   }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `cmdx coordinator|worker ...`: the headless entry point; the desktop app runs the same modules. */
+/** `cmdx coordinator|worker ...`: the headless entry point (the desktop app runs the same modules); `cmdx submit|logs|...`: the terminal client. */
 
 // Checked before anything else loads: on an older Node the first import (node:sqlite) would fail obscurely.
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);

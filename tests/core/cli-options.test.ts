@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CLIENT_COMMANDS, CLIENT_OPTIONS } from '../../electron/core/options/client-options.ts';
 import { COORDINATOR_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
 import { markdownTable } from '../../electron/core/options/help-text.ts';
 import type { OptionTable } from '../../electron/core/options/option-table.ts';
@@ -39,9 +40,15 @@ function readmeTable(heading: string): string {
 }
 
 describe('the README option tables', () => {
-  it('equal the tables generated from the coordinator and worker option declarations', () => {
+  it('equal the tables generated from the coordinator, worker and client option declarations', () => {
     assert.equal(readmeTable('### `cmdx coordinator` options'), markdownTable(COORDINATOR_OPTIONS));
     assert.equal(readmeTable('### `cmdx worker` options'), markdownTable(WORKER_OPTIONS));
+    assert.equal(readmeTable('### `cmdx` client options'), markdownTable(CLIENT_OPTIONS));
+  });
+
+  it("declare each client command's flags as rows of the client table", () => {
+    for (const [name, command] of Object.entries(CLIENT_COMMANDS))
+      for (const [flag, spec] of Object.entries(command.table)) assert.equal(spec, CLIENT_OPTIONS[flag as keyof typeof CLIENT_OPTIONS], `${name} --${flag}`);
   });
 });
 
@@ -54,6 +61,19 @@ describe('cmdx --help', () => {
     for (const flag of [...flags(COORDINATOR_OPTIONS), ...flags(WORKER_OPTIONS)]) assert.match(stdout, new RegExp(`^  ${flag} `, 'm'), flag);
     assert.match(stdout, /--ui-port PORT +serve this worker's status page/);
     assert.match(stdout, /--port PORT +TCP port \(0 picks a free one\) \(default: 3000\)/);
+  });
+
+  it('lists the client commands, their flags and the exit codes', async () => {
+    const { stdout } = await cmdx(['--help']);
+    for (const name of Object.keys(CLIENT_COMMANDS)) assert.match(stdout, new RegExp(`^  cmdx ${name}\\b`, 'm'), name);
+    assert.match(stdout, /^ {2}-f, --follow +submit, logs: stream the job's log/m);
+    assert.match(stdout, /^Exit codes of the client commands:\n {2}0 +done; with --wait, the job exited 0/m);
+    assert.match(stdout, /^ {2}130 +with --wait, the job was cancelled/m);
+    const submit = await cmdx(['submit', '--help']);
+    assert.equal(submit.code, 0);
+    assert.match(submit.stdout, /^Usage: cmdx submit \[DIR\|ZIP\] --run COMMAND \[options\]/);
+    assert.match(submit.stdout, /^ {2}--on WHERE /m);
+    assert.doesNotMatch(submit.stdout, /--outcome/);
   });
 
   it("prints one command's own flags for `cmdx coordinator --help` and `cmdx worker -h`", async () => {

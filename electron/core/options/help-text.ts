@@ -15,7 +15,9 @@ export function defaultCell(spec: OptionSpec): string {
 
 /** The README's table of a command's options: `| flag | default | meaning |`, one row per flag, in table order. */
 export function markdownTable(table: OptionTable): string {
-  const rows = Object.entries(table).map(([name, spec]) => `| \`--${name}\` | ${defaultCell(spec)} | ${spec.help} |`);
+  const rows = Object.entries(table).map(
+    ([name, spec]) => `| \`--${name}\`${spec.short ? `, \`-${spec.short}\`` : ''} | ${defaultCell(spec)} | ${spec.help} |`,
+  );
   return ['| flag | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -29,13 +31,18 @@ export function synopsis(command: string, table: OptionTable): string {
 
 /** The flags of a table for --help: flag and value name, then meaning and default, wrapped to 100 columns. */
 export function optionsHelp(table: OptionTable): string {
-  const entries = Object.entries(table).map(([name, spec]) => ({ flag: `  ${flagWithArg(name, spec)}`, text: describe(spec) }));
-  const column = Math.max(...entries.map((e) => e.flag.length)) + 2;
+  return twoColumns(Object.entries(table).map(([name, spec]) => ({ left: flagWithArg(name, spec), text: describe(spec) })));
+}
+
+/** Rows of `left` and `text` (Markdown allowed: backticks are dropped), the text wrapped in its own column to 100 columns. */
+export function twoColumns(rows: { left: string; text: string }[]): string {
+  if (rows.length === 0) return '  (none)\n';
+  const column = Math.max(...rows.map((r) => r.left.length)) + 4;
   return (
-    entries
-      .map(({ flag, text }) =>
-        wrap(text, WIDTH - column)
-          .map((line, i) => (i === 0 ? flag.padEnd(column) : ' '.repeat(column)) + line)
+    rows
+      .map(({ left, text }) =>
+        wrap(plain(text), WIDTH - column)
+          .map((line, i) => (i === 0 ? `  ${left}`.padEnd(column) : ' '.repeat(column)) + line)
           .join('\n'),
       )
       .join('\n') + '\n'
@@ -48,13 +55,14 @@ export function usageText(command: string, table: OptionTable): string {
 }
 
 function flagWithArg(name: string, spec: OptionSpec): string {
-  return spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.arg ?? (spec.type === 'number' ? 'N' : 'VALUE')}`;
+  const flag = spec.short ? `-${spec.short}, --${name}` : `--${name}`;
+  return spec.type === 'boolean' ? flag : `${flag} ${spec.arg ?? (spec.type === 'number' ? 'N' : 'VALUE')}`;
 }
 
 function describe(spec: OptionSpec): string {
   const cell = defaultCell(spec);
   // A no-break space keeps "(default:" on the line of the value's first word.
-  return plain(`${spec.help} ${cell === '(required)' ? cell : `(default:${NBSP}${cell})`}`);
+  return `${spec.help} ${cell === '(required)' ? cell : `(default:${NBSP}${cell})`}`;
 }
 
 /** Terminals show Markdown's backticks literally. */

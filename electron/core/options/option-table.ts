@@ -8,6 +8,8 @@ interface OptionBase {
   arg?: string;
   /** Describes a default computed at run time (Markdown), where `default` cannot hold it. */
   defaultText?: string;
+  /** A one-letter alias, e.g. `f` for `-f` beside `--follow`. */
+  short?: string;
 }
 
 export interface StringOption extends OptionBase {
@@ -17,6 +19,8 @@ export interface StringOption extends OptionBase {
   env?: string;
   /** Makes the flag required: the sentence printed when it is missing. */
   required?: string;
+  /** May be given more than once; the value is then every occurrence, in order (`[]` when absent). */
+  multiple?: true;
 }
 
 export interface NumberOption extends OptionBase {
@@ -42,13 +46,15 @@ export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 type ValueOf<S> = S extends { type: 'boolean' }
   ? boolean
-  : S extends { type: 'number'; default: number }
-    ? number
-    : S extends { type: 'number' }
-      ? number | undefined
-      : S extends { default: string } | { required: string }
-        ? string
-        : string | undefined;
+  : S extends { multiple: true }
+    ? string[]
+    : S extends { type: 'number'; default: number }
+      ? number
+      : S extends { type: 'number' }
+        ? number | undefined
+        : S extends { default: string } | { required: string }
+          ? string
+          : string | undefined;
 
 /** The parsed values of a table: a value is `undefined` only where the flag has no default. */
 export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]: ValueOf<T[K]> };

@@ -11,11 +11,46 @@ export class UsageError extends Error {}
  */
 export function parseOptions<T extends OptionTable>(table: T, args: string[], env: NodeJS.ProcessEnv = process.env): OptionValues<T> {
   const { values } = parseArgs({ args, options: parseArgsOptions(table), strict: true, allowPositionals: false });
-  const out: Record<string, string | number | boolean | undefined> = {};
+  return tableValues(table, values, env);
+}
+
+/**
+ * As parseOptions, for commands that also take words (`cmdx logs JOB`): between `min` and `max` of
+ * them, anywhere among the flags; `what` names them in the refusal, e.g. `a job id`.
+ */
+export function parseCommandLine<T extends OptionTable>(
+  table: T,
+  args: string[],
+  words: { min: number; max: number; what: string },
+  env: NodeJS.ProcessEnv = process.env,
+): { values: OptionValues<T>; positionals: string[] } {
+  const { values, positionals } = parseArgs({ args, options: parseArgsOptions(table), strict: true, allowPositionals: true });
+  if (positionals.length < words.min) throw new UsageError(`Give ${words.what}.`);
+  if (positionals.length > words.max) {
+    throw new UsageError(
+      words.max === 0
+        ? `This command takes no ${words.what} (got "${positionals[0]!.slice(0, 80)}").`
+        : `Give one ${words.what}, not ${positionals.length} (${positionals.map((p) => `"${p.slice(0, 40)}"`).join(', ')}).`,
+    );
+  }
+  return { values: tableValues(table, values, env), positionals };
+}
+
+/** parseArgs' values checked against the table: environment fallbacks, limits, defaults. */
+function tableValues<T extends OptionTable>(
+  table: T,
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>,
+  env: NodeJS.ProcessEnv,
+): OptionValues<T> {
+  const out: Record<string, string | number | boolean | string[] | undefined> = {};
   for (const [name, spec] of Object.entries(table)) {
     const given = values[name];
     if (spec.type === 'boolean') {
       out[name] = given === true;
+      continue;
+    }
+    if (spec.type === 'string' && spec.multiple) {
+      out[name] = Array.isArray(given) ? given.map(String) : [];
       continue;
     }
     const fromEnv = given === undefined && spec.env !== undefined ? env[spec.env] : undefined;
@@ -54,6 +89,15 @@ export function wantsHelp(table: OptionTable, args: string[]): boolean {
 }
 
 /** The table as parseArgs declares options; numbers arrive as strings, as parseArgs knows only strings and booleans. */
-function parseArgsOptions(table: OptionTable): Record<string, { type: 'string' | 'boolean' }> {
-  return Object.fromEntries(Object.entries(table).map(([name, spec]) => [name, { type: spec.type === 'boolean' ? 'boolean' : 'string' }]));
+function parseArgsOptions(table: OptionTable): Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type === 'boolean' ? 'boolean' : 'string',
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.type === 'string' && spec.multiple ? { multiple: true } : {}),
+      },
+    ]),
+  );
 }
