@@ -32,8 +32,11 @@ export const jobTarget = z
   .strict()
   .refine((t) => t.workers !== undefined || t.tags !== undefined || t.os !== undefined, 'a target names workers, tags or an os');
 
+/** The id direct runs on the coordinator are recorded under: no worker may take it (its token would own those jobs). */
+const newWorkerId = workerId.refine((id) => id.toLowerCase() !== 'coordinator', '"coordinator" is reserved for direct runs on the coordinator; pick another id');
+
 export const registerBody = z.object({
-  workerId,
+  workerId: newWorkerId,
   hostname: z.string().min(1).max(LIMITS.hostnameLength),
   os: z.string().max(LIMITS.shortText).nullish(),
   cpuCount: z.number().int().min(0).max(65536).nullish(),

@@ -105,8 +105,9 @@ export interface JobDto {
   outputDigest: string | null;
   /** Glob patterns of result files to bring back (relative to the folder the commands ran in). */
   artifactPatterns: string[];
-  /** The result files the worker brought back (none until it uploaded them). */
+  /** The result files the worker brought back (none until it uploaded them); listed in a job's status only, counted everywhere. */
   artifacts: ArtifactFile[];
+  artifactCount: number;
   /** Counted from a junit.xml among the artifacts. */
   tests: TestCounts | null;
 }

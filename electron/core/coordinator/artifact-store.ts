@@ -15,7 +15,12 @@ import { LIMITS } from '../../../shared/api.ts';
 import { HttpError } from './http-error.ts';
 import { countJunit } from './junit.ts';
 
-const JUNIT_MAX_BYTES = 16 * 1024 * 1024;
+/** A junit.xml larger than this is listed but not parsed (parsing blocks the event loop), and so are all past this total. */
+const JUNIT_MAX_BYTES = 2 * 1024 * 1024;
+const JUNIT_TOTAL_BYTES = 8 * 1024 * 1024;
+/** The listing rides with the job: each name and all names together are bounded. */
+export const ARTIFACT_PATH_MAX = 1024;
+export const ARTIFACT_LISTING_MAX = 1024 * 1024;
 
 export class ArtifactStore {
   readonly dir: string;
@@ -121,6 +126,8 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
   const zip = await openZip(path);
   const files: ArtifactFile[] = [];
   let tests: TestCounts | null = null;
+  let listed = 0;
+  let junitBytes = 0;
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       const name = entry.fileName;
@@ -128,9 +135,14 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
         return reject(new Error(`the entry ${JSON.stringify(name.slice(0, 100))} could leave its folder`));
       }
       if (name.endsWith('/')) return zip.readEntry();
+      listed += name.length;
+      if (name.length > ARTIFACT_PATH_MAX || listed > ARTIFACT_LISTING_MAX) {
+        return reject(new Error(`file names too long (at most ${ARTIFACT_PATH_MAX} characters each and ${ARTIFACT_LISTING_MAX} in all)`));
+      }
       files.push({ path: name, size: entry.uncompressedSize });
       if (files.length > LIMITS.maxArtifactFiles) return reject(new Error(`more than ${LIMITS.maxArtifactFiles} files`));
-      if (!isJunit(name) || entry.uncompressedSize > JUNIT_MAX_BYTES) return zip.readEntry();
+      if (!isJunit(name) || entry.uncompressedSize > JUNIT_MAX_BYTES || junitBytes + entry.uncompressedSize > JUNIT_TOTAL_BYTES) return zip.readEntry();
+      junitBytes += entry.uncompressedSize;
       zip.openReadStream(entry, (error, stream) => {
         if (error) return reject(error);
         const parts: Buffer[] = [];

@@ -26,12 +26,12 @@ export function compileScorePattern(pattern: string): { ok: true; regex: RE2JS }
 
 const compiled = new Map<string, RE2JS>();
 
+/** The pattern behind a greedy `.*`: one linear pass finds the last match (a find() loop can be quadratic). */
 function regexFor(pattern: string): RE2JS | null {
   let regex = compiled.get(pattern);
   if (!regex) {
-    const result = compileScorePattern(pattern);
-    if (!result.ok) return null;
-    regex = result.regex;
+    if (!compileScorePattern(pattern).ok) return null;
+    regex = RE2JS.compile(`(?s:.*)(?:${pattern})`);
     if (compiled.size >= 32) compiled.delete(compiled.keys().next().value!);
     compiled.set(pattern, regex);
   }
@@ -43,8 +43,7 @@ export function scoreOf(text: string, pattern: string): number | string | null {
   const regex = regexFor(pattern);
   if (!regex) return null;
   const matcher = regex.matcher(text);
-  let last: string | null = null;
-  while (matcher.find()) last = matcher.group(1);
+  const last = matcher.find() ? matcher.group(1) : null;
   if (last === null) return null;
   const trimmed = last.trim();
   return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed.slice(0, 200);

@@ -51,6 +51,8 @@ export interface Suspension {
 
 /** The nice value of a low-priority job: the same as BELOW_NORMAL on Windows. */
 const LOW_PRIORITY = osConstants.priority.PRIORITY_BELOW_NORMAL;
+/** A job frozen this long without a break (the PC in use for a day) is stopped as timed out. */
+const MAX_FROZEN_MS = 24 * 3600_000;
 
 export interface JobSandbox {
   /** The whole environment the job sees (see job-env.ts). */
@@ -114,9 +116,10 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
   let current: ChildProcess | undefined;
   let killTimer: NodeJS.Timeout | undefined;
 
-  const stopTree = (signal: NodeJS.Signals) => {
+  // `walkTree`: also each descendant by tree-kill (one `ps` per process): for a stop, not for the 500 ms freezing rounds.
+  const stopTree = (signal: NodeJS.Signals, walkTree = true) => {
     const child = current;
-    if (child && isSignallablePid(child.pid) && child.exitCode === null && child.signalCode === null) {
+    if (walkTree && child && isSignallablePid(child.pid) && child.exitCode === null && child.signalCode === null) {
       treeKill(child.pid, signal, () => {});
     }
     if (platform !== 'win32') for (const pgid of groups) if (groupAlive(pgid)) signalGroup(pgid, signal);
@@ -145,13 +148,40 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     timeout = setTimeout(() => stop('timeout'), remainingMs);
     timeout.unref();
   };
-  // SIGSTOP stops every process of the job (state T in /proc); a second round catches one forked meanwhile.
-  // (Not cgroup.freeze: a task frozen before it handled the SIGSTOP would show as sleeping, not stopped.)
+  // Frozen: SIGSTOP to every process of the job (state T in /proc); then, once they stopped, its cgroup
+  // frozen too (atomic: no process of the job can thaw another), and a new SIGSTOP round every 200 ms
+  // for whatever a job without a cgroup let slip. Windows has no SIGSTOP (tree-kill would kill): there
+  // a job that should freeze runs on (the policy's "finish").
   let refreeze: NodeJS.Timeout | undefined;
+  let frozenSince = 0;
   const freeze = (frozen: boolean) => {
-    clearTimeout(refreeze);
-    stopTree(frozen ? 'SIGSTOP' : 'SIGCONT');
-    if (frozen) refreeze = setTimeout(() => options.suspension?.suspended && !stopReason && stopTree('SIGSTOP'), 100);
+    clearInterval(refreeze);
+    const cgroup = options.sandbox?.cgroup;
+    if (!frozen) {
+      try {
+        cgroup?.freeze(false);
+      } catch {
+        // no freezer here: SIGCONT does it
+      }
+      stopTree('SIGCONT', false);
+      return;
+    }
+    frozenSince = performance.now();
+    stopTree('SIGSTOP', false);
+    let rounds = 0;
+    refreeze = setInterval(() => {
+      if (!options.suspension?.suspended || stopReason) return clearInterval(refreeze);
+      if (performance.now() - frozenSince > MAX_FROZEN_MS) return stop('timeout'); // not frozen forever
+      stopTree('SIGSTOP', false);
+      if (++rounds === 1) {
+        try {
+          cgroup?.freeze(true);
+        } catch {
+          // cgroup v1 or no freezer: the SIGSTOP rounds hold it
+        }
+      }
+    }, 200);
+    refreeze.unref();
   };
   const onSuspension = (suspended: boolean) => {
     if (stopReason) return;
@@ -164,8 +194,9 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
       startTimeout();
     }
   };
-  const unsubscribe = options.suspension?.subscribe(onSuspension);
-  if (options.suspension?.suspended) onSuspension(true);
+  const canFreeze = platform !== 'win32';
+  const unsubscribe = canFreeze ? options.suspension?.subscribe(onSuspension) : undefined;
+  if (canFreeze && options.suspension?.suspended) onSuspension(true);
   else startTimeout();
   const onAbort = () => stop('cancel');
   if (options.signal?.aborted) onAbort();
@@ -196,7 +227,7 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     return { status: 'completed', exitCode };
   } finally {
     clearTimeout(timeout);
-    clearTimeout(refreeze);
+    clearInterval(refreeze);
     unsubscribe?.();
     options.signal?.removeEventListener('abort', onAbort);
     await killLeftovers(groups, platform, killGraceMs);
@@ -227,7 +258,10 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
   if (platform === 'win32') {
     const shell = shellInvocation(line, platform);
     const child = spawn(shell.file, shell.args, { ...shell.options, cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
+    child.once('spawn', () => {
+      if (options.priority === 'low' && isSignallablePid(child.pid)) setPriority(child.pid, LOW_PRIORITY);
+      options.onCommandStart?.(line, child.pid ?? -1, Date.now());
+    });
     return child;
   }
   // detached: the shell leads a new process group, so the group can be signalled as a whole.

@@ -4,14 +4,19 @@
  * followed and hard links are refused, so nothing outside the job folder can be brought back; size and count are capped, and
  * what was skipped is said in a sentence for the job's log.
  */
-import { createWriteStream, lstatSync, readdirSync } from 'node:fs';
+import { closeSync, constants as fsConstants, createReadStream, createWriteStream, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
 import { matchesGlob, relative, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { LIMITS } from '../../../shared/api.ts';
 
+/** The coordinator's bounds on a listing (artifact-store.ts): each name, and all names together. */
+const MAX_PATH_CHARS = 1024;
+const MAX_LISTING_CHARS = 1024 * 1024;
+
 export interface CollectedArtifacts {
-  files: { path: string; size: number }[];
+  /** `dev` and `ino` as walked: the file zipped must be this very file (see zipArtifacts). */
+  files: { path: string; size: number; dev: number; ino: number }[];
   /** One line per file (or kind of file) left out, for the job's log. */
   notes: string[];
 }
@@ -27,8 +32,10 @@ export function collectArtifacts(root: string, patterns: string[], limits: Colle
   const files: CollectedArtifacts['files'] = [];
   const notes: string[] = [];
   let bytes = 0;
+  let nameChars = 0;
   let overSize = 0;
   let overCount = 0;
+  let overNames = 0;
   const matches = (rel: string) => patterns.some((p) => matchesGlob(rel, p) || matchesGlob(rel, `${p}/**`));
   const walk = (dir: string, depth: number) => {
     if (depth > 64) return;
@@ -61,26 +68,58 @@ export function collectArtifacts(root: string, patterns: string[], limits: Colle
         overCount++;
         continue;
       }
+      // The coordinator keeps the listing with the job: names are bounded like the bytes.
+      if (rel.length > MAX_PATH_CHARS || nameChars + rel.length > MAX_LISTING_CHARS) {
+        overNames++;
+        continue;
+      }
       if (bytes + stat.size > limits.maxBytes) {
         overSize++;
         continue;
       }
+      nameChars += rel.length;
       bytes += stat.size;
-      files.push({ path: rel, size: stat.size });
+      files.push({ path: rel, size: stat.size, dev: stat.dev, ino: stat.ino });
     }
   };
   walk(root, 0);
   if (overSize)
     notes.push(`${overSize} matching file(s) left out: the artifacts would pass ${Math.round(limits.maxBytes / 1024 ** 2)} MB (--max-artifacts-mb)`);
   if (overCount) notes.push(`${overCount} matching file(s) left out: at most ${maxFiles} files are brought back`);
+  if (overNames)
+    notes.push(
+      `${overNames} matching file(s) left out: names longer than ${MAX_PATH_CHARS} characters, or past ${MAX_LISTING_CHARS} characters of names in all`,
+    );
   if (files.length === 0 && notes.length === 0) notes.push(`no file matched ${patterns.join(', ')}`);
   return { files, notes };
 }
 
-/** Zips the collected files (streamed from disk) into `zipPath`. */
-export async function zipArtifacts(root: string, files: CollectedArtifacts['files'], zipPath: string): Promise<void> {
+/**
+ * Zips the collected files into `zipPath`, each read through a descriptor opened without following a
+ * link and checked to be the very file that was walked (same device and inode, one link): a job
+ * process that swapped a file or a folder for a link since cannot get anything else read. Returns
+ * the files refused at this step.
+ */
+export async function zipArtifacts(root: string, files: CollectedArtifacts['files'], zipPath: string): Promise<string[]> {
+  const refused: string[] = [];
   const zip = new yazl.ZipFile();
-  for (const file of files) zip.addFile(join(root, ...file.path.split('/')), file.path, { mode: 0o100644 });
+  for (const file of files) {
+    let fd: number;
+    try {
+      fd = openSync(join(root, ...file.path.split('/')), fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK);
+    } catch {
+      refused.push(`${file.path}: changed into a link or removed after the job ended, not brought back`);
+      continue;
+    }
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.nlink > 1 || stat.dev !== file.dev || stat.ino !== file.ino) {
+      closeSync(fd);
+      refused.push(`${file.path}: replaced after the job ended, not brought back`);
+      continue;
+    }
+    zip.addReadStream(createReadStream('', { fd, start: 0, end: Math.max(0, file.size - 1) }), file.path, { mode: 0o100644 });
+  }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(zipPath, { mode: 0o600 }));
+  return refused;
 }

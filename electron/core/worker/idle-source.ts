@@ -28,24 +28,31 @@ export function fileIdleSource(path: string): IdleSource {
   };
 }
 
-/** logind's IdleHint and IdleSinceHint of the graphical sessions (GNOME, KDE and others set them). */
+/** logind's IdleHint and IdleSinceHint of the graphical sessions (GNOME, KDE and others set them); sessions are listed again every 30 s, so a student who logs in later counts. */
 export function logindIdleSource(now: () => number = Date.now): IdleSource | null {
   const run = (args: string[]) => execFileSync('loginctl', args, { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
-  let sessions: string[];
-  try {
-    sessions = run(['list-sessions', '--no-legend'])
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/)[0])
-      .filter((id): id is string => !!id);
-  } catch {
-    return null;
-  }
-  if (sessions.length === 0) return null;
+  const list = (): string[] | null => {
+    try {
+      return run(['list-sessions', '--no-legend'])
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)[0])
+        .filter((id): id is string => !!id);
+    } catch {
+      return null;
+    }
+  };
+  let sessions = list();
+  if (sessions === null) return null; // no logind here
+  let listedAt = now();
   return {
     name: 'logind (the session idle hint)',
     idleSeconds() {
+      if (now() - listedAt > 30_000) {
+        sessions = list() ?? [];
+        listedAt = now();
+      }
       let least: number | null = null;
-      for (const id of sessions) {
+      for (const id of sessions ?? []) {
         try {
           const props = Object.fromEntries(
             run(['show-session', id, '-p', 'IdleHint', '-p', 'IdleSinceHint', '-p', 'Type'])

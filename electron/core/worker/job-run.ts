@@ -106,9 +106,14 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
       }
       ctx.marker.addProcessGroup(pid); // so that a restarted worker can stop what this job left running
     },
-  }).finally(() => running.abort());
+  });
   const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
-  if (job.artifacts?.length && result.status !== 'error') report.artifacts = await bringBack(job, runDir, pump, ctx);
+  try {
+    // The control poll stays open meanwhile: zipping large artifacts must not look like a worker gone away.
+    if (job.artifacts?.length && result.status !== 'error') report.artifacts = await bringBack(job, runDir, pump, ctx);
+  } finally {
+    running.abort();
+  }
   ctx.outbox.put(report); // durable before anything else can go wrong
   await pump.close();
   return report;
@@ -119,7 +124,8 @@ async function bringBack(job: AssignedJobDto, runDir: string, pump: OutputPump, 
   const collected = collectArtifacts(runDir, job.artifacts!, { maxBytes: ctx.maxArtifactsBytes });
   for (const note of collected.notes) await pump.write('stdout', Buffer.from(`[cmdx: artifacts: ${note}]\n`));
   if (collected.files.length === 0) return false;
-  await zipArtifacts(runDir, collected.files, ctx.outbox.artifactsPath(job.jobId));
+  const refused = await zipArtifacts(runDir, collected.files, ctx.outbox.artifactsPath(job.jobId));
+  for (const note of refused) await pump.write('stdout', Buffer.from(`[cmdx: artifacts: ${note}]\n`));
   ctx.logger.info('artifacts collected', { jobId: job.jobId, files: collected.files.length });
   return true;
 }

@@ -6,6 +6,7 @@
 import type { Logger } from '../logger.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
+import { CoordinatorError } from './coordinator-client.ts';
 import { backoffMs, classify } from './retry.ts';
 
 export interface ReportDeliveryOptions {
@@ -43,15 +44,24 @@ export class ReportDelivery {
     for (const report of this.#o.outbox.list()) await this.deliver(report);
   }
 
+  /** Uploads the job's result files; ones the coordinator refuses for good (too big, unreadable) are dropped, not retried forever. */
+  private async sendArtifacts(report: FinalReport): Promise<void> {
+    const { client, outbox, logger } = this.#o;
+    try {
+      await client.uploadArtifacts(report.jobId, this.#o.workerId(), outbox.artifactsPath(report.jobId));
+      logger.info('artifacts delivered', { jobId: report.jobId });
+    } catch (error) {
+      if (!(error instanceof CoordinatorError) || (error.status !== 400 && error.status !== 413)) throw error;
+      logger.warn('the coordinator refused the artifacts for good; they are dropped, the report is still sent', { jobId: report.jobId, error: error.message });
+    }
+  }
+
   /** True when the report needs no more tries. */
   private async tryOnce(report: FinalReport): Promise<boolean> {
     const { client, outbox, logger } = this.#o;
     try {
       if (report.artifacts) {
-        if (outbox.hasArtifacts(report.jobId)) {
-          await client.uploadArtifacts(report.jobId, this.#o.workerId(), outbox.artifactsPath(report.jobId));
-          logger.info('artifacts delivered', { jobId: report.jobId });
-        }
+        if (outbox.hasArtifacts(report.jobId)) await this.sendArtifacts(report);
         outbox.artifactsSent(report);
       }
       if (report.kind === 'result') await client.submitResult(report.jobId, this.#o.workerId(), report.exitCode, report.commandStartedAt);

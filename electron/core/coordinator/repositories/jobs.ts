@@ -98,7 +98,7 @@ function toRecord(row: Row): JobRecord {
 }
 
 /** The job as the API shows it; `output` only where the caller read it (the list and live feed leave it out). */
-export function toJobDto(job: JobRecord, output: { stdout: string; stderr: string } = { stdout: '', stderr: '' }): JobDto {
+export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: string }): JobDto {
   return {
     jobId: job.jobId,
     status: job.status,
@@ -106,8 +106,8 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
     command: job.command,
     filename: job.filename,
     fileUrl: job.fileUrl,
-    stdout: output.stdout,
-    stderr: output.stderr,
+    stdout: output?.stdout ?? '',
+    stderr: output?.stderr ?? '',
     exitCode: job.exitCode,
     errorMessage: job.errorMessage,
     endReason: job.endReason,
@@ -125,7 +125,9 @@ export function toJobDto(job: JobRecord, output: { stdout: string; stderr: strin
     score: job.score,
     outputDigest: job.outputDigest,
     artifactPatterns: job.artifactPatterns,
-    artifacts: job.artifacts,
+    // Lists and the live feed carry the count only: a listing may hold thousands of names.
+    artifacts: output ? job.artifacts : [],
+    artifactCount: job.artifacts.length,
     tests: job.tests,
   };
 }

@@ -16,9 +16,17 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     const job = ctx.store.getJobSummary(jobId);
     if (!job) throw new HttpError(404, 'Job not found');
     if (job.workerId !== workerId) throw new HttpError(403, `Job ${jobId} was not run by worker ${workerId}.`);
-    if (ctx.artifacts.has(jobId) && job.artifacts.length > 0) {
+    if (job.artifactPatterns.length === 0) throw new HttpError(400, `Job ${jobId} asked for no artifacts; nothing is kept.`);
+    const declared = Number(req.get('content-length'));
+    if (Number.isFinite(declared) && declared > ctx.settings.maxUploadBytes) {
+      throw new HttpError(
+        413,
+        `The artifacts are larger than the coordinator accepts (${Math.round(ctx.settings.maxUploadBytes / 1024 ** 2)} MB, --max-upload-mb).`,
+      );
+    }
+    if (ctx.artifacts.has(jobId) && job.artifactCount > 0) {
       req.resume(); // a repeat of an upload we kept (its answer was lost): accepted again
-      return void res.json({ success: true, jobId, files: job.artifacts.length });
+      return void res.json({ success: true, jobId, files: job.artifactCount });
     }
     const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes);
     ctx.store.setArtifacts(jobId, listed.files, listed.tests);
