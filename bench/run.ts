@@ -506,9 +506,11 @@ async function benchRuns(): Promise<void> {
 
 // ---- log: a 100 MB, 1,000,000-line log with stderr interleaved, watched in Chromium; cancel latency --
 
-const LOG_LINES = 1_000_000;
+const LOG_LINES = Number(process.env.CMDX_BENCH_LOG_LINES) || 1_000_000;
 /** 1,000,000 lines of 100 bytes; every 10th on stderr. */
-const LOG_COMMAND = `awk 'BEGIN { pad = sprintf("%86s", ""); gsub(/ /, "x", pad); for (i = 0; i < ${LOG_LINES}; i++) { if (i % 10 == 9) printf "err  %07d %s\\n", i, pad > "/dev/stderr"; else printf "line %07d %s\\n", i, pad } }'`;
+const LOG_COMMAND = `awk 'BEGIN { pad = sprintf("%86s", ""); gsub(/ /, "x", pad); for (i = 0; i < ${LOG_LINES}; i++) { if (i % 10 == 9) printf "err  %07d %s\\n", i, pad > "/dev/stderr"; else printf "line %07d %s\\n", i, pad } }'\necho end-of-the-log`;
+/** The log's last line: the second command's, so it is last whichever pipe the worker read last. */
+const LAST_LINE = 'end-of-the-log';
 
 /** Logs in to the dashboard in a fresh context; returns the context (the token stays for its pages). */
 async function dashboardContext(browser: Browser, c: BenchCoordinator) {
@@ -563,7 +565,7 @@ async function benchLog(): Promise<void> {
           600_000,
           200,
         );
-        const lastLine = `err  ${String(LOG_LINES - 1).padStart(7, '0')}`;
+        const lastLine = LAST_LINE;
         await watcher.locator('.xterm-rows').filter({ hasText: lastLine }).waitFor({ timeout: 120_000 });
         await sleep(1000); // frames still on their way are counted
         const size = Number(
