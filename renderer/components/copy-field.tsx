@@ -1,5 +1,6 @@
 /** Text to copy, in a read-only field: Copy uses the clipboard when it may, else selects the text and asks for Ctrl+C. */
 import { useId, useRef, useState } from 'react';
+import { Icon } from './icons.tsx';
 
 /** `caption` labels the field on screen; `name` says what the Copy button copies ("Copy join line"). */
 export function CopyField({ text, caption, name, testId }: { text: string; caption: string; name: string; testId?: string }) {
@@ -29,12 +30,18 @@ export function CopyField({ text, caption, name, testId }: { text: string; capti
       <div className="copy-row">
         <textarea ref={field} id={id} readOnly rows={1} spellCheck={false} value={text} data-testid={testId} onFocus={(e) => e.currentTarget.select()} />
         <button className="secondary small" aria-label={`Copy ${name}`} onClick={() => void copy()}>
-          {shown?.copied ? 'Copied ✓' : 'Copy'}
+          {shown?.copied ? (
+            <>
+              Copied <Icon name="check" />
+            </>
+          ) : (
+            'Copy'
+          )}
         </button>
       </div>
       {shown && !shown.copied && (
         <p className="small copy-manual" role="status">
-          This page may not use the clipboard: the text is selected, press Ctrl+C (⌘C on a Mac) to copy it.
+          Press Ctrl+C to copy (Cmd+C on a Mac): the text is selected, as this page may not use the clipboard.
         </p>
       )}
     </div>

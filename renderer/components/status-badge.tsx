@@ -1,39 +1,38 @@
 /** Status shown as icon + word + colour, so it reads without colour vision too. */
-import type { JobDto, WorkerDto } from '../../shared/api.ts';
+import type { JobDto } from '../../shared/api.ts';
+import { workerStatus, type WorkerFacts, type WorkerState } from '../lib/worker-state.ts';
+import { Icon, type IconName } from './icons.tsx';
 
-const WORKER: Record<string, { icon: string; label: string }> = {
-  idle: { icon: '●', label: 'Idle' },
-  busy: { icon: '◐', label: 'Busy' },
-  offline: { icon: '✕', label: 'Offline' },
-  paused: { icon: '❚❚', label: 'Paused' },
+const WORKER: Record<WorkerState, { icon: IconName; label: string }> = {
+  idle: { icon: 'dot', label: 'Idle' },
+  busy: { icon: 'half', label: 'Busy' },
+  waiting: { icon: 'hourglass', label: 'Waiting' },
+  paused: { icon: 'pause', label: 'Paused' },
+  offline: { icon: 'cross', label: 'Offline' },
 };
 
-export function workerStatus(w: WorkerDto): string {
-  return w.status === 'offline' ? 'offline' : w.status === 'busy' ? 'busy' : w.paused ? 'paused' : 'idle';
-}
-
-export function WorkerBadge({ worker }: { worker: WorkerDto }) {
+export function WorkerBadge({ worker }: { worker: WorkerFacts }) {
   const s = workerStatus(worker);
-  const { icon, label } = WORKER[s]!;
+  const { icon, label } = WORKER[s];
   return (
     <span className={`badge badge-${s}`} data-status={s}>
-      <span aria-hidden="true">{icon}</span> {label}
+      <Icon name={icon} /> {label}
     </span>
   );
 }
 
-export function jobOutcome(job: Pick<JobDto, 'status' | 'exitCode'>): { key: string; icon: string; label: string } {
+export function jobOutcome(job: Pick<JobDto, 'status' | 'exitCode'>): { key: string; icon: IconName; label: string } {
   switch (job.status) {
     case 'pending':
-      return { key: 'pending', icon: '◷', label: 'Pending' };
+      return { key: 'pending', icon: 'clock', label: 'Pending' };
     case 'running':
-      return { key: 'running', icon: '▶', label: 'Running' };
+      return { key: 'running', icon: 'play', label: 'Running' };
     case 'completed':
-      return job.exitCode === 0 ? { key: 'passed', icon: '✓', label: 'Passed' } : { key: 'exit', icon: '✗', label: `Exit ${job.exitCode}` };
+      return job.exitCode === 0 ? { key: 'passed', icon: 'check', label: 'Passed' } : { key: 'exit', icon: 'cross', label: `Exit ${job.exitCode}` };
     case 'failed':
-      return { key: 'failed', icon: '⚠', label: 'Failed' };
+      return { key: 'failed', icon: 'warning', label: 'Failed' };
     case 'cancelled':
-      return { key: 'cancelled', icon: '⊘', label: 'Cancelled' };
+      return { key: 'cancelled', icon: 'ban', label: 'Cancelled' };
   }
 }
 
@@ -41,7 +40,7 @@ export function JobBadge({ job }: { job: Pick<JobDto, 'status' | 'exitCode'> }) 
   const o = jobOutcome(job);
   return (
     <span className={`badge badge-${o.key}`} data-status={job.status}>
-      <span aria-hidden="true">{o.icon}</span> {o.label}
+      <Icon name={o.icon} /> {o.label}
     </span>
   );
 }

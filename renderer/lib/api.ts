@@ -10,7 +10,7 @@ import {
   type RunStatusDto,
   type WorkerDto,
 } from '../../shared/api.ts';
-import type { JobStatus } from '../../shared/job-status.ts';
+import type { JobCounts, JobOutcome, JobStatus } from '../../shared/job-status.ts';
 import { ApiError, readError } from './api-error.ts';
 import { LiveConnection, type LiveHandlers } from './live-connection.ts';
 import { parseJson, sendForm } from './upload.ts';
@@ -75,14 +75,39 @@ export interface RunPage {
   nextBefore: string | null;
 }
 
-/** What a new run asks for (POST /api/runs/create); the zips go with it as files. */
+/** What a new run asks for (POST /api/runs/create); the zips go with it as files, or one already uploaded by its fileUrl. */
 export interface RunRequest {
   mode: RunMode;
   commands: string;
   target?: JobTarget;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
   maxParallel?: number;
   deadlineSeconds?: number;
   scorePattern?: string;
+  fileUrl?: string;
+  filename?: string;
+}
+
+/** One job from a zip the coordinator already has (POST /api/jobs/create). */
+export interface JobRequest {
+  command: string;
+  fileUrl: string;
+  filename: string;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  target?: JobTarget;
+}
+
+/** How the commands of an upload run: the limits, and for a job sent to a worker, which workers may take it. */
+export interface SubmitOptions {
+  mode?: 'distributed' | 'direct';
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  target?: JobTarget;
+  onEvent?: (event: DirectRunEvent) => void;
+  /** A direct run's job id, as soon as the coordinator answers (before its output). */
+  onJobId?: (jobId: string) => void;
 }
 
 export interface RunCreated {
@@ -173,11 +198,27 @@ export class CoordinatorApi {
     return this.get(`/api/jobs/status?jobId=${encodeURIComponent(jobId)}`);
   }
 
-  jobs(status: JobStatus | '', before: string | null, limit: number = LIMITS.jobsPageSize): Promise<JobPage> {
+  /** A page of jobs, newest first: all, one status, or one outcome (failed: every job that ended without passing). */
+  jobs(filter: { status?: JobStatus; outcome?: JobOutcome }, before: string | null, limit: number = LIMITS.jobsPageSize): Promise<JobPage> {
     const q = new URLSearchParams({ limit: String(limit) });
-    if (status) q.set('status', status);
+    if (filter.status) q.set('status', filter.status);
+    if (filter.outcome) q.set('outcome', filter.outcome);
     if (before) q.set('before', before);
     return this.get(`/api/jobs/create?${q}`);
+  }
+
+  jobCounts(): Promise<JobCounts> {
+    return this.get('/api/jobs/counts');
+  }
+
+  createJob(request: JobRequest): Promise<{ jobId: string }> {
+    return this.post('/api/jobs/create', request);
+  }
+
+  /** The zip the coordinator keeps for a job, as a file to send again (a direct run takes an upload, not a fileUrl). */
+  async uploadedZip(fileUrl: string, filename: string): Promise<File> {
+    const res = await this.fetch(fileUrl, 'read the zip again');
+    return new File([await res.blob()], filename, { type: 'application/zip' });
   }
 
   /**
@@ -247,15 +288,24 @@ export class CoordinatorApi {
     return this.post('/api/jobs/cancel', { jobId });
   }
 
-  rerun(job: JobDto): Promise<{ jobId: string }> {
-    return this.post('/api/jobs/create', {
-      command: job.command,
-      fileUrl: job.fileUrl,
-      filename: job.filename,
-      timeoutSeconds: job.timeoutSeconds,
-      maxAttempts: job.maxAttempts,
-      ...(job.target ? { target: job.target } : {}),
-    });
+  /** The name the dashboard shows for it (null: its hostname again). */
+  renameWorker(workerId: string, name: string | null): Promise<{ worker: WorkerDto }> {
+    return this.post('/api/workers/rename', { workerId, name });
+  }
+
+  /** A paused worker finishes its job and takes no other until resumed here. */
+  pauseWorker(workerId: string, paused: boolean): Promise<{ worker: WorkerDto }> {
+    return this.post('/api/workers/pause', { workerId, paused });
+  }
+
+  /** Removes an offline worker (409 with a sentence while it is online); jobs waiting for it alone fail. */
+  forgetWorker(workerId: string): Promise<{ failedJobs: string[] }> {
+    return this.post('/api/workers/forget', { workerId });
+  }
+
+  /** A re-installed PC takes over an offline worker's name, tags and waiting jobs. */
+  replaceWorker(workerId: string, replaces: string): Promise<{ worker: WorkerDto }> {
+    return this.post('/api/workers/replace', { workerId, replaces });
   }
 
   /** Labels jobs and runs can target; the worker's own --tags replace them when it registers again. */
@@ -305,16 +355,14 @@ export class CoordinatorApi {
    * Uploads a zip with progress. Distributed mode resolves with the new job's id; direct mode streams
    * the run's events to `onEvent` as they come.
    */
-  async submit(
-    file: File,
-    commands: string,
-    onProgress: (fraction: number) => void,
-    options: { mode?: 'distributed' | 'direct'; onEvent?: (event: DirectRunEvent) => void } = {},
-  ): Promise<{ jobId?: string }> {
+  async submit(file: File, commands: string, onProgress: (fraction: number) => void, options: SubmitOptions = {}): Promise<{ jobId?: string }> {
     const mode = options.mode ?? 'distributed';
     const form = new FormData();
     form.append('commands', commands);
     form.append('mode', mode);
+    if (options.timeoutSeconds !== undefined) form.append('timeoutSeconds', String(options.timeoutSeconds));
+    if (options.maxAttempts !== undefined && mode === 'distributed') form.append('maxAttempts', String(options.maxAttempts));
+    if (options.target && mode === 'distributed') form.append('target', JSON.stringify(options.target));
     form.append('file', file, file.name);
     let seen = 0;
     const readEvents = (text: string, status: number) => {
@@ -330,7 +378,11 @@ export class CoordinatorApi {
       }
       seen = end + 2;
     };
-    const res = await sendForm(`${this.base}/api/execute`, this.token, form, { onProgress, onResponseText: readEvents });
+    const onHeaders = (header: (name: string) => string | null, status: number) => {
+      const jobId = header('x-exec-id');
+      if (status === 200 && jobId) options.onJobId?.(jobId);
+    };
+    const res = await sendForm(`${this.base}/api/execute`, this.token, form, { onProgress, onResponseText: readEvents, onHeaders });
     if (res.status === 200 && mode === 'direct') {
       readEvents(res.text, res.status);
       return {};

@@ -17,13 +17,19 @@ export function duration(from: number | null | undefined, to: number | null | un
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
 }
 
+/** "10:42": hours and minutes, for "paused at 10:42". */
+export function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
 export function time(ms: number | null | undefined): string {
   return ms ? new Date(ms).toLocaleTimeString() : '—';
 }
 
+/** The first non-blank line, with " …" when more follow (commands sent as a form field arrive with CRLF line ends). */
 export function firstLine(text: string): string {
-  const line = text.split('\n').find((l) => l.trim()) ?? '';
-  return text.includes('\n') && text.trim().includes('\n') ? `${line} …` : line;
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  return lines.length > 1 ? `${lines[0]} …` : (lines[0] ?? '');
 }
 
 /** `1.2 GB`, `340 KB`: a file's size in binary units, one decimal below 10. */

@@ -20,11 +20,14 @@ export function displayName(worker: Pick<WorkerDto, 'name' | 'hostname'>): strin
   return worker.name || worker.hostname;
 }
 
-/** A worker by its name when the page knows it, else its id. */
+/** A worker by its name when the page knows it, else its id (`coordinator` for a direct run, or a worker since removed). */
 export function workerName(workerId: string, workers: readonly WorkerDto[]): string {
   const worker = workers.find((w) => w.workerId === workerId);
   return worker ? displayName(worker) : workerId;
 }
+
+/** The worker id of direct runs: the coordinator ran them itself. */
+export const DIRECT_WORKER = 'coordinator';
 
 /** "lab-pc-07", "PCs tagged room-b and gpu", "3 named PCs on linux": where a job or run may run (PCs by their names). */
 export function describeTarget(target: JobTarget, workers: readonly WorkerDto[]): string {

@@ -10,6 +10,8 @@ export interface SendFormOptions {
   onProgress?: (fraction: number) => void;
   /** The answer so far, as it streams in (a direct run's events). */
   onResponseText?: (text: string, status: number) => void;
+  /** The answer's headers, once they arrive. */
+  onHeaders?: (header: (name: string) => string | null, status: number) => void;
 }
 
 /** Resolves with the whole answer, whatever its status; rejects only when the connection fails. */
@@ -20,6 +22,9 @@ export function sendForm(url: string, token: string | null, form: FormData, opti
     if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.upload.onprogress = (e) => e.lengthComputable && options.onProgress?.(e.loaded / e.total);
     xhr.onprogress = () => options.onResponseText?.(xhr.responseText, xhr.status);
+    xhr.onreadystatechange = () => {
+      if (xhr.readyState === XMLHttpRequest.HEADERS_RECEIVED) options.onHeaders?.((name) => xhr.getResponseHeader(name), xhr.status);
+    };
     xhr.onerror = () => reject(new ApiError(0, 'The upload was interrupted; check the connection to the coordinator and try again.'));
     xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
     xhr.send(form);

@@ -169,7 +169,7 @@ describe('dashboard in Chromium', () => {
     const ui = worker.logs.find((l) => l.msg === 'worker status page').url as string;
     const view = await context.newPage();
     await view.goto(ui);
-    await waitForText(view.getByTestId('worker-connection'), /Connected to/, 20_000);
+    await waitForText(view.getByTestId('worker-coordinator'), /^Connected to the coordinator at /, 20_000);
     await waitForText(view.getByTestId('worker-status'), /Idle/);
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo visible on the worker\nsleep 2\necho bye');

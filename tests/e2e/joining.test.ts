@@ -117,7 +117,7 @@ describe('joining from the dashboard in Chromium', () => {
     // As on a page served over plain HTTP to another PC: no navigator.clipboard at all.
     await page.evaluate("Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true })");
     await dialog.getByRole('button', { name: 'Copy headless command' }).click();
-    await waitForText(dialog.getByRole('status'), /press Ctrl\+C/);
+    await waitForText(dialog.getByRole('status'), /Press Ctrl\+C to copy/);
     assert.equal(await dialog.getByRole('button', { name: 'Copy headless command' }).textContent(), 'Copy');
     const selected = await page.evaluate<string>(
       'document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)',
@@ -149,7 +149,7 @@ describe('joining from the dashboard in Chromium', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
-  it('revokes a worker from the table after a confirm: its token then gets 401 on heartbeat', async () => {
+  it('revokes a worker from its Manage dialog after a confirm: its token then gets 401 on heartbeat', async () => {
     // With the admin token: the join token is the limited one made above.
     const res = await c.api('POST', '/api/workers/register', { body: { workerId: 'lab-pc-30', hostname: 'host-lab-pc-30' } });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -158,10 +158,12 @@ describe('joining from the dashboard in Chromium', () => {
     assert.equal((await beat()).status, 200);
     const row = page.locator('[data-worker="lab-pc-30"]');
     await waitForText(row, /host-lab-pc-30/);
-    await row.getByRole('button', { name: 'Revoke host-lab-pc-30', exact: true }).click();
+    await row.getByRole('button', { name: 'Manage host-lab-pc-30', exact: true }).click();
+    const dialog = page.getByTestId('worker-dialog');
+    await dialog.getByRole('button', { name: 'Revoke its token…' }).click();
     assert.equal((await beat()).status, 200, 'nothing is revoked before the confirm');
-    await row.getByRole('button', { name: 'Revoke host-lab-pc-30', exact: true }).click();
-    await waitForText(page.getByTestId('revoke-outcome'), /revoked/);
+    await dialog.getByRole('button', { name: 'Revoke host-lab-pc-30', exact: true }).click();
+    await waitForText(dialog.getByTestId('worker-outcome'), /revoked/);
     assert.equal((await beat()).status, 401);
   });
 });

@@ -151,9 +151,18 @@ export class LogController {
     this.#unfollow = null;
   }
 
+  /**
+   * Whether the user is at the end. While writes are on their way the terminal's own position lags
+   * behind its new rows, so then the last position the user chose counts (a fast log never "scrolls
+   * up" by itself and stops following).
+   */
+  #atEnd(): boolean {
+    return this.#rendering ? this.#state.atBottom : this.#term.atBottom();
+  }
+
   #onChunks(chunks: LogEntry[]): void {
     // At the end the oldest output makes room; reading back, the part being read stays and following stops.
-    const added = this.#window.append(chunks, this.#term.atBottom() ? 'newest' : 'oldest');
+    const added = this.#window.append(chunks, this.#atEnd() ? 'newest' : 'oldest');
     if (this.#window.newer) this.#stopFollowing();
     if (added.length > 0) this.#render(null);
     this.#set(this.#windowState());
@@ -162,7 +171,7 @@ export class LogController {
   /** The feed cannot catch up: reload the tail if the user is at the end, else say newer output is not shown. */
   #onReset(): void {
     this.#stopFollowing();
-    if (this.#term.atBottom()) {
+    if (this.#atEnd()) {
       void this.open();
       return;
     }
@@ -205,6 +214,8 @@ export class LogController {
     } finally {
       this.#rendering = false;
     }
+    // Following: the writes end at the bottom whatever the terminal's lagging position says.
+    if (!this.#disposed && this.#state.atBottom && !this.#window.newer) this.#term.terminal.scrollToBottom();
     if (!this.#disposed) this.#updatePosition();
   }
 

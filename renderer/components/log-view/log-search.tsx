@@ -1,6 +1,7 @@
 /** Find in the output: highlights every match in the terminal, counts them ("3 of 12"), steps with Enter / Shift+Enter. */
 import type { ISearchOptions, SearchAddon } from '@xterm/addon-search';
 import { useEffect, useState } from 'react';
+import { Icon } from '../icons.tsx';
 import { SEARCH_LIMIT } from './log-terminal.ts';
 
 const OPTIONS: ISearchOptions = {
@@ -68,10 +69,10 @@ export function LogSearch({ search }: { search: SearchAddon | null }) {
         {matchText(query, results)}
       </span>
       <button type="button" className="secondary small" aria-label="Previous match" disabled={!query} onClick={() => find(query, 'previous')}>
-        ↑
+        <Icon name="up" />
       </button>
       <button type="button" className="secondary small" aria-label="Next match" disabled={!query} onClick={() => find(query, 'next')}>
-        ↓
+        <Icon name="down" />
       </button>
     </div>
   );

@@ -4,6 +4,7 @@
  * following while at the end, find with a match count, timestamps and a download.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { Icon } from '../icons.tsx';
 import { LogSearch } from './log-search.tsx';
 import type { LogSource } from './log-source.ts';
 import { LogViewStore } from './log-view-store.ts';
@@ -63,7 +64,13 @@ export function LogView({ source, emptyText, label = 'Job output' }: LogViewProp
       </div>
       {(state.older || state.loadingOlder) && (
         <button type="button" className="log-older" data-testid="log-older" disabled={state.loadingOlder} onClick={() => void controller?.loadOlder()}>
-          {state.loadingOlder ? 'Loading older output…' : '↑ Older output: scroll up or click to load it'}
+          {state.loadingOlder ? (
+            'Loading older output…'
+          ) : (
+            <>
+              <Icon name="up" /> Older output: scroll up or click to load it
+            </>
+          )}
         </button>
       )}
       <div className="log-screen">
@@ -75,7 +82,7 @@ export function LogView({ source, emptyText, label = 'Job output' }: LogViewProp
         )}
         {showJump && (
           <button type="button" className="log-jump" data-testid="log-jump-end" onClick={() => controller?.jumpToEnd()}>
-            {state.newerHidden ? '↓ Newer output not shown: jump to end' : '↓ Jump to end'}
+            <Icon name="down" /> {state.newerHidden ? 'Newer output not shown: jump to end' : 'Jump to end'}
           </button>
         )}
       </div>

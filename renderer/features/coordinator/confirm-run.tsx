@@ -1,5 +1,5 @@
 /** Before a broadcast: how many PCs it reaches and how many of them are offline (their jobs wait). */
-import { useEffect } from 'react';
+import { Modal } from '../../components/modal.tsx';
 
 export interface Broadcast {
   count: number;
@@ -16,32 +16,25 @@ export function waitText(seconds: number): string {
 
 export function ConfirmRun({ broadcast, onConfirm, onCancel }: { broadcast: Broadcast; onConfirm: () => void; onCancel: () => void }) {
   const { count, offline } = broadcast;
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onCancel();
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, [onCancel]);
   const pcs = `${count} ${count === 1 ? 'PC' : 'PCs'}`;
   return (
-    <div className="dialog-backdrop" onClick={onCancel}>
-      <div className="dialog card confirm-run" role="dialog" aria-modal="true" aria-labelledby="confirm-run-title" onClick={(e) => e.stopPropagation()}>
-        <h2 id="confirm-run-title">Run on {pcs}?</h2>
-        <p data-testid="confirm-offline">
-          {offline === 0
-            ? count === 1
-              ? 'It is online.'
-              : `All ${count} are online.`
-            : `${offline} ${offline === 1 ? 'is' : 'are'} offline; ${offline === 1 ? 'its job waits' : 'their jobs wait'} up to ${waitText(broadcast.deadlineSeconds)}.`}
-        </p>
-        <div className="actions end">
-          <button type="button" className="secondary" onClick={onCancel}>
-            Cancel
-          </button>
-          <button type="button" className="primary" onClick={onConfirm} autoFocus>
-            Run on {pcs}
-          </button>
-        </div>
+    <Modal labelledBy="confirm-run-title" onClose={onCancel} className="confirm-run">
+      <h2 id="confirm-run-title">Run on {pcs}?</h2>
+      <p data-testid="confirm-offline">
+        {offline === 0
+          ? count === 1
+            ? 'It is online.'
+            : `All ${count} are online.`
+          : `${offline} ${offline === 1 ? 'is' : 'are'} offline; ${offline === 1 ? 'its job waits' : 'their jobs wait'} up to ${waitText(broadcast.deadlineSeconds)}.`}
+      </p>
+      <div className="actions end">
+        <button type="button" className="secondary" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="primary" onClick={onConfirm} data-autofocus>
+          Run on {pcs}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

@@ -1,5 +1,9 @@
 /** The coordinator's dashboard: workers, jobs, the new-job form, a job's page; live over /api/ws. */
 import { useMemo, useState } from 'react';
+import type { WorkerDto } from '../../../shared/api.ts';
+import type { JobCounts } from '../../../shared/job-status.ts';
+import { Icon } from '../../components/icons.tsx';
+import { workerStatus, type WorkerState } from '../../lib/worker-state.ts';
 import { CoordinatorApi } from '../../lib/api.ts';
 import { LiveProvider, useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { useNow } from '../../lib/use-now.ts';
@@ -8,10 +12,12 @@ import { JobPage } from './job-page.tsx';
 import { JobsTable } from './jobs-table.tsx';
 import { JoinRequests } from './join-requests.tsx';
 import { JoinWorker } from './join-worker.tsx';
+import { NewJobPage } from './new-job-page.tsx';
 import { NewJob } from './new-job.tsx';
 import { RunPage } from './run-page.tsx';
 import { RunsTable } from './runs-table.tsx';
 import { useCoordinatorInfo } from './use-coordinator-info.ts';
+import { useWorkerActions } from './use-worker-actions.ts';
 import { WorkersTable } from './workers-table.tsx';
 
 export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
@@ -23,10 +29,33 @@ export function CoordinatorView({ base, token, route, onLogout }: { base: string
   );
 }
 
+/** "2 idle · 1 busy · 1 waiting": the states present, in a fixed order. */
+function workerSummary(workers: readonly WorkerDto[]): string {
+  const counts: Record<WorkerState, number> = { idle: 0, busy: 0, waiting: 0, paused: 0, offline: 0 };
+  for (const w of workers) counts[workerStatus(w)]++;
+  const parts = (Object.keys(counts) as WorkerState[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  return `${workers.length} ${workers.length === 1 ? 'PC' : 'PCs'}${parts.length ? `: ${parts.join(' · ')}` : ''}`;
+}
+
+function jobSummary(counts: JobCounts | null): string {
+  if (!counts) return 'Jobs: …';
+  const parts = [
+    [counts.running, 'running'],
+    [counts.pending, 'waiting'],
+    [counts.passed, 'passed'],
+    [counts.failed, 'failed'],
+    [counts.cancelled, 'cancelled'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, word]) => `${n} ${word}`);
+  return `Jobs: ${parts.length ? parts.join(' · ') : 'none yet'}`;
+}
+
 function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token: string | null; route: string; onLogout: () => void }) {
   const live = useLiveState();
   const now = useNow(useLiveStore().now);
   const { info, reload } = useCoordinatorInfo(api);
+  const actions = useWorkerActions(api);
   const [joining, setJoining] = useState(false);
   // Read again on opening, so the join token's uses and expiry are current.
   const openJoin = () => {
@@ -36,10 +65,10 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
 
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(route);
   const runMatch = /^#\/runs\/([^/?#]+)/.exec(route);
+  const newMatch = /^#\/new(?:\?from=([^&#]+))?/.exec(route);
   const tab = route.startsWith('#/runs') ? 'runs' : 'jobs';
   const { workers, connected } = live;
-  const counts = { idle: 0, busy: 0, offline: 0, paused: 0 };
-  for (const w of workers) counts[w.status === 'idle' && w.paused ? 'paused' : w.status]++;
+  const maxUploadBytes = info?.maxUploadBytes ?? null;
 
   return (
     <div className="app">
@@ -47,59 +76,68 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
         <a href="#/" className="brand">
           CMD Executor
         </a>
-        <span className="summary muted">
-          {counts.idle} idle · {counts.busy} busy · {counts.paused} paused · {counts.offline} offline
+        <span className="summary" data-testid="header-summary">
+          <span data-testid="header-workers">{workerSummary(workers)}</span>
+          <span data-testid="header-jobs">{jobSummary(live.counts)}</span>
         </span>
         <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">
-          {connected ? '● Live' : '○ Reconnecting…'}
+          <Icon name={connected ? 'dot' : 'ring'} /> {connected ? 'Live' : 'Reconnecting…'}
         </span>
-        <button className="secondary" onClick={openJoin} disabled={!info}>
-          Add a worker
+        <button className="secondary top-button" onClick={openJoin} disabled={!info} aria-label="Add a worker" title="Add a worker">
+          <Icon name="plus" /> <span className="label-wide">Add a worker</span>
         </button>
         {token && (
-          <button className="link" onClick={onLogout}>
-            Log out
+          <button className="link top-button" onClick={onLogout} aria-label="Log out" title="Log out">
+            <Icon name="logout" /> <span className="label-wide">Log out</span>
           </button>
         )}
       </header>
       {info && <AboutCoordinator info={info} />}
       <JoinRequests api={api} />
       {jobMatch ? (
-        <JobPage api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
+        <JobPage key={jobMatch[1]} api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
       ) : runMatch ? (
         <RunPage key={runMatch[1]} api={api} runId={decodeURIComponent(runMatch[1]!)} now={now} />
+      ) : newMatch ? (
+        <NewJobPage
+          key={newMatch[1] ?? 'new'}
+          api={api}
+          fromJobId={newMatch[1] ? decodeURIComponent(newMatch[1]) : null}
+          workers={workers}
+          maxUploadBytes={maxUploadBytes}
+        />
       ) : (
         <main className="grid">
-          <section className="card" aria-labelledby="workers-title">
-            <h2 id="workers-title">
-              Workers <span className="count">{workers.length}</span>
-            </h2>
-            <WorkersTable
-              workers={workers}
-              now={now}
-              onJoin={openJoin}
-              onRevoke={async (workerId) => (await api.revokeWorker(workerId)).message}
-              onSetTags={async (workerId, tags) => void (await api.setWorkerTags(workerId, tags))}
-            />
-          </section>
-          <aside>
-            <NewJob api={api} workers={workers} maxUploadBytes={info?.maxUploadBytes ?? null} />
+          <div className="main-column">
+            <section className="card workers-card" aria-labelledby="workers-title">
+              <h2 id="workers-title">
+                Workers <span className="count">{workers.length}</span>
+              </h2>
+              <WorkersTable workers={workers} jobs={live.jobs} now={now} onJoin={openJoin} actions={actions} />
+            </section>
+            <section className="card jobs-card" aria-labelledby={`${tab}-title`}>
+              <nav className="tabs" aria-label="Jobs or runs">
+                <h2 id="jobs-title">
+                  <a href="#/" aria-current={tab === 'jobs' ? 'page' : undefined} className={tab === 'jobs' ? 'active' : ''}>
+                    Jobs <span className="count">{live.counts?.all ?? live.totalJobs}</span>
+                  </a>
+                </h2>
+                <h2 id="runs-title">
+                  <a href="#/runs" aria-current={tab === 'runs' ? 'page' : undefined} className={tab === 'runs' ? 'active' : ''}>
+                    Runs
+                  </a>
+                </h2>
+              </nav>
+              {tab === 'jobs' ? (
+                <JobsTable api={api} live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={workers} now={now} />
+              ) : (
+                <RunsTable api={api} />
+              )}
+            </section>
+          </div>
+          <aside className="form-column">
+            <NewJob api={api} workers={workers} maxUploadBytes={maxUploadBytes} />
           </aside>
-          <section className="card wide" aria-labelledby={`${tab}-title`}>
-            <nav className="tabs" aria-label="Jobs or runs">
-              <h2 id="jobs-title">
-                <a href="#/" aria-current={tab === 'jobs' ? 'page' : undefined} className={tab === 'jobs' ? 'active' : ''}>
-                  Jobs <span className="count">{live.totalJobs}</span>
-                </a>
-              </h2>
-              <h2 id="runs-title">
-                <a href="#/runs" aria-current={tab === 'runs' ? 'page' : undefined} className={tab === 'runs' ? 'active' : ''}>
-                  Runs
-                </a>
-              </h2>
-            </nav>
-            {tab === 'jobs' ? <JobsTable api={api} live={live.jobs} epoch={live.epoch} now={now} /> : <RunsTable api={api} />}
-          </section>
         </main>
       )}
       {joining && info && <JoinWorker api={api} info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}

@@ -1,50 +1,25 @@
-/** One job: its log, status, timings, exit code or error, Cancel and Run again, and why it waits. */
+/**
+ * One job: its log, status, timings, exit code or error, Cancel and Run again, and why it waits.
+ * Mounted per job (keyed by its id), so a notice never follows Run again onto another job's page.
+ */
 import { useEffect, useMemo, useState } from 'react';
-import type { JobDto, JobTarget, WorkerDto } from '../../../shared/api.ts';
+import type { JobDto } from '../../../shared/api.ts';
+import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
 import { duration, time } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
-import { describeTarget, displayName, listWords, matchesTarget } from '../../lib/targets.ts';
+import { navigate } from '../../lib/navigate.ts';
+import { describeTarget, DIRECT_WORKER, workerName } from '../../lib/targets.ts';
 import { jobLogSource } from './job-log-source.ts';
+import { pendingHint } from './pending-hint.ts';
 
-/** Why a pending job is not running, in plain words; a targeted job only counts the workers it may go to. */
-export function pendingHint(workers: WorkerDto[], target: JobTarget | null = null): string {
-  if (workers.length === 0) return 'No workers are registered yet. Start a worker on a lab PC (see "Add a worker").';
-  if (target) {
-    const named = targetedHint(workers, target);
-    if (named) return named;
-    workers = workers.filter((w) => matchesTarget(target, w));
-  }
-  const idle = workers.filter((w) => w.status === 'idle' && !w.paused);
-  if (idle.length > 0) return 'A worker is free; it will start this job in a moment.';
-  if (workers.every((w) => w.status === 'offline')) return 'All workers are offline. Check that the lab PCs are on and running CMD Executor.';
-  const paused = workers.filter((w) => w.paused && w.status !== 'offline').length;
-  const busy = workers.filter((w) => w.status === 'busy').length;
-  if (busy === 0 && paused > 0) return `All online workers are paused (${paused}). Resume one on its PC.`;
-  return `All online workers are busy (${busy} busy${paused ? `, ${paused} paused` : ''}). The job starts when one is free.`;
-}
-
-/** The sentence for a job waiting on one named PC, or on tags no online worker has; null when the general one fits. */
-function targetedHint(workers: WorkerDto[], target: JobTarget): string | null {
-  const matching = workers.filter((w) => matchesTarget(target, w));
-  const where = describeTarget(target, workers);
-  if (matching.length === 0) return `No registered worker matches this job's target (${where}). Add the tags to a worker, or start a worker that matches.`;
-  if (target.workers?.length === 1 && matching.length === 1) {
-    const w = matching[0]!;
-    const name = displayName(w);
-    if (w.status === 'offline') return `Waiting for ${name}, which is offline. Check that the PC is on and running CMD Executor.`;
-    if (w.paused || w.pausedByAdmin) return `Waiting for ${name}, which is paused. Resume it to let it take jobs.`;
-    if (w.status === 'busy') return `Waiting for ${name}, which is busy with another job.`;
-    return `${name} is free; it will start this job in a moment.`;
-  }
-  if (matching.every((w) => w.status === 'offline')) {
-    return target.tags && !target.workers && !target.os
-      ? `No online worker has the tags ${listWords(target.tags)}.`
-      : `Every worker this job may go to (${where}) is offline.`;
-  }
-  return null;
+/** A sentence about this job; `whileActive`: it is about the job still running (a requested cancel), so it goes when the job ends. */
+interface Notice {
+  text: string;
+  failed: boolean;
+  whileActive: boolean;
 }
 
 export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: string; now: number }) {
@@ -52,7 +27,7 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
   const live = useLiveStore();
   const [job, setJob] = useState<JobDto | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const summary = jobs.get(jobId);
 
   useEffect(() => {
@@ -66,7 +41,9 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
   if (error)
     return (
       <main className="page">
-        <a href="#/">← All jobs</a>
+        <a href="#/" className="back">
+          <Icon name="back" /> All jobs
+        </a>
         <p className="error" role="alert">
           {error}
         </p>
@@ -79,30 +56,25 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       </main>
     );
 
+  const active = current.status === 'pending' || current.status === 'running';
   const cancel = async () => {
     try {
       const r = await api.cancel(jobId);
-      setNotice(r.message);
+      setNotice({ text: r.message, failed: false, whileActive: true });
     } catch (e) {
-      setError((e as Error).message);
+      setNotice({ text: (e as Error).message, failed: true, whileActive: false });
     }
   };
-  const rerun = async () => {
-    try {
-      const { jobId: next } = await api.rerun(current);
-      location.hash = `#/jobs/${next}`;
-    } catch (e) {
-      setNotice((e as Error).message);
-    }
-  };
-  const active = current.status === 'pending' || current.status === 'running';
+  // The form, filled in from this job, so it can be changed before it runs.
+  const rerun = () => navigate(`#/new?from=${encodeURIComponent(jobId)}`);
+  const shownNotice = notice && (!notice.whileActive || active) ? notice : null;
   // Asked to stop, not yet confirmed by the worker.
   const cancelling = active && current.cancelRequested;
 
   return (
     <main className="page job-page">
       <a href="#/" className="back">
-        ← All jobs
+        <Icon name="back" /> All jobs
       </a>
       <header className="job-head">
         <div>
@@ -110,7 +82,7 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
             {current.filename} <JobBadge job={current} />
             {cancelling && (
               <span className="badge badge-cancelling" data-testid="cancelling" role="status">
-                <span aria-hidden="true">⊘</span> Cancelling…
+                <Icon name="ban" /> Cancelling…
               </span>
             )}
           </h1>
@@ -122,18 +94,19 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
               {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           )}
-          <button className="secondary" onClick={() => void rerun()}>
-            Run again
+          <button className="secondary" onClick={rerun} title="Opens the form filled in from this job, to change before it runs">
+            Run again…
           </button>
         </div>
       </header>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
+      {shownNotice && (
+        <p className={shownNotice.failed ? 'error' : 'notice'} role={shownNotice.failed ? 'alert' : 'status'} data-testid="job-notice">
+          {shownNotice.text}
         </p>
       )}
       {current.status === 'pending' && (
         <p className="hint" role="status" data-testid="pending-hint">
+          <Icon name="info" />
           {pendingHint(workers, current.target ?? null)}
           {current.deadlineAt !== null && current.deadlineAt !== undefined && ` If it has not started by ${time(current.deadlineAt)}, it fails.`}
         </p>
@@ -141,7 +114,9 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       <dl className="facts">
         <div>
           <dt>Worker</dt>
-          <dd className="mono">{current.workerId ?? '—'}</dd>
+          <dd title={current.workerId ?? undefined} data-testid="job-worker">
+            {current.workerId === null ? '—' : current.workerId === DIRECT_WORKER ? 'coordinator (direct run)' : workerName(current.workerId, workers)}
+          </dd>
         </div>
         {current.runId && (
           <div>

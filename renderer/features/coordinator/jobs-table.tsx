@@ -1,102 +1,165 @@
-/** Jobs, newest first, filtered by status and paged from the API so 100,000 jobs stay fast. */
-import { useEffect, useState } from 'react';
-import { LIMITS, type JobDto } from '../../../shared/api.ts';
-import { JOB_STATUSES, type JobStatus } from '../../../shared/job-status.ts';
+/**
+ * Jobs under an outcome filter (All · Active · Passed · Failed · Cancelled, each with its live count),
+ * active first: running jobs, then the waiting ones folded into one row ("27 waiting — next:
+ * project.zip") that expands, then the ones that ended, most recent first. Paged from the API so
+ * 100,000 jobs stay fast; on a phone each row is a card.
+ */
+import { useState } from 'react';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
+import type { JobCounts } from '../../../shared/job-status.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
 import { duration, firstLine, time } from '../../lib/format.ts';
+import { workerName } from '../../lib/targets.ts';
+import { JOB_FILTERS, useJobList, usePendingQueue, type JobFilter } from './use-job-list.ts';
 
-export function JobsTable({ api, live, epoch, now }: { api: CoordinatorApi; live: Map<string, JobDto>; epoch: number; now: number }) {
-  const [filter, setFilter] = useState<JobStatus | ''>('');
-  const [error, setError] = useState<string | null>(null);
-  // Pages read from the API, valid for one filter and one feed snapshot (a reconnect starts over).
-  const [paged, setPaged] = useState<{ key: string; older: JobDto[]; cursor: string | null; more: boolean } | null>(null);
-  const key = `${filter}|${epoch}`;
-  const current = paged?.key === key ? paged : null;
+const EMPTY: Record<JobFilter, [string, string]> = {
+  all: ['No jobs yet', 'Upload a zip with the form to run your first job.'],
+  active: ['Nothing running or waiting', 'New jobs show here while they wait and run.'],
+  passed: ['No passed jobs', 'Jobs whose commands all exit with code 0 show here.'],
+  failed: ['No failed jobs', 'A non-zero exit, an error, a timeout or a lost worker shows here.'],
+  cancelled: ['No cancelled jobs', 'Pick another filter.'],
+};
 
-  // The first page comes with the live feed; a filter's first page is read from the API.
-  useEffect(() => {
-    if (!filter) return;
-    api.jobs(filter, null).then(
-      (page) => setPaged({ key, older: page.jobs, cursor: page.nextBefore, more: page.nextBefore !== null }),
-      (e: Error) => setError(e.message),
-    );
-  }, [key, filter, api]);
+export function JobsTable({
+  api,
+  live,
+  counts,
+  olderThan,
+  epoch,
+  workers,
+  now,
+}: {
+  api: CoordinatorApi;
+  live: Map<string, JobDto>;
+  counts: JobCounts | null;
+  olderThan: string | null;
+  epoch: number;
+  workers: readonly WorkerDto[];
+  now: number;
+}) {
+  const [filter, setFilter] = useState<JobFilter>('all');
+  const [open, setOpen] = useState(false);
+  const list = useJobList(api, filter, live, olderThan, epoch);
 
-  const first = filter ? [] : [...live.values()];
-  const older = current?.older ?? [];
-  const cursor = current ? current.cursor : (first.at(-1)?.jobId ?? null);
-  const more = current ? current.more : first.length >= LIMITS.jobsPageSize;
+  const running = list.jobs.filter((j) => j.status === 'running').sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
+  const ended = list.jobs
+    .filter((j) => j.status !== 'running' && j.status !== 'pending')
+    .sort((a, b) => (b.completedAt ?? b.createdAt) - (a.completedAt ?? a.createdAt));
+  const known = list.jobs.filter((j) => j.status === 'pending');
+  const showsPending = filter === 'all' || filter === 'active';
+  const countedPending = counts?.pending ?? 0;
+  const queue = usePendingQueue(api, showsPending && countedPending > known.length, epoch);
+  const pendingById = new Map(known.map((j) => [j.jobId, j]));
+  for (const j of queue) {
+    const latest = live.get(j.jobId) ?? j;
+    if (latest.status === 'pending' && !pendingById.has(j.jobId)) pendingById.set(j.jobId, latest);
+  }
+  // The queue in the order workers take it: oldest first.
+  const pending = [...pendingById.values()].sort((a, b) => a.createdAt - b.createdAt);
+  const waiting = Math.max(pending.length, countedPending);
+  const rows = running.length + pending.length + ended.length;
 
-  const loadMore = async () => {
-    try {
-      const page = await api.jobs(filter, cursor);
-      setPaged({ key, older: [...older, ...page.jobs], cursor: page.nextBefore, more: page.nextBefore !== null });
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-
-  const merged = new Map<string, JobDto>();
-  if (!filter) for (const [id, j] of live) merged.set(id, j);
-  for (const j of older) merged.set(j.jobId, live.get(j.jobId) ?? j);
-  const rows = [...merged.values()].filter((j) => !filter || j.status === filter).sort((a, b) => b.createdAt - a.createdAt);
+  const row = (j: JobDto) => <JobRow key={j.jobId} job={j} workers={workers} now={now} />;
 
   return (
     <div>
-      <div className="toolbar" role="group" aria-label="Filter jobs by status">
-        {(['', ...JOB_STATUSES] as const).map((s) => (
-          <button key={s || 'all'} className={`chip ${filter === s ? 'active' : ''}`} aria-pressed={filter === s} onClick={() => setFilter(s)}>
-            {s || 'all'}
+      <div className="toolbar" role="group" aria-label="Filter jobs by outcome">
+        {JOB_FILTERS.map(({ key, label }) => (
+          <button
+            key={key}
+            className={`chip ${filter === key ? 'active' : ''}`}
+            aria-pressed={filter === key}
+            data-filter={key}
+            onClick={() => {
+              setFilter(key);
+              setOpen(false);
+            }}
+          >
+            {label}{' '}
+            <span className="chip-count" data-testid={`count-${key}`}>
+              {counts ? counts[key] : '…'}
+            </span>
           </button>
         ))}
       </div>
-      {error && (
+      {list.error && (
         <p className="error" role="alert">
-          {error}
+          {list.error}
         </p>
       )}
-      {rows.length === 0 ? (
-        <EmptyState title={filter ? `No ${filter} jobs` : 'No jobs yet'}>
-          {filter ? 'Pick another filter.' : 'Upload a zip with the form to run your first job.'}
-        </EmptyState>
+      {rows === 0 ? (
+        list.loading ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <EmptyState title={EMPTY[filter][0]}>{EMPTY[filter][1]}</EmptyState>
+        )
       ) : (
-        <table className="table" data-testid="jobs">
+        <table className="table cards jobs-table" data-testid="jobs">
           <thead>
             <tr>
               <th>Status</th>
               <th>Job</th>
               <th>Worker</th>
-              <th>Created</th>
+              <th className="col-detail">Created</th>
               <th>Duration</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((j) => (
-              <tr key={j.jobId} data-job={j.jobId}>
-                <td>
-                  <JobBadge job={j} />
+            {running.map(row)}
+            {pending.length === 1 && waiting === 1 && row(pending[0]!)}
+            {waiting > 1 && pending.length > 0 && (
+              <tr className="pending-group" data-testid="pending-group">
+                <td colSpan={5}>
+                  <button className="group-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
+                    <Icon name="chevron" className={open ? 'turned' : ''} />
+                    <span className="badge badge-pending">
+                      <Icon name="clock" /> {waiting} waiting
+                    </span>
+                    <span className="ellipsis">
+                      — next: <strong>{pending[0]!.filename}</strong>
+                    </span>
+                  </button>
                 </td>
-                <td>
-                  <a href={`#/jobs/${j.jobId}`}>
-                    <strong>{j.filename}</strong>
-                  </a>
-                  <div className="muted small mono ellipsis">{firstLine(j.command)}</div>
-                </td>
-                <td className="small mono">{j.workerId ?? '—'}</td>
-                <td className="small">{time(j.createdAt)}</td>
-                <td className="small">{duration(j.startedAt, j.completedAt, now)}</td>
               </tr>
-            ))}
+            )}
+            {open && waiting > 1 && pending.map(row)}
+            {ended.map(row)}
           </tbody>
         </table>
       )}
-      {more && (
-        <button className="secondary" onClick={() => void loadMore()}>
+      {list.more && (
+        <button className="secondary load-more" onClick={() => void list.loadMore()}>
           Load older jobs
         </button>
       )}
     </div>
+  );
+}
+
+function JobRow({ job, workers, now }: { job: JobDto; workers: readonly WorkerDto[]; now: number }) {
+  return (
+    <tr data-job={job.jobId} data-status={job.status}>
+      <td data-label="Status">
+        <JobBadge job={job} />
+      </td>
+      <td data-label="Job" className="job-cell">
+        <a href={`#/jobs/${job.jobId}`} title={job.jobId}>
+          <strong>{job.filename}</strong>
+        </a>
+        <div className="muted small mono ellipsis">{firstLine(job.command)}</div>
+      </td>
+      <td data-label="Worker" className="small" title={job.workerId ?? undefined} data-testid="job-worker">
+        {job.workerId ? workerName(job.workerId, workers) : '—'}
+      </td>
+      <td data-label="Created" className="small col-detail">
+        {time(job.createdAt)}
+      </td>
+      <td data-label="Duration" className="small">
+        {duration(job.startedAt, job.completedAt, now)}
+      </td>
+    </tr>
   );
 }

@@ -1,5 +1,6 @@
 /** "N PCs ask to join": each waiting PC with its pairing code, to approve or refuse after comparing codes. */
 import { useState } from 'react';
+import { Icon } from '../../components/icons.tsx';
 import type { CoordinatorApi, JoinDecision, JoinRequest } from '../../lib/api.ts';
 import { useJoinRequests } from './use-join-requests.ts';
 
@@ -30,7 +31,7 @@ export function JoinRequests({ api }: { api: CoordinatorApi }) {
         Each PC shows a pairing code and the start of the certificate fingerprint it sees. Approve a PC only if its code is the same as here and its fingerprint
         starts like the one above.
       </p>
-      <table className="table">
+      <table className="table cards">
         <thead>
           <tr>
             <th>PC</th>
@@ -68,18 +69,20 @@ export function JoinRequests({ api }: { api: CoordinatorApi }) {
 function RequestRow({ request, busy, onDecide }: { request: JoinRequest; busy: boolean; onDecide: (approve: boolean) => void }) {
   return (
     <tr data-request={request.requestId}>
-      <td>
+      <td data-label="PC">
         <strong>{request.hostname}</strong>
         <div className="muted small mono">{request.workerId}</div>
         {request.conflict && (
           <div className="worker-warning small" data-testid="join-conflict">
-            ⚠ {request.conflict}
+            <Icon name="warning" /> {request.conflict}
           </div>
         )}
       </td>
-      <td className="mono small">{request.address}</td>
-      <td>{request.os ?? '—'}</td>
-      <td>
+      <td data-label="Address" className="mono small">
+        {request.address}
+      </td>
+      <td data-label="OS">{request.os ?? '—'}</td>
+      <td data-label="Code">
         <span className="pairing-code" data-testid="pairing-code">
           {request.pairingCode}
         </span>

@@ -1,6 +1,7 @@
-/** Asks for the admin token once per browser session; says plainly when it is wrong. */
+/** Asks for the admin token once per browser session; says plainly when it is wrong, and when it is the join token instead. */
 import { useState, type FormEvent } from 'react';
-import { ApiError, CoordinatorApi } from '../../lib/api.ts';
+import { CoordinatorApi } from '../../lib/api.ts';
+import { loginError } from './login-error.ts';
 
 export function Login({ base, onLogin }: { base: string; onLogin: (token: string) => void }) {
   const [token, setToken] = useState('');
@@ -15,11 +16,7 @@ export function Login({ base, onLogin }: { base: string; onLogin: (token: string
       await new CoordinatorApi(base, token.trim()).info();
       onLogin(token.trim());
     } catch (err) {
-      setError(
-        err instanceof ApiError && (err.status === 401 || err.status === 403)
-          ? 'That token is not valid for this coordinator. Use the admin token from its tokens.json.'
-          : (err as Error).message,
-      );
+      setError(loginError(err as Error));
     } finally {
       setBusy(false);
     }
@@ -33,7 +30,19 @@ export function Login({ base, onLogin }: { base: string; onLogin: (token: string
           Enter the coordinator's admin token. It is in <code>tokens.json</code> in the coordinator's data folder; the coordinator prints where on start.
         </p>
         <label htmlFor="token">Admin token</label>
-        <input id="token" type="password" autoFocus autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="cmdx_a_…" />
+        <input
+          id="token"
+          type="password"
+          autoFocus
+          autoComplete="off"
+          value={token}
+          onChange={(e) => {
+            setToken(e.target.value);
+            // The sentence was about the token typed before.
+            setError(null);
+          }}
+          placeholder="cmdx_a_…"
+        />
         {error && (
           <p className="error" role="alert">
             {error}

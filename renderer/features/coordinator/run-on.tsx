@@ -1,7 +1,8 @@
 /** "Run on": any free PC, every PC, PCs with tags, named PCs, or the coordinator itself; with the tag and PC pickers. */
-import type { WorkerDto } from '../../../shared/api.ts';
-import { WorkerBadge, workerStatus } from '../../components/status-badge.tsx';
-import { displayName, tagCounts } from '../../lib/targets.ts';
+import type { JobTarget, WorkerDto } from '../../../shared/api.ts';
+import { WorkerBadge } from '../../components/status-badge.tsx';
+import { workerStatus } from '../../lib/worker-state.ts';
+import { describeTarget, displayName, tagCounts } from '../../lib/targets.ts';
 
 export type RunOn = 'any' | 'every' | 'tags' | 'workers' | 'direct';
 
@@ -9,6 +10,8 @@ export interface RunOnChoice {
   runOn: RunOn;
   tags: string[];
   workers: string[];
+  /** For "any": the target of the job this form was filled in from (Run again), kept until removed. */
+  kept?: JobTarget | null;
 }
 
 /** `map`: several zips, one job each; a broadcast and a direct run take one zip at most. */
@@ -48,6 +51,14 @@ export function RunOnPicker({
     <fieldset className="modes run-on">
       <legend>Run on</legend>
       {radio('any', 'Any free PC', map ? 'one job per zip' : 'one job, distributed')}
+      {value.runOn === 'any' && value.kept && !map && (
+        <p className="picker small kept-target" data-testid="kept-target">
+          Only on {describeTarget(value.kept, workers)}, as the job it comes from.{' '}
+          <button type="button" className="link small" onClick={() => onChange({ ...value, kept: null })}>
+            Any free PC instead
+          </button>
+        </p>
+      )}
       {radio('every', 'Every PC', map ? 'one zip at most' : `one job on each: ${workers.length} ${workers.length === 1 ? 'PC' : 'PCs'}`, map)}
       {radio(
         'tags',
@@ -89,26 +100,25 @@ export function RunOnPicker({
             </button>
           </div>
           <ul className="worker-picks">
-            {[...workers]
-              .sort((a, b) => displayName(a).localeCompare(displayName(b)))
-              .map((w) => (
-                <li key={w.workerId}>
-                  <label>
-                    <input
-                      type="checkbox"
-                      checked={value.workers.includes(w.workerId)}
-                      onChange={() => onChange({ ...value, workers: toggle(value.workers, w.workerId) })}
-                    />{' '}
-                    {displayName(w)} <WorkerBadge worker={w} />
-                    {workerStatus(w) === 'offline' && <span className="visually-hidden"> (its job waits until it is back)</span>}
-                  </label>
-                </li>
-              ))}
+            {/* The API's order: by name. */}
+            {workers.map((w) => (
+              <li key={w.workerId}>
+                <label title={w.workerId}>
+                  <input
+                    type="checkbox"
+                    checked={value.workers.includes(w.workerId)}
+                    onChange={() => onChange({ ...value, workers: toggle(value.workers, w.workerId) })}
+                  />{' '}
+                  {displayName(w)} <WorkerBadge worker={w} />
+                  {workerStatus(w) === 'offline' && <span className="visually-hidden"> (its job waits until it is back)</span>}
+                </label>
+              </li>
+            ))}
           </ul>
           {value.workers.length > 0 && matches}
         </div>
       )}
-      {radio('direct', 'Here on the coordinator', map ? 'one zip at most' : 'direct, output streams below', map)}
+      {radio('direct', 'Here on the coordinator', map ? 'one zip at most' : 'direct, asks first; output streams below', map)}
     </fieldset>
   );
 }

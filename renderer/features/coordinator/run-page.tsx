@@ -1,6 +1,7 @@
 /** One run: its summary, filters, a tile per PC or zip (live), identical-output groups, and Cancel / Re-run failed / Export CSV. */
 import { useMemo, useState } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon } from '../../components/icons.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
@@ -36,7 +37,7 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
     return (
       <main className="page">
         <a href="#/runs" className="back">
-          ← All runs
+          <Icon name="back" /> All runs
         </a>
         {error ? (
           <p className="error" role="alert">
@@ -88,7 +89,7 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
   return (
     <main className="page run-page">
       <a href="#/runs" className="back">
-        ← All runs
+        <Icon name="back" /> All runs
       </a>
       <header className="job-head">
         <div className="run-title">

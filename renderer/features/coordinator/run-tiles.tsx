@@ -1,19 +1,20 @@
 /** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
 import { memo } from 'react';
 import type { RunJobRow, RunMode } from '../../../shared/api.ts';
+import { Icon, type IconName } from '../../components/icons.tsx';
 import { duration } from '../../lib/format.ts';
 
 /** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline. */
 export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'pending' | 'waiting';
 
-export const TILE_LOOK: Record<TileState, { icon: string; label: string }> = {
-  passed: { icon: '✓', label: 'Passed' },
-  exit: { icon: '✗', label: 'Exit' },
-  failed: { icon: '⚠', label: 'Failed' },
-  cancelled: { icon: '⊘', label: 'Cancelled' },
-  running: { icon: '▶', label: 'Running' },
-  pending: { icon: '◷', label: 'Pending' },
-  waiting: { icon: '⏸', label: 'PC offline' },
+export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
+  passed: { icon: 'check', label: 'Passed' },
+  exit: { icon: 'cross', label: 'Exit' },
+  failed: { icon: 'warning', label: 'Failed' },
+  cancelled: { icon: 'ban', label: 'Cancelled' },
+  running: { icon: 'play', label: 'Running' },
+  pending: { icon: 'clock', label: 'Pending' },
+  waiting: { icon: 'pause', label: 'PC offline' },
 };
 
 export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'>, offline: boolean): TileState {
@@ -59,10 +60,10 @@ export const RunTile = memo(function RunTile({ job, name, state, now }: { job: R
   if (job.startedAt) facts.push(duration(job.startedAt, job.completedAt, now || job.completedAt || job.startedAt));
   return (
     <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
-      <a href={`#/jobs/${job.jobId}`} title={job.errorMessage ?? `${name}: ${label}`}>
+      <a href={`#/jobs/${job.jobId}`} title={`${name}${job.workerId && job.workerId !== name ? ` (${job.workerId})` : ''}: ${job.errorMessage ?? label}`}>
         <span className="tile-name">
-          <span className="tile-icon" aria-hidden="true">
-            {look.icon}
+          <span className="tile-icon">
+            <Icon name={look.icon} />
           </span>
           <span className="tile-text">{name}</span>
         </span>

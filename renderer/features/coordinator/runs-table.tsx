@@ -56,7 +56,7 @@ export function RunsTable({ api }: { api: CoordinatorApi }) {
       {runs.length === 0 ? (
         <EmptyState title="No runs yet">Choose &quot;Every PC&quot; in the form, or drop several zips, to run on many PCs at once.</EmptyState>
       ) : (
-        <table className="table" data-testid="runs">
+        <table className="table cards" data-testid="runs">
           <thead>
             <tr>
               <th>Progress</th>
@@ -68,18 +68,22 @@ export function RunsTable({ api }: { api: CoordinatorApi }) {
           <tbody>
             {runs.map((r) => (
               <tr key={r.runId} data-run={r.runId}>
-                <td className="run-cell">
+                <td data-label="Progress" className="run-cell">
                   <div className="small">{summaryText(r.summary)}</div>
                   <SummaryBar summary={r.summary} compact />
                 </td>
-                <td>
+                <td data-label="Run">
                   <a href={`#/runs/${r.runId}`}>
                     <strong>{runTitle(r, workers)}</strong>
                   </a>
                   <div className="muted small mono ellipsis">{firstLine(r.command)}</div>
                 </td>
-                <td className="small">{r.mode === 'each' ? 'one job per PC' : 'one job per zip'}</td>
-                <td className="small">{time(r.createdAt)}</td>
+                <td data-label="Mode" className="small">
+                  {r.mode === 'each' ? 'one job per PC' : 'one job per zip'}
+                </td>
+                <td data-label="Created" className="small">
+                  {time(r.createdAt)}
+                </td>
               </tr>
             ))}
           </tbody>

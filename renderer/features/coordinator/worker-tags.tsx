@@ -1,6 +1,7 @@
 /** A worker's tags, and an inline editor for the admin (comma-separated, checked with the coordinator's own rules). */
 import { useState, type FormEvent } from 'react';
 import { parseTagList, type WorkerDto } from '../../../shared/api.ts';
+import { Icon } from '../../components/icons.tsx';
 import { TagChips } from '../../components/tag-chips.tsx';
 import { displayName } from '../../lib/targets.ts';
 
@@ -16,7 +17,7 @@ export function WorkerTags({ worker, onSave }: { worker: WorkerDto; onSave: (wor
       <div className="worker-tags">
         <TagChips tags={tags} />
         <button className="link small" aria-label={`Edit the tags of ${name}`} title="Edit the tags" onClick={() => setEditing(tags.join(', '))}>
-          <span aria-hidden="true">✎</span>
+          <Icon name="pencil" />
         </button>
       </div>
     );

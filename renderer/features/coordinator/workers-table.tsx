@@ -1,27 +1,46 @@
+/**
+ * The workers in the API's order (by name), rows that never jump as their status changes: status (and
+ * why one waits), name (id on hover), tags, the job it runs by file and command, and Manage (rename,
+ * pause, forget, revoke). A re-installed PC is offered to replace its offline namesake.
+ */
 import { useState } from 'react';
-import type { WorkerDto } from '../../../shared/api.ts';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
-import { ago } from '../../lib/format.ts';
-import { RevokeWorker } from './revoke-worker.tsx';
+import { workerStatus } from '../../lib/worker-state.ts';
+import { ago, clock, firstLine } from '../../lib/format.ts';
+import { displayName, workerName } from '../../lib/targets.ts';
+import { WorkerDialog, type WorkerActions } from './worker-dialog.tsx';
 import { WorkerTags } from './worker-tags.tsx';
+
+/** The small line under a worker's status: why it waits, or that it pauses after its job. */
+export function statusNote(w: WorkerDto): string | null {
+  const s = workerStatus(w);
+  if (s === 'waiting') return w.availabilityReason ?? 'Waiting: its policy keeps it from jobs now.';
+  if (s === 'busy' && (w.pausedByAdmin || w.paused)) return 'Pausing after this job';
+  if (s === 'paused') {
+    const at = w.pausedByAdmin ? w.pausedByAdminAt : w.pausedAt;
+    return `${w.pausedByAdmin ? 'Paused from the dashboard' : 'Paused at the PC'}${at ? ` at ${clock(at)}` : ''}`;
+  }
+  return null;
+}
 
 export function WorkersTable({
   workers,
+  jobs,
   now,
   onJoin,
-  onRevoke,
-  onSetTags,
+  actions,
 }: {
   workers: WorkerDto[];
+  jobs: ReadonlyMap<string, JobDto>;
   now: number;
   onJoin: () => void;
-  /** Resolves with the coordinator's sentence; rejects with one. */
-  onRevoke: (workerId: string) => Promise<string>;
-  /** Rejects with the coordinator's sentence. */
-  onSetTags: (workerId: string, tags: string[]) => Promise<void>;
+  actions: WorkerActions;
 }) {
   const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
+  const [managing, setManaging] = useState<string | null>(null);
   if (workers.length === 0) {
     return (
       <EmptyState title="No workers yet">
@@ -32,30 +51,30 @@ export function WorkersTable({
       </EmptyState>
     );
   }
-  const order = { busy: 0, idle: 1, offline: 2 } as const;
-  const sorted = [...workers].sort((a, b) => order[a.status] - order[b.status] || a.hostname.localeCompare(b.hostname));
-  const revoke = async (worker: WorkerDto) => {
+  const replace = async (worker: WorkerDto, replaces: string) => {
     try {
-      setOutcome({ message: await onRevoke(worker.workerId), failed: false });
+      setOutcome({ message: await actions.replace(worker.workerId, replaces), failed: false });
     } catch (e) {
       setOutcome({ message: (e as Error).message, failed: true });
     }
   };
+  const managed = managing ? workers.find((w) => w.workerId === managing) : undefined;
+
   return (
     <>
       {outcome && (
-        <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="revoke-outcome">
+        <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="workers-outcome">
           {outcome.message}
         </p>
       )}
-      <table className="table workers-table" data-testid="workers">
+      <table className="table cards workers-table" data-testid="workers">
         <thead>
           <tr>
             <th>Status</th>
             <th>Worker</th>
             <th>Tags</th>
-            <th>OS</th>
-            <th>CPUs</th>
+            <th className="col-detail">OS</th>
+            <th className="col-detail">CPUs</th>
             <th>Last seen</th>
             <th>Running</th>
             <th>
@@ -64,42 +83,83 @@ export function WorkersTable({
           </tr>
         </thead>
         <tbody>
-          {sorted.map((w) => (
-            <tr key={w.workerId} data-worker={w.workerId}>
-              <td>
-                <WorkerBadge worker={w} />
-              </td>
-              <td>
-                <strong className="worker-name">{w.hostname}</strong>
-                <div className="muted small mono">{w.workerId}</div>
-                {(w.warnings ?? []).map((warning) => (
-                  <div key={warning} className="worker-warning small" data-testid="worker-warning">
-                    ⚠ {warning}
-                  </div>
-                ))}
-              </td>
-              <td>
-                <WorkerTags worker={w} onSave={onSetTags} />
-              </td>
-              <td>{w.os ?? '—'}</td>
-              <td>{w.cpuCount ?? '—'}</td>
-              <td title={new Date(w.lastHeartbeat).toLocaleString()}>{ago(w.lastHeartbeat, now)}</td>
-              <td>
-                {w.currentJobId ? (
-                  <a href={`#/jobs/${w.currentJobId}`} className="mono small">
-                    {w.currentJobId}
-                  </a>
-                ) : (
-                  <span className="muted">—</span>
-                )}
-              </td>
-              <td>
-                <RevokeWorker worker={w} onRevoke={revoke} />
-              </td>
-            </tr>
-          ))}
+          {workers.map((w) => {
+            const name = displayName(w);
+            const note = statusNote(w);
+            const job = w.currentJobId ? jobs.get(w.currentJobId) : undefined;
+            return (
+              <tr key={w.workerId} data-worker={w.workerId} data-status={workerStatus(w)}>
+                <td data-label="Status">
+                  <WorkerBadge worker={w} />
+                  {note && (
+                    <div className="small status-note" data-testid="worker-note">
+                      {note}
+                    </div>
+                  )}
+                </td>
+                <td data-label="Worker">
+                  <strong className="worker-name" title={w.workerId}>
+                    {name}
+                  </strong>
+                  {(w.warnings ?? []).map((warning) => (
+                    <div key={warning} className="worker-warning small" data-testid="worker-warning">
+                      <Icon name="warning" /> {warning}
+                    </div>
+                  ))}
+                  {w.replaces && (
+                    <button className="secondary small replace" data-testid="replace-offer" onClick={() => void replace(w, w.replaces!)}>
+                      Replace {workerName(w.replaces, workers)} (offline)
+                    </button>
+                  )}
+                </td>
+                <td data-label="Tags">
+                  <WorkerTags worker={w} onSave={actions.setTags} />
+                </td>
+                <td data-label="OS" className="col-detail">
+                  {w.os ?? '—'}
+                </td>
+                <td data-label="CPUs" className="col-detail">
+                  {w.cpuCount ?? '—'}
+                </td>
+                <td data-label="Last seen" className="last-seen" title={new Date(w.lastHeartbeat).toLocaleString()}>
+                  {ago(w.lastHeartbeat, now)}
+                </td>
+                <td data-label="Running" className="running-cell">
+                  {w.currentJobId ? (
+                    <a href={`#/jobs/${w.currentJobId}`} title={w.currentJobId} data-testid="worker-job">
+                      <strong>{job?.filename ?? 'its job'}</strong>
+                      {job && <span className="muted small mono ellipsis">{firstLine(job.command)}</span>}
+                    </a>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td className="row-actions">
+                  <button
+                    className="secondary small"
+                    aria-label={`Manage ${name}`}
+                    title={`Rename, pause, forget or revoke ${name}`}
+                    onClick={() => setManaging(w.workerId)}
+                  >
+                    <Icon name="more" /> <span className="label-wide">Manage</span>
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {managed && (
+        <WorkerDialog
+          key={managed.workerId}
+          worker={managed}
+          actions={actions}
+          onClose={(message) => {
+            setManaging(null);
+            if (message) setOutcome({ message, failed: false });
+          }}
+        />
+      )}
     </>
   );
 }

@@ -4,7 +4,18 @@ import { fileSize } from '../../lib/format.ts';
 
 const LISTED = 5;
 
-export function ZipDrop({ files, onPick, optional }: { files: readonly File[]; onPick: (files: File[]) => void; optional: boolean }) {
+export function ZipDrop({
+  files,
+  onPick,
+  optional,
+  reused,
+}: {
+  files: readonly File[];
+  onPick: (files: File[]) => void;
+  optional: boolean;
+  /** The zip the coordinator keeps from the job this form comes from: used again unless another is chosen. */
+  reused?: { filename: string; fromJobId: string } | null;
+}) {
   const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const onDrop = (e: DragEvent) => {
@@ -44,6 +55,11 @@ export function ZipDrop({ files, onPick, optional }: { files: readonly File[]; o
               .join(', ')}
             {files.length > LISTED && ` and ${files.length - LISTED} more`}
           </span>
+        </span>
+      ) : reused ? (
+        <span data-testid="zip-reused">
+          <strong>{reused.filename}</strong> <span className="muted">(the same zip as before)</span>
+          <span className="zip-names small muted">Drop another .zip here, or click to choose one, to run that instead.</span>
         </span>
       ) : (
         <span>

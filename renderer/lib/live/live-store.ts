@@ -1,14 +1,21 @@
 /** The dashboard's live picture, outside React: a snapshot on (re)connect, then coalesced changes from /api/ws. */
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
+import type { JobCounts } from '../../../shared/job-status.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
 import type { CoordinatorApi, LiveConnection } from '../api.ts';
+import { mergeWorkers } from './worker-order.ts';
 
 export interface LiveState {
   connected: boolean;
+  /** In the API's order (by name), kept as they change so rows do not jump; a new one goes where its name sorts. */
   workers: WorkerDto[];
   /** Jobs the feed told us about, newest first (the first page plus every change since). */
   jobs: Map<string, JobDto>;
   totalJobs: number;
+  /** Jobs by outcome, from the snapshot and then at most once a second (null before the first snapshot). */
+  counts: JobCounts | null;
+  /** Where the jobs older than the snapshot's page start (`before` for the next page), or null when it held them all. */
+  olderThan: string | null;
   /** Bumped on every snapshot, so views can refetch what they show. */
   epoch: number;
 }
@@ -26,7 +33,7 @@ interface LogFollower {
 }
 
 export class LiveStore {
-  #state: LiveState = { connected: false, workers: [], jobs: new Map(), totalJobs: 0, epoch: 0 };
+  #state: LiveState = { connected: false, workers: [], jobs: new Map(), totalJobs: 0, counts: null, olderThan: null, epoch: 0 };
   // Server clock minus ours; not state, so a message never restarts the one-second clock.
   #skew = 0;
   #connection: LiveConnection | null = null;
@@ -108,25 +115,39 @@ export class LiveStore {
     this.#skew = m.serverTime - Date.now();
     const s = this.#state;
     if (m.type === 'snapshot') {
-      this.set({ ...s, workers: m.workers, jobs: new Map(m.jobs.map((j) => [j.jobId, j])), totalJobs: m.totalJobs, epoch: s.epoch + 1 });
+      this.set({
+        ...s,
+        workers: m.workers,
+        jobs: new Map(m.jobs.map((j) => [j.jobId, j])),
+        totalJobs: m.totalJobs,
+        counts: m.counts ?? null,
+        olderThan: m.totalJobs > m.jobs.length ? (m.jobs.at(-1)?.jobId ?? null) : null,
+        epoch: s.epoch + 1,
+      });
       for (const listener of this.#jobChanges) listener(m.jobs, true);
       return;
     }
-    const workers = [...s.workers];
-    for (const w of m.workers) {
-      const i = workers.findIndex((x) => x.workerId === w.workerId);
-      if (i >= 0) workers[i] = w;
-      else workers.push(w);
-    }
+    const workers = mergeWorkers(s.workers, m.workers);
     const jobs = new Map(s.jobs);
     let added = 0;
     for (const j of m.jobs) {
       if (!jobs.has(j.jobId)) added++;
       jobs.set(j.jobId, j);
     }
-    this.set({ ...s, workers, jobs: new Map([...jobs].sort((a, b) => b[1].createdAt - a[1].createdAt)), totalJobs: s.totalJobs + added });
+    this.set({
+      ...s,
+      workers,
+      jobs: new Map([...jobs].sort((a, b) => b[1].createdAt - a[1].createdAt)),
+      totalJobs: s.totalJobs + added,
+      counts: m.counts ?? s.counts,
+    });
     if (m.jobs.length > 0) for (const listener of this.#jobChanges) listener(m.jobs, false);
   }
+
+  /** The workers as the API lists them now: after a forget or a replace, which the feed cannot announce (the worker is gone). */
+  readonly setWorkers = (workers: WorkerDto[]): void => {
+    this.set({ ...this.#state, workers });
+  };
 
   #deliver(m: LogMessage): void {
     for (const follower of this.#logs.get(m.jobId) ?? []) {

@@ -1,0 +1,29 @@
+/** "Run again": the new-job form filled in from a job (commands, limits, where it ran, its zip by fileUrl), to change before it runs. */
+import type { JobDto, JobTarget } from '../../../shared/api.ts';
+import { DIRECT_WORKER } from '../../lib/targets.ts';
+import { minutesText, type LimitsText } from './limits.ts';
+
+export interface JobTemplate {
+  fromJobId: string;
+  commands: string;
+  limits: LimitsText;
+  /** Where it may run: the job's own target (null: any PC). */
+  target: JobTarget | null;
+  /** It ran here on the coordinator. */
+  direct: boolean;
+  /** The zip the coordinator keeps, used again unless another is chosen; null when it is not kept (a direct run's). */
+  zip: { fileUrl: string; filename: string } | null;
+}
+
+export function templateOf(job: JobDto): JobTemplate {
+  const direct = job.workerId === DIRECT_WORKER && job.runId === null;
+  return {
+    fromJobId: job.jobId,
+    commands: job.command,
+    limits: { timeoutMinutes: minutesText(job.timeoutSeconds), attempts: String(job.maxAttempts) },
+    target: job.target ?? null,
+    direct,
+    // A direct run's zip is removed once it ran.
+    zip: direct || !job.fileUrl ? null : { fileUrl: job.fileUrl, filename: job.filename },
+  };
+}

@@ -1,0 +1,133 @@
+/** The dashboard's own readings: a worker's state, why a job waits, rows that keep their place, the login's sentences, the Run again template. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JobDto, WorkerDto } from '../../shared/api.ts';
+import { DEFAULT_POLICY } from '../../shared/policy.ts';
+import { ApiError } from '../../renderer/lib/api-error.ts';
+import { firstLine } from '../../renderer/lib/format.ts';
+import { mergeWorkers } from '../../renderer/lib/live/worker-order.ts';
+import { workerStatus } from '../../renderer/lib/worker-state.ts';
+import { templateOf } from '../../renderer/features/coordinator/job-template.ts';
+import { minutesText, readLimits } from '../../renderer/features/coordinator/limits.ts';
+import { loginError } from '../../renderer/features/coordinator/login-error.ts';
+import { pendingHint, waitingText } from '../../renderer/features/coordinator/pending-hint.ts';
+
+const worker = (workerId: string, name: string, patch: Partial<WorkerDto> = {}): WorkerDto => ({
+  workerId,
+  hostname: name,
+  os: 'linux',
+  cpuCount: 4,
+  status: 'idle',
+  lastHeartbeat: 0,
+  version: null,
+  currentJobId: null,
+  registeredAt: 0,
+  paused: false,
+  warnings: [],
+  tags: [],
+  name,
+  pausedByAdmin: false,
+  replaces: null,
+  available: true,
+  availabilityReason: null,
+  policy: DEFAULT_POLICY,
+  pausedAt: null,
+  pausedByAdminAt: null,
+  ...patch,
+});
+
+describe("the dashboard's readings", () => {
+  it('a worker is busy before paused, paused before waiting, and waiting only while its policy keeps it from jobs', () => {
+    assert.equal(workerStatus(worker('a', 'a', { status: 'busy', pausedByAdmin: true })), 'busy');
+    assert.equal(workerStatus(worker('a', 'a', { pausedByAdmin: true, available: false })), 'paused');
+    assert.equal(workerStatus(worker('a', 'a', { paused: true })), 'paused');
+    assert.equal(workerStatus(worker('a', 'a', { available: false })), 'waiting');
+    assert.equal(workerStatus(worker('a', 'a', { status: 'offline', available: false })), 'offline');
+    assert.equal(workerStatus({ status: 'idle', paused: false }), 'idle', 'an older coordinator without the new fields');
+  });
+
+  it('a pending job says how many PCs are in use by students, outside their hours, busy or paused', () => {
+    const inUse = (id: string) =>
+      worker(id, id, { available: false, availabilityReason: 'PC in use since 10:42 (jobs run after 10 min without keyboard or mouse)' });
+    const lab = [
+      ...Array.from({ length: 12 }, (_, i) => inUse(`u${i}`)),
+      worker('h', 'h', { available: false, availabilityReason: 'outside its hours until 18:00' }),
+    ];
+    assert.equal(waitingText(lab), '12 PCs are in use by students, 1 is outside their hours');
+    assert.equal(pendingHint(lab), '12 PCs are in use by students, 1 is outside their hours. The job starts when one of them is free.');
+    const busy = [...lab, worker('b', 'b', { status: 'busy' }), worker('p', 'p', { pausedByAdmin: true })];
+    assert.equal(
+      pendingHint(busy),
+      'No online worker is free: 1 busy, 1 paused, 12 PCs are in use by students, 1 is outside their hours. The job starts when one is free.',
+    );
+    assert.equal(pendingHint([...busy, worker('f', 'f')]), 'A worker is free; it will start this job in a moment.');
+    assert.equal(pendingHint([inUse('x')], { workers: ['x'] }), 'Waiting for x: PC in use since 10:42 (jobs run after 10 min without keyboard or mouse).');
+  });
+
+  it('rows keep their place: a changed worker stays where it was, a new one goes where its name sorts', () => {
+    const list = [worker('1', 'lab-pc-01'), worker('2', 'lab-pc-02'), worker('10', 'lab-pc-10')];
+    const renamed = mergeWorkers(list, [worker('1', 'zz-front-desk', { status: 'busy' })]);
+    assert.deepEqual(
+      renamed.map((w) => w.workerId),
+      ['1', '2', '10'],
+    );
+    const added = mergeWorkers(renamed, [worker('3', 'lab-pc-03')]);
+    assert.deepEqual(
+      added.map((w) => w.name),
+      ['zz-front-desk', 'lab-pc-02', 'lab-pc-03', 'lab-pc-10'],
+    );
+  });
+
+  it('the login names the join token, a worker token and a wrong token apart', () => {
+    assert.match(
+      loginError(new ApiError(403, 'The join token can only register workers; this endpoint needs the admin token.')),
+      /^That is the join token; use the admin token/,
+    );
+    assert.match(loginError(new ApiError(403, 'A worker token cannot do this; this endpoint needs the admin token.')), /^That is a worker's token/);
+    assert.match(loginError(new ApiError(401, 'The token is not valid for this coordinator.')), /not valid for this coordinator/);
+    assert.equal(
+      loginError(new ApiError(429, 'Too many wrong tokens from 10.0.0.7; try again in 30 s.')),
+      'Too many wrong tokens from 10.0.0.7; try again in 30 s.',
+    );
+  });
+
+  it('Run again keeps the commands, limits, target and the zip by its fileUrl; a direct run has no zip kept', () => {
+    const job = {
+      jobId: 'job-1',
+      command: 'npm ci\r\nnpm test',
+      timeoutSeconds: 90,
+      maxAttempts: 2,
+      target: { workers: ['pc-0001'] },
+      workerId: 'pc-0001',
+      runId: null,
+      fileUrl: '/uploads/abc.zip',
+      filename: 'project.zip',
+    } as unknown as JobDto;
+    assert.deepEqual(templateOf(job), {
+      fromJobId: 'job-1',
+      commands: 'npm ci\r\nnpm test',
+      limits: { timeoutMinutes: '1.5', attempts: '2' },
+      target: { workers: ['pc-0001'] },
+      direct: false,
+      zip: { fileUrl: '/uploads/abc.zip', filename: 'project.zip' },
+    });
+    const direct = templateOf({ ...job, workerId: 'coordinator', target: null });
+    assert.equal(direct.direct, true);
+    assert.equal(direct.zip, null);
+  });
+
+  it('limits read as minutes and attempts, empty for the defaults, with a sentence when wrong', () => {
+    assert.deepEqual(readLimits({ timeoutMinutes: '', attempts: '' }), {});
+    assert.deepEqual(readLimits({ timeoutMinutes: '1.5', attempts: '3' }), { timeoutSeconds: 90, maxAttempts: 3 });
+    assert.match((readLimits({ timeoutMinutes: '0', attempts: '' }) as { error: string }).error, /^"Time limit" must be/);
+    assert.match((readLimits({ timeoutMinutes: '', attempts: '11' }) as { error: string }).error, /^"Attempts" must be a whole number from 1 to 10/);
+    assert.equal(minutesText(3600), '60');
+    assert.equal(minutesText(100), '1.67');
+  });
+
+  it('the first line of commands sent as a form field (CRLF line ends)', () => {
+    assert.equal(firstLine('echo a\r\nsleep 3'), 'echo a …');
+    assert.equal(firstLine('\n  \necho only\n'), 'echo only');
+    assert.equal(firstLine(''), '');
+  });
+});
