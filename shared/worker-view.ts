@@ -17,6 +17,8 @@ export interface JobSummary {
 export interface AgentState {
   status: AgentStatus;
   workerId: string;
+  /** The name the dashboard shows for this PC (--name, else its hostname). */
+  name?: string;
   server: string;
   connected: boolean;
   paused: boolean;

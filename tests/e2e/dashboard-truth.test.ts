@@ -452,7 +452,8 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
         name?: string;
         workerId: string;
       };
-      assert.equal(await view.getByTestId('worker-name').textContent(), own.name ?? own.workerId);
+      assert.equal(own.name, 'lab-pc-01', 'the agent reports its --name');
+      assert.equal(await view.getByTestId('worker-name').textContent(), 'lab-pc-01');
       assert.equal(await view.getByTestId('worker-name').getAttribute('title'), 'pc-0001');
       assert.equal(await view.getByTestId('worker-coordinator').textContent(), `Connected to the coordinator at ${new URL(c.url).origin}`);
 

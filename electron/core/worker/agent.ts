@@ -4,7 +4,7 @@
  * States: starting, idle, busy, paused, disconnected, stopped.
  */
 import { EventEmitter } from 'node:events';
-import { platform } from 'node:os';
+import { hostname, platform } from 'node:os';
 import type { AssignedJobDto, LogEntry } from '../../../shared/api.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
@@ -132,6 +132,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#state = {
       status: 'starting',
       workerId: this.#registration.workerId,
+      name: options.name ?? hostname(),
       server: this.#client.server.origin,
       connected: false,
       paused: false,
