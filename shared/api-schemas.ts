@@ -33,7 +33,10 @@ export const jobTarget = z
   .refine((t) => t.workers !== undefined || t.tags !== undefined || t.os !== undefined, 'a target names workers, tags or an os');
 
 /** The id direct runs on the coordinator are recorded under: no worker may take it (its token would own those jobs). */
-const newWorkerId = workerId.refine((id) => id.toLowerCase() !== 'coordinator', '"coordinator" is reserved for direct runs on the coordinator; pick another id');
+const newWorkerId = workerId.refine(
+  (id) => id.toLowerCase() !== 'coordinator',
+  '"coordinator" is reserved for direct runs on the coordinator; pick another id',
+);
 
 export const registerBody = z.object({
   workerId: newWorkerId,
