@@ -10,6 +10,7 @@ import {
   type RunStatusDto,
   type WorkerDto,
 } from '../../shared/api.ts';
+import type { WorkerPolicy } from '../../shared/policy.ts';
 import type { JobCounts, JobOutcome, JobStatus } from '../../shared/job-status.ts';
 import { ApiError, readError } from './api-error.ts';
 import { LiveConnection, type LiveHandlers } from './live-connection.ts';
@@ -120,6 +121,19 @@ export interface RunCreated {
 export interface Download {
   blob: Blob;
   fileName: string;
+}
+
+/** The lab's policy and its overrides (GET /api/workers/policy). */
+export interface LabPolicies {
+  lab: WorkerPolicy;
+  tags: Record<string, WorkerPolicy>;
+  workers: Record<string, WorkerPolicy>;
+}
+
+/** Whom a policy is for: one worker, the workers with a tag, or (neither) the whole lab. */
+export interface PolicyScope {
+  workerId?: string;
+  tag?: string;
 }
 
 export class CoordinatorApi {
@@ -311,6 +325,33 @@ export class CoordinatorApi {
   /** Labels jobs and runs can target; the worker's own --tags replace them when it registers again. */
   setWorkerTags(workerId: string, tags: string[]): Promise<{ success: boolean; worker: WorkerDto }> {
     return this.post('/api/workers/tags', { workerId, tags });
+  }
+
+  policies(): Promise<LabPolicies> {
+    return this.get('/api/workers/policy');
+  }
+
+  /** Sets the policy of the lab, a tag or a worker; a 400 carries the coordinator's sentence (e.g. a schedule it cannot read). */
+  setPolicy(scope: PolicyScope, policy: Partial<WorkerPolicy> & Pick<WorkerPolicy, 'when'>): Promise<{ success: boolean; scope: string }> {
+    return this.post('/api/workers/policy', { ...scope, ...policy });
+  }
+
+  /** Removes a tag's or a worker's own policy: it follows the next one (its tag's, else the lab's). */
+  clearPolicy(scope: PolicyScope): Promise<{ success: boolean; scope: string }> {
+    return this.post('/api/workers/policy', { ...scope, clear: true });
+  }
+
+  /** One job's result files as a zip, or with `path` one file of them. */
+  downloadArtifacts(jobId: string, path?: string): Promise<Download> {
+    const q = new URLSearchParams({ jobId });
+    if (path !== undefined) q.set('path', path);
+    const fallback = path !== undefined ? (path.split('/').pop() ?? 'file') : `${jobId}-artifacts.zip`;
+    return this.download(`/api/jobs/artifacts?${q}`, fallback, 'the result files');
+  }
+
+  /** Every job's result files of a run in one zip, a folder per PC or zip. */
+  downloadRunArtifacts(runId: string): Promise<Download> {
+    return this.download(`/api/runs/artifacts?${new URLSearchParams({ runId })}`, `${runId}-artifacts.zip`, 'the result files');
   }
 
   runs(before: string | null, limit: number = LIMITS.jobsPageSize): Promise<RunPage> {

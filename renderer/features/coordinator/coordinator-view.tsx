@@ -12,6 +12,7 @@ import { JobPage } from './job-page.tsx';
 import { JobsTable } from './jobs-table.tsx';
 import { JoinRequests } from './join-requests.tsx';
 import { JoinWorker } from './join-worker.tsx';
+import { LabPolicy } from './lab-policy.tsx';
 import { NewJobPage } from './new-job-page.tsx';
 import { NewJob } from './new-job.tsx';
 import { RunPage } from './run-page.tsx';
@@ -57,6 +58,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
   const { info, reload } = useCoordinatorInfo(api);
   const actions = useWorkerActions(api);
   const [joining, setJoining] = useState(false);
+  const [policing, setPolicing] = useState(false);
   // Read again on opening, so the join token's uses and expiry are current.
   const openJoin = () => {
     reload();
@@ -112,6 +114,9 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
             <section className="card workers-card" aria-labelledby="workers-title">
               <h2 id="workers-title">
                 Workers <span className="count">{workers.length}</span>
+                <button className="secondary small heading-action" onClick={() => setPolicing(true)} title="When workers may run jobs">
+                  Lab policy
+                </button>
               </h2>
               <WorkersTable workers={workers} jobs={live.jobs} now={now} onJoin={openJoin} actions={actions} />
             </section>
@@ -140,6 +145,7 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
           </aside>
         </main>
       )}
+      {policing && <LabPolicy api={api} workers={workers} onClose={() => setPolicing(false)} />}
       {joining && info && <JoinWorker api={api} info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}
     </div>
   );

@@ -12,6 +12,7 @@ import { duration, time } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
 import { describeTarget, DIRECT_WORKER, workerName } from '../../lib/targets.ts';
+import { JobArtifacts } from './job-artifacts.tsx';
 import { jobLogSource } from './job-log-source.ts';
 import { pendingHint } from './pending-hint.ts';
 
@@ -164,6 +165,7 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       )}
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
+      {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts api={api} job={current} />}
       <h2 className="section">Output</h2>
       <LogView
         source={source}

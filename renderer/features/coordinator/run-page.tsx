@@ -1,5 +1,5 @@
 /** One run: its summary, filters, a tile per PC or zip (live), identical-output groups, and Cancel / Re-run failed / Export CSV. */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import type { CoordinatorApi } from '../../lib/api.ts';
@@ -32,6 +32,20 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
     [status, offline, workerNames],
   );
   const names = useMemo(() => new Map(tiles.map((t) => [t.job.jobId, t.name])), [tiles]);
+  // A run's jobs share its artifact patterns; the run's status does not carry them, its first job does.
+  const firstJobId = status?.jobs[0]?.jobId ?? null;
+  const [asksForFiles, setAsksForFiles] = useState(false);
+  useEffect(() => {
+    if (!firstJobId) return;
+    let current = true;
+    api.job(firstJobId).then(
+      (job) => current && setAsksForFiles((job.artifactPatterns ?? []).length > 0),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, firstJobId]);
 
   if (!status) {
     return (
@@ -80,6 +94,11 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
       const created = await api.rerunRun(runId, 'failed');
       navigate(`#/runs/${created.runId}`);
     });
+  const downloadFiles = () =>
+    act(async () => {
+      const { blob, fileName } = await api.downloadRunArtifacts(runId);
+      saveBlob(blob, fileName);
+    });
   const exportCsv = () =>
     act(async () => {
       const { blob, fileName } = await api.exportRun(runId, 'csv');
@@ -117,6 +136,11 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
           {summary.failed > 0 && (
             <button className="secondary" disabled={busy} onClick={() => void rerunFailed()}>
               Re-run failed
+            </button>
+          )}
+          {(asksForFiles || status.jobs.some((j) => j.tests)) && (
+            <button className="secondary" disabled={busy} onClick={() => void downloadFiles()} data-testid="run-artifacts">
+              Download all result files (zip)
             </button>
           )}
           <button className="secondary" disabled={busy} onClick={() => void exportCsv()}>

@@ -73,6 +73,11 @@ export const RunTile = memo(function RunTile({ job, name, state, now }: { job: R
             <span key={fact}>{fact}</span>
           ))}
           {job.score !== null && <span className="tile-score">score {String(job.score)}</span>}
+          {job.tests && (
+            <span className="tile-tests" data-testid="tile-tests">
+              {job.tests.passed}/{job.tests.total} tests
+            </span>
+          )}
         </span>
       </a>
     </li>

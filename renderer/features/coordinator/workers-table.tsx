@@ -8,6 +8,7 @@ import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
+import { describePolicy } from '../../../shared/policy.ts';
 import { workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
@@ -89,7 +90,7 @@ export function WorkersTable({
             const job = w.currentJobId ? jobs.get(w.currentJobId) : undefined;
             return (
               <tr key={w.workerId} data-worker={w.workerId} data-status={workerStatus(w)}>
-                <td data-label="Status">
+                <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
                   <WorkerBadge worker={w} />
                   {note && (
                     <div className="small status-note" data-testid="worker-note">

@@ -1,0 +1,146 @@
+/**
+ * Workers that never get in a student's way, on the dashboard, in real Chromium against a real
+ * coordinator and a real worker whose idle time comes from a file: the Lab policy dialog sets an
+ * `idle` policy (and refuses a schedule it cannot read), the worker's row says it waits and why, a
+ * pending job's hint counts it, and a job's result files are listed and downloaded on its page.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { startCli, type CliProcess } from '../helpers/processes.ts';
+import { buildZip, uploadForm } from '../helpers/zip.ts';
+
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+describe('the lab policy on the dashboard', () => {
+  let c: TestCoordinator;
+  let browser: Browser;
+  let page: Page;
+  let worker: CliProcess;
+  const idleFile = join(tempDir('cmdx-idle-'), 'idle-seconds');
+  const row = () => page.locator('[data-worker="pc-0001"]');
+  let jobId = '';
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(idleFile, '100000\n');
+    c = await startTestCoordinator();
+    worker = startCli(
+      [
+        'worker',
+        '--server',
+        c.url,
+        '--id',
+        'pc-0001',
+        '--name',
+        'lab-pc-01',
+        '--tags',
+        'room-b',
+        '--work-dir',
+        tempDir('cmdx-worker-'),
+        '--idle-file',
+        idleFile,
+        '--heartbeat-interval',
+        '0.5',
+      ],
+      { CMDX_JOIN_TOKEN: c.tokens.joinToken },
+    );
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true })).newPage();
+    await logIn(page, c.url, c.tokens.adminToken);
+    await waitForText(row(), /Idle/, 20_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await worker?.kill('SIGKILL');
+    await c?.close();
+  });
+
+  it('sets an idle policy for the lab in the dialog; refuses a schedule it cannot read; adds and clears an override', async () => {
+    await page.getByRole('button', { name: 'Lab policy' }).click();
+    const dialog = page.getByTestId('lab-policy');
+    await waitForText(dialog.getByTestId('policy-lab'), /^The lab: jobs at any time; low priority$/);
+
+    // A schedule is read as it is typed; one it cannot read is said so and cannot be saved.
+    await dialog.getByLabel('Run jobs').selectOption('schedule');
+    await dialog.getByLabel(/^Hours/).fill('Mon-Fry 18:00-07:30');
+    await waitForText(dialog.getByTestId('policy-windows-note'), /days are Mon, Tue/);
+    assert.equal(await dialog.getByRole('button', { name: 'Save' }).isDisabled(), true);
+    await dialog.getByLabel(/^Hours/).fill('Mon-Fri 18:00-07:30');
+    await waitForText(dialog.getByTestId('policy-windows-note'), /^Reads as: jobs Mon-Fri 18:00-07:30/);
+
+    // An override for the tag, listed, then cleared.
+    await dialog.getByLabel('For').selectOption('tag');
+    await dialog.getByLabel('Tag').fill('room-b');
+    await dialog.getByLabel('Run jobs').selectOption('schedule');
+    await dialog.getByLabel(/^Hours/).fill('Sat-Sun all day');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await waitForText(dialog.getByTestId('policy-outcome'), /^Saved for the PCs tagged room-b/);
+    const override = dialog.locator('[data-scope="tag:room-b"]');
+    await waitForText(override, /PCs tagged room-b: jobs Sat-Sun all day/);
+    await override.getByRole('button', { name: 'Clear' }).click();
+    await waitForText(dialog.getByTestId('policy-outcome'), /^Cleared the policy of PCs tagged room-b/);
+    assert.equal(await override.count(), 0);
+
+    await dialog.getByLabel('For').selectOption('lab');
+    await dialog.getByLabel('Run jobs').selectOption('idle');
+    await dialog.getByLabel('Minutes without keyboard or mouse').fill('10');
+    await dialog.getByLabel('When the student returns').selectOption('suspend');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await waitForText(dialog.getByTestId('policy-outcome'), /^Saved for the whole lab: jobs after 10 min idle; when the user returns: suspend; low priority/);
+    await waitForText(dialog.getByTestId('policy-lab'), /^The lab: jobs after 10 min idle/);
+    const res = await c.api('GET', '/api/workers/policy');
+    assert.equal(res.body.lab.when, 'idle');
+    assert.equal(res.body.lab.idleMinutes, 10);
+    assert.deepEqual(res.body.tags, {});
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('a PC in use shows as Waiting, says since when, and the pending hint counts it; writes the screenshot', async () => {
+    writeFileSync(idleFile, '5\n');
+    await waitForText(row(), /Waiting/, 20_000);
+    assert.equal(await row().getAttribute('data-status'), 'waiting');
+    await waitForText(row().getByTestId('worker-note'), /^PC in use since \d\d:\d\d/);
+    assert.match((await row().locator('td[data-label="Status"]').getAttribute('title'))!, /^Policy: jobs after 10 min idle/);
+    await waitForText(page.getByTestId('header-workers'), /1 waiting/);
+
+    const zip = await buildZip([{ name: 'readme.txt', content: 'results' }]);
+    const res = await fetch(`${c.url}/api/execute`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.tokens.adminToken}` },
+      body: uploadForm(zip, { commands: 'mkdir -p out && printf hi > out/a.txt', mode: 'distributed', artifacts: JSON.stringify(['out/*']) }, 'results.zip'),
+    });
+    const body = (await res.json()) as { jobId: string };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    jobId = body.jobId;
+    await page.waitForTimeout(1500); // long enough for a free PC to take it
+    await page.screenshot({ path: join(SHOTS, 'lab-policy.png') });
+
+    await page.goto(`${c.url}/#/jobs/${jobId}`);
+    await waitForText(page.getByTestId('pending-hint'), /1 PC is in use by students/);
+    await waitForText(page.getByTestId('artifacts-empty'), /^The worker sends them when the commands end\.$/);
+  });
+
+  it("lists the job's result files once the PC is free again, and downloads one of them", async () => {
+    writeFileSync(idleFile, '100000\n');
+    await waitForText(page.locator('.job-head'), /Passed/, 30_000);
+    const item = page.locator('[data-testid="artifact-list"] li[data-path="out/a.txt"]');
+    await waitForText(item, /out\/a\.txt\s*2 bytes/, 20_000);
+    const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'out/a.txt' }).click()]);
+    assert.equal(readFileSync(await download.path(), 'utf8'), 'hi');
+    const [zipped] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (zip)' }).click()]);
+    assert.equal(
+      readFileSync(await zipped.path())
+        .subarray(0, 2)
+        .toString(),
+      'PK',
+    );
+  });
+});
