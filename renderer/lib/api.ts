@@ -208,8 +208,9 @@ export class CoordinatorApi {
     return this.post('/api/join-token/rotate', policy);
   }
 
+  /** The job without its output (a page never needs a 100 MB string: the log view reads pages of the log). */
   job(jobId: string): Promise<JobDto> {
-    return this.get(`/api/jobs/status?jobId=${encodeURIComponent(jobId)}`);
+    return this.get(`/api/jobs/status?jobId=${encodeURIComponent(jobId)}&output=false`);
   }
 
   /** A page of jobs, newest first: all, one status, or one outcome (failed: every job that ended without passing). */

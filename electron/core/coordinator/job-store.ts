@@ -320,6 +320,12 @@ export class JobStore {
     return job && toJobDto(job, this.outputOf(job));
   }
 
+  /** A job without its output but with everything else (its artifact listing too): for a page that reads the log by pages. */
+  getJobWithoutOutput(jobId: string): JobDto | undefined {
+    const job = this.#core.jobs.get(jobId);
+    return job && { ...toJobDto(job), artifacts: job.artifacts };
+  }
+
   /** A job without its output (for live updates). */
   getJobSummary(jobId: string): JobDto | undefined {
     const job = this.#core.jobs.get(jobId);

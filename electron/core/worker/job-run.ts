@@ -19,6 +19,9 @@ import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { classify } from './retry.ts';
 
+/** When the control poll opens after a job starts. */
+const CONTROL_POLL_AFTER_MS = 250;
+
 export interface JobRunContext {
   client: CoordinatorClient;
   cache: BundleCache;
@@ -81,13 +84,19 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
   });
   let commandStartedAt: number | undefined;
   const running = new AbortController();
-  void watchForCancel({
-    client: ctx.client,
-    jobId: job.jobId,
-    workerId: ctx.workerId,
-    signal: AbortSignal.any([running.signal, ctx.cancel]),
-    onCancel: ctx.onCancelRequested,
-  });
+  // Opened a moment after the start: most short jobs end first, and a cancel still arrives within a second.
+  const watch = setTimeout(
+    () =>
+      void watchForCancel({
+        client: ctx.client,
+        jobId: job.jobId,
+        workerId: ctx.workerId,
+        signal: AbortSignal.any([running.signal, ctx.cancel]),
+        onCancel: ctx.onCancelRequested,
+      }),
+    CONTROL_POLL_AFTER_MS,
+  );
+  running.signal.addEventListener('abort', () => clearTimeout(watch), { once: true });
   const result: RunResult = await runCommands({
     commands: job.command,
     cwd: runDir,

@@ -268,15 +268,25 @@ export class JobRepository {
     return { jobs, total: int(total, 'n'), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
   }
 
-  /** Counts per outcome; each is a range of the (status, exit_code) index. */
+  /** Counts per outcome: ranges of the status index, and the partial index of completed jobs that failed. */
   counts(): JobCounts {
     const n = (sql: string) => int(this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${sql}`).get()!, 'n');
     const pending = n("status = 'pending'");
     const running = n("status = 'running'");
-    const passed = n(OUTCOME_SQL.passed);
-    const failed = n("status = 'failed'") + n("status = 'completed' AND exit_code != 0");
+    const completed = n("status = 'completed'");
+    const completedFailing = n("status = 'completed' AND exit_code != 0");
+    const failed = n("status = 'failed'") + completedFailing;
     const cancelled = n(OUTCOME_SQL.cancelled);
-    return { all: pending + running + passed + failed + cancelled, active: pending + running, pending, running, passed, failed, cancelled };
+    const passed = completed - completedFailing;
+    return {
+      all: pending + running + completed + failed - completedFailing + cancelled,
+      active: pending + running,
+      pending,
+      running,
+      passed,
+      failed,
+      cancelled,
+    };
   }
 
   /** Running jobs whose timeout, plus `graceMs`, passed before `now`. */

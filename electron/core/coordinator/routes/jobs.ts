@@ -158,7 +158,9 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
-    const job = ctx.store.getJob(jobId);
+    // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
+    const withOutput = queryString(req.query.output, 'output') !== 'false';
+    const job = withOutput ? ctx.store.getJob(jobId) : ctx.store.getJobWithoutOutput(jobId);
     if (!job) throw new HttpError(404, 'Job not found');
     res.json(job);
   });
