@@ -379,6 +379,7 @@ for (const status of runStatuses) {
   runsChecked++;
 }
 
+const RETRY_LINE = '[cmdx: the job starts again on ';
 let outputChecked = 0;
 for (const p of planned) {
   const j = byId.get(p.jobId!);
@@ -389,14 +390,18 @@ for (const p of planned) {
   }
   outputChecked++;
   if (j.exitCode !== p.exitCode) problems.push(`job ${p.jobId} (#${p.index}) exit code ${j.exitCode}, expected ${p.exitCode}`);
-  if (j.stdout !== expectedStdout(p))
+  // A retried job's log keeps the earlier attempt's output, then a line saying it starts again: the last attempt must be whole.
+  const lastAttempt = j.stdout.includes(RETRY_LINE) ? j.stdout.slice(j.stdout.lastIndexOf(RETRY_LINE)).replace(/^[^\n]*\n/, '') : j.stdout;
+  if (j.attempts > 1 && !j.stdout.includes(RETRY_LINE) && j.stdout !== expectedStdout(p))
+    problems.push(`job ${p.jobId} (#${p.index}) was retried but its log does not say so`);
+  if (lastAttempt !== expectedStdout(p))
     problems.push(
       `job ${p.jobId} (#${p.index}) stored output differs from what the command printed (${j.stdout.length} vs ${expectedStdout(p).length} characters)`,
     );
 }
 for (const p of planned.filter((x) => x.kind === 'timeout')) {
   const j = byId.get(p.jobId!);
-  if (j?.status === 'failed' && !/timed out|worker|restarted/.test(j.errorMessage ?? ''))
+  if (j?.status === 'failed' && !/timed out|worker|restarted|went away/i.test(j.errorMessage ?? ''))
     problems.push(`job ${p.jobId} failed with an unexpected message: ${j.errorMessage}`);
 }
 
