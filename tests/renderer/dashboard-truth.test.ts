@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JobDto, WorkerDto } from '../../shared/api.ts';
-import { DEFAULT_POLICY } from '../../shared/policy.ts';
+import { workerDto } from '../helpers/worker-dto.ts';
 import { ApiError } from '../../renderer/lib/api-error.ts';
 import { firstLine } from '../../renderer/lib/format.ts';
 import { mergeWorkers } from '../../renderer/lib/live/worker-order.ts';
@@ -12,29 +12,7 @@ import { minutesText, readLimits } from '../../renderer/features/coordinator/lim
 import { loginError } from '../../renderer/features/coordinator/login-error.ts';
 import { pendingHint, waitingText } from '../../renderer/features/coordinator/pending-hint.ts';
 
-const worker = (workerId: string, name: string, patch: Partial<WorkerDto> = {}): WorkerDto => ({
-  workerId,
-  hostname: name,
-  os: 'linux',
-  cpuCount: 4,
-  status: 'idle',
-  lastHeartbeat: 0,
-  version: null,
-  currentJobId: null,
-  registeredAt: 0,
-  paused: false,
-  warnings: [],
-  tags: [],
-  name,
-  pausedByAdmin: false,
-  replaces: null,
-  available: true,
-  availabilityReason: null,
-  policy: DEFAULT_POLICY,
-  pausedAt: null,
-  pausedByAdminAt: null,
-  ...patch,
-});
+const worker = (workerId: string, name: string, patch: Partial<WorkerDto> = {}): WorkerDto => workerDto(workerId, { hostname: name, name, ...patch });
 
 describe("the dashboard's readings", () => {
   it('a worker is busy before paused, paused before waiting, and waiting only while its policy keeps it from jobs', () => {

@@ -4,30 +4,9 @@ import { describe, it, mock } from 'node:test';
 import type { WorkerDto } from '../../shared/api.ts';
 import { describeTarget, listWords, matchesTarget, offlineKey, tagCounts } from '../../renderer/lib/targets.ts';
 import { throttle } from '../../renderer/lib/throttle.ts';
-import { DEFAULT_POLICY } from '../../shared/policy.ts';
+import { workerDto } from '../helpers/worker-dto.ts';
 
-const worker = (workerId: string, tags: string[], status: WorkerDto['status'] = 'idle', os = 'linux'): WorkerDto => ({
-  workerId,
-  hostname: `host-${workerId}`,
-  os,
-  cpuCount: 4,
-  status,
-  lastHeartbeat: 0,
-  version: null,
-  currentJobId: null,
-  registeredAt: 0,
-  paused: false,
-  warnings: [],
-  tags,
-  name: `host-${workerId}`,
-  pausedByAdmin: false,
-  replaces: null,
-  available: true,
-  availabilityReason: null,
-  policy: DEFAULT_POLICY,
-  pausedAt: null,
-  pausedByAdminAt: null,
-});
+const worker = (workerId: string, tags: string[], status: WorkerDto['status'] = 'idle', os = 'linux'): WorkerDto => workerDto(workerId, { tags, status, os });
 
 describe('targets on the dashboard', () => {
   const workers = [worker('a', ['room-b', 'gpu']), worker('b', ['room-b'], 'offline'), worker('c', [], 'idle', 'win32')];

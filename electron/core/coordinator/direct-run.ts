@@ -13,6 +13,7 @@ import { runCommands, type RunResult } from '../runner/executor.ts';
 import { jobEnvironment } from '../runner/job-env.ts';
 import type { CoordinatorContext } from './context.ts';
 import { DIRECT_WORKER_ID } from './job-store.ts';
+import { drained } from './drained.ts';
 import { HttpError } from './http-error.ts';
 import type { StoredUpload } from './uploads.ts';
 
@@ -54,16 +55,7 @@ export async function runDirect(
     const send = (event: string, data: unknown): void | Promise<void> => {
       if (res.writableEnded || res.destroyed) return;
       if (res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)) return;
-      // Backpressure: a slow reader pauses the command's output instead of filling our memory.
-      return new Promise((resolve) => {
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.once('drain', done);
-        res.once('close', done);
-      });
+      return drained(res); // a slow reader pauses the command's output instead of filling our memory
     };
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     ctx.logger.info('direct run started', { execId });

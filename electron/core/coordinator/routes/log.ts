@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { LIMITS } from '../../../../shared/api.ts';
 import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../context.ts';
+import { drained } from '../drained.ts';
 import { HttpError } from '../http-error.ts';
 import type { LogQuery } from '../job-store.ts';
 import { integerParam, queryString } from '../validate.ts';
@@ -57,19 +58,6 @@ async function sendText(ctx: CoordinatorContext, res: Response, jobId: string): 
     after = page.next;
   }
   res.end();
-}
-
-/** Resolves when the client took what was written, or went away. */
-function drained(res: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** `project-job-1795600000000-k3x9.log` from `project.zip`: only characters safe in a header and on every file system. */
