@@ -234,6 +234,8 @@ function execIn(child: ChildProcess, label: string, opts: ExecOptions): Promise<
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (text: string) => (stdout += text));
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  // A command that exits without reading its stdin (curl, a failing `ip netns exec`) closes the pipe first: not an error.
+  child.stdin?.on('error', () => {});
   child.stdin?.end(opts.input ?? '');
   return new Promise((resolve, reject) => {
     let timedOut = false;
