@@ -38,12 +38,22 @@ const newWorkerId = workerId.refine(
   '"coordinator" is reserved for direct runs on the coordinator; pick another id',
 );
 
+// Control characters (escape sequences among them), DEL, C1 and bidi overrides: nothing a name shown in a table may hold.
+// eslint-disable-next-line no-control-regex -- the point is to refuse control characters
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+/** A name people read (a hostname, a worker's display name): printable text of bounded length. */
+const printable = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((text) => !UNPRINTABLE.test(text), 'must be printable text, without control characters');
+
 export const registerBody = z.object({
   workerId: newWorkerId,
-  hostname: z.string().min(1).max(LIMITS.hostnameLength),
-  os: z.string().max(LIMITS.shortText).nullish(),
+  hostname: printable(LIMITS.hostnameLength).min(1),
+  os: printable(LIMITS.shortText).nullish(),
   cpuCount: z.number().int().min(0).max(65536).nullish(),
-  version: z.string().max(LIMITS.shortText).nullish(),
+  version: printable(LIMITS.shortText).nullish(),
   /** What the worker cannot protect on its PC (e.g. jobs can read its files), for the dashboard. */
   warnings: z.array(z.string().max(500)).max(10).optional(),
   tags: tags.optional(),
@@ -75,7 +85,7 @@ export const createJobBody = z.object({
 });
 
 export const workerTagsBody = z.object({ workerId, tags });
-export const renameWorkerBody = z.object({ workerId, name: z.string().trim().max(LIMITS.hostnameLength).nullable() });
+export const renameWorkerBody = z.object({ workerId, name: printable(LIMITS.hostnameLength).trim().nullable() });
 export const pauseWorkerBody = z.object({ workerId, paused: z.boolean() });
 export const replaceWorkerBody = z.object({ workerId, replaces: workerId });
 

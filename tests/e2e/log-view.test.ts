@@ -98,6 +98,30 @@ describe('job log viewer in Chromium', () => {
     assert.equal(lines[at + 2], 'second');
   });
 
+  it("a job cannot fake its verdict: it may move the log's cursor, but the badge, exit code and page title come from the job", async () => {
+    const title = await page.title();
+    const faker = await submitZip(
+      t,
+      [
+        {
+          name: 'fake.sh',
+          content:
+            "printf 'FAIL: 3 tests\\n\\033[1A\\033[2K\\033[2J\\033[H\\033[32mPASSED exit code 0\\033[0m\\n\\033]0;All passed\\007\\033]52;c;ZXZpbA==\\007'\nexit 1\n",
+        },
+      ],
+      'sh fake.sh',
+    );
+    assert.equal((await waitForJob(t, faker)).exitCode, 1);
+    await page.goto(`${c.url}/#/jobs/${faker}`);
+    await waitForScreen(page, (lines) => lines.some((l) => l.includes('PASSED exit code 0')));
+    assert.equal(await page.getByTestId('exit-code').textContent(), '1');
+    assert.equal(await page.locator('.job-head [data-status]').getAttribute('data-status'), 'completed');
+    assert.match((await page.locator('.job-head .badge').first().textContent()) ?? '', /Exit 1/);
+    assert.equal(await page.title(), title, 'OSC 0 does not retitle the dashboard');
+    await page.goto(`${c.url}/#/jobs/${jobId}`);
+    await waitForScreen(page, (lines) => lines.includes('second'));
+  });
+
   it('finds text in the log and counts the matches', async () => {
     await page.getByTestId('log-search').fill('err ');
     await waitForText(page.getByTestId('log-matches'), /^[1-3] of 3$/);

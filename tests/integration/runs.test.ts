@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseCsv } from '../helpers/csv.ts';
 import { zipFiles } from '../../electron/core/runner/zip-writer.ts';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
@@ -173,11 +174,7 @@ describe('runs on real workers', () => {
     const csv = await (
       await fetch(`${c.url}/api/runs/export?runId=${created.runId}&format=csv`, { headers: { authorization: `Bearer ${c.tokens.adminToken}` } })
     ).text();
-    const rows = csv
-      .trimEnd()
-      .split('\r\n')
-      .slice(1)
-      .map((line) => line.split(','));
+    const rows = parseCsv(csv).slice(1);
     assert.equal(rows.length, 20);
     for (const row of rows) {
       const job = done.jobs.find((j: any) => j.filename === row[0]);

@@ -6,6 +6,7 @@ import type { RunStatusDto } from '../../../shared/api.ts';
 import { runHeadline, runRow, runRows } from './describe.ts';
 import { patiently, POLL_MS, sleep } from './follow.ts';
 import type { ApiClient } from './http.ts';
+import { plainStrings } from './job-output.ts';
 import { escapeCodes, cutToWidth, paint, table, type OutStream } from './render.ts';
 
 export async function runStatus(api: ApiClient, runId: string): Promise<RunStatusDto> {
@@ -15,7 +16,7 @@ export async function runStatus(api: ApiClient, runId: string): Promise<RunStatu
 /** Polls the run until all its jobs have ended; resolves with its last status. */
 export async function waitForRunEnd(api: ApiClient, runId: string, onStatus?: (run: RunStatusDto) => void): Promise<RunStatusDto> {
   for (;;) {
-    const run = await patiently(() => runStatus(api, runId));
+    const run = plainStrings(await patiently(() => runStatus(api, runId)));
     onStatus?.(run);
     if (run.completedAt !== null) return run;
     await sleep(POLL_MS);

@@ -51,6 +51,10 @@ export const CLIENT_OPTIONS = {
     short: 'f',
     help: "`submit`, `logs`: stream the job's log as it comes (stderr in red), or a run's per-PC summary, until it ends",
   },
+  raw: {
+    type: 'boolean',
+    help: "`submit`, `logs`: a job's bytes as they came, escape sequences and all, into a pipe or file only (on a terminal, only colours pass)",
+  },
   wait: { type: 'boolean', help: "`submit`: wait for the end and exit with the job's exit code (a run: 0 only if every job passed)" },
   timeout: {
     type: 'number',
@@ -95,8 +99,8 @@ function pick<const K extends ClientFlag>(names: readonly K[]): Pick<typeof CLIE
   return Object.fromEntries(names.map((name) => [name, CLIENT_OPTIONS[name]])) as Pick<typeof CLIENT_OPTIONS, K>;
 }
 
-export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'wait', 'timeout', 'attempts', 'score']);
-export const LOGS_OPTIONS = pick([...CONNECTION, 'follow']);
+export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'score']);
+export const LOGS_OPTIONS = pick([...CONNECTION, 'follow', 'raw']);
 export const STATUS_OPTIONS = pick([...CONNECTION, 'json']);
 export const CANCEL_OPTIONS = pick(CONNECTION);
 export const WORKERS_OPTIONS = pick([...CONNECTION, 'json']);

@@ -2,6 +2,7 @@
  * One job's run on a worker: download (or take from the cache) and extract its zip, run its commands,
  * stream their output, and end with a final report that is in the outbox before this returns.
  */
+import { plainText } from '../../../shared/terminal-text.ts';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AssignedJobDto, OutputStream } from '../../../shared/api.ts';
@@ -131,10 +132,10 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
 /** Zips the job's result files into the outbox; says in its log what was left out. True when there is something to send. */
 async function bringBack(job: AssignedJobDto, runDir: string, pump: OutputPump, ctx: JobRunContext): Promise<boolean> {
   const collected = collectArtifacts(runDir, job.artifacts!, { maxBytes: ctx.maxArtifactsBytes });
-  for (const note of collected.notes) await pump.write('stdout', Buffer.from(`[cmdx: artifacts: ${note}]\n`));
+  for (const note of collected.notes) await pump.write('stdout', workerNote(`artifacts: ${note}`));
   if (collected.files.length === 0) return false;
   const refused = await zipArtifacts(runDir, collected.files, ctx.outbox.artifactsPath(job.jobId));
-  for (const note of refused) await pump.write('stdout', Buffer.from(`[cmdx: artifacts: ${note}]\n`));
+  for (const note of refused) await pump.write('stdout', workerNote(`artifacts: ${note}`));
   ctx.logger.info('artifacts collected', { jobId: job.jobId, files: collected.files.length });
   return true;
 }
@@ -175,4 +176,9 @@ async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: st
   // Gone before the job folder is handed to the job account: a hard link to the cache must never be chowned.
   await rm(zipPath, { force: true });
   return extracted;
+}
+
+/** A line of the worker's own in a job's log; it may carry job-chosen names (a file's), so it is plain text. */
+function workerNote(text: string): Buffer {
+  return Buffer.from(`[cmdx: ${plainText(text)}]\n`);
 }

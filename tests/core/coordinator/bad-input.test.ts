@@ -65,6 +65,20 @@ describe('bad input never crashes the coordinator nor answers 500', () => {
     }
   });
 
+  it('refuses a hostname, os or version holding control characters or bidi overrides at register, and a worker name the same', async () => {
+    for (const hostname of ['pc07\x1b]52;c;eA==\x07', 'pc\u009b2J', 'pc\r\n07', 'evil\u202egnp', 'pc\x00']) {
+      const res = await c.api('POST', '/api/workers/register', { body: { workerId: 'w-ctl', hostname }, token: c.tokens.joinToken });
+      assert.equal(res.status, 400, JSON.stringify(hostname));
+      assert.match(res.body.error, /hostname.*printable text/);
+    }
+    const os = await c.api('POST', '/api/workers/register', { body: { workerId: 'w-ctl', hostname: 'pc', os: 'linux\x1b[2J' }, token: c.tokens.joinToken });
+    assert.equal(os.status, 400);
+    const ok = await c.api('POST', '/api/workers/register', { body: { workerId: 'w-ctl', hostname: 'PC-07 Salle B (été)' }, token: c.tokens.joinToken });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    const rename = await c.api('POST', '/api/workers/rename', { body: { workerId: 'w-ctl', name: 'front\x1b]0;x\x07' } });
+    assert.equal(rename.status, 400, JSON.stringify(rename.body));
+  });
+
   it('answers 404 JSON for unknown routes and methods', async () => {
     for (const [method, path] of [
       ['GET', '/api/nope'],

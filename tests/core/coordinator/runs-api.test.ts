@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { parseCsv } from '../../helpers/csv.ts';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
 import { safeCell, toCsv } from '../../../electron/core/coordinator/csv.ts';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
@@ -101,8 +102,11 @@ describe('tags, targets and runs', () => {
     const csv = await fetch(`${c.url}/api/runs/export?runId=${r.runId}&format=csv`);
     assert.match(csv.headers.get('content-type')!, /^text\/csv/);
     const lines = (await csv.text()).trimEnd().split('\r\n');
-    assert.equal(lines[0], 'filename,workerId,hostname,status,exitCode,endReason,score,tests,durationSeconds,startedAt,completedAt,errorMessage');
-    assert.match(lines[1]!, /^project\.zip,w1,host-w1,completed,0,exit,7,,\d+\.\d,\d{4}-/);
+    assert.equal(
+      lines[0],
+      '"filename","workerId","hostname","status","exitCode","endReason","score","tests","durationSeconds","startedAt","completedAt","errorMessage"',
+    );
+    assert.match(lines[1]!, /^"project\.zip","w1","host-w1","completed",0,"exit",7,,\d+\.\d,"\d{4}-/);
     assert.equal(lines.length, 3);
 
     const again = await c.api('POST', '/api/runs/rerun', { body: { runId: r.runId, only: 'failed' } });
@@ -243,6 +247,32 @@ describe('CSV export cells', () => {
     assert.equal(safeCell('-2+3'), "'-2+3");
     assert.equal(safeCell(-2), '-2', 'a negative number stays a number');
     assert.equal(safeCell(null), '');
-    assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"\nbye']]), 'a,b\r\n"x,y","say ""hi""\nbye"\r\n');
+    assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"\nbye']]), '"a","b"\r\n"x,y","say ""hi""\nbye"\r\n');
+  });
+
+  it("leaves no formula for a reader whose list separator is ';' or TAB (de, fr, es, LibreOffice), fullwidth forms included", () => {
+    const attacks = [
+      "pc07;=cmd|' /C calc'!A0",
+      'zip broken;=1+1',
+      'a\t@SUM(A1)',
+      ' =1+1',
+      'x; +1',
+      '\uff1dcmd|"/C calc"!A0',
+      'ok;\uff20SUM(1)',
+      '-3+3;-1',
+      '\t=1',
+    ];
+    const csv = toCsv(
+      ['hostname', 'errorMessage'],
+      attacks.map((attack) => [attack, 7]),
+    );
+    for (const separator of [',', ';', '\t']) {
+      for (const row of parseCsv(csv, separator).slice(1)) {
+        for (const cell of row)
+          assert.doesNotMatch(cell.trimStart(), /^[=+\-@\uff1d\uff0b\uff0d\uff20]/, `separator ${JSON.stringify(separator)}: ${row.join(' | ')}`);
+      }
+    }
+    // A reader with ',' gets the text back behind one apostrophe per part.
+    assert.deepEqual(parseCsv(csv)[1], ["pc07;'=cmd|' /C calc'!A0", '7']);
   });
 });

@@ -3,6 +3,7 @@ import type { JobDto } from '../../../../shared/api.ts';
 import { JOBS_OPTIONS } from '../../options/client-options.ts';
 import { parseCommandLine } from '../../options/parse-options.ts';
 import { oneLine, paintedOutcome } from '../describe.ts';
+import { plainStrings } from '../job-output.ts';
 import { printJson } from '../output.ts';
 import { escapeCodes, formatTime, paint, table, type Terminal } from '../render.ts';
 import { openClient } from '../session.ts';
@@ -24,7 +25,7 @@ export async function jobsCommand(args: string[], term: Terminal): Promise<numbe
       return 0;
     }
     const p = paint(escapeCodes(term.out, term.env));
-    const rows = answer.jobs.map((j) => [
+    const rows = plainStrings(answer.jobs).map((j) => [
       j.jobId,
       paintedOutcome({ ...j, errorMessage: null }, p),
       j.workerId ?? '-',

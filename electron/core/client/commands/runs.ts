@@ -3,6 +3,7 @@ import type { RunDto } from '../../../../shared/api.ts';
 import { RUNS_OPTIONS } from '../../options/client-options.ts';
 import { parseCommandLine } from '../../options/parse-options.ts';
 import { oneLine } from '../describe.ts';
+import { plainStrings } from '../job-output.ts';
 import { printJson } from '../output.ts';
 import { escapeCodes, formatTime, paint, table, type Paint, type Terminal } from '../render.ts';
 import { openClient } from '../session.ts';
@@ -23,7 +24,7 @@ export async function runsCommand(args: string[], term: Terminal): Promise<numbe
       return 0;
     }
     const p = paint(escapeCodes(term.out, term.env));
-    const rows = answer.runs.map((r) => [r.runId, r.mode, result(r, p), formatTime(r.createdAt), oneLine(r.command, 50)]);
+    const rows = plainStrings(answer.runs).map((r) => [r.runId, r.mode, result(r, p), formatTime(r.createdAt), oneLine(r.command, 50)]);
     term.out.write(table([['RUN', 'MODE', 'RESULT', 'CREATED', 'COMMAND'], ...rows]));
     if (answer.total > answer.runs.length) term.out.write(`${answer.runs.length} of ${answer.total} shown (--limit N for more).\n`);
     return 0;

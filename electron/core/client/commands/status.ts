@@ -3,6 +3,7 @@ import type { JobDto } from '../../../../shared/api.ts';
 import { STATUS_OPTIONS } from '../../options/client-options.ts';
 import { parseCommandLine } from '../../options/parse-options.ts';
 import { jobDetails, runHeadline, runRows } from '../describe.ts';
+import { plainStrings } from '../job-output.ts';
 import { printJson } from '../output.ts';
 import { escapeCodes, paint, table, type Terminal } from '../render.ts';
 import { runStatus } from '../run-watch.ts';
@@ -18,7 +19,7 @@ export async function statusCommand(args: string[], term: Terminal): Promise<num
     if (kind === 'job') {
       const job = await api.json<JobDto>('GET', '/api/jobs/status', { query: { jobId: id } });
       if (values.json) printJson(term.out, job);
-      else term.out.write(table(jobDetails(job, p, api.dashboardUrl(id))));
+      else term.out.write(table(jobDetails(plainStrings(job), p, api.dashboardUrl(id))));
       return 0;
     }
     const run = await runStatus(api, id);
@@ -26,7 +27,7 @@ export async function statusCommand(args: string[], term: Terminal): Promise<num
       printJson(term.out, run);
       return 0;
     }
-    term.out.write(`${p.bold(runHeadline(run))}\n${table(runRows(run, p))}dashboard: ${api.dashboardUrl(id)}\n`);
+    term.out.write(`${p.bold(runHeadline(run))}\n${table(runRows(plainStrings(run), p))}dashboard: ${api.dashboardUrl(id)}\n`);
     return 0;
   } finally {
     api.close();

@@ -20,6 +20,7 @@ import { waitForRunEnd, watchRun } from '../run-watch.ts';
 import { openClient } from '../session.ts';
 import { parseOn } from '../target.ts';
 import { printLogLive } from './logs.ts';
+import { plainStrings, rawOutput } from '../job-output.ts';
 
 type SubmitValues = OptionValues<typeof SUBMIT_OPTIONS>;
 
@@ -113,7 +114,7 @@ async function send(api: ApiClient, upload: Upload, values: SubmitValues, target
 
 async function afterJob(api: ApiClient, id: string, values: SubmitValues, term: Terminal): Promise<number> {
   if (!values.follow && !values.wait) return EXIT.ok;
-  if (values.follow) await printLogLive(api, id, term);
+  if (values.follow) await printLogLive(api, id, term, rawOutput(term.out, values.raw));
   const job = await waitForJobEnd(api, id);
   term.err.write(`${endLine(job, term)}\n`);
   return values.wait ? jobExitCode(job) : EXIT.ok;
@@ -127,7 +128,8 @@ async function afterRun(api: ApiClient, id: string, values: SubmitValues, term: 
 }
 
 /** `job-…: passed on pc-1 in 1.2 s`, coloured on a terminal. */
-function endLine(job: JobDto, term: Terminal): string {
+function endLine(shown: JobDto, term: Terminal): string {
+  const job = plainStrings(shown);
   const p = paint(escapeCodes(term.err, term.env));
   const text = `${job.jobId}: ${outcomeText(job)}${job.workerId ? ` on ${job.workerId}` : ''}${
     job.startedAt !== null && job.completedAt !== null ? ` in ${formatDuration(job.completedAt - job.startedAt)}` : ''

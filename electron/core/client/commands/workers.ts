@@ -2,6 +2,7 @@
 import type { WorkerDto } from '../../../../shared/api.ts';
 import { WORKERS_OPTIONS } from '../../options/client-options.ts';
 import { parseCommandLine } from '../../options/parse-options.ts';
+import { plainStrings } from '../job-output.ts';
 import { printJson } from '../output.ts';
 import { escapeCodes, formatTime, paint, table, type Paint, type Terminal } from '../render.ts';
 import { openClient } from '../session.ts';
@@ -20,7 +21,7 @@ export async function workersCommand(args: string[], term: Terminal): Promise<nu
       return 0;
     }
     const p = paint(escapeCodes(term.out, term.env));
-    const rows = answer.workers.map((w) => [
+    const rows = plainStrings(answer.workers).map((w) => [
       w.name,
       w.workerId,
       workerState(w, p),
