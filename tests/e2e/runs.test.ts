@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { parseCsv } from '../helpers/csv.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
@@ -99,14 +100,12 @@ describe('runs on the dashboard in Chromium', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     assert.match(download.suggestedFilename(), /^run-.*\.csv$/);
-    const rows = readFileSync(await download.path(), 'utf8')
-      .trim()
-      .split(/\r?\n/);
+    const rows = parseCsv(readFileSync(await download.path(), 'utf8').trim());
     assert.equal(rows.length, 1 + 3, 'a header and one row per PC');
-    assert.match(rows[0]!, /^filename,workerId,hostname,status,exitCode/);
+    assert.deepEqual(rows[0]!.slice(0, 5), ['filename', 'workerId', 'hostname', 'status', 'exitCode']);
     for (const id of ['lab-pc-01', 'lab-pc-02', 'lab-pc-03'])
       assert.ok(
-        rows.some((r) => r.includes(`,${id},${id},completed,0,`)),
+        rows.some((r) => r[1] === id && r[2] === id && r[3] === 'completed' && r[4] === '0'),
         `${id}'s row`,
       );
 
