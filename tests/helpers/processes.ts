@@ -45,7 +45,14 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, script = C
       const seen = logs.find(test);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const waiter = { test, resolve };
+        // Resolved, it clears its timer: a pending one would keep the test file's process alive for its whole length.
+        const waiter = {
+          test,
+          resolve: (line: any) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        };
         waiters.add(waiter);
         const timer = setTimeout(() => {
           waiters.delete(waiter);
@@ -88,9 +95,35 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
-/** Waits until a command has written its pid (a full line) to `file`, and returns it. */
+/**
+ * Shell text that names the PID namespace of the job writing a pid: jobs of a root worker have their own
+ * (job-namespace.ts), where `$$` is not the pid the test sees. Write pids as `echo "${PID_NS} $$" > file`.
+ */
+export const PID_NS = '$(readlink /proc/self/ns/pid 2>/dev/null)';
+
+/**
+ * Waits until a command has written its pid (a full line, maybe after its PID_NS) to `file`, and returns
+ * it as this process sees it: a pid from inside a job's PID namespace is found by its NSpid in /proc.
+ */
 export async function readPidFile(file: string, timeoutMs = 10_000): Promise<number> {
-  const { readFileSync } = await import('node:fs');
+  const { readFileSync, readlinkSync, readdirSync } = await import('node:fs');
+  const ours = readlinkSync('/proc/self/ns/pid');
+  const outside = (ns: string, inner: number): number | undefined => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
+        const nspid = /^NSpid:\s+([\d\s]+)$/m
+          .exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]
+          ?.trim()
+          .split(/\s+/);
+        if (Number(nspid?.at(-1)) === inner) return Number(entry);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
+  };
   return waitFor(
     `a pid in ${file}`,
     () => {
@@ -100,7 +133,10 @@ export async function readPidFile(file: string, timeoutMs = 10_000): Promise<num
       } catch {
         return undefined;
       }
-      return /^\d+\n/.test(text) ? Number(text.trim()) : undefined;
+      const match = /^(?:(pid:\[\d+\]) )?(\d+)\n/.exec(text);
+      if (!match) return undefined;
+      const pid = Number(match[2]);
+      return match[1] === undefined || match[1] === ours ? pid : outside(match[1], pid);
     },
     timeoutMs,
   );
