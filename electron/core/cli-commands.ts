@@ -48,6 +48,9 @@ ${exitCodesHelp()}`;
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
+  // Read once, then gone from the environment: a direct run on this PC never sees them.
+  delete process.env.CMDX_ADMIN_TOKEN;
+  delete process.env.CMDX_JOIN_TOKEN;
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');
   const auth = !values['no-auth'];
   if (!auth && (values['admin-token'] || values['join-token']))

@@ -13,6 +13,11 @@ if (major < 22 || (major === 22 && minor < 13)) {
 // Everything the coordinator and the worker write (database, uploads, reports, cache) is theirs alone.
 process.umask(0o077);
 
+// A token given as a flag moves into the environment and the process starts again without it in its argv.
+const { reexecWithoutSecrets } = await import('./secret-argv.ts');
+const warning = reexecWithoutSecrets(process.argv[1]!, process.argv.slice(2));
+if (warning) process.stderr.write(`cmdx: warning: ${warning}\n`);
+
 const { main } = await import('./cli-commands.ts');
 const exitCode = await main(process.argv.slice(2));
 if (exitCode >= 0) process.exit(exitCode);

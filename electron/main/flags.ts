@@ -21,7 +21,7 @@ export interface LaunchFlags {
 }
 
 /** Reads our flags and ignores Electron's and Chromium's own. */
-export function parseLaunchFlags(argv: string[]): LaunchFlags {
+export function parseLaunchFlags(argv: string[], env: NodeJS.ProcessEnv = {}): LaunchFlags {
   const { values } = parseArgs({
     args: argv,
     strict: false,
@@ -45,13 +45,14 @@ export function parseLaunchFlags(argv: string[]): LaunchFlags {
   // The same limits as `cmdx coordinator --port`.
   const port = values.port === undefined ? undefined : parseNumber(String(values.port), COORDINATOR_OPTIONS.port, '--port');
   // A join line (from the dashboard) carries the address, the fingerprint and maybe the join token.
-  const line = typeof values.join === 'string' ? parseJoinLine(values.join) : undefined;
+  const joinText = typeof values.join === 'string' ? values.join : env.CMDX_JOIN;
+  const line = joinText ? parseJoinLine(joinText) : undefined;
   if (line && 'error' in line) throw new Error(line.error);
   return {
     mode,
     server: line?.server ?? (typeof values.server === 'string' ? values.server : undefined),
     fingerprint: line?.fingerprint ?? undefined,
-    joinToken: line?.joinToken ?? (typeof values['join-token'] === 'string' ? values['join-token'] : undefined),
+    joinToken: line?.joinToken ?? (typeof values['join-token'] === 'string' ? values['join-token'] : env.CMDX_JOIN_TOKEN || undefined),
     port,
     dataDir: typeof values['data-dir'] === 'string' ? values['data-dir'] : undefined,
     hidden: values.hidden === true,

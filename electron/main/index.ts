@@ -12,6 +12,7 @@ import type { AppMode, AppSettings } from '../../shared/ipc.ts';
 import type { WorkerViewState } from '../../shared/worker-view.ts';
 import { viewState } from '../core/worker/local-ui.ts';
 import { setOpenAtLogin } from './autostart.ts';
+import { secretFreeArgv } from '../core/secret-argv.ts';
 import { parseLaunchFlags } from './flags.ts';
 import { IpcManager, trustedPage } from './ipc.ts';
 import { watchJobNotices, type NoticeText } from './job-notice.ts';
@@ -49,9 +50,20 @@ function showNotice(text: NoticeText): void {
 }
 
 async function main(): Promise<void> {
+  // A token on the command line (--join LINE, --join-token) moves into the environment, and the app starts again without it in its argv.
+  const moved = secretFreeArgv(process.argv.slice(1));
+  if (moved) {
+    Object.assign(process.env, moved.env);
+    app.relaunch({ args: moved.argv });
+    app.exit(0);
+    return;
+  }
   let flags;
   try {
-    flags = parseLaunchFlags(process.argv.slice(1));
+    flags = parseLaunchFlags(process.argv.slice(1), process.env);
+    // Read once, then gone from the environment: jobs started by this process never see them.
+    delete process.env.CMDX_JOIN;
+    delete process.env.CMDX_JOIN_TOKEN;
   } catch (error) {
     logger.error((error as Error).message);
     app.exit(2);

@@ -64,6 +64,9 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
     try {
       const win = await app.waitFor((e) => e.kind === 'window', 'the window');
       assert.equal(win.show, false, '--hidden starts without showing the window');
+      // The token came in on the command line: the app started again without it, so no program on the PC can read it there.
+      assert.ok(app.events.some((e) => e.kind === 'relaunch' && !e.args.includes(c.tokens.joinToken)));
+      assert.ok(!readFileSync(`/proc/${app.proc.pid}/cmdline`, 'utf8').includes(c.tokens.joinToken), 'the token is not in the argv');
       assert.deepEqual(
         { ...win.webPreferences, preload: undefined },
         { preload: undefined, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },

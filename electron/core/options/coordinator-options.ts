@@ -11,8 +11,20 @@ export const COORDINATOR_OPTIONS = {
     defaultText: 'OS app-data folder + `/cmd-executor/coordinator`',
     help: 'database `coordinator.db`, `uploads/`, `tokens.json`',
   },
-  'admin-token': { type: 'string', arg: 'TOKEN', defaultText: 'generated, kept in `tokens.json`', help: 'token for everything (at least 16 characters)' },
-  'join-token': { type: 'string', arg: 'TOKEN', defaultText: 'generated, kept in `tokens.json`', help: 'token that can only register workers' },
+  'admin-token': {
+    type: 'string',
+    arg: 'TOKEN',
+    env: 'CMDX_ADMIN_TOKEN',
+    defaultText: 'generated, kept in `tokens.json`',
+    help: 'token for everything (at least 16 characters)',
+  },
+  'join-token': {
+    type: 'string',
+    arg: 'TOKEN',
+    env: 'CMDX_JOIN_TOKEN',
+    defaultText: 'generated, kept in `tokens.json`',
+    help: 'token that can only register workers',
+  },
   'no-auth': { type: 'boolean', help: 'turn all tokens off (prints a warning)' },
   'no-tls': {
     type: 'boolean',

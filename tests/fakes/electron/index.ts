@@ -54,8 +54,10 @@ class FakeApp extends EventEmitter {
     report({ kind: 'exit', code });
     process.exit(code);
   }
-  relaunch() {
-    report({ kind: 'relaunch' });
+  /** As Electron does: the app starts again with `args` and this environment (here in this same process, so that a test keeps its pipes). */
+  relaunch(options: { args?: string[] } = {}) {
+    report({ kind: 'relaunch', args: options.args });
+    if (options.args) process.execve!(process.execPath, [process.execPath, ...process.execArgv, ...options.args], process.env);
   }
 }
 
