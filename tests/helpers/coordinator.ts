@@ -1,5 +1,5 @@
 /** A real coordinator on 127.0.0.1:0 with a fresh data folder, plus a small HTTP client for tests. */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
@@ -26,9 +26,14 @@ export function tempDir(prefix = 'cmdx-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A folder any account may write into (sticky, like /tmp): jobs run as the job account when tests run as root. */
+/**
+ * A folder any account may write into (sticky, like /tmp): jobs run as the job account when tests run as
+ * root, each with a private /tmp (job-namespace.ts), so as root it lives outside the temp folders.
+ */
 export function dropBox(): string {
-  const dir = tempDir('cmdx-dropbox-');
+  const root = process.getuid?.() === 0 ? '/var/lib/cmdx-test-dropboxes' : tmpdir();
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  const dir = mkdtempSync(join(root, 'cmdx-dropbox-'));
   chmodSync(dir, 0o1777);
   return dir;
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { cancelJob, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
-import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { isAlive, PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 
 describe('cancel', () => {
   let c: TestCoordinator;
@@ -31,7 +31,7 @@ describe('cancel', () => {
     const times: number[] = [];
     for (let i = 0; i < 3; i++) {
       const pidFile = join(dropBox(), 'pid');
-      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 120 & echo $! > ${pidFile}; wait`);
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 120 & echo "${PID_NS} $!" > ${pidFile}; wait`);
       const pid = await readPidFile(pidFile);
       await waitForJob(t, jobId, (j) => j.status === 'running');
       await new Promise((r) => setTimeout(r, 300)); // the worker is waiting on its control poll, not just starting

@@ -6,12 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
-import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { isAlive, PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
 describe('job isolation on a real worker', () => {
@@ -24,10 +25,13 @@ describe('job isolation on a real worker', () => {
     assert.equal(process.getuid?.(), 0, 'these tests run as root, as CI does (they create the job account)');
     c = await startTestCoordinator();
     t = { url: c.url, adminToken: c.tokens.adminToken };
-    worker = startCli(['worker', '--server', c.url, '--id', 'iso-1', '--work-dir', workDir, '--heartbeat-interval', '0.5'], {
-      CMDX_JOIN_TOKEN: c.tokens.joinToken,
-      CMDX_SECRET_FOR_TEST: 'must-not-leak',
-    });
+    // The token on the command line, as an unattended install might give it: the worker must not keep it there.
+    worker = startCli(
+      ['worker', '--server', c.url, '--id', 'iso-1', '--work-dir', workDir, '--heartbeat-interval', '0.5', '--join-token', c.tokens.joinToken],
+      {
+        CMDX_SECRET_FOR_TEST: 'must-not-leak',
+      },
+    );
     await worker.waitForLog((l) => l.msg === 'registered with the coordinator');
   });
   after(async () => {
@@ -52,15 +56,70 @@ describe('job isolation on a real worker', () => {
     );
     assert.doesNotMatch(job.stdout + job.stderr, /must-not-leak|cmdx_j_|cmdx_w_|workerToken/);
     assert.match(job.stdout, /cannot read worker\.json/);
-    assert.match(job.stderr, /Permission denied/);
+    assert.match(job.stderr, /Permission denied|No such file/, "refused, or not even there (a work dir under /tmp is outside the job's private /tmp)");
     assert.match(job.stdout, /^cmdx-job$/m);
+  });
+
+  it("a job sees only its own processes in /proc: not the worker's command line, which holds no token anyway", async () => {
+    assert.doesNotMatch(
+      readFileSync(`/proc/${worker.proc.pid}/cmdline`, 'utf8'),
+      new RegExp(c.tokens.joinToken),
+      'the worker started again without the token in its argv',
+    );
+    const jobId = await submitZip(
+      t,
+      [{ name: 'p/a.txt', content: 'a' }],
+      `for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < "$f"; echo; done\necho "pids: $(ls -d /proc/[0-9]* | wc -l)"\ncat /proc/${worker.proc.pid}/cmdline || echo "no process ${worker.proc.pid}"`,
+    );
+    const job = await waitForJob(t, jobId);
+    assert.equal(job.status, 'completed', JSON.stringify(job));
+    assert.doesNotMatch(job.stdout, new RegExp(c.tokens.joinToken));
+    assert.doesNotMatch(job.stdout, /cmdx worker|cli\.js/, "the worker's process is not in the job's /proc");
+    const pids = Number(/^pids: (\d+)$/m.exec(job.stdout)![1]);
+    assert.ok(pids > 0 && pids <= 6, `the job sees only its own few processes (${pids})`);
+  });
+
+  it('what a job leaves in /var/tmp, /dev/shm and /run/lock never reaches the next job or the PC', async () => {
+    const mark = `cmdx-leftover-${Date.now().toString(36)}`;
+    const places = ['/tmp', '/var/tmp', '/dev/shm', '/run/lock'].filter((dir) => existsSync(dir));
+    const a = await waitForJob(
+      t,
+      await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], places.map((dir) => `echo covert > ${dir}/${mark} && echo wrote ${dir}`).join('\n')),
+    );
+    assert.equal(a.status, 'completed', JSON.stringify(a));
+    for (const dir of places) {
+      assert.match(a.stdout, new RegExp(`^wrote ${dir}$`, 'm'));
+      assert.equal(existsSync(`${dir}/${mark}`), false, `${dir} of the PC has nothing of the job`);
+    }
+    const b = await waitForJob(
+      t,
+      await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], places.map((dir) => `cat ${dir}/${mark} 2>/dev/null || echo none in ${dir}`).join('\n')),
+    );
+    assert.doesNotMatch(b.stdout, /covert/);
+    for (const dir of places) assert.match(b.stdout, new RegExp(`^none in ${dir}$`, 'm'));
+  });
+
+  it('the job account may not use cron or at, and its processes from outside any job die when a job ends', async () => {
+    for (const file of ['/etc/cron.deny', '/etc/at.deny']) assert.match(readFileSync(file, 'utf8'), /^cmdx-job$/m, file);
+    // As if cron had started it: a process of the job account outside the job's cgroup and namespaces.
+    const planted = spawn('setpriv', ['--reuid=cmdx-job', '--regid=cmdx-job', '--clear-groups', 'sleep', '60'], { stdio: 'ignore' });
+    await waitFor('the planted process runs as cmdx-job', () => {
+      try {
+        return /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${planted.pid}/status`, 'utf8'))?.[1] !== '0' || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    const job = await waitForJob(t, await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], 'echo ok'));
+    assert.equal(job.status, 'completed');
+    await waitFor(`planted process ${planted.pid} gone`, () => planted.exitCode !== null || planted.signalCode !== null || undefined, 10_000);
   });
 
   it("a setsid double-forked loop started by job A dies when A ends, and job B's files never reach it", async () => {
     const drop = dropBox();
     const loop =
       `setsid sh -c 'while true; do for f in ../../../*/files/*/secret.txt ../../*/*/secret.txt; do cat "$f" >> ${drop}/stolen.txt 2>/dev/null; done; sleep 0.1; done' ` +
-      `>/dev/null 2>&1 < /dev/null & echo $! > ${drop}/loop.pid`;
+      `>/dev/null 2>&1 < /dev/null & echo "${PID_NS} $!" > ${drop}/loop.pid`;
     const a = await submitZip(t, [{ name: 'a/readme.txt', content: 'a' }], `${loop}\nsleep 0.5`);
     const loopPid = await readPidFile(join(drop, 'loop.pid'));
     assert.equal((await waitForJob(t, a)).status, 'completed');

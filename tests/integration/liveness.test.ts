@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
-import { readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 
 describe('worker liveness', () => {
   let c: TestCoordinator;
@@ -36,7 +36,7 @@ describe('worker liveness', () => {
     const worker = start('doomed');
     await waitFor('doomed idle', async () => (await statusOf('doomed')) === 'idle' || undefined, 20_000);
     const pidFile = join(dropBox(), 'pid');
-    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 60`);
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo "${PID_NS} $$" > ${pidFile}; sleep 60`);
     await readPidFile(pidFile);
     await waitForJob(t, jobId, (j) => j.status === 'running');
     await new Promise((r) => setTimeout(r, 1000)); // the job has run a while

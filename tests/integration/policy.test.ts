@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { jobStatus, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
-import { readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 
 /** State and CPU ticks of a process, from /proc. */
 function procStat(pid: number): { state: string; cpu: number } {
@@ -81,7 +81,7 @@ describe('worker policies', () => {
     const jobId = await submitZip(
       t,
       [{ name: 'a.txt', content: 'a' }],
-      `echo $$ > ${pidFile}; i=0; while [ $i -lt 30 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done`,
+      `echo "${PID_NS} $$" > ${pidFile}; i=0; while [ $i -lt 30 ]; do echo tick $i; i=$((i+1)); sleep 0.1; done`,
       {
         timeoutSeconds: '5',
       },

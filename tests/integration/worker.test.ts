@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { cancelJob, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
-import { isAlive, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { isAlive, PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZipWithRawName } from '../helpers/zip.ts';
 
 function startWorker(c: { url: string; tokens: { joinToken: string } }, id: string, extra: string[] = []): CliProcess & { workDir: string } {
@@ -81,7 +81,7 @@ describe('worker processes run real jobs', () => {
 
   it('times a job out, fails it with "timed out after N s", and leaves no process behind', async () => {
     const pidFile = join(dropBox(), 'pid');
-    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sh -c 'echo $$ > ${pidFile}; sleep 60'`, { timeoutSeconds: '1' });
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sh -c 'echo "${PID_NS} $$" > ${pidFile}; sleep 60'`, { timeoutSeconds: '1' });
     const pid = await readPidFile(pidFile);
     const job = await waitForJob(t, jobId);
     assert.equal(job.status, 'failed');
@@ -91,7 +91,7 @@ describe('worker processes run real jobs', () => {
 
   it('cancels a running job and leaves no process behind', async () => {
     const pidFile = join(dropBox(), 'pid');
-    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 60 & echo $! > ${pidFile}; wait`);
+    const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `sleep 60 & echo "${PID_NS} $!" > ${pidFile}; wait`);
     const pid = await readPidFile(pidFile);
     await waitForJob(t, jobId, (j) => j.status === 'running');
     await cancelJob(t, jobId);
@@ -221,7 +221,7 @@ describe('workers survive faults', () => {
       const id = (await listWorkers(t))[0].workerId;
       assert.match(id, /^worker-[a-z0-9-]+-[0-9a-f]{4}$/);
       const pidFile = join(dropBox(), 'pid');
-      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 30`);
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo "${PID_NS} $$" > ${pidFile}; sleep 30`);
       const pid = await readPidFile(pidFile);
       await w.kill('SIGKILL');
       assert.ok(isAlive(pid), 'the job outlives a worker killed with SIGKILL...');
@@ -255,7 +255,7 @@ describe('workers survive faults', () => {
       const w2 = startWorker(c, 'impatient');
       await waitIdle(t, ['impatient']);
       const pidFile = join(dropBox(), 'pid');
-      const second = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo $$ > ${pidFile}; sleep 60`);
+      const second = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo "${PID_NS} $$" > ${pidFile}; sleep 60`);
       const pid = await readPidFile(pidFile);
       w2.proc.kill('SIGTERM');
       await new Promise((r) => setTimeout(r, 200));

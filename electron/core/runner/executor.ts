@@ -5,8 +5,10 @@
  * can still be found and stopped; whatever is still alive in those groups when the job ends is killed.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants as osConstants, setPriority } from 'node:os';
 import treeKill from 'tree-kill';
+import { ENTER_DIR } from './job-namespace.ts';
 import { garbageBudget } from './memory.ts';
 import { groupAlive } from './process-groups.ts';
 import type { JobCgroup } from './cgroup.ts';
@@ -62,10 +64,14 @@ export interface JobSandbox {
   user?: { uid: number; gid: number };
   /** Every process is moved in here before its command runs; the job's end kills the cgroup. */
   cgroup?: JobCgroup;
+  /** The holder of the job's PID and mount namespaces (job-namespace.ts): every line enters them. */
+  namespacePid?: number;
 }
 
 // Waits for a go-ahead on stdin (the parent first moves it into the job's cgroup), then becomes the command.
 const GATE = 'IFS= read -r _go; exec /bin/sh -c "$1" </dev/null';
+// The same, entering the job's namespaces first (as root), then dropping to the job account.
+const NAMESPACED_GATE = `IFS= read -r _go; exec nsenter -t "$2" -p -m -- /bin/sh -c '${ENTER_DIR}' cmdx "$3" setpriv --reuid="$4" --regid="$5" --clear-groups -- /bin/sh -c "$1"`;
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
 export function commandLines(commands: string): string[] {
@@ -164,6 +170,7 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
         // no freezer here: SIGCONT does it
       }
       stopTree('SIGCONT', false);
+      if (options.sandbox?.namespacePid !== undefined) resumeNsenter();
       return;
     }
     frozenSince = performance.now();
@@ -182,6 +189,16 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
       }
     }, 200);
     refreeze.unref();
+  };
+  // nsenter, on seeing its child stopped, stops itself (and so never reaps it): after a thaw it is continued until it runs.
+  const resumeNsenter = () => {
+    const until = performance.now() + 5000;
+    const check = setInterval(() => {
+      const pid = current?.pid;
+      if (performance.now() > until || options.suspension?.suspended || stopReason || pid === undefined) return clearInterval(check);
+      if (processState(pid) === 'T') signalPid(pid, 'SIGCONT');
+    }, 50);
+    check.unref();
   };
   const onSuspension = (suspended: boolean) => {
     if (stopReason) return;
@@ -248,7 +265,7 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
     if (options.priority === 'low') setPriority(pid, LOW_PRIORITY);
   };
   if (platform !== 'win32' && (sandbox || !options.env)) {
-    const warm = options.warmShell?.take(line, options.cwd, { jobId: sandbox?.jobId, beforeStart: intoCgroup });
+    const warm = options.warmShell?.take(line, options.cwd, { jobId: sandbox?.jobId, namespacePid: sandbox?.namespacePid, beforeStart: intoCgroup });
     if (warm) {
       options.onCommandStart?.(line, warm.pid!, Date.now());
       return warm;
@@ -265,13 +282,21 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
     return child;
   }
   // detached: the shell leads a new process group, so the group can be signalled as a whole.
-  const child = spawn('/bin/sh', ['-c', GATE, 'cmdx', line], {
-    detached: true,
-    cwd: options.cwd,
-    env,
-    ...(sandbox?.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const namespaced = sandbox?.namespacePid !== undefined && sandbox.user !== undefined;
+  const child = namespaced
+    ? spawn('/bin/sh', ['-c', NAMESPACED_GATE, 'cmdx', line, String(sandbox.namespacePid), options.cwd, String(sandbox.user!.uid), String(sandbox.user!.gid)], {
+        detached: true,
+        cwd: options.cwd,
+        env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+    : spawn('/bin/sh', ['-c', GATE, 'cmdx', line], {
+        detached: true,
+        cwd: options.cwd,
+        env,
+        ...(sandbox?.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
   child.once('spawn', () => {
     try {
       if (isSignallablePid(child.pid)) intoCgroup(child.pid);
@@ -283,6 +308,16 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
   });
   child.stdin.on('error', () => {}); // the shell may be gone before it reads the go-ahead
   return child;
+}
+
+/** The state letter of /proc/PID/stat (R, S, T, Z...); undefined when it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
+  }
 }
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {

@@ -7,12 +7,15 @@
  */
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { ENTER_DIR } from './job-namespace.ts';
 
 // Reads the folder, the job id and the command, enters the folder and becomes the command (stdin from
 // /dev/null, as with a normal spawn); with a job account it drops to it only now, after the worker moved
 // it into the job's cgroup, so no process of the job account ever waits outside a job.
+// With the pid of a job's namespace holder (job-namespace.ts), it enters the job's PID and mount namespaces first.
 const script = (drop: string) =>
-  'IFS= read -r dir || exit 0; IFS= read -r CMDX_JOB_ID || exit 0; export CMDX_JOB_ID; IFS= read -r cmd || exit 0; ' +
+  'IFS= read -r dir || exit 0; IFS= read -r CMDX_JOB_ID || exit 0; export CMDX_JOB_ID; IFS= read -r ns || exit 0; IFS= read -r cmd || exit 0; ' +
+  `if [ -n "$ns" ]; then exec nsenter -t "$ns" -p -m -- /bin/sh -c '${ENTER_DIR}' cmdx "$dir" ${drop}/bin/sh -c "$cmd"; fi; ` +
   `cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec ${drop}/bin/sh -c "$cmd" </dev/null`;
 
 export class WarmShell {
@@ -54,7 +57,7 @@ export class WarmShell {
    * Hands `line` to the waiting shell in `cwd`; undefined when none is ready (spawn normally then).
    * `beforeStart` runs while the shell still waits (e.g. to move it into the job's cgroup).
    */
-  take(line: string, cwd: string, job: { jobId?: string; beforeStart?: (pid: number) => void } = {}): ChildProcess | undefined {
+  take(line: string, cwd: string, job: { jobId?: string; namespacePid?: number; beforeStart?: (pid: number) => void } = {}): ChildProcess | undefined {
     const child = this.#ready;
     this.#ready = undefined;
     const jobId = job.jobId ?? '';
@@ -68,7 +71,7 @@ export class WarmShell {
     child.ref();
     (child.stdout as unknown as { ref?: () => void }).ref?.();
     (child.stderr as unknown as { ref?: () => void }).ref?.();
-    child.stdin!.end(`${cwd}\n${jobId}\n${line}\n`);
+    child.stdin!.end(`${cwd}\n${jobId}\n${job.namespacePid ?? ''}\n${line}\n`);
     return child;
   }
 

@@ -227,7 +227,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     recoverInterruptedJob(this.#o.workDir, this.#outbox, this.#logger);
     const leftovers = await this.#isolation!.sweep();
     if (leftovers > 0) this.#logger.warn('stopped processes that jobs of a previous run left in their cgroups', { cgroups: leftovers });
-    const check = await selfCheck(this.#isolation!.prepare('self-check'), this.#isolation!.warmShellAllowed ? this.#warmShell : undefined);
+    const check = await selfCheck(() => this.#isolation!.prepare('self-check'), this.#isolation!.warmShellAllowed ? this.#warmShell : undefined);
     if (check.ok) this.#logger.info('self-check passed: this PC can run jobs', { ms: check.ms });
     else this.#logger.error('self-check failed: jobs on this PC will probably fail', { error: check.error, workDir: this.#o.workDir });
     let failures = 0;

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { safeSegment } from '../paths.ts';
 import { JobCgroups, type JobCgroup } from '../runner/cgroup.ts';
+import { namespacesUnavailable, startJobNamespace, type JobNamespace } from '../runner/job-namespace.ts';
 import type { JobSandbox } from '../runner/executor.ts';
 import { jobEnvironment } from '../runner/job-env.ts';
 import { resolveJobUser, type JobUser } from '../runner/job-user.ts';
@@ -53,6 +54,9 @@ export class JobIsolation {
   readonly #limits: { memoryMb?: number; maxProcs?: number };
   readonly #logger: Logger;
   readonly #setpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
+  /** Whether each job gets its own PID and mount namespaces (a root worker on Linux with util-linux). */
+  readonly #namespaces: boolean;
+  readonly #cgroupSlot: string;
 
   constructor(options: IsolationOptions) {
     const notes: string[] = [];
@@ -68,9 +72,14 @@ export class JobIsolation {
     this.#user = 'unavailable' in user ? undefined : user;
     if ('unavailable' in user) notes.push(user.unavailable);
     // One slot per work dir: a restarted worker finds its own leftovers, and never another worker's jobs.
-    const cgroups = JobCgroups.open(`worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`);
+    this.#cgroupSlot = `worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`;
+    const cgroups = JobCgroups.open(this.#cgroupSlot);
     this.#cgroups = 'unavailable' in cgroups ? undefined : cgroups;
     if ('unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
+    const noNamespaces = this.#user ? namespacesUnavailable() : "jobs run as the worker's own user";
+    this.#namespaces = noNamespaces === undefined;
+    if (this.#user && noNamespaces) notes.push(`no PID or mount namespace per job (${noNamespaces}); a job sees other processes and shares /tmp`);
+    if (this.#user) denyScheduling(this.#user.name, options.logger);
     this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
     this.#logger = options.logger;
     this.jobsRoot = makeJobsRoot(options.workDir, this.#user !== undefined);
@@ -103,7 +112,7 @@ export class JobIsolation {
     return this.#user && { uid: this.#user.uid, gid: this.#user.gid };
   }
 
-  prepare(jobId: string): PreparedJob {
+  async prepare(jobId: string): Promise<PreparedJob> {
     const jobDir = join(this.jobsRoot, safeSegment(jobId));
     const home = join(this.jobsRoot, 'home');
     const tmp = join(this.jobsRoot, 'tmp');
@@ -116,12 +125,23 @@ export class JobIsolation {
     const cgroup: JobCgroup | undefined = this.#cgroups?.create(jobId);
     const unlimited = cgroup?.limit(this.#limits) ?? [];
     if (unlimited.length > 0) this.#logger.warn('job limits not applied: no controller for them here', { controllers: unlimited });
+    let namespace: JobNamespace | undefined;
+    try {
+      namespace = this.#namespaces ? await startJobNamespace(this.jobsRoot) : undefined;
+      if (namespace && cgroup) for (const pid of namespace.holderPids) cgroup.add(pid);
+    } catch (error) {
+      await namespace?.close();
+      cgroup?.remove();
+      throw new Error(`Could not give the job its own namespaces: ${(error as Error).message}`, { cause: error });
+    }
     const sandbox: JobSandbox = {
       env: jobEnvironment(process.env, { home, tmp, jobId }),
       jobId,
       ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
       ...(cgroup ? { cgroup } : {}),
+      ...(namespace ? { namespacePid: namespace.pid } : {}),
     };
+    const slot = this.#cgroupSlot;
     return {
       jobDir,
       filesDir: join(jobDir, 'files'),
@@ -133,11 +153,12 @@ export class JobIsolation {
       finish: async () => {
         await cgroup?.kill();
         cgroup?.remove();
-        // Nothing of the job account may outlive the job (a ptrace'd or escaped process): it would race
-        // the removals below, and see the next student's files. Then what it left in shared temp folders goes.
+        await namespace?.close(); // what is left inside dies with its PID 1, and the private temps go
+        // Nothing of the job account may outlive the job (a ptrace'd or escaped process, or one that cron
+        // or at started outside any cgroup): it would race the removals below, and see the next student's
+        // files. Then what it left in shared temp folders goes.
         if (user) {
-          // With a cgroup every process of the job was in it (moving out needs root); without, this is the net.
-          if (!cgroup) await killEveryProcessOf(user.uid);
+          await killEveryProcessOf(user.uid, slot);
           // Only folders that changed during the job can hold something it left (cheap on a quiet PC).
           await removeFilesOf(
             user.uid,
@@ -180,14 +201,15 @@ function chownTree(path: string, uid: number, gid: number): void {
 }
 
 /**
- * SIGKILL to every process of `uid` (Linux /proc) outside a running job's cgroup, repeated until none
- * is left (bounded). Another worker's job on this PC lives in its own cgroup and is left alone.
+ * SIGKILL to every process of `uid` (Linux /proc), whatever cgroup it is in, repeated until none is
+ * left (bounded). Only another worker's running job on this PC (its own cgroup slot) is left alone.
  */
-async function killEveryProcessOf(uid: number): Promise<void> {
+async function killEveryProcessOf(uid: number, ownSlot: string): Promise<void> {
   if (process.platform !== 'linux') return;
   const inAJob = (pid: string) => {
     try {
-      return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes('/cmdx-jobs/');
+      const path = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
+      return path.includes('/cmdx-jobs/') && !path.includes(`/cmdx-jobs/${ownSlot}/`);
     } catch {
       return false;
     }
@@ -234,5 +256,25 @@ function ownerOf(path: string): number | undefined {
     return lstatSync(path).uid;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * The job account may not schedule anything with cron or at: what they start runs outside any job.
+ * Its name goes into /etc/cron.deny and /etc/at.deny (read when no .allow file lists users).
+ */
+function denyScheduling(name: string, logger: Logger): void {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
+  for (const file of ['/etc/cron.deny', '/etc/at.deny']) {
+    try {
+      const listed = existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .map((line) => line.trim())
+        : [];
+      if (!listed.includes(name)) writeFileSync(file, `${listed.filter(Boolean).concat(name).join('\n')}\n`, { mode: 0o644 });
+    } catch (error) {
+      logger.warn(`could not deny cron and at to ${name}`, { file, error: (error as Error).message });
+    }
   }
 }

@@ -50,8 +50,9 @@ export interface JobRunContext {
 
 /** Runs `job` to its final report; never throws. The job's processes and folders are gone when this returns. */
 export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<FinalReport> {
-  const prepared = ctx.isolation.prepare(job.jobId);
+  let prepared: PreparedJob | undefined;
   try {
+    prepared = await ctx.isolation.prepare(job.jobId);
     return await execute(job, prepared, ctx);
   } catch (error) {
     const report: FinalReport = {
@@ -63,7 +64,7 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
     ctx.outbox.put(report);
     return report;
   } finally {
-    await prepared.finish();
+    await prepared?.finish();
   }
 }
 

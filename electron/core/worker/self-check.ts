@@ -12,9 +12,11 @@ import type { WarmShell } from '../runner/warm-shell.ts';
 import type { PreparedJob } from './job-isolation.ts';
 
 /** Unpacks a tiny zip into a job folder and runs one command there, as a real job would (its account, its cgroup). */
-export async function selfCheck(job: PreparedJob, warmShell?: WarmShell): Promise<{ ok: true; ms: number } | { ok: false; error: string }> {
+export async function selfCheck(prepare: () => Promise<PreparedJob>, warmShell?: WarmShell): Promise<{ ok: true; ms: number } | { ok: false; error: string }> {
   const started = performance.now();
+  let job: PreparedJob | undefined;
   try {
+    job = await prepare();
     await writeFile(join(job.jobDir, 'check.zip'), await zipFiles([{ name: 'check/ok.txt', content: 'ok\n' }]));
     const { runDir } = await extractBundle(join(job.jobDir, 'check.zip'), job.filesDir, { maxBytes: 1024 * 1024, maxEntries: 10 });
     job.handOver();
@@ -35,6 +37,6 @@ export async function selfCheck(job: PreparedJob, warmShell?: WarmShell): Promis
   } catch (error) {
     return { ok: false, error: (error as Error).message };
   } finally {
-    await job.finish().catch(() => {});
+    await job?.finish().catch(() => {});
   }
 }
