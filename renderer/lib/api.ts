@@ -61,6 +61,15 @@ export interface JoinRequest {
   conflict: string | null;
 }
 
+/** Many asks to join in the last minute: shown as one line, with only the PCs still asking listed. */
+export interface JoinFlood {
+  requests: number;
+  addresses: number;
+  windowSeconds: number;
+  /** Waiting requests not listed: their PCs stopped asking for an answer. */
+  hidden: number;
+}
+
 /** Which waiting requests an approve or refuse is about. */
 export type JoinDecision = { requestIds: string[] } | { all: true };
 
@@ -183,7 +192,7 @@ export class CoordinatorApi {
     return this.get('/api/workers/register');
   }
 
-  joinRequests(): Promise<{ requests: JoinRequest[]; count: number }> {
+  joinRequests(): Promise<{ requests: JoinRequest[]; count: number; waiting?: number; flood?: JoinFlood | null }> {
     return this.get('/api/workers/join-requests');
   }
 

@@ -5,10 +5,10 @@ import type { CoordinatorApi, JoinDecision, JoinRequest } from '../../lib/api.ts
 import { useJoinRequests } from './use-join-requests.ts';
 
 export function JoinRequests({ api }: { api: CoordinatorApi }) {
-  const { requests, refresh } = useJoinRequests(api);
+  const { requests, flood, refresh } = useJoinRequests(api);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  if (requests.length === 0) return null;
+  if (requests.length === 0 && !flood) return null;
 
   const decide = async (approve: boolean, decision: JoinDecision) => {
     setBusy(true);
@@ -22,33 +22,45 @@ export function JoinRequests({ api }: { api: CoordinatorApi }) {
       refresh();
     }
   };
-  const title = requests.length === 1 ? '1 PC asks to join' : `${requests.length} PCs ask to join`;
+  const title = requests.length === 0 ? 'PCs ask to join' : requests.length === 1 ? '1 PC asks to join' : `${requests.length} PCs ask to join`;
 
   return (
     <section className="card join-requests" aria-labelledby="join-requests-title" data-testid="join-requests">
       <h2 id="join-requests-title">{title}</h2>
+      {flood && (
+        <p className="worker-warning" role="alert" data-testid="join-flood">
+          <Icon name="warning" /> {flood.requests} requests from {flood.addresses} {flood.addresses === 1 ? 'address' : 'addresses'} in{' '}
+          {Math.round(flood.windowSeconds / 60)} min
+          {flood.hidden > 0 && <> ({flood.hidden} waiting whose PC no longer asks, not listed)</>}:{' '}
+          <button className="danger" disabled={busy} onClick={() => void decide(false, { all: true })}>
+            Refuse all
+          </button>
+        </p>
+      )}
       <p className="notice">
         Each PC shows a pairing code and the start of the certificate fingerprint it sees. Approve a PC only if its code is the same as here and its fingerprint
         starts like the one above.
       </p>
-      <table className="table cards">
-        <thead>
-          <tr>
-            <th>PC</th>
-            <th>Address</th>
-            <th>OS</th>
-            <th>Pairing code</th>
-            <th>
-              <span className="visually-hidden">Decision</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {requests.map((r) => (
-            <RequestRow key={r.requestId} request={r} busy={busy} onDecide={(approve) => void decide(approve, { requestIds: [r.requestId] })} />
-          ))}
-        </tbody>
-      </table>
+      {requests.length > 0 && (
+        <table className="table cards">
+          <thead>
+            <tr>
+              <th>PC</th>
+              <th>Address</th>
+              <th>OS</th>
+              <th>Pairing code</th>
+              <th>
+                <span className="visually-hidden">Decision</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => (
+              <RequestRow key={r.requestId} request={r} busy={busy} onDecide={(approve) => void decide(approve, { requestIds: [r.requestId] })} />
+            ))}
+          </tbody>
+        </table>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -1,11 +1,12 @@
 /** The PCs waiting to join, asked every 2 s while the dashboard is open (the live feed does not carry them). */
 import { useCallback, useEffect, useState } from 'react';
-import type { CoordinatorApi, JoinRequest } from '../../lib/api.ts';
+import type { CoordinatorApi, JoinFlood, JoinRequest } from '../../lib/api.ts';
 
 const POLL_MS = 2000;
 
-export function useJoinRequests(api: CoordinatorApi): { requests: JoinRequest[]; refresh: () => void } {
+export function useJoinRequests(api: CoordinatorApi): { requests: JoinRequest[]; flood: JoinFlood | null; refresh: () => void } {
   const [requests, setRequests] = useState<JoinRequest[]>([]);
+  const [flood, setFlood] = useState<JoinFlood | null>(null);
   const [round, setRound] = useState(0);
 
   useEffect(() => {
@@ -14,7 +15,10 @@ export function useJoinRequests(api: CoordinatorApi): { requests: JoinRequest[];
     const poll = async () => {
       try {
         const answer = await api.joinRequests();
-        if (!stopped) setRequests(answer.requests);
+        if (!stopped) {
+          setRequests(answer.requests);
+          setFlood(answer.flood ?? null);
+        }
       } catch {
         // The connection badge already says when the coordinator is away; keep the last list.
       }
@@ -30,5 +34,5 @@ export function useJoinRequests(api: CoordinatorApi): { requests: JoinRequest[];
 
   // Starting a new round drops any answer still on its way from before the decision.
   const refresh = useCallback(() => setRound((r) => r + 1), []);
-  return { requests, refresh };
+  return { requests, flood, refresh };
 }

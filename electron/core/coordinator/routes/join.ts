@@ -67,11 +67,15 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
   const json = express.json({ limit: '128kb' });
 
+  // In a flood, only requests whose PC still asks for its answer are listed (a real PC does, every 2 s);
+  // the rest are one line: how many asks from how many addresses, to refuse all at once.
   router.get('/api/workers/join-requests', (_req, res) => {
     requireAdmin(res);
     const pending = ctx.joinRequests.pending();
-    const requests = pending.map((r) => describe(ctx, r, pending));
-    res.json({ requests, count: requests.length });
+    const flood = ctx.joinRequests.flood();
+    const shown = flood ? pending.filter((r) => ctx.joinRequests.isActive(r)) : pending;
+    const requests = shown.map((r) => describe(ctx, r, pending));
+    res.json({ requests, count: requests.length, waiting: pending.length, flood: flood && { ...flood, hidden: pending.length - shown.length } });
   });
 
   const decided = (req: Request): JoinRequest[] => {
