@@ -118,6 +118,13 @@ export class ConnectionGuard {
   closeAfterRefusal(req: Request, res: Response, status: number): void {
     if (!REFUSALS.has(status)) return;
     res.setHeader('Connection', 'close');
+    // Node's server ends a 'Connection: close' answer with destroySoon(), which destroys the socket as soon
+    // as the answer is written: the client, still sending, gets a reset (EPIPE) instead of the answer.
+    // Only half-close it here; linger() reads the rest and closes it.
+    if (!req.complete) {
+      const socket = req.socket as Socket & { destroySoon?: () => void };
+      socket.destroySoon = () => void socket.end();
+    }
     res.once('finish', () => {
       if (!req.complete) this.linger(req);
     });
