@@ -1,6 +1,7 @@
 /** A running job's live output: numbered chunks stored once each, and what the worker should know back. */
 import type { LogChunk, LogEntry, LogPage } from '../../../shared/api.ts';
 import type { Refusal } from './lifecycle.ts';
+import { LOG_SEQ_WINDOW } from './repositories/log.ts';
 import type { StoreCore } from './store-core.ts';
 
 export type AppendOutcome = { ok: true; cancel: boolean; next: number } | Refusal;
@@ -17,6 +18,9 @@ export function appendOutput(core: StoreCore, jobId: string, workerId: string, c
     if (!job) return { ok: false, reason: 'job_not_found' };
     if (job.workerId !== workerId) return { ok: false, reason: 'not_assigned' };
     if (job.status !== 'running') return { ok: false, reason: 'already_ended', status: job.status, errorMessage: job.errorMessage };
+    const limit = core.log.nextSeq(job.seq) + LOG_SEQ_WINDOW;
+    const ahead = chunks.find((c) => c.seq > limit);
+    if (ahead) return { ok: false, reason: 'log_seq_ahead', seq: ahead.seq, limit };
     for (const chunk of chunks) {
       const stored = core.log.append(job.seq, chunk, now);
       if (stored) fresh.push(stored);

@@ -41,7 +41,8 @@ export type Refusal =
   | { ok: false; reason: 'job_not_found' }
   | { ok: false; reason: 'worker_not_found' }
   | { ok: false; reason: 'not_assigned' }
-  | { ok: false; reason: 'already_ended'; status: JobStatus; errorMessage: string | null };
+  | { ok: false; reason: 'already_ended'; status: JobStatus; errorMessage: string | null }
+  | { ok: false; reason: 'log_seq_ahead'; seq: number; limit: number };
 
 export type WorkerReport = { kind: 'result'; exitCode: number } | { kind: 'failure'; errorMessage?: string | null; endReason?: WorkerFailureReason };
 

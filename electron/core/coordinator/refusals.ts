@@ -12,5 +12,7 @@ export function refusalToHttp(refusal: Refusal): HttpError {
       return new HttpError(403, 'Worker is not assigned to this job');
     case 'already_ended':
       return new HttpError(409, `Job is already ${refusal.status}${refusal.errorMessage ? ` (${refusal.errorMessage})` : ''}; this request was not applied.`);
+    case 'log_seq_ahead':
+      return new HttpError(400, `Log chunk ${refusal.seq} is too far ahead of what is stored (at most ${refusal.limit}); send the log in order.`);
   }
 }

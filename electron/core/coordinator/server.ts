@@ -91,7 +91,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? DEFAULTS.heartbeatIntervalSeconds,
     maxUploadBytes: (options.maxUploadMb ?? DEFAULTS.maxUploadMb) * 1024 * 1024,
     maxPendingJobs: options.maxPendingJobs ?? DEFAULTS.maxPendingJobs,
-    maxOutputBytes: (options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024,
+    maxOutputBytes: Math.floor((options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024),
     fingerprint: certificate?.fingerprint ?? null,
     host: options.host ?? DEFAULTS.host,
     directRuns: options.direct ?? true,

@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { MIGRATIONS } from '../../../electron/core/coordinator/db/migrations.ts';
 import { CoordinatorEvents } from '../../../electron/core/coordinator/events.ts';
 import { JobStore } from '../../../electron/core/coordinator/job-store.ts';
+import { CHUNKS_DROPPED_MARKER, MAX_LOG_CHUNKS } from '../../../electron/core/coordinator/repositories/log.ts';
 import { downloadName } from '../../../electron/core/coordinator/routes/log.ts';
 import type { LogEntry, LogPage } from '../../../shared/api.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
@@ -148,6 +149,29 @@ describe('the job log endpoint', () => {
     assert.equal(await res.text(), chunks.map((x) => x.data).join(''));
   });
 
+  it('adds no rows for output past the cap or past the chunk limit, and refuses a seq far ahead', async () => {
+    await c.close();
+    c = await startTestCoordinator({ auth: false, maxOutputMb: 0.001, dataDir: tempDir() }); // kept after close, to count rows
+    const jobId = await runningJob(c, [{ stream: 'stdout', data: 'x'.repeat(2000) }]);
+    // 30,000 one-byte chunks past the byte cap, as a worker's token could send them: not one row more.
+    for (let from = 1; from <= 30_000; from += 1000) {
+      const chunks = Array.from({ length: 1000 }, (_, i) => ({ stream: 'stdout' as const, seq: from + i, data: 'y' }));
+      const res = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks } });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.next, from + 1000, 'the first missing seq moves on past what was dropped');
+    }
+    const far = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [{ stream: 'stderr', seq: 1_000_000_000, data: 'z' }] } });
+    assert.equal(far.status, 400);
+    assert.match(far.body.error, /too far ahead.*send the log in order/);
+    assert.match((await log(c, `jobId=${jobId}&after=-1`)).chunks.map((x) => x.data).join(''), /over the coordinator's limit of 1048 bytes/);
+    await c.close(); // the database is the coordinator's alone while it runs
+    const db = new DatabaseSync(join(c.dataDir, 'coordinator.db'));
+    const rows = Number((db.prepare('SELECT COUNT(*) AS n FROM job_log').get() as { n: number }).n);
+    db.close();
+    assert.equal(rows, 1, 'only the first chunk (cut at the cap, with the marker) has a row');
+    c = await startTestCoordinator({ auth: false });
+  });
+
   it('answers a missing job with 404 and a bad query with 400 saying what to give', async () => {
     assert.equal((await c.api('GET', '/api/jobs/log?jobId=nope')).status, 404);
     assert.equal((await c.api('GET', '/api/jobs/log?jobId=nope&format=text')).status, 404);
@@ -161,6 +185,29 @@ describe('the job log endpoint', () => {
 });
 
 describe('the job log in the store', () => {
+  it('keeps at most MAX_LOG_CHUNKS chunks of a job, with a line saying the rest was dropped', () => {
+    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
+    const job = store.createJob({ command: 'x', fileUrl: FILE, filename: 'p.zip' });
+    assert.ok(store.assignNextJob('w1').ok);
+    const first = MAX_LOG_CHUNKS - 5;
+    for (let seq = 0; seq < first; seq += 1000) {
+      const chunks = Array.from({ length: Math.min(1000, first - seq) }, (_, i) => ({ stream: 'stdout' as const, seq: seq + i, data: '.' }));
+      assert.ok(store.appendOutput(job.jobId, 'w1', chunks).ok);
+    }
+    const outcome = store.appendOutput(
+      job.jobId,
+      'w1',
+      Array.from({ length: 20 }, (_, i) => ({ stream: 'stdout' as const, seq: first + i, data: 'tail' })),
+    );
+    assert.deepEqual(outcome, { ok: true, cancel: false, next: first + 20 });
+    const tail = store.readLog(job.jobId, { before: 'end', limit: 10, maxChars: 1e6 })!;
+    assert.equal(tail.chunks.at(-1)!.seq, MAX_LOG_CHUNKS);
+    assert.equal(tail.chunks.at(-1)!.data, CHUNKS_DROPPED_MARKER);
+    assert.equal(tail.chunks.filter((x) => x.data === 'tail').length, 5);
+    store.close();
+  });
+
   it('numbers a retried attempt after the earlier one and tells the worker where to start', () => {
     const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
     store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);

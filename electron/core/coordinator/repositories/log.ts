@@ -1,6 +1,7 @@
 /**
  * The job_log table: one ordered log per job (one sequence across stdout and stderr), capped per
- * stream. A chunk past the cap is stored empty, so the sequence stays whole and a real gap shows.
+ * stream in bytes and per job in chunks. A chunk past a cap is not stored: it only moves the first
+ * missing seq on, so a worker still sees a real gap and a flood of tiny chunks adds no rows.
  */
 import type { StatementSync } from 'node:sqlite';
 import type { LogChunk, LogEntry, OutputStream } from '../../../../shared/api.ts';
@@ -8,6 +9,11 @@ import type { Database } from '../db/database.ts';
 import { int, text, type Row } from '../db/row.ts';
 
 export const OUTPUT_DROPPED_MARKER = (bytes: number) => `\n[cmdx: output over the coordinator's limit of ${bytes} bytes per stream was dropped]\n`;
+/** Chunks a job's log may hold (a worker merges reads and sends once a second: a real job stays far below). */
+export const MAX_LOG_CHUNKS = 200_000;
+export const CHUNKS_DROPPED_MARKER = `\n[cmdx: more than ${MAX_LOG_CHUNKS} pieces of output; the rest was dropped]\n`;
+/** How far past the first missing seq a chunk may be: a worker has at most a few batches on their way. */
+export const LOG_SEQ_WINDOW = 10_000;
 
 type PerStream = Record<OutputStream, StatementSync>;
 
@@ -53,13 +59,15 @@ export class LogRepository {
     const seq = Math.max(chunk.seq, 0);
     const used = int(this.#bytes[chunk.stream].get(jobSeq)!, 'n');
     let data = chunk.data;
-    if (used >= this.#maxBytes) data = '';
+    if (seq > MAX_LOG_CHUNKS || (seq < MAX_LOG_CHUNKS && used >= this.#maxBytes)) return this.skip(jobSeq, seq);
+    if (seq === MAX_LOG_CHUNKS) data = CHUNKS_DROPPED_MARKER;
     else if (used + Buffer.byteLength(data) > this.#maxBytes) data = truncateUtf8(data, this.#maxBytes - used) + OUTPUT_DROPPED_MARKER(this.#maxBytes);
     const time = typeof chunk.time === 'number' && Number.isFinite(chunk.time) ? Math.trunc(chunk.time) : now;
     const result = this.#insert.run(jobSeq, seq, chunk.stream, time, data);
     if (Number(result.changes) === 0) return null;
     this.advanceNext(jobSeq, seq);
     if (!data) return null;
+    if (seq === MAX_LOG_CHUNKS) return { seq, stream: chunk.stream, time, data };
     this.#addBytes[chunk.stream].run(Buffer.byteLength(data), jobSeq);
     return { seq, stream: chunk.stream, time, data };
   }
@@ -93,6 +101,12 @@ export class LogRepository {
 
   hasAfter(jobSeq: number, seq: number): boolean {
     return this.#anyAfter.get(jobSeq, seq) !== undefined;
+  }
+
+  /** A chunk not stored (past a cap): the first missing seq moves past it all the same. */
+  private skip(jobSeq: number, seq: number): null {
+    if (this.#exists.get(jobSeq, seq) === undefined) this.advanceNext(jobSeq, seq);
+    return null;
   }
 
   private advanceNext(jobSeq: number, inserted: number): void {
