@@ -68,6 +68,8 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     maxUploadMb: values['max-upload-mb'],
     maxPendingJobs: values['max-pending-jobs'],
     maxOutputMb: values['max-output-mb'],
+    maxArtifactsTotalMb: values['max-artifacts-total-mb'],
+    minFreeMb: values['min-free-mb'],
     keepUploadsDays: values['keep-uploads-days'],
     tls: !values['no-tls'],
     direct: !values['no-direct'],

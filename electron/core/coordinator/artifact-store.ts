@@ -3,7 +3,7 @@
  * in (a zip, bounded in bytes and files, no entry that could climb out of a folder), listed for the
  * job, with a junit.xml's counts read out. Served whole, one file at a time, or per run in one zip.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,7 +13,7 @@ import yazl from 'yazl';
 import type { ArtifactFile, TestCounts } from '../../../shared/api.ts';
 import { LIMITS } from '../../../shared/api.ts';
 import { HttpError } from './http-error.ts';
-import { countJunit } from './junit.ts';
+import { countJunitOffThread } from './junit-thread.ts';
 
 /** A junit.xml larger than this is listed but not parsed (parsing blocks the event loop), and so are all past this total. */
 const JUNIT_MAX_BYTES = 2 * 1024 * 1024;
@@ -22,12 +22,61 @@ const JUNIT_TOTAL_BYTES = 8 * 1024 * 1024;
 export const ARTIFACT_PATH_MAX = 1024;
 export const ARTIFACT_LISTING_MAX = 1024 * 1024;
 
+export interface ArtifactLimits {
+  /** All jobs' artifacts together. */
+  maxTotalBytes: number;
+  /** Free space the disk keeps: an upload that would leave less is refused. */
+  minFreeBytes: number;
+}
+
 export class ArtifactStore {
   readonly dir: string;
+  readonly #limits: ArtifactLimits;
+  /** Jobs whose artifacts are being received: one upload at a time per job. */
+  readonly #receiving = new Set<string>();
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, limits: ArtifactLimits = { maxTotalBytes: Number.MAX_SAFE_INTEGER, minFreeBytes: 0 }) {
     this.dir = join(dataDir, 'artifacts');
+    this.#limits = limits;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Why an upload of `bytes` (as declared; the most it may be) for `jobId` cannot be taken now, as an
+   * HttpError to send: another upload for the job is on its way (409), or the artifacts quota or the
+   * disk's free-space floor would be passed (507, saying what to free).
+   */
+  refusal(jobId: string, bytes: number): HttpError | undefined {
+    if (this.#receiving.has(jobId))
+      return new HttpError(409, `Artifacts of job ${jobId} are being received already; send them again once that upload is answered.`);
+    const used = this.totalBytes();
+    if (used + bytes > this.#limits.maxTotalBytes) {
+      return new HttpError(
+        507,
+        `The coordinator keeps at most ${mb(this.#limits.maxTotalBytes)} of artifacts (--max-artifacts-total-mb) and holds ${mb(used)}; these are not kept. Delete old jobs or runs, or raise the limit, for the next jobs' artifacts.`,
+      );
+    }
+    const free = freeBytes(this.dir);
+    if (free !== undefined && free - bytes < this.#limits.minFreeBytes) {
+      return new HttpError(
+        507,
+        `The coordinator's disk has ${mb(free)} free and keeps at least ${mb(this.#limits.minFreeBytes)} (--min-free-mb); these are not kept. Free space on the disk of ${this.dir} for the next jobs' artifacts.`,
+      );
+    }
+    return undefined;
+  }
+
+  /** Bytes of every job's artifacts on disk, parts being received included. */
+  totalBytes(): number {
+    let total = 0;
+    for (const name of readdirSync(this.dir)) {
+      try {
+        total += statSync(join(this.dir, name)).size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return total;
   }
 
   path(jobId: string): string {
@@ -40,6 +89,8 @@ export class ArtifactStore {
 
   /** Streams a worker's upload to disk (at most `maxBytes`), checks it and lists it; nothing is kept if it is refused. */
   async receive(body: Readable, jobId: string, maxBytes: number): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+    if (this.#receiving.has(jobId)) throw this.refusal(jobId, 0)!;
+    this.#receiving.add(jobId);
     const part = `${this.path(jobId)}.${process.pid}.${Date.now()}.part`;
     let received = 0;
     try {
@@ -56,6 +107,8 @@ export class ArtifactStore {
       await rm(part, { force: true });
       if (error instanceof HttpError) throw error;
       throw new HttpError(400, `The artifacts upload is not a readable zip (${(error as Error).message}); the worker will send it again.`);
+    } finally {
+      this.#receiving.delete(jobId);
     }
   }
 
@@ -125,7 +178,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
   const zip = await openZip(path);
   const files: ArtifactFile[] = [];
-  let tests: TestCounts | null = null;
+  const reports: string[] = [];
   let listed = 0;
   let junitBytes = 0;
   await new Promise<void>((resolve, reject) => {
@@ -149,8 +202,7 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
         stream.on('data', (part: Buffer) => parts.push(part));
         stream.on('error', reject);
         stream.on('end', () => {
-          const counts = countJunit(Buffer.concat(parts).toString('utf8'));
-          if (counts) tests = addCounts(tests, counts);
+          reports.push(Buffer.concat(parts).toString('utf8'));
           zip.readEntry();
         });
       });
@@ -159,7 +211,26 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
     zip.on('error', reject);
     zip.readEntry();
   });
+  let tests: TestCounts | null = null;
+  for (const report of reports) {
+    const counts = await countJunitOffThread(report);
+    if (counts) tests = addCounts(tests, counts);
+  }
   return { files, tests };
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 1024 ** 2)} MB`;
+}
+
+/** Bytes free for us on the disk holding `dir` (statfs), or undefined where it cannot be read. */
+function freeBytes(dir: string): number | undefined {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 /** junit.xml, TEST-*.xml (Maven/Gradle) and *.junit.xml, in any folder. */

@@ -2,7 +2,7 @@
  * Keeps one address from holding the coordinator's sockets: a cap on connections per address and a
  * lower one on connections that have not authenticated yet; a deadline for an unauthenticated
  * request to arrive whole, an idle limit for everyone else (an authenticated upload that keeps
- * sending may take as long as it needs); and after a refusal (401/403/413/429) the answer is sent,
+ * sending may take as long as it needs); and after a refusal (401/403/409/413/429/507) the answer is sent,
  * a bounded amount of the rest of the body is read and dropped so the client can read the answer
  * (nginx's lingering close), then the connection is closed.
  */
@@ -32,7 +32,8 @@ interface Entry {
   raw: Socket;
 }
 
-const REFUSALS = new Set([401, 403, 413, 429]);
+// 409 and 507 answer an artifacts upload before its body is read.
+const REFUSALS = new Set([401, 403, 409, 413, 429, 507]);
 
 export class ConnectionGuard {
   readonly #o: Required<GuardOptions>;

@@ -7,6 +7,8 @@ export const DEFAULTS = {
   maxUploadMb: 1024,
   maxPendingJobs: 10_000,
   maxOutputMb: 16,
+  maxArtifactsTotalMb: 20 * 1024,
+  minFreeMb: 1024,
   keepUploadsDays: 7,
   maxConnectionsPerAddress: 512,
   maxUnauthenticatedPerAddress: 64,

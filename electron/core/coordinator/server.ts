@@ -35,6 +35,10 @@ export interface CoordinatorOptions {
   maxUploadMb?: number;
   maxPendingJobs?: number;
   maxOutputMb?: number;
+  /** All jobs' artifacts together (507 past it). */
+  maxArtifactsTotalMb?: number;
+  /** Free disk space an artifacts upload must leave (507 below it). */
+  minFreeMb?: number;
   /** Days to keep a zip after its last job ended (for "Run again"). */
   keepUploadsDays?: number;
   /** Serve TLS (with plain HTTP for loopback only) on the port; false is the seed's open HTTP (--no-tls). */
@@ -103,7 +107,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const context: CoordinatorContext = {
     store,
-    artifacts: new ArtifactStore(dataDir),
+    artifacts: new ArtifactStore(dataDir, {
+      maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
+      minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
+    }),
     scheduler,
     events,
     logger,

@@ -67,6 +67,22 @@ export const COORDINATOR_OPTIONS = {
     max: 4096,
     help: 'stored output per job and stream; the rest is dropped with a marker',
   },
+  'max-artifacts-total-mb': {
+    type: 'number',
+    arg: 'MB',
+    default: DEFAULTS.maxArtifactsTotalMb,
+    min: 1,
+    max: 1024 * 1024 * 1024,
+    help: 'result files of all jobs together; an upload past it is refused (507) and not kept',
+  },
+  'min-free-mb': {
+    type: 'number',
+    arg: 'MB',
+    default: DEFAULTS.minFreeMb,
+    min: 0,
+    max: 1024 * 1024 * 1024,
+    help: 'free disk space a result files upload must leave (507 below it)',
+  },
   'max-connections-per-address': {
     type: 'number',
     arg: 'COUNT',

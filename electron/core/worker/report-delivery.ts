@@ -51,7 +51,8 @@ export class ReportDelivery {
       await client.uploadArtifacts(report.jobId, this.#o.workerId(), outbox.artifactsPath(report.jobId));
       logger.info('artifacts delivered', { jobId: report.jobId });
     } catch (error) {
-      if (!(error instanceof CoordinatorError) || (error.status !== 400 && error.status !== 413)) throw error;
+      // 400 unreadable, 413 too big, 507 no room on the coordinator: retrying would not help, and the report must go.
+      if (!(error instanceof CoordinatorError) || ![400, 413, 507].includes(error.status)) throw error;
       logger.warn('the coordinator refused the artifacts for good; they are dropped, the report is still sent', { jobId: report.jobId, error: error.message });
     }
   }

@@ -28,6 +28,9 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
       req.resume(); // a repeat of an upload we kept (its answer was lost): accepted again
       return void res.json({ success: true, jobId, files: job.artifactCount });
     }
+    // One upload per job at a time, within the artifacts quota and the disk's free-space floor.
+    const refusal = ctx.artifacts.refusal(jobId, Number.isFinite(declared) ? declared : ctx.settings.maxUploadBytes);
+    if (refusal) throw refusal;
     const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes);
     ctx.store.setArtifacts(jobId, listed.files, listed.tests);
     await ctx.commit.durable();
