@@ -4,12 +4,12 @@
  * in the job and the CSV, and an upload that survives a worker restart.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseCsv } from '../helpers/csv.ts';
 import yauzl from 'yauzl';
-import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
+import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
 import { startCli, startCoordinatorProcess, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
@@ -190,9 +190,16 @@ describe('artifacts across a worker restart', () => {
       });
     let worker = start();
     try {
-      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'sleep 2; printf kept > result.txt', { artifacts: JSON.stringify(['result.txt']) });
-      await waitForJob(t, jobId, (j) => j.status === 'running');
+      const go = join(dropBox(), 'go');
+      const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], `echo started\nwhile [ ! -e ${go} ]; do sleep 0.1; done; printf kept > result.txt`, {
+        artifacts: JSON.stringify(['result.txt']),
+      });
+      // 'running' starts at assignment, before the worker has the zip: stopping the coordinator then would
+      // cut the download, and no artifacts would ever be made. The job's own output says it runs; it ends only
+      // once the coordinator is stopped.
+      await waitForJob(t, jobId, (j) => /^started$/m.test(j.stdout));
       coordinator.proc.kill('SIGSTOP'); // the coordinator cannot take the upload
+      writeFileSync(go, '');
       const outboxZip = join(workDir, 'outbox', `${jobId}.artifacts.zip`);
       await waitFor('the artifacts in the outbox', () => existsSync(outboxZip) || undefined, 20_000);
       await worker.kill('SIGKILL');
