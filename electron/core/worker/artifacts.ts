@@ -4,7 +4,7 @@
  * followed and hard links are refused, so nothing outside the job folder can be brought back; size and count are capped, and
  * what was skipped is said in a sentence for the job's log.
  */
-import { closeSync, constants as fsConstants, createReadStream, createWriteStream, fstatSync, lstatSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, constants as fsConstants, createReadStream, createWriteStream, fstatSync, lstatSync, openSync, readdirSync, renameSync } from 'node:fs';
 import { matchesGlob, relative, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -120,6 +120,8 @@ export async function zipArtifacts(root: string, files: CollectedArtifacts['file
     zip.addReadStream(createReadStream('', { fd, start: 0, end: Math.max(0, file.size - 1) }), file.path, { mode: 0o100644 });
   }
   zip.end();
-  await pipeline(zip.outputStream, createWriteStream(zipPath, { mode: 0o600 }));
+  // Whole or not at all: the zip gets its name only once written, so a worker killed meanwhile never sends half of one.
+  await pipeline(zip.outputStream, createWriteStream(`${zipPath}.part`, { mode: 0o600, flush: true }));
+  renameSync(`${zipPath}.part`, zipPath);
   return refused;
 }

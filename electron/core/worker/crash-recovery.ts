@@ -76,9 +76,12 @@ export function recoverInterruptedJob(workDir: string, outbox: Outbox, logger: L
   if (!existsSync(file)) return;
   try {
     const marker = JSON.parse(readFileSync(file, 'utf8')) as MarkerData;
-    if (!outbox.has(marker.jobId))
+    if (outbox.has(marker.jobId)) {
+      logger.warn('the worker restarted after its job ended; sending the report it kept', { jobId: marker.jobId });
+    } else {
       outbox.put({ kind: 'failure', jobId: marker.jobId, errorMessage: 'worker restarted while running this job', endReason: 'worker_restarted' });
-    logger.warn('the worker restarted while running a job; reporting it as failed', { jobId: marker.jobId });
+      logger.warn('the worker restarted while running a job; reporting it as failed', { jobId: marker.jobId });
+    }
     if (Math.abs((marker.bootTime ?? 0) - bootTime()) < 10_000) {
       for (const pgid of marker.processGroups ?? []) {
         if (!Number.isInteger(pgid) || pgid <= 1 || !groupAlive(pgid)) continue;

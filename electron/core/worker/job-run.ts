@@ -119,13 +119,17 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     },
   });
   const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
+  // Durable before anything else can go wrong: a worker killed while it zips the result files still reports the exit code.
+  ctx.outbox.put(report);
   try {
     // The control poll stays open meanwhile: zipping large artifacts must not look like a worker gone away.
-    if (job.artifacts?.length && result.status !== 'error') report.artifacts = await bringBack(job, runDir, pump, ctx);
+    if (job.artifacts?.length && result.status !== 'error' && (await bringBack(job, runDir, pump, ctx))) {
+      report.artifacts = true;
+      ctx.outbox.put(report);
+    }
   } finally {
     running.abort();
   }
-  ctx.outbox.put(report); // durable before anything else can go wrong
   await pump.close();
   return report;
 }

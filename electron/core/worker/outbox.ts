@@ -10,7 +10,7 @@ export type FinalReport = (
   | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
   | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: 'error' | 'timeout' | 'worker_restarted'; commandStartedAt?: number }
 ) & {
-  /** The job's result files, zipped in the outbox folder (see artifactsPath): sent before the report. */
+  /** The job's result files, zipped in the outbox folder (see artifactsPath): sent before the report (a whole zip there is sent even if a crash came before this was set). */
   artifacts?: boolean;
 };
 
@@ -32,6 +32,7 @@ export class Outbox {
   remove(jobId: string): void {
     rmSync(this.file(jobId), { force: true });
     rmSync(this.artifactsPath(jobId), { force: true });
+    rmSync(`${this.artifactsPath(jobId)}.part`, { force: true });
   }
 
   hasArtifacts(jobId: string): boolean {

@@ -61,7 +61,8 @@ export class ReportDelivery {
   private async tryOnce(report: FinalReport): Promise<boolean> {
     const { client, outbox, logger } = this.#o;
     try {
-      if (report.artifacts) {
+      // A whole zip counts even when the report does not say so yet: the worker was killed between the two.
+      if (report.artifacts || outbox.hasArtifacts(report.jobId)) {
         if (outbox.hasArtifacts(report.jobId)) await this.sendArtifacts(report);
         outbox.artifactsSent(report);
       }
