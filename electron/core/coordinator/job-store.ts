@@ -22,7 +22,7 @@ import { DEFAULT_POLICY, type WorkerPolicy } from '../../../shared/policy.ts';
 import type { PolicyScope } from './repositories/policies.ts';
 import { onAssign, onCancel, onWorkerReport, type AssignRefusal, type Refusal, type WorkerFailureReason, type WorkerReport } from './lifecycle.ts';
 import { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './repositories/jobs.ts';
-import { replacementsOf, type RegisterInput } from './repositories/workers.ts';
+import type { RegisterInput } from './repositories/workers.ts';
 import { forgetWorker, replaceWorker, type ForgetOutcome } from './worker-admin.ts';
 import { StoreCore } from './store-core.ts';
 import { nextJobFor } from './assignment.ts';
@@ -206,13 +206,11 @@ export class JobStore {
 
   getWorker(workerId: string): WorkerDto | undefined {
     const worker = this.#core.workers.get(workerId);
-    return worker && this.#core.workerDto(worker, worker.status === 'offline' ? null : (replacementsOf(this.#core.workers.all()).get(workerId) ?? null));
+    return worker && this.#core.workerDto(worker);
   }
 
   listWorkers(): WorkerDto[] {
-    const all = this.#core.workers.all();
-    const replacements = replacementsOf(all);
-    return all.map((w) => this.#core.workerDto(w, replacements.get(w.workerId) ?? null));
+    return this.#core.workers.all().map((w) => this.#core.workerDto(w));
   }
 
   /** The worker a per-worker token (by its SHA-256) belongs to. */

@@ -10,7 +10,7 @@ import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
 import { RunRepository } from './repositories/runs.ts';
 import { PolicyRepository } from './repositories/policies.ts';
-import { toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
+import { namesakeFindings, toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
 import type { WorkerDto } from '../../../shared/api.ts';
 import { recordRunResult } from './run-results.ts';
 import { WorkerRepository } from './repositories/workers.ts';
@@ -42,9 +42,10 @@ export class StoreCore {
     this.policies = new PolicyRepository(this.db);
   }
 
-  /** A worker as the API shows it, with the policy it follows. */
-  workerDto(worker: WorkerRecord, replaces: string | null = null): WorkerDto {
-    return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces);
+  /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */
+  workerDto(worker: WorkerRecord): WorkerDto {
+    const { replaces, warning } = namesakeFindings(worker, this.workers.withHostname(worker.hostname));
+    return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces, warning);
   }
 
   seen(workerId: string, at: number): void {

@@ -97,4 +97,21 @@ describe('outcomes and worker administration', () => {
       ['new-pc'],
     );
   });
+
+  it('flags a worker that joins under the hostname of a PC already online, also after its heartbeats; not the PC that joined first', async () => {
+    await c.register('lab-pc-07', { hostname: 'lab-pc-07' });
+    await new Promise((r) => setTimeout(r, 5)); // joined later
+    await c.register('rogue-1', { hostname: 'lab-pc-07' });
+    const workers = (await c.api('GET', '/api/workers/register')).body.workers;
+    const rogue = workers.find((w: any) => w.workerId === 'rogue-1');
+    const real = workers.find((w: any) => w.workerId === 'lab-pc-07');
+    assert.deepEqual(rogue.warnings, [
+      'lab-pc-07 (lab-pc-07) joined first with the hostname lab-pc-07: if only one PC has it, this one is not that PC; revoke it.',
+    ]);
+    assert.equal(rogue.replaces, null, 'the first is online: nothing to replace');
+    assert.deepEqual(real.warnings, [], 'the PC that joined first is not flagged');
+    const beat = await c.api('POST', '/api/workers/heartbeat', { body: { workerId: 'rogue-1' } });
+    assert.equal(beat.status, 200);
+    assert.match((await c.api('GET', '/api/workers/register')).body.workers.find((w: any) => w.workerId === 'rogue-1').warnings[0], /joined first/);
+  });
 });

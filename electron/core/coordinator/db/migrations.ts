@@ -153,4 +153,6 @@ export const MIGRATIONS: readonly string[] = [
   // touched when a job enters that state and never by the common case.
   `DROP INDEX IF EXISTS jobs_status_exit;
    CREATE INDEX jobs_completed_failing ON jobs(seq) WHERE status = 'completed' AND exit_code != 0;`,
+  // 18: every worker's namesakes (same hostname) are looked up when it is shown: a re-installed PC, or an impostor.
+  `CREATE INDEX workers_by_hostname ON workers(hostname);`,
 ];

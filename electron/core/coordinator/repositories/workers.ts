@@ -64,7 +64,7 @@ function toRecord(row: Row): WorkerRecord {
   };
 }
 
-export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces: string | null = null): WorkerDto {
+export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces: string | null = null, extraWarning: string | null = null): WorkerDto {
   const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags, available } = worker;
   return {
     workerId,
@@ -77,7 +77,7 @@ export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces
     currentJobId,
     registeredAt,
     paused,
-    warnings,
+    warnings: extraWarning ? [...warnings, extraWarning] : warnings,
     tags,
     name: worker.displayName ?? hostname,
     pausedByAdmin: worker.adminPaused,
@@ -90,21 +90,28 @@ export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces
   };
 }
 
-/** For each worker that is not offline, an older offline worker with the same hostname it may replace. */
-export function replacementsOf(workers: WorkerRecord[]): Map<string, string> {
-  const offline = workers.filter((w) => w.status === 'offline' || w.revoked);
-  const out = new Map<string, string>();
-  for (const w of workers) {
-    if (w.status === 'offline' || w.revoked) continue;
-    const old = offline.find((o) => o.hostname === w.hostname && o.workerId !== w.workerId && o.registeredAt < w.registeredAt);
-    if (old) out.set(w.workerId, old.workerId);
-  }
-  return out;
+/**
+ * What a worker's namesakes (other workers with its hostname that registered before it) say about it:
+ * an offline one it may replace (a re-installed PC), or a warning when one is still online (two PCs
+ * under one name: one of them may be an impostor that joined with a copied token).
+ */
+export function namesakeFindings(worker: WorkerRecord, namesakes: WorkerRecord[]): { replaces: string | null; warning: string | null } {
+  if (worker.status === 'offline' || worker.revoked) return { replaces: null, warning: null };
+  const older = namesakes.filter((o) => o.workerId !== worker.workerId && o.registeredAt < worker.registeredAt);
+  const gone = older.find((o) => o.status === 'offline' || o.revoked);
+  const online = older.find((o) => o.status !== 'offline' && !o.revoked);
+  return {
+    replaces: gone?.workerId ?? null,
+    warning: online
+      ? `${online.displayName ?? online.hostname} (${online.workerId}) joined first with the hostname ${worker.hostname}: if only one PC has it, this one is not that PC; revoke it.`
+      : null,
+  };
 }
 
 export class WorkerRepository {
   readonly #byId: StatementSync;
   readonly #byTokenHash: StatementSync;
+  readonly #byHostname: StatementSync;
   readonly #all: StatementSync;
   readonly #firstIdle: StatementSync;
   readonly #upsert: StatementSync;
@@ -122,6 +129,7 @@ export class WorkerRepository {
     this.#db = db;
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
     this.#byTokenHash = db.prepare('SELECT worker_id FROM workers WHERE token_hash = ?');
+    this.#byHostname = db.prepare('SELECT * FROM workers WHERE hostname = ?');
     // Sorted by the name people see, then id: a stable order that does not move as states change.
     this.#all = db.prepare('SELECT * FROM workers ORDER BY COALESCE(display_name, hostname) COLLATE NOCASE, worker_id');
     this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' AND admin_paused = 0 ORDER BY registered_at, worker_id LIMIT 1");
@@ -143,6 +151,11 @@ export class WorkerRepository {
   get(workerId: string): WorkerRecord | undefined {
     const row = this.#byId.get(workerId);
     return row && toRecord(row);
+  }
+
+  /** Every worker with this hostname (an index read). */
+  withHostname(hostname: string): WorkerRecord[] {
+    return this.#byHostname.all(hostname).map(toRecord);
   }
 
   all(): WorkerRecord[] {
