@@ -16,9 +16,9 @@ const quiet = { info() {}, warn() {}, error() {} } as unknown as Logger;
 /** A coordinator that takes everything and remembers what it was sent. */
 function recordingClient(calls: string[]): CoordinatorClient {
   return {
-    uploadArtifacts: async (jobId: string) => void calls.push(`artifacts ${jobId}`),
-    submitResult: async (jobId: string, _w: string, exitCode: number) => void calls.push(`result ${jobId} ${exitCode}`),
-    reportFailure: async (jobId: string) => void calls.push(`failure ${jobId}`),
+    uploadArtifacts: (jobId: string) => Promise.resolve(void calls.push(`artifacts ${jobId}`)),
+    submitResult: (jobId: string, _w: string, exitCode: number) => Promise.resolve(void calls.push(`result ${jobId} ${exitCode}`)),
+    reportFailure: (jobId: string) => Promise.resolve(void calls.push(`failure ${jobId}`)),
   } as unknown as CoordinatorClient;
 }
 
