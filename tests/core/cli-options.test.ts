@@ -135,6 +135,8 @@ describe('parseOptions', () => {
       'max-upload-mb': 1024,
       'max-pending-jobs': 10_000,
       'max-output-mb': 16,
+      'max-artifacts-total-mb': 20 * 1024,
+      'min-free-mb': 1024,
       'max-connections-per-address': 512,
       'max-unauthenticated-per-address': 64,
       'keep-uploads-days': 7,
