@@ -1,4 +1,4 @@
-// Profiling aid: an idle fleet against a coordinator started with --cpu-prof (see README, Performance).
+// Profiling aid: an idle fleet against a coordinator started with --cpu-prof (see docs/benchmarks.md).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

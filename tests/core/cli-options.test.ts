@@ -1,4 +1,4 @@
-/** The option tables of `cmdx coordinator` and `cmdx worker`: parsing, --help, the README tables, and how light they load. */
+/** The option tables of `cmdx coordinator` and `cmdx worker`: parsing, --help, the tables in docs/operations.md, and how light they load. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { WORKER_OPTIONS } from '../../electron/core/options/worker-options.ts';
 import { CLI } from '../helpers/processes.ts';
 
 const run = promisify(execFile);
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const OPERATIONS = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
 
 /** The built CLI's exit code, stdout and stderr (a non-zero exit is an answer here, not a failure). */
 async function cmdx(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -29,17 +29,17 @@ async function cmdx(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code
   }
 }
 
-/** The Markdown table right under a README heading. */
+/** The Markdown table right under a heading of docs/operations.md. */
 function readmeTable(heading: string): string {
-  const lines = README.split('\n');
+  const lines = OPERATIONS.split('\n');
   const start = lines.indexOf(heading);
-  assert.notEqual(start, -1, `README has no heading ${heading}`);
+  assert.notEqual(start, -1, `docs/operations.md has no heading ${heading}`);
   const first = lines.findIndex((line, i) => i > start && line.startsWith('|'));
   const end = lines.findIndex((line, i) => i > first && !line.startsWith('|'));
   return lines.slice(first, end).join('\n');
 }
 
-describe('the README option tables', () => {
+describe('the option tables in docs/operations.md', () => {
   it('equal the tables generated from the coordinator, worker and client option declarations', () => {
     assert.equal(readmeTable('### `cmdx coordinator` options'), markdownTable(COORDINATOR_OPTIONS));
     assert.equal(readmeTable('### `cmdx worker` options'), markdownTable(WORKER_OPTIONS));

@@ -1,4 +1,4 @@
-/** Writes the option tables under the README's headings from the option declarations (the test checks they are equal). */
+/** Writes the option tables under docs/operations.md's headings from the option declarations (tests/core/cli-options.test.ts checks they are equal). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { CLIENT_OPTIONS } from '../electron/core/options/client-options.ts';
 import { COORDINATOR_OPTIONS } from '../electron/core/options/coordinator-options.ts';
@@ -6,7 +6,7 @@ import { markdownTable } from '../electron/core/options/help-text.ts';
 import type { OptionTable } from '../electron/core/options/option-table.ts';
 import { WORKER_OPTIONS } from '../electron/core/options/worker-options.ts';
 
-const file = new URL('../README.md', import.meta.url);
+const file = new URL('../docs/operations.md', import.meta.url);
 let lines = readFileSync(file, 'utf8').split('\n');
 const tables: [string, OptionTable][] = [
   ['### `cmdx coordinator` options', COORDINATOR_OPTIONS],
@@ -15,7 +15,7 @@ const tables: [string, OptionTable][] = [
 ];
 for (const [heading, table] of tables) {
   const start = lines.indexOf(heading);
-  if (start === -1) throw new Error(`README has no heading ${heading}`);
+  if (start === -1) throw new Error(`docs/operations.md has no heading ${heading}`);
   const first = lines.findIndex((line, i) => i > start && line.startsWith('|'));
   const end = lines.findIndex((line, i) => i > first && !line.startsWith('|'));
   lines = [...lines.slice(0, first), ...markdownTable(table).split('\n'), ...lines.slice(end)];
