@@ -5,22 +5,21 @@
  * copy without a clipboard, active jobs first with the waiting ones folded, notices that stay on their
  * page, Run again into the form, direct runs confirmed twice, layouts for a phone, a laptop and a
  * projector, native dialogs, SVG icons, Load older only when there is more, the join token named at
- * login, the worker's own view, and the README's screenshots at three widths.
+ * login, the worker's own view, and the screenshots at three widths (docs/screenshots with npm run screenshots).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { jobStatus, waitForJob } from '../helpers/jobs.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZip, uploadForm } from '../helpers/zip.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = SCREENSHOTS_DIR;
 /** The page's globals inside page.evaluate callbacks (the tests compile without the DOM library; types are erased before the page runs them). */
 interface InPage {
   document: { documentElement: { scrollWidth: number; clientWidth: number } };

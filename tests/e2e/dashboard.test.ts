@@ -1,22 +1,21 @@
 /**
  * The dashboard in real Chromium against a real coordinator and real worker processes: login, live
  * workers and jobs, upload through the form, live output, cancel, a killed worker going offline,
- * reconnecting after a coordinator restart, and the worker's own view. Writes the README screenshots.
+ * reconnecting after a coordinator restart, and the worker's own view. Writes screenshots (docs/screenshots with npm run screenshots).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, waitForText } from '../helpers/browser.ts';
+import { launchChromium, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { textColor, waitForScreen } from '../helpers/log-screen.ts';
 import { startCli, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = SCREENSHOTS_DIR;
 
 function startWorker(c: TestCoordinator, id: string, extra: string[] = []): CliProcess {
   return startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5', ...extra], {

@@ -2,21 +2,20 @@
  * Joining from the dashboard in real Chromium against a real coordinator: PCs asking to join shown
  * with their pairing codes, approved and refused; the certificate fingerprint; the "Add a worker"
  * join lines and commands (never npx), Copy that does not claim a copy it did not make, a new join
- * token with limits; revoking a worker. Writes docs/screenshots/approval.png.
+ * token with limits; revoking a worker. Writes approval.png (docs/screenshots with npm run screenshots).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { displayFingerprint } from '../../shared/fingerprint.ts';
 import { parseJoinLine } from '../../shared/join-line.ts';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, type TestCoordinator } from '../helpers/coordinator.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = SCREENSHOTS_DIR;
 
 describe('joining from the dashboard in Chromium', () => {
   let c: TestCoordinator;

@@ -7,15 +7,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { startCli, type CliProcess } from '../helpers/processes.ts';
 import { buildZip, uploadForm } from '../helpers/zip.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = SCREENSHOTS_DIR;
 
 describe('the lab policy on the dashboard', () => {
   let c: TestCoordinator;

@@ -8,16 +8,15 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { parseCsv } from '../helpers/csv.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { buildZip } from '../helpers/zip.ts';
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const SHOTS = SCREENSHOTS_DIR;
 
 /** A project whose check prints its result and a score, and exits with `exit`. */
 function checkScript(passed: number, exit = 0): string {

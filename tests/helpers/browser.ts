@@ -1,5 +1,9 @@
 /** Debian's Chromium driven by playwright-core, and a text wait (Playwright's expect lives in @playwright/test, which we do not use). */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 function chromiumPath(): string {
@@ -54,3 +58,12 @@ export async function logIn(page: Page, url: string, adminToken: string): Promis
   await page.getByRole('button', { name: 'Open dashboard' }).click();
   await waitForText(page.getByTestId('connection'), /Live/);
 }
+
+/**
+ * Where the Chromium tests write their screenshots: a temporary folder, unless `npm run screenshots`
+ * (CMDX_SCREENSHOTS=1) asks them to refresh the ones the docs show in docs/screenshots/.
+ */
+export const SCREENSHOTS_DIR: string =
+  process.env.CMDX_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'cmdx-screenshots-')) + '/';
