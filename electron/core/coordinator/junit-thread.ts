@@ -24,6 +24,7 @@ export function countJunitOffThread(xml: string): Promise<TestCounts | null> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
+    worker.ref(); // held while an answer is awaited, let go when idle
     worker.postMessage({ id, xml });
   });
 }
@@ -32,10 +33,10 @@ function startThread(): Worker {
   // This very file, as built (.js) or as source (.ts, run with type stripping).
   const self = new URL(`./junit-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
   const worker = new Worker(self);
-  worker.unref(); // an idle parser never keeps the coordinator alive
   worker.on('message', (answer: Answer) => {
     waiting.get(answer.id)?.(answer.counts);
     waiting.delete(answer.id);
+    if (waiting.size === 0) worker.unref();
   });
   worker.on('error', () => undefined);
   worker.on('exit', () => {
