@@ -49,14 +49,13 @@ export function namespacesUnavailable(platform = process.platform, uid = process
 
 /** Starts a job's namespaces; `jobsRoot` (under /tmp) stays visible in them. Rejects with the reason when the kernel refuses. */
 export function startJobNamespace(jobsRoot: string, timeoutMs = 10_000): Promise<JobNamespace> {
-  const holder = spawn(
-    'unshare',
-    ['--pid', '--fork', '--mount', '--propagation', 'private', '--mount-proc', '--', '/bin/sh', '-c', SETUP, 'cmdx-ns', jobsRoot],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group: a job's group signal never reaches it
-    },
-  );
+  // The holder dies with the worker (setpriv's pdeathsig), and everything in the namespace with it
+  // (--kill-child, and the kernel for a PID namespace's first process): a killed worker leaves nothing running.
+  const unshare = ['unshare', '--kill-child=SIGKILL', '--pid', '--fork', '--mount', '--propagation', 'private', '--mount-proc'];
+  const holder = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...unshare, '--', '/bin/sh', '-c', SETUP, 'cmdx-ns', jobsRoot], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: a job's group signal never reaches it
+  });
   return new Promise((resolve, reject) => {
     let stderr = '';
     const timer = setTimeout(() => fail(new Error('the job namespace did not start within 10 s')), timeoutMs);
