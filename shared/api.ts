@@ -9,6 +9,8 @@ export const APP_VERSION = '0.1.0';
 export interface ErrorBody {
   error: string;
   statusCode: number;
+  /** Machine-readable and stable (e.g. `rate_limited`, `already_ended`, `upload_in_progress`): what a client branches on. */
+  reason: string;
 }
 
 export interface WorkerDto {

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { APP_VERSION, type ErrorBody } from '../../../shared/api.ts';
 import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { CoordinatorContext } from './context.ts';
-import { HttpError } from './http-error.ts';
+import { defaultReason, HttpError } from './http-error.ts';
 import { coordinatorInfo } from './info.ts';
 import { openApiDocument } from './openapi.ts';
 import { plainHttpGuard } from './listener.ts';
@@ -81,10 +81,10 @@ function dashboard(dir: string): express.RequestHandler {
   };
 }
 
-/** The one place errors become responses: `{error, statusCode}`, never a stack trace. */
+/** The one place errors become responses: `{error, statusCode, reason}`, never a stack trace. */
 function errorHandler(ctx: CoordinatorContext) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const { status, message, headers } = describe(error, req);
+    const { status, message, headers, reason } = describe(error, req);
     if (status >= 500) ctx.logger.error('request failed', { method: req.method, path: req.path, error: (error as Error)?.stack ?? String(error) });
     if (res.headersSent) {
       res.destroy();
@@ -94,18 +94,23 @@ function errorHandler(ctx: CoordinatorContext) {
     res
       .status(status)
       .set(headers)
-      .json({ error: message, statusCode: status } satisfies ErrorBody);
+      .json({ error: message, statusCode: status, reason } satisfies ErrorBody);
   };
 }
 
-function describe(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string> } {
+function describe(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: string } {
+  const answer = describeStatus(error, req);
+  return { ...answer, reason: error instanceof HttpError ? error.reason : (answer.reason ?? defaultReason(answer.status)) };
+}
+
+function describeStatus(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason?: string } {
   if (error instanceof HttpError) return { status: error.status, message: error.message, headers: error.headers };
   const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string; limit?: number };
   switch (e?.type) {
     case 'entity.too.large':
-      return { status: 413, message: `The request body is larger than ${req.path} accepts (${e.limit} bytes).`, headers: {} };
+      return { status: 413, message: `The request body is larger than ${req.path} accepts (${e.limit} bytes).`, headers: {}, reason: 'body_too_large' };
     case 'entity.parse.failed':
-      return { status: 400, message: `The request body is not valid JSON (${e.message}); send a JSON object.`, headers: {} };
+      return { status: 400, message: `The request body is not valid JSON (${e.message}); send a JSON object.`, headers: {}, reason: 'invalid_json' };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, message: `${e.message}; send UTF-8 JSON.`, headers: {} };

@@ -48,12 +48,19 @@ export class ArtifactStore {
    */
   refusal(jobId: string, bytes: number): HttpError | undefined {
     if (this.#receiving.has(jobId))
-      return new HttpError(409, `Artifacts of job ${jobId} are being received already; send them again once that upload is answered.`);
+      return new HttpError(
+        409,
+        `Artifacts of job ${jobId} are being received already; send them again once that upload is answered.`,
+        {},
+        'upload_in_progress',
+      );
     const used = this.totalBytes();
     if (used + bytes > this.#limits.maxTotalBytes) {
       return new HttpError(
         507,
         `The coordinator keeps at most ${mb(this.#limits.maxTotalBytes)} of artifacts (--max-artifacts-total-mb) and holds ${mb(used)}; these are not kept. Delete old jobs or runs, or raise the limit, for the next jobs' artifacts.`,
+        {},
+        'artifacts_quota',
       );
     }
     const free = freeBytes(this.dir);
@@ -61,6 +68,8 @@ export class ArtifactStore {
       return new HttpError(
         507,
         `The coordinator's disk has ${mb(free)} free and keeps at least ${mb(this.#limits.minFreeBytes)} (--min-free-mb); these are not kept. Free space on the disk of ${this.dir} for the next jobs' artifacts.`,
+        {},
+        'disk_full',
       );
     }
     return undefined;

@@ -45,7 +45,7 @@ interface Endpoint {
   /** A raw body of this type (a zip). */
   raw?: string;
   query?: z.ZodObject;
-  /** What a successful answer is; errors are always `{error, statusCode}`. */
+  /** What a successful answer is; errors are always `{error, statusCode, reason}`. */
   answers?: string;
   produces?: string;
   example?: unknown;
@@ -286,7 +286,11 @@ function operation(e: Endpoint): ZodOpenApiOperationObject {
   };
 }
 
-const errorBody = z.object({ error: z.string(), statusCode: z.number().int() });
+const errorBody = z.object({
+  error: z.string(),
+  statusCode: z.number().int(),
+  reason: z.string().meta({ description: 'machine-readable and stable, e.g. rate_limited, already_ended, upload_in_progress' }),
+});
 
 let cached: unknown;
 

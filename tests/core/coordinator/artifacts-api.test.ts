@@ -40,6 +40,7 @@ describe('the artifacts quota and the free-space floor', () => {
         if ('maxArtifactsTotalMb' in limits) assert.deepEqual(statuses, [200, 507]);
         else assert.deepEqual(statuses, [507, 507]);
         assert.match(second.body.error, sentence);
+        assert.equal(second.body.reason, 'maxArtifactsTotalMb' in limits ? 'artifacts_quota' : 'disk_full');
         assert.equal((await c.api('GET', `/api/jobs/status?jobId=${jobIds[1]}`)).body.artifactCount, 0);
       } finally {
         await c.close();
@@ -120,6 +121,7 @@ describe('artifact uploads and reserved ids', () => {
       Array<number>(11).fill(409),
     );
     assert.match(others[0]!.body.error, /are being received already; send them again once that upload is answered/);
+    assert.equal(others[0]!.body.reason, 'upload_in_progress');
     assert.equal(readdirSync(join(c.dataDir, 'artifacts')).length, 1, 'one part file, not twelve');
     release();
     assert.equal((await first).status, 200);

@@ -137,7 +137,7 @@ describe('POST /api/execute', () => {
     for (const form of [uploadForm(undefined, { commands: 'ls' }), uploadForm(zip, {}), uploadForm(zip, { commands: '  \n ' })]) {
       const res = await execute(c, form);
       assert.equal(res.status, 400);
-      assert.deepEqual(await res.json(), { error: 'file and commands are required', statusCode: 400 });
+      assert.deepEqual(await res.json(), { error: 'file and commands are required', statusCode: 400, reason: 'invalid_request' });
     }
   });
 

@@ -163,6 +163,7 @@ describe('the job log endpoint', () => {
     const far = await c.api('POST', '/api/jobs/logs', { body: { jobId, workerId: 'w1', chunks: [{ stream: 'stderr', seq: 1_000_000_000, data: 'z' }] } });
     assert.equal(far.status, 400);
     assert.match(far.body.error, /too far ahead.*send the log in order/);
+    assert.equal(far.body.reason, 'log_seq_ahead');
     assert.match((await log(c, `jobId=${jobId}&after=-1`)).chunks.map((x) => x.data).join(''), /over the coordinator's limit of 1048 bytes/);
     await c.close(); // the database is the coordinator's alone while it runs
     const db = new DatabaseSync(join(c.dataDir, 'coordinator.db'));

@@ -55,7 +55,7 @@ describe('job endpoints (seed 4-9) without auth', () => {
   it('returns 400 with the seed message when command, fileUrl or filename is missing', async () => {
     for (const body of [{}, { command: 'x', fileUrl: FILE }, { command: 'x', filename: 'a' }, { fileUrl: FILE, filename: 'a' }]) {
       const res = await c.api('POST', '/api/jobs/create', { body });
-      assert.deepEqual(res.body, { error: 'command, fileUrl, and filename are required', statusCode: 400 });
+      assert.deepEqual(res.body, { error: 'command, fileUrl, and filename are required', statusCode: 400, reason: 'invalid_request' });
     }
     await c.close();
   });
@@ -105,7 +105,7 @@ describe('job endpoints (seed 4-9) without auth', () => {
     assert.equal(busy.status, 202);
     assert.match(busy.body.message, /still running/);
     const unknown = await c.api('GET', '/api/jobs/get-job?workerId=ghost');
-    assert.deepEqual(unknown.body, { error: 'Worker not found', statusCode: 404 });
+    assert.deepEqual(unknown.body, { error: 'Worker not found', statusCode: 404, reason: 'worker_not_found' });
     await c.close();
   });
 
@@ -150,9 +150,9 @@ describe('job endpoints (seed 4-9) without auth', () => {
     const jobId = await createJob(c);
     await c.api('GET', '/api/jobs/get-job?workerId=w1');
     const wrong = await c.api('POST', '/api/jobs/submit-result', { body: { jobId, workerId: 'w2', stdout: 'x', exitCode: 0 } });
-    assert.deepEqual(wrong.body, { error: 'Worker is not assigned to this job', statusCode: 403 });
+    assert.deepEqual(wrong.body, { error: 'Worker is not assigned to this job', statusCode: 403, reason: 'not_assigned' });
     const unknown = await c.api('POST', '/api/jobs/submit-result', { body: { jobId: 'job-1-zzz', workerId: 'w1', exitCode: 0 } });
-    assert.deepEqual(unknown.body, { error: 'Job not found', statusCode: 404 });
+    assert.deepEqual(unknown.body, { error: 'Job not found', statusCode: 404, reason: 'job_not_found' });
     const ok = await c.api('POST', '/api/jobs/submit-result', { body: { jobId, workerId: 'w1', stdout: 'Test results...', stderr: 'warn', exitCode: 3 } });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.message, 'Job result submitted successfully');
@@ -189,7 +189,7 @@ describe('job endpoints (seed 4-9) without auth', () => {
   });
 
   it('status answers 404 "Job not found" and 400 without a jobId', async () => {
-    assert.deepEqual((await c.api('GET', '/api/jobs/status?jobId=job-0-none')).body, { error: 'Job not found', statusCode: 404 });
+    assert.deepEqual((await c.api('GET', '/api/jobs/status?jobId=job-0-none')).body, { error: 'Job not found', statusCode: 404, reason: 'job_not_found' });
     assert.equal((await c.api('GET', '/api/jobs/status')).status, 400);
     await c.close();
   });

@@ -24,7 +24,7 @@ describe('worker endpoints (seed 1-3)', () => {
     for (const body of [{ hostname: 'pc' }, { workerId: 'w1' }, {}, { workerId: '', hostname: 'pc' }]) {
       const res = await c.api('POST', '/api/workers/register', { body });
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body, { error: 'workerId and hostname are required', statusCode: 400 });
+      assert.deepEqual(res.body, { error: 'workerId and hostname are required', statusCode: 400, reason: 'invalid_request' });
     }
   });
 
@@ -45,7 +45,7 @@ describe('worker endpoints (seed 1-3)', () => {
     assert.ok(Math.abs(ok.body.timestamp - Date.now()) < 5000);
     const missing = await c.api('POST', '/api/workers/heartbeat', { body: { workerId: 'nobody' } });
     assert.equal(missing.status, 404);
-    assert.deepEqual(missing.body, { error: 'Worker not found', statusCode: 404 });
+    assert.deepEqual(missing.body, { error: 'Worker not found', statusCode: 404, reason: 'worker_not_found' });
     const noId = await c.api('POST', '/api/workers/heartbeat', { body: {} });
     assert.equal(noId.status, 400);
   });

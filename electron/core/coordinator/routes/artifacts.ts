@@ -14,7 +14,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
     if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
     const job = ctx.store.getJobSummary(jobId);
-    if (!job) throw new HttpError(404, 'Job not found');
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (job.workerId !== workerId) throw new HttpError(403, `Job ${jobId} was not run by worker ${workerId}.`);
     if (job.artifactPatterns.length === 0) throw new HttpError(400, `Job ${jobId} asked for no artifacts; nothing is kept.`);
     const declared = Number(req.get('content-length'));
@@ -43,7 +43,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
     const job = ctx.store.getJobSummary(jobId);
-    if (!job) throw new HttpError(404, 'Job not found');
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (!ctx.artifacts.has(jobId))
       throw new HttpError(
         404,

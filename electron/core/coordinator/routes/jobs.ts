@@ -48,7 +48,7 @@ export function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
 }
 
 function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>): void {
-  if (outcome.reason === 'worker_not_found') throw new HttpError(404, 'Worker not found');
+  if (outcome.reason === 'worker_not_found') throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
   const message = {
     no_idle_worker: 'No idle workers available',
     no_pending_job: 'No pending jobs',
@@ -61,7 +61,7 @@ function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>)
 function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string, waitMs: number, signal: AbortSignal): Promise<{ cancel: boolean }> {
   const decide = (): { cancel: boolean } | null => {
     const job = ctx.store.getJobSummary(jobId);
-    if (!job) throw new HttpError(404, 'Job not found');
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (job.workerId !== workerId || job.status !== 'running' || job.cancelRequested) return { cancel: true };
     return null;
   };
@@ -162,7 +162,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
     const withOutput = queryString(req.query.output, 'output') !== 'false';
     const job = withOutput ? ctx.store.getJob(jobId) : ctx.store.getJobWithoutOutput(jobId);
-    if (!job) throw new HttpError(404, 'Job not found');
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     res.json(job);
   });
 

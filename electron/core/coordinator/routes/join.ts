@@ -42,7 +42,13 @@ export function joinRequestRoutes(ctx: CoordinatorContext): Router {
         'Retry-After': String(outcome.retryAfterSeconds),
       });
     }
-    if (!outcome.ok) throw new HttpError(503, 'Too many PCs are waiting to join; ask the admin to approve or refuse them on the dashboard, then try again.');
+    if (!outcome.ok)
+      throw new HttpError(
+        503,
+        'Too many PCs are waiting to join; ask the admin to approve or refuse them on the dashboard, then try again.',
+        {},
+        'join_list_full',
+      );
     ctx.logger.info('a PC asks to join', { workerId: body.workerId, hostname: body.hostname, address: outcome.request.address });
     res.status(202).json({ success: true, requestId: outcome.request.requestId, pairingCode: outcome.request.pairingCode, status: 'pending' });
   });
@@ -119,7 +125,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const outcome = ctx.store.revokeWorker(body.workerId);
-    if (!outcome.ok) throw new HttpError(404, 'Worker not found');
+    if (!outcome.ok) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
     ctx.logger.warn('worker revoked: its token no longer works', { workerId: body.workerId, endedJobs: outcome.endedJobs });
     await ctx.commit.durable();
     res.json({ success: true, workerId: body.workerId, message: `Worker ${body.workerId} was revoked; its token no longer works.` });

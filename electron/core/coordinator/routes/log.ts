@@ -21,7 +21,7 @@ export function logRoutes(ctx: CoordinatorContext): Router {
     if (format !== 'json' && format !== 'text') throw new HttpError(400, '"format" must be json (pages of chunks) or text (the whole log).');
     if (format === 'text') return sendText(ctx, res, jobId);
     const page = ctx.store.readLog(jobId, pageQuery(req.query));
-    if (!page) throw new HttpError(404, 'Job not found');
+    if (!page) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     res.json(page);
   });
 
@@ -42,7 +42,7 @@ function pageQuery(query: Record<string, unknown>): LogQuery {
 async function sendText(ctx: CoordinatorContext, res: Response, jobId: string): Promise<void> {
   const job = ctx.store.getJobSummary(jobId);
   const tail = ctx.store.readLog(jobId, { before: 'end', limit: 1, maxChars: 1 });
-  if (!job || !tail) throw new HttpError(404, 'Job not found');
+  if (!job || !tail) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${downloadName(job.filename, jobId)}"`);
   res.setHeader('Cache-Control', 'no-store');

@@ -120,7 +120,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
       available: body.available,
       reason: body.reason,
     });
-    if (!beat) throw new HttpError(404, 'Worker not found');
+    if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
     if (beat.changed) await ctx.commit.durable();
     // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
     res.json({
