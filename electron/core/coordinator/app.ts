@@ -93,6 +93,7 @@ function errorHandler(ctx: CoordinatorContext) {
     ctx.guard.closeAfterRefusal(req, res, status);
     res
       .status(status)
+      .type('application/json') // a handler may have set another type before it failed (the static files' 416)
       .set(headers)
       .json({ error: message, statusCode: status, reason } satisfies ErrorBody);
   };

@@ -182,6 +182,10 @@ describe('the job log endpoint', () => {
     assert.match((await c.api('GET', '/api/jobs/log?jobId=x&format=html')).body.error, /"format" must be json .* or text/);
     assert.match((await c.api('GET', '/api/jobs/log?jobId=x&limit=0')).body.error, /"limit" must be a whole number between 1 and 5000/);
     assert.equal((await c.api('GET', '/api/jobs/log')).status, 400);
+    const real = await runningJob(c);
+    const empty = await c.api('GET', `/api/jobs/log?jobId=${real}&before=`); // was a 500 (found by the endpoint fuzz)
+    assert.equal(empty.status, 400);
+    assert.match(empty.body.error, /Give "before" a chunk number, or "end"/);
   });
 });
 

@@ -3,6 +3,8 @@
  * summaries derived from the jobs, identical-output groups, scores, CSV export, re-runs and bad input.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCsv } from '../../helpers/csv.ts';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
@@ -47,6 +49,21 @@ describe('tags, targets and runs', () => {
   });
   afterEach(async () => {
     await c?.close();
+  });
+
+  it('a run refused for a bad form field keeps none of its zips, and says what the field must be', async () => {
+    const uploads = () => readdirSync(join(c.dataDir, 'uploads')).filter((name) => name.endsWith('.zip')).length;
+    const before = uploads();
+    for (const [field, value, sentence] of [
+      ['maxAttempts', 'x', /"maxAttempts" must be a whole number\./],
+      ['target', '{', /"target" field is not valid JSON/],
+      ['timeoutSeconds', '-5', /timeoutSeconds/],
+    ] as const) {
+      const res = await form(c, { mode: 'map', commands: 'true', [field]: value }, [{ name: 'a.zip', content: 'a' }]);
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+      assert.match(res.body.error, sentence);
+    }
+    assert.equal(uploads(), before, 'no zip of a refused run stays');
   });
 
   it('keeps the tags a worker registers with, and lets the admin change them', async () => {

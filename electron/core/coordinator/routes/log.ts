@@ -34,7 +34,11 @@ function pageQuery(query: Record<string, unknown>): LogQuery {
   const before = queryString(query.before, 'before');
   if (before !== undefined && query.after !== undefined) throw new HttpError(400, 'Give "after" (page forwards) or "before" (page backwards), not both.');
   if (before === 'end') return { before: 'end', ...common };
-  if (before !== undefined) return { before: integerParam(before, 'before', 0, MAX_SEQ)!, ...common };
+  if (before !== undefined) {
+    const seq = integerParam(before, 'before', 0, MAX_SEQ);
+    if (seq === undefined) throw new HttpError(400, 'Give "before" a chunk number, or "end" for the log\'s tail.');
+    return { before: seq, ...common };
+  }
   return { after: integerParam(query.after, 'after', -1, MAX_SEQ) ?? -1, ...common };
 }
 

@@ -39,17 +39,13 @@ export function runRoutes(ctx: CoordinatorContext): Router {
 
   router.post('/api/runs/create', jsonIfJson, async (req, res) => {
     requireAdmin(res);
-    let uploads: StoredUpload[] = [];
-    let fields: Record<string, unknown>;
-    if (req.is('multipart/form-data')) {
-      uploads = await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, LIMITS.maxRunZips);
-      fields = formFields((req.body ?? {}) as Record<string, unknown>);
-    } else if (req.is('application/json')) {
-      fields = (req.body ?? {}) as Record<string, unknown>;
-    } else {
-      throw new HttpError(400, 'Send the run as JSON, or as multipart/form-data with the zips as "file" parts.');
-    }
+    const uploads: StoredUpload[] = [];
+    const multipart = req.is('multipart/form-data');
+    if (!multipart && !req.is('application/json')) throw new HttpError(400, 'Send the run as JSON, or as multipart/form-data with the zips as "file" parts.');
+    if (multipart) uploads.push(...(await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, LIMITS.maxRunZips)));
     try {
+      // Inside the try: a refused field must not leave the zips it came with behind.
+      const fields = multipart ? formFields((req.body ?? {}) as Record<string, unknown>) : ((req.body ?? {}) as Record<string, unknown>);
       const input = await runInput(ctx, fields, uploads);
       await createAndAnswer(ctx, res, input);
     } catch (error) {
@@ -123,9 +119,17 @@ export function runRoutes(ctx: CoordinatorContext): Router {
 }
 
 /** Multipart fields are text: numbers and the target are read from it. */
+/** A form field holding a whole number, or undefined when absent or empty. */
+function wholeNumberField(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^-?\d{1,16}$/.test(value.trim())) throw new HttpError(400, `"${name}" must be a whole number.`);
+  return Number(value);
+}
+
 function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...raw };
-  for (const name of NUMBER_FIELDS) fields[name] = integerParam(raw[name], name, 0, Number.MAX_SAFE_INTEGER);
+  // Only read as numbers here: the run's schema says each one's range.
+  for (const name of NUMBER_FIELDS) fields[name] = wholeNumberField(raw[name], name);
   fields.target = targetField(raw.target);
   fields.artifacts = artifactsField(raw.artifacts);
   if (fields.scorePattern === '') delete fields.scorePattern;
@@ -152,8 +156,8 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
   } else {
     if (uploads.length > 1)
       throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${uploads.length} (a run over many zips is mode "map").`);
-    zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads[0])];
     assertQueueHasRoom(ctx, ctx.store.countMatchingWorkers(target));
+    zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads)];
   }
   for (const upload of uploads) ctx.store.uploads.record(upload.name, upload.sha256);
   return {
@@ -171,12 +175,8 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
 }
 
 /** The zip every PC of a broadcast runs: the one uploaded, one named by URL, or an empty one (an empty folder). */
-async function broadcastZip(
-  ctx: CoordinatorContext,
-  fileUrl: string | undefined,
-  filename: string | undefined,
-  upload: StoredUpload | undefined,
-): Promise<RunZip> {
+async function broadcastZip(ctx: CoordinatorContext, fileUrl: string | undefined, filename: string | undefined, uploads: StoredUpload[]): Promise<RunZip> {
+  const upload = uploads[0];
   if (upload) return { fileUrl: upload.fileUrl, filename: safeFilename(upload.originalName), fileSha256: upload.sha256 };
   if (fileUrl) {
     assertFileUrl(ctx, fileUrl);
@@ -184,7 +184,7 @@ async function broadcastZip(
     return { fileUrl, filename: filename ?? 'project.zip', fileSha256: name ? ctx.store.uploads.sha256(name) : null };
   }
   const empty = await storeEmptyZip(ctx.uploadsDir);
-  ctx.store.uploads.record(empty.name, empty.sha256);
+  uploads.push(empty); // recorded with the others, and removed with them if the run is refused
   return { fileUrl: empty.fileUrl, filename: '(no zip)', fileSha256: empty.sha256 };
 }
 
