@@ -3,7 +3,8 @@
  * (short, long, failing, big-output, cancelled and timing-out jobs, a broadcast run to every worker,
  * a map run over 8 zips, plus a burst of 20 concurrent 50 MB uploads) while faults are injected on a schedule: kill -9 of the coordinator (restarted on the
  * same data dir), kill -9 of workers (restarted), and the coordinator frozen for 15 s (SIGSTOP, then
- * SIGCONT). Then it checks the promises and prints them with the figures; it exits 1 if any is broken.
+ * SIGCONT). Then it checks the promises, runs the endpoint fuzz test (tests/fuzz/endpoint-fuzz.test.ts)
+ * with 10x its cases, and prints them with the figures; it exits 1 if any is broken.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -438,6 +439,28 @@ for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
 }
 for (const o of orphans) problems.push(`orphan process ${o}`);
 
+// ---- every endpoint under generated bad input: the fuzz test of `npm test` with 10x its cases -----
+
+log('endpoint fuzz: every endpoint, every kind of token, 10x the cases of npm test');
+const fuzz = spawnSync(process.execPath, ['--test', '--test-reporter=spec', fileURLToPath(new URL('../tests/fuzz/endpoint-fuzz.test.ts', import.meta.url))], {
+  encoding: 'utf8',
+  env: { ...process.env, CMDX_FUZZ_RUNS: '10' },
+  timeout: 15 * 60_000,
+  maxBuffer: 64 * 1024 * 1024,
+});
+const fuzzFigures = /endpoint fuzz: (\d+) requests .* in ([\d.]+) s \(seed (-?\d+)\)/.exec(fuzz.stdout);
+const endpointFuzz = { ok: fuzz.status === 0, requests: Number(fuzzFigures?.[1] ?? 0), seconds: Number(fuzzFigures?.[2] ?? 0), seed: fuzzFigures?.[3] ?? null };
+if (!endpointFuzz.ok) {
+  const lines = `${fuzz.stdout}\n${fuzz.stderr}`.split('\n');
+  const why = [...new Set([...lines.filter((l) => /\[cause\]|still alive/.test(l)), ...lines.filter((l) => /✖ (?!failing)/.test(l))])];
+  problems.push(
+    `endpoint fuzz failed (${fuzz.signal ?? `exit ${fuzz.status}`}, seed ${endpointFuzz.seed}): ${why
+      .slice(0, 6)
+      .map((l) => l.trim().slice(0, 300))
+      .join(' | ')}`,
+  );
+}
+
 const counts = { completed: 0, failed: 0, cancelled: 0 } as Record<string, number>;
 for (const j of jobs) counts[j.status] = (counts[j.status] ?? 0) + 1;
 const elapsed = (endedAt - started) / 1000;
@@ -460,6 +483,10 @@ const rows: [string, string][] = [
   ...faults.map((f) => [`  ${f.name} (at ${Math.round(f.at / 1000)} s)`, `recovered in ${f.recoveredMs ?? '?'} ms`] as [string, string]),
   ['jobs lost', String(jobsLost)],
   ['run time', `${elapsed.toFixed(0)} s`],
+  [
+    'endpoint fuzz (bad input to every endpoint, 10x npm test)',
+    `${endpointFuzz.ok ? 'passed' : 'FAILED'}: ${endpointFuzz.requests} requests in ${endpointFuzz.seconds.toFixed(0)} s`,
+  ],
 ];
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`\nCMD Executor chaos run ${RUN_ID}\n`);
@@ -486,6 +513,7 @@ writeFileSync(
       jobsLost,
       problems,
       seconds: Math.round(elapsed),
+      endpointFuzz,
     },
     null,
     2,
