@@ -3,7 +3,7 @@
  * with tags: tags edited by the admin, a broadcast from the form (confirmed, then tiles reaching passed,
  * the summary, identical outputs, the CSV export), a run on the PCs with a tag, a map run from dropped
  * zips (one tile per zip, scores, a diff of the differing outputs, re-run failed, the runs list), and
- * 30 tiles fitting 1280×800. Writes the README's run-page screenshot.
+ * 30 tiles fitting 1280×800. Writes the run-page screenshot.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';

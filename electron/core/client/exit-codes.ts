@@ -20,7 +20,7 @@ export const EXIT = {
   cancelled: 130,
 } as const;
 
-/** The exit codes for `cmdx --help` and the README, in order. */
+/** The exit codes for `cmdx --help` and docs/operations.md, in order. */
 export const EXIT_CODE_MEANINGS: readonly { code: string; meaning: string }[] = [
   { code: '0', meaning: 'done; with `--wait`, the job exited 0 (a run: every job passed)' },
   { code: '1–255', meaning: "with `--wait`, the job's own exit code (a code outside 1–255, e.g. from Windows, is 1)" },
@@ -60,7 +60,7 @@ export function exitCodesHelp(): string {
   return twoColumns(EXIT_CODE_MEANINGS.map((e) => ({ left: e.code, text: e.meaning })));
 }
 
-/** The exit codes as the README's table. */
+/** The exit codes as docs/operations.md's table. */
 export function exitCodesMarkdown(): string {
   return ['| code | meaning |', '| --- | --- |', ...EXIT_CODE_MEANINGS.map((e) => `| ${e.code} | ${e.meaning} |`)].join('\n');
 }

@@ -1,4 +1,4 @@
-/** The flags of `cmdx submit|logs|status|...` (the terminal client), declared once: parsing, --help and the README table read this. */
+/** The flags of `cmdx submit|logs|status|...` (the terminal client), declared once: parsing, --help and the table in docs/operations.md read this. */
 import { LIMITS } from '../../../shared/api.ts';
 import type { OptionTable } from './option-table.ts';
 

@@ -1,4 +1,4 @@
-/** `cmdx coordinator`'s flags, declared once: parsing, --help, the README table and the desktop app's defaults read this. */
+/** `cmdx coordinator`'s flags, declared once: parsing, --help, the table in docs/operations.md and the desktop app's defaults read this. */
 import { DEFAULTS } from '../coordinator/defaults.ts';
 import type { OptionTable } from './option-table.ts';
 

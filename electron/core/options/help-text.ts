@@ -1,4 +1,4 @@
-/** An option table as text: the --help listing and the README's Markdown table. */
+/** An option table as text: the --help listing and the Markdown table in docs/operations.md. */
 import type { OptionSpec, OptionTable } from './option-table.ts';
 
 const WIDTH = 100;
@@ -13,7 +13,7 @@ export function defaultCell(spec: OptionSpec): string {
   return 'off';
 }
 
-/** The README's table of a command's options: `| flag | default | meaning |`, one row per flag, in table order. */
+/** The table of a command's options in docs/operations.md: `| flag | default | meaning |`, one row per flag, in table order. */
 export function markdownTable(table: OptionTable): string {
   const rows = Object.entries(table).map(
     ([name, spec]) => `| \`--${name}\`${spec.short ? `, \`-${spec.short}\`` : ''} | ${defaultCell(spec)} | ${spec.help} |`,

@@ -1,8 +1,8 @@
-/** The shape of a command's option table: each flag declared once, read by parsing, --help and the README. */
+/** The shape of a command's option table: each flag declared once, read by parsing, --help and docs/operations.md. */
 
 /** What every flag declares, whatever its type. */
 interface OptionBase {
-  /** The README's "meaning" column, in Markdown (--help drops the backticks). */
+  /** The "meaning" column of docs/operations.md, in Markdown (--help drops the backticks). */
   help: string;
   /** Names the value in --help, e.g. `DIR` in `--data-dir DIR`. */
   arg?: string;

@@ -1,4 +1,4 @@
-/** `cmdx worker`'s flags, declared once: parsing, --help and the README table read this. */
+/** `cmdx worker`'s flags, declared once: parsing, --help and the table in docs/operations.md read this. */
 import type { OptionTable } from './option-table.ts';
 
 export const WORKER_OPTIONS = {

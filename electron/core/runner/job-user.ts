@@ -30,7 +30,7 @@ export function resolveJobUser(requested: string | undefined, uid: number | unde
   }
   if (uid !== 0) {
     if (requested) return { unavailable: `--run-as ${requested} needs a worker running as root; jobs run as the worker's user` };
-    return { unavailable: 'the worker does not run as root, so jobs run as its user and can read its files; install it as a service (see the README)' };
+    return { unavailable: 'the worker does not run as root, so jobs run as its user and can read its files; install it as a service (see docs/security.md)' };
   }
   const name = requested ?? DEFAULT_JOB_USER;
   const found = lookUp(name);

@@ -1,4 +1,4 @@
-/** What cmdx's exit code says after --wait, and that the README and --help list the same codes. */
+/** What cmdx's exit code says after --wait, and that docs/operations.md and --help list the same codes. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -30,9 +30,9 @@ describe('exit codes', () => {
     assert.equal(runExitCode(summary(0, 0)), 1);
   });
 
-  it('are listed the same in the README and in cmdx --help', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    assert.ok(readme.includes(`${exitCodesMarkdown()}\n`), 'README has the generated exit code table');
+  it('are listed the same in docs/operations.md and in cmdx --help', () => {
+    const operations = readFileSync(new URL('../../../docs/operations.md', import.meta.url), 'utf8');
+    assert.ok(operations.includes(`${exitCodesMarkdown()}\n`), 'docs/operations.md has the generated exit code table');
     for (const code of ['0', '1–255', '1', '2', '124', '125', '130']) assert.match(exitCodesHelp(), new RegExp(`^  ${code} `, 'm'));
   });
 });
