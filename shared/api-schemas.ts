@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { LIMITS, OUTPUT_STREAMS, RUN_MODES, TAG_PATTERN, TARGET_OS, WORKER_ID_PATTERN } from './api.ts';
 import { ON_USER_RETURN, POLICY_WHEN, PRIORITIES } from './policy.ts';
+import { WORKER_END_REASONS } from './job-status.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
@@ -151,7 +152,7 @@ export const failureBody = z.object({
   errorMessage: z.string().max(LIMITS.errorMessageLength).nullish(),
   commandStartedAt: z.number().int().min(0).optional(),
   /** Why the job could not run to an exit code (our workers say; a seed-style worker does not). */
-  endReason: z.enum(['error', 'timeout', 'worker_restarted']).optional(),
+  endReason: z.enum(WORKER_END_REASONS).optional(),
 });
 
 export const cancelBody = z.object({ jobId });

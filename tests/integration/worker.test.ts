@@ -120,11 +120,30 @@ describe('worker processes run real jobs', () => {
       const job = await waitForJob(t, jobId);
       assert.equal(job.status, 'failed', name);
       assert.match(job.errorMessage, message, name);
+      assert.equal(job.endReason, 'zip_refused', `${name}: named as a refused zip, not a bare error`);
       assert.equal(job.stdout, '', `${name}: nothing ran`);
     }
     assert.deepEqual(readdirSync(outside), []);
     assert.equal(existsSync('/tmp/evil1.tx'), false);
     for (const w of [w1, w2]) assert.deepEqual(readdirSync(readFileSync(join(w.workDir, 'jobs-dir.txt'), 'utf8')), [], 'job folders are removed');
+  });
+
+  it('names a zip that cannot be downloaded as download_failed, with the sentence a teacher reads', async () => {
+    const { createServer } = await import('node:http');
+    const gone = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => gone.listen(0, '127.0.0.1', r));
+    try {
+      const port = (gone.address() as { port: number }).port;
+      const created = await c.api('POST', '/api/jobs/create', {
+        body: { command: 'echo never', fileUrl: `http://127.0.0.1:${port}/p.zip`, filename: 'p.zip' },
+      });
+      const job = await waitForJob(t, created.body.jobId);
+      assert.deepEqual([job.status, job.endReason, job.stdout], ['failed', 'download_failed', '']);
+      const { END_REASON_TEXT } = await import('../../shared/job-status.ts');
+      assert.match(END_REASON_TEXT[job.endReason as 'download_failed'], /could not download the project zip/);
+    } finally {
+      gone.close();
+    }
   });
 
   it('downloads a zip from another host without sending it the worker token', async () => {
@@ -268,6 +287,7 @@ describe('workers survive faults', () => {
       const cancelled = await waitForJob(t, second);
       assert.equal(cancelled.status, 'failed');
       assert.match(cancelled.errorMessage, /Worker stopped \(SIGTERM\) before the job finished/);
+      assert.equal(cancelled.endReason, 'worker_shutdown');
       await waitFor(`pid ${pid} gone`, () => !isAlive(pid) || undefined, 15_000);
     } finally {
       await w.kill('SIGKILL');

@@ -1,6 +1,6 @@
 /** Jobs and runs in words for the terminal: one outcome phrase per job, one line per PC of a run. */
 import type { JobDto, RunDto, RunJobRow, RunStatusDto } from '../../../shared/api.ts';
-import type { EndReason, JobStatus } from '../../../shared/job-status.ts';
+import { type EndReason, type JobStatus, END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { formatDuration, type Paint } from './render.ts';
 
 type JobState = { status: JobStatus; exitCode: number | null; endReason: EndReason | null; errorMessage: string | null };
@@ -66,7 +66,7 @@ export function jobDetails(job: JobDto, p: Paint, dashboard: string): string[][]
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],
   ];
   if (job.exitCode !== null) rows.push(['exit code', String(job.exitCode)]);
-  if (job.endReason !== null) rows.push(['end reason', job.endReason]);
+  if (job.endReason !== null) rows.push(['end reason', `${job.endReason}: ${END_REASON_TEXT[job.endReason] ?? ''}`.trim()]);
   if (job.errorMessage) rows.push(['error', oneLine(job.errorMessage)]);
   if (job.cancelRequested && job.status === 'running') rows.push(['cancel', 'requested; the worker is stopping it']);
   if (job.runId) rows.push(['run', job.runId]);

@@ -3,7 +3,7 @@
  * a cancel, a heartbeat, a lost worker, a timeout), say what to write. No database, no clock of its
  * own: the store reads the facts, asks here, and applies the answer in one transaction.
  */
-import { canTransition, type EndReason, type JobStatus } from '../../../shared/job-status.ts';
+import { canTransition, type EndReason, type JobStatus, type WorkerEndReason } from '../../../shared/job-status.ts';
 
 /** What a decision needs to know about a job. */
 export interface JobFacts {
@@ -47,7 +47,7 @@ export type Refusal =
 export type WorkerReport = { kind: 'result'; exitCode: number } | { kind: 'failure'; errorMessage?: string | null; endReason?: WorkerFailureReason };
 
 /** The reasons a worker may give for a job that did not run to an exit code. */
-export type WorkerFailureReason = Extract<EndReason, 'error' | 'timeout' | 'worker_restarted'>;
+export type WorkerFailureReason = WorkerEndReason;
 
 /** A job the worker holds for this long without mentioning it in a heartbeat never reached it. */
 export const UNDELIVERED_GRACE_MS = 15_000;

@@ -27,6 +27,7 @@ import { ReportDelivery } from './report-delivery.ts';
 import { backoffMs, classify } from './retry.ts';
 import { selfCheck } from './self-check.ts';
 import type { WorkerAgentOptions } from './agent-options.ts';
+import type { WorkerEndReason } from '../../../shared/job-status.ts';
 
 export type { AgentState, AgentStatus, JobSummary, WorkerAgentOptions };
 
@@ -57,6 +58,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   #state: AgentState;
   #cancelCurrent: AbortController | undefined;
   #cancelReason: string | undefined;
+  #cancelCause: WorkerEndReason = 'error';
   #loop: Promise<void> | undefined;
   #wakeUp: (() => void) | undefined;
   #pollAbort: AbortController | undefined;
@@ -123,7 +125,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
         if (now.available) this.#wakeUp?.();
         if (this.#registration.registered) this.#heartbeat.now();
       },
-      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then."),
+      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
       onNoIdleSource: () =>
         this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
           hint: 'give the worker --idle-file, or run it in the desktop app',
@@ -197,7 +199,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   /** Stops taking jobs; the current one finishes (or is cancelled with `cancel`), is reported, then the agent ends. */
   async stop(options: { cancel?: boolean; reason?: string } = {}): Promise<void> {
-    if (options.cancel) this.cancelCurrent(options.reason ?? 'Worker stopped before the job finished.');
+    if (options.cancel) this.cancelCurrent(options.reason ?? 'Worker stopped before the job finished.', 'worker_shutdown');
     if (!this.#stop.signal.aborted) {
       this.#logger.info('stopping: no new jobs will be taken', { running: this.#state.currentJob?.jobId ?? null });
       this.#stop.abort();
@@ -215,9 +217,10 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   }
 
   /** Stops the running job's processes (SIGTERM, then SIGKILL after the grace period). */
-  cancelCurrent(reason = 'Cancelled by request.'): void {
+  cancelCurrent(reason = 'Cancelled by request.', cause: WorkerEndReason = 'error'): void {
     if (!this.#cancelCurrent || this.#cancelCurrent.signal.aborted) return;
     this.#cancelReason = reason;
+    this.#cancelCause = cause;
     this.#cancelCurrent.abort();
   }
 
@@ -290,6 +293,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     const cancel = new AbortController();
     this.#cancelCurrent = cancel;
     this.#cancelReason = undefined;
+    this.#cancelCause = 'error';
     const marker = new JobMarker(this.#o.workDir, job.jobId);
     this.#output = new RecentLog(LIVE_OUTPUT_CHARS);
     this.#policy.setBusy(true);
@@ -316,6 +320,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       killGraceMs: this.#o.killGraceMs ?? 10_000,
       cancel: cancel.signal,
       cancelReason: () => this.#cancelReason ?? 'Cancelled.',
+      cancelCause: () => this.#cancelCause,
       onCancelRequested: () => this.cancelCurrent(),
       onCommandStart: this.#o.onCommandStart,
       onText: (stream, data, time) => this.emit('output', job.jobId, this.#output.add(stream, data, time)),

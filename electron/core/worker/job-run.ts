@@ -19,6 +19,8 @@ import type { JobIsolation, PreparedJob } from './job-isolation.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { classify } from './retry.ts';
+import { asStop, endReasonOf, JobStop } from './stop-cause.ts';
+import type { WorkerEndReason } from '../../../shared/job-status.ts';
 
 /** When the control poll opens after a job starts. */
 const CONTROL_POLL_AFTER_MS = 250;
@@ -39,6 +41,8 @@ export interface JobRunContext {
   /** Aborted to cancel; `cancelReason()` then says why. */
   cancel: AbortSignal;
   cancelReason: () => string;
+  /** The end reason a cancel on this side means (the worker stopping, the student back at the PC). */
+  cancelCause?: () => WorkerEndReason;
   /** The coordinator asked (in an output answer or the control poll) to cancel. */
   onCancelRequested: () => void;
   onText: (stream: OutputStream, text: string, time: number) => void;
@@ -59,7 +63,7 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
       kind: 'failure',
       jobId: job.jobId,
       errorMessage: ctx.cancel.aborted ? ctx.cancelReason() : (error as Error).message,
-      endReason: 'error',
+      endReason: ctx.cancel.aborted ? (ctx.cancelCause?.() ?? 'error') : endReasonOf(error),
     };
     ctx.outbox.put(report);
     return report;
@@ -118,7 +122,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
       ctx.marker.addProcessGroup(pid); // so that a restarted worker can stop what this job left running
     },
   });
-  const report = reportOf(job.jobId, result, ctx.cancelReason, commandStartedAt);
+  const report = reportOf(job.jobId, result, ctx, commandStartedAt);
   // Durable before anything else can go wrong: a worker killed while it zips the result files still reports the exit code.
   ctx.outbox.put(report);
   try {
@@ -145,16 +149,21 @@ async function bringBack(job: AssignedJobDto, runDir: string, pump: OutputPump, 
   return true;
 }
 
-function reportOf(jobId: string, result: RunResult, cancelReason: () => string, commandStartedAt: number | undefined): FinalReport {
+function reportOf(
+  jobId: string,
+  result: RunResult,
+  ctx: Pick<JobRunContext, 'cancelReason' | 'cancelCause'>,
+  commandStartedAt: number | undefined,
+): FinalReport {
   switch (result.status) {
     case 'completed':
       return { kind: 'result', jobId, exitCode: result.exitCode, commandStartedAt };
     case 'timed_out':
       return { kind: 'failure', jobId, errorMessage: `timed out after ${result.afterSeconds} s`, endReason: 'timeout', commandStartedAt };
     case 'cancelled':
-      return { kind: 'failure', jobId, errorMessage: cancelReason(), endReason: 'error', commandStartedAt };
+      return { kind: 'failure', jobId, errorMessage: ctx.cancelReason(), endReason: ctx.cancelCause?.() ?? 'error', commandStartedAt };
     case 'error':
-      return { kind: 'failure', jobId, errorMessage: result.message, endReason: 'error', commandStartedAt };
+      return { kind: 'failure', jobId, errorMessage: result.message, endReason: 'spawn_failed', commandStartedAt };
   }
 }
 
@@ -168,15 +177,18 @@ async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: st
   if (cached === 'hit') {
     ctx.logger.info('bundle from cache', { jobId: job.jobId });
   } else {
-    const bytes = await ctx.client.download(job.fileUrl, zipPath, ctx.maxExtractBytes, ctx.cancel);
+    const bytes = await asStop('download_failed', () => ctx.client.download(job.fileUrl, zipPath, ctx.maxExtractBytes, ctx.cancel));
     ctx.logger.info('bundle downloaded', { jobId: job.jobId, bytes, ms: Math.round(performance.now() - downloadStart) });
     if (job.fileSha256 && (await sha256Of(zipPath)) !== job.fileSha256) {
-      throw new Error('The downloaded project zip does not match the SHA-256 the coordinator recorded at upload; it was not run. Try the job again.');
+      throw new JobStop(
+        'download_failed',
+        'The downloaded project zip does not match the SHA-256 the coordinator recorded at upload; it was not run. Try the job again.',
+      );
     }
     if (cacheKey) await ctx.cache.store(cacheKey, zipPath, bytes).catch(() => {});
   }
   const extractStart = performance.now();
-  const extracted = await extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES });
+  const extracted = await asStop('zip_refused', () => extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES }));
   ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
   // Gone before the job folder is handed to the job account: a hard link to the cache must never be chowned.
   await rm(zipPath, { force: true });

@@ -4,11 +4,12 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WorkerEndReason } from '../../../shared/job-status.ts';
 import { privateDir } from '../paths.ts';
 
 export type FinalReport = (
   | { kind: 'result'; jobId: string; exitCode: number; commandStartedAt?: number }
-  | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: 'error' | 'timeout' | 'worker_restarted'; commandStartedAt?: number }
+  | { kind: 'failure'; jobId: string; errorMessage: string; endReason?: WorkerEndReason; commandStartedAt?: number }
 ) & {
   /** The job's result files, zipped in the outbox folder (see artifactsPath): sent before the report (a whole zip there is sent even if a crash came before this was set). */
   artifacts?: boolean;

@@ -4,6 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { JobDto } from '../../../shared/api.ts';
+import { END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
@@ -161,6 +162,11 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       {current.errorMessage && (
         <p className="error" role="alert" data-testid="error-message">
           {current.errorMessage}
+        </p>
+      )}
+      {current.endReason && current.endReason !== 'exit' && (
+        <p className="muted" data-testid="end-reason" data-reason={current.endReason}>
+          {END_REASON_TEXT[current.endReason]}
         </p>
       )}
       <h2 className="section">Commands</h2>

@@ -121,7 +121,7 @@ describe('tags, targets and runs', () => {
     const lines = (await csv.text()).trimEnd().split('\r\n');
     assert.equal(
       lines[0],
-      '"filename","workerId","hostname","status","exitCode","endReason","score","tests","durationSeconds","startedAt","completedAt","errorMessage"',
+      '"filename","workerId","hostname","status","exitCode","endReason","score","tests","durationSeconds","startedAt","completedAt","errorMessage","endReasonText"',
     );
     assert.match(lines[1]!, /^"project\.zip","w1","host-w1","completed",0,"exit",7,,\d+\.\d,"\d{4}-/);
     assert.equal(lines.length, 3);

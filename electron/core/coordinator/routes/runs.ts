@@ -15,6 +15,7 @@ import { receiveUploads, storeEmptyZip, type StoredUpload } from '../uploads.ts'
 import { artifactsField, integerParam, parseBody, queryString, targetField } from '../validate.ts';
 import { safeFilename } from './execute.ts';
 import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
+import { END_REASON_TEXT } from '../../../../shared/job-status.ts';
 
 const CSV_COLUMNS = [
   'filename',
@@ -29,6 +30,7 @@ const CSV_COLUMNS = [
   'startedAt',
   'completedAt',
   'errorMessage',
+  'endReasonText',
 ];
 const NUMBER_FIELDS = ['timeoutSeconds', 'maxAttempts', 'maxParallel', 'deadlineSeconds'] as const;
 
@@ -111,6 +113,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
       iso(j.startedAt),
       iso(j.completedAt),
       j.errorMessage,
+      j.endReason ? END_REASON_TEXT[j.endReason] : null,
     ]);
     res.type('text/csv; charset=utf-8').send(toCsv(CSV_COLUMNS, rows));
   });
