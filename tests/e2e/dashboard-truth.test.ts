@@ -186,6 +186,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
     await waitForText(page.getByTestId('count-failed'), new RegExp(`^${failed + 2}$`));
     await page.goto(`${c.url}/#/jobs/${lost}`);
     await waitForText(page.getByTestId('error-message'), /^Worker lab-pc-03 \(pc-0003\) stopped sending heartbeats/);
+    await waitForText(page.getByTestId('end-reason'), /^The PC running it went away \(switched off, asleep, or off the network\)\.$/);
     await page.goto(`${c.url}/#/`);
     await waitForText(row('pc-0003'), /Offline/);
   });
