@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
@@ -97,6 +97,27 @@ describe('job isolation on a real worker', () => {
     );
     assert.doesNotMatch(b.stdout, /covert/);
     for (const dir of places) assert.match(b.stdout, new RegExp(`^none in ${dir}$`, 'm'));
+  });
+
+  it('System V shared memory a job makes is its own and goes with it: the next job and the PC find none', async () => {
+    const a = await waitForJob(t, await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], 'ipcmk -M 65536\nipcs -m | grep -c cmdx-job || true'));
+    assert.equal(a.status, 'completed', JSON.stringify(a));
+    assert.match(a.stdout, /Shared memory id: \d+/);
+    const b = await waitForJob(t, await submitZip(t, [{ name: 'p/a.txt', content: 'a' }], 'echo "segments: $(ipcs -m | grep -c cmdx-job)"'));
+    assert.match(b.stdout, /^segments: 0$/m);
+    assert.doesNotMatch(execFileSync('ipcs', ['-m'], { encoding: 'utf8' }), /cmdx-job/, 'none left on the PC');
+  });
+
+  it('a job that swaps its folder for a link to a place its account cannot reach gets nothing from the next line', async () => {
+    // A root-only folder, with a readable file inside a readable subfolder: reachable only by a process already in there.
+    const vault = join(dropBox(), 'vault');
+    mkdirSync(join(vault, 'pub'), { recursive: true });
+    writeFileSync(join(vault, 'pub', 'f'), 'VAULT-SECRET');
+    chmodSync(vault, 0o700);
+    chmodSync(join(vault, 'pub'), 0o755);
+    const job = await waitForJob(t, await submitZip(t, [{ name: 'a.txt', content: 'a' }], `cd .. && mv files x && ln -s ${vault}/pub files\ncat f`));
+    assert.doesNotMatch(job.stdout + job.stderr, /VAULT-SECRET/);
+    assert.match(job.stderr, /cannot enter/);
   });
 
   it('the job account may not use cron or at, and its processes from outside any job die when a job ends', async () => {

@@ -5,7 +5,7 @@
  * can still be found and stopped; whatever is still alive in those groups when the job ends is killed.
  */
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { constants as osConstants, setPriority } from 'node:os';
 import treeKill from 'tree-kill';
 import { ENTER_DIR } from './job-namespace.ts';
@@ -69,9 +69,11 @@ export interface JobSandbox {
 }
 
 // Waits for a go-ahead on stdin (the parent first moves it into the job's cgroup), then becomes the command.
-const GATE = 'IFS= read -r _go; exec /bin/sh -c "$1" </dev/null';
+// It enters the job's folder only then, as the job's account: a folder the job swapped for a link can
+// lead it nowhere its account could not go by itself.
+const GATE = `IFS= read -r _go; exec /bin/sh -c '${ENTER_DIR}' cmdx "$2" /bin/sh -c "$1"`;
 // The same, entering the job's namespaces first (as root), then dropping to the job account.
-const NAMESPACED_GATE = `IFS= read -r _go; exec nsenter -t "$2" -p -m -- /bin/sh -c '${ENTER_DIR}' cmdx "$3" setpriv --reuid="$4" --regid="$5" --clear-groups -- /bin/sh -c "$1"`;
+const NAMESPACED_GATE = `IFS= read -r _go; exec nsenter -t "$2" -p -m -i -- setpriv --reuid="$4" --regid="$5" --clear-groups -- /bin/sh -c '${ENTER_DIR}' cmdx "$3" /bin/sh -c "$1"`;
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
 export function commandLines(commands: string): string[] {
@@ -104,6 +106,8 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
+  // The shell enters the folder itself (as the job's account); a folder that is not there is no job to run.
+  if (!isFolder(runOptions.cwd)) return { status: 'error', message: `Could not start the commands: the folder ${runOptions.cwd} does not exist.` };
   // Whether the last byte either stream printed ended a line: each command's header starts a line of its own.
   let atLineStart = true;
   const options: RunOptions = {
@@ -286,13 +290,13 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
   const child = namespaced
     ? spawn('/bin/sh', ['-c', NAMESPACED_GATE, 'cmdx', line, String(sandbox.namespacePid), options.cwd, String(sandbox.user!.uid), String(sandbox.user!.gid)], {
         detached: true,
-        cwd: options.cwd,
+        cwd: '/', // the folder is entered inside, as the job's account
         env,
         stdio: ['pipe', 'pipe', 'pipe'],
       })
-    : spawn('/bin/sh', ['-c', GATE, 'cmdx', line], {
+    : spawn('/bin/sh', ['-c', GATE, 'cmdx', line, options.cwd], {
         detached: true,
-        cwd: options.cwd,
+        cwd: '/',
         env,
         ...(sandbox?.user ? { uid: sandbox.user.uid, gid: sandbox.user.gid } : {}),
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -308,6 +312,14 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
   });
   child.stdin.on('error', () => {}); // the shell may be gone before it reads the go-ahead
   return child;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The state letter of /proc/PID/stat (R, S, T, Z...); undefined when it is gone. */

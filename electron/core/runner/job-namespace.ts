@@ -25,8 +25,9 @@ const SETUP = [
 ].join('\n');
 
 /**
- * Run inside the namespaces by nsenter: enters the folder (arg 1) and becomes the rest of the arguments.
- * The folder is entered in there: nsenter --wd opens it outside, leaving a cwd the job cannot name.
+ * Enters the folder (arg 1) and becomes the rest of the arguments; run as the job's account (a folder the
+ * job swapped for a link then leads nowhere its account could not go), and inside the namespaces (nsenter
+ * --wd would open it outside, leaving a cwd the job cannot name).
  */
 export const ENTER_DIR = 'cd -- "$1" || { echo "cmdx: cannot enter $1" >&2; exit 127; }; shift; exec "$@" </dev/null';
 
@@ -51,7 +52,8 @@ export function namespacesUnavailable(platform = process.platform, uid = process
 export function startJobNamespace(jobsRoot: string, timeoutMs = 10_000): Promise<JobNamespace> {
   // The holder dies with the worker (setpriv's pdeathsig), and everything in the namespace with it
   // (--kill-child, and the kernel for a PID namespace's first process): a killed worker leaves nothing running.
-  const unshare = ['unshare', '--kill-child=SIGKILL', '--pid', '--fork', '--mount', '--propagation', 'private', '--mount-proc'];
+  // --ipc: System V shared memory and message queues of a job are its own, and go with it.
+  const unshare = ['unshare', '--kill-child=SIGKILL', '--pid', '--fork', '--mount', '--ipc', '--propagation', 'private', '--mount-proc'];
   const holder = spawn('setpriv', ['--pdeathsig', 'SIGKILL', '--', ...unshare, '--', '/bin/sh', '-c', SETUP, 'cmdx-ns', jobsRoot], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: a job's group signal never reaches it

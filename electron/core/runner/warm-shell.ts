@@ -15,8 +15,8 @@ import { ENTER_DIR } from './job-namespace.ts';
 // With the pid of a job's namespace holder (job-namespace.ts), it enters the job's PID and mount namespaces first.
 const script = (drop: string) =>
   'IFS= read -r dir || exit 0; IFS= read -r CMDX_JOB_ID || exit 0; export CMDX_JOB_ID; IFS= read -r ns || exit 0; IFS= read -r cmd || exit 0; ' +
-  `if [ -n "$ns" ]; then exec nsenter -t "$ns" -p -m -- /bin/sh -c '${ENTER_DIR}' cmdx "$dir" ${drop}/bin/sh -c "$cmd"; fi; ` +
-  `cd "$dir" || { echo "cmdx: cannot enter $dir" >&2; exit 127; }; exec ${drop}/bin/sh -c "$cmd" </dev/null`;
+  `if [ -n "$ns" ]; then exec nsenter -t "$ns" -p -m -i -- ${drop}/bin/sh -c '${ENTER_DIR}' cmdx "$dir" /bin/sh -c "$cmd"; fi; ` +
+  `exec ${drop}/bin/sh -c '${ENTER_DIR}' cmdx "$dir" /bin/sh -c "$cmd"`;
 
 export class WarmShell {
   readonly #spawn: typeof nodeSpawn;
