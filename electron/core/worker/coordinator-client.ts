@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream/promises';
-import { CoordinatorError, CoordinatorUnreachable, errorSentence } from './coordinator-errors.ts';
+import { CoordinatorError, CoordinatorUnreachable, errorReason, errorSentence } from './coordinator-errors.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk } from '../../../shared/api.ts';
@@ -220,7 +220,7 @@ export class CoordinatorClient {
     } catch {
       parsed = { error: text.slice(0, 200) };
     }
-    if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${errorSentence(parsed)}`);
+    if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${errorSentence(parsed)}`, errorReason(parsed));
     return { status, body: parsed as T }; // the coordinator's answer to this endpoint
   }
 

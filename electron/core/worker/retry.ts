@@ -13,6 +13,8 @@ export type Recovery = 'retry' | 'reregister' | 'give-up';
 export function classify(error: unknown, about: 'worker' | 'job'): Recovery {
   if (!(error instanceof CoordinatorError)) return 'retry';
   if (error.status === 401 || (error.status === 404 && about === 'worker')) return 'reregister';
+  // Our earlier upload of the job's result files is still being received (or its connection is not yet known dead): try again.
+  if (error.reason === 'upload_in_progress') return 'retry';
   if (about === 'job' && [403, 404, 409].includes(error.status)) return 'give-up';
   return 'retry';
 }

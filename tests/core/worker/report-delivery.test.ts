@@ -57,3 +57,34 @@ describe('report delivery after a worker was killed bringing artifacts back', ()
     assert.equal(existsSync(`${outbox.artifactsPath('job-b')}.part`), false);
   });
 });
+
+describe('report delivery when an earlier upload is still being received', () => {
+  it('tries again on 409 upload_in_progress instead of dropping the report', async () => {
+    const { CoordinatorError } = await import('../../../electron/core/worker/coordinator-errors.ts');
+    const outbox = new Outbox(tempDir('cmdx-outbox-'));
+    outbox.put({ kind: 'result', jobId: 'job-c', exitCode: 0, artifacts: true });
+    writeFileSync(outbox.artifactsPath('job-c'), 'PK\x05\x06' + '\0'.repeat(18));
+    const calls: string[] = [];
+    let busy = 2;
+    const client = {
+      uploadArtifacts: () => {
+        calls.push('artifacts');
+        if (busy-- > 0) return Promise.reject(new CoordinatorError(409, 'being received already', 'upload_in_progress'));
+        return Promise.resolve();
+      },
+      submitResult: () => Promise.resolve(void calls.push('result')),
+    } as unknown as CoordinatorClient;
+    const d = new ReportDelivery({
+      outbox,
+      client,
+      logger: quiet,
+      workerId: () => 'w1',
+      reregister: async () => {},
+      onRetry: () => {},
+      sleep: async () => {},
+      stopping: () => false,
+    });
+    await d.flush();
+    assert.deepEqual(calls, ['artifacts', 'artifacts', 'artifacts', 'result'], 'retried, then delivered with its exit code');
+  });
+});
