@@ -32,13 +32,15 @@ export interface ArtifactLimits {
 export class ArtifactStore {
   readonly dir: string;
   readonly #limits: ArtifactLimits;
-  /** Jobs whose artifacts are being received: one upload at a time per job. */
-  readonly #receiving = new Set<string>();
+  /** Jobs whose artifacts are being received (one upload at a time per job), with the bytes each may still bring. */
+  readonly #receiving = new Map<string, number>();
 
   constructor(dataDir: string, limits: ArtifactLimits = { maxTotalBytes: Number.MAX_SAFE_INTEGER, minFreeBytes: 0 }) {
     this.dir = join(dataDir, 'artifacts');
     this.#limits = limits;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // Parts a killed coordinator left: nobody is sending them any more.
+    for (const name of readdirSync(this.dir)) if (name.endsWith('.part')) rmSync(join(this.dir, name), { force: true });
   }
 
   /**
@@ -54,7 +56,8 @@ export class ArtifactStore {
         {},
         'upload_in_progress',
       );
-    const used = this.totalBytes();
+    // Uploads on their way count at what they declared: many at once must not pass the limits together.
+    const used = this.totalBytes() + this.#reservedBytes();
     if (used + bytes > this.#limits.maxTotalBytes) {
       return new HttpError(
         507,
@@ -75,10 +78,17 @@ export class ArtifactStore {
     return undefined;
   }
 
-  /** Bytes of every job's artifacts on disk, parts being received included. */
+  #reservedBytes(): number {
+    let total = 0;
+    for (const bytes of this.#receiving.values()) total += bytes;
+    return total;
+  }
+
+  /** Bytes of every job's artifacts kept on disk (parts being received are held by their reservation instead). */
   totalBytes(): number {
     let total = 0;
     for (const name of readdirSync(this.dir)) {
+      if (name.endsWith('.part')) continue;
       try {
         total += statSync(join(this.dir, name)).size;
       } catch {
@@ -97,9 +107,11 @@ export class ArtifactStore {
   }
 
   /** Streams a worker's upload to disk (at most `maxBytes`), checks it and lists it; nothing is kept if it is refused. */
-  async receive(body: Readable, jobId: string, maxBytes: number): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
-    if (this.#receiving.has(jobId)) throw this.refusal(jobId, 0)!;
-    this.#receiving.add(jobId);
+  /** `declared`: the most this upload may bring (its Content-Length, else `maxBytes`), held against the limits meanwhile. */
+  async receive(body: Readable, jobId: string, maxBytes: number, declared = maxBytes): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+    const refused = this.refusal(jobId, declared);
+    if (refused) throw refused;
+    this.#receiving.set(jobId, declared);
     const part = `${this.path(jobId)}.${process.pid}.${Date.now()}.part`;
     let received = 0;
     try {

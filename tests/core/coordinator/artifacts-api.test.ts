@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import yazl from 'yazl';
@@ -45,6 +46,52 @@ describe('the artifacts quota and the free-space floor', () => {
       } finally {
         await c.close();
       }
+    }
+  });
+});
+
+describe('uploads at once against the quota', () => {
+  it('counts an upload on its way at its declared size: two at once cannot pass the quota together', async () => {
+    const c = await startTestCoordinator({ maxArtifactsTotalMb: 1 });
+    try {
+      const tokens = [await c.register('w0'), await c.register('w1')];
+      const jobIds: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'a.zip', artifacts: ['**'] } });
+        jobIds.push((await c.api('GET', `/api/jobs/get-job?workerId=w${i}`, { token: tokens[i] })).body.job.jobId);
+      }
+      const zip = new yazl.ZipFile();
+      zip.addBuffer(randomBytes(700_000), 'big.bin', { compress: false });
+      const bytes = await finishZip(zip);
+      // The first upload declares its size, sends half and waits: it is on its way while the second comes.
+      const url = new URL(c.url);
+      const first = httpRequest({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: `/api/jobs/artifacts?jobId=${jobIds[0]}&workerId=w0`,
+        headers: { authorization: `Bearer ${tokens[0]}`, 'content-type': 'application/zip', 'content-length': bytes.length },
+      });
+      const firstAnswer = new Promise<number>((resolve, reject) => {
+        first.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        first.on('error', reject);
+      });
+      first.write(bytes.subarray(0, bytes.length >> 1));
+      await waitFor('the first upload on disk', () => readdirSync(join(c.dataDir, 'artifacts')).some((name) => name.endsWith('.part')) || undefined);
+      const second = await c.api('POST', `/api/jobs/artifacts?jobId=${jobIds[1]}&workerId=w1`, {
+        token: tokens[1],
+        rawBody: bytes,
+        headers: { 'content-type': 'application/zip' },
+      });
+      assert.equal(second.status, 507, JSON.stringify(second.body));
+      assert.equal(second.body.reason, 'artifacts_quota');
+      first.end(bytes.subarray(bytes.length >> 1));
+      assert.equal(await firstAnswer, 200, 'the one on its way is kept');
+    } finally {
+      await c.close();
     }
   });
 });

@@ -29,9 +29,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
       return void res.json({ success: true, jobId, files: job.artifactCount });
     }
     // One upload per job at a time, within the artifacts quota and the disk's free-space floor.
-    const refusal = ctx.artifacts.refusal(jobId, Number.isFinite(declared) ? declared : ctx.settings.maxUploadBytes);
-    if (refusal) throw refusal;
-    const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes);
+    const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes, Number.isFinite(declared) ? declared : undefined);
     ctx.store.setArtifacts(jobId, listed.files, listed.tests);
     await ctx.commit.durable();
     ctx.logger.info('artifacts received', { jobId, workerId, files: listed.files.length, tests: listed.tests });
