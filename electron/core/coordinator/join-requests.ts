@@ -48,6 +48,8 @@ export const SILENT_DROP_MS = 2 * 60_000;
 /** Silent this long, a request may make room for a newcomer when the list is full. */
 const SILENT_EVICT_MS = 15_000;
 const PER_ADDRESS_PER_MINUTE = 10;
+/** Requests one address (an IPv6 /64) may have waiting: a flooder that keeps polling them cannot hold the list. */
+export const MAX_WAITING_PER_ADDRESS = 50;
 /** Everyone together: a burst of 100 (a lab switched on at once), then 2 a second. */
 const GLOBAL_BURST = 100;
 const GLOBAL_PER_SECOND = 2;
@@ -98,12 +100,16 @@ export class JoinRequests {
     }
     const recent = (this.#recentByAddress.get(group) ?? []).filter((t) => t > now - 60_000);
     if (recent.length >= PER_ADDRESS_PER_MINUTE) return { ok: false, reason: 'rate_limited', retryAfterSeconds: Math.ceil((recent[0]! + 60_000 - now) / 1000) };
+    if (this.#recentByAddress.size > 10_000) this.#recentByAddress.clear(); // bound memory under a flood of addresses
+    // Every ask counts against its address, the ones the global rate turns away too: racing for the bucket costs a flooder its own rate.
+    this.#recentByAddress.set(group, [...recent, now]);
     this.#refill(now);
     if (this.#bucket < 1) return { ok: false, reason: 'rate_limited', retryAfterSeconds: Math.ceil((1 - this.#bucket) / GLOBAL_PER_SECOND) };
-    if (this.pending().length >= MAX_WAITING && !this.#evictSilent(now)) return { ok: false, reason: 'full' };
+    const waiting = this.pending();
+    if (waiting.filter((r) => addressGroup(r.address) === group).length >= MAX_WAITING_PER_ADDRESS)
+      return { ok: false, reason: 'rate_limited', retryAfterSeconds: 60 };
+    if (waiting.length >= MAX_WAITING && !this.#evictSilent(now) && !this.#evictFromLargestGroup(waiting, group)) return { ok: false, reason: 'full' };
     this.#bucket -= 1;
-    if (this.#recentByAddress.size > 10_000) this.#recentByAddress.clear(); // bound memory under a flood of addresses
-    this.#recentByAddress.set(group, [...recent, now]);
     const request: JoinRequest = {
       ...input,
       requestId: `join-${now}-${randomBytes(6).toString('hex')}`,
@@ -139,6 +145,27 @@ export class JoinRequests {
   #refill(now: number): void {
     this.#bucket = Math.min(GLOBAL_BURST, this.#bucket + ((now - this.#bucketAt) / 1000) * GLOBAL_PER_SECOND);
     this.#bucketAt = now;
+  }
+
+  /**
+   * Makes room by dropping the oldest request of the address with the most waiting, when it has more than
+   * the newcomer's address: many requests from few addresses (a flood that keeps polling) give way to a PC
+   * asking on its own.
+   */
+  #evictFromLargestGroup(waiting: JoinRequest[], newcomer: string): boolean {
+    const byGroup = new Map<string, JoinRequest[]>();
+    for (const r of waiting) {
+      const group = addressGroup(r.address);
+      const list = byGroup.get(group);
+      if (list) list.push(r);
+      else byGroup.set(group, [r]);
+    }
+    let largest: JoinRequest[] = [];
+    for (const requests of byGroup.values()) if (requests.length > largest.length) largest = requests;
+    if (largest.length <= (byGroup.get(newcomer)?.length ?? 0) + 1) return false;
+    const oldest = largest.reduce((a, b) => (a.seenAt <= b.seenAt ? a : b));
+    this.#requests.delete(oldest.requestId);
+    return true;
   }
 
   /** Drops the waiting request whose PC has been silent longest, if one has been silent a while. */

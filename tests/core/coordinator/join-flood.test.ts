@@ -58,6 +58,25 @@ describe('join requests: rate and room', () => {
     );
   });
 
+  it('a flooder that keeps polling its requests from 20 addresses holds at most 50 each, and a PC of its own still gets in', async () => {
+    let now = 1_000_000;
+    const requests = new JoinRequests('fp', () => now);
+    let made = 0;
+    for (let round = 0; made < MAX_WAITING && round < 200; round++) {
+      for (let a = 0; a < 20; a++) if ((await ask(requests, round * 100 + a, `2001:db8:${a}::${round + 1}`)).ok) made++;
+      now += 6_000; // 10 a minute per address
+      for (const r of requests.pending()) r.seenAt = now; // the flooder polls every request
+    }
+    assert.equal(requests.pending().length, MAX_WAITING);
+    now += 61_000; // past the per-minute rate: what refuses now is the cap of waiting requests per address
+    for (const r of requests.pending()) r.seenAt = now;
+    const over = await ask(requests, 99_999, '2001:db8:0::ffff');
+    assert.deepEqual(over, { ok: false, reason: 'rate_limited', retryAfterSeconds: 60 }, 'a 51st from one /64 waits');
+    const real = await ask(requests, 100_000, '10.9.9.9');
+    assert.ok(real.ok, 'the real PC gets in');
+    assert.equal(requests.pending().length, MAX_WAITING, "a flooder's oldest request made room");
+  });
+
   it('when the list is full, the request silent longest makes room; while all are asking, a newcomer waits', async () => {
     let now = 1_000_000;
     const requests = new JoinRequests('fp', () => now);
