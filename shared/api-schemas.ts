@@ -41,7 +41,8 @@ const newWorkerId = workerId.refine(
 
 // Control characters (escape sequences among them), DEL, C1 and bidi overrides: nothing a name shown in a table may hold.
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+// Controls, bidi overrides, and invisible characters (zero-width, word joiner, BOM) that make two names look alike.
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** A name people read (a hostname, a worker's display name): printable text of bounded length. */
 const printable = (max: number) =>
   z
@@ -51,7 +52,7 @@ const printable = (max: number) =>
 
 export const registerBody = z.object({
   workerId: newWorkerId,
-  hostname: printable(LIMITS.hostnameLength).min(1),
+  hostname: printable(LIMITS.hostnameLength).trim().min(1),
   os: printable(LIMITS.shortText).nullish(),
   cpuCount: z.number().int().min(0).max(65536).nullish(),
   version: printable(LIMITS.shortText).nullish(),

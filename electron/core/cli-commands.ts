@@ -48,7 +48,8 @@ ${exitCodesHelp()}`;
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
-  // Read once, then gone from the environment: a direct run on this PC never sees them.
+  // Read once, then out of the environment children inherit (this process's own /proc environ keeps the
+  // copy it started with, readable only by its account and root).
   delete process.env.CMDX_ADMIN_TOKEN;
   delete process.env.CMDX_JOIN_TOKEN;
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');

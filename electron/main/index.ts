@@ -54,14 +54,15 @@ async function main(): Promise<void> {
   const moved = secretFreeArgv(process.argv.slice(1));
   if (moved) {
     Object.assign(process.env, moved.env);
-    app.relaunch({ args: moved.argv });
+    // In an AppImage the running binary sits in a mount that goes with this process: start the AppImage itself.
+    app.relaunch({ args: moved.argv, ...(process.env.APPIMAGE ? { execPath: process.env.APPIMAGE } : {}) });
     app.exit(0);
     return;
   }
   let flags;
   try {
     flags = parseLaunchFlags(process.argv.slice(1), process.env);
-    // Read once, then gone from the environment: jobs started by this process never see them.
+    // Read once, then out of the environment children inherit (jobs also get an allow-listed one).
     delete process.env.CMDX_JOIN;
     delete process.env.CMDX_JOIN_TOKEN;
   } catch (error) {

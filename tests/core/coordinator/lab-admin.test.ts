@@ -110,6 +110,10 @@ describe('outcomes and worker administration', () => {
     ]);
     assert.equal(rogue.replaces, null, 'the first is online: nothing to replace');
     assert.deepEqual(real.warnings, [], 'the PC that joined first is not flagged');
+    await c.register('rogue-2', { hostname: ' LAB-PC-07 ' }); // case and spaces make no other PC
+    assert.match((await c.api('GET', '/api/workers/register')).body.workers.find((w: any) => w.workerId === 'rogue-2').warnings[0], /joined first/);
+    const hidden = await c.api('POST', '/api/workers/register', { body: { workerId: 'rogue-3', hostname: 'lab-pc-07\u200b' } });
+    assert.equal(hidden.status, 400, 'a zero-width character to look like another PC is refused');
     const beat = await c.api('POST', '/api/workers/heartbeat', { body: { workerId: 'rogue-1' } });
     assert.equal(beat.status, 200);
     assert.match((await c.api('GET', '/api/workers/register')).body.workers.find((w: any) => w.workerId === 'rogue-1').warnings[0], /joined first/);

@@ -154,5 +154,5 @@ export const MIGRATIONS: readonly string[] = [
   `DROP INDEX IF EXISTS jobs_status_exit;
    CREATE INDEX jobs_completed_failing ON jobs(seq) WHERE status = 'completed' AND exit_code != 0;`,
   // 18: every worker's namesakes (same hostname) are looked up when it is shown: a re-installed PC, or an impostor.
-  `CREATE INDEX workers_by_hostname ON workers(hostname);`,
+  `CREATE INDEX workers_by_hostname ON workers(hostname COLLATE NOCASE);`,
 ];

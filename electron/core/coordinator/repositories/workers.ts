@@ -129,7 +129,8 @@ export class WorkerRepository {
     this.#db = db;
     this.#byId = db.prepare('SELECT * FROM workers WHERE worker_id = ?');
     this.#byTokenHash = db.prepare('SELECT worker_id FROM workers WHERE token_hash = ?');
-    this.#byHostname = db.prepare('SELECT * FROM workers WHERE hostname = ?');
+    // Case and surrounding spaces do not make another PC: LAB-PC-07 is lab-pc-07.
+    this.#byHostname = db.prepare('SELECT * FROM workers WHERE hostname = ? COLLATE NOCASE');
     // Sorted by the name people see, then id: a stable order that does not move as states change.
     this.#all = db.prepare('SELECT * FROM workers ORDER BY COALESCE(display_name, hostname) COLLATE NOCASE, worker_id');
     this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' AND admin_paused = 0 ORDER BY registered_at, worker_id LIMIT 1");
@@ -155,7 +156,7 @@ export class WorkerRepository {
 
   /** Every worker with this hostname (an index read). */
   withHostname(hostname: string): WorkerRecord[] {
-    return this.#byHostname.all(hostname).map(toRecord);
+    return this.#byHostname.all(hostname.trim()).map(toRecord);
   }
 
   all(): WorkerRecord[] {
