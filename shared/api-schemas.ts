@@ -39,9 +39,9 @@ const newWorkerId = workerId.refine(
   '"coordinator" is reserved for direct runs on the coordinator; pick another id',
 );
 
-// Control characters (escape sequences among them), DEL, C1 and bidi overrides: nothing a name shown in a table may hold.
+// Control characters (escape sequences among them), DEL, C1, bidi overrides and invisible characters
+// (zero-width, word joiner, BOM) that make two names look alike: nothing a name shown in a table may hold.
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
-// Controls, bidi overrides, and invisible characters (zero-width, word joiner, BOM) that make two names look alike.
 const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** A name people read (a hostname, a worker's display name): printable text of bounded length. */
 const printable = (max: number) =>
