@@ -122,6 +122,18 @@ describe('job isolation on a real worker', () => {
 
   it('the job account may not use cron or at, and its processes from outside any job die when a job ends', async () => {
     for (const file of ['/etc/cron.deny', '/etc/at.deny']) assert.match(readFileSync(file, 'utf8'), /^cmdx-job$/m, file);
+    // A crontab it had before the deny lists named it goes when a worker starts.
+    mkdirSync('/var/spool/cron/crontabs', { recursive: true });
+    writeFileSync('/var/spool/cron/crontabs/cmdx-job', '* * * * * cat /etc/hostname > /tmp/leak\n');
+    const another = startCli(['worker', '--server', c.url, '--id', 'iso-cron', '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5'], {
+      CMDX_JOIN_TOKEN: c.tokens.joinToken,
+    });
+    try {
+      await another.waitForLog((l) => l.msg === 'job isolation');
+      assert.equal(existsSync('/var/spool/cron/crontabs/cmdx-job'), false, 'its old crontab is gone');
+    } finally {
+      await another.kill('SIGKILL');
+    }
     // As if cron had started it: a process of the job account outside the job's cgroup and namespaces.
     const planted = spawn('setpriv', ['--reuid=cmdx-job', '--regid=cmdx-job', '--clear-groups', 'sleep', '60'], { stdio: 'ignore' });
     await waitFor('the planted process runs as cmdx-job', () => {

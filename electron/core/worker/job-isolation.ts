@@ -79,7 +79,7 @@ export class JobIsolation {
     const noNamespaces = this.#user ? namespacesUnavailable() : "jobs run as the worker's own user";
     this.#namespaces = noNamespaces === undefined;
     if (this.#user && noNamespaces) notes.push(`no PID or mount namespace per job (${noNamespaces}); a job sees other processes and shares /tmp`);
-    if (this.#user) denyScheduling(this.#user.name, options.logger);
+    if (this.#user) denyScheduling(this.#user.name, this.#user.uid, options.logger);
     this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
     this.#logger = options.logger;
     this.jobsRoot = makeJobsRoot(options.workDir, this.#user !== undefined);
@@ -263,7 +263,7 @@ function ownerOf(path: string): number | undefined {
  * The job account may not schedule anything with cron or at: what they start runs outside any job.
  * Its name goes into /etc/cron.deny and /etc/at.deny (read when no .allow file lists users).
  */
-function denyScheduling(name: string, logger: Logger): void {
+function denyScheduling(name: string, uid: number, logger: Logger): void {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
   for (const file of ['/etc/cron.deny', '/etc/at.deny']) {
     try {
@@ -275,6 +275,15 @@ function denyScheduling(name: string, logger: Logger): void {
       if (!listed.includes(name)) writeFileSync(file, `${listed.filter(Boolean).concat(name).join('\n')}\n`, { mode: 0o644 });
     } catch (error) {
       logger.warn(`could not deny cron and at to ${name}`, { file, error: (error as Error).message });
+    }
+  }
+  // What it scheduled before the deny lists named it would still run between jobs: its crontab and at jobs go.
+  for (const file of [`/var/spool/cron/crontabs/${name}`, `/var/spool/cron/${name}`]) rmSync(file, { force: true });
+  for (const dir of ['/var/spool/cron/atjobs', '/var/spool/at']) {
+    try {
+      for (const entry of readdirSync(dir)) if (ownerOf(join(dir, entry)) === uid) rmSync(join(dir, entry), { force: true });
+    } catch {
+      // no at spool on this PC
     }
   }
 }
