@@ -3,24 +3,6 @@
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Why a job ended, as a value (the sentence beside it, END_REASON_TEXT, is for people). */
-export const END_REASONS = [
-  'exit',
-  'error',
-  'timeout',
-  'cancelled',
-  'worker_lost',
-  'worker_restarted',
-  'worker_offline',
-  'download_failed',
-  'zip_refused',
-  'disk_full',
-  'spawn_failed',
-  'worker_shutdown',
-  'pc_in_use',
-] as const;
-export type EndReason = (typeof END_REASONS)[number];
-
 /** The reasons a worker reports for a job it could not run to an exit code. */
 export const WORKER_END_REASONS = [
   'error',
@@ -32,8 +14,12 @@ export const WORKER_END_REASONS = [
   'spawn_failed',
   'worker_shutdown',
   'pc_in_use',
-] as const satisfies readonly EndReason[];
+] as const;
 export type WorkerEndReason = (typeof WORKER_END_REASONS)[number];
+
+/** Why a job ended, as a value (the sentence beside it, END_REASON_TEXT, is for people): the coordinator's own, and the workers'. */
+export const END_REASONS = ['exit', 'cancelled', 'worker_lost', 'worker_offline', ...WORKER_END_REASONS] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** One sentence per end reason, as a teacher reads it on the dashboard, in the terminal and in the CSV. */
 export const END_REASON_TEXT: Record<EndReason, string> = {

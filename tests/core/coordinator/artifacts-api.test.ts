@@ -12,6 +12,19 @@ import { waitFor } from '../../helpers/processes.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
+/** Two running jobs that asked for artifacts, on workers w0 and w1, and a 700 KB zip to upload for them. */
+async function twoJobsAskingForArtifacts(c: TestCoordinator): Promise<{ tokens: string[]; jobIds: string[]; bytes: Buffer }> {
+  const tokens = [await c.register('w0'), await c.register('w1')];
+  const jobIds: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'a.zip', artifacts: ['**'] } });
+    jobIds.push((await c.api('GET', `/api/jobs/get-job?workerId=w${i}`, { token: tokens[i] })).body.job.jobId);
+  }
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(randomBytes(700_000), 'big.bin', { compress: false });
+  return { tokens, jobIds, bytes: await finishZip(zip) };
+}
+
 describe('the artifacts quota and the free-space floor', () => {
   it('answers 507 saying what to free, past --max-artifacts-total-mb or below --min-free-mb, keeping nothing', async () => {
     for (const [limits, sentence] of [
@@ -20,15 +33,7 @@ describe('the artifacts quota and the free-space floor', () => {
     ] as const) {
       const c = await startTestCoordinator(limits);
       try {
-        const tokens = [await c.register('w0'), await c.register('w1')];
-        const jobIds: string[] = [];
-        for (let i = 0; i < 2; i++) {
-          await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'a.zip', artifacts: ['**'] } });
-          jobIds.push((await c.api('GET', `/api/jobs/get-job?workerId=w${i}`, { token: tokens[i] })).body.job.jobId);
-        }
-        const zip = new yazl.ZipFile();
-        zip.addBuffer(randomBytes(700_000), 'big.bin', { compress: false });
-        const bytes = await finishZip(zip);
+        const { tokens, jobIds, bytes } = await twoJobsAskingForArtifacts(c);
         const send = (i: number) =>
           c.api('POST', `/api/jobs/artifacts?jobId=${jobIds[i]}&workerId=w${i}`, {
             token: tokens[i],
@@ -54,15 +59,7 @@ describe('uploads at once against the quota', () => {
   it('counts an upload on its way at its declared size: two at once cannot pass the quota together', async () => {
     const c = await startTestCoordinator({ maxArtifactsTotalMb: 1 });
     try {
-      const tokens = [await c.register('w0'), await c.register('w1')];
-      const jobIds: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        await c.api('POST', '/api/jobs/create', { body: { command: 'x', fileUrl: FILE, filename: 'a.zip', artifacts: ['**'] } });
-        jobIds.push((await c.api('GET', `/api/jobs/get-job?workerId=w${i}`, { token: tokens[i] })).body.job.jobId);
-      }
-      const zip = new yazl.ZipFile();
-      zip.addBuffer(randomBytes(700_000), 'big.bin', { compress: false });
-      const bytes = await finishZip(zip);
+      const { tokens, jobIds, bytes } = await twoJobsAskingForArtifacts(c);
       // The first upload declares its size, sends half and waits: it is on its way while the second comes.
       const url = new URL(c.url);
       const first = httpRequest({

@@ -22,10 +22,10 @@ function recordingClient(calls: string[]): CoordinatorClient {
   } as unknown as CoordinatorClient;
 }
 
-function delivery(outbox: Outbox, calls: string[]): ReportDelivery {
+function delivery(outbox: Outbox, calls: string[], client = recordingClient(calls)): ReportDelivery {
   return new ReportDelivery({
     outbox,
-    client: recordingClient(calls),
+    client,
     logger: quiet,
     workerId: () => 'w1',
     reregister: async () => {},
@@ -74,16 +74,7 @@ describe('report delivery when an earlier upload is still being received', () =>
       },
       submitResult: () => Promise.resolve(void calls.push('result')),
     } as unknown as CoordinatorClient;
-    const d = new ReportDelivery({
-      outbox,
-      client,
-      logger: quiet,
-      workerId: () => 'w1',
-      reregister: async () => {},
-      onRetry: () => {},
-      sleep: async () => {},
-      stopping: () => false,
-    });
+    const d = delivery(outbox, calls, client);
     await d.flush();
     assert.deepEqual(calls, ['artifacts', 'artifacts', 'artifacts', 'result'], 'retried, then delivered with its exit code');
   });
