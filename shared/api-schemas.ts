@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { LIMITS, OUTPUT_STREAMS, RUN_MODES, TAG_PATTERN, TARGET_OS, WORKER_ID_PATTERN } from './api.ts';
 import { ON_USER_RETURN, POLICY_WHEN, PRIORITIES } from './policy.ts';
 import { WORKER_END_REASONS } from './job-status.ts';
+import { DIRECT_WORKER_ID } from './targets.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
@@ -35,8 +36,8 @@ export const jobTarget = z
 
 /** The id direct runs on the coordinator are recorded under: no worker may take it (its token would own those jobs). */
 const newWorkerId = workerId.refine(
-  (id) => id.toLowerCase() !== 'coordinator',
-  '"coordinator" is reserved for direct runs on the coordinator; pick another id',
+  (id) => id.toLowerCase() !== DIRECT_WORKER_ID,
+  `"${DIRECT_WORKER_ID}" is reserved for direct runs on the coordinator; pick another id`,
 );
 
 // Control characters (escape sequences among them), DEL, C1, bidi overrides and invisible characters

@@ -1,13 +1,8 @@
 /** Which workers a job or run may go to, as the coordinator decides it (electron/core/coordinator/targeting.ts), for the page's own counts and sentences. */
 import type { JobTarget, WorkerDto } from '../../shared/api.ts';
+import { DIRECT_WORKER_ID } from '../../shared/targets.ts';
 
-export function matchesTarget(target: JobTarget | null, worker: Pick<WorkerDto, 'workerId' | 'tags' | 'os'>): boolean {
-  if (!target) return true;
-  if (target.workers && !target.workers.includes(worker.workerId)) return false;
-  if (target.tags && !target.tags.every((t) => worker.tags.includes(t))) return false;
-  if (target.os && worker.os !== target.os) return false;
-  return true;
-}
+export { matchesTarget } from '../../shared/targets.ts';
 
 /** "room-b and gpu", "a, b or c": for sentences. */
 export function listWords(words: readonly string[], last: 'and' | 'or' = 'and'): string {
@@ -27,7 +22,7 @@ export function workerName(workerId: string, workers: readonly WorkerDto[]): str
 }
 
 /** The worker id of direct runs: the coordinator ran them itself. */
-export const DIRECT_WORKER = 'coordinator';
+export const DIRECT_WORKER = DIRECT_WORKER_ID;
 
 /** "lab-pc-07", "PCs tagged room-b and gpu", "3 named PCs on linux": where a job or run may run (PCs by their names). */
 export function describeTarget(target: JobTarget, workers: readonly WorkerDto[]): string {

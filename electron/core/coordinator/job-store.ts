@@ -3,6 +3,7 @@
  * lifecycle what they mean, applies its answer in one transaction and announces the change. The
  * coordinator makes changes durable with `sync()` (through GroupCommit) before it acknowledges them.
  */
+import { DIRECT_WORKER_ID } from '../../../shared/targets.ts';
 import type {
   ArtifactFile,
   AssignedJobDto,
@@ -48,7 +49,7 @@ export type { CreateJobInput, JobPageQuery, RegisterInput, Refusal, SweepReport 
 export { DEFAULT_TIMEOUT_SECONDS } from './repositories/jobs.ts';
 
 /** The worker id direct runs (commands run on the coordinator PC itself) are recorded under. */
-export const DIRECT_WORKER_ID = 'coordinator';
+export { DIRECT_WORKER_ID };
 export { OUTPUT_DROPPED_MARKER } from './repositories/log.ts';
 export type { LogQuery };
 

@@ -1,7 +1,7 @@
 /** Which workers a job may go to: matching, normalising and describing a target in words. */
-import type { JobTarget, WorkerDto } from '../../../shared/api.ts';
+import type { JobTarget } from '../../../shared/api.ts';
 
-export type TargetableWorker = Pick<WorkerDto, 'workerId' | 'tags' | 'os'>;
+export { matchesTarget, type TargetableWorker } from '../../../shared/targets.ts';
 
 /** The same target always serialises the same way (sorted, deduplicated), so equal targets share an index entry. */
 export function normalizeTarget(target: JobTarget | null | undefined): JobTarget | null {
@@ -20,14 +20,6 @@ export function targetKey(target: JobTarget): string {
 /** The one worker a target names and nothing else (such jobs are indexed by that worker). */
 export function soleWorker(target: JobTarget | null): string | null {
   return target?.workers?.length === 1 && !target.tags && !target.os ? target.workers[0]! : null;
-}
-
-export function matchesTarget(target: JobTarget | null, worker: TargetableWorker): boolean {
-  if (!target) return true;
-  if (target.workers && !target.workers.includes(worker.workerId)) return false;
-  if (target.tags && !target.tags.every((t) => worker.tags.includes(t))) return false;
-  if (target.os && worker.os !== target.os) return false;
-  return true;
 }
 
 /** "lab-pc-07", "PCs tagged room-b and gpu on linux", "3 named PCs": for sentences. */
