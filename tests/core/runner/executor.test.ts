@@ -19,6 +19,26 @@ async function run(commands: string, extra: Partial<Parameters<typeof runCommand
 }
 
 describe('executor', () => {
+  it('a job that starts while its PC is in use keeps its whole time limit for when it runs', async () => {
+    const listeners = new Set<(suspended: boolean) => void>();
+    const suspension = {
+      suspended: true,
+      subscribe(listener: (suspended: boolean) => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    };
+    // The limit is shorter than this process has been up: a pause that counted from time 0 would spend it all.
+    await waitFor('the process up longer than the limit', () => performance.now() > 2000 || undefined);
+    const running = run('sleep 0.6; echo done', { timeoutMs: 1500, suspension });
+    await new Promise((r) => setTimeout(r, 300)); // frozen a while, then the student leaves
+    suspension.suspended = false;
+    for (const listener of listeners) listener(false);
+    const { result, stdout } = await running;
+    assert.deepEqual(result, { status: 'completed', exitCode: 0 });
+    assert.match(stdout, /done/);
+  });
+
   it('splits command text into non-empty lines', () => {
     assert.deepEqual(commandLines('npm install\r\n\n  npm test  \n'), ['npm install', 'npm test']);
   });
