@@ -77,3 +77,15 @@ export async function startTestCoordinator(options: Partial<CoordinatorOptions> 
     },
   };
 }
+
+/** Waits until the worker is in its long poll for a job (observable state, not a guess of how long that takes). */
+export async function waitForLongPoll(c: TestCoordinator, workerId: string): Promise<void> {
+  const { waitFor } = await import('./processes.ts');
+  await waitFor(`${workerId} in its long poll`, () => c.context.scheduler.isWaiting(workerId) || undefined, 10_000, 5);
+}
+
+/** Waits until `count` more requests wait on job events than `before` (a worker's control poll, say). */
+export async function waitForJobListeners(c: TestCoordinator, before: number, count = 1): Promise<void> {
+  const { waitFor } = await import('./processes.ts');
+  await waitFor('the control poll waiting', () => c.context.events.listenerCount('job') >= before + count || undefined, 10_000, 5);
+}

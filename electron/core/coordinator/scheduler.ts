@@ -67,6 +67,12 @@ export class Scheduler {
    * A job for `workerId` now, or within `waitMs` when one is created, or "none". `signal` ends the
    * wait early (the worker hung up), so a job is never given to a request nobody will read.
    */
+  /** Whether the worker waits in its long poll now (it gets the next job that fits at once). */
+  isWaiting(workerId: string): boolean {
+    for (const waiter of this.#waiters) if (waiter.workerId === workerId) return true;
+    return false;
+  }
+
   takeJob(workerId: string, waitMs: number, signal?: AbortSignal): Promise<AssignOutcome> {
     const first = this.#store.assignNextJob(workerId);
     if (first.ok || first.reason !== 'no_pending_job' || waitMs <= 0 || signal?.aborted) {

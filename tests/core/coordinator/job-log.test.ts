@@ -16,7 +16,7 @@ import { CHUNKS_DROPPED_MARKER, MAX_LOG_CHUNKS } from '../../../electron/core/co
 import { downloadName } from '../../../electron/core/coordinator/routes/log.ts';
 import type { LogEntry, LogPage } from '../../../shared/api.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
-import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { startTestCoordinator, tempDir, waitForJobListeners, type TestCoordinator } from '../../helpers/coordinator.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -323,8 +323,9 @@ describe('the live feed and the control poll', () => {
     const quiet = await c.api('GET', `/api/jobs/control?jobId=${jobId}&workerId=w1&wait=0`);
     assert.deepEqual(quiet.body, { cancel: false });
     const started = Date.now();
+    const listeners = c.context.events.listenerCount('job');
     const waiting = c.api('GET', `/api/jobs/control?jobId=${jobId}&workerId=w1&wait=20`);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForJobListeners(c, listeners);
     const cancel = await c.api('POST', '/api/jobs/cancel', { body: { jobId } });
     assert.match(cancel.body.message, /the worker is stopping the job/);
     const answer = await waiting;

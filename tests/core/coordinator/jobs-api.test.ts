@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -113,7 +113,7 @@ describe('job endpoints (seed 4-9) without auth', () => {
     await c.register('w1');
     const started = Date.now();
     const waiting = c.api('GET', '/api/jobs/get-job?workerId=w1&wait=10');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitForLongPoll(c, 'w1');
     const jobId = await createJob(c);
     const got = await waiting;
     assert.equal(got.status, 200);

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCsv } from '../../helpers/csv.ts';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
 import { safeCell, toCsv } from '../../../electron/core/coordinator/csv.ts';
-import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
 
 const FILE = 'http://files.invalid/project.zip';
@@ -165,7 +165,7 @@ describe('tags, targets and runs', () => {
     assert.equal((await c.api('GET', '/api/jobs/get-job?workerId=w2')).status, 202, 'the run already runs one job');
     // A worker waiting in its long poll gets the freed slot the moment the running job ends, and is told so.
     const waiting = c.api('GET', '/api/jobs/get-job?workerId=w2&wait=20');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitForLongPoll(c, 'w2');
     await c.api('POST', '/api/jobs/submit-result', { body: { jobId: first.body.job.jobId, workerId: 'w1', exitCode: 0 } });
     const got = await waiting;
     assert.equal(got.status, 200, JSON.stringify(got.body));
