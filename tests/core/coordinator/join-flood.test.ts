@@ -138,6 +138,7 @@ describe('a join flood from 101 addresses', () => {
   it('is one line on the dashboard, and a real PC still asks, is listed and is approved', async () => {
     const statuses: number[] = [];
     const sources = Array.from({ length: 101 }, (_, i) => `127.0.1.${i + 1}`);
+    const floodStart = performance.now();
     await Promise.all(
       sources.map(async (source) => {
         for (let i = 0; i < 10; i++) statuses.push(await askFrom(c, source, i));
@@ -145,7 +146,9 @@ describe('a join flood from 101 addresses', () => {
     );
     const accepted = statuses.filter((s) => s === 202).length;
     assert.equal(statuses.length, 1010);
-    assert.ok(accepted <= 110, `the global rate let ${accepted} of 1,010 in`);
+    // The rule, whatever this machine's speed: a burst of 100, then 2 a second while the flood lasted.
+    const allowed = 100 + Math.ceil((2 * (performance.now() - floodStart)) / 1000);
+    assert.ok(accepted <= allowed, `the global rate let ${accepted} of 1,010 in (at most ${allowed})`);
     assert.deepEqual(new Set(statuses.filter((s) => s !== 202)), new Set([429]), 'the rest are told to slow down, not that the list is full');
 
     // A real PC (a worker without a token, over TLS) asks now and keeps asking for its answer.
