@@ -265,6 +265,34 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'get', path: '/uploads/{name}', summary: "A job's zip", who: 'worker or admin', produces: 'application/zip' },
 ];
 
+/** `get /api/jobs/status` → `getJobsStatus`: unique, as method and path are. */
+export function operationId(method: Method, path: string): string {
+  const words = path
+    .replace(/^\/api\//, '/')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+const errorBody = z
+  .object({
+    error: z.string(),
+    statusCode: z.number().int(),
+    reason: z.string().meta({ description: 'machine-readable and stable, e.g. rate_limited, already_ended, upload_in_progress' }),
+  })
+  .meta({ id: 'Error' });
+
+const refused = { 'application/json': { schema: errorBody } };
+
+/** The refusals an operation can answer: bad input, a missing or wrong token, and whatever else its `reason` names. */
+function refusals(e: Endpoint): ZodOpenApiOperationObject['responses'] {
+  return {
+    ...(e.who === 'anyone' ? {} : { 401: { description: 'No token, or a wrong one (reason: unauthorized)', content: refused } }),
+    ...(e.who === 'anyone' ? {} : { 403: { description: 'A token that may not do this (reason: forbidden, not_assigned)', content: refused } }),
+    '4XX': { description: 'Refused: the error says what happened and what to do, `reason` names it', content: refused },
+  };
+}
+
 function operation(e: Endpoint): ZodOpenApiOperationObject {
   const content: Record<string, { schema: z.ZodType; example?: unknown }> = {};
   if (e.json) content['application/json'] = { schema: e.json, ...(e.example ? { example: e.example } : {}) };
@@ -272,6 +300,7 @@ function operation(e: Endpoint): ZodOpenApiOperationObject {
   if (e.raw) content[e.raw] = { schema: z.string().meta({ format: 'binary' }) };
   const success = e.produces ? { [e.produces]: { schema: z.string().meta({ format: 'binary' }) } } : { 'application/json': { schema: z.looseObject({}) } };
   return {
+    operationId: operationId(e.method, e.path),
     summary: e.summary,
     description: `Who may call it: ${e.who}.${e.answers ? ` Answers ${e.answers}.` : ''}`,
     ...(e.who === 'anyone' ? { security: [] } : {}),
@@ -281,16 +310,11 @@ function operation(e: Endpoint): ZodOpenApiOperationObject {
     ...(Object.keys(content).length ? { requestBody: { content } } : {}),
     responses: {
       200: { description: e.answers ?? 'OK', content: success },
+      ...refusals(e),
       default: { description: 'An error: what happened and what to do', content: { 'application/json': { schema: errorBody } } },
     },
   };
 }
-
-const errorBody = z.object({
-  error: z.string(),
-  statusCode: z.number().int(),
-  reason: z.string().meta({ description: 'machine-readable and stable, e.g. rate_limited, already_ended, upload_in_progress' }),
-});
 
 let cached: unknown;
 
@@ -300,7 +324,14 @@ export function openApiDocument(): unknown {
   for (const e of ENDPOINTS) paths[e.path] = { ...paths[e.path], [e.method]: operation(e) };
   cached = createDocument({
     openapi: '3.1.0',
-    info: { title: 'CMD Executor coordinator', version: APP_VERSION, description: "The seed's Phase 2 API plus CMD Executor's own endpoints." },
+    info: {
+      title: 'CMD Executor coordinator',
+      version: APP_VERSION,
+      description: "The seed's Phase 2 API plus CMD Executor's own endpoints.",
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    // The coordinator that serves this document: each lab has its own address.
+    servers: [{ url: '/', description: 'this coordinator' }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths,

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 
@@ -41,6 +42,22 @@ describe('GET /api/openapi.json', () => {
     const result = await new Validator().validate(doc);
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2)?.slice(0, 2000));
     assert.equal(doc.openapi, '3.1.0');
+  });
+
+  it("lints clean with redocly's recommended rules: servers, an operationId and the refusals of every operation", async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: 'openapi.json', config });
+    assert.deepEqual(
+      problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} (${p.location[0]?.pointer})`),
+      [],
+    );
+    const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>).flatMap((p) =>
+      Object.values(p),
+    );
+    assert.equal(new Set(operations.map((o) => o.operationId)).size, operations.length, 'operationIds are unique');
+    assert.equal(doc.paths['/api/jobs/status'].get.operationId, 'getJobsStatus');
+    assert.deepEqual(doc.paths['/api/jobs/status'].get.responses['401'].content['application/json'].schema, { $ref: '#/components/schemas/Error' });
+    assert.deepEqual(doc.components.schemas.Error.required, ['error', 'statusCode', 'reason']);
   });
 
   it('lists every route the coordinator serves, and nothing it does not', () => {
