@@ -114,7 +114,8 @@ describe('job log viewer in Chromium', () => {
     assert.equal((await waitForJob(t, faker)).exitCode, 1);
     await page.goto(`${c.url}/#/jobs/${faker}`);
     await waitForScreen(page, (lines) => lines.some((l) => l.includes('PASSED exit code 0')));
-    assert.equal(await page.getByTestId('exit-code').textContent(), '1');
+    // The log and the job record load apart: wait for the record (the log may be on screen first), then check what it says.
+    await waitForText(page.getByTestId('exit-code'), /^1$/);
     assert.equal(await page.locator('.job-head [data-status]').getAttribute('data-status'), 'completed');
     assert.match((await page.locator('.job-head .badge').first().textContent()) ?? '', /Exit 1/);
     assert.equal(await page.title(), title, 'OSC 0 does not retitle the dashboard');
