@@ -4,7 +4,7 @@
  * (min and max kept). Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -614,17 +614,25 @@ async function benchCancel(): Promise<void> {
   const c = await startCoordinator();
   const api = new JsonClient(c.url);
   const worker = startWorker(c, 'cancel');
-  const box = tempDir('cmdx-bench-box-');
-  chmodSync(box, 0o1777); // the job runs as the job account
+  // The job runs as the job account with a private /tmp (a root worker): the box lives outside the temp folders.
+  const boxes = '/var/lib/cmdx-bench-boxes';
+  if (process.getuid?.() === 0) mkdirSync(boxes, { recursive: true, mode: 0o755 });
+  const box = process.getuid?.() === 0 ? mkdtempSync(join(boxes, 'box-')) : tempDir('cmdx-bench-box-');
+  chmodSync(box, 0o1777);
   const times: number[] = [];
   try {
     const fileUrl = await uploadTinyZip(c);
     await idleWorkers(api, c.adminToken, 1);
     for (let i = 0; i < 20; i++) {
       const pidFile = join(box, `pid-${i}`);
-      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: `sleep 300 & echo $! > ${pidFile}; wait`, fileUrl, filename: 'p.zip' });
+      // The pid as the job sees it, with its PID namespace: found from outside by its NSpid.
+      const res = await api.call('POST', '/api/jobs/create', c.adminToken, {
+        command: `sleep 300 & echo "$(readlink /proc/self/ns/pid) $!" > ${pidFile}; wait`,
+        fileUrl,
+        filename: 'p.zip',
+      });
       let pid = 0;
-      await waitUntil('pid file', () => (pid = Number(readIfExists(pidFile) ?? 0)) > 0, 20_000, 10);
+      await waitUntil('pid file', () => (pid = outsidePid(readIfExists(pidFile))) > 0, 20_000, 10);
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
       await sleep(200);
@@ -647,6 +655,28 @@ async function benchCancel(): Promise<void> {
   }
   results.cancel_ms = { p50: round(percentile(times, 50)), max: round(Math.max(...times)), cancels: times.length };
   log(`cancel: p50 ${round(percentile(times, 50))} ms, max ${round(Math.max(...times))} ms over ${times.length}`);
+}
+
+/** The pid on this side of "pid:[NS] N" written from inside a job's PID namespace (0: not found yet). */
+function outsidePid(line: string | undefined): number {
+  const match = /^(pid:\[\d+\]) (\d+)$/.exec(line ?? '');
+  if (!match) return 0;
+  const [, ns, inner] = match;
+  if (ns === readlinkSync('/proc/self/ns/pid')) return Number(inner);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
+      const nspid = /^NSpid:\s+([\d\s]+)$/m
+        .exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]
+        ?.trim()
+        .split(/\s+/);
+      if (nspid?.at(-1) === inner) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return 0;
 }
 
 function readIfExists(file: string): string | undefined {
