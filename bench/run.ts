@@ -4,7 +4,7 @@
  * (min and max kept). Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import yazl from 'yazl';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
+import { pidOutsideNamespace } from '../electron/core/runner/process-groups.ts';
 import {
   cpuSeconds,
   JsonClient,
@@ -632,7 +633,7 @@ async function benchCancel(): Promise<void> {
         filename: 'p.zip',
       });
       let pid = 0;
-      await waitUntil('pid file', () => (pid = outsidePid(readIfExists(pidFile))) > 0, 20_000, 10);
+      await waitUntil('pid file', () => (pid = pidOutsideNamespace(readIfExists(pidFile) ?? '') ?? 0) > 0, 20_000, 10);
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
       await sleep(200);
@@ -655,28 +656,6 @@ async function benchCancel(): Promise<void> {
   }
   results.cancel_ms = { p50: round(percentile(times, 50)), max: round(Math.max(...times)), cancels: times.length };
   log(`cancel: p50 ${round(percentile(times, 50))} ms, max ${round(Math.max(...times))} ms over ${times.length}`);
-}
-
-/** The pid on this side of "pid:[NS] N" written from inside a job's PID namespace (0: not found yet). */
-function outsidePid(line: string | undefined): number {
-  const match = /^(pid:\[\d+\]) (\d+)$/.exec(line ?? '');
-  if (!match) return 0;
-  const [, ns, inner] = match;
-  if (ns === readlinkSync('/proc/self/ns/pid')) return Number(inner);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
-      const nspid = /^NSpid:\s+([\d\s]+)$/m
-        .exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]
-        ?.trim()
-        .split(/\s+/);
-      if (nspid?.at(-1) === inner) return Number(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return 0;
 }
 
 function readIfExists(file: string): string | undefined {

@@ -84,6 +84,7 @@ export async function startCoordinatorProcess(dataDir: string, extraArgs: string
 
 /** Running (zombies count as dead: they are only waiting to be reaped). */
 export { processAlive as isAlive } from '../../electron/core/runner/process-groups.ts';
+import { pidOutsideNamespace } from '../../electron/core/runner/process-groups.ts';
 
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -106,24 +107,7 @@ export const PID_NS = '$(readlink /proc/self/ns/pid 2>/dev/null)';
  * it as this process sees it: a pid from inside a job's PID namespace is found by its NSpid in /proc.
  */
 export async function readPidFile(file: string, timeoutMs = 10_000): Promise<number> {
-  const { readFileSync, readlinkSync, readdirSync } = await import('node:fs');
-  const ours = readlinkSync('/proc/self/ns/pid');
-  const outside = (ns: string, inner: number): number | undefined => {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
-        const nspid = /^NSpid:\s+([\d\s]+)$/m
-          .exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]
-          ?.trim()
-          .split(/\s+/);
-        if (Number(nspid?.at(-1)) === inner) return Number(entry);
-      } catch {
-        // gone meanwhile
-      }
-    }
-    return undefined;
-  };
+  const { readFileSync } = await import('node:fs');
   return waitFor(
     `a pid in ${file}`,
     () => {
@@ -133,10 +117,7 @@ export async function readPidFile(file: string, timeoutMs = 10_000): Promise<num
       } catch {
         return undefined;
       }
-      const match = /^(?:(pid:\[\d+\]) )?(\d+)\n/.exec(text);
-      if (!match) return undefined;
-      const pid = Number(match[2]);
-      return match[1] === undefined || match[1] === ours ? pid : outside(match[1], pid);
+      return text.endsWith('\n') ? pidOutsideNamespace(text) : undefined; // a full line only
     },
     timeoutMs,
   );

@@ -1,5 +1,5 @@
 /** Process-group checks that tell a live process from a zombie waiting to be reaped. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Fields of /proc/<pid>/stat after the command name: [state, ppid, pgrp, ...]. */
 function statFields(pid: string): string[] | undefined {
@@ -58,4 +58,30 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A pid written from inside a job's PID namespace as `pid:[NS] N` (readlink /proc/self/ns/pid, then the
+ * pid), as this process sees it: the process in that namespace whose last NSpid is N. A bare `N` is
+ * taken as it is; undefined when the line is neither or the process is gone.
+ */
+export function pidOutsideNamespace(line: string): number | undefined {
+  const match = /^(?:(pid:\[\d+\]) )?(\d+)$/.exec(line.trim());
+  if (!match) return undefined;
+  const [, ns, inner] = match;
+  if (ns === undefined || ns === readlinkSync('/proc/self/ns/pid')) return Number(inner);
+  for (const entry of readdirSync('/proc')) {
+    if (entry.charCodeAt(0) > 57) continue; // not a pid folder
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/pid`) !== ns) continue;
+      const nspid = /^NSpid:\s+([\d\s]+)$/m
+        .exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]
+        ?.trim()
+        .split(/\s+/);
+      if (nspid?.at(-1) === inner) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
