@@ -1,5 +1,5 @@
 /** Throwaway self-signed certificates (ECDSA P-256) for test servers and the MITM proxy. */
-import { createCertificate } from '../../electron/core/coordinator/tls/certificate.ts';
+import { createCertificate } from '../../electron/core/coordinator/http/tls/certificate.ts';
 
 export interface TestCertificate {
   certPem: string;

@@ -1,13 +1,13 @@
 /** What every route needs, built once by server.ts and passed into app.ts. */
 import type { Logger } from '../logger.ts';
-import type { FailedAuthLimiter, Tokens } from './auth.ts';
-import type { CoordinatorEvents } from './events.ts';
-import type { GroupCommit } from './group-commit.ts';
-import type { ArtifactStore } from './artifact-store.ts';
-import type { JobStore } from './job-store.ts';
-import type { JoinRequests } from './join-requests.ts';
-import type { ConnectionGuard } from './connection-guard.ts';
-import type { Scheduler } from './scheduler.ts';
+import type { FailedAuthLimiter, Tokens } from './http/auth.ts';
+import type { CoordinatorEvents } from './live/events.ts';
+import type { GroupCommit } from './state/group-commit.ts';
+import type { ArtifactStore } from './files/artifact-store.ts';
+import type { JobStore } from './jobs/job-store.ts';
+import type { JoinRequests } from './workers/join-requests.ts';
+import type { ConnectionGuard } from './http/connection-guard.ts';
+import type { Scheduler } from './jobs/scheduler.ts';
 
 export interface CoordinatorSettings {
   /** Off only with --no-auth: then every endpoint is open, as in the seed. */

@@ -2,7 +2,7 @@
 import { APP_VERSION } from '../../../shared/api.ts';
 import { formatJoinLine } from '../../../shared/join-line.ts';
 import { lanAddresses } from '../lan.ts';
-import { hashToken } from './auth.ts';
+import { hashToken } from './http/auth.ts';
 import type { CoordinatorContext } from './context.ts';
 
 /** The addresses other PCs can reach this coordinator at: only those it listens on, LAN ones first. */

@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { buildZip, uploadForm } from '../../helpers/zip.ts';
-import { FailedAuthLimiter, loadOrCreateTokens } from '../../../electron/core/coordinator/auth.ts';
+import { FailedAuthLimiter, loadOrCreateTokens } from '../../../electron/core/coordinator/http/auth.ts';
 
 type Role = 'none' | 'wrong' | 'admin' | 'join' | 'worker' | 'otherWorker';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
-import { CoordinatorEvents } from '../../../electron/core/coordinator/events.ts';
-import { JobStore } from '../../../electron/core/coordinator/job-store.ts';
-import { MIGRATIONS } from '../../../electron/core/coordinator/db/migrations.ts';
+import { CoordinatorEvents } from '../../../electron/core/coordinator/live/events.ts';
+import { JobStore } from '../../../electron/core/coordinator/jobs/job-store.ts';
+import { MIGRATIONS } from '../../../electron/core/coordinator/state/migrations.ts';
 import { canTransition, JOB_STATUSES } from '../../../shared/job-status.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { addressGroup, JoinRequests, MAX_WAITING, SILENT_DROP_MS } from '../../../electron/core/coordinator/join-requests.ts';
+import { addressGroup, JoinRequests, MAX_WAITING, SILENT_DROP_MS } from '../../../electron/core/coordinator/workers/join-requests.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { startCli, waitFor, type CliProcess } from '../../helpers/processes.ts';
 

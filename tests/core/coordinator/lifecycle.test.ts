@@ -13,7 +13,7 @@ import {
   UNDELIVERED_GRACE_MS,
   type JobFacts,
   type Transition,
-} from '../../../electron/core/coordinator/lifecycle.ts';
+} from '../../../electron/core/coordinator/jobs/lifecycle.ts';
 
 const NOW = 1_000_000_000;
 

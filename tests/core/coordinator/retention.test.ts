@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { removeOldUploads } from '../../../electron/core/coordinator/retention.ts';
+import { removeOldUploads } from '../../../electron/core/coordinator/files/retention.ts';
 import { startTestCoordinator } from '../../helpers/coordinator.ts';
 import { buildZip, uploadForm } from '../../helpers/zip.ts';
 

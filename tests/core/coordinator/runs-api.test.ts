@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { parseCsv } from '../../helpers/csv.ts';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
-import { safeCell, toCsv } from '../../../electron/core/coordinator/csv.ts';
+import { safeCell, toCsv } from '../../../electron/core/coordinator/runs/csv.ts';
 import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
 

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { KEY_FILE } from '../../../electron/core/coordinator/tls/certificate.ts';
+import { KEY_FILE } from '../../../electron/core/coordinator/http/tls/certificate.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { formatJoinLine } from '../../../shared/join-line.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';

@@ -1,0 +1,126 @@
+/** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { APP_VERSION, type ErrorBody } from '../../../../shared/api.ts';
+import { authenticate, requireAdmin, type Principal } from './auth.ts';
+import type { CoordinatorContext } from '../context.ts';
+import { defaultReason, HttpError } from './http-error.ts';
+import { coordinatorInfo } from '../info.ts';
+import { openApiDocument } from './openapi.ts';
+import { plainHttpGuard } from './listener.ts';
+import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
+import { executeRoutes } from './routes/execute.ts';
+import { fileRoutes } from './routes/files.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { logRoutes } from './routes/log.ts';
+import { runRoutes } from './routes/runs.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
+import { workerRoutes } from './routes/workers.ts';
+
+export function createApp(ctx: CoordinatorContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(plainHttpGuard(ctx.settings.fingerprint !== null));
+
+  // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
+  app.get('/api/health', (_req, res) => {
+    res.json({ success: true, service: 'cmd-executor', version: APP_VERSION, auth: ctx.settings.auth });
+  });
+
+  const auth = authenticate({
+    enabled: ctx.settings.auth,
+    tokens: ctx.settings.tokens,
+    workerIdForTokenHash: (hash) => ctx.store.workerIdForTokenHash(hash),
+    limiter: ctx.limiter,
+    onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
+  });
+  // Any request a worker makes with its token is a sign of life (see worker-presence.ts).
+  const notePresence: express.RequestHandler = (_req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    if (principal?.role === 'worker') ctx.store.noteWorkerSeen(principal.workerId);
+    next();
+  };
+  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
+  app.use(joinRequestRoutes(ctx));
+  app.use(['/api', '/uploads'], auth, notePresence);
+  // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
+  app.get('/api/coordinator/info', (req, res) => {
+    requireAdmin(res);
+    res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
+  });
+  app.use(joinAdminRoutes(ctx));
+  app.use(workerRoutes(ctx));
+  app.use(jobRoutes(ctx));
+  app.use(logRoutes(ctx));
+  app.use(runRoutes(ctx));
+  app.use(artifactRoutes(ctx));
+  app.use(executeRoutes(ctx));
+  app.use(fileRoutes(ctx));
+
+  if (ctx.staticDir) app.use(dashboard(ctx.staticDir));
+
+  app.use((req, _res, next) => next(new HttpError(404, `Not found: ${req.method} ${req.path.slice(0, 200)}`)));
+  app.use(errorHandler(ctx));
+  return app;
+}
+
+/** The dashboard's files, with a Content-Security-Policy that allows only this origin. */
+function dashboard(dir: string): express.RequestHandler {
+  const files = express.static(dir, { index: 'index.html', dotfiles: 'deny', fallthrough: true, etag: true });
+  return (req, res, next) => {
+    if (req.path.startsWith('/api/') || req.path.startsWith('/uploads/')) return next();
+    res.set({
+      'Content-Security-Policy':
+        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+    });
+    files(req, res, next);
+  };
+}
+
+/** The one place errors become responses: `{error, statusCode, reason}`, never a stack trace. */
+function errorHandler(ctx: CoordinatorContext) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const { status, message, headers, reason } = describe(error, req);
+    if (status >= 500) ctx.logger.error('request failed', { method: req.method, path: req.path, error: (error as Error)?.stack ?? String(error) });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    ctx.guard.closeAfterRefusal(req, res, status);
+    res
+      .status(status)
+      .type('application/json') // a handler may have set another type before it failed (the static files' 416)
+      .set(headers)
+      .json({ error: message, statusCode: status, reason } satisfies ErrorBody);
+  };
+}
+
+function describe(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: string } {
+  const answer = describeStatus(error, req);
+  return { ...answer, reason: error instanceof HttpError ? error.reason : (answer.reason ?? defaultReason(answer.status)) };
+}
+
+function describeStatus(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason?: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message, headers: error.headers };
+  const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string; limit?: number };
+  switch (e?.type) {
+    case 'entity.too.large':
+      return { status: 413, message: `The request body is larger than ${req.path} accepts (${e.limit} bytes).`, headers: {}, reason: 'body_too_large' };
+    case 'entity.parse.failed':
+      return { status: 400, message: `The request body is not valid JSON (${e.message}); send a JSON object.`, headers: {}, reason: 'invalid_json' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, message: `${e.message}; send UTF-8 JSON.`, headers: {} };
+    case 'request.aborted':
+      return { status: 400, message: 'The request was aborted before its body arrived.', headers: {} };
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: e.expose && e.message ? e.message : 'The request was refused.', headers: {} };
+  }
+  return { status: 500, message: 'Internal error; the coordinator logged the details.', headers: {} };
+}

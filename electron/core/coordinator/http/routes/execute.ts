@@ -1,0 +1,79 @@
+/** POST /api/execute: a zip plus commands, run on a worker (distributed) or here, streamed (direct). */
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Router } from 'express';
+import { LIMITS } from '../../../../../shared/api.ts';
+import { createJobBody } from '../../../../../shared/api-schemas.ts';
+import { requireAdmin } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { runDirect } from '../../jobs/direct-run.ts';
+import { HttpError } from '../http-error.ts';
+import { receiveUpload } from '../../files/uploads.ts';
+import { artifactsField, integerParam, targetField } from '../validate.ts';
+import { assertQueueHasRoom, assertTarget } from './jobs.ts';
+
+const MODES = ['distributed', 'direct'] as const;
+
+export function executeRoutes(ctx: CoordinatorContext): Router {
+  const router = Router();
+
+  router.post('/api/execute', async (req, res) => {
+    requireAdmin(res);
+    if (!req.is('multipart/form-data')) {
+      throw new HttpError(400, 'Send the upload as multipart/form-data with a "file" (zip) and "commands" field.');
+    }
+    const upload = await receiveUpload(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes);
+    try {
+      const fields = (req.body ?? {}) as Record<string, unknown>;
+      const commands = typeof fields.commands === 'string' ? fields.commands : '';
+      if (!upload || commands.trim() === '') throw new HttpError(400, 'file and commands are required');
+      const mode = fields.mode === undefined || fields.mode === '' ? 'direct' : fields.mode;
+      if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
+        throw new HttpError(400, `mode must be "distributed" or "direct" (got ${JSON.stringify(mode).slice(0, 50)}).`);
+      }
+      if (commands.length > LIMITS.commandLength) throw new HttpError(413, 'commands may be at most 64 KB.');
+      const filename = safeFilename(upload.originalName);
+      const target = targetField(fields.target);
+      if (target && mode === 'direct') throw new HttpError(400, 'A direct run happens on the coordinator itself; "target" is for mode=distributed.');
+      if (mode === 'distributed') {
+        assertTarget(ctx, target);
+        assertQueueHasRoom(ctx);
+        const input = createJobBody.parse({
+          command: commands,
+          fileUrl: upload.fileUrl,
+          filename,
+          timeoutSeconds: integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds),
+          maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
+          target,
+          artifacts: artifactsField(fields.artifacts),
+        });
+        ctx.store.uploads.record(upload.name, upload.sha256);
+        const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256, artifactPatterns: input.artifacts });
+        await ctx.commit.durable();
+        return void res.json({
+          success: true,
+          jobId: job.jobId,
+          mode: 'distributed',
+          message: 'Job created. Waiting for idle worker to pick it up.',
+          checkStatusUrl: `/api/jobs/status?jobId=${job.jobId}`,
+        });
+      }
+      if (!ctx.settings.directRuns) {
+        throw new HttpError(403, 'Direct runs are turned off on this coordinator (--no-direct); send the job to a worker with mode=distributed.');
+      }
+      await runDirect(ctx, res, upload, commands, integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds) ?? 3600, filename);
+    } catch (error) {
+      if (upload) await rm(upload.path, { force: true }); // a refused request leaves no file behind
+      throw error;
+    }
+  });
+
+  return router;
+}
+
+/** The client's name is kept for display only; it never becomes a path. */
+export function safeFilename(name: string): string {
+  const printable = [...name].filter((c) => c >= ' ' && c !== '\u007f').join('');
+  const base = basename(printable.replace(/\\/g, '/')).slice(0, LIMITS.shortText);
+  return base || 'project.zip';
+}

@@ -1,0 +1,228 @@
+/** Job endpoints (seed 4-9) plus cancel and live log chunks. */
+import express, { Router, type Response } from 'express';
+import { LIMITS, type JobTarget } from '../../../../../shared/api.ts';
+import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../../shared/api-schemas.ts';
+import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../../shared/job-status.ts';
+import { requireAdmin, requireWorker } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { watchHangUp } from '../hang-up.ts';
+import { HttpError } from '../http-error.ts';
+import type { AssignOutcome } from '../../jobs/job-store.ts';
+import { refusalToHttp } from '../refusals.ts';
+import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
+import { uploadExists } from '../../files/uploads.ts';
+import { integerParam, parseBody, queryString } from '../validate.ts';
+import { garbageBudget } from '../../../runner/memory.ts';
+
+/** 400 when a target names an unknown worker or selects none. */
+export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
+  const problem = ctx.store.targetProblem(target);
+  if (problem) throw new HttpError(400, problem);
+}
+
+/** 429 before the queue grows past --max-pending-jobs (`adding` jobs at once). */
+export function assertQueueHasRoom(ctx: CoordinatorContext, adding = 1): void {
+  const pending = ctx.store.countJobs('pending');
+  if (pending + adding > ctx.settings.maxPendingJobs) {
+    throw new HttpError(
+      429,
+      `The queue is full: ${pending} jobs are pending (--max-pending-jobs ${ctx.settings.maxPendingJobs}). Wait for workers to take some, or cancel pending jobs.`,
+      { 'Retry-After': '10' },
+    );
+  }
+}
+
+/** A job's zip is either one of our uploads or an absolute http(s) URL. */
+export function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
+  if (/^https?:\/\//i.test(fileUrl)) {
+    if (URL.canParse(fileUrl)) return;
+    throw new HttpError(400, `fileUrl is not a valid URL: ${fileUrl.slice(0, 200)}`);
+  }
+  const name = uploadNameFromUrl(fileUrl);
+  if (!name || !uploadExists(ctx.uploadsDir, name)) {
+    throw new HttpError(
+      400,
+      `fileUrl ${fileUrl.slice(0, 200)} does not name an uploaded zip; upload it with POST /api/execute (mode=distributed), or give an absolute http(s) URL.`,
+    );
+  }
+}
+
+function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>): void {
+  if (outcome.reason === 'worker_not_found') throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
+  const message = {
+    no_idle_worker: 'No idle workers available',
+    no_pending_job: 'No pending jobs',
+    worker_busy: `Worker is still running job ${outcome.currentJobId}; report its result before taking another`,
+  }[outcome.reason];
+  res.status(202).json({ success: false, message, job: null });
+}
+
+/** `cancel`: stop the job now (asked for, or it is no longer this worker's to run). Answers when that is so, or after `waitMs`. */
+function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string, waitMs: number, signal: AbortSignal): Promise<{ cancel: boolean }> {
+  const decide = (): { cancel: boolean } | null => {
+    const job = ctx.store.getJobSummary(jobId);
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
+    if (job.workerId !== workerId || job.status !== 'running' || job.cancelRequested) return { cancel: true };
+    return null;
+  };
+  const now = decide();
+  if (now || waitMs === 0) return Promise.resolve(now ?? { cancel: false });
+  return new Promise((resolve) => {
+    const finish = (answer: { cancel: boolean }) => {
+      clearTimeout(timer);
+      ctx.events.off('job', onJob);
+      signal.removeEventListener('abort', onAbort);
+      resolve(answer);
+    };
+    const onJob = (id: string) => {
+      if (id !== jobId) return;
+      try {
+        const answer = decide();
+        if (answer) finish(answer);
+      } catch {
+        finish({ cancel: true }); // the job is gone
+      }
+    };
+    const onAbort = () => finish({ cancel: false });
+    const timer = setTimeout(() => finish({ cancel: false }), waitMs);
+    ctx.events.on('job', onJob);
+    signal.addEventListener('abort', onAbort);
+  });
+}
+
+export function jobRoutes(ctx: CoordinatorContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '256kb' });
+  // A seed-style result carries the whole output of both streams.
+  const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
+  const logJson = express.json({ limit: '8mb' });
+
+  router.post('/api/jobs/create', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
+    assertFileUrl(ctx, body.fileUrl);
+    assertTarget(ctx, body.target);
+    assertQueueHasRoom(ctx);
+    const upload = uploadNameFromUrl(body.fileUrl);
+    const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null, artifactPatterns: body.artifacts });
+    await ctx.commit.durable();
+    res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
+  });
+
+  router.get('/api/jobs/create', (req, res) => {
+    requireAdmin(res);
+    const { status, limit, before, outcome } = req.query;
+    if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
+      const jobs = ctx.store.listJobs();
+      return void res.json({ jobs, count: jobs.length });
+    }
+    const statusText = queryString(status, 'status');
+    if (statusText !== undefined && !isJobStatus(statusText)) {
+      throw new HttpError(400, `"status" must be one of ${JOB_STATUSES.join(', ')}.`);
+    }
+    const outcomeText = queryString(outcome, 'outcome');
+    if (outcomeText !== undefined && !(JOB_OUTCOMES as readonly string[]).includes(outcomeText)) {
+      throw new HttpError(400, `"outcome" must be one of ${JOB_OUTCOMES.join(', ')} (failed: every job that ended without passing).`);
+    }
+    const page = ctx.store.pageJobs({
+      status: statusText,
+      outcome: outcomeText as JobOutcome | undefined,
+      limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
+      before: queryString(before, 'before'),
+    });
+    res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
+  });
+
+  router.get('/api/jobs/counts', (_req, res) => {
+    requireAdmin(res);
+    res.json(ctx.store.jobCounts());
+  });
+
+  router.get('/api/jobs/get-job', async (req, res) => {
+    const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
+    const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
+    let outcome: AssignOutcome;
+    if (workerId === undefined) {
+      outcome = ctx.store.assignNextJob(); // the seed's get-job: first idle worker, first pending job
+    } else {
+      const hangUp = new AbortController();
+      res.on('close', () => hangUp.abort());
+      if (waitSeconds > 0) watchHangUp(ctx, res, workerId);
+      outcome = await ctx.scheduler.takeJob(workerId, waitSeconds * 1000, hangUp.signal);
+    }
+    if (!outcome.ok) return sendNoJob(res, outcome);
+    await ctx.commit.durable();
+    res.json({ success: true, job: outcome.job });
+  });
+
+  router.get('/api/jobs/status', (req, res) => {
+    requireAdmin(res);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    if (!jobId) throw new HttpError(400, 'jobId is required');
+    // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
+    const withOutput = queryString(req.query.output, 'output') !== 'false';
+    const job = withOutput ? ctx.store.getJob(jobId) : ctx.store.getJobWithoutOutput(jobId);
+    if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
+    res.json(job);
+  });
+
+  router.post('/api/jobs/submit-result', resultJson, async (req, res) => {
+    const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr, body.commandStartedAt);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
+  });
+
+  router.put('/api/jobs/submit-result', json, async (req, res) => {
+    const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt, body.endReason);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
+  });
+
+  router.post('/api/jobs/cancel', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
+    const outcome = ctx.store.cancelJob(body.jobId);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
+    res.json({
+      success: true,
+      jobId: body.jobId,
+      status: outcome.status,
+      message: outcome.cancelRequested ? 'Cancellation requested; the worker is stopping the job' : 'Job cancelled',
+    });
+  });
+
+  // A busy worker keeps this open while its job runs, so a cancel reaches it at once, whatever the job prints.
+  router.get('/api/jobs/control', async (req, res) => {
+    const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
+    const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
+    const hangUp = new AbortController();
+    res.on('close', () => hangUp.abort());
+    if (waitSeconds > 0) watchHangUp(ctx, res, workerId);
+    const answer = await waitForControl(ctx, jobId, workerId, waitSeconds * 1000, hangUp.signal);
+    if (!res.destroyed) res.json(answer);
+  });
+
+  // Each log POST leaves megabytes of parsed text behind; V8 lets such garbage pile up past 300 MB on a
+  // 100 MB log unless collected now and then (measured with the bench's log scenario).
+  const noteLogBytes = garbageBudget(16 * 1024 * 1024);
+  router.post('/api/jobs/logs', logJson, async (req, res) => {
+    noteLogBytes(Number(req.get('content-length')) || 0);
+    const body = parseBody(logBody, req.body, ['jobId', 'workerId', 'chunks'], 'jobId, workerId, and chunks are required');
+    requireWorker(res, body.workerId);
+    const outcome = ctx.store.appendOutput(body.jobId, body.workerId, body.chunks);
+    if (!outcome.ok) throw refusalToHttp(outcome);
+    await ctx.commit.durable();
+    res.json({ success: true, cancel: outcome.cancel, next: outcome.next });
+  });
+
+  return router;
+}

@@ -1,0 +1,200 @@
+/** Runs: create (broadcast to every matching worker, or one job per zip), follow, cancel, re-run and export. */
+import { rm } from 'node:fs/promises';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { LIMITS } from '../../../../../shared/api.ts';
+import { createRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
+import { requireAdmin } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { toCsv } from '../../runs/csv.ts';
+import { HttpError } from '../http-error.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../jobs/job-store.ts';
+import { compileScorePattern } from '../../runs/run-results.ts';
+import { DEFAULT_DEADLINE_SECONDS, type CreateRunInput, type RunZip } from '../../runs/runs.ts';
+import { normalizeTarget } from '../../jobs/targeting.ts';
+import { receiveUploads, storeEmptyZip, type StoredUpload } from '../../files/uploads.ts';
+import { artifactsField, integerParam, parseBody, queryString, targetField } from '../validate.ts';
+import { safeFilename } from './execute.ts';
+import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
+import { END_REASON_TEXT } from '../../../../../shared/job-status.ts';
+
+const CSV_COLUMNS = [
+  'filename',
+  'workerId',
+  'hostname',
+  'status',
+  'exitCode',
+  'endReason',
+  'score',
+  'tests',
+  'durationSeconds',
+  'startedAt',
+  'completedAt',
+  'errorMessage',
+  'endReasonText',
+];
+const NUMBER_FIELDS = ['timeoutSeconds', 'maxAttempts', 'maxParallel', 'deadlineSeconds'] as const;
+
+export function runRoutes(ctx: CoordinatorContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '1mb' });
+  const jsonIfJson = (req: Request, res: Response, next: NextFunction) => (req.is('application/json') ? json(req, res, next) : next());
+
+  router.post('/api/runs/create', jsonIfJson, async (req, res) => {
+    requireAdmin(res);
+    const uploads: StoredUpload[] = [];
+    const multipart = req.is('multipart/form-data');
+    if (!multipart && !req.is('application/json')) throw new HttpError(400, 'Send the run as JSON, or as multipart/form-data with the zips as "file" parts.');
+    if (multipart) uploads.push(...(await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, LIMITS.maxRunZips)));
+    try {
+      // Inside the try: a refused field must not leave the zips it came with behind.
+      const fields = multipart ? formFields((req.body ?? {}) as Record<string, unknown>) : ((req.body ?? {}) as Record<string, unknown>);
+      const input = await runInput(ctx, fields, uploads);
+      await createAndAnswer(ctx, res, input);
+    } catch (error) {
+      for (const upload of uploads) await rm(upload.path, { force: true }); // a refused run leaves no file behind
+      throw error;
+    }
+  });
+
+  router.get('/api/runs/status', (req, res) => {
+    requireAdmin(res);
+    const runId = queryString(req.query.runId, 'runId');
+    if (!runId) throw new HttpError(400, 'runId is required');
+    const status = ctx.store.runStatus(runId);
+    if (!status) throw new HttpError(404, 'Run not found');
+    res.json(status);
+  });
+
+  router.get('/api/runs/create', (req, res) => {
+    requireAdmin(res);
+    const limit = integerParam(req.query.limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize;
+    const page = ctx.store.pageRuns(limit, queryString(req.query.before, 'before'));
+    res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
+  });
+
+  router.post('/api/runs/cancel', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
+    const outcome = ctx.store.cancelRun(body.runId);
+    if (!outcome.ok) throw new HttpError(404, 'Run not found');
+    await ctx.commit.durable();
+    res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
+  });
+
+  router.post('/api/runs/rerun', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(rerunBody, req.body, ['runId', 'only'], 'runId and only ("failed" or "all") are required');
+    const input = ctx.store.rerunInput(body.runId, body.only);
+    if ('ok' in input) throw new HttpError(input.status, input.message);
+    await createAndAnswer(ctx, res, input);
+  });
+
+  router.get('/api/runs/export', (req, res) => {
+    requireAdmin(res);
+    const runId = queryString(req.query.runId, 'runId');
+    if (!runId) throw new HttpError(400, 'runId is required');
+    const format = queryString(req.query.format, 'format') ?? 'csv';
+    if (format !== 'csv' && format !== 'json') throw new HttpError(400, '"format" must be csv or json.');
+    const status = ctx.store.runStatus(runId);
+    if (!status) throw new HttpError(404, 'Run not found');
+    res.setHeader('Content-Disposition', `attachment; filename="${runId.replace(/[^A-Za-z0-9-]/g, '')}.${format}"`);
+    if (format === 'json') return void res.json(status);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const rows = status.jobs.map((j) => [
+      j.filename,
+      j.workerId,
+      j.hostname,
+      j.status,
+      j.exitCode,
+      j.endReason,
+      j.score,
+      j.tests ? `${j.tests.passed}/${j.tests.total}` : null,
+      j.durationMs === null ? null : (j.durationMs / 1000).toFixed(1),
+      iso(j.startedAt),
+      iso(j.completedAt),
+      j.errorMessage,
+      j.endReason ? END_REASON_TEXT[j.endReason] : null,
+    ]);
+    res.type('text/csv; charset=utf-8').send(toCsv(CSV_COLUMNS, rows));
+  });
+
+  return router;
+}
+
+/** Multipart fields are text: numbers and the target are read from it. */
+/** A form field holding a whole number, or undefined when absent or empty. */
+function wholeNumberField(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !/^-?\d{1,16}$/.test(value.trim())) throw new HttpError(400, `"${name}" must be a whole number.`);
+  return Number(value);
+}
+
+function formFields(raw: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...raw };
+  // Only read as numbers here: the run's schema says each one's range.
+  for (const name of NUMBER_FIELDS) fields[name] = wholeNumberField(raw[name], name);
+  fields.target = targetField(raw.target);
+  fields.artifacts = artifactsField(raw.artifacts);
+  if (fields.scorePattern === '') delete fields.scorePattern;
+  return fields;
+}
+
+async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>, uploads: StoredUpload[]): Promise<CreateRunInput> {
+  const body = parseBody(createRunBody, fields, ['mode', 'commands'], 'mode ("each" or "map") and commands are required');
+  if (body.maxParallel !== undefined && body.mode === 'map') {
+    throw new HttpError(400, 'maxParallel is for "each" runs (one job per PC); a map run spreads its zips over the matching workers, one job each.');
+  }
+  if (body.scorePattern !== undefined) {
+    const compiled = compileScorePattern(body.scorePattern);
+    if (!compiled.ok) throw new HttpError(400, compiled.message);
+  }
+  const target = normalizeTarget(body.target);
+  const problem = ctx.store.targetProblem(target);
+  if (problem) throw new HttpError(400, problem);
+  let zips: RunZip[];
+  if (body.mode === 'map') {
+    if (uploads.length === 0) throw new HttpError(400, 'A map run needs its zips: send them as "file" parts of a multipart/form-data request (up to 500).');
+    zips = uploads.map((u) => ({ fileUrl: u.fileUrl, filename: safeFilename(u.originalName), fileSha256: u.sha256 }));
+    assertQueueHasRoom(ctx, zips.length);
+  } else {
+    if (uploads.length > 1)
+      throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${uploads.length} (a run over many zips is mode "map").`);
+    assertQueueHasRoom(ctx, ctx.store.countMatchingWorkers(target));
+    zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads)];
+  }
+  for (const upload of uploads) ctx.store.uploads.record(upload.name, upload.sha256);
+  return {
+    mode: body.mode,
+    command: body.commands,
+    target,
+    timeoutSeconds: body.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    maxAttempts: body.maxAttempts ?? 1,
+    maxParallel: body.maxParallel ?? null,
+    deadlineSeconds: body.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
+    scorePattern: body.scorePattern ?? null,
+    artifactPatterns: body.artifacts ?? [],
+    zips,
+  };
+}
+
+/** The zip every PC of a broadcast runs: the one uploaded, one named by URL, or an empty one (an empty folder). */
+async function broadcastZip(ctx: CoordinatorContext, fileUrl: string | undefined, filename: string | undefined, uploads: StoredUpload[]): Promise<RunZip> {
+  const upload = uploads[0];
+  if (upload) return { fileUrl: upload.fileUrl, filename: safeFilename(upload.originalName), fileSha256: upload.sha256 };
+  if (fileUrl) {
+    assertFileUrl(ctx, fileUrl);
+    const name = fileUrl.startsWith('/uploads/') ? fileUrl.slice('/uploads/'.length) : null;
+    return { fileUrl, filename: filename ?? 'project.zip', fileSha256: name ? ctx.store.uploads.sha256(name) : null };
+  }
+  const empty = await storeEmptyZip(ctx.uploadsDir);
+  uploads.push(empty); // recorded with the others, and removed with them if the run is refused
+  return { fileUrl: empty.fileUrl, filename: '(no zip)', fileSha256: empty.sha256 };
+}
+
+async function createAndAnswer(ctx: CoordinatorContext, res: Response, input: CreateRunInput): Promise<void> {
+  const outcome = ctx.store.createRun(input);
+  if (!outcome.ok) throw new HttpError(400, outcome.message);
+  await ctx.commit.durable();
+  ctx.logger.info('run created', { runId: outcome.run.runId, mode: input.mode, jobs: outcome.jobIds.length });
+  res.json({ success: true, runId: outcome.run.runId, jobIds: outcome.jobIds, count: outcome.jobIds.length });
+}

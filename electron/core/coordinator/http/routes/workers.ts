@@ -1,0 +1,189 @@
+/** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
+import express, { Router } from 'express';
+import {
+  heartbeatBody,
+  pauseWorkerBody,
+  policyBody,
+  registerBody,
+  renameWorkerBody,
+  replaceWorkerBody,
+  revokeBody,
+  workerTagsBody,
+} from '../../../../../shared/api-schemas.ts';
+import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } from '../auth.ts';
+import type { JoinRefusal } from '../../workers/worker-liveness.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { HttpError } from '../http-error.ts';
+import { parseBody } from '../validate.ts';
+import { DEFAULT_POLICY, parseWindows } from '../../../../../shared/policy.ts';
+import { scopeKey, type PolicyScope } from '../../state/repositories/policies.ts';
+
+export function workerRoutes(ctx: CoordinatorContext): Router {
+  const router = Router();
+  const json = express.json({ limit: '64kb' });
+
+  router.post('/api/workers/register', json, async (req, res) => {
+    const body = parseBody(registerBody, req.body, ['workerId', 'hostname'], 'workerId and hostname are required');
+    const principal = requireRegistrar(res, body.workerId);
+    const workerToken = ctx.settings.auth ? newToken('worker') : undefined;
+    const tokenHash = workerToken ? hashToken(workerToken) : null;
+    let endedJobs: string[] = [];
+    if (principal.role === 'join') {
+      const outcome = ctx.store.joinNewWorker(body, tokenHash, hashToken(ctx.settings.tokens.joinToken));
+      if (!outcome.ok) throw joinRefusal(outcome, body.workerId);
+    } else {
+      endedJobs = ctx.store.registerWorker(body, tokenHash).endedJobs;
+    }
+    ctx.logger.info('worker registered', { workerId: body.workerId, hostname: body.hostname, by: principal.role, endedJobs });
+    await ctx.commit.durable();
+    res.json({
+      success: true,
+      workerId: body.workerId,
+      message: `Worker ${body.workerId} registered successfully`,
+      ...(workerToken ? { workerToken } : {}),
+      heartbeatIntervalSeconds: ctx.settings.heartbeatIntervalSeconds,
+      offlineAfterSeconds: ctx.settings.offlineAfterSeconds,
+    });
+  });
+
+  // A worker that stops says so: offline at once, not after --offline-after.
+  router.post('/api/workers/goodbye', json, async (req, res) => {
+    const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
+    const workerId = requireWorker(res, body.workerId)!;
+    ctx.store.workerGone(workerId, 'goodbye');
+    await ctx.commit.durable();
+    ctx.logger.info('worker said goodbye', { workerId });
+    res.json({ success: true, workerId });
+  });
+
+  router.post('/api/workers/rename', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(renameWorkerBody, req.body, ['workerId'], 'workerId and name are required');
+    const worker = ctx.store.renameWorker(body.workerId, body.name);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
+  });
+
+  router.post('/api/workers/pause', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(pauseWorkerBody, req.body, ['workerId'], 'workerId and paused are required');
+    const worker = ctx.store.pauseWorker(body.workerId, body.paused);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
+  });
+
+  router.post('/api/workers/forget', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
+    const outcome = ctx.store.forgetWorker(body.workerId);
+    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    await ctx.commit.durable();
+    ctx.logger.info('worker forgotten', { workerId: body.workerId, failedJobs: outcome.failedJobs });
+    res.json({ success: true, workerId: body.workerId, failedJobs: outcome.failedJobs });
+  });
+
+  router.post('/api/workers/replace', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(replaceWorkerBody, req.body, ['workerId', 'replaces'], 'workerId and replaces are required');
+    const outcome = ctx.store.replaceWorker(body.workerId, body.replaces);
+    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    await ctx.commit.durable();
+    ctx.logger.info('worker replaced', { workerId: body.workerId, replaces: body.replaces });
+    res.json({ success: true, worker: ctx.store.getWorker(body.workerId) });
+  });
+
+  router.post('/api/workers/tags', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(workerTagsBody, req.body, ['workerId', 'tags'], 'workerId and tags are required');
+    const worker = ctx.store.setWorkerTags(body.workerId, body.tags);
+    if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
+    await ctx.commit.durable();
+    res.json({ success: true, worker });
+  });
+
+  router.get('/api/workers/register', (_req, res) => {
+    requireAdmin(res);
+    const workers = ctx.store.listWorkers();
+    res.json({ workers, count: workers.length });
+  });
+
+  router.post('/api/workers/heartbeat', json, async (req, res) => {
+    const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
+    requireWorker(res, body.workerId);
+    const beat = ctx.store.heartbeat(body.workerId, {
+      reportedJobId: body.jobId,
+      paused: body.paused,
+      restarted: body.restarted,
+      warnings: body.warnings,
+      available: body.available,
+      reason: body.reason,
+    });
+    if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
+    if (beat.changed) await ctx.commit.durable();
+    // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
+    res.json({
+      success: true,
+      workerId: body.workerId,
+      timestamp: beat.worker.lastHeartbeat,
+      status: beat.worker.status,
+      cancelJobIds: beat.cancelJobIds,
+      policy: beat.worker.policy,
+    });
+  });
+
+  router.get('/api/workers/policy', (_req, res) => {
+    requireAdmin(res);
+    res.json(ctx.store.policies());
+  });
+
+  router.post('/api/workers/policy', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(policyBody, req.body, [], 'give "when" (always, idle or schedule), or clear: true');
+    if (body.when === 'schedule') {
+      try {
+        parseWindows(body.windows!);
+      } catch (error) {
+        throw new HttpError(400, (error as Error).message);
+      }
+    }
+    const scope: PolicyScope = body.workerId ? { kind: 'worker', workerId: body.workerId } : body.tag ? { kind: 'tag', tag: body.tag } : { kind: 'lab' };
+    if (scope.kind === 'worker' && !ctx.store.getWorker(scope.workerId)) throw new HttpError(404, `No worker named ${scope.workerId} is registered.`);
+    const policy = body.clear
+      ? null
+      : {
+          ...DEFAULT_POLICY,
+          when: body.when!,
+          ...(body.idleMinutes !== undefined ? { idleMinutes: body.idleMinutes } : {}),
+          windows: body.windows ?? null,
+          ...(body.onUserReturn ? { onUserReturn: body.onUserReturn } : {}),
+          ...(body.priority ? { priority: body.priority } : {}),
+          ...(body.notices !== undefined ? { notices: body.notices } : {}),
+        };
+    ctx.store.setPolicy(scope, policy);
+    await ctx.commit.durable();
+    ctx.logger.info('policy set', { scope: scopeKey(scope), policy });
+    res.json({ success: true, scope: scopeKey(scope), policy });
+  });
+
+  return router;
+}
+
+/** Why the join token could not add this PC, as the answer the PC shows. */
+function joinRefusal(refusal: JoinRefusal, workerId: string): HttpError {
+  switch (refusal.reason) {
+    case 'worker_exists':
+      return new HttpError(
+        409,
+        `Worker ${workerId} is already registered; only that worker (with its own token) or the admin can register it again. A new PC needs a new id.`,
+      );
+    case 'join_token_expired':
+      return new HttpError(
+        401,
+        `The join token expired at ${new Date(refusal.expiresAt).toISOString()}; get a new join line from the dashboard ("Add a worker").`,
+      );
+    case 'join_token_used_up':
+      return new HttpError(401, `The join token has already added ${refusal.maxUses} PCs, its limit; get a new join line from the dashboard ("Add a worker").`);
+  }
+}

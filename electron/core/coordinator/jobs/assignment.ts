@@ -1,0 +1,30 @@
+/**
+ * Which pending job a worker gets: the oldest it may take among its own jobs (a broadcast's, one
+ * index probe per job it has), untargeted jobs (one probe) and jobs for each distinct target it
+ * matches (one probe per target): O(log n) in the queue's length, never a scan of it.
+ */
+import type { JobRecord } from '../state/repositories/jobs.ts';
+import type { WorkerRecord } from '../state/repositories/workers.ts';
+import type { StoreCore } from '../state/store-core.ts';
+import { matchesTarget } from './targeting.ts';
+
+export function nextJobFor(core: StoreCore, worker: WorkerRecord): JobRecord | undefined {
+  const candidates: JobRecord[] = [];
+  const own = core.jobs.pendingFor(worker.workerId).find((job) => !runIsFull(core, job));
+  if (own) candidates.push(own);
+  const untargeted = core.jobs.nextUntargeted();
+  if (untargeted) candidates.push(untargeted);
+  for (const target of core.jobs.pendingTargets()) {
+    if (!matchesTarget(target, worker)) continue;
+    const job = core.jobs.nextWithTarget(target);
+    if (job) candidates.push(job);
+  }
+  return candidates.reduce<JobRecord | undefined>((oldest, job) => (oldest === undefined || job.seq < oldest.seq ? job : oldest), undefined);
+}
+
+/** A run with maxParallel that already runs that many jobs: its other jobs wait. */
+function runIsFull(core: StoreCore, job: JobRecord): boolean {
+  if (!job.runId) return false;
+  const limit = core.runs.get(job.runId)?.maxParallel;
+  return limit !== null && limit !== undefined && core.jobs.runningInRun(job.runId) >= limit;
+}

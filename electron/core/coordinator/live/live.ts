@@ -1,0 +1,196 @@
+/**
+ * The dashboard's live feed: a WebSocket at /api/ws that pushes worker and job changes (coalesced
+ * every 100 ms) and the output of the jobs a client subscribed to. Browsers cannot set headers on a
+ * WebSocket, so the admin token arrives as a subprotocol: `cmdx-token.<token>`.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { LIMITS, type JobDto, type LogEntry, type WorkerDto } from '../../../../shared/api.ts';
+import type { JobCounts } from '../../../../shared/job-status.ts';
+import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../../shared/live.ts';
+import { tokenMatches } from '../http/auth.ts';
+import type { CoordinatorContext } from '../context.ts';
+import { plainFromLan } from '../http/listener.ts';
+
+const FLUSH_MS = 100;
+/** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** Log text a subscribe catches up at once; past it the page is told to reload the tail over HTTP instead. */
+const CATCH_UP_CHARS = 4 * 1024 * 1024;
+const COUNTS_EVERY_MS = 1000;
+
+interface Client {
+  socket: WebSocket;
+  jobs: Set<string>;
+}
+
+export class LiveHub {
+  readonly #ctx: CoordinatorContext;
+  readonly #wss: WebSocketServer;
+  readonly #clients = new Set<Client>();
+  readonly #dirtyWorkers = new Set<string>();
+  readonly #dirtyJobs = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #countsAt = 0;
+  /** Jobs changed too soon after the last counts: they go out when the second is up. */
+  #countsTimer: NodeJS.Timeout | undefined;
+  readonly #onWorker = (id: string) => this.mark(this.#dirtyWorkers, id);
+  readonly #onJob = (id: string) => this.mark(this.#dirtyJobs, id);
+  readonly #onOutput = (jobId: string, entries: LogEntry[]) => this.output(jobId, entries);
+
+  constructor(ctx: CoordinatorContext) {
+    this.#ctx = ctx;
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 64 * 1024,
+      handleProtocols: (protocols) => (protocols.has(LIVE_PROTOCOL) ? LIVE_PROTOCOL : false),
+    });
+    ctx.events.on('worker', this.#onWorker);
+    ctx.events.on('job', this.#onJob);
+    ctx.events.on('output', this.#onOutput);
+  }
+
+  /** Hooks the hub into the HTTP server's upgrade requests for /api/ws. */
+  attach(server: Server): void {
+    server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  get clientCount(): number {
+    return this.#clients.size;
+  }
+
+  close(): void {
+    this.#ctx.events.off('worker', this.#onWorker);
+    this.#ctx.events.off('job', this.#onJob);
+    this.#ctx.events.off('output', this.#onOutput);
+    clearTimeout(this.#timer);
+    clearTimeout(this.#countsTimer);
+    for (const client of this.#clients) client.socket.terminate();
+    this.#wss.close();
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== LIVE_PATH) return void refuse(socket, 404, 'Not found');
+    if (this.#ctx.settings.fingerprint && plainFromLan(req)) return void refuse(socket, 403, 'Plain HTTP is for this PC only; connect with https');
+    if (!this.authorized(req)) return void refuse(socket, 401, 'The live feed needs the admin token');
+    this.#ctx.guard.authenticated(socket as Socket);
+    this.#ctx.guard.keepOpen(socket as Socket); // a quiet dashboard is not an idle connection: it waits for news
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    if (!this.#ctx.settings.auth) return true;
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
+    const token = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    if (!token) return false;
+    const ok = tokenMatches(token, this.#ctx.settings.tokens.adminToken);
+    if (!ok) this.#ctx.limiter.recordFailure(ip);
+    return ok;
+  }
+
+  private connected(socket: WebSocket): void {
+    const client: Client = { socket, jobs: new Set() };
+    this.#clients.add(client);
+    socket.on('close', () => this.#clients.delete(client));
+    socket.on('error', () => socket.terminate());
+    socket.on('message', (raw: Buffer) => this.received(client, raw.toString())); // text frames arrive as one Buffer
+    const page = this.#ctx.store.pageJobs({ limit: LIMITS.jobsPageSize });
+    this.send(client, {
+      type: 'snapshot',
+      workers: this.#ctx.store.listWorkers(),
+      jobs: page.jobs,
+      totalJobs: page.total,
+      counts: this.#ctx.store.jobCounts(),
+      serverTime: Date.now(),
+    });
+  }
+
+  private received(client: Client, text: string): void {
+    let message: LiveClientMessage;
+    try {
+      message = JSON.parse(text) as LiveClientMessage;
+    } catch {
+      return;
+    }
+    if (message?.type === 'subscribe' && typeof message.jobId === 'string') {
+      if (client.jobs.size >= 20) client.jobs.clear(); // a tab follows a handful of jobs, never thousands
+      client.jobs.add(message.jobId);
+      this.catchUp(client, message.jobId, Number.isSafeInteger(message.after) && message.after >= -1 ? message.after : -1);
+    } else if (message?.type === 'unsubscribe' && typeof message.jobId === 'string') {
+      client.jobs.delete(message.jobId);
+    }
+  }
+
+  /** What is stored after `after`, then live chunks: one thread, so nothing falls between the two or comes twice. */
+  private catchUp(client: Client, jobId: string, after: number): void {
+    const page = this.#ctx.store.readLog(jobId, { after, limit: LIMITS.maxLogPageChunks, maxChars: CATCH_UP_CHARS });
+    if (!page) return;
+    const more = this.#ctx.store.readLog(jobId, { after: page.next, limit: 1, maxChars: 1 })!.chunks.length > 0;
+    if (more) this.send(client, { type: 'log-reset', jobId });
+    else if (page.chunks.length > 0) this.send(client, { type: 'log', jobId, chunks: page.chunks });
+  }
+
+  private mark(set: Set<string>, id: string): void {
+    if (this.#clients.size === 0) return;
+    set.add(id);
+    this.#timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  private flush(): void {
+    this.#timer = undefined;
+    const workers = [...this.#dirtyWorkers].map((id) => this.#ctx.store.getWorker(id)).filter((w): w is WorkerDto => !!w);
+    const jobs = [...this.#dirtyJobs].map((id) => this.#ctx.store.getJobSummary(id)).filter((j): j is JobDto => !!j);
+    this.#dirtyWorkers.clear();
+    this.#dirtyJobs.clear();
+    if (workers.length === 0 && jobs.length === 0) return;
+    // Counts change only with jobs; read at most once a second (they count index ranges).
+    const now = Date.now();
+    let counts: JobCounts | undefined;
+    if (jobs.length > 0 && now - this.#countsAt >= COUNTS_EVERY_MS) {
+      counts = this.#ctx.store.jobCounts();
+      this.#countsAt = now;
+    } else if (jobs.length > 0) {
+      this.#countsTimer ??= setTimeout(() => this.sendCounts(), this.#countsAt + COUNTS_EVERY_MS - now);
+    }
+    const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: now, ...(counts ? { counts } : {}) };
+    const text = JSON.stringify(message);
+    for (const client of this.#clients) this.sendText(client, text);
+  }
+
+  private sendCounts(): void {
+    this.#countsTimer = undefined;
+    this.#countsAt = Date.now();
+    const message: LiveServerMessage = { type: 'changes', workers: [], jobs: [], serverTime: this.#countsAt, counts: this.#ctx.store.jobCounts() };
+    const text = JSON.stringify(message);
+    for (const client of this.#clients) this.sendText(client, text);
+  }
+
+  private output(jobId: string, chunks: LogEntry[]): void {
+    let text: string | undefined;
+    for (const client of this.#clients) {
+      if (!client.jobs.has(jobId)) continue;
+      text ??= JSON.stringify({ type: 'log', jobId, chunks } satisfies LiveServerMessage);
+      this.sendText(client, text);
+    }
+  }
+
+  private send(client: Client, message: LiveServerMessage): void {
+    this.sendText(client, JSON.stringify(message));
+  }
+
+  private sendText(client: Client, text: string): void {
+    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.socket.bufferedAmount > MAX_BUFFERED_BYTES) return void client.socket.terminate();
+    client.socket.send(text);
+  }
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${message}\n`);
+}

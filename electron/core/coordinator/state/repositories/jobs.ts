@@ -1,0 +1,404 @@
+/** The jobs table: typed rows, the statements the store needs, and the DTO mapping. */
+import { randomBytes } from 'node:crypto';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { ArtifactFile, AssignedJobDto, JobDto, JobTarget, TestCounts } from '../../../../../shared/api.ts';
+import { END_REASONS, JOB_STATUSES, type JobCounts, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
+import type { Database } from '../database.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
+import { soleWorker, targetKey } from '../../jobs/targeting.ts';
+
+export interface JobRecord extends JobFacts {
+  /** Row number: the queue order and the output's foreign key. */
+  seq: number;
+  command: string;
+  fileUrl: string;
+  filename: string;
+  exitCode: number | null;
+  endReason: EndJob['endReason'] | null;
+  createdAt: number;
+  completedAt: number | null;
+  commandStartedAt: number | null;
+  fileSha256: string | null;
+  runId: string | null;
+  target: JobTarget | null;
+  deadlineAt: number | null;
+  score: number | string | null;
+  outputDigest: string | null;
+  artifactPatterns: string[];
+  artifacts: ArtifactFile[];
+  tests: TestCounts | null;
+}
+
+export interface CreateJobInput {
+  command: string;
+  fileUrl: string;
+  filename: string;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  /** SHA-256 of the zip when it is one of our uploads. */
+  fileSha256?: string | null;
+  /** Normalised (see targeting.ts); null: any worker. */
+  target?: JobTarget | null;
+  runId?: string | null;
+  deadlineAt?: number | null;
+  artifactPatterns?: string[];
+}
+
+export interface JobPageQuery {
+  status?: JobStatus;
+  outcome?: JobOutcome;
+  limit: number;
+  /** Job id cursor: only jobs created before this one. */
+  before?: string;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
+
+/** Which jobs an outcome filter selects; "failed" is every job that ended without passing. */
+const OUTCOME_SQL: Record<JobOutcome, string> = {
+  active: "status IN ('pending', 'running')",
+  passed: "status = 'completed' AND exit_code = 0",
+  failed: "(status = 'failed' OR (status = 'completed' AND exit_code != 0))",
+  cancelled: "status = 'cancelled'",
+};
+const ENDED_BY = ['worker', 'coordinator'] as const;
+
+function toRecord(row: Row): JobRecord {
+  return {
+    seq: int(row, 'seq'),
+    jobId: text(row, 'job_id'),
+    status: oneOf(row, 'status', JOB_STATUSES),
+    workerId: textOrNull(row, 'worker_id'),
+    command: text(row, 'command'),
+    fileUrl: text(row, 'file_url'),
+    filename: text(row, 'filename'),
+    exitCode: intOrNull(row, 'exit_code'),
+    errorMessage: textOrNull(row, 'error_message'),
+    endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
+    createdAt: int(row, 'created_at'),
+    startedAt: intOrNull(row, 'started_at'),
+    completedAt: intOrNull(row, 'completed_at'),
+    timeoutSeconds: int(row, 'timeout_seconds'),
+    maxAttempts: int(row, 'max_attempts'),
+    attempts: int(row, 'attempts'),
+    cancelRequested: int(row, 'cancel_requested') === 1,
+    endedBy: row.ended_by === null ? null : oneOf(row, 'ended_by', ENDED_BY),
+    commandStartedAt: intOrNull(row, 'command_started_at'),
+    fileSha256: textOrNull(row, 'file_sha256'),
+    runId: textOrNull(row, 'run_id'),
+    target: row.target === null ? null : (JSON.parse(text(row, 'target')) as JobTarget),
+    deadlineAt: intOrNull(row, 'deadline_at'),
+    score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
+    outputDigest: textOrNull(row, 'output_digest'),
+    artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
+    artifacts: JSON.parse(text(row, 'artifacts')) as ArtifactFile[],
+    tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+  };
+}
+
+/** The job as the API shows it; `output` only where the caller read it (the list and live feed leave it out). */
+export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: string }): JobDto {
+  return {
+    jobId: job.jobId,
+    status: job.status,
+    workerId: job.workerId,
+    command: job.command,
+    filename: job.filename,
+    fileUrl: job.fileUrl,
+    stdout: output?.stdout ?? '',
+    stderr: output?.stderr ?? '',
+    exitCode: job.exitCode,
+    errorMessage: job.errorMessage,
+    endReason: job.endReason,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
+    timeoutSeconds: job.timeoutSeconds,
+    maxAttempts: job.maxAttempts,
+    attempts: job.attempts,
+    cancelRequested: job.cancelRequested,
+    commandStartedAt: job.commandStartedAt,
+    runId: job.runId,
+    target: job.target,
+    deadlineAt: job.deadlineAt,
+    score: job.score,
+    outputDigest: job.outputDigest,
+    artifactPatterns: job.artifactPatterns,
+    // Lists and the live feed carry the count only: a listing may hold thousands of names.
+    artifacts: output ? job.artifacts : [],
+    artifactCount: job.artifacts.length,
+    tests: job.tests,
+  };
+}
+
+export function toAssignedJob(job: JobRecord): AssignedJobDto {
+  const assigned: AssignedJobDto = { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
+  // Only for our own uploads: a seed-style job keeps the seed's exact shape.
+  if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
+  if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
+  return assigned;
+}
+
+export class JobRepository {
+  readonly #db: Database;
+  readonly #q: Record<
+    | 'byId'
+    | 'runningOf'
+    | 'nextPending'
+    | 'anyPending'
+    | 'countByStatus'
+    | 'countAll'
+    | 'insert'
+    | 'start'
+    | 'end'
+    | 'requeue'
+    | 'requestCancel'
+    | 'all'
+    | 'fileInUseBy'
+    | 'fileReferenced'
+    | 'uploadsDoneBefore'
+    | 'overdueCandidates'
+    | 'pendingFor'
+    | 'pendingUntargeted'
+    | 'pendingTargets'
+    | 'pendingWithTarget'
+    | 'pastDeadline'
+    | 'runningInRun'
+    | 'setResult',
+    StatementSync
+  >;
+
+  constructor(db: Database) {
+    this.#db = db;
+    this.#q = {
+      byId: db.prepare('SELECT * FROM jobs WHERE job_id = ?'),
+      runningOf: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND worker_id = ?"),
+      nextPending: db.prepare("SELECT * FROM jobs WHERE status = 'pending' ORDER BY seq LIMIT 1"),
+      anyPending: db.prepare("SELECT 1 AS x FROM jobs WHERE status = 'pending' LIMIT 1"),
+      countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
+      countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
+      insert: db.prepare(`
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
+      end: db.prepare(`
+        UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
+          command_started_at = COALESCE(?, command_started_at)
+        WHERE seq = ? AND status IN ('pending', 'running')`),
+      requeue: db.prepare("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, attempts = attempts - ? WHERE seq = ?"),
+      requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE seq = ?'),
+      all: db.prepare('SELECT * FROM jobs ORDER BY seq'),
+      fileInUseBy: db.prepare("SELECT 1 FROM jobs WHERE file_url = ? AND status = 'running' AND worker_id = ? LIMIT 1"),
+      fileReferenced: db.prepare('SELECT 1 FROM jobs WHERE file_url = ? LIMIT 1'),
+      uploadsDoneBefore: db.prepare(`
+        SELECT file_url FROM jobs WHERE file_url LIKE '/uploads/%'
+        GROUP BY file_url
+        HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`),
+      // The index on running jobs keeps this small; the lifecycle decides which are overdue.
+      overdueCandidates: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND started_at + timeout_seconds * 1000 + ? < ?"),
+      // Each of these reads one index (see migration 11): a worker's own jobs, untargeted jobs, and one entry per distinct target.
+      pendingFor: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target_worker = ? ORDER BY seq"),
+      pendingUntargeted: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target IS NULL ORDER BY seq LIMIT 1"),
+      // The distinct targets of pending jobs, one index probe each (a loose index scan SQLite does not do by itself).
+      pendingTargets: db.prepare(`
+        WITH RECURSIVE t(target) AS (
+          SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL
+          UNION ALL
+          SELECT (SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL AND target > t.target)
+          FROM t WHERE t.target IS NOT NULL LIMIT 1000
+        )
+        SELECT target FROM t WHERE target IS NOT NULL`),
+      pendingWithTarget: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target = ? ORDER BY seq LIMIT 1"),
+      pastDeadline: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND deadline_at IS NOT NULL AND deadline_at < ?"),
+      runningInRun: db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE run_id = ? AND status = 'running'"),
+      setResult: db.prepare('UPDATE jobs SET score = ?, output_digest = ? WHERE seq = ?'),
+    };
+  }
+
+  get(jobId: string): JobRecord | undefined {
+    const row = this.#q.byId.get(jobId);
+    return row && toRecord(row);
+  }
+
+  runningOf(workerId: string): JobRecord[] {
+    return this.#q.runningOf.all(workerId).map(toRecord);
+  }
+
+  nextPending(): JobRecord | undefined {
+    const row = this.#q.nextPending.get();
+    return row && toRecord(row);
+  }
+
+  anyPending(): boolean {
+    return this.#q.anyPending.get() !== undefined;
+  }
+
+  count(status?: JobStatus): number {
+    return int((status ? this.#q.countByStatus.get(status) : this.#q.countAll.get())!, 'n');
+  }
+
+  all(): JobRecord[] {
+    return this.#q.all.all().map(toRecord);
+  }
+
+  /** One page, newest first (a dashboard of 100,000 jobs reads only what it shows). */
+  page(query: JobPageQuery): { jobs: JobRecord[]; total: number; nextBefore: string | null } {
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (query.status) {
+      where.push('status = ?');
+      params.push(query.status);
+    }
+    if (query.outcome) where.push(OUTCOME_SQL[query.outcome]);
+    const filtered = [...where];
+    const filterParams = [...params];
+    if (query.before) {
+      where.push('seq < ?');
+      params.push(this.get(query.before)?.seq ?? 0);
+    }
+    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.#db
+      .prepare(sql)
+      .all(...params, query.limit + 1)
+      .map(toRecord);
+    const more = rows.length > query.limit;
+    const jobs = rows.slice(0, query.limit);
+    const total = this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs ${filtered.length ? 'WHERE ' + filtered.join(' AND ') : ''}`).get(...filterParams)!;
+    return { jobs, total: int(total, 'n'), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
+  }
+
+  /** Counts per outcome: ranges of the status index, and the partial index of completed jobs that failed. */
+  counts(): JobCounts {
+    const n = (sql: string) => int(this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${sql}`).get()!, 'n');
+    const pending = n("status = 'pending'");
+    const running = n("status = 'running'");
+    const completed = n("status = 'completed'");
+    const completedFailing = n("status = 'completed' AND exit_code != 0");
+    const failed = n("status = 'failed'") + completedFailing;
+    const cancelled = n(OUTCOME_SQL.cancelled);
+    const passed = completed - completedFailing;
+    return {
+      all: pending + running + completed + failed - completedFailing + cancelled,
+      active: pending + running,
+      pending,
+      running,
+      passed,
+      failed,
+      cancelled,
+    };
+  }
+
+  /** Running jobs whose timeout, plus `graceMs`, passed before `now`. */
+  overdue(graceMs: number, now: number): JobRecord[] {
+    return this.#q.overdueCandidates.all(graceMs, now).map(toRecord);
+  }
+
+  insert(input: CreateJobInput, now: number): string {
+    const jobId = `job-${now}-${randomBytes(5).toString('hex')}`;
+    this.#q.insert.run(
+      jobId,
+      input.command,
+      input.fileUrl,
+      input.filename,
+      now,
+      input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+      input.maxAttempts ?? 1,
+      input.fileSha256 ?? null,
+      input.runId ?? null,
+      input.target ? targetKey(input.target) : null,
+      soleWorker(input.target ?? null),
+      input.deadlineAt ?? null,
+      JSON.stringify(input.artifactPatterns ?? []),
+    );
+    return jobId;
+  }
+
+  /** This worker's own pending jobs (a broadcast's), oldest first. */
+  pendingFor(workerId: string): JobRecord[] {
+    return this.#q.pendingFor.all(workerId).map(toRecord);
+  }
+
+  nextUntargeted(): JobRecord | undefined {
+    const row = this.#q.pendingUntargeted.get();
+    return row && toRecord(row);
+  }
+
+  /** The distinct targets (other than one named worker) that pending jobs wait for. */
+  pendingTargets(): JobTarget[] {
+    return this.#q.pendingTargets.all().map((row) => JSON.parse(text(row, 'target')) as JobTarget);
+  }
+
+  nextWithTarget(target: JobTarget): JobRecord | undefined {
+    const row = this.#q.pendingWithTarget.get(targetKey(target));
+    return row && toRecord(row);
+  }
+
+  setArtifacts(job: JobRecord, files: ArtifactFile[], tests: TestCounts | null): void {
+    this.#db.prepare('UPDATE jobs SET artifacts = ?, tests = ? WHERE seq = ?').run(JSON.stringify(files), tests ? JSON.stringify(tests) : null, job.seq);
+  }
+
+  /** Pending jobs meant for `from` alone now wait for `to`; returns their ids. */
+  retarget(from: string, to: string): string[] {
+    const ids = this.pendingFor(from).map((j) => j.jobId);
+    this.#db
+      .prepare("UPDATE jobs SET target_worker = ?, target = ? WHERE status = 'pending' AND target_worker = ?")
+      .run(to, targetKey({ workers: [to] }), from);
+    return ids;
+  }
+
+  pastDeadline(now: number): JobRecord[] {
+    return this.#q.pastDeadline.all(now).map(toRecord);
+  }
+
+  runningInRun(runId: string): number {
+    return int(this.#q.runningInRun.get(runId)!, 'n');
+  }
+
+  setResult(job: JobRecord, score: number | string | null, outputDigest: string | null): void {
+    this.#q.setResult.run(score === null ? null : JSON.stringify(score), outputDigest, job.seq);
+  }
+
+  start(job: JobRecord, workerId: string, now: number): void {
+    this.#q.start.run(workerId, now, job.seq);
+  }
+
+  end(job: JobRecord, end: EndJob, now: number, commandStartedAt: number | null): void {
+    this.#q.end.run(end.status, end.exitCode, end.errorMessage, end.endReason, now, end.endedBy, commandStartedAt, job.seq);
+  }
+
+  requeue(job: JobRecord, refundAttempt: boolean): void {
+    this.#q.requeue.run(refundAttempt ? 1 : 0, job.seq);
+  }
+
+  requestCancel(job: JobRecord): void {
+    this.#q.requestCancel.run(job.seq);
+  }
+
+  /** Whether `fileUrl` is the file of a job `workerId` runs now. */
+  fileInUseBy(fileUrl: string, workerId: string): boolean {
+    return this.#q.fileInUseBy.get(fileUrl, workerId) !== undefined;
+  }
+
+  isFileReferenced(fileUrl: string): boolean {
+    return this.#q.fileReferenced.get(fileUrl) !== undefined;
+  }
+
+  recordUpload(name: string, sha256: string, now: number): void {
+    this.#db.prepare('INSERT OR REPLACE INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)').run(name, sha256, now);
+  }
+
+  uploadSha256(name: string): string | null {
+    const row = this.#db.prepare('SELECT sha256 FROM uploads WHERE name = ?').get(name);
+    return row ? text(row, 'sha256') : null;
+  }
+
+  forgetUpload(name: string): void {
+    this.#db.prepare('DELETE FROM uploads WHERE name = ?').run(name);
+  }
+
+  /** Upload URLs whose jobs all ended before `cutoff` (ms). */
+  uploadsDoneBefore(cutoff: number): string[] {
+    return this.#q.uploadsDoneBefore.all(cutoff).map((row) => text(row, 'file_url'));
+  }
+}

@@ -1,0 +1,168 @@
+/** The runs table (what was asked: mode, commands, target, limits) and the summaries derived from a run's jobs. */
+import { randomBytes } from 'node:crypto';
+import type { StatementSync } from 'node:sqlite';
+import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary, type TestCounts } from '../../../../../shared/api.ts';
+import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
+import type { Database } from '../database.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+
+export interface RunRecord {
+  seq: number;
+  runId: string;
+  mode: RunMode;
+  command: string;
+  createdAt: number;
+  target: JobTarget | null;
+  maxParallel: number | null;
+  scorePattern: string | null;
+  timeoutSeconds: number;
+  maxAttempts: number;
+  deadlineSeconds: number;
+  fileUrl: string | null;
+  filename: string | null;
+  artifactPatterns: string[];
+}
+
+export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
+
+function toRecord(row: Row): RunRecord {
+  return {
+    seq: int(row, 'seq'),
+    runId: text(row, 'run_id'),
+    mode: oneOf(row, 'mode', RUN_MODES),
+    command: text(row, 'command'),
+    createdAt: int(row, 'created_at'),
+    target: row.target === null ? null : (JSON.parse(text(row, 'target')) as JobTarget),
+    maxParallel: intOrNull(row, 'max_parallel'),
+    scorePattern: textOrNull(row, 'score_pattern'),
+    timeoutSeconds: int(row, 'timeout_seconds'),
+    maxAttempts: int(row, 'max_attempts'),
+    deadlineSeconds: int(row, 'deadline_seconds'),
+    fileUrl: textOrNull(row, 'file_url'),
+    filename: textOrNull(row, 'filename'),
+    artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
+  };
+}
+
+export class RunRepository {
+  readonly #insert: StatementSync;
+  readonly #byId: StatementSync;
+  readonly #page: StatementSync;
+  readonly #count: StatementSync;
+  readonly #counts: StatementSync;
+  readonly #waitingOffline: StatementSync;
+  readonly #jobs: StatementSync;
+
+  constructor(db: Database) {
+    this.#insert = db.prepare(`
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
+    this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
+    this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
+    this.#counts = db.prepare(`
+      SELECT status, COALESCE(exit_code = 0, 0) AS passed, COUNT(*) AS n, MAX(completed_at) AS last FROM jobs
+      WHERE run_id = ? GROUP BY status, COALESCE(exit_code = 0, 0)`);
+    this.#waitingOffline = db.prepare(`
+      SELECT COUNT(*) AS n FROM jobs j JOIN workers w ON w.worker_id = j.target_worker
+      WHERE j.run_id = ? AND j.status = 'pending' AND w.status = 'offline'`);
+    this.#jobs = db.prepare(`
+      SELECT j.*, w.hostname AS worker_hostname FROM jobs j LEFT JOIN workers w ON w.worker_id = COALESCE(j.worker_id, j.target_worker)
+      WHERE j.run_id = ? ORDER BY j.seq`);
+  }
+
+  insert(run: NewRun, now: number): RunRecord {
+    const runId = `run-${now}-${randomBytes(5).toString('hex')}`;
+    this.#insert.run(
+      runId,
+      run.mode,
+      run.command,
+      now,
+      run.target ? JSON.stringify(run.target) : null,
+      run.maxParallel,
+      run.scorePattern,
+      run.timeoutSeconds,
+      run.maxAttempts,
+      run.deadlineSeconds,
+      run.fileUrl,
+      run.filename,
+      JSON.stringify(run.artifactPatterns),
+    );
+    return this.get(runId)!;
+  }
+
+  get(runId: string): RunRecord | undefined {
+    const row = this.#byId.get(runId);
+    return row && toRecord(row);
+  }
+
+  /** Newest first, before the run `beforeSeq` (exclusive). */
+  page(beforeSeq: number, limit: number): RunRecord[] {
+    return this.#page.all(beforeSeq, limit).map(toRecord);
+  }
+
+  count(): number {
+    return int(this.#count.get()!, 'n');
+  }
+
+  /** Counts by state, from the run's jobs (never stored twice), and when its last job ended. */
+  summary(runId: string): { summary: RunSummary; completedAt: number | null } {
+    const summary: RunSummary = { total: 0, pending: 0, running: 0, passed: 0, failed: 0, cancelled: 0, waitingOffline: 0 };
+    let last: number | null = null;
+    for (const row of this.#counts.all(runId)) {
+      const n = int(row, 'n');
+      const status = oneOf(row, 'status', JOB_STATUSES);
+      summary.total += n;
+      if (status === 'completed' && int(row, 'passed') === 1) summary.passed += n;
+      else if (status === 'completed' || status === 'failed') summary.failed += n;
+      else summary[status] += n;
+      const ended = intOrNull(row, 'last');
+      if (ended !== null && (last === null || ended > last)) last = ended;
+    }
+    summary.waitingOffline = int(this.#waitingOffline.get(runId)!, 'n');
+    const active = summary.pending + summary.running > 0;
+    return { summary, completedAt: active || summary.total === 0 ? null : last };
+  }
+
+  jobs(runId: string): RunJobRow[] {
+    return this.#jobs.all(runId).map((row) => {
+      const startedAt = intOrNull(row, 'started_at');
+      const completedAt = intOrNull(row, 'completed_at');
+      return {
+        jobId: text(row, 'job_id'),
+        workerId: textOrNull(row, 'worker_id') ?? textOrNull(row, 'target_worker'),
+        hostname: textOrNull(row, 'worker_hostname'),
+        filename: text(row, 'filename'),
+        status: oneOf(row, 'status', JOB_STATUSES),
+        exitCode: intOrNull(row, 'exit_code'),
+        endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
+        errorMessage: textOrNull(row, 'error_message'),
+        score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
+        durationMs: startedAt !== null && completedAt !== null ? completedAt - startedAt : null,
+        startedAt,
+        completedAt,
+        outputDigest: textOrNull(row, 'output_digest'),
+        tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+      };
+    });
+  }
+}
+
+export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null }): RunDto {
+  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename } = run;
+  return {
+    runId,
+    mode,
+    command,
+    createdAt,
+    completedAt: derived.completedAt,
+    target,
+    maxParallel,
+    scorePattern,
+    timeoutSeconds,
+    maxAttempts,
+    deadlineSeconds,
+    filename,
+    summary: derived.summary,
+  };
+}
