@@ -4,7 +4,8 @@ import type { FailedAuthLimiter, Tokens } from './http/auth.ts';
 import type { CoordinatorEvents } from './live/events.ts';
 import type { GroupCommit } from './state/group-commit.ts';
 import type { ArtifactStore } from './files/artifact-store.ts';
-import type { JobStore } from './jobs/job-store.ts';
+import type { Store } from './state/store.ts';
+import type { UploadIndex } from './files/upload-index.ts';
 import type { JoinRequests } from './workers/join-requests.ts';
 import type { ConnectionGuard } from './http/connection-guard.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
@@ -27,7 +28,9 @@ export interface CoordinatorSettings {
 }
 
 export interface CoordinatorContext {
-  store: JobStore;
+  store: Store;
+  /** What the database knows about uploaded zips (their SHA-256, who may fetch them). */
+  uploadIndex: UploadIndex;
   /** Result files workers brought back (<data-dir>/artifacts). */
   artifacts: ArtifactStore;
   /** Await `commit.durable()` before acknowledging any change. */

@@ -4,6 +4,7 @@ import { formatJoinLine } from '../../../shared/join-line.ts';
 import { lanAddresses } from '../lan.ts';
 import { hashToken } from './http/auth.ts';
 import type { CoordinatorContext } from './context.ts';
+import { joinTokenPolicy } from './workers/join-tokens.ts';
 
 /** The addresses other PCs can reach this coordinator at: only those it listens on, LAN ones first. */
 export function listenAddresses(host: string): string[] {
@@ -23,7 +24,7 @@ export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
     fingerprint,
     addresses: hosts.map((host) => `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`),
     joinToken,
-    joinTokenPolicy: joinToken ? ctx.store.joinTokenPolicy(hashToken(joinToken)) : null,
+    joinTokenPolicy: joinToken ? joinTokenPolicy(ctx.store, hashToken(joinToken)) : null,
     /** With the join token (joins at once) and without it (the PC asks; the admin approves). */
     joinLines: hosts.map((host) => ({
       address: host,

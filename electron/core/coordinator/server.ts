@@ -8,7 +8,7 @@ import { DEFAULTS } from './defaults.ts';
 import { FailedAuthLimiter, loadOrCreateTokens, type Tokens } from './http/auth.ts';
 import type { CoordinatorContext, CoordinatorSettings } from './context.ts';
 import { CoordinatorEvents } from './live/events.ts';
-import { JobStore } from './jobs/job-store.ts';
+import { Store } from './state/store.ts';
 import { Scheduler } from './jobs/scheduler.ts';
 import { builtDashboard } from '../dashboard-files.ts';
 import { GroupCommit } from './state/group-commit.ts';
@@ -20,7 +20,10 @@ import { loadOrCreateCertificate } from './http/tls/certificate.ts';
 import { ArtifactStore } from './files/artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { removeOldUploads } from './files/retention.ts';
+import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
+import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
+import { getJobSummary } from './jobs/job-queries.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -101,12 +104,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     directRuns: options.direct ?? true,
   };
   const events = new CoordinatorEvents();
-  const store = new JobStore({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
-  const interrupted = store.endInterruptedDirectJobs();
+  const store = new Store({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
+  const interrupted = endInterruptedDirectJobs(store);
   if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
+  const uploadIndex = new UploadIndex(store);
   const context: CoordinatorContext = {
     store,
+    uploadIndex,
     artifacts: new ArtifactStore(dataDir, {
       maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
@@ -144,10 +149,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const keepDays = options.keepUploadsDays ?? DEFAULTS.keepUploadsDays;
   const cleanUp = () => {
     try {
-      removeOldUploads(store, uploadsDir, keepDays, Date.now(), logger);
+      removeOldUploads(uploadIndex, uploadsDir, keepDays, Date.now(), logger);
       // Result files go after the same time, unless their job is still pending or running.
       const removed = context.artifacts.removeOlderThan(Date.now() - keepDays * 24 * 3600_000, (jobId) => {
-        const status = store.getJobSummary(jobId)?.status;
+        const status = getJobSummary(store, jobId)?.status;
         return status === 'pending' || status === 'running';
       });
       if (removed) logger.info('removed old artifacts', { count: removed, keepDays });

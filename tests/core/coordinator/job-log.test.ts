@@ -11,12 +11,16 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { MIGRATIONS } from '../../../electron/core/coordinator/state/migrations.ts';
 import { CoordinatorEvents } from '../../../electron/core/coordinator/live/events.ts';
-import { JobStore } from '../../../electron/core/coordinator/jobs/job-store.ts';
+import { Store } from '../../../electron/core/coordinator/state/store.ts';
 import { CHUNKS_DROPPED_MARKER, MAX_LOG_CHUNKS } from '../../../electron/core/coordinator/state/repositories/log.ts';
 import { downloadName } from '../../../electron/core/coordinator/http/routes/log.ts';
 import type { LogEntry, LogPage } from '../../../shared/api.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
 import { startTestCoordinator, tempDir, waitForJobListeners, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { heartbeat, registerWorker } from '../../../electron/core/coordinator/workers/worker-liveness.ts';
+import { assignNextJob, createJob } from '../../../electron/core/coordinator/jobs/job-commands.ts';
+import { appendOutput, readLog } from '../../../electron/core/coordinator/jobs/job-output.ts';
+import { getJob } from '../../../electron/core/coordinator/jobs/job-queries.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -191,22 +195,23 @@ describe('the job log endpoint', () => {
 
 describe('the job log in the store', () => {
   it('keeps at most MAX_LOG_CHUNKS chunks of a job, with a line saying the rest was dropped', () => {
-    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
-    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    const job = store.createJob({ command: 'x', fileUrl: FILE, filename: 'p.zip' });
-    assert.ok(store.assignNextJob('w1').ok);
+    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
+    const job = createJob(store, { command: 'x', fileUrl: FILE, filename: 'p.zip' });
+    assert.ok(assignNextJob(store, 'w1').ok);
     const first = MAX_LOG_CHUNKS - 5;
     for (let seq = 0; seq < first; seq += 1000) {
       const chunks = Array.from({ length: Math.min(1000, first - seq) }, (_, i) => ({ stream: 'stdout' as const, seq: seq + i, data: '.' }));
-      assert.ok(store.appendOutput(job.jobId, 'w1', chunks).ok);
+      assert.ok(appendOutput(store, job.jobId, 'w1', chunks).ok);
     }
-    const outcome = store.appendOutput(
+    const outcome = appendOutput(
+      store,
       job.jobId,
       'w1',
       Array.from({ length: 20 }, (_, i) => ({ stream: 'stdout' as const, seq: first + i, data: 'tail' })),
     );
     assert.deepEqual(outcome, { ok: true, cancel: false, next: first + 20 });
-    const tail = store.readLog(job.jobId, { before: 'end', limit: 10, maxChars: 1e6 })!;
+    const tail = readLog(store, job.jobId, { before: 'end', limit: 10, maxChars: 1e6 })!;
     assert.equal(tail.chunks.at(-1)!.seq, MAX_LOG_CHUNKS);
     assert.equal(tail.chunks.at(-1)!.data, CHUNKS_DROPPED_MARKER);
     assert.equal(tail.chunks.filter((x) => x.data === 'tail').length, 5);
@@ -214,19 +219,19 @@ describe('the job log in the store', () => {
   });
 
   it('numbers a retried attempt after the earlier one and tells the worker where to start', () => {
-    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
-    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    store.registerWorker({ workerId: 'w2', hostname: 'h' }, null);
-    const job = store.createJob({ command: 'x', fileUrl: FILE, filename: 'a.zip', maxAttempts: 2 });
-    const first = store.assignNextJob('w1');
+    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
+    registerWorker(store, { workerId: 'w2', hostname: 'h' }, null);
+    const job = createJob(store, { command: 'x', fileUrl: FILE, filename: 'a.zip', maxAttempts: 2 });
+    const first = assignNextJob(store, 'w1');
     assert.ok(first.ok && first.job.logStart === undefined, 'a first attempt starts at 0, and the seed answer has no extra field');
-    store.appendOutput(job.jobId, 'w1', [{ stream: 'stdout', seq: 0, data: 'first try\n' }]);
-    store.heartbeat('w1', { reportedJobId: null, restarted: true }); // the worker came back without its job: requeued
-    const second = store.assignNextJob('w2');
+    appendOutput(store, job.jobId, 'w1', [{ stream: 'stdout', seq: 0, data: 'first try\n' }]);
+    heartbeat(store, 'w1', { reportedJobId: null, restarted: true }); // the worker came back without its job: requeued
+    const second = assignNextJob(store, 'w2');
     assert.ok(second.ok, JSON.stringify(second));
     assert.equal(second.job.logStart, 2);
-    store.appendOutput(job.jobId, 'w2', [{ stream: 'stdout', seq: 2, data: 'second try\n' }]);
-    assert.equal(store.getJob(job.jobId)!.stdout, 'first try\n\n[cmdx: the job starts again on w2 (attempt 2 of 2)]\nsecond try\n');
+    appendOutput(store, job.jobId, 'w2', [{ stream: 'stdout', seq: 2, data: 'second try\n' }]);
+    assert.equal(getJob(store, job.jobId)!.stdout, 'first try\n\n[cmdx: the job starts again on w2 (attempt 2 of 2)]\nsecond try\n');
     store.close();
   });
 
@@ -244,8 +249,8 @@ describe('the job log in the store', () => {
     insert.run('stderr', 0, 'e0\n');
     insert.run('stdout', 0, 'o0\n');
     raw.close();
-    const store = new JobStore({ file, events: new CoordinatorEvents() });
-    const page = store.readLog('j1', { after: -1, limit: 10, maxChars: 1000 })!;
+    const store = new Store({ file, events: new CoordinatorEvents() });
+    const page = readLog(store, 'j1', { after: -1, limit: 10, maxChars: 1000 })!;
     assert.deepEqual(
       page.chunks.map((x) => [x.seq, x.stream, x.data, x.time]),
       [
@@ -256,7 +261,7 @@ describe('the job log in the store', () => {
       ],
     );
     assert.equal(page.complete, true);
-    assert.equal(store.getJob('j1')!.stderr, 'e0\ne1\n');
+    assert.equal(getJob(store, 'j1')!.stderr, 'e0\ne1\n');
     store.close();
   });
 });

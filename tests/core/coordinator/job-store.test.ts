@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { CoordinatorEvents } from '../../../electron/core/coordinator/live/events.ts';
-import { JobStore } from '../../../electron/core/coordinator/jobs/job-store.ts';
+import { Store } from '../../../electron/core/coordinator/state/store.ts';
 import { MIGRATIONS } from '../../../electron/core/coordinator/state/migrations.ts';
 import { canTransition, JOB_STATUSES } from '../../../shared/job-status.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
+import { registerWorker, sweep } from '../../../electron/core/coordinator/workers/worker-liveness.ts';
+import { assignNextJob, completeJob, createJob, failJob } from '../../../electron/core/coordinator/jobs/job-commands.ts';
+import { getJob } from '../../../electron/core/coordinator/jobs/job-queries.ts';
+import { appendOutput } from '../../../electron/core/coordinator/jobs/job-output.ts';
 
 function open(file = join(tempDir(), 'c.db'), now = () => Date.now()) {
-  return new JobStore({ file, events: new CoordinatorEvents(), now });
+  return new Store({ file, events: new CoordinatorEvents(), now });
 }
 
 describe('job store', () => {
@@ -42,12 +46,12 @@ describe('job store', () => {
   it('announces committed changes as events', () => {
     const seen: string[] = [];
     const bus = new CoordinatorEvents();
-    const s2 = new JobStore({ file: join(tempDir(), 'c.db'), events: bus });
+    const s2 = new Store({ file: join(tempDir(), 'c.db'), events: bus });
     bus.on('job', (id) => seen.push(`job:${id}`));
     bus.on('worker', (id) => seen.push(`worker:${id}`));
-    s2.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    const job = s2.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
-    s2.assignNextJob('w1');
+    registerWorker(s2, { workerId: 'w1', hostname: 'h' }, null);
+    const job = createJob(s2, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    assignNextJob(s2, 'w1');
     assert.deepEqual(seen, ['worker:w1', `job:${job.jobId}`, `job:${job.jobId}`, 'worker:w1']);
     s2.close();
   });
@@ -55,60 +59,60 @@ describe('job store', () => {
   it('fails a job whose worker stays silent long past its timeout', () => {
     let now = 1_000_000;
     const store = open(undefined, () => now);
-    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    const job = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip', timeoutSeconds: 10 });
-    store.assignNextJob('w1');
+    registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
+    const job = createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip', timeoutSeconds: 10 });
+    assignNextJob(store, 'w1');
     now += 10_000 + 61_000;
-    const report = store.sweep(0, 30);
+    const report = sweep(store, 0, 30);
     assert.deepEqual(report.timedOut, [job.jobId]);
-    const after = store.getJob(job.jobId)!;
+    const after = getJob(store, job.jobId)!;
     assert.equal(after.status, 'failed');
     assert.match(after.errorMessage!, /timed out after 10 s/);
     store.close();
   });
 
   it('caps stored output per stream and says where bytes were dropped', () => {
-    const store = new JobStore({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents(), maxOutputBytes: 10 });
-    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    const job = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
-    store.assignNextJob('w1');
-    store.appendOutput(job.jobId, 'w1', [
+    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents(), maxOutputBytes: 10 });
+    registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
+    const job = createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    assignNextJob(store, 'w1');
+    appendOutput(store, job.jobId, 'w1', [
       { stream: 'stdout', seq: 0, data: '12345678' },
       { stream: 'stdout', seq: 1, data: 'abcdef' },
       { stream: 'stdout', seq: 2, data: 'more' },
     ]);
-    const out = store.getJob(job.jobId)!.stdout;
+    const out = getJob(store, job.jobId)!.stdout;
     assert.ok(out.startsWith('12345678ab'));
     assert.match(out, /output over the coordinator's limit of 10 bytes per stream was dropped/);
     assert.doesNotMatch(out, /more/);
-    const next = store.appendOutput(job.jobId, 'w1', [{ stream: 'stderr', seq: 3, data: 'still room on stderr' }]);
+    const next = appendOutput(store, job.jobId, 'w1', [{ stream: 'stderr', seq: 3, data: 'still room on stderr' }]);
     assert.ok(next.ok && next.next === 4, 'a dropped chunk still counts, so no gap is reported');
-    assert.match(store.getJob(job.jobId)!.stderr, /^still room\n\[cmdx: output over/);
+    assert.match(getJob(store, job.jobId)!.stderr, /^still room\n\[cmdx: output over/);
     store.close();
   });
   it('stores why a job ended as a value next to the sentence', () => {
     let now = 1_000_000;
     const store = open(undefined, () => now);
-    store.registerWorker({ workerId: 'w1', hostname: 'h' }, null);
-    const a = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
-    const b = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
-    const c = store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
-    store.assignNextJob('w1');
-    store.completeJob(a.jobId, 'w1', 2);
-    store.assignNextJob('w1');
-    store.failJob(b.jobId, 'w1', 'timed out after 5 s', undefined, 'timeout');
-    store.assignNextJob('w1');
+    registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
+    const a = createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    const b = createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    const c = createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' });
+    assignNextJob(store, 'w1');
+    completeJob(store, { jobId: a.jobId, workerId: 'w1', exitCode: 2 });
+    assignNextJob(store, 'w1');
+    failJob(store, { jobId: b.jobId, workerId: 'w1', errorMessage: 'timed out after 5 s', endReason: 'timeout' });
+    assignNextJob(store, 'w1');
     now += 60_000;
-    store.sweep(now - 30_000, 30);
+    sweep(store, now - 30_000, 30);
     assert.deepEqual(
-      [a, b, c].map((j) => [store.getJob(j.jobId)!.status, store.getJob(j.jobId)!.endReason]),
+      [a, b, c].map((j) => [getJob(store, j.jobId)!.status, getJob(store, j.jobId)!.endReason]),
       [
         ['completed', 'exit'],
         ['failed', 'timeout'],
         ['failed', 'worker_lost'],
       ],
     );
-    assert.equal(store.createJob({ command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }).endReason, null);
+    assert.equal(createJob(store, { command: 'x', fileUrl: 'http://h.invalid/a.zip', filename: 'a.zip' }).endReason, null);
     store.close();
   });
 
@@ -130,7 +134,7 @@ describe('job store', () => {
     raw.close();
     const store = open(file);
     assert.deepEqual(
-      ['j-ok', 'j-timeout', 'j-restart', 'j-lost', 'j-error', 'j-cancel', 'j-pending'].map((id) => store.getJob(id)!.endReason),
+      ['j-ok', 'j-timeout', 'j-restart', 'j-lost', 'j-error', 'j-cancel', 'j-pending'].map((id) => getJob(store, id)!.endReason),
       ['exit', 'timeout', 'worker_restarted', 'worker_lost', 'error', 'cancelled', null],
     );
     store.close();

@@ -28,9 +28,9 @@ describe('upload retention', () => {
       writeFileSync(orphan, 'x');
       utimesSync(orphan, new Date(Date.now() - 3 * 86400_000), new Date(Date.now() - 3 * 86400_000));
 
-      assert.deepEqual(removeOldUploads(c.context.store, uploadsDir, 7), ['upload-1-abcdef.zip'], 'recent jobs keep their zip');
+      assert.deepEqual(removeOldUploads(c.context.uploadIndex, uploadsDir, 7), ['upload-1-abcdef.zip'], 'recent jobs keep their zip');
       const later = Date.now() + 8 * 86400_000;
-      const removed = removeOldUploads(c.context.store, uploadsDir, 7, later);
+      const removed = removeOldUploads(c.context.uploadIndex, uploadsDir, 7, later);
       assert.deepEqual(removed, [done.fileUrl.replace('/uploads/', '')]);
       assert.equal(existsSync(join(uploadsDir, waiting.fileUrl.replace('/uploads/', ''))), true, 'a pending job keeps its zip');
       assert.deepEqual(readdirSync(uploadsDir), [waiting.fileUrl.replace('/uploads/', '')]);

@@ -12,7 +12,7 @@ import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { ArtifactFile, TestCounts } from '../../../../shared/api.ts';
 import { LIMITS } from '../../../../shared/api.ts';
-import { HttpError } from '../http/http-error.ts';
+import { Refused } from '../refused.ts';
 import { countJunitOffThread } from './junit-thread.ts';
 
 /** A junit.xml larger than this is listed but not parsed (parsing blocks the event loop), and so are all past this total. */
@@ -45,34 +45,25 @@ export class ArtifactStore {
 
   /**
    * Why an upload of `bytes` (as declared; the most it may be) for `jobId` cannot be taken now, as an
-   * HttpError to send: another upload for the job is on its way (409), or the artifacts quota or the
+   * refusal to send: another upload for the job is on its way (409), or the artifacts quota or the
    * disk's free-space floor would be passed (507, saying what to free).
    */
-  refusal(jobId: string, bytes: number): HttpError | undefined {
+  refusal(jobId: string, bytes: number): Refused | undefined {
     if (this.#receiving.has(jobId))
-      return new HttpError(
-        409,
-        `Artifacts of job ${jobId} are being received already; send them again once that upload is answered.`,
-        {},
-        'upload_in_progress',
-      );
+      return new Refused('upload_in_progress', `Artifacts of job ${jobId} are being received already; send them again once that upload is answered.`);
     // Uploads on their way count at what they declared: many at once must not pass the limits together.
     const used = this.totalBytes() + this.#reservedBytes();
     if (used + bytes > this.#limits.maxTotalBytes) {
-      return new HttpError(
-        507,
-        `The coordinator keeps at most ${mb(this.#limits.maxTotalBytes)} of artifacts (--max-artifacts-total-mb) and holds ${mb(used)}; these are not kept. Delete old jobs or runs, or raise the limit, for the next jobs' artifacts.`,
-        {},
+      return new Refused(
         'artifacts_quota',
+        `The coordinator keeps at most ${mb(this.#limits.maxTotalBytes)} of artifacts (--max-artifacts-total-mb) and holds ${mb(used)}; these are not kept. Delete old jobs or runs, or raise the limit, for the next jobs' artifacts.`,
       );
     }
     const free = freeBytes(this.dir);
     if (free !== undefined && free - bytes < this.#limits.minFreeBytes) {
-      return new HttpError(
-        507,
-        `The coordinator's disk has ${mb(free)} free and keeps at least ${mb(this.#limits.minFreeBytes)} (--min-free-mb); these are not kept. Free space on the disk of ${this.dir} for the next jobs' artifacts.`,
-        {},
+      return new Refused(
         'disk_full',
+        `The coordinator's disk has ${mb(free)} free and keeps at least ${mb(this.#limits.minFreeBytes)} (--min-free-mb); these are not kept. Free space on the disk of ${this.dir} for the next jobs' artifacts.`,
       );
     }
     return undefined;
@@ -118,7 +109,9 @@ export class ArtifactStore {
       body.on('data', (chunk: Buffer) => {
         received += chunk.length;
         if (received > maxBytes)
-          body.destroy(new HttpError(413, `The artifacts are larger than the coordinator accepts (${Math.round(maxBytes / 1024 ** 2)} MB, --max-upload-mb).`));
+          body.destroy(
+            new Refused('too_large', `The artifacts are larger than the coordinator accepts (${Math.round(maxBytes / 1024 ** 2)} MB, --max-upload-mb).`),
+          );
       });
       await pipeline(body, createWriteStream(part, { mode: 0o600 }));
       const listed = await inspect(part);
@@ -126,8 +119,8 @@ export class ArtifactStore {
       return listed;
     } catch (error) {
       await rm(part, { force: true });
-      if (error instanceof HttpError) throw error;
-      throw new HttpError(400, `The artifacts upload is not a readable zip (${(error as Error).message}); the worker will send it again.`);
+      if (error instanceof Refused) throw error;
+      throw new Refused('invalid_zip', `The artifacts upload is not a readable zip (${(error as Error).message}); the worker will send it again.`);
     } finally {
       this.#receiving.delete(jobId);
     }

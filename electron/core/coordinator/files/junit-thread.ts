@@ -1,5 +1,5 @@
 /**
- * Counts JUnit reports off the coordinator's event loop: parsing 8 MB of XML takes a core for a while,
+ * Counts JUnit reports off the coordinator's event loop: parsing 8 MB of XML takes a store for a while,
  * and sixty uploads of it at once kept /api/health waiting for seconds. One thread, started on first
  * use, takes the texts in turn; the event loop only waits for the answer.
  */

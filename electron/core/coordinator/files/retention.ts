@@ -6,25 +6,25 @@
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../../logger.ts';
-import type { JobStore } from '../jobs/job-store.ts';
+import type { UploadIndex } from './upload-index.ts';
 import { UPLOAD_NAME_PATTERN, uploadNameFromUrl, uploadUrl } from '../../../../shared/uploads.ts';
 
 const DAY = 24 * 3600 * 1000;
 
-export function removeOldUploads(store: JobStore, uploadsDir: string, keepDays: number, now = Date.now(), logger?: Logger): string[] {
+export function removeOldUploads(uploads: UploadIndex, uploadsDir: string, keepDays: number, now = Date.now(), logger?: Logger): string[] {
   const removed: string[] = [];
-  for (const url of store.uploads.doneBefore(now - keepDays * DAY)) {
+  for (const url of uploads.doneBefore(now - keepDays * DAY)) {
     const name = uploadNameFromUrl(url);
     if (!name) continue;
     rmSync(join(uploadsDir, name), { force: true });
-    store.uploads.forget(name);
+    uploads.forget(name);
     removed.push(name);
   }
   for (const name of readdirSync(uploadsDir)) {
     if (!UPLOAD_NAME_PATTERN.test(name) || removed.includes(name)) continue;
-    if (!store.uploads.isReferenced(uploadUrl(name)) && statSync(join(uploadsDir, name)).mtimeMs < now - DAY) {
+    if (!uploads.isReferenced(uploadUrl(name)) && statSync(join(uploadsDir, name)).mtimeMs < now - DAY) {
       rmSync(join(uploadsDir, name), { force: true });
-      store.uploads.forget(name);
+      uploads.forget(name);
       removed.push(name);
     }
   }

@@ -1,37 +1,37 @@
 /** What the database knows about uploaded zips: their SHA-256, who may download them, when they can go. */
-import type { StoreCore } from '../state/store-core.ts';
+import type { Store } from '../state/store.ts';
 
 export class UploadIndex {
-  readonly #core: StoreCore;
+  readonly #store: Store;
 
-  constructor(core: StoreCore) {
-    this.#core = core;
+  constructor(store: Store) {
+    this.#store = store;
   }
 
   /** Remembers an upload's SHA-256 (for jobs made later with its fileUrl). */
   record(name: string, sha256: string): void {
-    this.#core.db.transaction(() => this.#core.jobs.recordUpload(name, sha256, this.#core.now()));
+    this.#store.db.transaction(() => this.#store.jobs.recordUpload(name, sha256, this.#store.now()));
   }
 
   sha256(name: string): string | null {
-    return this.#core.jobs.uploadSha256(name);
+    return this.#store.jobs.uploadSha256(name);
   }
 
   forget(name: string): void {
-    this.#core.db.transaction(() => this.#core.jobs.forgetUpload(name));
+    this.#store.db.transaction(() => this.#store.jobs.forgetUpload(name));
   }
 
   /** Whether `workerId` may download `fileUrl`: it is the file of a job the worker runs now. */
   mayFetch(workerId: string, fileUrl: string): boolean {
-    return this.#core.jobs.fileInUseBy(fileUrl, workerId);
+    return this.#store.jobs.fileInUseBy(fileUrl, workerId);
   }
 
   /** Upload URLs whose jobs all ended before `cutoff` (ms): only a "Run again" could want them, which retention allows for. */
   doneBefore(cutoff: number): string[] {
-    return this.#core.jobs.uploadsDoneBefore(cutoff);
+    return this.#store.jobs.uploadsDoneBefore(cutoff);
   }
 
   isReferenced(fileUrl: string): boolean {
-    return this.#core.jobs.isFileReferenced(fileUrl);
+    return this.#store.jobs.isFileReferenced(fileUrl);
   }
 }

@@ -12,7 +12,7 @@ import type { Request, Response } from 'express';
 import multer from 'multer';
 import { UPLOAD_NAME_PATTERN, uploadUrl } from '../../../../shared/uploads.ts';
 import { garbageBudget } from '../../runner/memory.ts';
-import { HttpError } from '../http/http-error.ts';
+import { Refused } from '../refused.ts';
 
 const PART_SUFFIX = '.part';
 
@@ -49,16 +49,16 @@ function describeSize(bytes: number): string {
   return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 }
 
-function tooLarge(maxBytes: number, size?: number): HttpError {
+function tooLarge(maxBytes: number, size?: number): Refused {
   const limit = `the coordinator accepts up to ${Math.round(maxBytes / 1024 ** 2)} MB (--max-upload-mb)`;
-  return new HttpError(413, size ? `Upload is ${describeSize(size)}; ${limit}.` : `Upload is larger than ${limit}.`, { Connection: 'close' });
+  return new Refused('too_large', size ? `Upload is ${describeSize(size)}; ${limit}.` : `Upload is larger than ${limit}.`, { Connection: 'close' });
 }
 
 function multerErrorToHttp(error: unknown, maxBytes: number, maxFiles: number): unknown {
   if (!(error instanceof multer.MulterError)) {
     const message = (error as Error)?.message ?? String(error);
     if (/Unexpected end of form|Malformed part header|Multipart: Boundary not found/i.test(message)) {
-      return new HttpError(400, `The upload was cut off or is not valid multipart/form-data (${message}); send it again.`);
+      return new Refused('invalid_request', `The upload was cut off or is not valid multipart/form-data (${message}); send it again.`);
     }
     return error;
   }
@@ -68,15 +68,15 @@ function multerErrorToHttp(error: unknown, maxBytes: number, maxFiles: number): 
     case 'LIMIT_UNEXPECTED_FILE':
     case 'LIMIT_FILE_COUNT':
       if (maxFiles > 1 && (error.code === 'LIMIT_FILE_COUNT' || error.field === 'file'))
-        return new HttpError(400, `Too many zips: a run takes at most ${maxFiles}; split the projects over several runs.`);
-      return new HttpError(
-        400,
+        return new Refused('invalid_request', `Too many zips: a run takes at most ${maxFiles}; split the projects over several runs.`);
+      return new Refused(
+        'invalid_request',
         `Unexpected file field "${error.field ?? ''}"; send ${maxFiles > 1 ? 'the zips as "file" fields' : 'one zip as the "file" field'}.`,
       );
     case 'LIMIT_FIELD_VALUE':
-      return new HttpError(413, `Form field "${error.field}" is too long; commands may be at most 64 KB.`);
+      return new Refused('too_large', `Form field "${error.field}" is too long; commands may be at most 64 KB.`);
     default:
-      return new HttpError(400, `The upload was refused: ${error.message}.`);
+      return new Refused('invalid_request', `The upload was refused: ${error.message}.`);
   }
 }
 
@@ -181,7 +181,10 @@ async function assertZip(path: string, originalName: string): Promise<void> {
     const { bytesRead } = await handle.read(head, 0, 4, 0);
     const magic = head.readUInt32LE(0);
     if (bytesRead < 4 || (magic !== 0x04034b50 && magic !== 0x06054b50)) {
-      throw new HttpError(400, `The uploaded file ${JSON.stringify(originalName.slice(0, 100))} is not a zip archive; upload the project as a .zip file.`);
+      throw new Refused(
+        'invalid_zip',
+        `The uploaded file ${JSON.stringify(originalName.slice(0, 100))} is not a zip archive; upload the project as a .zip file.`,
+      );
     }
   } finally {
     await handle.close();

@@ -4,6 +4,8 @@ import { APP_VERSION, type ErrorBody } from '../../../../shared/api.ts';
 import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { defaultReason, HttpError } from './http-error.ts';
+import { refusedToHttp } from './refusals.ts';
+import { Refused } from '../refused.ts';
 import { coordinatorInfo } from '../info.ts';
 import { openApiDocument } from './openapi.ts';
 import { plainHttpGuard } from './listener.ts';
@@ -15,6 +17,7 @@ import { logRoutes } from './routes/log.ts';
 import { runRoutes } from './routes/runs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { workerRoutes } from './routes/workers.ts';
+import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
   const app = express();
@@ -31,14 +34,14 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   const auth = authenticate({
     enabled: ctx.settings.auth,
     tokens: ctx.settings.tokens,
-    workerIdForTokenHash: (hash) => ctx.store.workerIdForTokenHash(hash),
+    workerIdForTokenHash: (hash) => workerIdForTokenHash(ctx.store, hash),
     limiter: ctx.limiter,
     onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
   });
   // Any request a worker makes with its token is a sign of life (see worker-presence.ts).
   const notePresence: express.RequestHandler = (_req, res, next) => {
     const principal = res.locals.principal as Principal | undefined;
-    if (principal?.role === 'worker') ctx.store.noteWorkerSeen(principal.workerId);
+    if (principal?.role === 'worker') noteWorkerSeen(ctx.store, principal.workerId);
     next();
   };
   app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
@@ -99,7 +102,8 @@ function errorHandler(ctx: CoordinatorContext) {
   };
 }
 
-function describe(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: string } {
+function describe(thrown: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: string } {
+  const error = thrown instanceof Refused ? refusedToHttp(thrown) : thrown;
   const answer = describeStatus(error, req);
   return { ...answer, reason: error instanceof HttpError ? error.reason : (answer.reason ?? defaultReason(answer.status)) };
 }

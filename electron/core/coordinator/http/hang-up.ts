@@ -7,6 +7,7 @@
 import type { Response } from 'express';
 import type { Principal } from './auth.ts';
 import type { CoordinatorContext } from '../context.ts';
+import { workerGone } from '../workers/worker-liveness.ts';
 
 /** Long enough for a worker that ended a poll on purpose (job done, stopping) to send its next request. */
 export const HANG_UP_GRACE_MS = 1500;
@@ -19,7 +20,7 @@ export function watchHangUp(ctx: CoordinatorContext, res: Response, workerId: st
     const at = Date.now();
     setTimeout(() => {
       try {
-        if (ctx.store.workerGone(workerId, 'connection_lost', at)) ctx.logger.warn('worker went away (its open request closed)', { workerId });
+        if (workerGone(ctx.store, workerId, 'connection_lost', at)) ctx.logger.warn('worker went away (its open request closed)', { workerId });
       } catch {
         // the coordinator is stopping: nothing to mark
       }

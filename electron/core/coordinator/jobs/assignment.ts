@@ -5,26 +5,26 @@
  */
 import type { JobRecord } from '../state/repositories/jobs.ts';
 import type { WorkerRecord } from '../state/repositories/workers.ts';
-import type { StoreCore } from '../state/store-core.ts';
+import type { Store } from '../state/store.ts';
 import { matchesTarget } from './targeting.ts';
 
-export function nextJobFor(core: StoreCore, worker: WorkerRecord): JobRecord | undefined {
+export function nextJobFor(store: Store, worker: WorkerRecord): JobRecord | undefined {
   const candidates: JobRecord[] = [];
-  const own = core.jobs.pendingFor(worker.workerId).find((job) => !runIsFull(core, job));
+  const own = store.jobs.pendingFor(worker.workerId).find((job) => !runIsFull(store, job));
   if (own) candidates.push(own);
-  const untargeted = core.jobs.nextUntargeted();
+  const untargeted = store.jobs.nextUntargeted();
   if (untargeted) candidates.push(untargeted);
-  for (const target of core.jobs.pendingTargets()) {
+  for (const target of store.jobs.pendingTargets()) {
     if (!matchesTarget(target, worker)) continue;
-    const job = core.jobs.nextWithTarget(target);
+    const job = store.jobs.nextWithTarget(target);
     if (job) candidates.push(job);
   }
   return candidates.reduce<JobRecord | undefined>((oldest, job) => (oldest === undefined || job.seq < oldest.seq ? job : oldest), undefined);
 }
 
 /** A run with maxParallel that already runs that many jobs: its other jobs wait. */
-function runIsFull(core: StoreCore, job: JobRecord): boolean {
+function runIsFull(store: Store, job: JobRecord): boolean {
   if (!job.runId) return false;
-  const limit = core.runs.get(job.runId)?.maxParallel;
-  return limit !== null && limit !== undefined && core.jobs.runningInRun(job.runId) >= limit;
+  const limit = store.runs.get(job.runId)?.maxParallel;
+  return limit !== null && limit !== undefined && store.jobs.runningInRun(job.runId) >= limit;
 }

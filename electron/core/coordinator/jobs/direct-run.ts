@@ -12,10 +12,13 @@ import { BundleError, DEFAULT_MAX_ENTRIES, extractBundle } from '../../runner/bu
 import { runCommands, type RunResult } from '../../runner/executor.ts';
 import { jobEnvironment } from '../../runner/job-env.ts';
 import type { CoordinatorContext } from '../context.ts';
-import { DIRECT_WORKER_ID } from './job-store.ts';
+import { DIRECT_WORKER_ID } from '../../../../shared/targets.ts';
 import { drained } from '../http/drained.ts';
-import { HttpError } from '../http/http-error.ts';
+import { Refused } from '../refused.ts';
 import type { StoredUpload } from '../files/uploads.ts';
+import { cancelJob, completeJob, failJob, startDirectJob } from './job-commands.ts';
+import { getJobSummary } from './job-queries.ts';
+import { appendOutput } from './job-output.ts';
 
 /**
  * Runs the commands on the coordinator and streams Server-Sent Events; a hang-up (or a cancel on the
@@ -29,14 +32,14 @@ export async function runDirect(
   timeoutSeconds: number,
   filename: string,
 ): Promise<void> {
-  const job = ctx.store.startDirectJob({ command: commands, fileUrl: upload.fileUrl, filename, timeoutSeconds, fileSha256: upload.sha256 });
+  const job = startDirectJob(ctx.store, { command: commands, fileUrl: upload.fileUrl, filename, timeoutSeconds, fileSha256: upload.sha256 });
   const execId = job.jobId;
   const dir = join(ctx.tmpDir, `exec-${Date.now()}-${randomBytes(4).toString('hex')}`);
   const hangUp = new AbortController();
   ctx.directRuns.add(hangUp);
   res.on('close', () => hangUp.abort());
   const onJob = (id: string) => {
-    if (id === execId && ctx.store.getJobSummary(id)?.cancelRequested) hangUp.abort();
+    if (id === execId && getJobSummary(ctx.store, id)?.cancelRequested) hangUp.abort();
   };
   ctx.events.on('job', onJob);
   const record = new DirectRecord(ctx, execId);
@@ -47,7 +50,7 @@ export async function runDirect(
       runDir = (await extractBundle(upload.path, dir, { maxBytes: ctx.settings.maxUploadBytes * 4, maxEntries: DEFAULT_MAX_ENTRIES })).runDir;
     } catch (error) {
       record.fail(error instanceof BundleError ? error.message : 'The zip could not be unpacked on the coordinator.', 'error');
-      if (error instanceof BundleError) throw new HttpError(400, error.message);
+      if (error instanceof BundleError) throw new Refused('invalid_zip', error.message);
       throw error;
     }
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Exec-Id': execId, 'X-Accel-Buffering': 'no' });
@@ -104,23 +107,23 @@ class DirectRecord {
   }
 
   output(stream: 'stdout' | 'stderr', data: string): void {
-    if (data) this.#ctx.store.appendOutput(this.#jobId, DIRECT_WORKER_ID, [{ stream, seq: this.#seq++, data, time: Date.now() }]);
+    if (data) appendOutput(this.#ctx.store, this.#jobId, DIRECT_WORKER_ID, [{ stream, seq: this.#seq++, data, time: Date.now() }]);
   }
 
   fail(message: string, reason: 'error' | 'timeout'): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#ctx.store.failJob(this.#jobId, DIRECT_WORKER_ID, message, undefined, reason);
+    failJob(this.#ctx.store, { jobId: this.#jobId, workerId: DIRECT_WORKER_ID, errorMessage: message, endReason: reason });
   }
 
   end(result: RunResult, hungUp: boolean): void {
     if (this.#ended) return;
     if (result.status === 'completed') {
       this.#ended = true;
-      this.#ctx.store.completeJob(this.#jobId, DIRECT_WORKER_ID, result.exitCode);
+      completeJob(this.#ctx.store, { jobId: this.#jobId, workerId: DIRECT_WORKER_ID, exitCode: result.exitCode });
     } else if (result.status === 'timed_out') this.fail(`timed out after ${result.afterSeconds} s`, 'timeout');
     else if (result.status === 'cancelled' || hungUp) {
-      this.#ctx.store.cancelJob(this.#jobId); // the client hung up or the admin cancelled: ends as cancelled
+      cancelJob(this.#ctx.store, this.#jobId); // the client hung up or the admin cancelled: ends as cancelled
       this.fail('Cancelled: the client that started the direct run went away, or it was cancelled.', 'error');
     } else this.fail(result.message, 'error');
   }

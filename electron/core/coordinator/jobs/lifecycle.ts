@@ -138,6 +138,16 @@ export function onDeadline(job: JobFacts & { deadlineAt: number | null }, worker
   );
 }
 
+/** A pending job meant only for a worker the admin removed: it can never run. */
+export function onWorkerForgotten(job: JobFacts, workerName: string): EndJob {
+  return end('failed', 'worker_offline', null, `The PC this job was for (${workerName}) was removed from the lab; it did not run.`, 'coordinator');
+}
+
+/** A direct run the coordinator was running when it stopped: it cannot go on. */
+export function onCoordinatorRestarted(_job: JobFacts): EndJob {
+  return end('failed', 'error', null, 'The coordinator stopped during this direct run; it did not finish.', 'coordinator');
+}
+
 export type AssignRefusal = { ok: false; reason: 'worker_not_found' | 'worker_busy' | 'no_idle_worker' | 'no_pending_job'; currentJobId?: string };
 
 /** Whether `workerId` may take `next`: it must exist, run nothing, and there must be a pending job. */

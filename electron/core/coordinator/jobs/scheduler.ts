@@ -4,10 +4,12 @@
  */
 import type { Logger } from '../../logger.ts';
 import type { CoordinatorEvents } from '../live/events.ts';
-import type { AssignOutcome, JobStore } from './job-store.ts';
+import type { Store } from '../state/store.ts';
+import { assignNextJob, type AssignOutcome } from './job-commands.ts';
+import { sweep } from '../workers/worker-liveness.ts';
 
 export interface SchedulerOptions {
-  store: JobStore;
+  store: Store;
   events: CoordinatorEvents;
   logger: Logger;
   offlineAfterSeconds: number;
@@ -20,7 +22,7 @@ interface Waiter {
 }
 
 export class Scheduler {
-  readonly #store: JobStore;
+  readonly #store: Store;
   readonly #events: CoordinatorEvents;
   readonly #logger: Logger;
   readonly #offlineAfterMs: number;
@@ -74,7 +76,7 @@ export class Scheduler {
   }
 
   takeJob(workerId: string, waitMs: number, signal?: AbortSignal): Promise<AssignOutcome> {
-    const first = this.#store.assignNextJob(workerId);
+    const first = assignNextJob(this.#store, workerId);
     if (first.ok || first.reason !== 'no_pending_job' || waitMs <= 0 || signal?.aborted) {
       return Promise.resolve(first);
     }
@@ -113,9 +115,9 @@ export class Scheduler {
 
   private offerToWaiters(): void {
     for (const waiter of this.#waiters) {
-      const outcome = this.#store.assignNextJob(waiter.workerId);
+      const outcome = assignNextJob(this.#store, waiter.workerId);
       if (!outcome.ok && outcome.reason === 'no_pending_job') {
-        if (!this.#store.anyPending()) return;
+        if (!this.#store.jobs.anyPending()) return;
         continue;
       }
       waiter.settle(outcome);
@@ -138,7 +140,7 @@ export class Scheduler {
     // Heartbeats count as no older than our own start; cutoff 0 means nobody is stale yet.
     const cutoff = now - this.#startedAt > this.#offlineAfterMs ? now - this.#offlineAfterMs : 0;
     try {
-      const report = this.#store.sweep(cutoff, this.#offlineAfterMs / 1000);
+      const report = sweep(this.#store, cutoff, this.#offlineAfterMs / 1000);
       for (const workerId of report.offline) this.#logger.warn('worker offline', { workerId });
       if (report.requeued.length) this.#logger.info('jobs requeued after worker loss', { jobIds: report.requeued });
       if (report.failed.length) this.#logger.warn('jobs failed after worker loss', { jobIds: report.failed });

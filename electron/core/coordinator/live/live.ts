@@ -13,6 +13,9 @@ import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage
 import { tokenMatches } from '../http/auth.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { plainFromLan } from '../http/listener.ts';
+import { getJobSummary, jobCounts, pageJobs } from '../jobs/job-queries.ts';
+import { getWorker, listWorkers } from '../workers/worker-queries.ts';
+import { readLog } from '../jobs/job-output.ts';
 
 const FLUSH_MS = 100;
 /** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
@@ -100,13 +103,13 @@ export class LiveHub {
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => socket.terminate());
     socket.on('message', (raw: Buffer) => this.received(client, raw.toString())); // text frames arrive as one Buffer
-    const page = this.#ctx.store.pageJobs({ limit: LIMITS.jobsPageSize });
+    const page = pageJobs(this.#ctx.store, { limit: LIMITS.jobsPageSize });
     this.send(client, {
       type: 'snapshot',
-      workers: this.#ctx.store.listWorkers(),
+      workers: listWorkers(this.#ctx.store),
       jobs: page.jobs,
       totalJobs: page.total,
-      counts: this.#ctx.store.jobCounts(),
+      counts: jobCounts(this.#ctx.store),
       serverTime: Date.now(),
     });
   }
@@ -129,9 +132,9 @@ export class LiveHub {
 
   /** What is stored after `after`, then live chunks: one thread, so nothing falls between the two or comes twice. */
   private catchUp(client: Client, jobId: string, after: number): void {
-    const page = this.#ctx.store.readLog(jobId, { after, limit: LIMITS.maxLogPageChunks, maxChars: CATCH_UP_CHARS });
+    const page = readLog(this.#ctx.store, jobId, { after, limit: LIMITS.maxLogPageChunks, maxChars: CATCH_UP_CHARS });
     if (!page) return;
-    const more = this.#ctx.store.readLog(jobId, { after: page.next, limit: 1, maxChars: 1 })!.chunks.length > 0;
+    const more = readLog(this.#ctx.store, jobId, { after: page.next, limit: 1, maxChars: 1 })!.chunks.length > 0;
     if (more) this.send(client, { type: 'log-reset', jobId });
     else if (page.chunks.length > 0) this.send(client, { type: 'log', jobId, chunks: page.chunks });
   }
@@ -144,8 +147,8 @@ export class LiveHub {
 
   private flush(): void {
     this.#timer = undefined;
-    const workers = [...this.#dirtyWorkers].map((id) => this.#ctx.store.getWorker(id)).filter((w): w is WorkerDto => !!w);
-    const jobs = [...this.#dirtyJobs].map((id) => this.#ctx.store.getJobSummary(id)).filter((j): j is JobDto => !!j);
+    const workers = [...this.#dirtyWorkers].map((id) => getWorker(this.#ctx.store, id)).filter((w): w is WorkerDto => !!w);
+    const jobs = [...this.#dirtyJobs].map((id) => getJobSummary(this.#ctx.store, id)).filter((j): j is JobDto => !!j);
     this.#dirtyWorkers.clear();
     this.#dirtyJobs.clear();
     if (workers.length === 0 && jobs.length === 0) return;
@@ -153,7 +156,7 @@ export class LiveHub {
     const now = Date.now();
     let counts: JobCounts | undefined;
     if (jobs.length > 0 && now - this.#countsAt >= COUNTS_EVERY_MS) {
-      counts = this.#ctx.store.jobCounts();
+      counts = jobCounts(this.#ctx.store);
       this.#countsAt = now;
     } else if (jobs.length > 0) {
       this.#countsTimer ??= setTimeout(() => this.sendCounts(), this.#countsAt + COUNTS_EVERY_MS - now);
@@ -166,7 +169,7 @@ export class LiveHub {
   private sendCounts(): void {
     this.#countsTimer = undefined;
     this.#countsAt = Date.now();
-    const message: LiveServerMessage = { type: 'changes', workers: [], jobs: [], serverTime: this.#countsAt, counts: this.#ctx.store.jobCounts() };
+    const message: LiveServerMessage = { type: 'changes', workers: [], jobs: [], serverTime: this.#countsAt, counts: jobCounts(this.#ctx.store) };
     const text = JSON.stringify(message);
     for (const client of this.#clients) this.sendText(client, text);
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { RE2JS } from 're2js';
 import type { JobRecord } from '../state/repositories/jobs.ts';
-import type { StoreCore } from '../state/store-core.ts';
+import type { Store } from '../state/store.ts';
 
 /** The score is looked for in the last this-many characters of the output. */
 export const SCORE_WINDOW_CHARS = 1024 * 1024;
@@ -50,20 +50,20 @@ export function scoreOf(text: string, pattern: string): number | string | null {
 }
 
 /** Stores the digest and score of a run's job that just ended (inside the ending transaction). */
-export function recordRunResult(core: StoreCore, job: JobRecord): void {
+export function recordRunResult(store: Store, job: JobRecord): void {
   if (!job.runId || job.startedAt === null) return; // never ran: no output to compare or score
-  const run = core.runs.get(job.runId);
+  const run = store.runs.get(job.runId);
   const hash = createHash('sha256');
   let after = -1;
   for (;;) {
-    const page = core.log.pageAfter(job.seq, after, 5000, PAGE_CHARS);
+    const page = store.log.pageAfter(job.seq, after, 5000, PAGE_CHARS);
     if (page.length === 0) break;
     for (const chunk of page) hash.update(chunk.data);
     after = page.at(-1)!.seq;
   }
   let score: number | string | null = null;
   if (run?.scorePattern) {
-    const tail = core.log.pageBefore(job.seq, Number.MAX_SAFE_INTEGER, 5000, SCORE_WINDOW_CHARS);
+    const tail = store.log.pageBefore(job.seq, Number.MAX_SAFE_INTEGER, 5000, SCORE_WINDOW_CHARS);
     score = scoreOf(
       tail
         .map((c) => c.data)
@@ -72,5 +72,5 @@ export function recordRunResult(core: StoreCore, job: JobRecord): void {
       run.scorePattern,
     );
   }
-  core.jobs.setResult(job, score, hash.digest('hex'));
+  store.jobs.setResult(job, score, hash.digest('hex'));
 }

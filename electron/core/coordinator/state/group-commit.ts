@@ -1,17 +1,17 @@
 /**
  * Group commit: a request that changed state waits here before it is answered. All requests handled
- * in the same turn of the event loop share one fsync (JobStore.sync), so an acknowledged change is
+ * in the same turn of the event loop share one fsync (Store.sync), so an acknowledged change is
  * always on disk, and a busy coordinator pays one fsync per batch instead of one per request.
  */
 import { HttpError } from '../http/http-error.ts';
-import type { JobStore } from '../jobs/job-store.ts';
+import type { Store } from './store.ts';
 
 export class GroupCommit {
-  readonly #store: JobStore;
+  readonly #store: Store;
   #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
   #scheduled = false;
 
-  constructor(store: JobStore) {
+  constructor(store: Store) {
     this.#store = store;
   }
 

@@ -5,7 +5,8 @@
 import type { WorkerDto } from '../../../../shared/api.ts';
 import { onDeadline, onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from '../jobs/lifecycle.ts';
 import type { RegisterInput } from '../state/repositories/workers.ts';
-import type { StoreCore } from '../state/store-core.ts';
+import type { Store } from '../state/store.ts';
+import { applyTransition } from '../jobs/transitions.ts';
 
 export interface Beat {
   /** What the worker says it runs (null: nothing; undefined: it did not say). */
@@ -29,17 +30,17 @@ export interface SweepReport {
 }
 
 /** Registers a worker (or one that restarted): it comes back idle with a new token; what it ran is lost. */
-export function registerWorker(core: StoreCore, input: RegisterInput, tokenHash: string | null): { worker: WorkerDto; endedJobs: string[] } {
-  const now = core.now();
-  const ended = core.db.transaction(() => {
-    const lost = core.jobs.runningOf(input.workerId);
+export function registerWorker(store: Store, input: RegisterInput, tokenHash: string | null): { worker: WorkerDto; endedJobs: string[] } {
+  const now = store.now();
+  const ended = store.db.transaction(() => {
+    const lost = store.jobs.runningOf(input.workerId);
     for (const job of lost)
-      core.apply(job, onWorkerGone(job, 'worker_restarted', `Worker ${input.workerId} restarted (registered again) while running this job.`), now);
-    core.workers.upsert(input, tokenHash, now);
+      applyTransition(store, job, onWorkerGone(job, 'worker_restarted', `Worker ${input.workerId} restarted (registered again) while running this job.`), now);
+    store.workers.upsert(input, tokenHash, now);
     return lost.map((job) => job.jobId);
   });
-  core.announce([input.workerId], ended, ended.length > 0);
-  return { worker: core.workerDto(core.workers.get(input.workerId)!), endedJobs: ended };
+  store.announce([input.workerId], ended, ended.length > 0);
+  return { worker: store.workerDto(store.workers.get(input.workerId)!), endedJobs: ended };
 }
 
 export type JoinRefusal =
@@ -52,83 +53,84 @@ export type JoinRefusal =
  * over only with its own token or the admin's), and only while the token has uses and time left.
  */
 export function joinNewWorker(
-  core: StoreCore,
+  store: Store,
   input: RegisterInput,
   tokenHash: string | null,
   joinTokenHash: string,
 ): { ok: true; worker: WorkerDto } | JoinRefusal {
-  const now = core.now();
-  const outcome = core.db.transaction((): { ok: true } | JoinRefusal => {
-    if (core.workers.get(input.workerId)) return { ok: false, reason: 'worker_exists' };
-    const policy = core.joinTokens.policy(joinTokenHash);
+  const now = store.now();
+  const outcome = store.db.transaction((): { ok: true } | JoinRefusal => {
+    if (store.workers.get(input.workerId)) return { ok: false, reason: 'worker_exists' };
+    const policy = store.joinTokens.policy(joinTokenHash);
     if (policy.expiresAt !== null && now >= policy.expiresAt) return { ok: false, reason: 'join_token_expired', expiresAt: policy.expiresAt };
     if (policy.maxUses !== null && policy.uses >= policy.maxUses) return { ok: false, reason: 'join_token_used_up', maxUses: policy.maxUses };
-    core.joinTokens.use(joinTokenHash);
-    core.workers.upsert(input, tokenHash, now);
+    store.joinTokens.use(joinTokenHash);
+    store.workers.upsert(input, tokenHash, now);
     return { ok: true };
   });
   if (!outcome.ok) return outcome;
-  core.announce([input.workerId], [], false);
-  return { ok: true, worker: core.workerDto(core.workers.get(input.workerId)!) };
+  store.announce([input.workerId], [], false);
+  return { ok: true, worker: store.workerDto(store.workers.get(input.workerId)!) };
 }
 
 /** The admin revokes a worker: its token stops working at once and what it ran is settled as lost. */
-export function revokeWorker(core: StoreCore, workerId: string): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } {
-  const now = core.now();
-  const outcome = core.db.transaction((): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } => {
-    if (!core.workers.get(workerId)) return { ok: false, reason: 'worker_not_found' };
-    const lost = core.jobs.runningOf(workerId);
-    for (const job of lost) core.apply(job, onWorkerGone(job, 'worker_lost', `Worker ${workerId} was revoked by the admin while running this job.`), now);
-    core.workers.revoke(workerId, now);
+export function revokeWorker(store: Store, workerId: string): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } {
+  const now = store.now();
+  const outcome = store.db.transaction((): { ok: true; endedJobs: string[] } | { ok: false; reason: 'worker_not_found' } => {
+    if (!store.workers.get(workerId)) return { ok: false, reason: 'worker_not_found' };
+    const lost = store.jobs.runningOf(workerId);
+    for (const job of lost)
+      applyTransition(store, job, onWorkerGone(job, 'worker_lost', `Worker ${workerId} was revoked by the admin while running this job.`), now);
+    store.workers.revoke(workerId, now);
     return { ok: true, endedJobs: lost.map((job) => job.jobId) };
   });
-  if (outcome.ok) core.announce([workerId], outcome.endedJobs, outcome.endedJobs.length > 0);
+  if (outcome.ok) store.announce([workerId], outcome.endedJobs, outcome.endedJobs.length > 0);
   return outcome;
 }
 
 /** Records a heartbeat; answers the jobs to cancel and whether anything that must survive power loss changed. */
-export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
-  const now = core.now();
+export function heartbeat(store: Store, workerId: string, beat: Beat): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
+  const now = store.now();
   const ended: string[] = [];
   let requeued = false;
-  const result = core.db.transaction(() => {
-    const worker = core.workers.get(workerId);
+  const result = store.db.transaction(() => {
+    const worker = store.workers.get(workerId);
     if (!worker) return undefined;
-    core.workers.touch(workerId, now);
+    store.workers.touch(workerId, now);
     let changed = false;
     if (beat.warnings !== undefined && JSON.stringify(beat.warnings) !== JSON.stringify(worker.warnings)) {
-      core.workers.setWarnings(workerId, beat.warnings);
+      store.workers.setWarnings(workerId, beat.warnings);
       changed = true;
     }
     if (beat.available !== undefined && (beat.available !== worker.available || (beat.reason ?? null) !== worker.availabilityReason)) {
-      core.workers.setAvailability(workerId, beat.available, beat.reason ?? null);
+      store.workers.setAvailability(workerId, beat.available, beat.reason ?? null);
       changed = true;
     }
     if (beat.paused !== undefined && beat.paused !== worker.paused) {
-      core.workers.setPaused(workerId, beat.paused, now);
+      store.workers.setPaused(workerId, beat.paused, now);
       changed = true;
     }
     const cancelJobIds: string[] = [];
-    for (const job of core.jobs.runningOf(workerId)) {
+    for (const job of store.jobs.runningOf(workerId)) {
       const { transition, cancel } = onHeartbeat(job, { workerId, reportedJobId: beat.reportedJobId, restarted: beat.restarted, now });
       if (cancel) cancelJobIds.push(job.jobId);
       if (!transition) continue;
-      core.apply(job, transition, now);
+      applyTransition(store, job, transition, now);
       ended.push(job.jobId);
       requeued ||= transition.kind === 'requeue';
     }
     // The worker's state follows from what it runs now (an offline worker that beats is back).
-    const current = core.jobs.runningOf(workerId)[0]?.jobId ?? null;
+    const current = store.jobs.runningOf(workerId)[0]?.jobId ?? null;
     const status = current ? 'busy' : 'idle';
     if (status !== worker.status || current !== worker.currentJobId || ended.length > 0) {
-      core.workers.setState(workerId, status, current);
+      store.workers.setState(workerId, status, current);
       changed = true;
     }
     // A plain "still alive" moves only the timestamp: not a change that must survive power loss.
-    return { worker: core.workerDto(core.workers.get(workerId)!), cancelJobIds, changed };
+    return { worker: store.workerDto(store.workers.get(workerId)!), cancelJobIds, changed };
   });
   // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
-  if (result) core.announce([workerId], ended, requeued);
+  if (result) store.announce([workerId], ended, requeued);
   return result;
 }
 
@@ -136,47 +138,47 @@ export function heartbeat(core: StoreCore, workerId: string, beat: Beat): { work
  * Marks workers silent since before `cutoff` offline and ends or requeues their jobs; fails jobs whose
  * worker has not reported long past their timeout. Called periodically by the scheduler.
  */
-export function sweep(core: StoreCore, cutoff: number, offlineAfterSeconds: number): SweepReport {
-  const now = core.now();
+export function sweep(store: Store, cutoff: number, offlineAfterSeconds: number): SweepReport {
+  const now = store.now();
   const report: SweepReport = { offline: [], requeued: [], failed: [], cancelled: [], timedOut: [] };
-  core.db.transaction(() => {
-    for (const workerId of core.workers.staleIds(cutoff)) {
-      const lastSign = core.lastSignOfLife(workerId);
-      for (const job of core.jobs.runningOf(workerId)) {
+  store.db.transaction(() => {
+    for (const workerId of store.workers.staleIds(cutoff)) {
+      const lastSign = store.lastSignOfLife(workerId);
+      for (const job of store.jobs.runningOf(workerId)) {
         const transition = onWorkerGone(
           job,
           'worker_lost',
-          `Worker ${nameOf(core, workerId)} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`,
+          `Worker ${nameOf(store, workerId)} stopped sending heartbeats (offline after ${offlineAfterSeconds} s); the job was lost.`,
         );
         // Nothing ran after the worker's last sign of life: the job's time ends there.
-        core.apply(job, transition, Math.min(now, Math.max(job.startedAt ?? 0, lastSign)));
+        applyTransition(store, job, transition, Math.min(now, Math.max(job.startedAt ?? 0, lastSign)));
         const bucket = transition.kind === 'requeue' ? 'requeued' : transition.kind === 'end' && transition.status === 'cancelled' ? 'cancelled' : 'failed';
         report[bucket].push(job.jobId);
       }
-      core.workers.setState(workerId, 'offline', null);
+      store.workers.setState(workerId, 'offline', null);
       report.offline.push(workerId);
     }
-    for (const job of core.jobs.overdue(TIMEOUT_GRACE_MS, now)) {
+    for (const job of store.jobs.overdue(TIMEOUT_GRACE_MS, now)) {
       const transition = onOverdue(job, now);
       if (!transition) continue;
-      core.apply(job, transition, now);
-      if (job.workerId) core.workers.setState(job.workerId, 'idle', null);
+      applyTransition(store, job, transition, now);
+      if (job.workerId) store.workers.setState(job.workerId, 'idle', null);
       report.timedOut.push(job.jobId);
     }
-    for (const job of core.jobs.pastDeadline(now)) {
+    for (const job of store.jobs.pastDeadline(now)) {
       const transition = onDeadline(job, job.target?.workers?.join(', ') ?? 'No matching worker', now);
       if (!transition) continue;
-      core.apply(job, transition, now);
+      applyTransition(store, job, transition, now);
       report.failed.push(job.jobId);
     }
   });
-  core.announce(report.offline, [...report.requeued, ...report.failed, ...report.cancelled, ...report.timedOut], report.requeued.length > 0);
+  store.announce(report.offline, [...report.requeued, ...report.failed, ...report.cancelled, ...report.timedOut], report.requeued.length > 0);
   return report;
 }
 
 /** "lab-pc-03 (worker-vm-0b14)": the name people know, then the id. */
-function nameOf(core: StoreCore, workerId: string): string {
-  const name = core.workers.get(workerId)?.hostname;
+function nameOf(store: Store, workerId: string): string {
+  const name = store.workers.get(workerId)?.hostname;
   return name && name !== workerId ? `${name} (${workerId})` : workerId;
 }
 
@@ -187,30 +189,30 @@ export type GoneCause = 'connection_lost' | 'goodbye';
  * heard from since `since`, when it closed (connection_lost), or it said goodbye. Its jobs end (or go
  * back to the queue) with their time ending when the connection closed. Returns whether anything changed.
  */
-export function workerGone(core: StoreCore, workerId: string, cause: GoneCause, since = 0): boolean {
-  const now = core.now();
+export function workerGone(store: Store, workerId: string, cause: GoneCause, since = 0): boolean {
+  const now = store.now();
   const ended: string[] = [];
   let requeued = false;
-  const changed = core.db.transaction(() => {
-    const worker = core.workers.get(workerId);
+  const changed = store.db.transaction(() => {
+    const worker = store.workers.get(workerId);
     if (!worker || worker.status === 'offline') return false;
-    const lastSign = core.lastSignOfLife(workerId);
+    const lastSign = store.lastSignOfLife(workerId);
     if (cause === 'connection_lost' && lastSign > since) return false; // it came back
     const message =
       cause === 'goodbye'
-        ? `Worker ${nameOf(core, workerId)} stopped while running this job.`
-        : `Worker ${nameOf(core, workerId)} went away while running this job (its connection closed and it did not come back); the job was lost.`;
+        ? `Worker ${nameOf(store, workerId)} stopped while running this job.`
+        : `Worker ${nameOf(store, workerId)} went away while running this job (its connection closed and it did not come back); the job was lost.`;
     // Its open connection was alive until it closed: the job's time ends there (or now, for a goodbye).
     const endAt = cause === 'connection_lost' ? Math.min(now, since) : now;
-    for (const job of core.jobs.runningOf(workerId)) {
+    for (const job of store.jobs.runningOf(workerId)) {
       const transition = onWorkerGone(job, 'worker_lost', message);
-      core.apply(job, transition, Math.max(job.startedAt ?? 0, endAt));
+      applyTransition(store, job, transition, Math.max(job.startedAt ?? 0, endAt));
       ended.push(job.jobId);
       requeued ||= transition.kind === 'requeue';
     }
-    core.workers.setState(workerId, 'offline', null);
+    store.workers.setState(workerId, 'offline', null);
     return true;
   });
-  if (changed) core.announce([workerId], ended, requeued);
+  if (changed) store.announce([workerId], ended, requeued);
   return changed;
 }

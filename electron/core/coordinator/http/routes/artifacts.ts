@@ -5,6 +5,9 @@ import { requireAdmin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { queryString } from '../validate.ts';
+import { getJobSummary } from '../../jobs/job-queries.ts';
+import { setArtifacts } from '../../jobs/job-commands.ts';
+import { runStatus } from '../../runs/runs.ts';
 
 export function artifactRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
@@ -13,7 +16,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     const jobId = queryString(req.query.jobId, 'jobId');
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
     if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
-    const job = ctx.store.getJobSummary(jobId);
+    const job = getJobSummary(ctx.store, jobId);
     if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (job.workerId !== workerId) throw new HttpError(403, `Job ${jobId} was not run by worker ${workerId}.`);
     if (job.artifactPatterns.length === 0) throw new HttpError(400, `Job ${jobId} asked for no artifacts; nothing is kept.`);
@@ -30,7 +33,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     }
     // One upload per job at a time, within the artifacts quota and the disk's free-space floor.
     const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes, Number.isFinite(declared) ? declared : undefined);
-    ctx.store.setArtifacts(jobId, listed.files, listed.tests);
+    setArtifacts(ctx.store, jobId, listed.files, listed.tests);
     await ctx.commit.durable();
     ctx.logger.info('artifacts received', { jobId, workerId, files: listed.files.length, tests: listed.tests });
     res.json({ success: true, jobId, files: listed.files.length });
@@ -40,7 +43,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
-    const job = ctx.store.getJobSummary(jobId);
+    const job = getJobSummary(ctx.store, jobId);
     if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (!ctx.artifacts.has(jobId))
       throw new HttpError(
@@ -63,7 +66,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
-    const status = ctx.store.runStatus(runId);
+    const status = runStatus(ctx.store, runId);
     if (!status) throw new HttpError(404, 'Run not found');
     // A folder per PC (each) or per input zip (map), named so that two never collide.
     const used = new Set<string>();

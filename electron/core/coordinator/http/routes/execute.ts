@@ -11,6 +11,7 @@ import { HttpError } from '../http-error.ts';
 import { receiveUpload } from '../../files/uploads.ts';
 import { artifactsField, integerParam, targetField } from '../validate.ts';
 import { assertQueueHasRoom, assertTarget } from './jobs.ts';
+import { createJob } from '../../jobs/job-commands.ts';
 
 const MODES = ['distributed', 'direct'] as const;
 
@@ -47,8 +48,8 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
           target,
           artifacts: artifactsField(fields.artifacts),
         });
-        ctx.store.uploads.record(upload.name, upload.sha256);
-        const job = ctx.store.createJob({ ...input, fileSha256: upload.sha256, artifactPatterns: input.artifacts });
+        ctx.uploadIndex.record(upload.name, upload.sha256);
+        const job = createJob(ctx.store, { ...input, fileSha256: upload.sha256, artifactPatterns: input.artifacts });
         await ctx.commit.durable();
         return void res.json({
           success: true,

@@ -19,7 +19,7 @@ export function fileRoutes(ctx: CoordinatorContext): Router {
     if (typeof name !== 'string' || !UPLOAD_NAME_PATTERN.test(name)) throw new HttpError(404, 'Upload not found');
     const p = principalOf(res);
     if (p.role === 'join') throw new HttpError(403, 'The join token can only register workers.');
-    if (p.role === 'worker' && !ctx.store.uploads.mayFetch(p.workerId, uploadUrl(name))) {
+    if (p.role === 'worker' && !ctx.uploadIndex.mayFetch(p.workerId, uploadUrl(name))) {
       throw new HttpError(403, 'This worker is not running a job that uses this file.');
     }
     const path = join(ctx.uploadsDir, name);

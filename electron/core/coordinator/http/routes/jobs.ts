@@ -7,22 +7,26 @@ import { requireAdmin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { watchHangUp } from '../hang-up.ts';
 import { HttpError } from '../http-error.ts';
-import type { AssignOutcome } from '../../jobs/job-store.ts';
+import type { AssignOutcome } from '../../jobs/job-commands.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
 import { uploadExists } from '../../files/uploads.ts';
 import { integerParam, parseBody, queryString } from '../validate.ts';
 import { garbageBudget } from '../../../runner/memory.ts';
+import { targetProblem } from '../../jobs/target-check.ts';
+import { getJob, getJobSummary, getJobWithoutOutput, jobCounts, listJobs, pageJobs } from '../../jobs/job-queries.ts';
+import { assignNextJob, cancelJob, completeJob, createJob, failJob } from '../../jobs/job-commands.ts';
+import { appendOutput } from '../../jobs/job-output.ts';
 
 /** 400 when a target names an unknown worker or selects none. */
 export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
-  const problem = ctx.store.targetProblem(target);
+  const problem = targetProblem(ctx.store, target);
   if (problem) throw new HttpError(400, problem);
 }
 
 /** 429 before the queue grows past --max-pending-jobs (`adding` jobs at once). */
 export function assertQueueHasRoom(ctx: CoordinatorContext, adding = 1): void {
-  const pending = ctx.store.countJobs('pending');
+  const pending = ctx.store.jobs.count('pending');
   if (pending + adding > ctx.settings.maxPendingJobs) {
     throw new HttpError(
       429,
@@ -60,7 +64,7 @@ function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>)
 /** `cancel`: stop the job now (asked for, or it is no longer this worker's to run). Answers when that is so, or after `waitMs`. */
 function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string, waitMs: number, signal: AbortSignal): Promise<{ cancel: boolean }> {
   const decide = (): { cancel: boolean } | null => {
-    const job = ctx.store.getJobSummary(jobId);
+    const job = getJobSummary(ctx.store, jobId);
     if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     if (job.workerId !== workerId || job.status !== 'running' || job.cancelRequested) return { cancel: true };
     return null;
@@ -104,7 +108,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     assertTarget(ctx, body.target);
     assertQueueHasRoom(ctx);
     const upload = uploadNameFromUrl(body.fileUrl);
-    const job = ctx.store.createJob({ ...body, fileSha256: upload ? ctx.store.uploads.sha256(upload) : null, artifactPatterns: body.artifacts });
+    const job = createJob(ctx.store, { ...body, fileSha256: upload ? ctx.uploadIndex.sha256(upload) : null, artifactPatterns: body.artifacts });
     await ctx.commit.durable();
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });
@@ -113,7 +117,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const { status, limit, before, outcome } = req.query;
     if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
-      const jobs = ctx.store.listJobs();
+      const jobs = listJobs(ctx.store);
       return void res.json({ jobs, count: jobs.length });
     }
     const statusText = queryString(status, 'status');
@@ -124,7 +128,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     if (outcomeText !== undefined && !(JOB_OUTCOMES as readonly string[]).includes(outcomeText)) {
       throw new HttpError(400, `"outcome" must be one of ${JOB_OUTCOMES.join(', ')} (failed: every job that ended without passing).`);
     }
-    const page = ctx.store.pageJobs({
+    const page = pageJobs(ctx.store, {
       status: statusText,
       outcome: outcomeText as JobOutcome | undefined,
       limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
@@ -135,7 +139,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
 
   router.get('/api/jobs/counts', (_req, res) => {
     requireAdmin(res);
-    res.json(ctx.store.jobCounts());
+    res.json(jobCounts(ctx.store));
   });
 
   router.get('/api/jobs/get-job', async (req, res) => {
@@ -143,7 +147,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
     let outcome: AssignOutcome;
     if (workerId === undefined) {
-      outcome = ctx.store.assignNextJob(); // the seed's get-job: first idle worker, first pending job
+      outcome = assignNextJob(ctx.store); // the seed's get-job: first idle worker, first pending job
     } else {
       const hangUp = new AbortController();
       res.on('close', () => hangUp.abort());
@@ -161,7 +165,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     if (!jobId) throw new HttpError(400, 'jobId is required');
     // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
     const withOutput = queryString(req.query.output, 'output') !== 'false';
-    const job = withOutput ? ctx.store.getJob(jobId) : ctx.store.getJobWithoutOutput(jobId);
+    const job = withOutput ? getJob(ctx.store, jobId) : getJobWithoutOutput(ctx.store, jobId);
     if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     res.json(job);
   });
@@ -169,7 +173,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/jobs/submit-result', resultJson, async (req, res) => {
     const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.completeJob(body.jobId, body.workerId, body.exitCode, body.stdout, body.stderr, body.commandStartedAt);
+    const outcome = completeJob(ctx.store, body);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
@@ -178,7 +182,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.put('/api/jobs/submit-result', json, async (req, res) => {
     const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.failJob(body.jobId, body.workerId, body.errorMessage, body.commandStartedAt, body.endReason);
+    const outcome = failJob(ctx.store, body);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
@@ -187,7 +191,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/jobs/cancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
-    const outcome = ctx.store.cancelJob(body.jobId);
+    const outcome = cancelJob(ctx.store, body.jobId);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     res.json({
@@ -218,7 +222,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     noteLogBytes(Number(req.get('content-length')) || 0);
     const body = parseBody(logBody, req.body, ['jobId', 'workerId', 'chunks'], 'jobId, workerId, and chunks are required');
     requireWorker(res, body.workerId);
-    const outcome = ctx.store.appendOutput(body.jobId, body.workerId, body.chunks);
+    const outcome = appendOutput(ctx.store, body.jobId, body.workerId, body.chunks);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     res.json({ success: true, cancel: outcome.cancel, next: outcome.next });

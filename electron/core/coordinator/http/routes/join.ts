@@ -9,10 +9,13 @@ import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import type { JoinRequest } from '../../workers/join-requests.ts';
 import { queryString, parseBody } from '../validate.ts';
+import { getWorker } from '../../workers/worker-queries.ts';
+import { registerWorker, revokeWorker } from '../../workers/worker-liveness.ts';
+import { setJoinTokenPolicy } from '../../workers/join-tokens.ts';
 
 /** What the dashboard lists about a waiting PC (never its key), and why approving it would be a mistake. */
 function describe(ctx: CoordinatorContext, r: JoinRequest, pending: JoinRequest[]) {
-  const conflict = ctx.store.getWorker(r.workerId)
+  const conflict = getWorker(ctx.store, r.workerId)
     ? 'a worker with this id is already registered: approving would replace it'
     : pending.some((o) => o !== r && o.workerId === r.workerId)
       ? 'another request asks for the same worker id: one of them is not that PC'
@@ -106,7 +109,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
         continue;
       }
       const workerToken = ctx.settings.auth ? newToken('worker') : null;
-      const outcome = ctx.store.registerWorker(request, workerToken ? hashToken(workerToken) : null);
+      const outcome = registerWorker(ctx.store, request, workerToken ? hashToken(workerToken) : null);
       ctx.joinRequests.approve(request, workerToken);
       approved.push(request.requestId);
       ctx.logger.info('PC approved to join', { workerId: request.workerId, hostname: request.hostname, endedJobs: outcome.endedJobs });
@@ -124,7 +127,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/revoke', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
-    const outcome = ctx.store.revokeWorker(body.workerId);
+    const outcome = revokeWorker(ctx.store, body.workerId);
     if (!outcome.ok) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
     ctx.logger.warn('worker revoked: its token no longer works', { workerId: body.workerId, endedJobs: outcome.endedJobs });
     await ctx.commit.durable();
@@ -136,7 +139,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     if (!ctx.settings.auth) throw new HttpError(400, 'Authentication is off (--no-auth): there is no join token to rotate.');
     const body = parseBody(rotateJoinTokenBody, req.body ?? {}, [], 'Send a JSON object; maxUses and expiresAt are optional.');
     const joinToken = newToken('join');
-    ctx.store.setJoinTokenPolicy(hashToken(joinToken), { maxUses: body.maxUses ?? null, expiresAt: body.expiresAt ?? null });
+    setJoinTokenPolicy(ctx.store, hashToken(joinToken), { maxUses: body.maxUses ?? null, expiresAt: body.expiresAt ?? null });
     await ctx.commit.durable();
     saveTokens(ctx.dataDir, { ...ctx.settings.tokens, joinToken });
     ctx.settings.tokens.joinToken = joinToken; // auth reads this object: the old token stops working now

@@ -5,8 +5,10 @@ import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { drained } from '../drained.ts';
 import { HttpError } from '../http-error.ts';
-import type { LogQuery } from '../../jobs/job-store.ts';
+import type { LogQuery } from '../../jobs/job-output.ts';
 import { integerParam, queryString } from '../validate.ts';
+import { readLog } from '../../jobs/job-output.ts';
+import { getJobSummary } from '../../jobs/job-queries.ts';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -20,7 +22,7 @@ export function logRoutes(ctx: CoordinatorContext): Router {
     const format = queryString(req.query.format, 'format') ?? 'json';
     if (format !== 'json' && format !== 'text') throw new HttpError(400, '"format" must be json (pages of chunks) or text (the whole log).');
     if (format === 'text') return sendText(ctx, res, jobId);
-    const page = ctx.store.readLog(jobId, pageQuery(req.query));
+    const page = readLog(ctx.store, jobId, pageQuery(req.query));
     if (!page) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
     res.json(page);
   });
@@ -44,8 +46,8 @@ function pageQuery(query: Record<string, unknown>): LogQuery {
 
 /** The log as stored when the download began, page by page, waiting for the client to drain each. */
 async function sendText(ctx: CoordinatorContext, res: Response, jobId: string): Promise<void> {
-  const job = ctx.store.getJobSummary(jobId);
-  const tail = ctx.store.readLog(jobId, { before: 'end', limit: 1, maxChars: 1 });
+  const job = getJobSummary(ctx.store, jobId);
+  const tail = readLog(ctx.store, jobId, { before: 'end', limit: 1, maxChars: 1 });
   if (!job || !tail) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${downloadName(job.filename, jobId)}"`);
@@ -53,7 +55,7 @@ async function sendText(ctx: CoordinatorContext, res: Response, jobId: string): 
   const last = tail.next;
   let after = -1;
   while (after < last && !res.destroyed) {
-    const page = ctx.store.readLog(jobId, { after, limit: LIMITS.logPageChunks, maxChars: LIMITS.logPageBytes });
+    const page = readLog(ctx.store, jobId, { after, limit: LIMITS.logPageChunks, maxChars: LIMITS.logPageBytes });
     if (!page || page.chunks.length === 0) break;
     for (const chunk of page.chunks) {
       if (chunk.seq > last) break;

@@ -7,7 +7,8 @@ import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { toCsv } from '../../runs/csv.ts';
 import { HttpError } from '../http-error.ts';
-import { DEFAULT_TIMEOUT_SECONDS } from '../../jobs/job-store.ts';
+import { refusalToHttp } from '../refusals.ts';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../state/repositories/jobs.ts';
 import { compileScorePattern } from '../../runs/run-results.ts';
 import { DEFAULT_DEADLINE_SECONDS, type CreateRunInput, type RunZip } from '../../runs/runs.ts';
 import { normalizeTarget } from '../../jobs/targeting.ts';
@@ -16,6 +17,8 @@ import { artifactsField, integerParam, parseBody, queryString, targetField } fro
 import { safeFilename } from './execute.ts';
 import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
 import { END_REASON_TEXT } from '../../../../../shared/job-status.ts';
+import { cancelRun, createRun, pageRuns, rerunInput, runStatus } from '../../runs/runs.ts';
+import { countMatchingWorkers, targetProblem } from '../../jobs/target-check.ts';
 
 const CSV_COLUMNS = [
   'filename',
@@ -60,7 +63,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
-    const status = ctx.store.runStatus(runId);
+    const status = runStatus(ctx.store, runId);
     if (!status) throw new HttpError(404, 'Run not found');
     res.json(status);
   });
@@ -68,14 +71,14 @@ export function runRoutes(ctx: CoordinatorContext): Router {
   router.get('/api/runs/create', (req, res) => {
     requireAdmin(res);
     const limit = integerParam(req.query.limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize;
-    const page = ctx.store.pageRuns(limit, queryString(req.query.before, 'before'));
+    const page = pageRuns(ctx.store, limit, queryString(req.query.before, 'before'));
     res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
   router.post('/api/runs/cancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
-    const outcome = ctx.store.cancelRun(body.runId);
+    const outcome = cancelRun(ctx.store, body.runId);
     if (!outcome.ok) throw new HttpError(404, 'Run not found');
     await ctx.commit.durable();
     res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
@@ -84,8 +87,8 @@ export function runRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/runs/rerun', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(rerunBody, req.body, ['runId', 'only'], 'runId and only ("failed" or "all") are required');
-    const input = ctx.store.rerunInput(body.runId, body.only);
-    if ('ok' in input) throw new HttpError(input.status, input.message);
+    const input = rerunInput(ctx.store, body.runId, body.only);
+    if ('ok' in input) throw refusalToHttp(input);
     await createAndAnswer(ctx, res, input);
   });
 
@@ -95,7 +98,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     if (!runId) throw new HttpError(400, 'runId is required');
     const format = queryString(req.query.format, 'format') ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new HttpError(400, '"format" must be csv or json.');
-    const status = ctx.store.runStatus(runId);
+    const status = runStatus(ctx.store, runId);
     if (!status) throw new HttpError(404, 'Run not found');
     res.setHeader('Content-Disposition', `attachment; filename="${runId.replace(/[^A-Za-z0-9-]/g, '')}.${format}"`);
     if (format === 'json') return void res.json(status);
@@ -149,7 +152,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     if (!compiled.ok) throw new HttpError(400, compiled.message);
   }
   const target = normalizeTarget(body.target);
-  const problem = ctx.store.targetProblem(target);
+  const problem = targetProblem(ctx.store, target);
   if (problem) throw new HttpError(400, problem);
   let zips: RunZip[];
   if (body.mode === 'map') {
@@ -159,10 +162,10 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
   } else {
     if (uploads.length > 1)
       throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${uploads.length} (a run over many zips is mode "map").`);
-    assertQueueHasRoom(ctx, ctx.store.countMatchingWorkers(target));
+    assertQueueHasRoom(ctx, countMatchingWorkers(ctx.store, target));
     zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads)];
   }
-  for (const upload of uploads) ctx.store.uploads.record(upload.name, upload.sha256);
+  for (const upload of uploads) ctx.uploadIndex.record(upload.name, upload.sha256);
   return {
     mode: body.mode,
     command: body.commands,
@@ -184,7 +187,7 @@ async function broadcastZip(ctx: CoordinatorContext, fileUrl: string | undefined
   if (fileUrl) {
     assertFileUrl(ctx, fileUrl);
     const name = fileUrl.startsWith('/uploads/') ? fileUrl.slice('/uploads/'.length) : null;
-    return { fileUrl, filename: filename ?? 'project.zip', fileSha256: name ? ctx.store.uploads.sha256(name) : null };
+    return { fileUrl, filename: filename ?? 'project.zip', fileSha256: name ? ctx.uploadIndex.sha256(name) : null };
   }
   const empty = await storeEmptyZip(ctx.uploadsDir);
   uploads.push(empty); // recorded with the others, and removed with them if the run is refused
@@ -192,7 +195,7 @@ async function broadcastZip(ctx: CoordinatorContext, fileUrl: string | undefined
 }
 
 async function createAndAnswer(ctx: CoordinatorContext, res: Response, input: CreateRunInput): Promise<void> {
-  const outcome = ctx.store.createRun(input);
+  const outcome = createRun(ctx.store, input);
   if (!outcome.ok) throw new HttpError(400, outcome.message);
   await ctx.commit.durable();
   ctx.logger.info('run created', { runId: outcome.run.runId, mode: input.mode, jobs: outcome.jobIds.length });

@@ -14,9 +14,14 @@ import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } fr
 import type { JoinRefusal } from '../../workers/worker-liveness.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
+import { refusalToHttp } from '../refusals.ts';
 import { parseBody } from '../validate.ts';
 import { DEFAULT_POLICY, parseWindows } from '../../../../../shared/policy.ts';
 import { scopeKey, type PolicyScope } from '../../state/repositories/policies.ts';
+import { heartbeat, joinNewWorker, registerWorker, workerGone } from '../../workers/worker-liveness.ts';
+import { forgetWorker, pauseWorker, renameWorker, replaceWorker, setWorkerTags } from '../../workers/worker-admin.ts';
+import { getWorker, listWorkers } from '../../workers/worker-queries.ts';
+import { policies, setPolicy } from '../../workers/policies.ts';
 
 export function workerRoutes(ctx: CoordinatorContext): Router {
   const router = Router();
@@ -29,10 +34,10 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     const tokenHash = workerToken ? hashToken(workerToken) : null;
     let endedJobs: string[] = [];
     if (principal.role === 'join') {
-      const outcome = ctx.store.joinNewWorker(body, tokenHash, hashToken(ctx.settings.tokens.joinToken));
+      const outcome = joinNewWorker(ctx.store, body, tokenHash, hashToken(ctx.settings.tokens.joinToken));
       if (!outcome.ok) throw joinRefusal(outcome, body.workerId);
     } else {
-      endedJobs = ctx.store.registerWorker(body, tokenHash).endedJobs;
+      endedJobs = registerWorker(ctx.store, body, tokenHash).endedJobs;
     }
     ctx.logger.info('worker registered', { workerId: body.workerId, hostname: body.hostname, by: principal.role, endedJobs });
     await ctx.commit.durable();
@@ -50,7 +55,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/goodbye', json, async (req, res) => {
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const workerId = requireWorker(res, body.workerId)!;
-    ctx.store.workerGone(workerId, 'goodbye');
+    workerGone(ctx.store, workerId, 'goodbye');
     await ctx.commit.durable();
     ctx.logger.info('worker said goodbye', { workerId });
     res.json({ success: true, workerId });
@@ -59,7 +64,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/rename', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(renameWorkerBody, req.body, ['workerId'], 'workerId and name are required');
-    const worker = ctx.store.renameWorker(body.workerId, body.name);
+    const worker = renameWorker(ctx.store, body.workerId, body.name);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
     await ctx.commit.durable();
     res.json({ success: true, worker });
@@ -68,7 +73,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/pause', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(pauseWorkerBody, req.body, ['workerId'], 'workerId and paused are required');
-    const worker = ctx.store.pauseWorker(body.workerId, body.paused);
+    const worker = pauseWorker(ctx.store, body.workerId, body.paused);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
     await ctx.commit.durable();
     res.json({ success: true, worker });
@@ -77,8 +82,8 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/forget', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
-    const outcome = ctx.store.forgetWorker(body.workerId);
-    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    const outcome = forgetWorker(ctx.store, body.workerId);
+    if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     ctx.logger.info('worker forgotten', { workerId: body.workerId, failedJobs: outcome.failedJobs });
     res.json({ success: true, workerId: body.workerId, failedJobs: outcome.failedJobs });
@@ -87,17 +92,17 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   router.post('/api/workers/replace', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(replaceWorkerBody, req.body, ['workerId', 'replaces'], 'workerId and replaces are required');
-    const outcome = ctx.store.replaceWorker(body.workerId, body.replaces);
-    if (!outcome.ok) throw new HttpError(outcome.status, outcome.message);
+    const outcome = replaceWorker(ctx.store, body.workerId, body.replaces);
+    if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     ctx.logger.info('worker replaced', { workerId: body.workerId, replaces: body.replaces });
-    res.json({ success: true, worker: ctx.store.getWorker(body.workerId) });
+    res.json({ success: true, worker: getWorker(ctx.store, body.workerId) });
   });
 
   router.post('/api/workers/tags', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(workerTagsBody, req.body, ['workerId', 'tags'], 'workerId and tags are required');
-    const worker = ctx.store.setWorkerTags(body.workerId, body.tags);
+    const worker = setWorkerTags(ctx.store, body.workerId, body.tags);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
     await ctx.commit.durable();
     res.json({ success: true, worker });
@@ -105,14 +110,14 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
 
   router.get('/api/workers/register', (_req, res) => {
     requireAdmin(res);
-    const workers = ctx.store.listWorkers();
+    const workers = listWorkers(ctx.store);
     res.json({ workers, count: workers.length });
   });
 
   router.post('/api/workers/heartbeat', json, async (req, res) => {
     const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
     requireWorker(res, body.workerId);
-    const beat = ctx.store.heartbeat(body.workerId, {
+    const beat = heartbeat(ctx.store, body.workerId, {
       reportedJobId: body.jobId,
       paused: body.paused,
       restarted: body.restarted,
@@ -135,7 +140,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
 
   router.get('/api/workers/policy', (_req, res) => {
     requireAdmin(res);
-    res.json(ctx.store.policies());
+    res.json(policies(ctx.store));
   });
 
   router.post('/api/workers/policy', json, async (req, res) => {
@@ -149,7 +154,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
       }
     }
     const scope: PolicyScope = body.workerId ? { kind: 'worker', workerId: body.workerId } : body.tag ? { kind: 'tag', tag: body.tag } : { kind: 'lab' };
-    if (scope.kind === 'worker' && !ctx.store.getWorker(scope.workerId)) throw new HttpError(404, `No worker named ${scope.workerId} is registered.`);
+    if (scope.kind === 'worker' && !getWorker(ctx.store, scope.workerId)) throw new HttpError(404, `No worker named ${scope.workerId} is registered.`);
     const policy = body.clear
       ? null
       : {
@@ -161,7 +166,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
           ...(body.priority ? { priority: body.priority } : {}),
           ...(body.notices !== undefined ? { notices: body.notices } : {}),
         };
-    ctx.store.setPolicy(scope, policy);
+    setPolicy(ctx.store, scope, policy);
     await ctx.commit.durable();
     ctx.logger.info('policy set', { scope: scopeKey(scope), policy });
     res.json({ success: true, scope: scopeKey(scope), policy });

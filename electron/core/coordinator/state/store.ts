@@ -1,21 +1,29 @@
 /**
- * What the store's parts share: the database, the repositories, the clock and the event bus, plus the
- * two steps every change ends with: apply a lifecycle decision, then announce what was committed.
+ * The coordinator's durable state: the database, its repositories, the clock and the event bus. The
+ * domain modules (jobs/, workers/, runs/, files/) read and change it through these, one transaction at
+ * a time, and end each change with announce(); jobs/transitions.ts is the one writer of job transitions.
  */
 import type { CoordinatorEvents } from '../live/events.ts';
 import { Database } from './database.ts';
-import { assertLegal, type Transition } from '../jobs/lifecycle.ts';
-import { JobRepository, type JobRecord } from './repositories/jobs.ts';
+import { JobRepository } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
 import { RunRepository } from './repositories/runs.ts';
 import { PolicyRepository } from './repositories/policies.ts';
 import { namesakeFindings, toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
 import type { WorkerDto } from '../../../../shared/api.ts';
-import { recordRunResult } from '../runs/run-results.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 
-export class StoreCore {
+export interface StoreOptions {
+  /** Path of the database file (`:memory:` for throwaway stores). */
+  file: string;
+  events: CoordinatorEvents;
+  now?: () => number;
+  /** Stored output per stream and job; chunks past it are dropped and a marker says so. */
+  maxOutputBytes?: number;
+}
+
+export class Store {
   readonly db: Database;
   readonly events: CoordinatorEvents;
   readonly now: () => number;
@@ -30,7 +38,7 @@ export class StoreCore {
   /** When each worker last made any request (kept in memory: it changes with every request). */
   readonly #lastSeen = new Map<string, number>();
 
-  constructor(options: { file: string; events: CoordinatorEvents; now?: () => number; maxOutputBytes?: number }) {
+  constructor(options: StoreOptions) {
     this.db = new Database(options.file);
     this.events = options.events;
     this.now = options.now ?? Date.now;
@@ -48,6 +56,24 @@ export class StoreCore {
     return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces, warning);
   }
 
+  get schemaVersion(): number {
+    return this.db.schemaVersion;
+  }
+
+  /** Whether changes were committed since the last sync(); see group-commit.ts, the one caller of sync(). */
+  get unsynced(): boolean {
+    return this.db.unsynced;
+  }
+
+  /** Makes every committed change survive power loss (one fsync). */
+  sync(): void {
+    this.db.sync();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
   seen(workerId: string, at: number): void {
     this.#lastSeen.set(workerId, at);
   }
@@ -57,26 +83,9 @@ export class StoreCore {
     return Math.max(this.#lastSeen.get(workerId) ?? 0, this.workers.get(workerId)?.lastHeartbeat ?? 0);
   }
 
-  /** Writes a lifecycle decision; the lifecycle's guard refuses an illegal one before anything is written. */
-  apply(job: JobRecord, transition: Transition, now: number, commandStartedAt: number | null = null): void {
-    assertLegal(job, transition);
-    switch (transition.kind) {
-      case 'start':
-        this.jobs.start(job, transition.workerId, now);
-        this.workers.setState(transition.workerId, 'busy', job.jobId);
-        return;
-      case 'end':
-        this.jobs.end(job, transition, now, commandStartedAt);
-        if (job.runId) {
-          recordRunResult(this, job);
-          this.#runJobEnded = true;
-        }
-        return;
-      case 'requeue':
-        return this.jobs.requeue(job, transition.refundAttempt);
-      case 'request-cancel':
-        return this.jobs.requestCancel(job);
-    }
+  /** A run's job ended (jobs/transitions.ts): waiting workers are asked again at the next announce. */
+  noteRunJobEnded(): void {
+    this.#runJobEnded = true;
   }
 
   /** Tells listeners what was committed: jobs and workers that changed, and whether work became available. */
