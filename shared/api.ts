@@ -1,51 +1,28 @@
-/** Wire contract between coordinator, worker and dashboard: DTOs and limits (schemas: api-schemas.ts). */
-import type { EndReason, JobStatus, WorkerStatus } from './job-status.ts';
-import type { WorkerPolicy } from './policy.ts';
+/**
+ * Wire contract between coordinator, worker and dashboard: what the API answers, as zod schemas (the
+ * endpoint table, the OpenAPI document and the typed client use them; the types are inferred from
+ * them), and the limits. Request bodies: api-schemas.ts.
+ */
+import { z } from 'zod';
+import { END_REASONS, JOB_STATUSES, WORKER_STATUSES } from './job-status.ts';
+import { workerPolicy } from './policy-schema.ts';
+import { REFUSALS } from './refusals.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
 
 /** Every 4xx/5xx body. */
-export interface ErrorBody {
-  error: string;
-  statusCode: number;
-  /** Machine-readable and stable (e.g. `rate_limited`, `already_ended`, `upload_in_progress`): what a client branches on. */
-  reason: string;
-}
-
-export interface WorkerDto {
-  workerId: string;
-  hostname: string;
-  os: string | null;
-  cpuCount: number | null;
-  status: WorkerStatus;
-  lastHeartbeat: number;
-  version: string | null;
-  /** The job the coordinator has assigned to this worker, if any. */
-  currentJobId: string | null;
-  registeredAt: number;
-  /** Paused from the worker's own screen: registered and heartbeating, but taking no jobs. */
-  paused: boolean;
-  /** What this worker says it cannot protect on its PC (e.g. jobs run as its own user). */
-  warnings: string[];
-  /** Labels for targeting (`--tags room-b,gpu`, or set by the admin). */
-  tags: string[];
-  /** What people call it: the admin's name for it, else its hostname (or --name). */
-  name: string;
-  /** The admin paused it from the dashboard: it takes no jobs until resumed there. */
-  pausedByAdmin: boolean;
-  /** An offline worker with the same hostname that this one may replace (a re-installed PC), if any. */
-  replaces: string | null;
-  /** False while its policy keeps it from jobs (the PC is in use, or outside its hours): it is waiting, not offline. */
-  available: boolean;
-  availabilityReason: string | null;
-  /** The policy it follows (its own, its tag's, or the lab's). */
-  policy: WorkerPolicy;
-  /** When the person at the PC paused it (null: not paused there). */
-  pausedAt: number | null;
-  /** When the admin paused it from the dashboard (null: not paused by the admin). */
-  pausedByAdminAt: number | null;
-}
+export const errorBody = z
+  .object({
+    error: z.string(),
+    statusCode: z.number().int(),
+    /** Machine-readable and stable (e.g. `rate_limited`, `already_ended`, `upload_in_progress`): what a client branches on. */
+    reason: z.enum(Object.keys(REFUSALS) as [keyof typeof REFUSALS, ...(keyof typeof REFUSALS)[]]).meta({
+      description: 'machine-readable and stable, e.g. rate_limited, already_ended, upload_in_progress',
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof errorBody>;
 
 export const TARGET_OS = ['win32', 'linux', 'darwin'] as const;
 export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -67,141 +44,183 @@ export function parseTagList(text: string): string[] {
 }
 
 /** Which workers may take a job: all given parts must match (every tag, the OS, one of the named workers). */
-export interface JobTarget {
-  workers?: string[];
-  tags?: string[];
-  os?: (typeof TARGET_OS)[number];
-}
+export const jobTargetDto = z.object({ workers: z.array(z.string()).optional(), tags: z.array(z.string()).optional(), os: z.enum(TARGET_OS).optional() });
+export type JobTarget = z.infer<typeof jobTargetDto>;
 
-export interface JobDto {
-  jobId: string;
-  status: JobStatus;
-  workerId: string | null;
-  command: string;
-  filename: string;
-  fileUrl: string;
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  errorMessage: string | null;
-  /** Why the job ended, as a value (null while it has not). */
-  endReason: EndReason | null;
-  createdAt: number;
-  startedAt: number | null;
-  completedAt: number | null;
-  timeoutSeconds: number;
-  maxAttempts: number;
-  attempts: number;
-  cancelRequested: boolean;
-  /** When the worker started the first command (ms), as it reported with the result. */
-  commandStartedAt: number | null;
-  /** The run this job belongs to, if any. */
-  runId: string | null;
-  /** The workers this job may go to (null: any). */
-  target: JobTarget | null;
-  /** A pending job not started by then fails with endReason `worker_offline` (ms; null: it waits as long as it takes). */
-  deadlineAt: number | null;
-  /** From the run's scorePattern: the last match's capture in the job's output (a number when it reads as one). */
-  score: number | string | null;
-  /** SHA-256 of the job's whole log once it ended (run jobs only), to group identical outputs. */
-  outputDigest: string | null;
-  /** Glob patterns of result files to bring back (relative to the folder the commands ran in). */
-  artifactPatterns: string[];
-  /** The result files the worker brought back (none until it uploaded them); listed in a job's status only, counted everywhere. */
-  artifacts: ArtifactFile[];
-  artifactCount: number;
-  /** Counted from a junit.xml among the artifacts. */
-  tests: TestCounts | null;
-}
+export const workerDto = z
+  .object({
+    workerId: z.string(),
+    hostname: z.string(),
+    os: z.string().nullable(),
+    cpuCount: z.number().nullable(),
+    status: z.enum(WORKER_STATUSES),
+    lastHeartbeat: z.number(),
+    version: z.string().nullable(),
+    /** The job the coordinator has assigned to this worker, if any. */
+    currentJobId: z.string().nullable(),
+    registeredAt: z.number(),
+    /** Paused from the worker's own screen: registered and heartbeating, but taking no jobs. */
+    paused: z.boolean(),
+    /** What this worker says it cannot protect on its PC (e.g. jobs run as its own user). */
+    warnings: z.array(z.string()),
+    /** Labels for targeting (`--tags room-b,gpu`, or set by the admin). */
+    tags: z.array(z.string()),
+    /** What people call it: the admin's name for it, else its hostname (or --name). */
+    name: z.string(),
+    /** The admin paused it from the dashboard: it takes no jobs until resumed there. */
+    pausedByAdmin: z.boolean(),
+    /** An offline worker with the same hostname that this one may replace (a re-installed PC), if any. */
+    replaces: z.string().nullable(),
+    /** False while its policy keeps it from jobs (the PC is in use, or outside its hours): it is waiting, not offline. */
+    available: z.boolean(),
+    availabilityReason: z.string().nullable(),
+    /** The policy it follows (its own, its tag's, or the lab's). */
+    policy: workerPolicy,
+    /** When the person at the PC paused it (null: not paused there). */
+    pausedAt: z.number().nullable(),
+    /** When the admin paused it from the dashboard (null: not paused by the admin). */
+    pausedByAdminAt: z.number().nullable(),
+  })
+  .meta({ id: 'Worker' });
+export type WorkerDto = z.infer<typeof workerDto>;
 
-export interface ArtifactFile {
-  path: string;
-  size: number;
-}
+export const artifactFile = z.object({ path: z.string(), size: z.number() });
+export type ArtifactFile = z.infer<typeof artifactFile>;
 
-export interface TestCounts {
-  total: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-}
+export const testCounts = z.object({ total: z.number(), passed: z.number(), failed: z.number(), skipped: z.number() });
+export type TestCounts = z.infer<typeof testCounts>;
+
+const score = z.union([z.number(), z.string()]).nullable();
+
+export const jobDto = z
+  .object({
+    jobId: z.string(),
+    status: z.enum(JOB_STATUSES),
+    workerId: z.string().nullable(),
+    command: z.string(),
+    filename: z.string(),
+    fileUrl: z.string(),
+    stdout: z.string(),
+    stderr: z.string(),
+    exitCode: z.number().nullable(),
+    errorMessage: z.string().nullable(),
+    /** Why the job ended, as a value (null while it has not). */
+    endReason: z.enum(END_REASONS).nullable(),
+    createdAt: z.number(),
+    startedAt: z.number().nullable(),
+    completedAt: z.number().nullable(),
+    timeoutSeconds: z.number(),
+    maxAttempts: z.number(),
+    attempts: z.number(),
+    cancelRequested: z.boolean(),
+    /** When the worker started the first command (ms), as it reported with the result. */
+    commandStartedAt: z.number().nullable(),
+    /** The run this job belongs to, if any. */
+    runId: z.string().nullable(),
+    /** The workers this job may go to (null: any). */
+    target: jobTargetDto.nullable(),
+    /** A pending job not started by then fails with endReason `worker_offline` (ms; null: it waits as long as it takes). */
+    deadlineAt: z.number().nullable(),
+    /** From the run's scorePattern: the last match's capture in the job's output (a number when it reads as one). */
+    score,
+    /** SHA-256 of the job's whole log once it ended (run jobs only), to group identical outputs. */
+    outputDigest: z.string().nullable(),
+    /** Glob patterns of result files to bring back (relative to the folder the commands ran in). */
+    artifactPatterns: z.array(z.string()),
+    /** The result files the worker brought back (none until it uploaded them); listed in a job's status only, counted everywhere. */
+    artifacts: z.array(artifactFile),
+    artifactCount: z.number(),
+    /** Counted from a junit.xml among the artifacts. */
+    tests: testCounts.nullable(),
+  })
+  .meta({ id: 'Job' });
+export type JobDto = z.infer<typeof jobDto>;
 
 export const RUN_MODES = ['each', 'map'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
-export interface RunSummary {
-  total: number;
-  pending: number;
-  running: number;
+export const runSummary = z.object({
+  total: z.number(),
+  pending: z.number(),
+  running: z.number(),
   /** Completed with exit code 0. */
-  passed: number;
+  passed: z.number(),
   /** Completed with another exit code, or failed. */
-  failed: number;
-  cancelled: number;
+  failed: z.number(),
+  cancelled: z.number(),
   /** Pending jobs whose (only) worker is offline. */
-  waitingOffline: number;
-}
+  waitingOffline: z.number(),
+});
+export type RunSummary = z.infer<typeof runSummary>;
 
 /** A run in the list: its settings and a summary derived from its jobs. */
-export interface RunDto {
-  runId: string;
-  mode: RunMode;
-  command: string;
-  createdAt: number;
-  /** When its last job ended (null while any is pending or running). */
-  completedAt: number | null;
-  target: JobTarget | null;
-  maxParallel: number | null;
-  scorePattern: string | null;
-  timeoutSeconds: number;
-  maxAttempts: number;
-  deadlineSeconds: number;
-  /** For each: the zip every PC runs (null: an empty folder); for map: null. */
-  filename: string | null;
-  summary: RunSummary;
-}
+export const runDto = z
+  .object({
+    runId: z.string(),
+    mode: z.enum(RUN_MODES),
+    command: z.string(),
+    createdAt: z.number(),
+    /** When its last job ended (null while any is pending or running). */
+    completedAt: z.number().nullable(),
+    target: jobTargetDto.nullable(),
+    maxParallel: z.number().nullable(),
+    scorePattern: z.string().nullable(),
+    timeoutSeconds: z.number(),
+    maxAttempts: z.number(),
+    deadlineSeconds: z.number(),
+    /** For each: the zip every PC runs (null: an empty folder); for map: null. */
+    filename: z.string().nullable(),
+    summary: runSummary,
+  })
+  .meta({ id: 'Run' });
+export type RunDto = z.infer<typeof runDto>;
 
-export interface RunJobRow {
-  jobId: string;
-  workerId: string | null;
-  hostname: string | null;
-  filename: string;
-  status: JobStatus;
-  exitCode: number | null;
-  endReason: EndReason | null;
-  errorMessage: string | null;
-  score: number | string | null;
-  durationMs: number | null;
-  startedAt: number | null;
-  completedAt: number | null;
-  outputDigest: string | null;
-  tests: TestCounts | null;
-}
+export const runJobRow = z.object({
+  jobId: z.string(),
+  workerId: z.string().nullable(),
+  hostname: z.string().nullable(),
+  filename: z.string(),
+  status: z.enum(JOB_STATUSES),
+  exitCode: z.number().nullable(),
+  endReason: z.enum(END_REASONS).nullable(),
+  errorMessage: z.string().nullable(),
+  score,
+  durationMs: z.number().nullable(),
+  startedAt: z.number().nullable(),
+  completedAt: z.number().nullable(),
+  outputDigest: z.string().nullable(),
+  tests: testCounts.nullable(),
+});
+export type RunJobRow = z.infer<typeof runJobRow>;
 
-export interface RunStatusDto extends RunDto {
-  jobs: RunJobRow[];
-  /** Ended jobs with byte-identical output, largest group first. */
-  groups: { outputDigest: string; count: number; jobIds: string[] }[];
-}
+export const runStatusDto = runDto
+  .extend({
+    jobs: z.array(runJobRow),
+    /** Ended jobs with byte-identical output, largest group first. */
+    groups: z.array(z.object({ outputDigest: z.string(), count: z.number(), jobIds: z.array(z.string()) })),
+  })
+  .meta({ id: 'RunStatus' });
+export type RunStatusDto = z.infer<typeof runStatusDto>;
 
 /** One Server-Sent Event of a direct run (POST /api/execute with mode=direct). */
 export type DirectRunEvent =
   { event: 'stdout' | 'stderr'; data: { data: string } } | { event: 'exit'; data: { exitCode: number } } | { event: 'error'; data: { error: string } };
 
 /** A job as handed to a worker by get-job. */
-export interface AssignedJobDto {
-  jobId: string;
-  command: string;
-  fileUrl: string;
-  filename: string;
-  timeoutSeconds: number;
+export const assignedJobDto = z.object({
+  jobId: z.string(),
+  command: z.string(),
+  fileUrl: z.string(),
+  filename: z.string(),
+  timeoutSeconds: z.number(),
   /** SHA-256 of the zip when it is one of the coordinator's uploads: a worker checks its cached copy against it. */
-  fileSha256?: string | null;
+  fileSha256: z.string().nullish(),
   /** The first log seq of this attempt (a retried job's log goes on after the earlier attempt's); 0 if absent. */
-  logStart?: number;
+  logStart: z.number().optional(),
   /** Result files to bring back: glob patterns relative to the folder the commands ran in. */
-  artifacts?: string[];
-}
+  artifacts: z.array(z.string()).optional(),
+});
+export type AssignedJobDto = z.infer<typeof assignedJobDto>;
 
 export const LIMITS = {
   idLength: 128,
@@ -249,12 +268,8 @@ export interface LogChunk {
 }
 
 /** One stored piece of a job's log. */
-export interface LogEntry {
-  seq: number;
-  stream: OutputStream;
-  time: number;
-  data: string;
-}
+export const logEntry = z.object({ seq: z.number(), stream: z.enum(OUTPUT_STREAMS), time: z.number(), data: z.string() });
+export type LogEntry = z.infer<typeof logEntry>;
 
 /**
  * A page of GET /api/jobs/log, chunks in ascending `seq`. `next` is the last seq in the page (or the
@@ -262,10 +277,7 @@ export interface LogEntry {
  * says whether chunks exist before the first one in the page; `complete` that the job has ended and
  * nothing comes after `next`.
  */
-export interface LogPage {
-  jobId: string;
-  chunks: LogEntry[];
-  next: number;
-  older: boolean;
-  complete: boolean;
-}
+export const logPage = z
+  .object({ jobId: z.string(), chunks: z.array(logEntry), next: z.number(), older: z.boolean(), complete: z.boolean() })
+  .meta({ id: 'LogPage' });
+export type LogPage = z.infer<typeof logPage>;

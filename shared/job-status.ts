@@ -1,4 +1,5 @@
 /** Job and worker states, and the only transitions a job may make. */
+import { z } from 'zod';
 
 export const JOB_STATUSES = ['pending', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -70,12 +71,13 @@ export function outcomeOf(job: { status: JobStatus; exitCode: number | null }): 
 }
 
 /** Jobs by outcome (and the two active states), for the dashboard's filter counts. */
-export interface JobCounts {
-  all: number;
-  active: number;
-  pending: number;
-  running: number;
-  passed: number;
-  failed: number;
-  cancelled: number;
-}
+export const jobCounts = z.object({
+  all: z.number(),
+  active: z.number(),
+  pending: z.number(),
+  running: z.number(),
+  passed: z.number(),
+  failed: z.number(),
+  cancelled: z.number(),
+});
+export type JobCounts = z.infer<typeof jobCounts>;

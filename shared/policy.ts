@@ -4,22 +4,9 @@
  * running job when the user comes back; and the priority jobs run at. Pure: a clock and an idle
  * reading go in, "available or not, and why" comes out.
  */
+import type { WorkerPolicy } from './policy-schema.ts';
 
-export const POLICY_WHEN = ['always', 'idle', 'schedule'] as const;
-export const ON_USER_RETURN = ['suspend', 'finish', 'cancel'] as const;
-export const PRIORITIES = ['low', 'normal'] as const;
-
-export interface WorkerPolicy {
-  when: (typeof POLICY_WHEN)[number];
-  /** For `idle`: minutes without keyboard or mouse before the PC counts as free. */
-  idleMinutes: number;
-  /** For `schedule`: e.g. "Mon-Fri 18:00-07:30; Sat-Sun 00:00-24:00", in the worker's local time. */
-  windows: string | null;
-  onUserReturn: (typeof ON_USER_RETURN)[number];
-  priority: (typeof PRIORITIES)[number];
-  /** Tell the student at the PC (a tray notification) when a job starts while they are there. */
-  notices: boolean;
-}
+export { ON_USER_RETURN, POLICY_WHEN, PRIORITIES, type WorkerPolicy } from './policy-schema.ts';
 
 export const DEFAULT_POLICY: WorkerPolicy = { when: 'always', idleMinutes: 10, windows: null, onUserReturn: 'suspend', priority: 'low', notices: true };
 

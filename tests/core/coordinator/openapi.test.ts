@@ -1,29 +1,22 @@
-/** The OpenAPI document: valid OpenAPI 3.1, every route the code serves is in it, and every path in it is served. */
+/** The endpoint table, the routes and the OpenAPI document: the app serves exactly the table, the document is the table, valid and lint-clean. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import express from 'express';
+import { ENDPOINTS } from '../../../shared/endpoints/index.ts';
+import { createApp } from '../../../electron/core/coordinator/http/app.ts';
+import { mountEndpoints, RouteHandlers } from '../../../electron/core/coordinator/http/endpoint-routes.ts';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 
-const COORDINATOR_DIR = fileURLToPath(new URL('../../../electron/core/coordinator/', import.meta.url));
-
-/** Every `router.get('/path'` (and app., post, put, delete) in the coordinator's source, as "get /path". */
-function routesInCode(): Set<string> {
+/** Every route the coordinator's Express app serves, as "get /path" (OpenAPI path style), read from the app itself. */
+function servedRoutes(app: express.Express): Set<string> {
+  const stack = (app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
   const found = new Set<string>();
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (entry.isDirectory()) walk(join(dir, entry.name));
-      else if (entry.name.endsWith('.ts')) {
-        for (const m of readFileSync(join(dir, entry.name), 'utf8').matchAll(/\b(?:router|app)\.(get|post|put|delete)\(\s*'([^']+)'/g)) {
-          found.add(`${m[1]} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`);
-        }
-      }
-    }
-  };
-  walk(COORDINATOR_DIR);
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    for (const method of Object.keys(layer.route.methods)) found.add(`${method} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`);
+  }
   return found;
 }
 
@@ -60,12 +53,33 @@ describe('GET /api/openapi.json', () => {
     assert.deepEqual(doc.components.schemas.Error.required, ['error', 'statusCode', 'reason']);
   });
 
-  it('lists every route the coordinator serves, and nothing it does not', () => {
+  it('serves every row of the endpoint table and nothing else, and documents exactly the table', () => {
+    const table = new Set(Object.values(ENDPOINTS).map((e) => `${e.method} ${e.path}`));
+    const served = servedRoutes(createApp(c.context));
+    assert.deepEqual([...served].filter((r) => !table.has(r)).sort(), [], 'served but not in the endpoint table');
+    assert.deepEqual([...table].filter((r) => !served.has(r)).sort(), [], 'in the endpoint table but not served');
     const documented = new Set(Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
-    const code = routesInCode();
-    code.add('get /api/ws'); // the WebSocket upgrade is not an Express route
-    assert.deepEqual([...code].filter((r) => !documented.has(r)).sort(), [], 'served but not documented');
-    assert.deepEqual([...documented].filter((r) => !code.has(r)).sort(), [], 'documented but not served');
+    assert.deepEqual([...documented].sort(), [...table].sort(), 'the document is the table');
+    // The check can fail: a route added by hand, outside the table, shows up.
+    const app = createApp(c.context);
+    app.get('/api/not-in-the-table', (_req, res) => void res.end());
+    assert.ok(servedRoutes(app).has('get /api/not-in-the-table'));
+  });
+
+  it('stops the coordinator at startup when a row of the table has no handler', () => {
+    const app = express();
+    assert.throws(() => mountEndpoints(app, new RouteHandlers(), () => true), /The endpoint table holds getHealth .* but no route serves it/);
+  });
+
+  it('documents each refusal an operation gives, with its reason, and typed answers', () => {
+    const artifacts = doc.paths['/api/jobs/artifacts'].post.responses;
+    assert.match(artifacts['507'].description, /artifacts_quota/);
+    assert.match(artifacts['507'].description, /disk_full/);
+    assert.match(artifacts['409'].description, /upload_in_progress/);
+    const status = doc.paths['/api/jobs/status'].get.responses['200'].content['application/json'].schema;
+    assert.deepEqual(status, { $ref: '#/components/schemas/Job' });
+    assert.ok(doc.components.schemas.Job.required.includes('workerId'), 'a job always carries workerId (null until it is taken)');
+    assert.ok(doc.components.schemas.Job.required.includes('artifacts'));
   });
 
   it('describes request bodies with the schemas the routes validate with', async () => {

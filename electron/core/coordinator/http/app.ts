@@ -1,13 +1,14 @@
 /** Builds the coordinator's Express app (no listen), so tests and the server share one definition. */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { APP_VERSION, type ErrorBody } from '../../../../shared/api.ts';
-import { authenticate, requireAdmin, type Principal } from './auth.ts';
+import { type ErrorBody } from '../../../../shared/api.ts';
+import { authenticate, type Principal } from './auth.ts';
+import { mountEndpoints, RouteHandlers } from './endpoint-routes.ts';
+import { coordinatorRoutes } from './routes/coordinator.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { defaultReason, HttpError } from './http-error.ts';
 import { refusedToHttp } from './refusals.ts';
+import type { RefusalReason } from '../../../../shared/refusals.ts';
 import { Refused } from '../refused.ts';
-import { coordinatorInfo } from '../info.ts';
-import { openApiDocument } from './openapi.ts';
 import { plainHttpGuard } from './listener.ts';
 import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
 import { executeRoutes } from './routes/execute.ts';
@@ -26,11 +27,18 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   app.set('query parser', 'simple');
   app.use(plainHttpGuard(ctx.settings.fingerprint !== null));
 
-  // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
-  app.get('/api/health', (_req, res) => {
-    res.json({ success: true, service: 'cmd-executor', version: APP_VERSION, auth: ctx.settings.auth });
-  });
-
+  const routes = RouteHandlers.merge([
+    coordinatorRoutes(ctx),
+    joinRequestRoutes(ctx),
+    joinAdminRoutes(ctx),
+    workerRoutes(ctx),
+    jobRoutes(ctx),
+    logRoutes(ctx),
+    runRoutes(ctx),
+    artifactRoutes(ctx),
+    executeRoutes(ctx),
+    fileRoutes(ctx),
+  ]);
   const auth = authenticate({
     enabled: ctx.settings.auth,
     tokens: ctx.settings.tokens,
@@ -38,29 +46,17 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     limiter: ctx.limiter,
     onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
   });
-  // Any request a worker makes with its token is a sign of life (see worker-presence.ts).
+  // Any request a worker makes with its token is a sign of life (see worker-liveness.ts).
   const notePresence: express.RequestHandler = (_req, res, next) => {
     const principal = res.locals.principal as Principal | undefined;
     if (principal?.role === 'worker') noteWorkerSeen(ctx.store, principal.workerId);
     next();
   };
-  app.get('/api/openapi.json', (_req, res) => void res.json(openApiDocument()));
-  // Before auth: a PC with no token yet may ask to join (rate limited) and collect the answer.
-  app.use(joinRequestRoutes(ctx));
+  // Every route comes from the endpoint table: first what anyone may call (a PC with no token yet may
+  // ask to join and collect the answer), then, behind authentication, the rest.
+  mountEndpoints(app, routes, (who) => who === 'anyone');
   app.use(['/api', '/uploads'], auth, notePresence);
-  // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
-  app.get('/api/coordinator/info', (req, res) => {
-    requireAdmin(res);
-    res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
-  });
-  app.use(joinAdminRoutes(ctx));
-  app.use(workerRoutes(ctx));
-  app.use(jobRoutes(ctx));
-  app.use(logRoutes(ctx));
-  app.use(runRoutes(ctx));
-  app.use(artifactRoutes(ctx));
-  app.use(executeRoutes(ctx));
-  app.use(fileRoutes(ctx));
+  mountEndpoints(app, routes, (who) => who !== 'anyone');
 
   if (ctx.staticDir) app.use(dashboard(ctx.staticDir));
 
@@ -102,13 +98,13 @@ function errorHandler(ctx: CoordinatorContext) {
   };
 }
 
-function describe(thrown: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: string } {
+function describe(thrown: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason: RefusalReason } {
   const error = thrown instanceof Refused ? refusedToHttp(thrown) : thrown;
   const answer = describeStatus(error, req);
   return { ...answer, reason: error instanceof HttpError ? error.reason : (answer.reason ?? defaultReason(answer.status)) };
 }
 
-function describeStatus(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason?: string } {
+function describeStatus(error: unknown, req: Request): { status: number; message: string; headers: Record<string, string>; reason?: RefusalReason } {
   if (error instanceof HttpError) return { status: error.status, message: error.message, headers: error.headers };
   const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string; limit?: number };
   switch (e?.type) {

@@ -1,6 +1,6 @@
 /** Result files: a worker uploads a job's artifacts (a zip); the admin downloads them per job, per file or per run. */
 import { createReadStream } from 'node:fs';
-import { Router, type Response } from 'express';
+import { type Response } from 'express';
 import { requireAdmin, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
@@ -8,11 +8,12 @@ import { queryString } from '../validate.ts';
 import { getJobSummary } from '../../jobs/job-queries.ts';
 import { setArtifacts } from '../../jobs/job-commands.ts';
 import { runStatus } from '../../runs/runs.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
-export function artifactRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
 
-  router.post('/api/jobs/artifacts', async (req, res) => {
+  routes.on('postJobsArtifacts', async (req, res) => {
     const jobId = queryString(req.query.jobId, 'jobId');
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
     if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
@@ -39,7 +40,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, jobId, files: listed.files.length });
   });
 
-  router.get('/api/jobs/artifacts', async (req, res) => {
+  routes.on('getJobsArtifacts', async (req, res) => {
     requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
@@ -62,7 +63,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     sendFile(res, safeName(path.split('/').pop() ?? 'artifact'), 'application/octet-stream', () => file.stream);
   });
 
-  router.get('/api/runs/artifacts', (req, res) => {
+  routes.on('getRunsArtifacts', (req, res) => {
     requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
@@ -80,7 +81,7 @@ export function artifactRoutes(ctx: CoordinatorContext): Router {
     sendFile(res, `${safeName(runId)}-artifacts.zip`, 'application/zip', () => ctx.artifacts.runZip(parts));
   });
 
-  return router;
+  return routes;
 }
 
 function sendFile(res: Response, name: string, type: string, open: () => NodeJS.ReadableStream): void {

@@ -1,7 +1,6 @@
 /** POST /api/execute: a zip plus commands, run on a worker (distributed) or here, streamed (direct). */
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Router } from 'express';
 import { LIMITS } from '../../../../../shared/api.ts';
 import { createJobBody } from '../../../../../shared/api-schemas.ts';
 import { requireAdmin } from '../auth.ts';
@@ -12,13 +11,14 @@ import { receiveUpload } from '../../files/uploads.ts';
 import { artifactsField, integerParam, targetField } from '../validate.ts';
 import { assertQueueHasRoom, assertTarget } from './jobs.ts';
 import { createJob } from '../../jobs/job-commands.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
 const MODES = ['distributed', 'direct'] as const;
 
-export function executeRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
 
-  router.post('/api/execute', async (req, res) => {
+  routes.on('postExecute', async (req, res) => {
     requireAdmin(res);
     if (!req.is('multipart/form-data')) {
       throw new HttpError(400, 'Send the upload as multipart/form-data with a "file" (zip) and "commands" field.');
@@ -69,7 +69,7 @@ export function executeRoutes(ctx: CoordinatorContext): Router {
     }
   });
 
-  return router;
+  return routes;
 }
 
 /** The client's name is kept for display only; it never becomes a path. */

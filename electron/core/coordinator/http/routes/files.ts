@@ -3,17 +3,17 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Router } from 'express';
 import { principalOf } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { garbageBudget } from '../../../runner/memory.ts';
 import { HttpError } from '../http-error.ts';
 import { UPLOAD_NAME_PATTERN, uploadUrl } from '../../../../../shared/uploads.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
-export function fileRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function fileRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
 
-  router.get('/uploads/:name', (req, res, next) => {
+  routes.on('getUploadsName', (req, res, next) => {
     const name = req.params.name;
     // Only names we generated: no dots, slashes or encodings can reach the file system.
     if (typeof name !== 'string' || !UPLOAD_NAME_PATTERN.test(name)) throw new HttpError(404, 'Upload not found');
@@ -37,5 +37,5 @@ export function fileRoutes(ctx: CoordinatorContext): Router {
     );
   });
 
-  return router;
+  return routes;
 }

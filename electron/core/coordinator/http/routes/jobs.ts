@@ -1,5 +1,5 @@
 /** Job endpoints (seed 4-9) plus cancel and live log chunks. */
-import express, { Router, type Response } from 'express';
+import express, { type Response } from 'express';
 import { LIMITS, type JobTarget } from '../../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../../shared/job-status.ts';
@@ -17,6 +17,7 @@ import { targetProblem } from '../../jobs/target-check.ts';
 import { getJob, getJobSummary, getJobWithoutOutput, jobCounts, listJobs, pageJobs } from '../../jobs/job-queries.ts';
 import { assignNextJob, cancelJob, completeJob, createJob, failJob } from '../../jobs/job-commands.ts';
 import { appendOutput } from '../../jobs/job-output.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
 /** 400 when a target names an unknown worker or selects none. */
 export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
@@ -94,14 +95,14 @@ function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string
   });
 }
 
-export function jobRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
   const json = express.json({ limit: '256kb' });
   // A seed-style result carries the whole output of both streams.
   const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
   const logJson = express.json({ limit: '8mb' });
 
-  router.post('/api/jobs/create', json, async (req, res) => {
+  routes.on('postJobsCreate', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
     assertFileUrl(ctx, body.fileUrl);
@@ -113,7 +114,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });
 
-  router.get('/api/jobs/create', (req, res) => {
+  routes.on('getJobsCreate', (req, res) => {
     requireAdmin(res);
     const { status, limit, before, outcome } = req.query;
     if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
@@ -137,12 +138,12 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
-  router.get('/api/jobs/counts', (_req, res) => {
+  routes.on('getJobsCounts', (_req, res) => {
     requireAdmin(res);
     res.json(jobCounts(ctx.store));
   });
 
-  router.get('/api/jobs/get-job', async (req, res) => {
+  routes.on('getJobsGetJob', async (req, res) => {
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
     const waitSeconds = integerParam(req.query.wait, 'wait', 0, LIMITS.maxWaitSeconds, { clampMax: true }) ?? 0;
     let outcome: AssignOutcome;
@@ -159,7 +160,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, job: outcome.job });
   });
 
-  router.get('/api/jobs/status', (req, res) => {
+  routes.on('getJobsStatus', (req, res) => {
     requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
@@ -170,7 +171,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json(job);
   });
 
-  router.post('/api/jobs/submit-result', resultJson, async (req, res) => {
+  routes.on('postJobsSubmitResult', resultJson, async (req, res) => {
     const body = parseBody(submitResultBody, req.body, ['jobId', 'workerId', 'exitCode'], 'jobId, workerId, and exitCode are required');
     requireWorker(res, body.workerId);
     const outcome = completeJob(ctx.store, body);
@@ -179,7 +180,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
   });
 
-  router.put('/api/jobs/submit-result', json, async (req, res) => {
+  routes.on('putJobsSubmitResult', json, async (req, res) => {
     const body = parseBody(failureBody, req.body, ['jobId', 'workerId'], 'jobId and workerId are required');
     requireWorker(res, body.workerId);
     const outcome = failJob(ctx.store, body);
@@ -188,7 +189,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
   });
 
-  router.post('/api/jobs/cancel', json, async (req, res) => {
+  routes.on('postJobsCancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
     const outcome = cancelJob(ctx.store, body.jobId);
@@ -203,7 +204,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   });
 
   // A busy worker keeps this open while its job runs, so a cancel reaches it at once, whatever the job prints.
-  router.get('/api/jobs/control', async (req, res) => {
+  routes.on('getJobsControl', async (req, res) => {
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId || !workerId) throw new HttpError(400, 'jobId and workerId are required');
@@ -218,7 +219,7 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
   // Each log POST leaves megabytes of parsed text behind; V8 lets such garbage pile up past 300 MB on a
   // 100 MB log unless collected now and then (measured with the bench's log scenario).
   const noteLogBytes = garbageBudget(16 * 1024 * 1024);
-  router.post('/api/jobs/logs', logJson, async (req, res) => {
+  routes.on('postJobsLogs', logJson, async (req, res) => {
     noteLogBytes(Number(req.get('content-length')) || 0);
     const body = parseBody(logBody, req.body, ['jobId', 'workerId', 'chunks'], 'jobId, workerId, and chunks are required');
     requireWorker(res, body.workerId);
@@ -228,5 +229,5 @@ export function jobRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, cancel: outcome.cancel, next: outcome.next });
   });
 
-  return router;
+  return routes;
 }

@@ -2,7 +2,7 @@
  * Joining without typing: PCs ask to join (no token; rate limited) and the admin approves or refuses
  * them; the admin can also revoke a worker and rotate the join token (optionally single-use or expiring).
  */
-import express, { Router, type Request } from 'express';
+import express, { type Request } from 'express';
 import { joinDecisionBody, joinRequestBody, revokeBody, rotateJoinTokenBody } from '../../../../../shared/api-schemas.ts';
 import { hashToken, newToken, requireAdmin, saveTokens } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
@@ -12,6 +12,7 @@ import { queryString, parseBody } from '../validate.ts';
 import { getWorker } from '../../workers/worker-queries.ts';
 import { registerWorker, revokeWorker } from '../../workers/worker-liveness.ts';
 import { setJoinTokenPolicy } from '../../workers/join-tokens.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
 /** What the dashboard lists about a waiting PC (never its key), and why approving it would be a mistake. */
 function describe(ctx: CoordinatorContext, r: JoinRequest, pending: JoinRequest[]) {
@@ -33,11 +34,11 @@ function describe(ctx: CoordinatorContext, r: JoinRequest, pending: JoinRequest[
 }
 
 /** Endpoints a PC without any token may call: ask to join, then collect the answer with its secret. */
-export function joinRequestRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function joinRequestRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
   const json = express.json({ limit: '8kb' });
 
-  router.post('/api/workers/join-requests', json, async (req, res) => {
+  routes.on('postWorkersJoinRequests', json, async (req, res) => {
     const body = parseBody(joinRequestBody, req.body, ['workerId', 'hostname', 'key'], 'workerId, hostname and key are required');
     const outcome = await ctx.joinRequests.ask(body, req.socket.remoteAddress ?? 'unknown');
     if (!outcome.ok && outcome.reason === 'rate_limited') {
@@ -56,7 +57,7 @@ export function joinRequestRoutes(ctx: CoordinatorContext): Router {
     res.status(202).json({ success: true, requestId: outcome.request.requestId, pairingCode: outcome.request.pairingCode, status: 'pending' });
   });
 
-  router.get('/api/workers/join-requests/status', (req, res) => {
+  routes.on('getWorkersJoinRequestsStatus', (req, res) => {
     const request = ctx.joinRequests.withSecret(queryString(req.query.requestId, 'requestId') ?? '', queryString(req.query.secret, 'secret') ?? '');
     if (!request) throw new HttpError(404, 'No such request to join (it expired, or the coordinator restarted); ask to join again.');
     if (request.state === 'approved') ctx.joinRequests.collect(request);
@@ -68,17 +69,17 @@ export function joinRequestRoutes(ctx: CoordinatorContext): Router {
     });
   });
 
-  return router;
+  return routes;
 }
 
 /** The admin's side: list, approve, refuse, revoke, rotate. */
-export function joinAdminRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function joinAdminRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
   const json = express.json({ limit: '128kb' });
 
   // In a flood, only requests whose PC still asks for its answer are listed (a real PC does, every 2 s);
   // the rest are one line: how many asks from how many addresses, to refuse all at once.
-  router.get('/api/workers/join-requests', (_req, res) => {
+  routes.on('getWorkersJoinRequests', (_req, res) => {
     requireAdmin(res);
     const pending = ctx.joinRequests.pending();
     const flood = ctx.joinRequests.flood();
@@ -96,7 +97,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     return chosen;
   };
 
-  router.post('/api/workers/join-requests/approve', json, async (req, res) => {
+  routes.on('postWorkersJoinRequestsApprove', json, async (req, res) => {
     requireAdmin(res);
     const approved: string[] = [];
     const skipped: { requestId: string; reason: string }[] = [];
@@ -118,13 +119,13 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, approved, count: approved.length, skipped });
   });
 
-  router.post('/api/workers/join-requests/refuse', json, (req, res) => {
+  routes.on('postWorkersJoinRequestsRefuse', json, (req, res) => {
     requireAdmin(res);
     const refused = decided(req).map((request) => (ctx.joinRequests.refuse(request), request.requestId));
     res.json({ success: true, refused, count: refused.length });
   });
 
-  router.post('/api/workers/revoke', json, async (req, res) => {
+  routes.on('postWorkersRevoke', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const outcome = revokeWorker(ctx.store, body.workerId);
@@ -134,7 +135,7 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, workerId: body.workerId, message: `Worker ${body.workerId} was revoked; its token no longer works.` });
   });
 
-  router.post('/api/join-token/rotate', json, async (req, res) => {
+  routes.on('postJoinTokenRotate', json, async (req, res) => {
     requireAdmin(res);
     if (!ctx.settings.auth) throw new HttpError(400, 'Authentication is off (--no-auth): there is no join token to rotate.');
     const body = parseBody(rotateJoinTokenBody, req.body ?? {}, [], 'Send a JSON object; maxUses and expiresAt are optional.');
@@ -147,5 +148,5 @@ export function joinAdminRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, joinToken, maxUses: body.maxUses ?? null, expiresAt: body.expiresAt ?? null });
   });
 
-  return router;
+  return routes;
 }

@@ -1,5 +1,5 @@
 /** GET /api/jobs/log: a job's ordered log, a page at a time (JSON) or whole (text/plain, streamed in constant memory). */
-import { Router, type Response } from 'express';
+import { type Response } from 'express';
 import { LIMITS } from '../../../../../shared/api.ts';
 import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
@@ -9,13 +9,14 @@ import type { LogQuery } from '../../jobs/job-output.ts';
 import { integerParam, queryString } from '../validate.ts';
 import { readLog } from '../../jobs/job-output.ts';
 import { getJobSummary } from '../../jobs/job-queries.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
-export function logRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function logRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
 
-  router.get('/api/jobs/log', async (req, res) => {
+  routes.on('getJobsLog', async (req, res) => {
     requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
@@ -27,7 +28,7 @@ export function logRoutes(ctx: CoordinatorContext): Router {
     res.json(page);
   });
 
-  return router;
+  return routes;
 }
 
 function pageQuery(query: Record<string, unknown>): LogQuery {

@@ -1,6 +1,6 @@
 /** Runs: create (broadcast to every matching worker, or one job per zip), follow, cancel, re-run and export. */
 import { rm } from 'node:fs/promises';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { LIMITS } from '../../../../../shared/api.ts';
 import { createRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
 import { requireAdmin } from '../auth.ts';
@@ -19,6 +19,7 @@ import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
 import { END_REASON_TEXT } from '../../../../../shared/job-status.ts';
 import { cancelRun, createRun, pageRuns, rerunInput, runStatus } from '../../runs/runs.ts';
 import { countMatchingWorkers, targetProblem } from '../../jobs/target-check.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
 const CSV_COLUMNS = [
   'filename',
@@ -37,12 +38,12 @@ const CSV_COLUMNS = [
 ];
 const NUMBER_FIELDS = ['timeoutSeconds', 'maxAttempts', 'maxParallel', 'deadlineSeconds'] as const;
 
-export function runRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
   const json = express.json({ limit: '1mb' });
   const jsonIfJson = (req: Request, res: Response, next: NextFunction) => (req.is('application/json') ? json(req, res, next) : next());
 
-  router.post('/api/runs/create', jsonIfJson, async (req, res) => {
+  routes.on('postRunsCreate', jsonIfJson, async (req, res) => {
     requireAdmin(res);
     const uploads: StoredUpload[] = [];
     const multipart = req.is('multipart/form-data');
@@ -59,7 +60,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     }
   });
 
-  router.get('/api/runs/status', (req, res) => {
+  routes.on('getRunsStatus', (req, res) => {
     requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
@@ -68,14 +69,14 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     res.json(status);
   });
 
-  router.get('/api/runs/create', (req, res) => {
+  routes.on('getRunsCreate', (req, res) => {
     requireAdmin(res);
     const limit = integerParam(req.query.limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize;
     const page = pageRuns(ctx.store, limit, queryString(req.query.before, 'before'));
     res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
-  router.post('/api/runs/cancel', json, async (req, res) => {
+  routes.on('postRunsCancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
     const outcome = cancelRun(ctx.store, body.runId);
@@ -84,7 +85,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
   });
 
-  router.post('/api/runs/rerun', json, async (req, res) => {
+  routes.on('postRunsRerun', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(rerunBody, req.body, ['runId', 'only'], 'runId and only ("failed" or "all") are required');
     const input = rerunInput(ctx.store, body.runId, body.only);
@@ -92,7 +93,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     await createAndAnswer(ctx, res, input);
   });
 
-  router.get('/api/runs/export', (req, res) => {
+  routes.on('getRunsExport', (req, res) => {
     requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
@@ -121,7 +122,7 @@ export function runRoutes(ctx: CoordinatorContext): Router {
     res.type('text/csv; charset=utf-8').send(toCsv(CSV_COLUMNS, rows));
   });
 
-  return router;
+  return routes;
 }
 
 /** Multipart fields are text: numbers and the target are read from it. */

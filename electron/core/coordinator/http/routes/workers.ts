@@ -1,5 +1,5 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
-import express, { Router } from 'express';
+import express from 'express';
 import {
   heartbeatBody,
   pauseWorkerBody,
@@ -22,12 +22,13 @@ import { heartbeat, joinNewWorker, registerWorker, workerGone } from '../../work
 import { forgetWorker, pauseWorker, renameWorker, replaceWorker, setWorkerTags } from '../../workers/worker-admin.ts';
 import { getWorker, listWorkers } from '../../workers/worker-queries.ts';
 import { policies, setPolicy } from '../../workers/policies.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
 
-export function workerRoutes(ctx: CoordinatorContext): Router {
-  const router = Router();
+export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
   const json = express.json({ limit: '64kb' });
 
-  router.post('/api/workers/register', json, async (req, res) => {
+  routes.on('postWorkersRegister', json, async (req, res) => {
     const body = parseBody(registerBody, req.body, ['workerId', 'hostname'], 'workerId and hostname are required');
     const principal = requireRegistrar(res, body.workerId);
     const workerToken = ctx.settings.auth ? newToken('worker') : undefined;
@@ -52,7 +53,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
   });
 
   // A worker that stops says so: offline at once, not after --offline-after.
-  router.post('/api/workers/goodbye', json, async (req, res) => {
+  routes.on('postWorkersGoodbye', json, async (req, res) => {
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const workerId = requireWorker(res, body.workerId)!;
     workerGone(ctx.store, workerId, 'goodbye');
@@ -61,7 +62,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, workerId });
   });
 
-  router.post('/api/workers/rename', json, async (req, res) => {
+  routes.on('postWorkersRename', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(renameWorkerBody, req.body, ['workerId'], 'workerId and name are required');
     const worker = renameWorker(ctx.store, body.workerId, body.name);
@@ -70,7 +71,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, worker });
   });
 
-  router.post('/api/workers/pause', json, async (req, res) => {
+  routes.on('postWorkersPause', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(pauseWorkerBody, req.body, ['workerId'], 'workerId and paused are required');
     const worker = pauseWorker(ctx.store, body.workerId, body.paused);
@@ -79,7 +80,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, worker });
   });
 
-  router.post('/api/workers/forget', json, async (req, res) => {
+  routes.on('postWorkersForget', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const outcome = forgetWorker(ctx.store, body.workerId);
@@ -89,7 +90,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, workerId: body.workerId, failedJobs: outcome.failedJobs });
   });
 
-  router.post('/api/workers/replace', json, async (req, res) => {
+  routes.on('postWorkersReplace', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(replaceWorkerBody, req.body, ['workerId', 'replaces'], 'workerId and replaces are required');
     const outcome = replaceWorker(ctx.store, body.workerId, body.replaces);
@@ -99,7 +100,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, worker: getWorker(ctx.store, body.workerId) });
   });
 
-  router.post('/api/workers/tags', json, async (req, res) => {
+  routes.on('postWorkersTags', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(workerTagsBody, req.body, ['workerId', 'tags'], 'workerId and tags are required');
     const worker = setWorkerTags(ctx.store, body.workerId, body.tags);
@@ -108,13 +109,13 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, worker });
   });
 
-  router.get('/api/workers/register', (_req, res) => {
+  routes.on('getWorkersRegister', (_req, res) => {
     requireAdmin(res);
     const workers = listWorkers(ctx.store);
     res.json({ workers, count: workers.length });
   });
 
-  router.post('/api/workers/heartbeat', json, async (req, res) => {
+  routes.on('postWorkersHeartbeat', json, async (req, res) => {
     const body = parseBody(heartbeatBody, req.body, ['workerId'], 'workerId is required');
     requireWorker(res, body.workerId);
     const beat = heartbeat(ctx.store, body.workerId, {
@@ -138,12 +139,12 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     });
   });
 
-  router.get('/api/workers/policy', (_req, res) => {
+  routes.on('getWorkersPolicy', (_req, res) => {
     requireAdmin(res);
     res.json(policies(ctx.store));
   });
 
-  router.post('/api/workers/policy', json, async (req, res) => {
+  routes.on('postWorkersPolicy', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(policyBody, req.body, [], 'give "when" (always, idle or schedule), or clear: true');
     if (body.when === 'schedule') {
@@ -172,7 +173,7 @@ export function workerRoutes(ctx: CoordinatorContext): Router {
     res.json({ success: true, scope: scopeKey(scope), policy });
   });
 
-  return router;
+  return routes;
 }
 
 /** Why the join token could not add this PC, as the answer the PC shows. */

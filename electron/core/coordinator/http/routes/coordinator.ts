@@ -1,0 +1,27 @@
+/** About the coordinator itself: health (anyone), this API's document (anyone), what the dashboard shows, and the live feed's plain-GET answer. */
+import { APP_VERSION } from '../../../../../shared/api.ts';
+import { requireAdmin } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { coordinatorInfo } from '../../info.ts';
+import { HttpError } from '../http-error.ts';
+import { openApiDocument } from '../openapi.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
+
+export function coordinatorRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  // Unauthenticated: lets a worker or a browser check it reached a CMD Executor coordinator.
+  routes.on('getHealth', (_req, res) => {
+    res.json({ success: true, service: 'cmd-executor', version: APP_VERSION, auth: ctx.settings.auth });
+  });
+  routes.on('getOpenapiJson', (_req, res) => void res.json(openApiDocument()));
+  // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
+  routes.on('getCoordinatorInfo', (req, res) => {
+    requireAdmin(res);
+    res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
+  });
+  // The live feed is a WebSocket (live/live.ts takes the upgrade); a plain GET is told so.
+  routes.on('getWs', (_req, _res) => {
+    throw new HttpError(400, 'GET /api/ws is the live feed: open it as a WebSocket (subprotocols cmdx and cmdx-token.<token>).');
+  });
+  return routes;
+}

@@ -1,0 +1,92 @@
+/** The endpoint table's rows for runs: create (one job per PC or per zip), list, follow, cancel, re-run, export. */
+import { z } from 'zod';
+import { LIMITS, runDto, runStatusDto } from '../api.ts';
+import { createRunBody, rerunBody, runIdBody } from '../api-schemas.ts';
+import { id, ok, type Endpoint } from './endpoint.ts';
+
+const runForm = z.object({
+  file: z
+    .array(z.string().meta({ format: 'binary' }))
+    .optional()
+    .meta({ description: `the zips (map: up to ${LIMITS.maxRunZips}; each: none or one)` }),
+  mode: z.enum(['each', 'map']),
+  commands: z.string(),
+  target: z.string().optional(),
+  artifacts: z.string().optional(),
+  scorePattern: z.string().optional(),
+  timeoutSeconds: z.string().optional(),
+  maxAttempts: z.string().optional(),
+  maxParallel: z.string().optional(),
+  deadlineSeconds: z.string().optional(),
+});
+
+const created = ok({ runId: z.string(), jobIds: z.array(z.string()), count: z.number() });
+
+export const RUN_ENDPOINTS = {
+  postRunsCreate: {
+    method: 'post',
+    path: '/api/runs/create',
+    summary: 'Create a run: one job per PC (each) or per zip (map)',
+    who: 'admin',
+    json: createRunBody,
+    form: runForm,
+    responses: { 200: created },
+    refusals: ['invalid_zip', 'too_large'],
+  },
+  getRunsCreate: {
+    method: 'get',
+    path: '/api/runs/create',
+    summary: 'List runs, newest first',
+    who: 'admin',
+    query: z.object({ limit: z.coerce.number().int().optional(), before: id.optional() }),
+    responses: { 200: z.object({ runs: z.array(runDto), count: z.number(), total: z.number(), nextBefore: z.string().nullable() }) },
+    refusals: [],
+  },
+  getRunsStatus: {
+    method: 'get',
+    path: '/api/runs/status',
+    summary: 'A run with its summary, jobs and groups',
+    who: 'admin',
+    query: z.object({ runId: id }),
+    responses: { 200: runStatusDto },
+    refusals: ['run_not_found'],
+  },
+  postRunsCancel: {
+    method: 'post',
+    path: '/api/runs/cancel',
+    summary: 'Cancel every job of a run',
+    who: 'admin',
+    json: runIdBody,
+    responses: { 200: ok({ runId: z.string(), cancelled: z.number(), cancelling: z.number() }) },
+    refusals: ['run_not_found'],
+  },
+  postRunsRerun: {
+    method: 'post',
+    path: '/api/runs/rerun',
+    summary: 'Run the failed (or all) jobs of a run again',
+    who: 'admin',
+    json: rerunBody,
+    responses: { 200: created },
+    refusals: ['run_not_found', 'nothing_to_rerun'],
+  },
+  getRunsExport: {
+    method: 'get',
+    path: '/api/runs/export',
+    summary: "A run's jobs as CSV (the default) or JSON",
+    who: 'admin',
+    query: z.object({ runId: id, format: z.enum(['csv', 'json']).optional() }),
+    responses: { 200: runStatusDto },
+    produces: ['text/csv'],
+    refusals: ['run_not_found'],
+  },
+  getRunsArtifacts: {
+    method: 'get',
+    path: '/api/runs/artifacts',
+    summary: "Every job's result files in one zip",
+    who: 'admin',
+    query: z.object({ runId: id }),
+    responses: {},
+    produces: ['application/zip'],
+    refusals: ['run_not_found'],
+  },
+} as const satisfies Record<string, Endpoint>;
