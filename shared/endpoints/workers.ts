@@ -98,7 +98,7 @@ export const WORKER_ENDPOINTS = {
     summary: 'A re-installed PC takes over an offline worker',
     who: 'admin',
     json: replaceWorkerBody,
-    responses: { 200: ok({ worker: workerDto.optional() }) },
+    responses: { 200: workerAnswer },
     refusals: ['worker_not_found', 'worker_online'],
   },
   getWorkersPolicy: {

@@ -3,7 +3,7 @@
  * come), and waiting for its end. Polling keeps the client to plain HTTP requests through the
  * pinned agent; the live WebSocket would save at most half a second.
  */
-import type { JobDto, LogEntry, LogPage } from '../../../shared/api.ts';
+import type { JobDto, LogEntry } from '../../../shared/api.ts';
 import { Unreachable, type ApiClient } from './http.ts';
 
 export const POLL_MS = 500;
@@ -30,7 +30,7 @@ export async function patiently<T>(poll: () => Promise<T>): Promise<T> {
 /** Calls `write` with every chunk of the job's log after `after`, in order, until the job has ended and nothing more comes. */
 export async function followLog(api: ApiClient, jobId: string, write: (entry: LogEntry) => unknown, after = -1): Promise<void> {
   for (;;) {
-    const page = await patiently(() => api.json<LogPage>('GET', '/api/jobs/log', { query: { jobId, after, limit: PAGE_CHUNKS } }));
+    const page = await patiently(() => api.call('getJobsLog', { query: { jobId, after, limit: PAGE_CHUNKS } }));
     for (const entry of page.chunks) await write(entry);
     after = page.next;
     if (page.complete) return;
@@ -41,8 +41,8 @@ export async function followLog(api: ApiClient, jobId: string, write: (entry: Lo
 /** Resolves with the job once it has ended (its log's tail says so; the job itself is read once, at the end). */
 export async function waitForJobEnd(api: ApiClient, jobId: string): Promise<JobDto> {
   for (;;) {
-    const tail = await patiently(() => api.json<LogPage>('GET', '/api/jobs/log', { query: { jobId, before: 'end', limit: 1 } }));
-    if (tail.complete) return patiently(() => api.json<JobDto>('GET', '/api/jobs/status', { query: { jobId } }));
+    const tail = await patiently(() => api.call('getJobsLog', { query: { jobId, before: 'end', limit: 1 } }));
+    if (tail.complete) return patiently(() => api.call('getJobsStatus', { query: { jobId } }));
     await sleep(POLL_MS);
   }
 }

@@ -9,6 +9,8 @@ import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
 import type { Connection } from './connection.ts';
 import type { MultipartBody } from './multipart.ts';
+import { callApi, readAnswer, type ApiReply, type ApiRequest, type CallInput } from '../../../shared/api-client.ts';
+import { ENDPOINTS, type AnswerOf, type OperationId } from '../../../shared/endpoints/index.ts';
 
 /** The coordinator answered with an error; the message is its `{error}` sentence. */
 export class ApiError extends Error {
@@ -46,13 +48,18 @@ export class ApiClient {
     this.#fingerprint = connection.fingerprint;
   }
 
-  /** A JSON call; resolves with the answer, rejects with the coordinator's sentence. */
-  async json<T>(method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const body = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    const res = await this.send(method, this.url(path, options.query), body ? { 'content-type': 'application/json' } : {}, CALL_TIMEOUT_MS, (req) =>
+  /** One operation of the endpoint table; resolves with its checked answer, rejects with the coordinator's sentence. */
+  call<K extends OperationId>(operation: K, ...[input]: object extends CallInput<K> ? [CallInput<K>?] : [CallInput<K>]): Promise<AnswerOf<K>> {
+    return callApi((request) => this.#json(request), operation, input ?? ({} as CallInput<K>));
+  }
+
+  async #json(request: ApiRequest): Promise<ApiReply> {
+    const body = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+    const method = request.method.toUpperCase();
+    const res = await this.send(method, new URL(request.path, this.server), body ? { 'content-type': 'application/json' } : {}, CALL_TIMEOUT_MS, (req) =>
       req.end(body),
     );
-    return readJson<T>(res, `${method} ${path}`);
+    return { status: res.statusCode ?? 0, body: await readJson(res, `${method} ${request.path.split('?')[0]}`) };
   }
 
   /** A GET whose body is read as a stream (a log, a zip); rejects unless the answer is 200. */
@@ -63,13 +70,14 @@ export class ApiClient {
   }
 
   /** A multipart POST, streamed; `onFileBytes` hears the progress of the file part. */
-  async upload<T>(path: string, body: MultipartBody, onFileBytes?: (sent: number) => void): Promise<T> {
+  async upload<K extends 'postExecute' | 'postRunsCreate'>(operation: K, body: MultipartBody, onFileBytes?: (sent: number) => void): Promise<AnswerOf<K>> {
+    const path = ENDPOINTS[operation].path;
     const headers = { 'content-type': body.contentType, 'content-length': String(body.length) };
     const res = await this.send('POST', this.url(path), headers, IDLE_TIMEOUT_MS, (req) => {
       // A coordinator that refuses early (413, 401) answers before it read everything: the answer counts, not the broken pipe.
       pipeline(body.stream(onFileBytes), req).catch(() => {});
     });
-    return readJson<T>(res, `POST ${path}`);
+    return readAnswer(operation, { status: res.statusCode ?? 0, body: await readJson(res, `POST ${path}`) });
   }
 
   /** The dashboard's page for a job or a run. */
@@ -157,7 +165,7 @@ function unreachable(server: string, error: unknown): Error {
 }
 
 /** The answer as JSON; an error status becomes an ApiError with the coordinator's sentence. */
-async function readJson<T>(res: IncomingMessage, what: string): Promise<T> {
+async function readJson(res: IncomingMessage, what: string): Promise<unknown> {
   const parts: Buffer[] = [];
   try {
     for await (const part of res) parts.push(part as Buffer);
@@ -177,5 +185,5 @@ async function readJson<T>(res: IncomingMessage, what: string): Promise<T> {
     throw new ApiError(status, sentence ?? `${what} answered ${status}${text ? `: ${text.slice(0, 200)}` : ''}.`);
   }
   if (parsed === undefined) throw new Error(`The answer to ${what} is not JSON; is this a CMD Executor coordinator?`);
-  return parsed as T; // the coordinator's answer to this endpoint (shared/api.ts)
+  return parsed; // checked against the endpoint table by the caller (shared/api-client.ts)
 }

@@ -10,7 +10,7 @@ import { plainStrings } from './job-output.ts';
 import { escapeCodes, cutToWidth, paint, table, type OutStream } from './render.ts';
 
 export async function runStatus(api: ApiClient, runId: string): Promise<RunStatusDto> {
-  return api.json<RunStatusDto>('GET', '/api/runs/status', { query: { runId } });
+  return api.call('getRunsStatus', { query: { runId } });
 }
 
 /** Polls the run until all its jobs have ended; resolves with its last status. */

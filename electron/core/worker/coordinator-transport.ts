@@ -34,6 +34,14 @@ interface RawResponse {
  * Node's own http client with keep-alive sockets (lighter than fetch on a worker's hot path: a job's
  * pickup is a long-poll answer, a download and a few small posts).
  */
+/** How one request travels: its deadline, another token (or none: ''), a cancel signal, a file streamed as the body. */
+export interface RequestOptions {
+  timeoutMs?: number;
+  token?: string;
+  signal?: AbortSignal;
+  file?: { path: string; size: number };
+}
+
 export class CoordinatorTransport {
   readonly server: URL;
   #token: string | undefined;
@@ -180,12 +188,7 @@ export class CoordinatorTransport {
     });
   }
 
-  protected async request<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    options: { timeoutMs?: number; token?: string; signal?: AbortSignal; file?: { path: string; size: number } } = {},
-  ): Promise<{ status: number; body: T }> {
+  protected async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.server);
     let text: string;
     let status: number;
@@ -214,7 +217,7 @@ export class CoordinatorTransport {
       parsed = { error: text.slice(0, 200) };
     }
     if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${errorSentence(parsed)}`, errorReason(parsed));
-    return { status, body: parsed as T }; // the coordinator's answer to this endpoint
+    return { status, body: parsed }; // checked against the endpoint table by the caller (shared/api-client.ts)
   }
 
   /** Registers with the join token; returns the per-worker token (undefined when auth is off). */

@@ -11,10 +11,10 @@ export async function cancelCommand(args: string[], term: Terminal): Promise<num
   const api = openClient(values, term);
   try {
     if (kind === 'job') {
-      const answer = await api.json<{ status: string; message: string }>('POST', '/api/jobs/cancel', { body: { jobId: id } });
+      const answer = await api.call('postJobsCancel', { body: { jobId: id } });
       term.out.write(`${id}: ${answer.message}.\n`);
     } else {
-      const answer = await api.json<{ cancelled: number; cancelling: number }>('POST', '/api/runs/cancel', { body: { runId: id } });
+      const answer = await api.call('postRunsCancel', { body: { runId: id } });
       term.out.write(`${id}: ${answer.cancelled} job(s) cancelled, ${answer.cancelling} stopping on their worker.\n`);
     }
     return 0;

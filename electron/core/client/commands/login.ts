@@ -27,7 +27,7 @@ export async function loginCommand(args: string[], term: Terminal, stdin: NodeJS
   const api = new ApiClient(profile);
   try {
     // One admin-only call proves the address, the certificate and the token together before anything is saved.
-    await api.json('GET', '/api/coordinator/info');
+    await api.call('getCoordinatorInfo');
   } finally {
     api.close();
   }

@@ -12,7 +12,7 @@ export async function runsCommand(args: string[], term: Terminal): Promise<numbe
   const { values } = parseCommandLine(RUNS_OPTIONS, args, { min: 0, max: 0, what: 'arguments' }, term.env);
   const api = openClient(values, term);
   try {
-    const answer = await api.json<{ runs: RunDto[]; count: number; total: number; nextBefore: string | null }>('GET', '/api/runs/create', {
+    const answer = await api.call('getRunsCreate', {
       query: { limit: values.limit },
     });
     if (values.json) {

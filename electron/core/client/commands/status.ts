@@ -1,5 +1,4 @@
 /** `cmdx status JOB|RUN`: a job's state and exit code, or a run's summary with one line per PC. */
-import type { JobDto } from '../../../../shared/api.ts';
 import { STATUS_OPTIONS } from '../../options/client-options.ts';
 import { parseCommandLine } from '../../options/parse-options.ts';
 import { jobDetails, runHeadline, runRows } from '../describe.ts';
@@ -17,7 +16,7 @@ export async function statusCommand(args: string[], term: Terminal): Promise<num
   try {
     const p = paint(escapeCodes(term.out, term.env));
     if (kind === 'job') {
-      const job = await api.json<JobDto>('GET', '/api/jobs/status', { query: { jobId: id } });
+      const job = await api.call('getJobsStatus', { query: { jobId: id } });
       if (values.json) printJson(term.out, job);
       else term.out.write(table(jobDetails(plainStrings(job), p, api.dashboardUrl(id))));
       return 0;

@@ -102,11 +102,11 @@ async function send(api: ApiClient, upload: Upload, values: SubmitValues, target
   term.err.write(`Sending ${formatBytes(upload.size)} to ${api.server}\n`);
   const bar = progressBar(term.err, term.env, upload.size, 'Uploading');
   if (target === undefined) {
-    const answer = await api.upload<{ jobId: string }>('/api/execute', body, (sent) => bar.update(sent));
+    const answer = await api.upload('postExecute', body, (sent) => bar.update(sent));
     bar.finish();
     return answer.jobId;
   }
-  const answer = await api.upload<{ runId: string; count: number }>('/api/runs/create', body, (sent) => bar.update(sent));
+  const answer = await api.upload('postRunsCreate', body, (sent) => bar.update(sent));
   bar.finish();
   term.err.write(`${answer.count} job(s), one per PC${target === null ? '' : ` matching ${values.on}`}.\n`);
   return answer.runId;

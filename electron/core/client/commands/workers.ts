@@ -11,7 +11,7 @@ export async function workersCommand(args: string[], term: Terminal): Promise<nu
   const { values } = parseCommandLine(WORKERS_OPTIONS, args, { min: 0, max: 0, what: 'arguments' }, term.env);
   const api = openClient(values, term);
   try {
-    const answer = await api.json<{ workers: WorkerDto[]; count: number }>('GET', '/api/workers/register');
+    const answer = await api.call('getWorkersRegister');
     if (values.json) {
       printJson(term.out, answer);
       return 0;

@@ -97,7 +97,9 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();
     ctx.logger.info('worker replaced', { workerId: body.workerId, replaces: body.replaces });
-    res.json({ success: true, worker: getWorker(ctx.store, body.workerId) });
+    const worker = getWorker(ctx.store, body.workerId);
+    if (!worker) throw refusalToHttp({ reason: 'worker_not_found', message: `No worker named ${body.workerId} is registered.` });
+    res.json({ success: true, worker });
   });
 
   routes.on('postWorkersTags', json, async (req, res) => {

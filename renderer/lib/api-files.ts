@@ -1,0 +1,144 @@
+/** The dashboard's transfers that are not JSON calls: downloads with the token, the log as text, uploads with progress, a direct run's event stream. */
+import type { DirectRunEvent } from '../../shared/api.ts';
+import { ApiError, readError } from './api-error.ts';
+import type { Download, RunCreated, RunRequest, SubmitOptions } from './api-types.ts';
+import { parseJson, sendForm } from './upload.ts';
+
+export class FileTransfers {
+  readonly base: string;
+  readonly token: string | null;
+
+  constructor(base: string, token: string | null) {
+    this.base = base.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  protected headers(json = false): Record<string, string> {
+    const h: Record<string, string> = {};
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (json) h['content-type'] = 'application/json';
+    return h;
+  }
+
+  /** The zip the coordinator keeps for a job, as a file to send again (a direct run takes an upload, not a fileUrl). */
+  async uploadedZip(fileUrl: string, filename: string): Promise<File> {
+    const res = await this.fetch(fileUrl, 'read the zip again');
+    return new File([await res.blob()], filename, { type: 'application/zip' });
+  }
+  /** The whole log as text, and the file name the coordinator suggests for it. */
+  downloadLog(jobId: string): Promise<Download> {
+    return this.download(`/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, `${jobId}.log`, 'the log');
+  }
+  /** The start of a job's log as text: at most `maxBytes`, the rest of the stream left unread. */
+  async logText(jobId: string, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+    const res = await this.fetch(`/api/jobs/log?${new URLSearchParams({ jobId, format: 'text' })}`, 'read the output');
+    const reader = res.body?.getReader();
+    if (!reader) return { text: '', truncated: false };
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let truncated = false;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      size += value.byteLength;
+      if (size > maxBytes) {
+        truncated = true;
+        await reader.cancel();
+        break;
+      }
+    }
+    const bytes = new Uint8Array(Math.min(size, maxBytes));
+    let at = 0;
+    for (const part of parts) {
+      const take = part.subarray(0, bytes.length - at);
+      bytes.set(take, at);
+      at += take.byteLength;
+    }
+    // A character cut at the limit decodes as U+FFFD: harmless in a preview.
+    return { text: new TextDecoder().decode(bytes), truncated };
+  }
+  protected async fetch(path: string, what: string): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(this.base + path, { headers: this.headers() });
+    } catch {
+      throw new ApiError(0, `The coordinator cannot be reached to ${what}; check that it is running and try again.`);
+    }
+    if (!res.ok) throw await readError(res);
+    return res;
+  }
+  protected async download(path: string, fallbackName: string, what: string): Promise<Download> {
+    const res = await this.fetch(path, `download ${what}`);
+    const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+    return { blob: await res.blob(), fileName: named?.[1] ?? fallbackName };
+  }
+  /** One job's result files as a zip, or with `path` one file of them. */
+  downloadArtifacts(jobId: string, path?: string): Promise<Download> {
+    const q = new URLSearchParams({ jobId });
+    if (path !== undefined) q.set('path', path);
+    const fallback = path !== undefined ? (path.split('/').pop() ?? 'file') : `${jobId}-artifacts.zip`;
+    return this.download(`/api/jobs/artifacts?${q}`, fallback, 'the result files');
+  }
+  /** Every job's result files of a run in one zip, a folder per PC or zip. */
+  downloadRunArtifacts(runId: string): Promise<Download> {
+    return this.download(`/api/runs/artifacts?${new URLSearchParams({ runId })}`, `${runId}-artifacts.zip`, 'the result files');
+  }
+  exportRun(runId: string, format: 'csv' | 'json'): Promise<Download> {
+    return this.download(`/api/runs/export?${new URLSearchParams({ runId, format })}`, `${runId}.${format}`, 'the results');
+  }
+  /**
+   * Uploads a zip with progress. Distributed mode resolves with the new job's id; direct mode streams
+   * the run's events to `onEvent` as they come.
+   */
+  async submit(file: File, commands: string, onProgress: (fraction: number) => void, options: SubmitOptions = {}): Promise<{ jobId?: string }> {
+    const mode = options.mode ?? 'distributed';
+    const form = new FormData();
+    form.append('commands', commands);
+    form.append('mode', mode);
+    if (options.timeoutSeconds !== undefined) form.append('timeoutSeconds', String(options.timeoutSeconds));
+    if (options.maxAttempts !== undefined && mode === 'distributed') form.append('maxAttempts', String(options.maxAttempts));
+    if (options.target && mode === 'distributed') form.append('target', JSON.stringify(options.target));
+    form.append('file', file, file.name);
+    let seen = 0;
+    const readEvents = (text: string, status: number) => {
+      if (mode !== 'direct' || status !== 200) return;
+      const end = text.lastIndexOf('\n\n');
+      if (end < seen) return;
+      for (const block of text.slice(seen, end).split('\n\n')) {
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!event || !data) continue;
+        const parsed: unknown = JSON.parse(data);
+        options.onEvent?.({ event, data: parsed } as DirectRunEvent); // the coordinator's own events (direct-run.ts)
+      }
+      seen = end + 2;
+    };
+    const onHeaders = (header: (name: string) => string | null, status: number) => {
+      const jobId = header('x-exec-id');
+      if (status === 200 && jobId) options.onJobId?.(jobId);
+    };
+    const res = await sendForm(`${this.base}/api/execute`, this.token, form, { onProgress, onResponseText: readEvents, onHeaders });
+    if (res.status === 200 && mode === 'direct') {
+      readEvents(res.text, res.status);
+      return {};
+    }
+    const body = parseJson<{ jobId: string; error: string }>(res.text);
+    if (res.status === 200 && body.jobId) return { jobId: body.jobId };
+    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
+  }
+
+  /** A run with zips: a multipart form (the zips as `file` parts), reporting upload progress. */
+  protected async createRunWithFiles(request: RunRequest, files: File[], onProgress: (fraction: number) => void): Promise<RunCreated> {
+    const form = new FormData();
+    // Multipart fields are text: the target as JSON, numbers as digits.
+    for (const [name, value] of Object.entries(request) as [string, unknown][]) {
+      if (value !== undefined) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    for (const file of files) form.append('file', file, file.name);
+    const res = await sendForm(`${this.base}/api/runs/create`, this.token, form, { onProgress });
+    const body = parseJson<RunCreated & { error: string }>(res.text);
+    if (res.status === 200 && body.runId) return body as RunCreated;
+    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
+  }
+}

@@ -1,0 +1,60 @@
+/** The shapes the dashboard reads, derived from the endpoint table (shared/endpoints): none written by hand. */
+import type { AnswerOf, BodyOf } from '../../shared/endpoints/index.ts';
+import type { DirectRunEvent, JobTarget, RunMode } from '../../shared/api.ts';
+
+export type CoordinatorInfo = AnswerOf<'getCoordinatorInfo'>;
+export type JoinTokenPolicy = NonNullable<CoordinatorInfo['joinTokenPolicy']>;
+/** One address's join lines: with the join token (joins at once) and without (the PC asks; the admin approves). */
+export type JoinLines = CoordinatorInfo['joinLines'][number];
+export type JoinRequests = AnswerOf<'getWorkersJoinRequests'>;
+/** A PC waiting for the admin to let it join. */
+export type JoinRequest = JoinRequests['requests'][number];
+/** Many asks to join in the last minute: shown as one line, with only the PCs still asking listed. */
+export type JoinFlood = NonNullable<JoinRequests['flood']>;
+/** Which waiting requests an approve or refuse is about. */
+export type JoinDecision = BodyOf<'postWorkersJoinRequestsApprove'>;
+/** A page of jobs (the dashboard always asks for a page, so total and nextBefore are there). */
+export type JobPage = Required<Omit<AnswerOf<'getJobsCreate'>, 'count'>>;
+export type RunPage = AnswerOf<'getRunsCreate'>;
+export type RunCreated = AnswerOf<'postRunsCreate'>;
+/** The lab's policy and its overrides (GET /api/workers/policy). */
+export type LabPolicies = AnswerOf<'getWorkersPolicy'>;
+/** One job from a zip the coordinator already has (POST /api/jobs/create). */
+export type JobRequest = BodyOf<'postJobsCreate'>;
+
+/** What a new run asks for (POST /api/runs/create, JSON or multipart); the zips go with it as files, or one already uploaded by its fileUrl. */
+export interface RunRequest {
+  mode: RunMode;
+  commands: string;
+  target?: JobTarget;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  maxParallel?: number;
+  deadlineSeconds?: number;
+  scorePattern?: string;
+  fileUrl?: string;
+  filename?: string;
+}
+
+/** How the commands of an upload run: the limits, and for a job sent to a worker, which workers may take it. */
+export interface SubmitOptions {
+  mode?: 'distributed' | 'direct';
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  target?: JobTarget;
+  onEvent?: (event: DirectRunEvent) => void;
+  /** A direct run's job id, as soon as the coordinator answers (before its output). */
+  onJobId?: (jobId: string) => void;
+}
+
+/** A download that needs the Authorization header, and the file name the coordinator suggests. */
+export interface Download {
+  blob: Blob;
+  fileName: string;
+}
+
+/** Whom a policy is for: one worker, the workers with a tag, or (neither) the whole lab. */
+export interface PolicyScope {
+  workerId?: string;
+  tag?: string;
+}
