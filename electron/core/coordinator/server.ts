@@ -91,18 +91,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
   if (certificate) logger.info('serving TLS; workers pin this certificate', { fingerprint: displayFingerprint(certificate.fingerprint) });
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
-  const settings: CoordinatorSettings = {
-    auth,
-    tokens: tokenInfo ? { adminToken: tokenInfo.adminToken, joinToken: tokenInfo.joinToken } : { adminToken: '', joinToken: '' },
-    offlineAfterSeconds: options.offlineAfterSeconds ?? DEFAULTS.offlineAfterSeconds,
-    heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? DEFAULTS.heartbeatIntervalSeconds,
-    maxUploadBytes: (options.maxUploadMb ?? DEFAULTS.maxUploadMb) * 1024 * 1024,
-    maxPendingJobs: options.maxPendingJobs ?? DEFAULTS.maxPendingJobs,
-    maxOutputBytes: Math.floor((options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024),
-    fingerprint: certificate?.fingerprint ?? null,
-    host: options.host ?? DEFAULTS.host,
-    directRuns: options.direct ?? true,
-  };
+  const settings = settingsFrom(options, auth, certificate?.fingerprint ?? null, tokenInfo);
   const events = new CoordinatorEvents();
   const store = new Store({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
   const interrupted = endInterruptedDirectJobs(store);
@@ -146,23 +135,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     throw error;
   }
   scheduler.start();
-  const keepDays = options.keepUploadsDays ?? DEFAULTS.keepUploadsDays;
-  const cleanUp = () => {
-    try {
-      removeOldUploads(uploadIndex, uploadsDir, keepDays, Date.now(), logger);
-      // Result files go after the same time, unless their job is still pending or running.
-      const removed = context.artifacts.removeOlderThan(Date.now() - keepDays * 24 * 3600_000, (jobId) => {
-        const status = getJobSummary(store, jobId)?.status;
-        return status === 'pending' || status === 'running';
-      });
-      if (removed) logger.info('removed old artifacts', { count: removed, keepDays });
-    } catch (error) {
-      logger.warn('could not remove old uploads', { error: (error as Error).message });
-    }
-  };
-  cleanUp();
-  const retention = setInterval(cleanUp, 3600_000);
-  retention.unref();
+  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const address = listener.front.address() as AddressInfo;
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
@@ -179,6 +152,47 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     context,
     stop: () => (stopping ??= (clearInterval(retention), live.close(), Promise.all([announcement?.stop(), stop(listener, context)]).then(() => {}))),
   };
+}
+
+function settingsFrom(
+  options: CoordinatorOptions,
+  auth: boolean,
+  fingerprint: string | null,
+  tokenInfo: { adminToken: string; joinToken: string } | undefined,
+): CoordinatorSettings {
+  return {
+    auth,
+    tokens: tokenInfo ? { adminToken: tokenInfo.adminToken, joinToken: tokenInfo.joinToken } : { adminToken: '', joinToken: '' },
+    offlineAfterSeconds: options.offlineAfterSeconds ?? DEFAULTS.offlineAfterSeconds,
+    heartbeatIntervalSeconds: options.heartbeatIntervalSeconds ?? DEFAULTS.heartbeatIntervalSeconds,
+    maxUploadBytes: (options.maxUploadMb ?? DEFAULTS.maxUploadMb) * 1024 * 1024,
+    maxPendingJobs: options.maxPendingJobs ?? DEFAULTS.maxPendingJobs,
+    maxOutputBytes: Math.floor((options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024),
+    fingerprint,
+    host: options.host ?? DEFAULTS.host,
+    directRuns: options.direct ?? true,
+  };
+}
+
+/** Old zips and result files go after `keepDays`, checked now and every hour (a job still pending or running keeps its files). */
+function startRetention(context: CoordinatorContext, keepDays: number): NodeJS.Timeout {
+  const { logger, uploadIndex, uploadsDir, store } = context;
+  const cleanUp = () => {
+    try {
+      removeOldUploads(uploadIndex, uploadsDir, keepDays, Date.now(), logger);
+      const removed = context.artifacts.removeOlderThan(Date.now() - keepDays * 24 * 3600_000, (jobId) => {
+        const status = getJobSummary(store, jobId)?.status;
+        return status === 'pending' || status === 'running';
+      });
+      if (removed) logger.info('removed old artifacts', { count: removed, keepDays });
+    } catch (error) {
+      logger.warn('could not remove old uploads', { error: (error as Error).message });
+    }
+  };
+  cleanUp();
+  const timer = setInterval(cleanUp, 3600_000);
+  timer.unref();
+  return timer;
 }
 
 function listen(server: NetServer, port: number, host: string): Promise<void> {

@@ -13,11 +13,11 @@ import { plainHttpGuard } from './listener.ts';
 import { joinAdminRoutes, joinRequestRoutes } from './routes/join.ts';
 import { executeRoutes } from './routes/execute.ts';
 import { fileRoutes } from './routes/files.ts';
-import { jobRoutes } from './routes/jobs.ts';
+import { jobControlRoutes, jobRoutes, jobRunRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
-import { runRoutes } from './routes/runs.ts';
+import { runResultRoutes, runRoutes } from './routes/runs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
-import { workerRoutes } from './routes/workers.ts';
+import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -32,9 +32,14 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     joinRequestRoutes(ctx),
     joinAdminRoutes(ctx),
     workerRoutes(ctx),
+    workerListRoutes(ctx),
+    policyRoutes(ctx),
     jobRoutes(ctx),
+    jobRunRoutes(ctx),
+    jobControlRoutes(ctx),
     logRoutes(ctx),
     runRoutes(ctx),
+    runResultRoutes(ctx),
     artifactRoutes(ctx),
     executeRoutes(ctx),
     fileRoutes(ctx),

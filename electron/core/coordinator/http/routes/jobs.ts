@@ -98,9 +98,6 @@ function waitForControl(ctx: CoordinatorContext, jobId: string, workerId: string
 export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
   const json = express.json({ limit: '256kb' });
-  // A seed-style result carries the whole output of both streams.
-  const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
-  const logJson = express.json({ limit: '8mb' });
 
   routes.on('postJobsCreate', json, async (req, res) => {
     requireAdmin(res);
@@ -142,6 +139,16 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
     requireAdmin(res);
     res.json(jobCounts(ctx.store));
   });
+
+  return routes;
+}
+
+/** Taking a job, its status, and the worker's report of how it ended. */
+export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '256kb' });
+  // A seed-style result carries the whole output of both streams.
+  const resultJson = express.json({ limit: ctx.settings.maxOutputBytes * 2 + 1024 * 1024 });
 
   routes.on('getJobsGetJob', async (req, res) => {
     const workerId = requireWorker(res, queryString(req.query.workerId, 'workerId') || undefined);
@@ -188,6 +195,15 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
     await ctx.commit.durable();
     res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
   });
+
+  return routes;
+}
+
+/** Cancelling a job, and what a running job's worker sends and waits for: its output and a cancel. */
+export function jobControlRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '256kb' });
+  const logJson = express.json({ limit: '8mb' });
 
   routes.on('postJobsCancel', json, async (req, res) => {
     requireAdmin(res);

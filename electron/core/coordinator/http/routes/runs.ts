@@ -85,6 +85,14 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
     res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
   });
 
+  return routes;
+}
+
+/** Re-running a run's failed jobs, and exporting its results. */
+export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '1mb' });
+
   routes.on('postRunsRerun', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(rerunBody, req.body, ['runId', 'only'], 'runId and only ("failed" or "all") are required');

@@ -80,6 +80,14 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
     res.json({ success: true, worker });
   });
 
+  return routes;
+}
+
+/** The admin's hand on the workers list, and the heartbeat. */
+export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '64kb' });
+
   routes.on('postWorkersForget', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
@@ -140,6 +148,14 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
       policy: beat.worker.policy,
     });
   });
+
+  return routes;
+}
+
+/** When workers may run jobs: the lab's policy and its overrides. */
+export function policyRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '64kb' });
 
   routes.on('getWorkersPolicy', (_req, res) => {
     requireAdmin(res);

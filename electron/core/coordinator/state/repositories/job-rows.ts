@@ -1,0 +1,129 @@
+/** A row of the jobs table as the coordinator reads it, and as the API shows it (JobDto) or hands it to a worker. */
+import type { AssignedJobDto, JobDto, JobTarget } from '../../../../../shared/api.ts';
+import type { ArtifactFile, TestCounts } from '../../../../../shared/api.ts';
+import { END_REASONS, JOB_STATUSES, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
+
+export interface JobRecord extends JobFacts {
+  /** Row number: the queue order and the output's foreign key. */
+  seq: number;
+  command: string;
+  fileUrl: string;
+  filename: string;
+  exitCode: number | null;
+  endReason: EndJob['endReason'] | null;
+  createdAt: number;
+  completedAt: number | null;
+  commandStartedAt: number | null;
+  fileSha256: string | null;
+  runId: string | null;
+  target: JobTarget | null;
+  deadlineAt: number | null;
+  score: number | string | null;
+  outputDigest: string | null;
+  artifactPatterns: string[];
+  artifacts: ArtifactFile[];
+  tests: TestCounts | null;
+}
+
+export interface CreateJobInput {
+  command: string;
+  fileUrl: string;
+  filename: string;
+  timeoutSeconds?: number;
+  maxAttempts?: number;
+  /** SHA-256 of the zip when it is one of our uploads. */
+  fileSha256?: string | null;
+  /** Normalised (see targeting.ts); null: any worker. */
+  target?: JobTarget | null;
+  runId?: string | null;
+  deadlineAt?: number | null;
+  artifactPatterns?: string[];
+}
+
+export interface JobPageQuery {
+  status?: JobStatus;
+  outcome?: JobOutcome;
+  limit: number;
+  /** Job id cursor: only jobs created before this one. */
+  before?: string;
+}
+
+const ENDED_BY = ['worker', 'coordinator'] as const;
+
+export function toRecord(row: Row): JobRecord {
+  return {
+    seq: int(row, 'seq'),
+    jobId: text(row, 'job_id'),
+    status: oneOf(row, 'status', JOB_STATUSES),
+    workerId: textOrNull(row, 'worker_id'),
+    command: text(row, 'command'),
+    fileUrl: text(row, 'file_url'),
+    filename: text(row, 'filename'),
+    exitCode: intOrNull(row, 'exit_code'),
+    errorMessage: textOrNull(row, 'error_message'),
+    endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
+    createdAt: int(row, 'created_at'),
+    startedAt: intOrNull(row, 'started_at'),
+    completedAt: intOrNull(row, 'completed_at'),
+    timeoutSeconds: int(row, 'timeout_seconds'),
+    maxAttempts: int(row, 'max_attempts'),
+    attempts: int(row, 'attempts'),
+    cancelRequested: int(row, 'cancel_requested') === 1,
+    endedBy: row.ended_by === null ? null : oneOf(row, 'ended_by', ENDED_BY),
+    commandStartedAt: intOrNull(row, 'command_started_at'),
+    fileSha256: textOrNull(row, 'file_sha256'),
+    runId: textOrNull(row, 'run_id'),
+    target: row.target === null ? null : (JSON.parse(text(row, 'target')) as JobTarget),
+    deadlineAt: intOrNull(row, 'deadline_at'),
+    score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
+    outputDigest: textOrNull(row, 'output_digest'),
+    artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
+    artifacts: JSON.parse(text(row, 'artifacts')) as ArtifactFile[],
+    tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+  };
+}
+
+/** The job as the API shows it; `output` only where the caller read it (the list and live feed leave it out). */
+export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: string }): JobDto {
+  return {
+    jobId: job.jobId,
+    status: job.status,
+    workerId: job.workerId,
+    command: job.command,
+    filename: job.filename,
+    fileUrl: job.fileUrl,
+    stdout: output?.stdout ?? '',
+    stderr: output?.stderr ?? '',
+    exitCode: job.exitCode,
+    errorMessage: job.errorMessage,
+    endReason: job.endReason,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
+    timeoutSeconds: job.timeoutSeconds,
+    maxAttempts: job.maxAttempts,
+    attempts: job.attempts,
+    cancelRequested: job.cancelRequested,
+    commandStartedAt: job.commandStartedAt,
+    runId: job.runId,
+    target: job.target,
+    deadlineAt: job.deadlineAt,
+    score: job.score,
+    outputDigest: job.outputDigest,
+    artifactPatterns: job.artifactPatterns,
+    // Lists and the live feed carry the count only: a listing may hold thousands of names.
+    artifacts: output ? job.artifacts : [],
+    artifactCount: job.artifacts.length,
+    tests: job.tests,
+  };
+}
+
+export function toAssignedJob(job: JobRecord): AssignedJobDto {
+  const assigned: AssignedJobDto = { jobId: job.jobId, command: job.command, fileUrl: job.fileUrl, filename: job.filename, timeoutSeconds: job.timeoutSeconds };
+  // Only for our own uploads: a seed-style job keeps the seed's exact shape.
+  if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
+  if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
+  return assigned;
+}
