@@ -74,19 +74,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onPairingCode: (pairing) => this.#state.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
       warnings: () => this.#runners?.isolation.summary.notes ?? [],
     });
-    this.#heartbeat = new Heartbeat({
-      client: this.#client,
-      intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
-      describe: () => ({
-        workerId: this.workerId,
-        jobId: this.#state.current.currentJob?.jobId ?? null,
-        paused: this.#state.current.paused,
-        availability: this.#policy.availability,
-      }),
-      onAnswer: (answer) => this.onHeartbeatAnswer(answer),
-      onError: (error) => this.onHeartbeatError(error),
-      stopped: () => this.#stop.signal.aborted,
-    });
+    this.#heartbeat = this.newHeartbeat(options);
     this.#delivery = new ReportDelivery({
       outbox: this.#outbox,
       client: this.#client,
@@ -97,15 +85,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       sleep: (ms) => this.#loop.sleep(ms),
       stopping: () => this.#stop.signal.aborted,
     });
-    this.#policy = new PolicyWatch({
-      idle: chooseIdleSource(options.idleSource),
-      onChange: (now) => this.onPolicyChange(now),
-      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
-      onNoIdleSource: () =>
-        this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
-          hint: 'give the worker --idle-file, or run it in the desktop app',
-        }),
-    });
+    this.#policy = this.newPolicyWatch(options);
     const shown = {
       workerId: this.#registration.workerId,
       name: options.name ?? hostname(),
@@ -195,7 +175,37 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#job.cancel(reason, cause);
   }
 
-  // ---- the heartbeat's answers and the policy's changes ------------------------------------------
+  // ---- the heartbeat and the policy --------------------------------------------------------------
+
+  /** The heartbeat: what it says, and what its answers and errors mean. */
+  private newHeartbeat(options: WorkerAgentOptions): Heartbeat {
+    return new Heartbeat({
+      client: this.#client,
+      intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
+      describe: () => ({
+        workerId: this.workerId,
+        jobId: this.#state.current.currentJob?.jobId ?? null,
+        paused: this.#state.current.paused,
+        availability: this.#policy.availability,
+      }),
+      onAnswer: (answer) => this.onHeartbeatAnswer(answer),
+      onError: (error) => this.onHeartbeatError(error),
+      stopped: () => this.#stop.signal.aborted,
+    });
+  }
+
+  /** The lab's policy on this PC: its changes, a cancel when the user comes back, and the warning when idle time cannot be measured. */
+  private newPolicyWatch(options: WorkerAgentOptions): PolicyWatch {
+    return new PolicyWatch({
+      idle: chooseIdleSource(options.idleSource),
+      onChange: (now) => this.onPolicyChange(now),
+      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
+      onNoIdleSource: () =>
+        this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
+          hint: 'give the worker --idle-file, or run it in the desktop app',
+        }),
+    });
+  }
 
   private onHeartbeatAnswer({ cancelJobIds, policy }: Parameters<HeartbeatOptions['onAnswer']>[0]): void {
     this.#state.setConnected(true);
