@@ -82,7 +82,7 @@ describe('import boundaries', () => {
   });
 
   it('finds a crossing when there is one (the check itself works)', () => {
-    assert.ok(imports('electron/core/worker/agent.ts').some((i) => i.includes('../runner/')));
+    assert.ok(imports('electron/core/worker/job-run.ts').some((i) => i.includes('../runner/')));
     assert.notDeepEqual(crossings('electron/core/worker', 'electron/core/runner'), []);
   });
 });

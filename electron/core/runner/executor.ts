@@ -1,15 +1,15 @@
 /**
- * Runs a job's command lines one after another through the platform shell, streams their output,
- * and stops the whole process tree on timeout or cancel. Used by the worker and by the coordinator's
- * direct mode. Each line runs in its own process group so that children whose shell already exited
- * can still be found and stopped; whatever is still alive in those groups when the job ends is killed.
+ * The command loop: runs a job's command lines one after another through the platform shell and
+ * streams their output; job-control.ts stops the whole process tree on timeout or cancel and freezes
+ * it while the PC's user is back. Used by the worker and by the coordinator's direct mode. Each line
+ * runs in its own process group so that children whose shell already exited can still be found and
+ * stopped; whatever is still alive in those groups when the job ends is killed.
  */
 import { spawn as nodeSpawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { JobCgroup } from './cgroup.ts';
 import { waitForChild } from './child-wait.ts';
-import { JobFreezer } from './job-freezer.ts';
-import { JobTree } from './job-tree.ts';
+import { JobControl } from './job-control.ts';
 import { startLine } from './line-start.ts';
 import type { WarmShell } from './warm-shell.ts';
 
@@ -86,110 +86,32 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
   };
   const platform = options.platform ?? process.platform;
   const spawn = options.spawn ?? nodeSpawn;
-  const killGraceMs = options.killGraceMs ?? 10_000;
-  const tree = new JobTree(platform, options.sandbox?.cgroup);
-  let stopReason: 'timeout' | 'cancel' | undefined;
-  let stoppedAt = Infinity;
-  let killTimer: NodeJS.Timeout | undefined;
-  const freezer = new JobFreezer({
-    tree,
-    cgroup: options.sandbox?.cgroup,
-    namespaced: options.sandbox?.namespacePid !== undefined,
-    stillFrozen: () => options.suspension?.suspended === true,
-    stopping: () => stopReason !== undefined,
-    onTooLong: () => stop('timeout'),
-  });
-  const stop = (reason: 'timeout' | 'cancel') => {
-    if (stopReason) return;
-    stopReason = reason;
-    stoppedAt = performance.now();
-    if (options.suspension?.suspended) freezer.thaw(); // a frozen process cannot act on SIGTERM
-    tree.signal('SIGTERM');
-    killTimer = setTimeout(() => tree.signal('SIGKILL'), killGraceMs);
-    killTimer.unref();
-  };
-  const timeout = new RunningTimeout(options.timeoutMs, () => stop('timeout'));
-  const onSuspension = (suspended: boolean) => {
-    if (stopReason) return;
-    if (suspended) {
-      timeout.pause();
-      freezer.freeze();
-    } else {
-      freezer.thaw();
-      timeout.start();
-    }
-  };
-  const canFreeze = platform !== 'win32';
-  const unsubscribe = canFreeze ? options.suspension?.subscribe(onSuspension) : undefined;
-  if (canFreeze && options.suspension?.suspended) onSuspension(true);
-  else timeout.start();
-  const onAbort = () => stop('cancel');
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
+  const control = new JobControl(options, platform);
   try {
     let exitCode = 0;
     // A stop that came after the last command had ended by itself leaves the commands' real result.
     let finishedBeforeStop = false;
     const lines = commandLines(options.commands);
     for (const [index, line] of lines.entries()) {
-      if (stopReason) break;
+      if (control.stopReason) break;
       await options.onOutput('stdout', Buffer.from(`${atLineStart ? '' : '\n'}$ ${line}\n`));
       const child = startLine(line, options, platform, spawn);
       options.warmShell?.prepare(); // ready for the next line or job
-      tree.started(child);
+      control.tree.started(child);
       const result = await waitForChild(child, line, options);
-      tree.current = undefined;
+      control.tree.current = undefined;
       if (result.status === 'error') return result;
       exitCode = result.exitCode;
       const last = exitCode !== 0 || index === lines.length - 1;
-      finishedBeforeStop = last && result.exitedAt < stoppedAt;
+      finishedBeforeStop = last && result.exitedAt < control.stoppedAt;
       if (exitCode !== 0) break;
     }
     if (finishedBeforeStop) return { status: 'completed', exitCode };
-    if (stopReason === 'timeout') return { status: 'timed_out', afterSeconds: Math.round((options.timeoutMs ?? 0) / 1000) };
-    if (stopReason === 'cancel') return { status: 'cancelled' };
+    if (control.stopReason === 'timeout') return { status: 'timed_out', afterSeconds: Math.round((options.timeoutMs ?? 0) / 1000) };
+    if (control.stopReason === 'cancel') return { status: 'cancelled' };
     return { status: 'completed', exitCode };
   } finally {
-    timeout.clear();
-    freezer.dispose();
-    unsubscribe?.();
-    options.signal?.removeEventListener('abort', onAbort);
-    await tree.killLeftovers(killGraceMs);
-    clearTimeout(killTimer);
-  }
-}
-
-/** A time limit that counts running time only: paused while the job is frozen, going on when thawed. */
-class RunningTimeout {
-  readonly #onTimeout: () => void;
-  readonly #limited: boolean;
-  #remainingMs: number;
-  #startedAt = 0;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(limitMs: number | undefined, onTimeout: () => void) {
-    this.#limited = Boolean(limitMs);
-    this.#remainingMs = limitMs ?? 0;
-    this.#onTimeout = onTimeout;
-  }
-
-  start(): void {
-    if (!this.#limited) return;
-    this.#startedAt = performance.now();
-    this.#timer = setTimeout(this.#onTimeout, this.#remainingMs);
-    this.#timer.unref();
-  }
-
-  pause(): void {
-    if (!this.#timer) return;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#remainingMs = Math.max(0, this.#remainingMs - (performance.now() - this.#startedAt));
-  }
-
-  clear(): void {
-    clearTimeout(this.#timer);
+    await control.end();
   }
 }
 

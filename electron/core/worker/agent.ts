@@ -1,33 +1,33 @@
 /**
- * The worker agent's loop: register, heartbeat on its own timer, long-poll for a job and hand it to
- * one job's run (job-run.ts), whose final report goes out through the outbox (report-delivery.ts).
- * States: starting, idle, busy, paused, disconnected, stopped.
+ * The worker agent: its parts wired together and what its callers do with it (start, pause, resume,
+ * stop, cancel the job). Its loop (agent-loop.ts) registers, long-polls and hands a job to the current
+ * job (current-job.ts → job-run.ts), whose final report goes out through the outbox (report-delivery.ts);
+ * the heartbeat beats on its own timer; its state (agent-state.ts): starting, idle, busy, paused,
+ * waiting, disconnected, stopped.
  */
 import { EventEmitter } from 'node:events';
-import { hostname, platform } from 'node:os';
-import type { AssignedJobDto, LogEntry } from '../../../shared/api.ts';
+import { hostname } from 'node:os';
+import type { LogEntry } from '../../../shared/api.ts';
+import type { WorkerEndReason } from '../../../shared/job-status.ts';
+import type { Availability } from '../../../shared/policy.ts';
 import type { AgentState, AgentStatus, JobSummary } from '../../../shared/worker-view.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { WORKER_OPTIONS } from '../options/worker-options.ts';
 import { privateDir } from '../paths.ts';
-import { WarmShell } from '../runner/warm-shell.ts';
-import { BundleCache } from './bundle-cache.ts';
-import { CoordinatorClient, CoordinatorError, CoordinatorUnreachable } from './coordinator-client.ts';
-import { PinningError } from '../pinned-tls.ts';
-import { Heartbeat } from './heartbeat.ts';
-import { JobIsolation } from './job-isolation.ts';
-import { JobMarker, lockWorkDir, recoverInterruptedJob, unlockWorkDir } from './crash-recovery.ts';
-import { runJob } from './job-run.ts';
-import { RecentLog } from './recent-log.ts';
-import { chooseIdleSource } from './idle-source.ts';
-import { PolicyWatch } from './policy-watch.ts';
-import { Outbox } from './outbox.ts';
-import { JoinRefused, Registration } from './registration.ts';
-import { ReportDelivery } from './report-delivery.ts';
-import { backoffMs, classify } from './retry.ts';
-import { selfCheck } from './self-check.ts';
 import type { WorkerAgentOptions } from './agent-options.ts';
-import type { WorkerEndReason } from '../../../shared/job-status.ts';
+import { AgentLoop } from './agent-loop.ts';
+import { prepareRunners, type JobRunners } from './agent-startup.ts';
+import { AgentStateHolder } from './agent-state.ts';
+import { CoordinatorClient } from './coordinator-client.ts';
+import { lockWorkDir, unlockWorkDir } from './crash-recovery.ts';
+import { CurrentJob } from './current-job.ts';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import { chooseIdleSource } from './idle-source.ts';
+import { Outbox } from './outbox.ts';
+import { PolicyWatch } from './policy-watch.ts';
+import { Registration } from './registration.ts';
+import { ReportDelivery } from './report-delivery.ts';
+import { classify } from './retry.ts';
 
 export type { AgentState, AgentStatus, JobSummary, WorkerAgentOptions };
 
@@ -38,32 +38,21 @@ interface AgentEvents {
   'job-started': [job: JobSummary, notice: boolean];
 }
 
-const RECENT_JOBS = 20;
-const LIVE_OUTPUT_CHARS = 64 * 1024;
-/** Reports that cannot be delivered while stopping stay in the outbox for the next start. */
-const STOP_DELIVERY_MS = 10_000;
-
 export class WorkerAgent extends EventEmitter<AgentEvents> {
   readonly #o: WorkerAgentOptions;
   readonly #client: CoordinatorClient;
   readonly #logger: Logger;
   readonly #outbox: Outbox;
   readonly #delivery: ReportDelivery;
-  #warmShell: WarmShell | undefined;
-  #isolation: JobIsolation | undefined;
-  readonly #cache: BundleCache;
+  #runners: JobRunners | undefined;
   readonly #stop = new AbortController();
   readonly #heartbeat: Heartbeat;
   readonly #registration: Registration;
-  #state: AgentState;
-  #cancelCurrent: AbortController | undefined;
-  #cancelReason: string | undefined;
-  #cancelCause: WorkerEndReason = 'error';
-  #loop: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
-  #pollAbort: AbortController | undefined;
-  #output = new RecentLog(LIVE_OUTPUT_CHARS);
   readonly #policy: PolicyWatch;
+  readonly #state: AgentStateHolder;
+  readonly #job: CurrentJob;
+  readonly #loop: AgentLoop;
+  #running: Promise<void> | undefined;
 
   constructor(options: WorkerAgentOptions) {
     super();
@@ -72,7 +61,6 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#client = new CoordinatorClient({ server: options.server, fingerprint: options.fingerprint });
     privateDir(options.workDir); // its identity, unsent reports and cached zips: nobody else's business
     this.#outbox = new Outbox(options.workDir);
-    this.#cache = new BundleCache(options.workDir);
     this.#registration = new Registration({
       client: this.#client,
       workDir: options.workDir,
@@ -81,79 +69,57 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       name: options.name,
       tags: options.tags,
       joinToken: options.joinToken,
-      sleep: (ms) => this.sleep(ms),
+      sleep: (ms) => this.#loop.sleep(ms),
       stopped: () => this.#stop.signal.aborted,
-      onPairingCode: (pairing) => this.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
-      warnings: () => this.#isolation?.summary.notes ?? [],
+      onPairingCode: (pairing) => this.#state.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
+      warnings: () => this.#runners?.isolation.summary.notes ?? [],
     });
-    this.#heartbeat = new Heartbeat({
-      client: this.#client,
-      intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
-      describe: () => ({
-        workerId: this.workerId,
-        jobId: this.#state.currentJob?.jobId ?? null,
-        paused: this.#state.paused,
-        availability: this.#policy.availability,
-      }),
-      onAnswer: ({ cancelJobIds, policy }) => {
-        this.setConnected(true);
-        if (policy) this.#policy.setPolicy(policy);
-        if (this.#state.currentJob && cancelJobIds.includes(this.#state.currentJob.jobId)) this.cancelCurrent();
-      },
-      onError: (error) => {
-        if (classify(error, 'worker') === 'reregister') this.#registration.forget();
-        else if (!this.#stop.signal.aborted) this.setConnected(false, (error as Error).message);
-      },
-      stopped: () => this.#stop.signal.aborted,
-    });
+    this.#heartbeat = this.newHeartbeat(options);
     this.#delivery = new ReportDelivery({
       outbox: this.#outbox,
       client: this.#client,
       logger: this.#logger,
       workerId: () => this.workerId,
       reregister: () => this.#registration.register(),
-      onRetry: (message) => this.setConnected(false, message),
-      sleep: (ms) => this.sleep(ms),
+      onRetry: (message) => this.#state.setConnected(false, message),
+      sleep: (ms) => this.#loop.sleep(ms),
       stopping: () => this.#stop.signal.aborted,
     });
-    this.#policy = new PolicyWatch({
-      idle: chooseIdleSource(options.idleSource),
-      onChange: (now) => {
-        this.#logger.info(now.available ? 'the policy lets this PC run jobs' : 'waiting: the policy keeps this PC from jobs now', { reason: now.reason });
-        this.update({ waiting: now.available ? null : now.reason, policy: this.#policy.describe() });
-        if (!now.available && !this.#state.currentJob) this.#pollAbort?.abort(); // no job may arrive now
-        if (now.available) this.#wakeUp?.();
-        if (this.#registration.registered) this.#heartbeat.now();
-      },
-      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
-      onNoIdleSource: () =>
-        this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
-          hint: 'give the worker --idle-file, or run it in the desktop app',
-        }),
-    });
-    this.#state = {
-      status: 'starting',
+    this.#policy = this.newPolicyWatch(options);
+    const shown = {
       workerId: this.#registration.workerId,
       name: options.name ?? hostname(),
       server: this.#client.server.origin,
-      connected: false,
-      paused: false,
-      currentJob: null,
-      recentJobs: [],
-      lastError: null,
-      waiting: null,
       policy: this.#policy.describe(),
-      suspended: false,
     };
+    this.#state = new AgentStateHolder(shown, this.#logger, (state) => this.emit('state', state));
+    // What the current job and the loop both work with.
+    const parts = {
+      options,
+      client: this.#client,
+      outbox: this.#outbox,
+      delivery: this.#delivery,
+      policy: this.#policy,
+      state: this.#state,
+      logger: this.#logger,
+    };
+    this.#job = new CurrentJob({
+      ...parts,
+      workerId: () => this.workerId,
+      runners: () => this.#runners!,
+      onStarted: (job, notice) => this.emit('job-started', job, notice),
+      onOutput: (jobId, entry) => this.emit('output', jobId, entry),
+    });
+    this.#loop = new AgentLoop({ ...parts, registration: this.#registration, heartbeat: this.#heartbeat, job: this.#job, stop: this.#stop.signal });
   }
 
   get state(): AgentState {
-    return structuredClone(this.#state);
+    return this.#state.copy();
   }
 
   /** The running job's latest output, in order (bounded), for a view opened mid-job. */
   get currentOutput(): LogEntry[] {
-    return this.#output.entries();
+    return this.#job.output;
   }
 
   get workerId(): string {
@@ -162,37 +128,25 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   /** Starts the agent; it runs until stop(). Throws at once if another worker uses the work dir. */
   start(): void {
-    if (this.#loop) return;
+    if (this.#running) return;
     lockWorkDir(this.#o.workDir);
     this.#policy.start();
-    this.#isolation = new JobIsolation({
-      allowRootJobs: this.#o.unsafeJobsAsRoot,
-      workDir: this.#o.workDir,
-      runAs: this.#o.runAs,
-      memoryMb: this.#o.jobMemoryMb,
-      maxProcs: this.#o.jobMaxProcs,
-      logger: this.#logger,
-    });
-    // Forked ahead of time with the job environment (only when jobs run as our own user: see JobIsolation).
-    this.#warmShell = new WarmShell({ env: this.#isolation.baseEnv, dropTo: this.#isolation.dropTo });
-    if (platform() !== 'win32' && this.#isolation.warmShellAllowed) this.#warmShell.prepare();
-    this.#loop = this.run().catch((error: Error) => {
+    this.#runners = prepareRunners(this.#o, this.#logger);
+    this.#running = this.#loop.run(this.#runners).catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
     });
   }
 
   pause(): void {
-    // Paused twice: the first time is when it was paused.
-    this.update({ paused: true, pausedAt: this.#state.paused ? this.#state.pausedAt : Date.now() });
+    this.#state.setPaused(true);
     this.#logger.info('paused: no new jobs will be taken');
-    this.#pollAbort?.abort(); // leave the long poll now, so no job arrives after the pause
+    this.#loop.leavePoll(); // leave the long poll now, so no job arrives after the pause
     if (this.#registration.registered) this.#heartbeat.now();
   }
 
   resume(): void {
-    delete this.#state.pausedAt;
-    this.update({ paused: false });
-    this.#wakeUp?.();
+    this.#state.setPaused(false);
+    this.#loop.wake();
     this.#logger.info('resumed');
     if (this.#registration.registered) this.#heartbeat.now();
   }
@@ -201,178 +155,75 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   async stop(options: { cancel?: boolean; reason?: string } = {}): Promise<void> {
     if (options.cancel) this.cancelCurrent(options.reason ?? 'Worker stopped before the job finished.', 'worker_shutdown');
     if (!this.#stop.signal.aborted) {
-      this.#logger.info('stopping: no new jobs will be taken', { running: this.#state.currentJob?.jobId ?? null });
+      this.#logger.info('stopping: no new jobs will be taken', { running: this.#state.current.currentJob?.jobId ?? null });
       this.#stop.abort();
-      this.#wakeUp?.();
+      this.#loop.wake();
     }
-    await this.#loop;
-    this.#warmShell?.close();
+    await this.#running;
+    this.#runners?.warmShell.close();
     this.#heartbeat.stop();
     this.#policy.stop();
     // Said once, briefly: the dashboard shows this PC offline at once instead of after --offline-after.
     if (this.#registration.registered) await this.#client.goodbye(this.workerId).catch(() => {});
     this.#client.close();
     unlockWorkDir(this.#o.workDir);
-    this.update({ status: 'stopped' });
+    this.#state.update({ status: 'stopped' });
   }
 
   /** Stops the running job's processes (SIGTERM, then SIGKILL after the grace period). */
   cancelCurrent(reason = 'Cancelled by request.', cause: WorkerEndReason = 'error'): void {
-    if (!this.#cancelCurrent || this.#cancelCurrent.signal.aborted) return;
-    this.#cancelReason = reason;
-    this.#cancelCause = cause;
-    this.#cancelCurrent.abort();
+    this.#job.cancel(reason, cause);
   }
 
-  // ---- the loop --------------------------------------------------------------------------------
+  // ---- the heartbeat and the policy --------------------------------------------------------------
 
-  private async run(): Promise<void> {
-    recoverInterruptedJob(this.#o.workDir, this.#outbox, this.#logger);
-    const leftovers = await this.#isolation!.sweep();
-    if (leftovers > 0) this.#logger.warn('stopped processes that jobs of a previous run left in their cgroups', { cgroups: leftovers });
-    const check = await selfCheck(() => this.#isolation!.prepare('self-check'), this.#isolation!.warmShellAllowed ? this.#warmShell : undefined);
-    if (check.ok) this.#logger.info('self-check passed: this PC can run jobs', { ms: check.ms });
-    else this.#logger.error('self-check failed: jobs on this PC will probably fail', { error: check.error, workDir: this.#o.workDir });
-    let failures = 0;
-    while (!this.#stop.signal.aborted) {
-      try {
-        if (!this.#registration.hasIdentity) this.#outbox.clear(); // another coordinator's reports: nobody to send them to
-        await this.#delivery.flush();
-        if (!this.#registration.registered) {
-          await this.#registration.connect(this.#state.currentJob?.jobId ?? null, this.#state.paused);
-          this.setConnected(true);
-        }
-        this.#heartbeat.schedule(0);
-        if (this.#state.paused || !this.#policy.availability.available) {
-          this.setConnected(true);
-          await this.sleep(60_000); // woken by resume, or when the policy lets this PC work again
-          continue;
-        }
-        this.#pollAbort = new AbortController();
-        const polling = this.#o.pollIntervalMs !== undefined;
-        const job = await this.#client.getJob(
-          this.workerId,
-          polling ? 0 : (this.#o.pollWaitSeconds ?? 30),
-          AbortSignal.any([this.#stop.signal, this.#pollAbort.signal]),
-        );
-        this.setConnected(true);
-        failures = 0;
-        if (job) await this.takeJob(job);
-        else if (polling) await this.sleep(this.#o.pollIntervalMs!);
-      } catch (error) {
-        if (this.#stop.signal.aborted) break;
-        if (this.#pollAbort?.signal.aborted) continue; // paused during the long poll
-        await this.recover(error, failures++);
-      }
-    }
-    // Deliver what is left, briefly; anything undelivered stays in the outbox for the next start.
-    await Promise.race([this.#delivery.flush().catch(() => {}), new Promise((r) => setTimeout(r, STOP_DELIVERY_MS).unref())]);
-  }
-
-  /** What the loop does after a failed call, decided by the worker's one error classification. */
-  private async recover(error: unknown, attempt: number): Promise<void> {
-    const message = (error as Error).message;
-    if (error instanceof JoinRefused) {
-      this.#logger.error(message);
-      this.setConnected(false, message);
-      return this.sleep(24 * 3600_000); // not asking again until restarted (a stop wakes this)
-    }
-    if (classify(error, 'worker') === 'reregister') {
-      this.#logger.warn('the coordinator does not know this worker (or its token); registering again', { error: message });
-      this.#registration.forget();
-      return this.sleep(backoffMs(attempt, 5000));
-    }
-    if (error instanceof CoordinatorUnreachable || error instanceof PinningError || (error instanceof CoordinatorError && error.status >= 500)) {
-      this.setConnected(false, message);
-    } else this.#logger.error('worker loop error', { error: message });
-    return this.sleep(backoffMs(attempt));
-  }
-
-  private async takeJob(job: AssignedJobDto): Promise<void> {
-    const summary: JobSummary = { jobId: job.jobId, filename: job.filename, command: job.command, startedAt: Date.now() };
-    const cancel = new AbortController();
-    this.#cancelCurrent = cancel;
-    this.#cancelReason = undefined;
-    this.#cancelCause = 'error';
-    const marker = new JobMarker(this.#o.workDir, job.jobId);
-    this.#output = new RecentLog(LIVE_OUTPUT_CHARS);
-    this.#policy.setBusy(true);
-    const onSuspension = (suspended: boolean) => {
-      this.#logger.info(suspended ? "job suspended: the PC's user is back" : 'job resumed: the PC is free again', { jobId: job.jobId });
-      this.update({ suspended });
-    };
-    const unsubscribe = this.#policy.subscribe(onSuspension);
-    this.update({ currentJob: summary });
-    this.emit('job-started', summary, this.#policy.policy.notices);
-    this.#logger.info('job started', { jobId: job.jobId, filename: job.filename });
-    const report = await runJob(job, {
+  /** The heartbeat: what it says, and what its answers and errors mean. */
+  private newHeartbeat(options: WorkerAgentOptions): Heartbeat {
+    return new Heartbeat({
       client: this.#client,
-      cache: this.#cache,
-      outbox: this.#outbox,
-      warmShell: this.#warmShell!,
-      isolation: this.#isolation!,
-      logger: this.#logger,
-      workerId: this.workerId,
-      marker,
-      maxExtractBytes: (this.#o.maxExtractMb ?? WORKER_OPTIONS['max-extract-mb'].default) * 1024 * 1024,
-      maxOutputBytes: (this.#o.maxOutputMb ?? WORKER_OPTIONS['max-output-mb'].default) * 1024 * 1024,
-      maxArtifactsBytes: (this.#o.maxArtifactsMb ?? WORKER_OPTIONS['max-artifacts-mb'].default) * 1024 * 1024,
-      killGraceMs: this.#o.killGraceMs ?? 10_000,
-      cancel: cancel.signal,
-      cancelReason: () => this.#cancelReason ?? 'Cancelled.',
-      cancelCause: () => this.#cancelCause,
-      onCancelRequested: () => this.cancelCurrent(),
-      onCommandStart: this.#o.onCommandStart,
-      onText: (stream, data, time) => this.emit('output', job.jobId, this.#output.add(stream, data, time)),
-      suspension: this.#policy,
-      priority: this.#policy.policy.priority,
+      intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
+      describe: () => ({
+        workerId: this.workerId,
+        jobId: this.#state.current.currentJob?.jobId ?? null,
+        paused: this.#state.current.paused,
+        availability: this.#policy.availability,
+      }),
+      onAnswer: (answer) => this.onHeartbeatAnswer(answer),
+      onError: (error) => this.onHeartbeatError(error),
+      stopped: () => this.#stop.signal.aborted,
     });
-    this.#cancelCurrent = undefined;
-    unsubscribe();
-    this.#policy.setBusy(false);
-    this.update({ suspended: false });
-    await this.#delivery.deliver(report);
-    marker.clear();
-    const ended: JobSummary = {
-      ...summary,
-      endedAt: Date.now(),
-      status: report.kind === 'result' ? 'completed' : cancel.signal.aborted ? 'cancelled' : 'failed',
-      exitCode: report.kind === 'result' ? report.exitCode : null,
-      errorMessage: report.kind === 'failure' ? report.errorMessage : null,
-    };
-    this.#logger.info('job finished', { jobId: job.jobId, status: ended.status, exitCode: ended.exitCode, errorMessage: ended.errorMessage });
-    this.update({ currentJob: null, recentJobs: [ended, ...this.#state.recentJobs].slice(0, RECENT_JOBS) });
   }
 
-  // ---- state -----------------------------------------------------------------------------------
-
-  private update(patch: Partial<AgentState>): void {
-    Object.assign(this.#state, patch);
-    const s = this.#state;
-    if (s.status !== 'stopped' && s.status !== 'starting') {
-      s.status = s.currentJob ? 'busy' : !s.connected ? 'disconnected' : s.paused ? 'paused' : s.waiting ? 'waiting' : 'idle';
-    }
-    this.emit('state', this.state);
-  }
-
-  private setConnected(connected: boolean, error?: string): void {
-    if (connected !== this.#state.connected || (error && error !== this.#state.lastError)) {
-      if (!connected) this.#logger.warn('coordinator unreachable; retrying with backoff', { server: this.#client.server.origin, error });
-      else if (this.#state.status === 'disconnected' || this.#state.status === 'starting')
-        this.#logger.info('connected to the coordinator', { server: this.#client.server.origin });
-    }
-    if (this.#state.status === 'starting') this.#state.status = 'idle';
-    this.update({ connected, lastError: error ?? (connected ? null : this.#state.lastError) });
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wakeUp = done;
+  /** The lab's policy on this PC: its changes, a cancel when the user comes back, and the warning when idle time cannot be measured. */
+  private newPolicyWatch(options: WorkerAgentOptions): PolicyWatch {
+    return new PolicyWatch({
+      idle: chooseIdleSource(options.idleSource),
+      onChange: (now) => this.onPolicyChange(now),
+      onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
+      onNoIdleSource: () =>
+        this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
+          hint: 'give the worker --idle-file, or run it in the desktop app',
+        }),
     });
+  }
+
+  private onHeartbeatAnswer({ cancelJobIds, policy }: Parameters<HeartbeatOptions['onAnswer']>[0]): void {
+    this.#state.setConnected(true);
+    if (policy) this.#policy.setPolicy(policy);
+    const current = this.#state.current.currentJob;
+    if (current && cancelJobIds.includes(current.jobId)) this.cancelCurrent();
+  }
+
+  private onHeartbeatError(error: unknown): void {
+    if (classify(error, 'worker') === 'reregister') this.#registration.forget();
+    else if (!this.#stop.signal.aborted) this.#state.setConnected(false, (error as Error).message);
+  }
+
+  private onPolicyChange(now: Availability): void {
+    this.#logger.info(now.available ? 'the policy lets this PC run jobs' : 'waiting: the policy keeps this PC from jobs now', { reason: now.reason });
+    this.#state.update({ waiting: now.available ? null : now.reason, policy: this.#policy.describe() });
+    if (!now.available && !this.#state.current.currentJob) this.#loop.leavePoll(); // no job may arrive now
+    if (now.available) this.#loop.wake();
+    if (this.#registration.registered) this.#heartbeat.now();
   }
 }
