@@ -46,6 +46,16 @@ export default tseslint.config(
               message: 'The client talks to the coordinator over its API; shared code lives in electron/core, runner or shared/.',
             },
             { target: './shared', from: ['./electron', './renderer'], message: 'shared/ imports only shared/.' },
+            {
+              target: [
+                './electron/core/coordinator/workers',
+                './electron/core/coordinator/runs',
+                './electron/core/coordinator/files',
+                './electron/core/coordinator/state',
+              ],
+              from: './electron/core/coordinator/http',
+              message: 'Domain code refuses with a reason (refused.ts, shared/refusals.ts); only http/ speaks HTTP.',
+            },
             { target: './renderer', from: './electron', message: 'The renderer also runs as a plain web page: no core or Electron code.' },
             ...FEATURES.map((feature) => ({
               target: `./renderer/features/${feature}`,
@@ -59,6 +69,9 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main and electron/preload import electron.' }] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      // Small pieces stay small without anyone watching (tests are exempt below).
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 80 }],
     },
   },
   { files: ['electron/main/**', 'electron/preload/**', 'tests/fakes/**'], rules: { 'no-restricted-imports': 'off' } },
@@ -66,6 +79,8 @@ export default tseslint.config(
     // Tests and measuring programs read JSON answers whose shape is exactly what they check or print.
     files: ['tests/**', 'bench/**', 'chaos/**'],
     rules: {
+      'max-lines': 'off',
+      'max-lines-per-function': 'off',
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -3,7 +3,7 @@
  * in the same turn of the event loop share one fsync (Store.sync), so an acknowledged change is
  * always on disk, and a busy coordinator pays one fsync per batch instead of one per request.
  */
-import { HttpError } from '../http/http-error.ts';
+import { Refused } from '../refused.ts';
 import type { Store } from './store.ts';
 
 export class GroupCommit {
@@ -33,8 +33,8 @@ export class GroupCommit {
     try {
       this.#store.sync();
     } catch (error) {
-      const refusal = new HttpError(
-        503,
+      const refusal = new Refused(
+        'unavailable',
         `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
       );
       for (const w of waiters) w.reject(refusal);
