@@ -1,12 +1,12 @@
 /** Routes: the worker view (#/worker), else the coordinator dashboard behind the admin-token login. */
 import { useEffect, useMemo, useState } from 'react';
-import { CoordinatorView } from './features/coordinator/coordinator-view.tsx';
-import { Login } from './features/coordinator/login.tsx';
-import { SetupView } from './features/setup/setup-view.tsx';
-import { WorkerView } from './features/worker/worker-view.tsx';
-import { LocalWorkerSource } from './lib/api.ts';
-import { savedToken, saveToken, tokenFromOtherTabs } from './lib/session-token.ts';
-import { bridge, bridgeWorkerSource } from './lib/bridge.ts';
+import { CoordinatorView } from './coordinator-view.tsx';
+import { Login } from '../features/auth/login.tsx';
+import { SetupView } from '../features/setup/setup-view.tsx';
+import { WorkerView } from '../features/worker/worker-view.tsx';
+import { LocalWorkerSource } from '../lib/api.ts';
+import { savedToken, saveToken, tokenFromOtherTabs } from '../lib/session-token.ts';
+import { bridge, bridgeWorkerSource } from '../lib/bridge.ts';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash || '#/');

@@ -1,6 +1,6 @@
 /** One line about this coordinator: its version and the certificate fingerprint an admin compares with the browser's. */
-import { displayFingerprint } from '../../../shared/fingerprint.ts';
-import type { CoordinatorInfo } from '../../lib/api.ts';
+import { displayFingerprint } from '../../shared/fingerprint.ts';
+import type { CoordinatorInfo } from '../lib/api.ts';
 
 export function AboutCoordinator({ info }: { info: CoordinatorInfo }) {
   return (

@@ -1,25 +1,25 @@
 /** The coordinator's dashboard: workers, jobs, the new-job form, a job's page; live over /api/ws. */
 import { useMemo, useState } from 'react';
-import type { WorkerDto } from '../../../shared/api.ts';
-import type { JobCounts } from '../../../shared/job-status.ts';
-import { Icon } from '../../components/icons.tsx';
-import { workerStatus, type WorkerState } from '../../lib/worker-state.ts';
-import { CoordinatorApi } from '../../lib/api.ts';
-import { LiveProvider, useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
-import { useNow } from '../../lib/use-now.ts';
+import type { WorkerDto } from '../../shared/api.ts';
+import type { JobCounts } from '../../shared/job-status.ts';
+import { Icon } from '../components/icons.tsx';
+import { workerStatus, type WorkerState } from '../lib/worker-state.ts';
+import { CoordinatorApi } from '../lib/api.ts';
+import { LiveProvider, useLiveState, useLiveStore } from '../lib/live/live-provider.tsx';
+import { useNow } from '../lib/use-now.ts';
 import { AboutCoordinator } from './about-coordinator.tsx';
-import { JobPage } from './job-page.tsx';
-import { JobsTable } from './jobs-table.tsx';
-import { JoinRequests } from './join-requests.tsx';
-import { JoinWorker } from './join-worker.tsx';
-import { LabPolicy } from './lab-policy.tsx';
-import { NewJobPage } from './new-job-page.tsx';
-import { NewJob } from './new-job.tsx';
-import { RunPage } from './run-page.tsx';
-import { RunsTable } from './runs-table.tsx';
+import { JobPage } from '../features/jobs/job-page.tsx';
+import { JobsTable } from '../features/jobs/jobs-table.tsx';
+import { JoinRequests } from '../features/joining/join-requests.tsx';
+import { JoinWorker } from '../features/joining/join-worker.tsx';
+import { LabPolicy } from '../features/policy/lab-policy.tsx';
+import { NewJobPage } from '../features/new-job/new-job-page.tsx';
+import { NewJob } from '../features/new-job/new-job.tsx';
+import { RunPage } from '../features/runs/run-page.tsx';
+import { RunsTable } from '../features/runs/runs-table.tsx';
 import { useCoordinatorInfo } from './use-coordinator-info.ts';
-import { useWorkerActions } from './use-worker-actions.ts';
-import { WorkersTable } from './workers-table.tsx';
+import { useWorkerActions } from '../features/workers/use-worker-actions.ts';
+import { WorkersTable } from '../features/workers/workers-table.tsx';
 
 export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
   const api = useMemo(() => new CoordinatorApi(base, token), [base, token]);

@@ -1,6 +1,6 @@
 /** The coordinator's details (fingerprint, join lines, join token policy), read again on demand. */
 import { useCallback, useEffect, useState } from 'react';
-import type { CoordinatorApi, CoordinatorInfo } from '../../lib/api.ts';
+import type { CoordinatorApi, CoordinatorInfo } from '../lib/api.ts';
 
 export function useCoordinatorInfo(api: CoordinatorApi): { info: CoordinatorInfo | null; reload: () => void } {
   const [info, setInfo] = useState<CoordinatorInfo | null>(null);
