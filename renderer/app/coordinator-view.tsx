@@ -5,6 +5,7 @@ import type { JobCounts } from '../../shared/job-status.ts';
 import { Icon } from '../components/icons.tsx';
 import { workerStatus, type WorkerState } from '../lib/worker-state.ts';
 import { CoordinatorApi } from '../lib/api.ts';
+import { ApiProvider } from '../lib/api-context.tsx';
 import { LiveProvider, useLiveState, useLiveStore } from '../lib/live/live-provider.tsx';
 import { useNow } from '../lib/use-now.ts';
 import { AboutCoordinator } from './about-coordinator.tsx';
@@ -24,9 +25,11 @@ import { WorkersTable } from '../features/workers/workers-table.tsx';
 export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
   const api = useMemo(() => new CoordinatorApi(base, token), [base, token]);
   return (
-    <LiveProvider api={api}>
-      <Dashboard api={api} token={token} route={route} onLogout={onLogout} />
-    </LiveProvider>
+    <ApiProvider api={api}>
+      <LiveProvider>
+        <Dashboard token={token} route={route} onLogout={onLogout} />
+      </LiveProvider>
+    </ApiProvider>
   );
 }
 
@@ -52,11 +55,11 @@ function jobSummary(counts: JobCounts | null): string {
   return `Jobs: ${parts.length ? parts.join(' · ') : 'none yet'}`;
 }
 
-function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token: string | null; route: string; onLogout: () => void }) {
+function Dashboard({ token, route, onLogout }: { token: string | null; route: string; onLogout: () => void }) {
   const live = useLiveState();
   const now = useNow(useLiveStore().now);
-  const { info, reload } = useCoordinatorInfo(api);
-  const actions = useWorkerActions(api);
+  const { info, reload } = useCoordinatorInfo();
+  const actions = useWorkerActions();
   const [joining, setJoining] = useState(false);
   const [policing, setPolicing] = useState(false);
   // Read again on opening, so the join token's uses and expiry are current.
@@ -95,15 +98,14 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
         )}
       </header>
       {info && <AboutCoordinator info={info} />}
-      <JoinRequests api={api} />
+      <JoinRequests />
       {jobMatch ? (
-        <JobPage key={jobMatch[1]} api={api} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
+        <JobPage key={jobMatch[1]} jobId={decodeURIComponent(jobMatch[1]!)} now={now} />
       ) : runMatch ? (
-        <RunPage key={runMatch[1]} api={api} runId={decodeURIComponent(runMatch[1]!)} now={now} />
+        <RunPage key={runMatch[1]} runId={decodeURIComponent(runMatch[1]!)} now={now} />
       ) : newMatch ? (
         <NewJobPage
           key={newMatch[1] ?? 'new'}
-          api={api}
           fromJobId={newMatch[1] ? decodeURIComponent(newMatch[1]) : null}
           workers={workers}
           maxUploadBytes={maxUploadBytes}
@@ -134,19 +136,19 @@ function Dashboard({ api, token, route, onLogout }: { api: CoordinatorApi; token
                 </h2>
               </nav>
               {tab === 'jobs' ? (
-                <JobsTable api={api} live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={workers} now={now} />
+                <JobsTable live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={workers} now={now} />
               ) : (
-                <RunsTable api={api} />
+                <RunsTable />
               )}
             </section>
           </div>
           <aside className="form-column">
-            <NewJob api={api} workers={workers} maxUploadBytes={maxUploadBytes} />
+            <NewJob workers={workers} maxUploadBytes={maxUploadBytes} />
           </aside>
         </main>
       )}
-      {policing && <LabPolicy api={api} workers={workers} onClose={() => setPolicing(false)} />}
-      {joining && info && <JoinWorker api={api} info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}
+      {policing && <LabPolicy workers={workers} onClose={() => setPolicing(false)} />}
+      {joining && info && <JoinWorker info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 /** The coordinator's details (fingerprint, join lines, join token policy), read again on demand. */
 import { useCallback, useEffect, useState } from 'react';
-import type { CoordinatorApi, CoordinatorInfo } from '../lib/api.ts';
+import type { CoordinatorInfo } from '../lib/api.ts';
+import { useApi } from '../lib/api-context.tsx';
 
-export function useCoordinatorInfo(api: CoordinatorApi): { info: CoordinatorInfo | null; reload: () => void } {
+export function useCoordinatorInfo(): { info: CoordinatorInfo | null; reload: () => void } {
+  const api = useApi();
   const [info, setInfo] = useState<CoordinatorInfo | null>(null);
   const [round, setRound] = useState(0);
   useEffect(() => {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { ArtifactFile, JobDto, TestCounts } from '../../../shared/api.ts';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { fileSize } from '../../lib/format.ts';
 import { saveBlob } from '../../lib/save-file.ts';
 
@@ -15,7 +15,8 @@ export function testsText(t: TestCounts): string {
   return `${t.passed}/${t.total} ${t.total === 1 ? 'test' : 'tests'} passed${more ? ` (${more})` : ''}`;
 }
 
-export function JobArtifacts({ api, job }: { api: CoordinatorApi; job: Pick<JobDto, 'jobId' | 'status' | 'artifactPatterns' | 'artifactCount'> }) {
+export function JobArtifacts({ job }: { job: Pick<JobDto, 'jobId' | 'status' | 'artifactPatterns' | 'artifactCount'> }) {
+  const api = useApi();
   const [files, setFiles] = useState<ArtifactFile[] | null>(null);
   const [tests, setTests] = useState<TestCounts | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);

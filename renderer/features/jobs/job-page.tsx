@@ -8,7 +8,7 @@ import { END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { duration, time } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
@@ -24,7 +24,8 @@ interface Notice {
   whileActive: boolean;
 }
 
-export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: string; now: number }) {
+export function JobPage({ jobId, now }: { jobId: string; now: number }) {
+  const api = useApi();
   const { workers, epoch, jobs } = useLiveState();
   const live = useLiveStore();
   const [job, setJob] = useState<JobDto | null>(null);
@@ -171,7 +172,7 @@ export function JobPage({ api, jobId, now }: { api: CoordinatorApi; jobId: strin
       )}
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
-      {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts api={api} job={current} />}
+      {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts job={current} />}
       <h2 className="section">Output</h2>
       <LogView
         source={source}

@@ -10,7 +10,6 @@ import type { JobCounts } from '../../../shared/job-status.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
-import type { CoordinatorApi } from '../../lib/api.ts';
 import { duration, firstLine, time } from '../../lib/format.ts';
 import { workerName } from '../../lib/targets.ts';
 import { JOB_FILTERS, useJobList, usePendingQueue, type JobFilter } from './use-job-list.ts';
@@ -24,7 +23,6 @@ const EMPTY: Record<JobFilter, [string, string]> = {
 };
 
 export function JobsTable({
-  api,
   live,
   counts,
   olderThan,
@@ -32,7 +30,6 @@ export function JobsTable({
   workers,
   now,
 }: {
-  api: CoordinatorApi;
   live: Map<string, JobDto>;
   counts: JobCounts | null;
   olderThan: string | null;
@@ -42,7 +39,7 @@ export function JobsTable({
 }) {
   const [filter, setFilter] = useState<JobFilter>('all');
   const [open, setOpen] = useState(false);
-  const list = useJobList(api, filter, live, olderThan, epoch);
+  const list = useJobList(filter, live, olderThan, epoch);
 
   const running = list.jobs.filter((j) => j.status === 'running').sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
   const ended = list.jobs
@@ -51,7 +48,7 @@ export function JobsTable({
   const known = list.jobs.filter((j) => j.status === 'pending');
   const showsPending = filter === 'all' || filter === 'active';
   const countedPending = counts?.pending ?? 0;
-  const queue = usePendingQueue(api, showsPending && countedPending > known.length, epoch);
+  const queue = usePendingQueue(showsPending && countedPending > known.length, epoch);
   const pendingById = new Map(known.map((j) => [j.jobId, j]));
   for (const j of queue) {
     const latest = live.get(j.jobId) ?? j;

@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { JobDto } from '../../../shared/api.ts';
 import { outcomeOf, type JobOutcome } from '../../../shared/job-status.ts';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 
 export type JobFilter = 'all' | JobOutcome;
 
@@ -42,7 +42,8 @@ export function matches(job: JobDto, filter: JobFilter): boolean {
  * filter the first page comes from the API; live jobs older than the last page read are left out
  * until their page is read, so the list has no holes.
  */
-export function useJobList(api: CoordinatorApi, filter: JobFilter, live: Map<string, JobDto>, olderThan: string | null, epoch: number): JobList {
+export function useJobList(filter: JobFilter, live: Map<string, JobDto>, olderThan: string | null, epoch: number): JobList {
+  const api = useApi();
   const [paged, setPaged] = useState<Paged | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = `${filter}|${epoch}`;
@@ -89,7 +90,8 @@ export function useJobList(api: CoordinatorApi, filter: JobFilter, live: Map<str
 }
 
 /** Every pending job when the page knows fewer than the counts say (a long queue): read from the API, oldest last. */
-export function usePendingQueue(api: CoordinatorApi, needed: boolean, epoch: number): JobDto[] {
+export function usePendingQueue(needed: boolean, epoch: number): JobDto[] {
+  const api = useApi();
   const [queue, setQueue] = useState<{ epoch: number; jobs: JobDto[] } | null>(null);
   useEffect(() => {
     if (!needed) return;

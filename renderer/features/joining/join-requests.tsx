@@ -1,11 +1,13 @@
 /** "N PCs ask to join": each waiting PC with its pairing code, to approve or refuse after comparing codes. */
 import { useState } from 'react';
 import { Icon } from '../../components/icons.tsx';
-import type { CoordinatorApi, JoinDecision, JoinRequest } from '../../lib/api.ts';
+import type { JoinDecision, JoinRequest } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { useJoinRequests } from './use-join-requests.ts';
 
-export function JoinRequests({ api }: { api: CoordinatorApi }) {
-  const { requests, flood, refresh } = useJoinRequests(api);
+export function JoinRequests() {
+  const api = useApi();
+  const { requests, flood, refresh } = useJoinRequests();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   if (requests.length === 0 && !flood) return null;

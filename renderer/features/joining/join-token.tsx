@@ -1,6 +1,7 @@
 /** The join token's limits (uses, expiry) and "New join token…": a fresh token, optionally for N PCs or until a time today. */
 import { useState, type FormEvent } from 'react';
-import type { CoordinatorApi, JoinTokenPolicy } from '../../lib/api.ts';
+import type { JoinTokenPolicy } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 
 function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -29,17 +30,8 @@ export function todayAt(hhmm: string, now: number): number | { error: string } {
   return at.getTime() > now ? at.getTime() : { error: `${hhmm} has already passed today; choose a later time, or leave it empty for no expiry.` };
 }
 
-export function JoinTokenControls({
-  api,
-  policy,
-  now,
-  onRotated,
-}: {
-  api: CoordinatorApi;
-  policy: JoinTokenPolicy | null;
-  now: number;
-  onRotated: () => void;
-}) {
+export function JoinTokenControls({ policy, now, onRotated }: { policy: JoinTokenPolicy | null; now: number; onRotated: () => void }) {
+  const api = useApi();
   const [open, setOpen] = useState(false);
   const [maxUses, setMaxUses] = useState('');
   const [until, setUntil] = useState('');

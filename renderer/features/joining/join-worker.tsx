@@ -2,26 +2,14 @@
 import { useState } from 'react';
 import { CopyField } from '../../components/copy-field.tsx';
 import { Modal } from '../../components/modal.tsx';
-import type { CoordinatorApi, CoordinatorInfo } from '../../lib/api.ts';
+import type { CoordinatorInfo } from '../../lib/api.ts';
 import { JoinTokenControls } from './join-token.tsx';
 
 // Single quotes: the line's `&` and `?` must reach the program untouched by the shell.
 const desktopCommand = (line: string) => `cmd-executor --mode worker --join '${line}' --hidden --open-at-login`;
 const headlessCommand = (line: string) => `cmdx worker --join '${line}'`;
 
-export function JoinWorker({
-  api,
-  info,
-  now,
-  onChanged,
-  onClose,
-}: {
-  api: CoordinatorApi;
-  info: CoordinatorInfo;
-  now: number;
-  onChanged: () => void;
-  onClose: () => void;
-}) {
+export function JoinWorker({ info, now, onChanged, onClose }: { info: CoordinatorInfo; now: number; onChanged: () => void; onClose: () => void }) {
   const [address, setAddress] = useState(info.joinLines[0]?.address ?? '');
   const [withToken, setWithToken] = useState(true);
   const lines = info.joinLines.find((l) => l.address === address) ?? info.joinLines[0];
@@ -90,7 +78,7 @@ export function JoinWorker({
           />
         </>
       )}
-      {info.auth && <JoinTokenControls api={api} policy={info.joinTokenPolicy} now={now} onRotated={onChanged} />}
+      {info.auth && <JoinTokenControls policy={info.joinTokenPolicy} now={now} onRotated={onChanged} />}
       <div className="actions end">
         <button className="primary" onClick={onClose}>
           Done

@@ -1,10 +1,12 @@
 /** The PCs waiting to join, asked every 2 s while the dashboard is open (the live feed does not carry them). */
 import { useCallback, useEffect, useState } from 'react';
-import type { CoordinatorApi, JoinFlood, JoinRequest } from '../../lib/api.ts';
+import type { JoinFlood, JoinRequest } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 
 const POLL_MS = 2000;
 
-export function useJoinRequests(api: CoordinatorApi): { requests: JoinRequest[]; flood: JoinFlood | null; refresh: () => void } {
+export function useJoinRequests(): { requests: JoinRequest[]; flood: JoinFlood | null; refresh: () => void } {
+  const api = useApi();
   const [requests, setRequests] = useState<JoinRequest[]>([]);
   const [flood, setFlood] = useState<JoinFlood | null>(null);
   const [round, setRound] = useState(0);

@@ -2,21 +2,12 @@
 import { useEffect, useState } from 'react';
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { Icon } from '../../components/icons.tsx';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { templateOf } from './job-template.ts';
 import { NewJob } from './new-job.tsx';
 
-export function NewJobPage({
-  api,
-  fromJobId,
-  workers,
-  maxUploadBytes,
-}: {
-  api: CoordinatorApi;
-  fromJobId: string | null;
-  workers: readonly WorkerDto[];
-  maxUploadBytes: number | null;
-}) {
+export function NewJobPage({ fromJobId, workers, maxUploadBytes }: { fromJobId: string | null; workers: readonly WorkerDto[]; maxUploadBytes: number | null }) {
+  const api = useApi();
   const [job, setJob] = useState<{ id: string; job: JobDto } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -40,7 +31,7 @@ export function NewJobPage({
       ) : fromJobId && !loaded ? (
         <p className="muted">Loading…</p>
       ) : (
-        <NewJob key={fromJobId ?? 'new'} api={api} workers={workers} maxUploadBytes={maxUploadBytes} template={loaded ? templateOf(loaded) : null} />
+        <NewJob key={fromJobId ?? 'new'} workers={workers} maxUploadBytes={maxUploadBytes} template={loaded ? templateOf(loaded) : null} />
       )}
     </main>
   );

@@ -8,7 +8,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { LIMITS, type JobTarget, type WorkerDto } from '../../../shared/api.ts';
 import { LogView } from '../../components/log-view/index.tsx';
 import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
-import type { CoordinatorApi, RunRequest } from '../../lib/api.ts';
+import type { RunRequest } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { fileSize } from '../../lib/format.ts';
 import { navigate } from '../../lib/navigate.ts';
 import { matchesTarget } from '../../lib/targets.ts';
@@ -76,17 +77,16 @@ function choiceOf(template: JobTemplate | null): RunOnChoice {
 }
 
 export function NewJob({
-  api,
   workers,
   maxUploadBytes,
   template = null,
 }: {
-  api: CoordinatorApi;
   workers: readonly WorkerDto[];
   maxUploadBytes: number | null;
   /** Run again: the job this form is filled in from. */
   template?: JobTemplate | null;
 }) {
+  const api = useApi();
   const [files, setFiles] = useState<File[]>([]);
   const [reused, setReused] = useState(template?.zip ?? null);
   const [commands, setCommands] = useState(template?.commands ?? '');

@@ -8,7 +8,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import { DEFAULT_POLICY, describePolicy, ON_USER_RETURN, parseWindows, POLICY_WHEN, PRIORITIES, type WorkerPolicy } from '../../../shared/policy.ts';
 import { Modal } from '../../components/modal.tsx';
-import type { CoordinatorApi, LabPolicies, PolicyScope } from '../../lib/api.ts';
+import type { LabPolicies, PolicyScope } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { displayName, workerName } from '../../lib/targets.ts';
 
 type ScopeKind = 'lab' | 'tag' | 'worker';
@@ -47,7 +48,8 @@ function policyBody(p: WorkerPolicy): Partial<WorkerPolicy> & Pick<WorkerPolicy,
   };
 }
 
-export function LabPolicy({ api, workers, onClose }: { api: CoordinatorApi; workers: WorkerDto[]; onClose: () => void }) {
+export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose: () => void }) {
+  const api = useApi();
   const [policies, setPolicies] = useState<LabPolicies | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [kind, setKind] = useState<ScopeKind>('lab');

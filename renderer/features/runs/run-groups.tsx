@@ -1,7 +1,7 @@
 /** Identical outputs: "26 identical · 4 differ", the largest group's output shown once, and a line diff of another group against it. */
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatusDto } from '../../../shared/api.ts';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { fileSize } from '../../lib/format.ts';
 import { diffLines, diffRows } from '../../lib/line-diff.ts';
 import { outputLines } from '../../lib/plain-text.ts';
@@ -20,7 +20,8 @@ interface Output {
 }
 
 /** The start of one job's output as plain lines; null until it has been read. */
-function useOutput(api: CoordinatorApi, jobId: string | null): Output | null {
+function useOutput(jobId: string | null): Output | null {
+  const api = useApi();
   const [output, setOutput] = useState<Output | null>(null);
   useEffect(() => {
     if (!jobId) return;
@@ -36,13 +37,13 @@ function useOutput(api: CoordinatorApi, jobId: string | null): Output | null {
   return output?.jobId === jobId ? output : null;
 }
 
-export function RunGroups({ api, status, names }: { api: CoordinatorApi; status: RunStatusDto; names: ReadonlyMap<string, string> }) {
+export function RunGroups({ status, names }: { status: RunStatusDto; names: ReadonlyMap<string, string> }) {
   const [selected, setSelected] = useState<string | null>(null);
   const groups = status.groups;
   const largest = groups[0];
   const other = groups.find((g) => g.outputDigest === selected) ?? null;
-  const reference = useOutput(api, largest?.jobIds[0] ?? null);
-  const compared = useOutput(api, other?.jobIds[0] ?? null);
+  const reference = useOutput(largest?.jobIds[0] ?? null);
+  const compared = useOutput(other?.jobIds[0] ?? null);
   const diff = useMemo(() => (reference && compared ? diffLines(reference.lines, compared.lines) : undefined), [reference, compared]);
 
   if (!largest) return null;

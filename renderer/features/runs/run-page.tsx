@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
@@ -13,9 +13,10 @@ import { runTitle, SummaryBar } from './run-summary.tsx';
 import { inFilter, RunTile, TILE_FILTERS, tileName, tileState, type TileFilter } from './run-tiles.tsx';
 import { useRunStatus } from './use-run-status.ts';
 
-export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: string; now: number }) {
+export function RunPage({ runId, now }: { runId: string; now: number }) {
+  const api = useApi();
   const { workers } = useLiveState();
-  const { status, error, reload } = useRunStatus(api, runId, offlineKey(workers));
+  const { status, error, reload } = useRunStatus(runId, offlineKey(workers));
   const [filter, setFilter] = useState<TileFilter>('all');
   const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -170,7 +171,7 @@ export function RunPage({ api, runId, now }: { api: CoordinatorApi; runId: strin
           ))}
         </ul>
       )}
-      <RunGroups api={api} status={status} names={names} />
+      <RunGroups status={status} names={names} />
     </main>
   );
 }

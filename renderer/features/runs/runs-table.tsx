@@ -2,7 +2,7 @@
 import { useCallback, useState } from 'react';
 import type { JobDto, RunDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
 import { useJobChanges } from '../../lib/live/use-job-changes.ts';
@@ -12,7 +12,8 @@ import { runTitle, summaryText, SummaryBar } from './run-summary.tsx';
 const REFRESH_MS = 500;
 const inAnyRun = (job: JobDto) => job.runId !== null && job.runId !== undefined;
 
-export function RunsTable({ api }: { api: CoordinatorApi }) {
+export function RunsTable() {
+  const api = useApi();
   const { workers } = useLiveState();
   const [first, setFirst] = useState<{ runs: RunDto[]; total: number; nextBefore: string | null } | null>(null);
   const [older, setOlder] = useState<RunDto[]>([]);

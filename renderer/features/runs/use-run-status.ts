@@ -1,7 +1,7 @@
 /** A run's status from the API, read again (at most 4 times a second) while the live feed reports changes to its jobs. */
 import { useCallback, useRef, useState } from 'react';
 import type { JobDto, RunJobRow, RunStatusDto } from '../../../shared/api.ts';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { useJobChanges } from '../../lib/live/use-job-changes.ts';
 
 const REFRESH_MS = 250;
@@ -25,7 +25,8 @@ export function keepUnchanged(previous: readonly RunJobRow[] | undefined, next: 
 }
 
 /** `offline`: which workers are offline (offlineKey), so "waiting for offline PCs" is read again when it changes. */
-export function useRunStatus(api: CoordinatorApi, runId: string, offline: string): { status: RunStatusDto | null; error: string | null; reload: () => void } {
+export function useRunStatus(runId: string, offline: string): { status: RunStatusDto | null; error: string | null; reload: () => void } {
+  const api = useApi();
   const [state, setState] = useState<{ runId: string; status: RunStatusDto | null; error: string | null } | null>(null);
   // Answers can arrive out of order: only the latest request's is shown.
   const latest = useRef(0);

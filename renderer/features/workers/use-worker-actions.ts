@@ -1,13 +1,14 @@
 /** What the admin can do to a worker from the dashboard, each ending in a sentence; forget and replace read the list again (the feed cannot announce a worker that is gone). */
 import { useMemo } from 'react';
-import type { CoordinatorApi } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
 import { useLiveStore } from '../../lib/live/live-provider.tsx';
 import { displayName, workerName } from '../../lib/targets.ts';
 import type { WorkerActions } from './worker-dialog.tsx';
 
 const jobs = (n: number) => `${n} ${n === 1 ? 'job' : 'jobs'}`;
 
-export function useWorkerActions(api: CoordinatorApi): WorkerActions {
+export function useWorkerActions(): WorkerActions {
+  const api = useApi();
   const store = useLiveStore();
   return useMemo(() => {
     const nameOf = (workerId: string) => workerName(workerId, store.getSnapshot().workers);
