@@ -1,4 +1,4 @@
-/** Routes: the worker view (#/worker), else the coordinator dashboard behind the admin-token login. */
+/** The app: the worker view (#/worker) or the desktop app's setup (#/setup), else the coordinator dashboard behind the admin-token login. */
 import { useEffect, useMemo, useState } from 'react';
 import { CoordinatorView } from './coordinator-view.tsx';
 import { Login } from '../features/auth/login.tsx';
@@ -7,6 +7,7 @@ import { WorkerView } from '../features/worker/worker-view.tsx';
 import { LocalWorkerSource } from '../lib/api.ts';
 import { savedToken, saveToken, tokenFromOtherTabs } from '../lib/session-token.ts';
 import { bridge, bridgeWorkerSource } from '../lib/bridge.ts';
+import { standalonePage } from './routes.tsx';
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash || '#/');
@@ -29,7 +30,7 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    if (route.startsWith('#/worker') || route.startsWith('#/setup')) return;
+    if (standalonePage(route)) return;
     // Before asking for the token, an open tab of this dashboard may lend it (same origin only).
     const sibling = savedToken() ? Promise.resolve(null) : tokenFromOtherTabs();
     Promise.all([fetch('/api/health').then((r) => r.json() as Promise<{ auth: boolean }>), sibling]).then(
@@ -49,8 +50,9 @@ export function App() {
   }, [route]);
 
   const api = bridge();
-  if (route.startsWith('#/setup') && api) return <SetupView api={api} />;
-  if (route.startsWith('#/worker')) return <WorkerView source={workerSource} />;
+  const standalone = standalonePage(route);
+  if (standalone === 'setup' && api) return <SetupView api={api} />;
+  if (standalone === 'worker') return <WorkerView source={workerSource} />;
   if (auth === null)
     return (
       <main className="page">

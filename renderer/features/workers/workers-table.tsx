@@ -12,7 +12,8 @@ import { describePolicy } from '../../../shared/policy.ts';
 import { workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
-import { WorkerDialog, type WorkerActions } from './worker-dialog.tsx';
+import { useWorkerActions } from './use-worker-actions.ts';
+import { WorkerDialog } from './worker-dialog.tsx';
 import { WorkerTags } from './worker-tags.tsx';
 
 /** The small line under a worker's status: why it waits, or that it pauses after its job. */
@@ -27,19 +28,8 @@ export function statusNote(w: WorkerDto): string | null {
   return null;
 }
 
-export function WorkersTable({
-  workers,
-  jobs,
-  now,
-  onJoin,
-  actions,
-}: {
-  workers: WorkerDto[];
-  jobs: ReadonlyMap<string, JobDto>;
-  now: number;
-  onJoin: () => void;
-  actions: WorkerActions;
-}) {
+export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDto[]; jobs: ReadonlyMap<string, JobDto>; now: number; onJoin: () => void }) {
+  const actions = useWorkerActions();
   const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
   const [managing, setManaging] = useState<string | null>(null);
   if (workers.length === 0) {
