@@ -4,7 +4,7 @@ import { CoordinatorView } from './coordinator-view.tsx';
 import { Login } from '../features/auth/login.tsx';
 import { SetupView } from '../features/setup/setup-view.tsx';
 import { WorkerView } from '../features/worker/worker-view.tsx';
-import { LocalWorkerSource } from '../lib/api.ts';
+import { LocalWorkerSource } from '../lib/local-worker-source.ts';
 import { savedToken, saveToken, tokenFromOtherTabs } from '../lib/session-token.ts';
 import { bridge, bridgeWorkerSource } from '../lib/bridge.ts';
 import { standalonePage } from './routes.tsx';

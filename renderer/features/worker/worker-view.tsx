@@ -10,7 +10,7 @@ import { LogView } from '../../components/log-view/index.tsx';
 import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
-import type { WorkerSource } from '../../lib/api.ts';
+import type { WorkerSource } from '../../lib/worker-source.ts';
 import { duration, firstLine, time } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
