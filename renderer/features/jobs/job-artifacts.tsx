@@ -62,21 +62,7 @@ export function JobArtifacts({ job }: { job: Pick<JobDto, 'jobId' | 'status' | '
         </p>
       )}
       {files && files.length > 0 ? (
-        <>
-          <ul className="artifact-list" data-testid="artifact-list">
-            {files.map((f) => (
-              <li key={f.path} data-path={f.path}>
-                <button type="button" className="link mono" title={`Download ${f.path}`} onClick={() => void save(f.path)}>
-                  {f.path}
-                </button>
-                <span className="muted small">{fileSize(f.size)}</span>
-              </li>
-            ))}
-          </ul>
-          <button type="button" className="secondary small" onClick={() => void save()}>
-            Download all (zip)
-          </button>
-        </>
+        <ArtifactList files={files} onSave={(path) => void save(path)} />
       ) : (
         <p className="muted small" data-testid="artifacts-empty">
           {!ended
@@ -94,5 +80,26 @@ export function JobArtifacts({ job }: { job: Pick<JobDto, 'jobId' | 'status' | '
         </p>
       )}
     </section>
+  );
+}
+
+/** Each file to download by itself (`onSave(path)`), and all of them as one zip (`onSave()`). */
+function ArtifactList({ files, onSave }: { files: ArtifactFile[]; onSave: (path?: string) => void }) {
+  return (
+    <>
+      <ul className="artifact-list" data-testid="artifact-list">
+        {files.map((f) => (
+          <li key={f.path} data-path={f.path}>
+            <button type="button" className="link mono" title={`Download ${f.path}`} onClick={() => onSave(f.path)}>
+              {f.path}
+            </button>
+            <span className="muted small">{fileSize(f.size)}</span>
+          </li>
+        ))}
+      </ul>
+      <button type="button" className="secondary small" onClick={() => onSave()}>
+        Download all (zip)
+      </button>
+    </>
   );
 }

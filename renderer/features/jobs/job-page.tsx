@@ -3,17 +3,17 @@
  * Mounted per job (keyed by its id), so a notice never follows Run again onto another job's page.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { JobDto } from '../../../shared/api.ts';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { useApi } from '../../lib/api-context.tsx';
-import { duration, time } from '../../lib/format.ts';
+import { time } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
-import { describeTarget, DIRECT_WORKER, workerName } from '../../lib/targets.ts';
 import { JobArtifacts } from './job-artifacts.tsx';
+import { JobFacts } from './job-facts.tsx';
 import { jobLogSource } from './job-log-source.ts';
 import { pendingHint } from './pending-hint.ts';
 
@@ -71,105 +71,19 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
   // The form, filled in from this job, so it can be changed before it runs.
   const rerun = () => navigate(`#/new?from=${encodeURIComponent(jobId)}`);
   const shownNotice = notice && (!notice.whileActive || active) ? notice : null;
-  // Asked to stop, not yet confirmed by the worker.
-  const cancelling = active && current.cancelRequested;
 
   return (
     <main className="page job-page">
       <a href="#/" className="back">
         <Icon name="back" /> All jobs
       </a>
-      <header className="job-head">
-        <div>
-          <h1>
-            {current.filename} <JobBadge job={current} />
-            {cancelling && (
-              <span className="badge badge-cancelling" data-testid="cancelling" role="status">
-                <Icon name="ban" /> Cancelling…
-              </span>
-            )}
-          </h1>
-          <div className="muted mono small">{current.jobId}</div>
-        </div>
-        <div className="actions">
-          {active && (
-            <button className="danger" onClick={() => void cancel()} disabled={cancelling}>
-              {cancelling ? 'Cancelling…' : 'Cancel'}
-            </button>
-          )}
-          <button className="secondary" onClick={rerun} title="Opens the form filled in from this job, to change before it runs">
-            Run again…
-          </button>
-        </div>
-      </header>
+      <JobHead job={current} active={active} onCancel={() => void cancel()} onRerun={rerun} />
       {shownNotice && (
         <p className={shownNotice.failed ? 'error' : 'notice'} role={shownNotice.failed ? 'alert' : 'status'} data-testid="job-notice">
           {shownNotice.text}
         </p>
       )}
-      {current.status === 'pending' && (
-        <p className="hint" role="status" data-testid="pending-hint">
-          <Icon name="info" />
-          {pendingHint(workers, current.target ?? null)}
-          {current.deadlineAt !== null && current.deadlineAt !== undefined && ` If it has not started by ${time(current.deadlineAt)}, it fails.`}
-        </p>
-      )}
-      <dl className="facts">
-        <div>
-          <dt>Worker</dt>
-          <dd title={current.workerId ?? undefined} data-testid="job-worker">
-            {current.workerId === null ? '—' : current.workerId === DIRECT_WORKER ? 'coordinator (direct run)' : workerName(current.workerId, workers)}
-          </dd>
-        </div>
-        {current.runId && (
-          <div>
-            <dt>Run</dt>
-            <dd>
-              <a href={`#/runs/${current.runId}`} className="mono small" data-testid="job-run">
-                {current.runId}
-              </a>
-            </dd>
-          </div>
-        )}
-        {current.target && (
-          <div>
-            <dt>Runs on</dt>
-            <dd data-testid="job-target">{describeTarget(current.target, workers)}</dd>
-          </div>
-        )}
-        <div>
-          <dt>Created</dt>
-          <dd>{time(current.createdAt)}</dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{time(current.startedAt)}</dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd>{duration(current.startedAt, current.completedAt, now)}</dd>
-        </div>
-        <div>
-          <dt>Exit code</dt>
-          <dd data-testid="exit-code">{current.exitCode ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Attempts</dt>
-          <dd>
-            {current.attempts} of {current.maxAttempts}
-          </dd>
-        </div>
-      </dl>
-      {current.errorMessage && (
-        <p className="error" role="alert" data-testid="error-message">
-          {current.errorMessage}
-        </p>
-      )}
-      {current.endReason && current.endReason !== 'exit' && (
-        <p className="muted" data-testid="end-reason" data-reason={current.endReason}>
-          {END_REASON_TEXT[current.endReason]}
-        </p>
-      )}
+      <JobState job={current} workers={workers} now={now} />
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
       {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts job={current} />}
@@ -179,5 +93,62 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
         emptyText={current.status === 'pending' ? 'The job has not started yet.' : active ? 'No output yet.' : 'The job printed nothing.'}
       />
     </main>
+  );
+}
+
+/** The job's name and badges, with Cancel (while it is active) and Run again. */
+function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: boolean; onCancel: () => void; onRerun: () => void }) {
+  // Asked to stop, not yet confirmed by the worker.
+  const cancelling = active && job.cancelRequested;
+  return (
+    <header className="job-head">
+      <div>
+        <h1>
+          {job.filename} <JobBadge job={job} />
+          {cancelling && (
+            <span className="badge badge-cancelling" data-testid="cancelling" role="status">
+              <Icon name="ban" /> Cancelling…
+            </span>
+          )}
+        </h1>
+        <div className="muted mono small">{job.jobId}</div>
+      </div>
+      <div className="actions">
+        {active && (
+          <button className="danger" onClick={onCancel} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel'}
+          </button>
+        )}
+        <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
+          Run again…
+        </button>
+      </div>
+    </header>
+  );
+}
+
+/** Why it waits (while pending), its facts, and how it ended: the coordinator's error and the end reason when it is not an exit. */
+function JobState({ job, workers, now }: { job: JobDto; workers: WorkerDto[]; now: number }) {
+  return (
+    <>
+      {job.status === 'pending' && (
+        <p className="hint" role="status" data-testid="pending-hint">
+          <Icon name="info" />
+          {pendingHint(workers, job.target ?? null)}
+          {job.deadlineAt !== null && job.deadlineAt !== undefined && ` If it has not started by ${time(job.deadlineAt)}, it fails.`}
+        </p>
+      )}
+      <JobFacts job={job} workers={workers} now={now} />
+      {job.errorMessage && (
+        <p className="error" role="alert" data-testid="error-message">
+          {job.errorMessage}
+        </p>
+      )}
+      {job.endReason && job.endReason !== 'exit' && (
+        <p className="muted" data-testid="end-reason" data-reason={job.endReason}>
+          {END_REASON_TEXT[job.endReason]}
+        </p>
+      )}
+    </>
   );
 }

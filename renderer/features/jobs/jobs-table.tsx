@@ -12,7 +12,8 @@ import { Icon } from '../../components/icons.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { duration, firstLine, time } from '../../lib/format.ts';
 import { workerName } from '../../lib/targets.ts';
-import { JOB_FILTERS, useJobList, usePendingQueue, type JobFilter } from './use-job-list.ts';
+import { JOB_FILTERS, useJobList, type JobFilter } from './use-job-list.ts';
+import { useJobRows } from './use-job-rows.ts';
 
 const EMPTY: Record<JobFilter, [string, string]> = {
   all: ['No jobs yet', 'Upload a zip with the form to run your first job.'],
@@ -40,48 +41,21 @@ export function JobsTable({
   const [filter, setFilter] = useState<JobFilter>('all');
   const [open, setOpen] = useState(false);
   const list = useJobList(filter, live, olderThan, epoch);
-
-  const running = list.jobs.filter((j) => j.status === 'running').sort((a, b) => (b.startedAt ?? 0) - (a.startedAt ?? 0));
-  const ended = list.jobs
-    .filter((j) => j.status !== 'running' && j.status !== 'pending')
-    .sort((a, b) => (b.completedAt ?? b.createdAt) - (a.completedAt ?? a.createdAt));
-  const known = list.jobs.filter((j) => j.status === 'pending');
-  const showsPending = filter === 'all' || filter === 'active';
-  const countedPending = counts?.pending ?? 0;
-  const queue = usePendingQueue(showsPending && countedPending > known.length, epoch);
-  const pendingById = new Map(known.map((j) => [j.jobId, j]));
-  for (const j of queue) {
-    const latest = live.get(j.jobId) ?? j;
-    if (latest.status === 'pending' && !pendingById.has(j.jobId)) pendingById.set(j.jobId, latest);
-  }
-  // The queue in the order workers take it: oldest first.
-  const pending = [...pendingById.values()].sort((a, b) => a.createdAt - b.createdAt);
-  const waiting = Math.max(pending.length, countedPending);
+  const { running, pending, ended, waiting } = useJobRows(list.jobs, filter, counts, live, epoch);
   const rows = running.length + pending.length + ended.length;
 
   const row = (j: JobDto) => <JobRow key={j.jobId} job={j} workers={workers} now={now} />;
 
   return (
     <div>
-      <div className="toolbar" role="group" aria-label="Filter jobs by outcome">
-        {JOB_FILTERS.map(({ key, label }) => (
-          <button
-            key={key}
-            className={`chip ${filter === key ? 'active' : ''}`}
-            aria-pressed={filter === key}
-            data-filter={key}
-            onClick={() => {
-              setFilter(key);
-              setOpen(false);
-            }}
-          >
-            {label}{' '}
-            <span className="chip-count" data-testid={`count-${key}`}>
-              {counts ? counts[key] : '…'}
-            </span>
-          </button>
-        ))}
-      </div>
+      <JobFilters
+        filter={filter}
+        counts={counts}
+        onPick={(key) => {
+          setFilter(key);
+          setOpen(false);
+        }}
+      />
       {list.error && (
         <p className="error" role="alert">
           {list.error}
@@ -107,21 +81,7 @@ export function JobsTable({
           <tbody>
             {running.map(row)}
             {pending.length === 1 && waiting === 1 && row(pending[0]!)}
-            {waiting > 1 && pending.length > 0 && (
-              <tr className="pending-group" data-testid="pending-group">
-                <td colSpan={5}>
-                  <button className="group-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
-                    <Icon name="chevron" className={open ? 'turned' : ''} />
-                    <span className="badge badge-pending">
-                      <Icon name="clock" /> {waiting} waiting
-                    </span>
-                    <span className="ellipsis">
-                      — next: <strong>{pending[0]!.filename}</strong>
-                    </span>
-                  </button>
-                </td>
-              </tr>
-            )}
+            {waiting > 1 && pending.length > 0 && <PendingGroup waiting={waiting} next={pending[0]!} open={open} onToggle={() => setOpen(!open)} />}
             {open && waiting > 1 && pending.map(row)}
             {ended.map(row)}
           </tbody>
@@ -133,6 +93,41 @@ export function JobsTable({
         </button>
       )}
     </div>
+  );
+}
+
+/** All · Active · Passed · Failed · Cancelled, each with its live count. */
+function JobFilters({ filter, counts, onPick }: { filter: JobFilter; counts: JobCounts | null; onPick: (filter: JobFilter) => void }) {
+  return (
+    <div className="toolbar" role="group" aria-label="Filter jobs by outcome">
+      {JOB_FILTERS.map(({ key, label }) => (
+        <button key={key} className={`chip ${filter === key ? 'active' : ''}`} aria-pressed={filter === key} data-filter={key} onClick={() => onPick(key)}>
+          {label}{' '}
+          <span className="chip-count" data-testid={`count-${key}`}>
+            {counts ? counts[key] : '…'}
+          </span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The waiting jobs folded into one row ("27 waiting — next: project.zip") that opens to list them. */
+function PendingGroup({ waiting, next, open, onToggle }: { waiting: number; next: JobDto; open: boolean; onToggle: () => void }) {
+  return (
+    <tr className="pending-group" data-testid="pending-group">
+      <td colSpan={5}>
+        <button className="group-toggle" aria-expanded={open} onClick={onToggle}>
+          <Icon name="chevron" className={open ? 'turned' : ''} />
+          <span className="badge badge-pending">
+            <Icon name="clock" /> {waiting} waiting
+          </span>
+          <span className="ellipsis">
+            — next: <strong>{next.filename}</strong>
+          </span>
+        </button>
+      </td>
+    </tr>
   );
 }
 
