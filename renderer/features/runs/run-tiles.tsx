@@ -1,8 +1,10 @@
 /** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
-import { memo } from 'react';
-import type { RunJobRow, RunMode } from '../../../shared/api.ts';
+import { memo, useMemo, useState } from 'react';
+import type { RunJobRow, RunMode, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon, type IconName } from '../../components/icons.tsx';
 import { duration } from '../../lib/format.ts';
+import { displayName } from '../../lib/targets.ts';
 
 /** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline. */
 export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'pending' | 'waiting';
@@ -83,3 +85,55 @@ export const RunTile = memo(function RunTile({ job, name, state, now }: { job: R
     </li>
   );
 });
+
+/** A run's job as its tile shows it. */
+export interface Tile {
+  job: RunJobRow;
+  name: string;
+  state: TileState;
+}
+
+/** The run's tiles, named by the live feed's worker names and marked waiting while their PC is offline. */
+export function useTiles(status: RunStatusDto | null, workers: WorkerDto[]): Tile[] {
+  const offline = useMemo(() => new Set(workers.filter((w) => w.status === 'offline').map((w) => w.workerId)), [workers]);
+  const workerNames = useMemo(() => new Map(workers.map((w) => [w.workerId, displayName(w)])), [workers]);
+  return useMemo(
+    () =>
+      (status?.jobs ?? []).map((job) => ({
+        job,
+        name: tileName(job, status!.mode, workerNames),
+        state: tileState(job, job.workerId !== null && offline.has(job.workerId)),
+      })),
+    [status, offline, workerNames],
+  );
+}
+
+/** The filters (each with its count) and the tiles they let through. */
+export function TileGrid({ tiles, now }: { tiles: Tile[]; now: number }) {
+  const [filter, setFilter] = useState<TileFilter>('all');
+  const counts = Object.fromEntries(Object.keys(TILE_FILTERS).map((f) => [f, tiles.filter((t) => inFilter(t.state, f as TileFilter)).length])) as Record<
+    TileFilter,
+    number
+  >;
+  const shown = tiles.filter((t) => inFilter(t.state, filter));
+  return (
+    <>
+      <div className="toolbar" role="group" aria-label="Filter the run's jobs">
+        {(Object.keys(TILE_FILTERS) as TileFilter[]).map((f) => (
+          <button key={f} className={`chip ${filter === f ? 'active' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {f} <span className="chip-count">{counts[f]}</span>
+          </button>
+        ))}
+      </div>
+      {shown.length === 0 ? (
+        <EmptyState title={`No ${filter} jobs`}>Pick another filter.</EmptyState>
+      ) : (
+        <ul className="tiles" data-testid="run-tiles" aria-label="Jobs of this run">
+          {shown.map((t) => (
+            <RunTile key={t.job.jobId} job={t.job} name={t.name} state={t.state} now={t.state === 'running' ? now : 0} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

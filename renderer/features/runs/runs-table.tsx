@@ -1,6 +1,6 @@
 /** Runs, newest first, each with its summary; read again (at most twice a second) while their jobs change. */
 import { useCallback, useState } from 'react';
-import type { JobDto, RunDto } from '../../../shared/api.ts';
+import type { JobDto, RunDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
@@ -68,24 +68,7 @@ export function RunsTable() {
           </thead>
           <tbody>
             {runs.map((r) => (
-              <tr key={r.runId} data-run={r.runId}>
-                <td data-label="Progress" className="run-cell">
-                  <div className="small">{summaryText(r.summary)}</div>
-                  <SummaryBar summary={r.summary} compact />
-                </td>
-                <td data-label="Run">
-                  <a href={`#/runs/${r.runId}`}>
-                    <strong>{runTitle(r, workers)}</strong>
-                  </a>
-                  <div className="muted small mono ellipsis">{firstLine(r.command)}</div>
-                </td>
-                <td data-label="Mode" className="small">
-                  {r.mode === 'each' ? 'one job per PC' : 'one job per zip'}
-                </td>
-                <td data-label="Created" className="small">
-                  {time(r.createdAt)}
-                </td>
-              </tr>
+              <RunRow key={r.runId} run={r} workers={workers} />
             ))}
           </tbody>
         </table>
@@ -96,5 +79,28 @@ export function RunsTable() {
         </button>
       )}
     </div>
+  );
+}
+
+function RunRow({ run, workers }: { run: RunDto; workers: WorkerDto[] }) {
+  return (
+    <tr data-run={run.runId}>
+      <td data-label="Progress" className="run-cell">
+        <div className="small">{summaryText(run.summary)}</div>
+        <SummaryBar summary={run.summary} compact />
+      </td>
+      <td data-label="Run">
+        <a href={`#/runs/${run.runId}`}>
+          <strong>{runTitle(run, workers)}</strong>
+        </a>
+        <div className="muted small mono ellipsis">{firstLine(run.command)}</div>
+      </td>
+      <td data-label="Mode" className="small">
+        {run.mode === 'each' ? 'one job per PC' : 'one job per zip'}
+      </td>
+      <td data-label="Created" className="small">
+        {time(run.createdAt)}
+      </td>
+    </tr>
   );
 }
