@@ -74,70 +74,18 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
           </tr>
         </thead>
         <tbody>
-          {workers.map((w) => {
-            const name = displayName(w);
-            const note = statusNote(w);
-            const job = w.currentJobId ? jobs.get(w.currentJobId) : undefined;
-            return (
-              <tr key={w.workerId} data-worker={w.workerId} data-status={workerStatus(w)}>
-                <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
-                  <WorkerBadge worker={w} />
-                  {note && (
-                    <div className="small status-note" data-testid="worker-note">
-                      {note}
-                    </div>
-                  )}
-                </td>
-                <td data-label="Worker">
-                  <strong className="worker-name" title={w.workerId}>
-                    {name}
-                  </strong>
-                  {(w.warnings ?? []).map((warning) => (
-                    <div key={warning} className="worker-warning small" data-testid="worker-warning">
-                      <Icon name="warning" /> {warning}
-                    </div>
-                  ))}
-                  {w.replaces && (
-                    <button className="secondary small replace" data-testid="replace-offer" onClick={() => void replace(w, w.replaces!)}>
-                      Replace {workerName(w.replaces, workers)} (offline)
-                    </button>
-                  )}
-                </td>
-                <td data-label="Tags">
-                  <WorkerTags worker={w} onSave={actions.setTags} />
-                </td>
-                <td data-label="OS" className="col-detail">
-                  {w.os ?? '—'}
-                </td>
-                <td data-label="CPUs" className="col-detail">
-                  {w.cpuCount ?? '—'}
-                </td>
-                <td data-label="Last seen" className="last-seen" title={new Date(w.lastHeartbeat).toLocaleString()}>
-                  {ago(w.lastHeartbeat, now)}
-                </td>
-                <td data-label="Running" className="running-cell">
-                  {w.currentJobId ? (
-                    <a href={`#/jobs/${w.currentJobId}`} title={w.currentJobId} data-testid="worker-job">
-                      <strong>{job?.filename ?? 'its job'}</strong>
-                      {job && <span className="muted small mono ellipsis">{firstLine(job.command)}</span>}
-                    </a>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </td>
-                <td className="row-actions">
-                  <button
-                    className="secondary small"
-                    aria-label={`Manage ${name}`}
-                    title={`Rename, pause, forget or revoke ${name}`}
-                    onClick={() => setManaging(w.workerId)}
-                  >
-                    <Icon name="more" /> <span className="label-wide">Manage</span>
-                  </button>
-                </td>
-              </tr>
-            );
-          })}
+          {workers.map((w) => (
+            <WorkerRow
+              key={w.workerId}
+              worker={w}
+              workers={workers}
+              job={w.currentJobId ? jobs.get(w.currentJobId) : undefined}
+              now={now}
+              onReplace={(replaces) => void replace(w, replaces)}
+              onManage={() => setManaging(w.workerId)}
+              onSaveTags={actions.setTags}
+            />
+          ))}
         </tbody>
       </table>
       {managed && (
@@ -152,5 +100,81 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
         />
       )}
     </>
+  );
+}
+
+/** One worker's row; `job`: the job it runs, when the live feed has it (else the row says "its job"). */
+function WorkerRow({
+  worker: w,
+  workers,
+  job,
+  now,
+  onReplace,
+  onManage,
+  onSaveTags,
+}: {
+  worker: WorkerDto;
+  workers: WorkerDto[];
+  job: JobDto | undefined;
+  now: number;
+  onReplace: (replaces: string) => void;
+  onManage: () => void;
+  onSaveTags: (workerId: string, tags: string[]) => Promise<void>;
+}) {
+  const name = displayName(w);
+  const note = statusNote(w);
+  return (
+    <tr data-worker={w.workerId} data-status={workerStatus(w)}>
+      <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
+        <WorkerBadge worker={w} />
+        {note && (
+          <div className="small status-note" data-testid="worker-note">
+            {note}
+          </div>
+        )}
+      </td>
+      <td data-label="Worker">
+        <strong className="worker-name" title={w.workerId}>
+          {name}
+        </strong>
+        {(w.warnings ?? []).map((warning) => (
+          <div key={warning} className="worker-warning small" data-testid="worker-warning">
+            <Icon name="warning" /> {warning}
+          </div>
+        ))}
+        {w.replaces && (
+          <button className="secondary small replace" data-testid="replace-offer" onClick={() => onReplace(w.replaces!)}>
+            Replace {workerName(w.replaces, workers)} (offline)
+          </button>
+        )}
+      </td>
+      <td data-label="Tags">
+        <WorkerTags worker={w} onSave={onSaveTags} />
+      </td>
+      <td data-label="OS" className="col-detail">
+        {w.os ?? '—'}
+      </td>
+      <td data-label="CPUs" className="col-detail">
+        {w.cpuCount ?? '—'}
+      </td>
+      <td data-label="Last seen" className="last-seen" title={new Date(w.lastHeartbeat).toLocaleString()}>
+        {ago(w.lastHeartbeat, now)}
+      </td>
+      <td data-label="Running" className="running-cell">
+        {w.currentJobId ? (
+          <a href={`#/jobs/${w.currentJobId}`} title={w.currentJobId} data-testid="worker-job">
+            <strong>{job?.filename ?? 'its job'}</strong>
+            {job && <span className="muted small mono ellipsis">{firstLine(job.command)}</span>}
+          </a>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td className="row-actions">
+        <button className="secondary small" aria-label={`Manage ${name}`} title={`Rename, pause, forget or revoke ${name}`} onClick={onManage}>
+          <Icon name="more" /> <span className="label-wide">Manage</span>
+        </button>
+      </td>
+    </tr>
   );
 }
