@@ -6,125 +6,41 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
-import { DEFAULT_POLICY, describePolicy, ON_USER_RETURN, parseWindows, POLICY_WHEN, PRIORITIES, type WorkerPolicy } from '../../../shared/policy.ts';
+import { DEFAULT_POLICY, describePolicy, type WorkerPolicy } from '../../../shared/policy.ts';
 import { Modal } from '../../components/modal.tsx';
 import type { LabPolicies, PolicyScope } from '../../lib/api.ts';
 import { useApi } from '../../lib/api-context.tsx';
-import { displayName, workerName } from '../../lib/targets.ts';
+import { PolicyFields, policyBody, scheduleError } from './policy-fields.tsx';
+import { PolicyOverrides } from './policy-overrides.tsx';
+import { ownPolicy, PolicyScopePicker, scopeOf, scopeWords, type ScopeChoice } from './policy-scope.tsx';
 
-type ScopeKind = 'lab' | 'tag' | 'worker';
-
-const WHEN_WORDS: Record<WorkerPolicy['when'], string> = {
-  always: 'Always',
-  idle: 'When nobody uses the PC',
-  schedule: 'In weekly hours',
-};
-const RETURN_WORDS: Record<WorkerPolicy['onUserReturn'], string> = {
-  suspend: 'Freeze the job until the PC is free again',
-  finish: 'Let the job finish, start no other',
-  cancel: 'Cancel the job',
-};
-
-/** The schedule's problem in a sentence, or null when it reads (or is not needed). */
-export function scheduleError(policy: Pick<WorkerPolicy, 'when' | 'windows'>): string | null {
-  if (policy.when !== 'schedule') return null;
-  try {
-    parseWindows(policy.windows ?? '');
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-/** The body POST /api/workers/policy takes for a draft: only what its `when` uses. */
-function policyBody(p: WorkerPolicy): Partial<WorkerPolicy> & Pick<WorkerPolicy, 'when'> {
-  return {
-    when: p.when,
-    ...(p.when === 'idle' ? { idleMinutes: p.idleMinutes } : {}),
-    ...(p.when === 'schedule' ? { windows: p.windows?.trim() ?? '' } : {}),
-    onUserReturn: p.onUserReturn,
-    priority: p.priority,
-    notices: p.notices,
-  };
-}
+type Outcome = { text: string; failed: boolean } | null;
 
 export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose: () => void }) {
-  const api = useApi();
-  const [policies, setPolicies] = useState<LabPolicies | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [kind, setKind] = useState<ScopeKind>('lab');
-  const [tag, setTag] = useState('');
-  const [workerId, setWorkerId] = useState(workers[0]?.workerId ?? '');
+  const { policies, loadError, load } = usePolicies();
+  const [choice, setChoice] = useState<ScopeChoice>({ kind: 'lab', tag: '', workerId: workers[0]?.workerId ?? '' });
   const [draft, setDraft] = useState<WorkerPolicy>(DEFAULT_POLICY);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<{ text: string; failed: boolean } | null>(null);
-
-  const load = () =>
-    api.policies().then(
-      (p) => {
-        setPolicies(p);
-        return p;
-      },
-      (e: Error) => {
-        setLoadError(e.message);
-        return null;
-      },
-    );
+  const { busy, outcome, setOutcome, save, clear } = usePolicyChanges(load);
   useEffect(() => {
     void load().then((p) => p && setDraft(p.lab));
     // Loaded once on opening; saves load again.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const tags = [...new Set(workers.flatMap((w) => w.tags))].sort();
-  const existing = (k: ScopeKind, t: string, w: string): WorkerPolicy | undefined =>
-    !policies ? undefined : k === 'lab' ? policies.lab : k === 'tag' ? policies.tags[t] : policies.workers[w];
   /** A new scope starts from its own policy, else the lab's. */
-  const pickScope = (k: ScopeKind, t = tag, w = workerId) => {
-    setKind(k);
-    setTag(t);
-    setWorkerId(w);
+  const pickScope = (next: ScopeChoice) => {
+    setChoice(next);
     setOutcome(null);
-    const own = existing(k, t, w);
+    const own = ownPolicy(policies, next);
     if (own) setDraft(own);
     else if (policies) setDraft(policies.lab);
   };
-  const scope: PolicyScope = kind === 'tag' ? { tag: tag.trim() } : kind === 'worker' ? { workerId } : {};
-  const scopeWords = kind === 'tag' ? `the PCs tagged ${tag.trim() || '…'}` : kind === 'worker' ? workerName(workerId, workers) : 'the whole lab';
+  const words = scopeWords(choice, workers);
   const badSchedule = scheduleError(draft);
-  const set = (patch: Partial<WorkerPolicy>) => setDraft((d) => ({ ...d, ...patch }));
-
-  const act = async (what: () => Promise<string>) => {
-    setBusy(true);
-    try {
-      setOutcome({ text: await what(), failed: false });
-      await load();
-    } catch (e) {
-      setOutcome({ text: (e as Error).message, failed: true });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const save = (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (badSchedule) return;
-    void act(async () => {
-      await api.setPolicy(scope, policyBody(draft));
-      return `Saved for ${scopeWords}: ${describePolicy(draft)}. The PCs hear of it at their next heartbeat.`;
-    });
+    if (!badSchedule) save(scopeOf(choice), draft, words);
   };
-  const clear = (s: PolicyScope, words: string) =>
-    act(async () => {
-      await api.clearPolicy(s);
-      return `Cleared the policy of ${words}; they follow the lab's again.`;
-    });
-
-  const overrides = policies
-    ? [
-        ...Object.entries(policies.tags).map(([t, p]) => ({ key: `tag:${t}`, scope: { tag: t }, words: `PCs tagged ${t}`, policy: p })),
-        ...Object.entries(policies.workers).map(([w, p]) => ({ key: `worker:${w}`, scope: { workerId: w }, words: workerName(w, workers), policy: p })),
-      ]
-    : [];
 
   return (
     <Modal labelledBy="lab-policy-title" onClose={onClose} testId="lab-policy" className="lab-policy">
@@ -143,134 +59,19 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
           The lab: {describePolicy(policies.lab)}
         </p>
       )}
-      <section className="manage-section">
-        <h3>Overrides</h3>
-        {overrides.length === 0 ? (
-          <p className="small muted">None: every PC follows the lab&apos;s policy.</p>
-        ) : (
-          <ul className="policy-overrides" data-testid="policy-overrides">
-            {overrides.map((o) => (
-              <li key={o.key} data-scope={o.key}>
-                <span>
-                  <strong>{o.words}</strong>: {describePolicy(o.policy)}
-                </span>
-                <button type="button" className="secondary small" disabled={busy} onClick={() => void clear(o.scope, o.words)}>
-                  Clear
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <form className="policy-form manage-section" onSubmit={save}>
+      <PolicyOverrides policies={policies} workers={workers} busy={busy} onClear={clear} />
+      <form className="policy-form manage-section" onSubmit={submit}>
         <h3>Set a policy</h3>
-        <label htmlFor="policy-scope">For</label>
-        <div className="copy-row">
-          <select id="policy-scope" value={kind} onChange={(e) => pickScope(e.target.value as ScopeKind)}>
-            <option value="lab">The whole lab</option>
-            <option value="tag">The PCs with a tag</option>
-            <option value="worker" disabled={workers.length === 0}>
-              One PC
-            </option>
-          </select>
-          {kind === 'tag' && (
-            <>
-              <input
-                aria-label="Tag"
-                type="text"
-                list="policy-tags"
-                value={tag}
-                placeholder="room-b"
-                autoComplete="off"
-                onChange={(e) => pickScope('tag', e.target.value)}
-              />
-              <datalist id="policy-tags">
-                {tags.map((t) => (
-                  <option key={t} value={t} />
-                ))}
-              </datalist>
-            </>
-          )}
-          {kind === 'worker' && (
-            <select aria-label="PC" value={workerId} onChange={(e) => pickScope('worker', tag, e.target.value)}>
-              {workers.map((w) => (
-                <option key={w.workerId} value={w.workerId}>
-                  {displayName(w)}
-                </option>
-              ))}
-            </select>
-          )}
-        </div>
-        <label htmlFor="policy-when">Run jobs</label>
-        <select id="policy-when" value={draft.when} onChange={(e) => set({ when: e.target.value as WorkerPolicy['when'] })}>
-          {POLICY_WHEN.map((w) => (
-            <option key={w} value={w}>
-              {WHEN_WORDS[w]}
-            </option>
-          ))}
-        </select>
-        {draft.when === 'idle' && (
-          <>
-            <label htmlFor="policy-idle">Minutes without keyboard or mouse</label>
-            <input
-              id="policy-idle"
-              type="number"
-              min={1}
-              max={24 * 60}
-              value={draft.idleMinutes}
-              onChange={(e) => set({ idleMinutes: Math.max(1, Math.round(Number(e.target.value) || 1)) })}
-            />
-          </>
-        )}
-        {draft.when === 'schedule' && (
-          <>
-            <label htmlFor="policy-windows">Hours (the PC&apos;s local time)</label>
-            <input
-              id="policy-windows"
-              type="text"
-              value={draft.windows ?? ''}
-              placeholder="Mon-Fri 18:00-07:30; Sat-Sun all day"
-              autoComplete="off"
-              aria-invalid={badSchedule !== null}
-              aria-describedby="policy-windows-note"
-              onChange={(e) => set({ windows: e.target.value })}
-            />
-            <p id="policy-windows-note" className={`small ${badSchedule ? 'error' : 'muted'}`} data-testid="policy-windows-note">
-              {badSchedule ?? `Reads as: ${describePolicy(draft)}.`}
-            </p>
-          </>
-        )}
-        {draft.when !== 'always' && (
-          <>
-            <label htmlFor="policy-return">When the student returns</label>
-            <select id="policy-return" value={draft.onUserReturn} onChange={(e) => set({ onUserReturn: e.target.value as WorkerPolicy['onUserReturn'] })}>
-              {ON_USER_RETURN.map((r) => (
-                <option key={r} value={r}>
-                  {RETURN_WORDS[r]}
-                </option>
-              ))}
-            </select>
-          </>
-        )}
-        <label htmlFor="policy-priority">Priority</label>
-        <select id="policy-priority" value={draft.priority} onChange={(e) => set({ priority: e.target.value as WorkerPolicy['priority'] })}>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {p === 'low' ? 'Low (the student comes first)' : 'Normal'}
-            </option>
-          ))}
-        </select>
-        <label className="check">
-          <input type="checkbox" checked={draft.notices} onChange={(e) => set({ notices: e.target.checked })} /> Tell the student at the PC when a job starts
-        </label>
+        <PolicyScopePicker choice={choice} workers={workers} onPick={pickScope} />
+        <PolicyFields draft={draft} set={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
         <p className="small" data-testid="policy-summary">
-          {scopeWords}: {describePolicy(draft)}
+          {words}: {describePolicy(draft)}
         </p>
         <div className="actions">
           <button
             className="primary"
             type="submit"
-            disabled={busy || badSchedule !== null || (kind === 'tag' && !tag.trim()) || (kind === 'worker' && !workerId)}
+            disabled={busy || badSchedule !== null || (choice.kind === 'tag' && !choice.tag.trim()) || (choice.kind === 'worker' && !choice.workerId)}
           >
             Save
           </button>
@@ -288,4 +89,52 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
       </div>
     </Modal>
   );
+}
+
+/** The lab's policies as last read; `load` reads them again (null when that failed, with the sentence in loadError). */
+function usePolicies(): { policies: LabPolicies | null; loadError: string | null; load: () => Promise<LabPolicies | null> } {
+  const api = useApi();
+  const [policies, setPolicies] = useState<LabPolicies | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const load = () =>
+    api.policies().then(
+      (p) => {
+        setPolicies(p);
+        return p;
+      },
+      (e: Error) => {
+        setLoadError(e.message);
+        return null;
+      },
+    );
+  return { policies, loadError, load };
+}
+
+/** Saving and clearing a scope's policy, one at a time, each ending in a sentence; the policies are read again after each. */
+function usePolicyChanges(load: () => Promise<unknown>) {
+  const api = useApi();
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const act = async (what: () => Promise<string>) => {
+    setBusy(true);
+    try {
+      setOutcome({ text: await what(), failed: false });
+      await load();
+    } catch (e) {
+      setOutcome({ text: (e as Error).message, failed: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const save = (scope: PolicyScope, draft: WorkerPolicy, words: string) =>
+    void act(async () => {
+      await api.setPolicy(scope, policyBody(draft));
+      return `Saved for ${words}: ${describePolicy(draft)}. The PCs hear of it at their next heartbeat.`;
+    });
+  const clear = (scope: PolicyScope, words: string) =>
+    void act(async () => {
+      await api.clearPolicy(scope);
+      return `Cleared the policy of ${words}; they follow the lab's again.`;
+    });
+  return { busy, outcome, setOutcome, save, clear };
 }
