@@ -1,12 +1,16 @@
 // Lint for the whole project: type-aware TypeScript rules, React hooks, import cycles and the
 // boundaries of ARCHITECTURE.md (tests/boundaries.test.ts checks the same boundaries by reading files).
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const FEATURES = ['coordinator', 'worker', 'setup'];
+// Every folder of renderer/features is a domain (jobs, runs, workers, ...): a new one is covered without editing this list.
+const FEATURES = readdirSync(new URL('./renderer/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 
 export default tseslint.config(
   { ignores: ['dist/', 'release/', 'out/', 'coverage/', 'node_modules/', 'docs/', 'bench/tmp/', 'tests/fakes/*.mjs'] },
@@ -62,6 +66,16 @@ export default tseslint.config(
               from: FEATURES.filter((other) => other !== feature).map((other) => `./renderer/features/${other}`),
               message: 'Features do not import each other; move shared code to renderer/components or renderer/lib.',
             })),
+            {
+              target: ['./renderer/lib', './renderer/components'],
+              from: ['./renderer/features', './renderer/app'],
+              message: 'renderer/lib and renderer/components serve every feature and import none (nor the app shell).',
+            },
+            {
+              target: './renderer/features',
+              from: './renderer/app',
+              message: 'The app shell (renderer/app) puts the features together; a feature never imports it.',
+            },
           ],
         },
       ],

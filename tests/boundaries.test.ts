@@ -81,6 +81,19 @@ describe('import boundaries', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('renderer/lib and renderer/components import no feature, and nothing but main.tsx imports the app shell (renderer/app)', () => {
+    assert.deepEqual(
+      [
+        ...crossings('renderer/lib', 'renderer/features'),
+        ...crossings('renderer/components', 'renderer/features'),
+        ...crossings('renderer/lib', 'renderer/app'),
+        ...crossings('renderer/components', 'renderer/app'),
+        ...crossings('renderer/features', 'renderer/app'),
+      ],
+      [],
+    );
+  });
+
   it('finds a crossing when there is one (the check itself works)', () => {
     assert.ok(imports('electron/core/worker/job-run.ts').some((i) => i.includes('../runner/')));
     assert.notDeepEqual(crossings('electron/core/worker', 'electron/core/runner'), []);

@@ -1,6 +1,6 @@
 /** The one file that touches `window.api` (the desktop app's preload bridge); absent in a browser. */
 import type { BridgeApi } from '../../shared/ipc.ts';
-import type { WorkerSource } from './api.ts';
+import type { WorkerSource } from './worker-source.ts';
 
 declare global {
   interface Window {

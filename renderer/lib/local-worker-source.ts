@@ -1,14 +1,12 @@
-/** Where the worker view gets its data: the Electron bridge (bridge.ts), or the worker's local status server. */
+/** The worker view's data from the local status server a headless worker runs (--ui-port); the desktop app's comes over its bridge (bridge.ts). */
 import type { LogEntry } from '../../shared/api.ts';
 import { backoffMs } from '../../shared/backoff.ts';
 import { LOCAL_HEADER, LOCAL_KEY_HEADER, type LocalServerMessage, type WorkerViewState } from '../../shared/worker-view.ts';
 import { readError } from './api-error.ts';
+import type { WorkerSource } from './worker-source.ts';
 
-export interface WorkerSource {
-  subscribe(onState: (state: WorkerViewState) => void, onOutput: (jobId: string, entry: LogEntry) => void): () => void;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-}
+// Still exported from here: lib/api.ts re-exports it under this name.
+export type { WorkerSource } from './worker-source.ts';
 
 /** The worker page's key, from the address the worker printed (`#/worker?key=…`). */
 function localKey(): string {

@@ -7,10 +7,10 @@ import { ApiError } from '../../renderer/lib/api-error.ts';
 import { firstLine } from '../../renderer/lib/format.ts';
 import { mergeWorkers } from '../../renderer/lib/live/worker-order.ts';
 import { workerStatus } from '../../renderer/lib/worker-state.ts';
-import { templateOf } from '../../renderer/features/coordinator/job-template.ts';
-import { minutesText, readLimits } from '../../renderer/features/coordinator/limits.ts';
-import { loginError } from '../../renderer/features/coordinator/login-error.ts';
-import { pendingHint, waitingText } from '../../renderer/features/coordinator/pending-hint.ts';
+import { templateOf } from '../../renderer/features/new-job/job-template.ts';
+import { minutesText, readLimits } from '../../renderer/features/new-job/limits.ts';
+import { loginError } from '../../renderer/features/auth/login-error.ts';
+import { pendingHint, waitingText } from '../../renderer/features/jobs/pending-hint.ts';
 
 const worker = (workerId: string, name: string, patch: Partial<WorkerDto> = {}): WorkerDto => workerDto(workerId, { hostname: name, name, ...patch });
 

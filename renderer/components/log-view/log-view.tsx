@@ -16,15 +16,10 @@ export interface LogViewProps {
   label?: string;
 }
 
-export function LogView({ source, emptyText, label = 'Job output' }: LogViewProps) {
-  const box = useRef<HTMLDivElement>(null);
-  const [store] = useState(() => new LogViewStore());
-  const { state, controller, search } = useSyncExternalStore(store.subscribe, store.getSnapshot);
+/** The log as a file (the source's download), and how that went. */
+function useDownload(source: LogSource): { download: () => Promise<void>; downloading: boolean; downloadError: string | null } {
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const [downloading, setDownloading] = useState(false);
-
-  useEffect(() => store.attach(box.current!, source), [store, source]);
-
   const download = async () => {
     setDownloading(true);
     setDownloadError(null);
@@ -36,6 +31,16 @@ export function LogView({ source, emptyText, label = 'Job output' }: LogViewProp
       setDownloading(false);
     }
   };
+  return { download, downloading, downloadError };
+}
+
+export function LogView({ source, emptyText, label = 'Job output' }: LogViewProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const [store] = useState(() => new LogViewStore());
+  const { state, controller, search } = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { download, downloading, downloadError } = useDownload(source);
+
+  useEffect(() => store.attach(box.current!, source), [store, source]);
 
   const showJump = state.phase === 'ready' && (!state.atBottom || state.newerHidden);
   const overlay = state.phase === 'loading' && state.empty ? 'Loading output…' : state.phase === 'ready' && state.empty ? emptyText : null;

@@ -1,11 +1,13 @@
 /** One provider owns the dashboard's WebSocket; views read its store through these hooks. */
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { CoordinatorApi } from '../api.ts';
+import { useApi } from '../api-context.tsx';
 import { LiveStore, type LiveState } from './live-store.ts';
 
 const LiveContext = createContext<LiveStore | null>(null);
 
-export function LiveProvider({ api, children }: { api: CoordinatorApi; children: ReactNode }) {
+/** Opens the feed with the API client of the <ApiProvider> above it. */
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const api = useApi();
   const [store] = useState(() => new LiveStore());
   useEffect(() => store.connect(api), [store, api]);
   return <LiveContext value={store}>{children}</LiveContext>;

@@ -1,0 +1,70 @@
+/** The dashboard's home: the workers, the jobs or runs (two tabs, each its own URL), and the new-job form beside them. */
+import { useLiveState } from '../lib/live/live-provider.tsx';
+import { JobsTable } from '../features/jobs/jobs-table.tsx';
+import { NewJob } from '../features/new-job/new-job.tsx';
+import { RunsTable } from '../features/runs/runs-table.tsx';
+import { WorkersTable } from '../features/workers/workers-table.tsx';
+
+export type HomeTab = 'jobs' | 'runs';
+
+export function HomePage({
+  tab,
+  now,
+  maxUploadBytes,
+  onJoin,
+  onPolicy,
+}: {
+  tab: HomeTab;
+  now: number;
+  maxUploadBytes: number | null;
+  onJoin: () => void;
+  onPolicy: () => void;
+}) {
+  const live = useLiveState();
+  const { workers } = live;
+  return (
+    <main className="grid">
+      <div className="main-column">
+        <section className="card workers-card" aria-labelledby="workers-title">
+          <h2 id="workers-title">
+            Workers <span className="count">{workers.length}</span>
+            <button className="secondary small heading-action" onClick={onPolicy} title="When workers may run jobs">
+              Lab policy
+            </button>
+          </h2>
+          <WorkersTable workers={workers} jobs={live.jobs} now={now} onJoin={onJoin} />
+        </section>
+        <JobsAndRuns tab={tab} now={now} />
+      </div>
+      <aside className="form-column">
+        <NewJob workers={workers} maxUploadBytes={maxUploadBytes} />
+      </aside>
+    </main>
+  );
+}
+
+/** The Jobs and Runs tabs: links (`#/`, `#/runs`), so each tab has its own address and the back button works. */
+function JobsAndRuns({ tab, now }: { tab: HomeTab; now: number }) {
+  const live = useLiveState();
+  return (
+    <section className="card jobs-card" aria-labelledby={`${tab}-title`}>
+      <nav className="tabs" aria-label="Jobs or runs">
+        <h2 id="jobs-title">
+          <a href="#/" aria-current={tab === 'jobs' ? 'page' : undefined} className={tab === 'jobs' ? 'active' : ''}>
+            Jobs <span className="count">{live.counts?.all ?? live.totalJobs}</span>
+          </a>
+        </h2>
+        <h2 id="runs-title">
+          <a href="#/runs" aria-current={tab === 'runs' ? 'page' : undefined} className={tab === 'runs' ? 'active' : ''}>
+            Runs
+          </a>
+        </h2>
+      </nav>
+      {tab === 'jobs' ? (
+        <JobsTable live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={live.workers} now={now} />
+      ) : (
+        <RunsTable />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The dashboard's pages by URL hash, tried in order: a job (`#/jobs/<id>`), a run (`#/runs/<id>`), the
+ * new-job form on its own page (`#/new`, `?from=<jobId>`: Run again), else the home page with its Runs
+ * tab (`#/runs`) or its Jobs tab (anything else). The worker's own screen (`#/worker`) and the desktop
+ * app's first-launch setup (`#/setup`) stand outside the dashboard and its login (app.tsx).
+ */
+import type { ReactNode } from 'react';
+import type { WorkerDto } from '../../shared/api.ts';
+import { JobPage } from '../features/jobs/job-page.tsx';
+import { NewJobPage } from '../features/new-job/new-job-page.tsx';
+import { RunPage } from '../features/runs/run-page.tsx';
+import { HomePage, type HomeTab } from './home-page.tsx';
+
+/** What the dashboard gives every page besides its URL's parameters. */
+export interface PageContext {
+  now: number;
+  workers: WorkerDto[];
+  maxUploadBytes: number | null;
+  openJoin: () => void;
+  openPolicy: () => void;
+}
+
+interface Route {
+  pattern: RegExp;
+  page: (match: RegExpExecArray, context: PageContext) => ReactNode;
+}
+
+/** A route whose parameters are read from the pattern's groups once, typed, before the page is made. */
+function route<P>(pattern: RegExp, params: (match: RegExpExecArray) => P, page: (params: P, context: PageContext) => ReactNode): Route {
+  return { pattern, page: (match, context) => page(params(match), context) };
+}
+
+/** An id from the URL; `key` (as written in the URL) keys its page, so another id mounts a fresh page and no notice follows. */
+function idParam(raw: string): { key: string; id: string } {
+  return { key: raw, id: decodeURIComponent(raw) };
+}
+
+export const ROUTES: readonly Route[] = [
+  route(
+    /^#\/jobs\/([^/?#]+)/,
+    (m) => idParam(m[1]!),
+    (job, { now }) => <JobPage key={job.key} jobId={job.id} now={now} />,
+  ),
+  route(
+    /^#\/runs\/([^/?#]+)/,
+    (m) => idParam(m[1]!),
+    (run, { now }) => <RunPage key={run.key} runId={run.id} now={now} />,
+  ),
+  route(
+    /^#\/new(?:\?from=([^&#]+))?/,
+    (m) => (m[1] ? idParam(m[1]) : null),
+    (from, { workers, maxUploadBytes }) => (
+      <NewJobPage key={from?.key ?? 'new'} fromJobId={from?.id ?? null} workers={workers} maxUploadBytes={maxUploadBytes} />
+    ),
+  ),
+  route(/^#\/runs/, (): HomeTab => 'runs', homePage),
+  route(/^/, (): HomeTab => 'jobs', homePage),
+];
+
+function homePage(tab: HomeTab, { now, maxUploadBytes, openJoin, openPolicy }: PageContext): ReactNode {
+  return <HomePage tab={tab} now={now} maxUploadBytes={maxUploadBytes} onJoin={openJoin} onPolicy={openPolicy} />;
+}
+
+/** The page for a URL hash (`#/…`); the last route matches any. */
+export function pageFor(hash: string, context: PageContext): ReactNode {
+  for (const { pattern, page } of ROUTES) {
+    const match = pattern.exec(hash);
+    if (match) return page(match, context);
+  }
+  return null;
+}
+
+/** The pages outside the dashboard: no login, no live feed. */
+export type StandalonePage = 'setup' | 'worker';
+
+export function standalonePage(hash: string): StandalonePage | null {
+  if (hash.startsWith('#/setup')) return 'setup';
+  if (hash.startsWith('#/worker')) return 'worker';
+  return null;
+}

@@ -1,0 +1,157 @@
+/**
+ * Jobs under an outcome filter (All · Active · Passed · Failed · Cancelled, each with its live count),
+ * active first: running jobs, then the waiting ones folded into one row ("27 waiting — next:
+ * project.zip") that expands, then the ones that ended, most recent first. Paged from the API so
+ * 100,000 jobs stay fast; on a phone each row is a card.
+ */
+import { useState } from 'react';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
+import type { JobCounts } from '../../../shared/job-status.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon } from '../../components/icons.tsx';
+import { JobBadge } from '../../components/status-badge.tsx';
+import { duration, firstLine, time } from '../../lib/format.ts';
+import { workerName } from '../../lib/targets.ts';
+import { JOB_FILTERS, useJobList, type JobFilter } from './use-job-list.ts';
+import { useJobRows } from './use-job-rows.ts';
+
+const EMPTY: Record<JobFilter, [string, string]> = {
+  all: ['No jobs yet', 'Upload a zip with the form to run your first job.'],
+  active: ['Nothing running or waiting', 'New jobs show here while they wait and run.'],
+  passed: ['No passed jobs', 'Jobs whose commands all exit with code 0 show here.'],
+  failed: ['No failed jobs', 'A non-zero exit, an error, a timeout or a lost worker shows here.'],
+  cancelled: ['No cancelled jobs', 'Pick another filter.'],
+};
+
+export function JobsTable({
+  live,
+  counts,
+  olderThan,
+  epoch,
+  workers,
+  now,
+}: {
+  live: Map<string, JobDto>;
+  counts: JobCounts | null;
+  olderThan: string | null;
+  epoch: number;
+  workers: readonly WorkerDto[];
+  now: number;
+}) {
+  const [filter, setFilter] = useState<JobFilter>('all');
+  const [open, setOpen] = useState(false);
+  const list = useJobList(filter, live, olderThan, epoch);
+  const { running, pending, ended, waiting } = useJobRows(list.jobs, filter, counts, live, epoch);
+  const rows = running.length + pending.length + ended.length;
+
+  const row = (j: JobDto) => <JobRow key={j.jobId} job={j} workers={workers} now={now} />;
+
+  return (
+    <div>
+      <JobFilters
+        filter={filter}
+        counts={counts}
+        onPick={(key) => {
+          setFilter(key);
+          setOpen(false);
+        }}
+      />
+      {list.error && (
+        <p className="error" role="alert">
+          {list.error}
+        </p>
+      )}
+      {rows === 0 ? (
+        list.loading ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <EmptyState title={EMPTY[filter][0]}>{EMPTY[filter][1]}</EmptyState>
+        )
+      ) : (
+        <table className="table cards jobs-table" data-testid="jobs">
+          <thead>
+            <tr>
+              <th>Status</th>
+              <th>Job</th>
+              <th>Worker</th>
+              <th className="col-detail">Created</th>
+              <th>Duration</th>
+            </tr>
+          </thead>
+          <tbody>
+            {running.map(row)}
+            {pending.length === 1 && waiting === 1 && row(pending[0]!)}
+            {waiting > 1 && pending.length > 0 && <PendingGroup waiting={waiting} next={pending[0]!} open={open} onToggle={() => setOpen(!open)} />}
+            {open && waiting > 1 && pending.map(row)}
+            {ended.map(row)}
+          </tbody>
+        </table>
+      )}
+      {list.more && (
+        <button className="secondary load-more" onClick={() => void list.loadMore()}>
+          Load older jobs
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** All · Active · Passed · Failed · Cancelled, each with its live count. */
+function JobFilters({ filter, counts, onPick }: { filter: JobFilter; counts: JobCounts | null; onPick: (filter: JobFilter) => void }) {
+  return (
+    <div className="toolbar" role="group" aria-label="Filter jobs by outcome">
+      {JOB_FILTERS.map(({ key, label }) => (
+        <button key={key} className={`chip ${filter === key ? 'active' : ''}`} aria-pressed={filter === key} data-filter={key} onClick={() => onPick(key)}>
+          {label}{' '}
+          <span className="chip-count" data-testid={`count-${key}`}>
+            {counts ? counts[key] : '…'}
+          </span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** The waiting jobs folded into one row ("27 waiting — next: project.zip") that opens to list them. */
+function PendingGroup({ waiting, next, open, onToggle }: { waiting: number; next: JobDto; open: boolean; onToggle: () => void }) {
+  return (
+    <tr className="pending-group" data-testid="pending-group">
+      <td colSpan={5}>
+        <button className="group-toggle" aria-expanded={open} onClick={onToggle}>
+          <Icon name="chevron" className={open ? 'turned' : ''} />
+          <span className="badge badge-pending">
+            <Icon name="clock" /> {waiting} waiting
+          </span>
+          <span className="ellipsis">
+            — next: <strong>{next.filename}</strong>
+          </span>
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+function JobRow({ job, workers, now }: { job: JobDto; workers: readonly WorkerDto[]; now: number }) {
+  return (
+    <tr data-job={job.jobId} data-status={job.status}>
+      <td data-label="Status">
+        <JobBadge job={job} />
+      </td>
+      <td data-label="Job" className="job-cell">
+        <a href={`#/jobs/${job.jobId}`} title={job.jobId}>
+          <strong>{job.filename}</strong>
+        </a>
+        <div className="muted small mono ellipsis">{firstLine(job.command)}</div>
+      </td>
+      <td data-label="Worker" className="small" title={job.workerId ?? undefined} data-testid="job-worker">
+        {job.workerId ? workerName(job.workerId, workers) : '—'}
+      </td>
+      <td data-label="Created" className="small col-detail">
+        {time(job.createdAt)}
+      </td>
+      <td data-label="Duration" className="small">
+        {duration(job.startedAt, job.completedAt, now)}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * Drop zips, write the commands, set the time limit and attempts, choose where they run: one job on
+ * any free PC, a run on every PC (or those with tags, or named ones), one job per zip when several
+ * are dropped, or here on the coordinator (after a second confirmation). Filled in from a job by Run
+ * again, its zip used again by its fileUrl. Uploads with progress, then goes to the job's or run's page.
+ */
+import { useState, type FormEvent } from 'react';
+import type { WorkerDto } from '../../../shared/api.ts';
+import type { RunRequest } from '../../lib/api.ts';
+import { useApi } from '../../lib/api-context.tsx';
+import { navigate } from '../../lib/navigate.ts';
+import { ConfirmDirect } from './confirm-direct.tsx';
+import { ConfirmRun, type Broadcast } from './confirm-run.tsx';
+import { DirectRunOutput, useDirectRun } from './direct-run.tsx';
+import { JobLimits } from './job-limits.tsx';
+import type { JobTemplate } from './job-template.ts';
+import { readLimits } from './limits.ts';
+import { draftOf, kindOf, matchingWorkers, planSend, sendLabel, zipOf, type NewJobDraft } from './new-job-form.ts';
+import { RunOptions } from './run-options.tsx';
+import { RunOnPicker } from './run-on.tsx';
+import { sendJob, sendRun } from './send-job.ts';
+import { useUpload } from './use-upload.ts';
+import { ZipDrop } from './zip-drop.tsx';
+import { refuseFiles } from './zip-rules.ts';
+
+export function NewJob({
+  workers,
+  maxUploadBytes,
+  template = null,
+}: {
+  workers: readonly WorkerDto[];
+  maxUploadBytes: number | null;
+  /** Run again: the job this form is filled in from. */
+  template?: JobTemplate | null;
+}) {
+  const api = useApi();
+  const [draft, setDraft] = useState<NewJobDraft>(() => draftOf(template));
+  const update = (patch: Partial<NewJobDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const [confirm, setConfirm] = useState<{ broadcast: Broadcast; request: RunRequest } | null>(null);
+  const [confirmDirect, setConfirmDirect] = useState(false);
+  const upload = useUpload();
+  const { direct, box, start } = useDirectRun(upload);
+  const kind = kindOf(draft.files, draft.choice);
+  const matching = matchingWorkers(workers, draft.choice);
+  const zip = zipOf(draft);
+
+  const pick = (picked: File[]) => {
+    upload.setError(refuseFiles(picked, maxUploadBytes));
+    if (picked.length > 0 && picked.every((f) => /\.zip$/i.test(f.name))) update({ files: picked, reused: null });
+    // Several zips make one job each: a broadcast or a direct run takes one zip.
+    if (picked.length > 1 && (draft.choice.runOn === 'every' || draft.choice.runOn === 'direct')) update({ choice: { ...draft.choice, runOn: 'any' } });
+  };
+  const create = (request: RunRequest) => upload.sending(async () => navigate(`#/runs/${(await sendRun(api, zip, request, upload.setProgress)).runId}`));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const plan = planSend(draft, workers, maxUploadBytes);
+    if ('error' in plan) return upload.setError(plan.error);
+    upload.setError(null);
+    if ('confirm' in plan) return setConfirm({ broadcast: plan.confirm, request: plan.run });
+    if ('run' in plan) return void create(plan.run);
+    if ('confirmDirect' in plan) return setConfirmDirect(true);
+    void upload.sending(async () => navigate(`#/jobs/${await sendJob(api, zip, plan.job, upload.setProgress)}`));
+  };
+  const runDirect = () => {
+    setConfirmDirect(false);
+    const limits = readLimits(draft.limits);
+    void start(zip, draft.commands, 'error' in limits ? undefined : limits.timeoutSeconds);
+  };
+
+  return (
+    <form className="card new-job" onSubmit={submit} aria-labelledby="new-job-title">
+      <h2 id="new-job-title">{template ? 'Run again' : 'New job'}</h2>
+      {template && <FromJob template={template} />}
+      <ZipDrop
+        files={draft.files}
+        onPick={pick}
+        optional={kind === 'each'}
+        reused={draft.reused && template ? { filename: draft.reused.filename, fromJobId: template.fromJobId } : null}
+      />
+      <CommandsField value={draft.commands} onChange={(commands) => update({ commands })} />
+      <JobLimits value={draft.limits} onChange={(limits) => update({ limits })} attempts={kind !== 'direct'} />
+      <RunOnPicker value={draft.choice} onChange={(choice) => update({ choice })} workers={workers} map={kind === 'map'} matching={matching} />
+      {(kind === 'each' || kind === 'map') && <RunOptions value={draft.options} onChange={(options) => update({ options })} each={kind === 'each'} />}
+      <SendControls progress={upload.progress} error={upload.error} label={sendLabel(kind, matching.length, draft.files.length)} />
+      {direct && <DirectRunOutput run={direct} box={box} />}
+      {confirm && (
+        <ConfirmRun
+          broadcast={confirm.broadcast}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            void create(confirm.request);
+          }}
+        />
+      )}
+      {confirmDirect && <ConfirmDirect onCancel={() => setConfirmDirect(false)} onConfirm={runDirect} />}
+    </form>
+  );
+}
+
+/** Run again: which job the form was filled in from, and that a direct run's zip must be chosen again. */
+function FromJob({ template }: { template: JobTemplate }) {
+  return (
+    <p className="muted small" data-testid="from-job">
+      Filled in from job{' '}
+      <a href={`#/jobs/${template.fromJobId}`} className="mono">
+        {template.fromJobId}
+      </a>
+      : change anything, then run it.
+      {template.direct && !template.zip && ' The zip of a run on the coordinator is not kept: choose it again.'}
+    </p>
+  );
+}
+
+function CommandsField({ value, onChange }: { value: string; onChange: (commands: string) => void }) {
+  return (
+    <>
+      <label htmlFor="commands">
+        Commands <span className="muted">(one per line, run in order; stops at the first failure)</span>
+      </label>
+      <textarea id="commands" rows={5} value={value} onChange={(e) => onChange(e.target.value)} placeholder={'npm install\nnpm test'} spellCheck={false} />
+    </>
+  );
+}
+
+/** The upload's progress bar while sending, the form's error, and the submit button (which shows the progress). */
+function SendControls({ progress, error, label }: { progress: number | null; error: string | null; label: string }) {
+  return (
+    <>
+      {progress !== null && (
+        <div className="progress" role="progressbar" aria-valuenow={Math.round(progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+          <div style={{ width: `${Math.round(progress * 100)}%` }} />
+        </div>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <button className="primary" type="submit" disabled={progress !== null}>
+        {progress !== null ? `Uploading ${Math.round(progress * 100)}%` : label}
+      </button>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+/** One run: its summary, filters, a tile per PC or zip (live), identical-output groups, and Cancel / Re-run failed / Export CSV. */
+import { useEffect, useMemo, useState } from 'react';
+import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import { Icon } from '../../components/icons.tsx';
+import { useApi } from '../../lib/api-context.tsx';
+import { firstLine, time } from '../../lib/format.ts';
+import { useLiveState } from '../../lib/live/live-provider.tsx';
+import { offlineKey } from '../../lib/targets.ts';
+import { useRunActions, type RunActions } from './run-actions.ts';
+import { RunGroups } from './run-groups.tsx';
+import { runTitle, SummaryBar } from './run-summary.tsx';
+import { TileGrid, useTiles } from './run-tiles.tsx';
+import { useRunStatus } from './use-run-status.ts';
+
+export function RunPage({ runId, now }: { runId: string; now: number }) {
+  const { workers } = useLiveState();
+  const { status, error, reload } = useRunStatus(runId, offlineKey(workers));
+  const actions = useRunActions(runId, reload);
+  const tiles = useTiles(status, workers);
+  const names = useMemo(() => new Map(tiles.map((t) => [t.job.jobId, t.name])), [tiles]);
+  const asksForFiles = useAsksForFiles(status?.jobs[0]?.jobId ?? null);
+
+  if (!status) {
+    return (
+      <main className="page">
+        <a href="#/runs" className="back">
+          <Icon name="back" /> All runs
+        </a>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </main>
+    );
+  }
+
+  const { notice } = actions;
+  return (
+    <main className="page run-page">
+      <a href="#/runs" className="back">
+        <Icon name="back" /> All runs
+      </a>
+      <RunHead status={status} workers={workers} actions={actions} hasFiles={asksForFiles || status.jobs.some((j) => j.tests)} />
+      {notice && (
+        <p className={notice.failed ? 'error' : 'notice'} role={notice.failed ? 'alert' : 'status'} data-testid="run-notice">
+          {notice.text}
+        </p>
+      )}
+      <SummaryBar summary={status.summary} />
+      <TileGrid tiles={tiles} now={now} />
+      <RunGroups status={status} names={names} />
+    </main>
+  );
+}
+
+/** Whether the run asks for result files: its jobs share its artifact patterns, which its status does not carry but its first job does. */
+function useAsksForFiles(firstJobId: string | null): boolean {
+  const api = useApi();
+  const [asksForFiles, setAsksForFiles] = useState(false);
+  useEffect(() => {
+    if (!firstJobId) return;
+    let current = true;
+    api.job(firstJobId).then(
+      (job) => current && setAsksForFiles((job.artifactPatterns ?? []).length > 0),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, firstJobId]);
+  return asksForFiles;
+}
+
+/** The run's title and facts (commands, zip, when, limits, score pattern), and its actions; `hasFiles`: offer the result files' zip. */
+function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto; workers: WorkerDto[]; actions: RunActions; hasFiles: boolean }) {
+  const { summary } = status;
+  const { busy } = actions;
+  const active = summary.pending + summary.running > 0;
+  return (
+    <header className="job-head">
+      <div className="run-title">
+        <h1>{runTitle(status, workers)}</h1>
+        <div className="muted small run-facts">
+          <code className="ellipsis" title={status.command}>
+            {firstLine(status.command)}
+          </code>
+          <span>{status.mode === 'each' ? (status.filename ?? '(no zip)') : 'one job per zip'}</span>
+          <span>created {time(status.createdAt)}</span>
+          {status.maxParallel !== null && <span>at most {status.maxParallel} at once</span>}
+          {status.scorePattern && (
+            <span>
+              score pattern <code>{status.scorePattern}</code>
+            </span>
+          )}
+        </div>
+      </div>
+      <div className="actions">
+        {active && (
+          <button className="danger" disabled={busy} onClick={actions.cancel}>
+            Cancel run
+          </button>
+        )}
+        {summary.failed > 0 && (
+          <button className="secondary" disabled={busy} onClick={actions.rerunFailed}>
+            Re-run failed
+          </button>
+        )}
+        {hasFiles && (
+          <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">
+            Download all result files (zip)
+          </button>
+        )}
+        <button className="secondary" disabled={busy} onClick={actions.exportCsv}>
+          Export CSV
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,139 @@
+/** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
+import { memo, useMemo, useState } from 'react';
+import type { RunJobRow, RunMode, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon, type IconName } from '../../components/icons.tsx';
+import { duration } from '../../lib/format.ts';
+import { displayName } from '../../lib/targets.ts';
+
+/** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline. */
+export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'pending' | 'waiting';
+
+export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
+  passed: { icon: 'check', label: 'Passed' },
+  exit: { icon: 'cross', label: 'Exit' },
+  failed: { icon: 'warning', label: 'Failed' },
+  cancelled: { icon: 'ban', label: 'Cancelled' },
+  running: { icon: 'play', label: 'Running' },
+  pending: { icon: 'clock', label: 'Pending' },
+  waiting: { icon: 'pause', label: 'PC offline' },
+};
+
+export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'>, offline: boolean): TileState {
+  switch (job.status) {
+    case 'completed':
+      return job.exitCode === 0 ? 'passed' : 'exit';
+    case 'pending':
+      return offline ? 'waiting' : 'pending';
+    default:
+      return job.status;
+  }
+}
+
+/** The filters above the grid, and which tile states each shows. */
+export const TILE_FILTERS = {
+  all: null,
+  failed: ['exit', 'failed'],
+  passed: ['passed'],
+  running: ['running'],
+  waiting: ['pending', 'waiting'],
+  cancelled: ['cancelled'],
+} as const satisfies Record<string, readonly TileState[] | null>;
+export type TileFilter = keyof typeof TILE_FILTERS;
+
+export function inFilter(state: TileState, filter: TileFilter): boolean {
+  const states: readonly TileState[] | null = TILE_FILTERS[filter];
+  return states === null || states.includes(state);
+}
+
+/** The tile's title: the PC for a broadcast (by the name the live feed knows, else its hostname), the zip for a map run. */
+export function tileName(job: RunJobRow, mode: RunMode, names: ReadonlyMap<string, string>): string {
+  if (mode === 'map') return job.filename;
+  return (job.workerId !== null ? names.get(job.workerId) : undefined) ?? job.hostname ?? job.workerId ?? '—';
+}
+
+/** `now` is only passed to running tiles (0 for the rest), so the clock's tick re-renders only them. */
+export const RunTile = memo(function RunTile({ job, name, state, now }: { job: RunJobRow; name: string; state: TileState; now: number }) {
+  const look = TILE_LOOK[state];
+  const label = state === 'exit' ? `Exit ${job.exitCode}` : look.label;
+  const facts: string[] = [];
+  // A pass says exit 0 already, and a failed exit names its code in the label.
+  if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);
+  if (job.startedAt) facts.push(duration(job.startedAt, job.completedAt, now || job.completedAt || job.startedAt));
+  return (
+    <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
+      <a href={`#/jobs/${job.jobId}`} title={`${name}${job.workerId && job.workerId !== name ? ` (${job.workerId})` : ''}: ${job.errorMessage ?? label}`}>
+        <span className="tile-name">
+          <span className="tile-icon">
+            <Icon name={look.icon} />
+          </span>
+          <span className="tile-text">{name}</span>
+        </span>
+        <span className="tile-facts">
+          <span className="tile-label">{label}</span>
+          {facts.map((fact) => (
+            <span key={fact}>{fact}</span>
+          ))}
+          {job.score !== null && <span className="tile-score">score {String(job.score)}</span>}
+          {job.tests && (
+            <span className="tile-tests" data-testid="tile-tests">
+              {job.tests.passed}/{job.tests.total} tests
+            </span>
+          )}
+        </span>
+      </a>
+    </li>
+  );
+});
+
+/** A run's job as its tile shows it. */
+export interface Tile {
+  job: RunJobRow;
+  name: string;
+  state: TileState;
+}
+
+/** The run's tiles, named by the live feed's worker names and marked waiting while their PC is offline. */
+export function useTiles(status: RunStatusDto | null, workers: WorkerDto[]): Tile[] {
+  const offline = useMemo(() => new Set(workers.filter((w) => w.status === 'offline').map((w) => w.workerId)), [workers]);
+  const workerNames = useMemo(() => new Map(workers.map((w) => [w.workerId, displayName(w)])), [workers]);
+  return useMemo(
+    () =>
+      (status?.jobs ?? []).map((job) => ({
+        job,
+        name: tileName(job, status!.mode, workerNames),
+        state: tileState(job, job.workerId !== null && offline.has(job.workerId)),
+      })),
+    [status, offline, workerNames],
+  );
+}
+
+/** The filters (each with its count) and the tiles they let through. */
+export function TileGrid({ tiles, now }: { tiles: Tile[]; now: number }) {
+  const [filter, setFilter] = useState<TileFilter>('all');
+  const counts = Object.fromEntries(Object.keys(TILE_FILTERS).map((f) => [f, tiles.filter((t) => inFilter(t.state, f as TileFilter)).length])) as Record<
+    TileFilter,
+    number
+  >;
+  const shown = tiles.filter((t) => inFilter(t.state, filter));
+  return (
+    <>
+      <div className="toolbar" role="group" aria-label="Filter the run's jobs">
+        {(Object.keys(TILE_FILTERS) as TileFilter[]).map((f) => (
+          <button key={f} className={`chip ${filter === f ? 'active' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)}>
+            {f} <span className="chip-count">{counts[f]}</span>
+          </button>
+        ))}
+      </div>
+      {shown.length === 0 ? (
+        <EmptyState title={`No ${filter} jobs`}>Pick another filter.</EmptyState>
+      ) : (
+        <ul className="tiles" data-testid="run-tiles" aria-label="Jobs of this run">
+          {shown.map((t) => (
+            <RunTile key={t.job.jobId} job={t.job} name={t.name} state={t.state} now={t.state === 'running' ? now : 0} />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

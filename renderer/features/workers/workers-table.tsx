@@ -1,0 +1,180 @@
+/**
+ * The workers in the API's order (by name), rows that never jump as their status changes: status (and
+ * why one waits), name (id on hover), tags, the job it runs by file and command, and Manage (rename,
+ * pause, forget, revoke). A re-installed PC is offered to replace its offline namesake.
+ */
+import { useState } from 'react';
+import type { JobDto, WorkerDto } from '../../../shared/api.ts';
+import { EmptyState } from '../../components/empty-state.tsx';
+import { Icon } from '../../components/icons.tsx';
+import { WorkerBadge } from '../../components/status-badge.tsx';
+import { describePolicy } from '../../../shared/policy.ts';
+import { workerStatus } from '../../lib/worker-state.ts';
+import { ago, clock, firstLine } from '../../lib/format.ts';
+import { displayName, workerName } from '../../lib/targets.ts';
+import { useWorkerActions } from './use-worker-actions.ts';
+import { WorkerDialog } from './worker-dialog.tsx';
+import { WorkerTags } from './worker-tags.tsx';
+
+/** The small line under a worker's status: why it waits, or that it pauses after its job. */
+export function statusNote(w: WorkerDto): string | null {
+  const s = workerStatus(w);
+  if (s === 'waiting') return w.availabilityReason ?? 'Waiting: its policy keeps it from jobs now.';
+  if (s === 'busy' && (w.pausedByAdmin || w.paused)) return 'Pausing after this job';
+  if (s === 'paused') {
+    const at = w.pausedByAdmin ? w.pausedByAdminAt : w.pausedAt;
+    return `${w.pausedByAdmin ? 'Paused from the dashboard' : 'Paused at the PC'}${at ? ` at ${clock(at)}` : ''}`;
+  }
+  return null;
+}
+
+export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDto[]; jobs: ReadonlyMap<string, JobDto>; now: number; onJoin: () => void }) {
+  const actions = useWorkerActions();
+  const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
+  const [managing, setManaging] = useState<string | null>(null);
+  if (workers.length === 0) {
+    return (
+      <EmptyState title="No workers yet">
+        Start a worker on each lab PC.{' '}
+        <button className="link" onClick={onJoin}>
+          Show the join command
+        </button>
+      </EmptyState>
+    );
+  }
+  const replace = async (worker: WorkerDto, replaces: string) => {
+    try {
+      setOutcome({ message: await actions.replace(worker.workerId, replaces), failed: false });
+    } catch (e) {
+      setOutcome({ message: (e as Error).message, failed: true });
+    }
+  };
+  const managed = managing ? workers.find((w) => w.workerId === managing) : undefined;
+
+  return (
+    <>
+      {outcome && (
+        <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="workers-outcome">
+          {outcome.message}
+        </p>
+      )}
+      <table className="table cards workers-table" data-testid="workers">
+        <thead>
+          <tr>
+            <th>Status</th>
+            <th>Worker</th>
+            <th>Tags</th>
+            <th className="col-detail">OS</th>
+            <th className="col-detail">CPUs</th>
+            <th>Last seen</th>
+            <th>Running</th>
+            <th>
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {workers.map((w) => (
+            <WorkerRow
+              key={w.workerId}
+              worker={w}
+              workers={workers}
+              job={w.currentJobId ? jobs.get(w.currentJobId) : undefined}
+              now={now}
+              onReplace={(replaces) => void replace(w, replaces)}
+              onManage={() => setManaging(w.workerId)}
+              onSaveTags={actions.setTags}
+            />
+          ))}
+        </tbody>
+      </table>
+      {managed && (
+        <WorkerDialog
+          key={managed.workerId}
+          worker={managed}
+          actions={actions}
+          onClose={(message) => {
+            setManaging(null);
+            if (message) setOutcome({ message, failed: false });
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+/** One worker's row; `job`: the job it runs, when the live feed has it (else the row says "its job"). */
+function WorkerRow({
+  worker: w,
+  workers,
+  job,
+  now,
+  onReplace,
+  onManage,
+  onSaveTags,
+}: {
+  worker: WorkerDto;
+  workers: WorkerDto[];
+  job: JobDto | undefined;
+  now: number;
+  onReplace: (replaces: string) => void;
+  onManage: () => void;
+  onSaveTags: (workerId: string, tags: string[]) => Promise<void>;
+}) {
+  const name = displayName(w);
+  const note = statusNote(w);
+  return (
+    <tr data-worker={w.workerId} data-status={workerStatus(w)}>
+      <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
+        <WorkerBadge worker={w} />
+        {note && (
+          <div className="small status-note" data-testid="worker-note">
+            {note}
+          </div>
+        )}
+      </td>
+      <td data-label="Worker">
+        <strong className="worker-name" title={w.workerId}>
+          {name}
+        </strong>
+        {(w.warnings ?? []).map((warning) => (
+          <div key={warning} className="worker-warning small" data-testid="worker-warning">
+            <Icon name="warning" /> {warning}
+          </div>
+        ))}
+        {w.replaces && (
+          <button className="secondary small replace" data-testid="replace-offer" onClick={() => onReplace(w.replaces!)}>
+            Replace {workerName(w.replaces, workers)} (offline)
+          </button>
+        )}
+      </td>
+      <td data-label="Tags">
+        <WorkerTags worker={w} onSave={onSaveTags} />
+      </td>
+      <td data-label="OS" className="col-detail">
+        {w.os ?? '—'}
+      </td>
+      <td data-label="CPUs" className="col-detail">
+        {w.cpuCount ?? '—'}
+      </td>
+      <td data-label="Last seen" className="last-seen" title={new Date(w.lastHeartbeat).toLocaleString()}>
+        {ago(w.lastHeartbeat, now)}
+      </td>
+      <td data-label="Running" className="running-cell">
+        {w.currentJobId ? (
+          <a href={`#/jobs/${w.currentJobId}`} title={w.currentJobId} data-testid="worker-job">
+            <strong>{job?.filename ?? 'its job'}</strong>
+            {job && <span className="muted small mono ellipsis">{firstLine(job.command)}</span>}
+          </a>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td className="row-actions">
+        <button className="secondary small" aria-label={`Manage ${name}`} title={`Rename, pause, forget or revoke ${name}`} onClick={onManage}>
+          <Icon name="more" /> <span className="label-wide">Manage</span>
+        </button>
+      </td>
+    </tr>
+  );
+}
