@@ -12,6 +12,7 @@ import { waitForChild } from './child-wait.ts';
 import { JobControl } from './job-control.ts';
 import { startLine } from './line-start.ts';
 import type { WarmShell } from './warm-shell.ts';
+import type { ShellName } from '../../../shared/shells.ts';
 
 export { shellInvocation } from './line-start.ts';
 
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** Called when a line's process has started (for pickup timing and logs). */
   onCommandStart?: (line: string, pid: number, startedAt: number) => void;
   timeoutMs?: number;
+  /** The shell each line runs in (default: cmd on Windows, sh elsewhere). */
+  shell?: ShellName;
   /** Aborting cancels the job: the tree gets SIGTERM, then SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
   killGraceMs?: number;

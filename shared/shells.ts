@@ -1,0 +1,11 @@
+/** The shells a job may ask for; a worker that lacks the one asked for fails the job with `spawn_failed`. */
+import { z } from 'zod';
+
+export const SHELLS = ['cmd', 'powershell', 'pwsh', 'sh'] as const;
+export type ShellName = (typeof SHELLS)[number];
+export const shellSchema = z.enum(SHELLS);
+
+/** The shell a job gets when it names none: cmd on Windows, sh elsewhere. */
+export function defaultShell(platform: NodeJS.Platform | string): ShellName {
+  return platform === 'win32' ? 'cmd' : 'sh';
+}
