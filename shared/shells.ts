@@ -6,6 +6,6 @@ export type ShellName = (typeof SHELLS)[number];
 export const shellSchema = z.enum(SHELLS);
 
 /** The shell a job gets when it names none: cmd on Windows, sh elsewhere. */
-export function defaultShell(platform: NodeJS.Platform | string): ShellName {
+export function defaultShell(platform: string): ShellName {
   return platform === 'win32' ? 'cmd' : 'sh';
 }

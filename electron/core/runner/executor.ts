@@ -8,13 +8,14 @@
 import { spawn as nodeSpawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { JobCgroup } from './cgroup.ts';
+import type { WindowsJobObject } from './windows/job-object.ts';
 import { waitForChild } from './child-wait.ts';
 import { JobControl } from './job-control.ts';
 import { startLine } from './line-start.ts';
+import { resolveShell } from './shell-command.ts';
+import { WindowsOutput } from './windows/windows-output.ts';
 import type { WarmShell } from './warm-shell.ts';
 import type { ShellName } from '../../../shared/shells.ts';
-
-export { shellInvocation } from './line-start.ts';
 
 export type OutputStreamName = 'stdout' | 'stderr';
 
@@ -65,6 +66,8 @@ export interface JobSandbox {
   cgroup?: JobCgroup;
   /** The holder of the job's PID and mount namespaces (job-namespace.ts): every line enters them. */
   namespacePid?: number;
+  /** Windows: the job's Job Object; each line's shell is put in it before its command runs. */
+  jobObject?: WindowsJobObject;
 }
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */
@@ -78,16 +81,20 @@ export function commandLines(commands: string): string[] {
 export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
   // The shell enters the folder itself (as the job's account); a folder that is not there is no job to run.
   if (!isFolder(runOptions.cwd)) return { status: 'error', message: `Could not start the commands: the folder ${runOptions.cwd} does not exist.` };
+  const platform = runOptions.platform ?? process.platform;
+  const shell = await resolveShell(runOptions.shell, platform);
+  if ('missing' in shell) return { status: 'error', message: shell.missing };
   // Whether the last byte either stream printed ended a line: each command's header starts a line of its own.
   let atLineStart = true;
+  const output = platform === 'win32' ? new WindowsOutput(runOptions.onOutput) : undefined;
+  const onOutput = output?.onOutput ?? runOptions.onOutput;
   const options: RunOptions = {
     ...runOptions,
     onOutput: (stream, chunk) => {
       if (chunk.length > 0) atLineStart = chunk[chunk.length - 1] === 0x0a;
-      return runOptions.onOutput(stream, chunk);
+      return onOutput(stream, chunk);
     },
   };
-  const platform = options.platform ?? process.platform;
   const spawn = options.spawn ?? nodeSpawn;
   const control = new JobControl(options, platform);
   try {
@@ -98,10 +105,11 @@ export async function runCommands(runOptions: RunOptions): Promise<RunResult> {
     for (const [index, line] of lines.entries()) {
       if (control.stopReason) break;
       await options.onOutput('stdout', Buffer.from(`${atLineStart ? '' : '\n'}$ ${line}\n`));
-      const child = startLine(line, options, platform, spawn);
+      const child = startLine(line, options, platform, spawn, shell);
       options.warmShell?.prepare(); // ready for the next line or job
       control.tree.started(child);
       const result = await waitForChild(child, line, options);
+      await output?.flush();
       control.tree.current = undefined;
       if (result.status === 'error') return result;
       exitCode = result.exitCode;

@@ -1,7 +1,7 @@
 /**
  * A running job's stop and suspension, apart from its command loop: a cancel or the running-time limit
  * stops the job's whole tree (SIGTERM, then SIGKILL after the grace period); the PC's user coming back
- * freezes it and pauses the limit (not on Windows); its end kills whatever it left behind.
+ * freezes it and pauses the limit (on Windows only with a Job Object); its end kills whatever it left behind.
  */
 import type { RunOptions } from './executor.ts';
 import { JobFreezer } from './job-freezer.ts';
@@ -27,7 +27,7 @@ export class JobControl {
   constructor(options: RunOptions, platform: NodeJS.Platform) {
     this.#options = options;
     this.#killGraceMs = options.killGraceMs ?? 10_000;
-    this.tree = new JobTree(platform, options.sandbox?.cgroup);
+    this.tree = new JobTree(platform, options.sandbox?.cgroup, options.sandbox?.jobObject);
     this.#freezer = new JobFreezer({
       tree: this.tree,
       cgroup: options.sandbox?.cgroup,
@@ -37,7 +37,8 @@ export class JobControl {
       onTooLong: () => this.#stop('timeout'),
     });
     this.#timeout = new RunningTimeout(options.timeoutMs, () => this.#stop('timeout'));
-    const canFreeze = platform !== 'win32';
+    // Windows freezes a job by suspending the processes of its Job Object; without one it cannot.
+    const canFreeze = platform !== 'win32' || options.sandbox?.jobObject !== undefined;
     this.#unsubscribe = canFreeze ? options.suspension?.subscribe((suspended) => this.#onSuspension(suspended)) : undefined;
     if (canFreeze && options.suspension?.suspended) this.#onSuspension(true);
     else this.#timeout.start();

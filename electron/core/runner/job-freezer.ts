@@ -2,7 +2,8 @@
  * Freezes a running job while the PC's user is back: SIGSTOP to every process of the job (state T in
  * /proc); then, once they stopped, its cgroup frozen too (atomic: no process of the job can thaw
  * another), and a new SIGSTOP round every 200 ms for whatever a job without a cgroup let slip. Thawing
- * undoes both. Windows has no SIGSTOP (tree-kill would kill): there a job that should freeze runs on.
+ * undoes both. On Windows the same rounds suspend the processes of the job's Job Object (job-tree.ts);
+ * without a Job Object a Windows job cannot be frozen, and the worker lets it finish instead.
  */
 import type { JobCgroup } from './cgroup.ts';
 import { processState, signalPid, type JobTree } from './job-tree.ts';

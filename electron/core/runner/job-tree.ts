@@ -1,24 +1,28 @@
 /**
- * Every process of a running job, to signal as one: the current line's shell and its descendants
+ * Every process of a running job, to signal as one. POSIX: the current line's shell and its descendants
  * (tree-kill), the process group of every line so far, and the job's cgroup (what left the groups by
- * setsid or a double fork). What is still alive in those groups when the job ends is killed.
+ * setsid or a double fork). Windows: the job's Job Object (a stop terminates it, a freeze suspends its
+ * processes); tree-kill (taskkill /T) only when there is none. What is still alive at the job's end is killed.
  */
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import treeKill from 'tree-kill';
 import type { JobCgroup } from './cgroup.ts';
 import { groupAlive } from './process-groups.ts';
+import type { WindowsJobObject } from './windows/job-object.ts';
 
 export class JobTree {
   readonly #platform: NodeJS.Platform;
   readonly #cgroup: JobCgroup | undefined;
+  readonly #jobObject: WindowsJobObject | undefined;
   readonly #groups: number[] = [];
   /** The line running now, if any. */
   current: ChildProcess | undefined;
 
-  constructor(platform: NodeJS.Platform, cgroup: JobCgroup | undefined) {
+  constructor(platform: NodeJS.Platform, cgroup: JobCgroup | undefined, jobObject?: WindowsJobObject) {
     this.#platform = platform;
     this.#cgroup = cgroup;
+    this.#jobObject = jobObject;
   }
 
   /** A line's shell started: it leads its own process group (POSIX). */
@@ -29,6 +33,7 @@ export class JobTree {
 
   /** `walkTree`: also each descendant by tree-kill (one `ps` per process): for a stop, not for the freezing rounds. */
   signal(signal: NodeJS.Signals, walkTree = true): void {
+    if (this.#jobObject && this.#signalJobObject(signal)) return;
     const child = this.current;
     if (walkTree && child && isSignallablePid(child.pid) && child.exitCode === null && child.signalCode === null) {
       treeKill(child.pid, signal, () => {});
@@ -37,8 +42,19 @@ export class JobTree {
     if (this.#cgroup) for (const pid of this.#cgroup.pids()) signalPid(pid, signal);
   }
 
-  /** Background processes a line left behind (`server &`) do not outlive the job; then the cgroup goes. */
+  /** A stop terminates the Job Object, a freeze suspends it; false: Windows refused, fall back to tree-kill. */
+  #signalJobObject(signal: NodeJS.Signals): boolean {
+    const jobObject = this.#jobObject!;
+    if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
+      jobObject.freeze(signal === 'SIGSTOP');
+      return true;
+    }
+    return jobObject.terminate();
+  }
+
+  /** Background processes a line left behind (`server &`, `start /b`) do not outlive the job; then the cgroup goes. */
   async killLeftovers(graceMs: number): Promise<void> {
+    if (this.#jobObject) await this.#jobObject.kill();
     if (this.#platform !== 'win32') {
       let alive = this.#groups.filter(groupAlive);
       if (alive.length > 0) {

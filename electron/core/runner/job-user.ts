@@ -25,9 +25,13 @@ function lookUp(name: string): JobUser | undefined {
 
 /** The job account to use, or why jobs run as the worker's own user. */
 export function resolveJobUser(requested: string | undefined, uid: number | undefined = process.getuid?.()): JobUser | { unavailable: string } {
-  if (process.platform === 'win32' || uid === undefined) {
-    return { unavailable: "separate job accounts are not supported on this platform yet; jobs run as the worker's user" };
+  if (process.platform === 'win32') {
+    return {
+      unavailable:
+        "jobs run as the worker's own Windows account (a separate job account is not built yet): a job can read what that account can, so run the worker as a standard user with nothing private in its profile (see docs/windows.md)",
+    };
   }
+  if (uid === undefined) return { unavailable: "separate job accounts are not supported on this platform yet; jobs run as the worker's user" };
   if (uid !== 0) {
     if (requested) return { unavailable: `--run-as ${requested} needs a worker running as root; jobs run as the worker's user` };
     return { unavailable: 'the worker does not run as root, so jobs run as its user and can read its files; install it as a service (see docs/security.md)' };

@@ -200,6 +200,11 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       idle: chooseIdleSource(options.idleSource),
       onChange: (now) => this.onPolicyChange(now),
       onCancel: () => this.cancelCurrent("The PC's user came back, and the lab's policy cancels jobs then.", 'pc_in_use'),
+      canSuspend: () => this.#runners?.isolation.summary.canSuspend ?? true,
+      onSuspendUnsupported: () =>
+        this.#logger.warn("the PC's user is back and the lab's policy suspends jobs, but this PC cannot suspend them: the job finishes instead", {
+          jobId: this.#state.current.currentJob?.jobId,
+        }),
       onNoIdleSource: () =>
         this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
           hint: 'give the worker --idle-file, or run it in the desktop app',

@@ -1,10 +1,12 @@
 /**
  * How long nobody has touched this PC's keyboard and mouse, behind one small interface: the desktop
- * app gives Electron's powerMonitor; headless, a file a site's own detector (or a test) writes, or
- * logind's idle hint for the seat's session; where nothing can tell, null (and the worker says so).
+ * app gives Electron's powerMonitor; headless, a file a site's own detector (or a test) writes,
+ * Windows' GetLastInputInfo, or logind's idle hint for the seat's session; where nothing can tell,
+ * null (and the worker says so).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { win32Api } from '../runner/windows/win32-api.ts';
 
 export interface IdleSource {
   /** What it reads, for logs and the dashboard. */
@@ -71,7 +73,21 @@ export function logindIdleSource(now: () => number = Date.now): IdleSource | nul
   };
 }
 
-/** The best source this PC has: the given one, else logind, else none. */
+/** Windows: GetLastInputInfo, the last keyboard or mouse input of the session the worker runs in (a login-started worker's is the student's). */
+export function windowsIdleSource(): IdleSource | null {
+  const api = win32Api();
+  if ('unavailable' in api || api.lastInputTick() === null) return null;
+  return {
+    name: 'GetLastInputInfo (this Windows session)',
+    idleSeconds() {
+      const last = api.lastInputTick();
+      // Both tick counts wrap at 2^32 ms (49.7 days): the difference modulo 2^32 is right across a wrap.
+      return last === null ? null : ((api.GetTickCount() - last) >>> 0) / 1000;
+    },
+  };
+}
+
+/** The best source this PC has: the given one, else Windows' last input time or logind, else none. */
 export function chooseIdleSource(given?: IdleSource): IdleSource | null {
-  return given ?? logindIdleSource();
+  return given ?? (process.platform === 'win32' ? windowsIdleSource() : logindIdleSource());
 }

@@ -1,10 +1,12 @@
 /**
  * What keeps a job away from the worker and from the next job: a jobs folder outside the worker's
  * own 0700 work dir, a fresh HOME and temp folder per job, the allow-listed
- * environment, the job account (when the worker is root) and a cgroup per job (Linux), with
- * optional memory and process limits. What is not available here is said once, at start.
+ * environment, the job account (when the worker is root) and a cgroup per job (Linux) or a Job
+ * Object per job (Windows), with optional memory and process limits. What is not available here is
+ * said once, at start, in the words of the PC's own system.
  */
 import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { denyScheduling, killEveryProcessOf, mtimeOf, removeFilesOf, SHARED_TEMPS } from './job-account-cleanup.ts';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
@@ -14,7 +16,8 @@ import { safeSegment } from '../paths.ts';
 import { JobCgroups, type JobCgroup } from '../runner/cgroup.ts';
 import { namespacesUnavailable, startJobNamespace, type JobNamespace } from '../runner/job-namespace.ts';
 import type { JobSandbox } from '../runner/executor.ts';
-import { jobEnvironment } from '../runner/job-env.ts';
+import { jobEnvironment, windowsProfile } from '../runner/job-env.ts';
+import { WindowsJobObject } from '../runner/windows/job-object.ts';
 import { resolveJobUser, type JobUser } from '../runner/job-user.ts';
 
 export interface IsolationOptions {
@@ -43,6 +46,10 @@ export interface PreparedJob {
 export interface IsolationSummary {
   jobUser: string | null;
   cgroup: boolean;
+  /** Windows: each job in its own Job Object. */
+  jobObject: boolean;
+  /** Whether a job can be frozen while the PC's user is back (else a `suspend` policy lets it finish). */
+  canSuspend: boolean;
   notes: string[];
 }
 
@@ -51,6 +58,8 @@ export class JobIsolation {
   readonly summary: IsolationSummary;
   readonly #user: JobUser | undefined;
   readonly #cgroups: JobCgroups | undefined;
+  /** Windows: whether this PC gives each job a Job Object. */
+  readonly #jobObjects: boolean;
   readonly #limits: { memoryMb?: number; maxProcs?: number };
   readonly #logger: Logger;
   readonly #setpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
@@ -73,9 +82,13 @@ export class JobIsolation {
     if ('unavailable' in user) notes.push(user.unavailable);
     // One slot per work dir: a restarted worker finds its own leftovers, and never another worker's jobs.
     this.#cgroupSlot = `worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`;
-    const cgroups = JobCgroups.open(this.#cgroupSlot);
-    this.#cgroups = 'unavailable' in cgroups ? undefined : cgroups;
-    if ('unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
+    const windows = process.platform === 'win32';
+    const cgroups = windows ? undefined : JobCgroups.open(this.#cgroupSlot);
+    this.#cgroups = !cgroups || 'unavailable' in cgroups ? undefined : cgroups;
+    if (cgroups && 'unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
+    const jobObjects = windows ? jobObjectsHere() : undefined;
+    this.#jobObjects = jobObjects === true;
+    if (typeof jobObjects === 'string') notes.push(jobObjects);
     const noNamespaces = this.#user ? namespacesUnavailable() : "jobs run as the worker's own user";
     this.#namespaces = noNamespaces === undefined;
     if (this.#user && noNamespaces) notes.push(`no PID or mount namespace per job (${noNamespaces}); a job sees other processes and shares /tmp`);
@@ -83,8 +96,9 @@ export class JobIsolation {
     this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
     this.#logger = options.logger;
     this.jobsRoot = makeJobsRoot(options.workDir, this.#user !== undefined);
-    this.summary = { jobUser: this.#user?.name ?? null, cgroup: this.#cgroups !== undefined, notes };
-    options.logger.info('job isolation', { jobUser: this.summary.jobUser, cgroup: this.summary.cgroup, jobsDir: this.jobsRoot });
+    const canSuspend = !windows || this.#jobObjects;
+    this.summary = { jobUser: this.#user?.name ?? null, cgroup: this.#cgroups !== undefined, jobObject: this.#jobObjects, canSuspend, notes };
+    options.logger.info('job isolation', { jobUser: this.summary.jobUser, cgroup: this.summary.cgroup, jobObject: this.#jobObjects, jobsDir: this.jobsRoot });
     for (const note of notes) options.logger.warn(note);
   }
 
@@ -112,6 +126,13 @@ export class JobIsolation {
     return this.#user && { uid: this.#user.uid, gid: this.#user.gid };
   }
 
+  /** The job's Job Object with its memory limit; a PC that gave one at start and refuses now cannot run the job safely. */
+  #newJobObject(): WindowsJobObject {
+    const jobObject = WindowsJobObject.create({ memoryMb: this.#limits.memoryMb });
+    if ('unavailable' in jobObject) throw new Error(`Could not give the job its Job Object: ${jobObject.unavailable}`);
+    return jobObject;
+  }
+
   async prepare(jobId: string): Promise<PreparedJob> {
     const jobDir = join(this.jobsRoot, safeSegment(jobId));
     const home = join(this.jobsRoot, 'home');
@@ -120,6 +141,8 @@ export class JobIsolation {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     }
+    if (process.platform === 'win32') for (const dir of Object.values(windowsProfile(home))) mkdirSync(dir, { recursive: true });
+    const jobObject = this.#jobObjects ? this.#newJobObject() : undefined;
     const user = this.#user;
     const sharedTemps = user ? SHARED_TEMPS.map((folder) => ({ folder, mtimeMs: mtimeOf(folder) })) : [];
     const cgroup: JobCgroup | undefined = this.#cgroups?.create(jobId);
@@ -140,6 +163,7 @@ export class JobIsolation {
       ...(user ? { user: { uid: user.uid, gid: user.gid } } : {}),
       ...(cgroup ? { cgroup } : {}),
       ...(namespace ? { namespacePid: namespace.pid } : {}),
+      ...(jobObject ? { jobObject } : {}),
     };
     const slot = this.#cgroupSlot;
     return {
@@ -151,6 +175,8 @@ export class JobIsolation {
         for (const dir of [jobDir, home, tmp]) chownTree(dir, user.uid, user.gid);
       },
       finish: async () => {
+        await jobObject?.kill();
+        jobObject?.close();
         await cgroup?.kill();
         cgroup?.remove();
         await namespace?.close(); // what is left inside dies with its PID 1, and the private temps go
@@ -169,6 +195,16 @@ export class JobIsolation {
       },
     };
   }
+}
+
+/** true when this Windows PC gives each job a Job Object, else what that means for its jobs. */
+function jobObjectsHere(): true | string {
+  const probe = WindowsJobObject.create();
+  if ('unavailable' in probe) {
+    return `no Job Object per job (${probe.unavailable}): a stop relies on taskkill /T, which misses processes whose parent has exited, no memory limit applies, and a job cannot be suspended while the PC is in use (a "suspend" policy lets it finish instead)`;
+  }
+  probe.close();
+  return true;
 }
 
 /**
@@ -200,90 +236,3 @@ function chownTree(path: string, uid: number, gid: number): void {
   lchownSync(path, uid, gid);
 }
 
-/**
- * SIGKILL to every process of `uid` (Linux /proc), whatever cgroup it is in, repeated until none is
- * left (bounded). Only another worker's running job on this PC (its own cgroup slot) is left alone.
- */
-async function killEveryProcessOf(uid: number, ownSlot: string): Promise<void> {
-  if (process.platform !== 'linux') return;
-  const inAJob = (pid: string) => {
-    try {
-      const path = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
-      return path.includes('/cmdx-jobs/') && !path.includes(`/cmdx-jobs/${ownSlot}/`);
-    } catch {
-      return false;
-    }
-  };
-  for (let round = 0; round < 50; round++) {
-    const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && ownerOf(`/proc/${entry}`) === uid && !inAJob(entry));
-    if (pids.length === 0) return;
-    for (const pid of pids) {
-      try {
-        process.kill(Number(pid), 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** Removes what `uid` left at the top of shared temp folders (only its own entries). */
-async function removeFilesOf(uid: number, folders: string[]): Promise<void> {
-  for (const folder of folders) {
-    let entries: string[];
-    try {
-      entries = readdirSync(folder);
-    } catch {
-      continue;
-    }
-    for (const entry of entries) if (ownerOf(join(folder, entry)) === uid) await rm(join(folder, entry), { recursive: true, force: true });
-  }
-}
-
-const SHARED_TEMPS = ['/tmp', '/var/tmp', '/dev/shm'];
-
-function mtimeOf(path: string): number | undefined {
-  try {
-    return lstatSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
-}
-
-function ownerOf(path: string): number | undefined {
-  try {
-    return lstatSync(path).uid;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The job account may not schedule anything with cron or at: what they start runs outside any job.
- * Its name goes into /etc/cron.deny and /etc/at.deny (read when no .allow file lists users).
- */
-function denyScheduling(name: string, uid: number, logger: Logger): void {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return;
-  for (const file of ['/etc/cron.deny', '/etc/at.deny']) {
-    try {
-      const listed = existsSync(file)
-        ? readFileSync(file, 'utf8')
-            .split('\n')
-            .map((line) => line.trim())
-        : [];
-      if (!listed.includes(name)) writeFileSync(file, `${listed.filter(Boolean).concat(name).join('\n')}\n`, { mode: 0o644 });
-    } catch (error) {
-      logger.warn(`could not deny cron and at to ${name}`, { file, error: (error as Error).message });
-    }
-  }
-  // What it scheduled before the deny lists named it would still run between jobs: its crontab and at jobs go.
-  for (const file of [`/var/spool/cron/crontabs/${name}`, `/var/spool/cron/${name}`]) rmSync(file, { force: true });
-  for (const dir of ['/var/spool/cron/atjobs', '/var/spool/at']) {
-    try {
-      for (const entry of readdirSync(dir)) if (ownerOf(join(dir, entry)) === uid) rmSync(join(dir, entry), { force: true });
-    } catch {
-      // no at spool on this PC
-    }
-  }
-}

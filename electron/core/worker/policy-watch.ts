@@ -17,6 +17,10 @@ export interface PolicyWatchOptions {
   onCancel: () => void;
   /** Warned once when the policy needs idle time and this PC cannot measure it. */
   onNoIdleSource: () => void;
+  /** Whether this PC can freeze a job (a Windows PC without Job Objects cannot); without it `suspend` means `finish`. */
+  canSuspend?: () => boolean;
+  /** Told each time a `suspend` became `finish` on such a PC. */
+  onSuspendUnsupported?: () => void;
 }
 
 export class PolicyWatch implements Suspension {
@@ -26,6 +30,8 @@ export class PolicyWatch implements Suspension {
   #busy = false;
   #suspended = false;
   #warned = false;
+  /** The running job was let finish because this PC cannot suspend it (said once per job). */
+  #toldUnsupported = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<(suspended: boolean) => void>();
 
@@ -70,6 +76,7 @@ export class PolicyWatch implements Suspension {
   setBusy(busy: boolean): void {
     this.#busy = busy;
     if (!busy) this.#suspended = false;
+    this.#toldUnsupported = false;
   }
 
   subscribe(listener: (suspended: boolean) => void): () => void {
@@ -94,6 +101,11 @@ export class PolicyWatch implements Suspension {
 
   private applyToJob(available: boolean): void {
     if (!available && !this.#suspended) {
+      if (this.#policy.onUserReturn === 'suspend' && this.#o.canSuspend?.() === false) {
+        if (!this.#toldUnsupported) this.#o.onSuspendUnsupported?.();
+        this.#toldUnsupported = true;
+        return;
+      }
       if (this.#policy.onUserReturn === 'suspend') this.setSuspended(true);
       else if (this.#policy.onUserReturn === 'cancel') this.#o.onCancel();
     } else if (available && this.#suspended) this.setSuspended(false);
