@@ -45,12 +45,16 @@ function startLine(line: string, options: RunOptions, platform: NodeJS.Platform,
   // detached: the shell leads a new process group, so the group can be signalled as a whole.
   const namespaced = sandbox?.namespacePid !== undefined && sandbox.user !== undefined;
   const child = namespaced
-    ? spawn('/bin/sh', ['-c', NAMESPACED_GATE, 'cmdx', command, String(sandbox.namespacePid), options.cwd, String(sandbox.user!.uid), String(sandbox.user!.gid)], {
-        detached: true,
-        cwd: '/', // the folder is entered inside, as the job's account
-        env,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      })
+    ? spawn(
+        '/bin/sh',
+        ['-c', NAMESPACED_GATE, 'cmdx', command, String(sandbox.namespacePid), options.cwd, String(sandbox.user!.uid), String(sandbox.user!.gid)],
+        {
+          detached: true,
+          cwd: '/', // the folder is entered inside, as the job's account
+          env,
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      )
     : spawn('/bin/sh', ['-c', GATE, 'cmdx', command, options.cwd], {
         detached: true,
         cwd: '/',

@@ -46,7 +46,8 @@ export async function resolveShell(
   const found = findProgram(shell, platform, env);
   if (!found) return { missing: notFound(shell, platform) };
   const failure = await probeOnce(shell, found);
-  if (failure) return { missing: `This PC has no working ${label(shell)}: ${found} ${failure}. Use the shell "${defaultShell(platform)}", or install ${label(shell)}.` };
+  if (failure)
+    return { missing: `This PC has no working ${label(shell)}: ${found} ${failure}. Use the shell "${defaultShell(platform)}", or install ${label(shell)}.` };
   if (shell === 'sh') return { name: shell, command: () => `"${found}" -c "eval \\"$${SH_LINE_VARIABLE}\\""`, env: (line) => ({ [SH_LINE_VARIABLE]: line }) };
   const run = (line: string) => `${POWERSHELL_FLAGS} -EncodedCommand ${encodedPowerShell(line)}`;
   return { name: shell, command: (line) => (windows ? `"${found}" ${run(line)}` : `exec '${found}' ${run(line)}`), env: () => ({}) };
@@ -58,8 +59,10 @@ function label(shell: ShellName): string {
 
 function notFound(shell: ShellName, platform: NodeJS.Platform): string {
   const fallback = `Use the shell "${defaultShell(platform)}"`;
-  if (shell === 'powershell' && platform !== 'win32') return `This PC has no Windows PowerShell: it exists only on Windows. ${fallback}, or "pwsh" where PowerShell 7 is installed.`;
-  if (shell === 'powershell') return `This PC has no Windows PowerShell: powershell.exe is neither in System32\\WindowsPowerShell\\v1.0 nor on the PATH. ${fallback}.`;
+  if (shell === 'powershell' && platform !== 'win32')
+    return `This PC has no Windows PowerShell: it exists only on Windows. ${fallback}, or "pwsh" where PowerShell 7 is installed.`;
+  if (shell === 'powershell')
+    return `This PC has no Windows PowerShell: powershell.exe is neither in System32\\WindowsPowerShell\\v1.0 nor on the PATH. ${fallback}.`;
   if (shell === 'pwsh') return `This PC has no PowerShell 7: pwsh is not on the PATH. ${fallback}, or install PowerShell 7.`;
   return `This PC has no sh: sh.exe is not on the PATH (Git for Windows brings one). ${fallback}.`;
 }
@@ -85,7 +88,9 @@ function probeOnce(shell: ShellName, path: string): Promise<string | undefined> 
     probe = new Promise((resolve) => {
       const child = spawn(path, args, { stdio: 'ignore', windowsHide: true, timeout: 30_000 });
       child.once('error', (error) => resolve(`did not start (${error.message})`));
-      child.once('exit', (code, signal) => resolve(code === 7 ? undefined : `is there but does not run it (a test command meant to exit 7 ended with ${code ?? signal})`));
+      child.once('exit', (code, signal) =>
+        resolve(code === 7 ? undefined : `is there but does not run it (a test command meant to exit 7 ended with ${code ?? signal})`),
+      );
     });
     probed.set(key, probe);
   }

@@ -85,7 +85,8 @@ export class JobIsolation {
     const windows = process.platform === 'win32';
     const cgroups = windows ? undefined : JobCgroups.open(this.#cgroupSlot);
     this.#cgroups = !cgroups || 'unavailable' in cgroups ? undefined : cgroups;
-    if (cgroups && 'unavailable' in cgroups) notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
+    if (cgroups && 'unavailable' in cgroups)
+      notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
     const jobObjects = windows ? jobObjectsHere() : undefined;
     this.#jobObjects = jobObjects === true;
     if (typeof jobObjects === 'string') notes.push(jobObjects);
@@ -235,4 +236,3 @@ function chownTree(path: string, uid: number, gid: number): void {
   if (stat.isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid, gid);
   lchownSync(path, uid, gid);
 }
-

@@ -54,7 +54,7 @@ export class ConsoleDecoder {
 }
 
 function isUtf8(bytes: Buffer): boolean {
-  for (let index = 0; index < bytes.length; ) {
+  for (let index = 0; index < bytes.length;) {
     const length = sequenceLength(bytes, index);
     if (length === 0) return false;
     index += length;

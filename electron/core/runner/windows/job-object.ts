@@ -69,7 +69,8 @@ export class WindowsJobObject {
   /** Freezes (true) or thaws (false) every process of the job; called again while frozen, it freezes newcomers. */
   freeze(frozen: boolean): void {
     if (frozen) {
-      for (const pid of this.pids()) if (!this.#suspended.has(pid) && this.#withProcess(pid, (h) => this.#api.NtSuspendProcess(h) === 0)) this.#suspended.add(pid);
+      for (const pid of this.pids())
+        if (!this.#suspended.has(pid) && this.#withProcess(pid, (h) => this.#api.NtSuspendProcess(h) === 0)) this.#suspended.add(pid);
     } else {
       for (const pid of this.#suspended) this.#withProcess(pid, (h) => this.#api.NtResumeProcess(h) === 0);
       this.#suspended.clear();
@@ -113,7 +114,14 @@ export class WindowsJobObject {
       PriorityClass: 0,
       SchedulingClass: 0,
     };
-    const info = { BasicLimitInformation: basic, IoInfo: zeroIo, ProcessMemoryLimit: 0, JobMemoryLimit: jobMemoryBytes, PeakProcessMemoryUsed: 0, PeakJobMemoryUsed: 0 };
+    const info = {
+      BasicLimitInformation: basic,
+      IoInfo: zeroIo,
+      ProcessMemoryLimit: 0,
+      JobMemoryLimit: jobMemoryBytes,
+      PeakProcessMemoryUsed: 0,
+      PeakJobMemoryUsed: 0,
+    };
     return this.#handle !== null && this.#api.SetInformationJobObject(this.#handle, JOB_INFO.extendedLimits, info, this.#api.extendedLimitsSize);
   }
 

@@ -86,7 +86,14 @@ function bind(koffi: Koffi): Win32 {
     PriorityClass: 'uint32',
     SchedulingClass: 'uint32',
   });
-  const io = koffi.struct('IO_COUNTERS', { reads: 'uint64', writes: 'uint64', others: 'uint64', readBytes: 'uint64', writeBytes: 'uint64', otherBytes: 'uint64' });
+  const io = koffi.struct('IO_COUNTERS', {
+    reads: 'uint64',
+    writes: 'uint64',
+    others: 'uint64',
+    readBytes: 'uint64',
+    writeBytes: 'uint64',
+    otherBytes: 'uint64',
+  });
   const extended = koffi.struct('JOBOBJECT_EXTENDED_LIMIT_INFORMATION', {
     BasicLimitInformation: basic,
     IoInfo: io,
@@ -102,7 +109,9 @@ function bind(koffi: Koffi): Win32 {
     SetInformationJobObject: kernel32.func(
       'bool __stdcall SetInformationJobObject(HANDLE job, int infoClass, _In_ JOBOBJECT_EXTENDED_LIMIT_INFORMATION *info, uint32 length)',
     ),
-    QueryInformationJobObject: kernel32.func('bool __stdcall QueryInformationJobObject(HANDLE job, int infoClass, _Out_ uint8_t *info, uint32 length, _Out_ uint32 *returned)'),
+    QueryInformationJobObject: kernel32.func(
+      'bool __stdcall QueryInformationJobObject(HANDLE job, int infoClass, _Out_ uint8_t *info, uint32 length, _Out_ uint32 *returned)',
+    ),
     AssignProcessToJobObject: kernel32.func('bool __stdcall AssignProcessToJobObject(HANDLE job, HANDLE process)'),
     TerminateJobObject: kernel32.func('bool __stdcall TerminateJobObject(HANDLE job, uint32 exitCode)'),
     OpenProcess: kernel32.func('HANDLE __stdcall OpenProcess(uint32 access, bool inherit, uint32 pid)'),
