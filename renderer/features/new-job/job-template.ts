@@ -24,7 +24,7 @@ export function templateOf(job: JobDto): JobTemplate {
     fromJobId: job.jobId,
     commands: job.command,
     limits: { timeoutMinutes: minutesText(job.timeoutSeconds), attempts: String(job.maxAttempts) },
-    shell: job.shell,
+    shell: job.shell ?? null,
     target: job.target ?? null,
     direct,
     // A direct run's zip is removed once it ran.
