@@ -4,6 +4,7 @@ import { LIMITS, OUTPUT_STREAMS, RUN_MODES, TAG_PATTERN, TARGET_OS, WORKER_ID_PA
 import { ON_USER_RETURN, POLICY_WHEN, PRIORITIES } from './policy.ts';
 import { WORKER_END_REASONS } from './job-status.ts';
 import { DIRECT_WORKER_ID } from './targets.ts';
+import { SHELLS } from './shells.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
@@ -77,6 +78,15 @@ export const heartbeatBody = z.object({
   reason: z.string().max(500).nullish(),
 });
 
+/**
+ * The shell a job's command lines run in (shared/shells.ts); absent or null: the worker's default (cmd on
+ * Windows, sh elsewhere), chosen by the worker since only it knows its OS. The coordinator and `cmdx submit` check it alike.
+ */
+export const jobShell = z.enum(SHELLS, {
+  error: (issue) =>
+    `must be one of ${SHELLS.join(', ')} (got ${String(JSON.stringify(issue.input)).slice(0, 50)}); leave it out for the worker's default (cmd on Windows, sh elsewhere)`,
+});
+
 export const createJobBody = z.object({
   command: z.string().min(1).max(LIMITS.commandLength),
   fileUrl: z.string().min(1).max(LIMITS.fileUrlLength),
@@ -85,6 +95,7 @@ export const createJobBody = z.object({
   maxAttempts: z.number().int().min(1).max(LIMITS.maxAttempts).optional(),
   target: jobTarget.optional(),
   artifacts: artifactPatterns.optional(),
+  shell: jobShell.nullish(),
 });
 
 export const workerTagsBody = z.object({ workerId, tags });
@@ -108,6 +119,8 @@ export const createRunBody = z.object({
     .optional(),
   scorePattern: z.string().min(1).max(1000).optional(),
   artifacts: artifactPatterns.optional(),
+  /** Every job of the run runs its lines in this shell (absent or null: each worker's default). */
+  shell: jobShell.nullish(),
   /** For a JSON broadcast: a zip already uploaded (or an http(s) URL) instead of a file part. */
   fileUrl: z.string().min(1).max(LIMITS.fileUrlLength).optional(),
   filename: z.string().min(1).max(LIMITS.shortText).optional(),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { END_REASONS, JOB_STATUSES, WORKER_STATUSES } from './job-status.ts';
 import { workerPolicy } from './policy-schema.ts';
 import { REFUSALS } from './refusals.ts';
+import { shellSchema } from './shells.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
@@ -112,6 +113,8 @@ export const jobDto = z
     timeoutSeconds: z.number(),
     maxAttempts: z.number(),
     attempts: z.number(),
+    /** The shell its lines run in (null: the worker's default, cmd on Windows and sh elsewhere). */
+    shell: shellSchema.nullable(),
     cancelRequested: z.boolean(),
     /** When the worker started the first command (ms), as it reported with the result. */
     commandStartedAt: z.number().nullable(),
@@ -168,6 +171,8 @@ export const runDto = z
     timeoutSeconds: z.number(),
     maxAttempts: z.number(),
     deadlineSeconds: z.number(),
+    /** The shell every job of the run runs its lines in (null: each worker's default). */
+    shell: shellSchema.nullable(),
     /** For each: the zip every PC runs (null: an empty folder); for map: null. */
     filename: z.string().nullable(),
     summary: runSummary,
@@ -213,6 +218,8 @@ export const assignedJobDto = z.object({
   fileUrl: z.string(),
   filename: z.string(),
   timeoutSeconds: z.number(),
+  /** The shell to run each line in; absent or null: the worker's default (cmd on Windows, sh elsewhere). */
+  shell: shellSchema.nullish(),
   /** SHA-256 of the zip when it is one of the coordinator's uploads: a worker checks its cached copy against it. */
   fileSha256: z.string().nullish(),
   /** The first log seq of this attempt (a retried job's log goes on after the earlier attempt's); 0 if absent. */

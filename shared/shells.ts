@@ -5,7 +5,7 @@ export const SHELLS = ['cmd', 'powershell', 'pwsh', 'sh'] as const;
 export type ShellName = (typeof SHELLS)[number];
 export const shellSchema = z.enum(SHELLS);
 
-/** The shell a job gets when it names none: cmd on Windows, sh elsewhere. */
+/** The shell a job gets when it names none: cmd on Windows, sh elsewhere (`platform`: a NodeJS.Platform, or an OS as a worker reports it). */
 export function defaultShell(platform: string): ShellName {
   return platform === 'win32' ? 'cmd' : 'sh';
 }

@@ -99,6 +99,7 @@ export class FileTransfers {
     if (options.timeoutSeconds !== undefined) form.append('timeoutSeconds', String(options.timeoutSeconds));
     if (options.maxAttempts !== undefined && mode === 'distributed') form.append('maxAttempts', String(options.maxAttempts));
     if (options.target && mode === 'distributed') form.append('target', JSON.stringify(options.target));
+    if (options.shell) form.append('shell', options.shell);
     form.append('file', file, file.name);
     let seen = 0;
     const readEvents = (text: string, status: number) => {

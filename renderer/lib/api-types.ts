@@ -1,6 +1,7 @@
 /** The shapes the dashboard reads, derived from the endpoint table (shared/endpoints): none written by hand. */
 import type { AnswerOf, BodyOf } from '../../shared/endpoints/index.ts';
 import type { DirectRunEvent, JobTarget, RunMode } from '../../shared/api.ts';
+import type { ShellName } from '../../shared/shells.ts';
 
 export type CoordinatorInfo = AnswerOf<'getCoordinatorInfo'>;
 export type JoinTokenPolicy = NonNullable<CoordinatorInfo['joinTokenPolicy']>;
@@ -32,6 +33,8 @@ export interface RunRequest {
   maxParallel?: number;
   deadlineSeconds?: number;
   scorePattern?: string;
+  /** Every job's shell (absent: each worker's default). */
+  shell?: ShellName;
   fileUrl?: string;
   filename?: string;
 }
@@ -42,6 +45,8 @@ export interface SubmitOptions {
   timeoutSeconds?: number;
   maxAttempts?: number;
   target?: JobTarget;
+  /** The shell each line runs in (absent: the default of the PC that runs it). */
+  shell?: ShellName;
   onEvent?: (event: DirectRunEvent) => void;
   /** A direct run's job id, as soon as the coordinator answers (before its output). */
   onJobId?: (jobId: string) => void;

@@ -1,7 +1,7 @@
 /** The endpoint table's rows for jobs: create, list, take, report, cancel, their output and their result files. */
 import { z } from 'zod';
 import { assignedJobDto, jobDto, LIMITS, logPage } from '../api.ts';
-import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../api-schemas.ts';
+import { cancelBody, createJobBody, failureBody, jobShell, logBody, submitResultBody } from '../api-schemas.ts';
 import { JOB_OUTCOMES, JOB_STATUSES, jobCounts } from '../job-status.ts';
 import { id, ok, seq, type Endpoint } from './endpoint.ts';
 
@@ -17,6 +17,7 @@ const executeForm = z.object({
   maxAttempts: z.string().optional(),
   target: z.string().optional().meta({ description: 'JSON text of a target' }),
   artifacts: z.string().optional().meta({ description: 'JSON text of an array of glob patterns' }),
+  shell: jobShell.optional().meta({ description: "the shell each line runs in (absent or empty: the worker's default, cmd on Windows, sh elsewhere)" }),
 });
 
 export const JOB_ENDPOINTS = {

@@ -1,7 +1,7 @@
 /** The endpoint table's rows for runs: create (one job per PC or per zip), list, follow, cancel, re-run, export. */
 import { z } from 'zod';
 import { LIMITS, runDto, runStatusDto } from '../api.ts';
-import { createRunBody, rerunBody, runIdBody } from '../api-schemas.ts';
+import { createRunBody, jobShell, rerunBody, runIdBody } from '../api-schemas.ts';
 import { id, ok, type Endpoint } from './endpoint.ts';
 
 const runForm = z.object({
@@ -18,6 +18,7 @@ const runForm = z.object({
   maxAttempts: z.string().optional(),
   maxParallel: z.string().optional(),
   deadlineSeconds: z.string().optional(),
+  shell: jobShell.optional().meta({ description: "the shell each job's lines run in (absent or empty: each worker's default)" }),
 });
 
 const created = ok({ runId: z.string(), jobIds: z.array(z.string()), count: z.number() });

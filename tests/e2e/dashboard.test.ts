@@ -111,6 +111,32 @@ describe('dashboard in Chromium', () => {
     await watcher.close();
   });
 
+  it('sends the shell chosen in the form with the job, shows it on its page, and Run again keeps it until changed', async () => {
+    await page.goto(`${c.url}/#/`);
+    const zip = await buildZip([{ name: 'a.txt', content: 'a' }]);
+    await page.getByTestId('zip-input').setInputFiles({ name: 'shell.zip', mimeType: 'application/zip', buffer: zip });
+    await page.getByLabel(/^Commands/).fill('echo in sh');
+    assert.equal(await page.getByTestId('shell-select').inputValue(), '', "the PC's default unless chosen");
+    await page.getByTestId('shell-select').selectOption('sh');
+    await page.getByRole('button', { name: 'Run on a worker' }).click();
+    await page.waitForURL(/#\/jobs\/job-/);
+    const first = decodeURIComponent(new URL(page.url()).hash.slice('#/jobs/'.length));
+    await waitForText(page.getByTestId('job-shell'), /^sh$/);
+    await waitForText(page.locator('.job-head'), /Passed/);
+    assert.equal((await c.api('GET', `/api/jobs/status?jobId=${first}`)).body.shell, 'sh');
+
+    await page.getByRole('button', { name: 'Run again…' }).click();
+    await page.waitForURL(new RegExp(`#/new\\?from=${first}$`));
+    assert.equal(await page.getByTestId('shell-select').inputValue(), 'sh');
+    await page.getByTestId('shell-select').selectOption({ label: 'Default for the PC' });
+    await page.getByRole('button', { name: 'Run on a worker' }).click();
+    await page.waitForURL((url) => /#\/jobs\/job-/.test(url.hash) && !url.hash.includes(first));
+    const second = decodeURIComponent(new URL(page.url()).hash.slice('#/jobs/'.length));
+    await waitForText(page.locator('.job-head'), /Passed/);
+    assert.equal((await c.api('GET', `/api/jobs/status?jobId=${second}`)).body.shell, null);
+    assert.equal(await page.getByTestId('job-shell').count(), 0, 'no shell shown when the job names none');
+  });
+
   it('cancels a long job from its page, showing "Cancelling…" until the worker confirms', async () => {
     const t = { url: c.url, adminToken: c.tokens.adminToken };
     const jobId = await submitZip(t, [{ name: 'a.txt', content: 'a' }], 'echo long job\nsleep 60');

@@ -116,9 +116,10 @@ describe('runs on the dashboard in Chromium', () => {
     assert.equal(await page.getByTestId('job-run').getAttribute('href'), `#/runs/${runUrl.split('#/runs/')[1]}`);
   });
 
-  it('runs on the PCs with a tag: the picker counts them, and only they get a job', async () => {
+  it('runs on the PCs with a tag: the picker counts them, and only they get a job, in the shell chosen', async () => {
     await page.goto(`${c.url}/#/`);
     await page.getByLabel(/^Commands/).fill('echo tagged');
+    await page.getByTestId('shell-select').selectOption('sh');
     await page.getByRole('radio', { name: /^PCs with tag/ }).check();
     await page.getByRole('button', { name: /^room-b/ }).click();
     await waitForText(page.getByTestId('run-on-matches'), /^Matches 2 PCs\.$/);
@@ -129,6 +130,9 @@ describe('runs on the dashboard in Chromium', () => {
     await waitForTiles('2 passed tiles', (n) => n.passed === 2);
     assert.deepEqual((await tileNames()).sort(), ['lab-pc-02', 'lab-pc-03']);
     assert.match((await page.locator('h1').textContent()) ?? '', /On PCs tagged room-b/);
+    const run = (await c.api('GET', `/api/runs/status?runId=${new URL(page.url()).hash.slice('#/runs/'.length)}`)).body;
+    assert.equal(run.shell, 'sh');
+    for (const job of run.jobs) assert.equal((await c.api('GET', `/api/jobs/status?jobId=${job.jobId}`)).body.shell, 'sh');
   });
 
   it('makes a map run from dropped zips: a tile per zip with its score, the differing outputs diffed, re-run failed, the runs list', async () => {

@@ -427,6 +427,37 @@ describe('cmdx as a client', () => {
     assert.match(visible(ran.stdout), /⎋\[2A\r⎋\[J⎋\[1mrun-\S+: 1 of 1 passed \(done\)⎋\[22m\r?\n\S+ {2}pc-1 {2}⎋\[32mpassed/);
   });
 
+  it('submit --shell reaches the job, and every job of a run with --on; status shows it; without it, none', async () => {
+    const ran = await cmdx(['submit', project, '--run', 'echo in sh', '--shell', 'sh', '--wait']);
+    assert.equal(ran.code, 0, ran.stderr);
+    const jobId = ran.stdout.trim();
+    const job = (await c.api('GET', `/api/jobs/status?jobId=${jobId}`)).body;
+    assert.deepEqual([job.status, job.exitCode, job.shell], ['completed', 0, 'sh']);
+    assert.match((await cmdx(['status', jobId])).stdout, /^shell: +sh$/m);
+
+    const run = await cmdx(['submit', project, '--on', 'tag:lab', '--run', 'echo in sh', '--shell', 'sh', '--wait']);
+    assert.equal(run.code, 0, run.stderr);
+    const runId = run.stdout.split('\n')[0]!; // the id, then (with --wait) the run's headline
+    const status = (await c.api('GET', `/api/runs/status?runId=${runId}`)).body;
+    assert.equal(status.shell, 'sh');
+    assert.equal(status.jobs.length, 2);
+    for (const { jobId: id } of status.jobs) assert.equal((await c.api('GET', `/api/jobs/status?jobId=${id}`)).body.shell, 'sh');
+
+    const plain = await cmdx(['submit', project, '--run', 'true', '--wait']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal((await c.api('GET', `/api/jobs/status?jobId=${plain.stdout.trim()}`)).body.shell, null);
+    assert.doesNotMatch((await cmdx(['status', plain.stdout.trim()])).stdout, /^shell:/m);
+  });
+
+  it('refuses --shell with a shell it does not know, exit code 2, before sending anything', async () => {
+    const before = (await c.api('GET', '/api/jobs/create')).body.count;
+    const ran = await cmdx(['submit', project, '--run', 'true', '--shell', 'bash']);
+    assert.equal(ran.code, 2);
+    assert.match(ran.stderr, /--shell must be one of cmd, powershell, pwsh, sh \(got "bash"\); leave it out for the worker's default/);
+    assert.doesNotMatch(ran.stderr, /Packed|Sending/);
+    assert.equal((await c.api('GET', '/api/jobs/create')).body.count, before);
+  });
+
   it("a wrong token prints the coordinator's sentence on stderr and exits 1", async () => {
     const ran = await cmdx(['workers'], { CMDX_TOKEN: 'cmdx_a_not-the-right-token' });
     assert.equal(ran.code, 1);

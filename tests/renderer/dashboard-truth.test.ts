@@ -69,12 +69,13 @@ describe("the dashboard's readings", () => {
     );
   });
 
-  it('Run again keeps the commands, limits, target and the zip by its fileUrl; a direct run has no zip kept', () => {
+  it('Run again keeps the commands, limits, shell, target and the zip by its fileUrl; a direct run has no zip kept', () => {
     const job = {
       jobId: 'job-1',
       command: 'npm ci\r\nnpm test',
       timeoutSeconds: 90,
       maxAttempts: 2,
+      shell: 'pwsh',
       target: { workers: ['pc-0001'] },
       workerId: 'pc-0001',
       runId: null,
@@ -85,6 +86,7 @@ describe("the dashboard's readings", () => {
       fromJobId: 'job-1',
       commands: 'npm ci\r\nnpm test',
       limits: { timeoutMinutes: '1.5', attempts: '2' },
+      shell: 'pwsh',
       target: { workers: ['pc-0001'] },
       direct: false,
       zip: { fileUrl: '/uploads/abc.zip', filename: 'project.zip' },
@@ -92,6 +94,7 @@ describe("the dashboard's readings", () => {
     const direct = templateOf({ ...job, workerId: 'coordinator', target: null });
     assert.equal(direct.direct, true);
     assert.equal(direct.zip, null);
+    assert.equal(templateOf({ ...job, shell: null }).shell, null, "a job without a shell: the PC's default again");
   });
 
   it('limits read as minutes and attempts, empty for the defaults, with a sentence when wrong', () => {

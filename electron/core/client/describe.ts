@@ -65,6 +65,7 @@ export function jobDetails(job: JobDto, p: Paint, dashboard: string): string[][]
     ['took', job.startedAt !== null && job.completedAt !== null ? formatDuration(job.completedAt - job.startedAt) : '-'],
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],
   ];
+  if (job.shell !== null) rows.push(['shell', job.shell]);
   if (job.exitCode !== null) rows.push(['exit code', String(job.exitCode)]);
   if (job.endReason !== null) rows.push(['end reason', `${job.endReason}: ${END_REASON_TEXT[job.endReason] ?? ''}`.trim()]);
   if (job.errorMessage) rows.push(['error', oneLine(job.errorMessage)]);

@@ -74,6 +74,12 @@ export const CLIENT_OPTIONS = {
     defaultText: '`1`',
     help: '`submit`: tries per job when its worker is lost',
   },
+  shell: {
+    type: 'string',
+    arg: 'SHELL',
+    defaultText: "the worker's (`cmd` on Windows, `sh` elsewhere)",
+    help: '`submit`: the shell each command line runs in: `cmd`, `powershell`, `pwsh` or `sh`',
+  },
   score: { type: 'string', arg: 'PATTERN', help: "`submit --on`: grade each job by this RE2 pattern's one capture group, e.g. `(\\d+) passing`" },
   status: { type: 'string', arg: 'STATUS', help: '`jobs`: only `pending`, `running`, `completed`, `failed` or `cancelled` ones' },
   outcome: { type: 'string', arg: 'OUTCOME', help: '`jobs`: only `active`, `passed`, `failed` (anything that ended without passing) or `cancelled` ones' },
@@ -99,7 +105,7 @@ function pick<const K extends ClientFlag>(names: readonly K[]): Pick<typeof CLIE
   return Object.fromEntries(names.map((name) => [name, CLIENT_OPTIONS[name]])) as Pick<typeof CLIENT_OPTIONS, K>;
 }
 
-export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'score']);
+export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'shell', 'score']);
 export const LOGS_OPTIONS = pick([...CONNECTION, 'follow', 'raw']);
 export const STATUS_OPTIONS = pick([...CONNECTION, 'json']);
 export const CANCEL_OPTIONS = pick(CONNECTION);

@@ -107,6 +107,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     commands: job.command,
     cwd: runDir,
     timeoutMs: job.timeoutSeconds * 1000,
+    shell: job.shell ?? undefined,
     signal: ctx.cancel,
     killGraceMs: ctx.killGraceMs,
     onOutput: (stream, chunk) => pump.write(stream, chunk),

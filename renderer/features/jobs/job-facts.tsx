@@ -28,6 +28,12 @@ export function JobFacts({ job, workers, now }: { job: JobDto; workers: WorkerDt
           <dd data-testid="job-target">{describeTarget(job.target, workers)}</dd>
         </div>
       )}
+      {job.shell && (
+        <div>
+          <dt>Shell</dt>
+          <dd data-testid="job-shell">{job.shell}</dd>
+        </div>
+      )}
       <div>
         <dt>Created</dt>
         <dd>{time(job.createdAt)}</dd>

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { LogView } from '../../components/log-view/index.tsx';
 import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
 import { useApi } from '../../lib/api-context.tsx';
-import { sendDirect, type ZipSource } from './send-job.ts';
+import { sendDirect, type JobSpec, type ZipSource } from './send-job.ts';
 import type { Upload } from './use-upload.ts';
 
 export interface DirectRun {
@@ -23,33 +23,28 @@ export function useDirectRun(upload: Upload) {
     if (directLog) box.current?.scrollIntoView({ block: 'nearest' });
   }, [directLog]);
 
-  const start = (zip: ZipSource, commands: string, timeoutSeconds: number | undefined) =>
+  const start = (zip: ZipSource, spec: Pick<JobSpec, 'commands' | 'timeoutSeconds' | 'shell'>) =>
     upload.sending(async () => {
       const log = new MemoryLogSource('direct-run.log');
       let seq = 0;
       let shown: DirectRun = { log, result: null, jobId: null };
       const show = (patch: Partial<DirectRun>) => setDirect((shown = { ...shown, ...patch }));
       show({});
-      await sendDirect(
-        api,
-        zip,
-        { commands, timeoutSeconds },
-        {
-          onProgress: upload.setProgress,
-          onJobId: (jobId) => show({ jobId }),
-          onEvent: (e) => {
-            switch (e.event) {
-              case 'stdout':
-              case 'stderr':
-                return log.push([{ seq: seq++, stream: e.event, time: Date.now(), data: e.data.data }]);
-              case 'exit':
-                return show({ result: `Exited with code ${e.data.exitCode}` });
-              case 'error':
-                return show({ result: e.data.error });
-            }
-          },
+      await sendDirect(api, zip, spec, {
+        onProgress: upload.setProgress,
+        onJobId: (jobId) => show({ jobId }),
+        onEvent: (e) => {
+          switch (e.event) {
+            case 'stdout':
+            case 'stderr':
+              return log.push([{ seq: seq++, stream: e.event, time: Date.now(), data: e.data.data }]);
+            case 'exit':
+              return show({ result: `Exited with code ${e.data.exitCode}` });
+            case 'error':
+              return show({ result: e.data.error });
+          }
         },
-      ).catch((err: unknown) => {
+      }).catch((err: unknown) => {
         setDirect(null);
         throw err;
       });

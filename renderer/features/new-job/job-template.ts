@@ -1,5 +1,6 @@
 /** "Run again": the new-job form filled in from a job (commands, limits, where it ran, its zip by fileUrl), to change before it runs. */
 import type { JobDto, JobTarget } from '../../../shared/api.ts';
+import type { ShellName } from '../../../shared/shells.ts';
 import { DIRECT_WORKER } from '../../lib/targets.ts';
 import { minutesText, type LimitsText } from './limits.ts';
 
@@ -7,6 +8,8 @@ export interface JobTemplate {
   fromJobId: string;
   commands: string;
   limits: LimitsText;
+  /** The shell it asked for (null: the PC's default). */
+  shell: ShellName | null;
   /** Where it may run: the job's own target (null: any PC). */
   target: JobTarget | null;
   /** It ran here on the coordinator. */
@@ -21,6 +24,7 @@ export function templateOf(job: JobDto): JobTemplate {
     fromJobId: job.jobId,
     commands: job.command,
     limits: { timeoutMinutes: minutesText(job.timeoutSeconds), attempts: String(job.maxAttempts) },
+    shell: job.shell ?? null,
     target: job.target ?? null,
     direct,
     // A direct run's zip is removed once it ran.

@@ -3,6 +3,7 @@
  * zip (map) or a direct run; where it may go; what is missing; and what sending it does.
  */
 import type { JobTarget, WorkerDto } from '../../../shared/api.ts';
+import type { ShellName } from '../../../shared/shells.ts';
 import type { RunRequest } from '../../lib/api.ts';
 import { matchesTarget } from '../../lib/targets.ts';
 import type { Broadcast } from './confirm-run.tsx';
@@ -20,6 +21,8 @@ export interface NewJobDraft {
   reused: { fileUrl: string; filename: string } | null;
   commands: string;
   limits: LimitsText;
+  /** null: the default of the PC that runs it. */
+  shell: ShellName | null;
   choice: RunOnChoice;
   options: RunOptionsText;
 }
@@ -42,6 +45,7 @@ export function draftOf(template: JobTemplate | null): NewJobDraft {
     reused: template?.zip ?? null,
     commands: template?.commands ?? '',
     limits: template?.limits ?? NO_LIMITS,
+    shell: template?.shell ?? null,
     choice: choiceOf(template),
     options: { scorePattern: '', maxParallel: '', deadlineHours: '' },
   };
@@ -103,11 +107,18 @@ export function planSend(draft: NewJobDraft, workers: readonly WorkerDto[], maxU
   if (kind === 'each' || kind === 'map') {
     const read = readRunOptions(draft.options, kind);
     if ('error' in read) return read;
-    const run: RunRequest = { mode: kind, commands: draft.commands, ...(target ? { target } : {}), ...limits, ...read };
+    const run: RunRequest = {
+      mode: kind,
+      commands: draft.commands,
+      ...(target ? { target } : {}),
+      ...(draft.shell ? { shell: draft.shell } : {}),
+      ...limits,
+      ...read,
+    };
     if (kind === 'map') return { run };
     const offline = matching.filter((w) => w.status === 'offline').length;
     return { confirm: { count: matching.length, offline, deadlineSeconds: read.deadlineSeconds ?? 24 * 3600 }, run };
   }
   if (kind === 'direct') return { confirmDirect: true };
-  return { job: { commands: draft.commands, target, ...limits } };
+  return { job: { commands: draft.commands, target, shell: draft.shell, ...limits } };
 }

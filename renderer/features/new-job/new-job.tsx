@@ -19,6 +19,7 @@ import { draftOf, kindOf, matchingWorkers, planSend, sendLabel, zipOf, type NewJ
 import { RunOptions } from './run-options.tsx';
 import { RunOnPicker } from './run-on.tsx';
 import { sendJob, sendRun } from './send-job.ts';
+import { ShellField } from './shell-field.tsx';
 import { useUpload } from './use-upload.ts';
 import { ZipDrop } from './zip-drop.tsx';
 import { refuseFiles } from './zip-rules.ts';
@@ -64,7 +65,7 @@ export function NewJob({
   const runDirect = () => {
     setConfirmDirect(false);
     const limits = readLimits(draft.limits);
-    void start(zip, draft.commands, 'error' in limits ? undefined : limits.timeoutSeconds);
+    void start(zip, { commands: draft.commands, timeoutSeconds: 'error' in limits ? undefined : limits.timeoutSeconds, shell: draft.shell });
   };
 
   return (
@@ -79,6 +80,7 @@ export function NewJob({
       />
       <CommandsField value={draft.commands} onChange={(commands) => update({ commands })} />
       <JobLimits value={draft.limits} onChange={(limits) => update({ limits })} attempts={kind !== 'direct'} />
+      <ShellField value={draft.shell} onChange={(shell) => update({ shell })} />
       <RunOnPicker value={draft.choice} onChange={(choice) => update({ choice })} workers={workers} map={kind === 'map'} matching={matching} />
       {(kind === 'each' || kind === 'map') && <RunOptions value={draft.options} onChange={(options) => update({ options })} each={kind === 'each'} />}
       <SendControls progress={upload.progress} error={upload.error} label={sendLabel(kind, matching.length, draft.files.length)} />

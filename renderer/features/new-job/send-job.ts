@@ -1,5 +1,6 @@
 /** Sending what the new-job form describes: one job (an upload, or a zip the coordinator keeps), a direct run, or a run. */
 import type { DirectRunEvent, JobTarget } from '../../../shared/api.ts';
+import type { ShellName } from '../../../shared/shells.ts';
 import { ApiError, type CoordinatorApi, type RunRequest } from '../../lib/api.ts';
 
 export interface ZipSource {
@@ -14,11 +15,18 @@ export interface JobSpec {
   timeoutSeconds?: number;
   maxAttempts?: number;
   target: JobTarget | null;
+  /** null: the default of the PC that runs it. */
+  shell: ShellName | null;
 }
 
 /** One job for any matching worker; resolves with its id. */
 export async function sendJob(api: CoordinatorApi, zip: ZipSource, spec: JobSpec, onProgress: (fraction: number) => void): Promise<string> {
-  const limits = { timeoutSeconds: spec.timeoutSeconds, maxAttempts: spec.maxAttempts, ...(spec.target ? { target: spec.target } : {}) };
+  const limits = {
+    timeoutSeconds: spec.timeoutSeconds,
+    maxAttempts: spec.maxAttempts,
+    ...(spec.target ? { target: spec.target } : {}),
+    ...(spec.shell ? { shell: spec.shell } : {}),
+  };
   const file = zip.files[0];
   if (file) {
     const { jobId } = await api.submit(file, spec.commands, onProgress, limits);
@@ -48,14 +56,15 @@ const NO_DIRECT =
 export async function sendDirect(
   api: CoordinatorApi,
   zip: ZipSource,
-  spec: Pick<JobSpec, 'commands' | 'timeoutSeconds'>,
+  spec: Pick<JobSpec, 'commands' | 'timeoutSeconds' | 'shell'>,
   handlers: { onProgress: (fraction: number) => void; onEvent: (event: DirectRunEvent) => void; onJobId: (jobId: string) => void },
 ): Promise<void> {
   // A direct run takes an upload: the kept zip is read back from the coordinator and sent again.
   const file = zip.files[0] ?? (zip.reused ? await readKept(api, zip.reused) : undefined);
   if (!file) throw new ApiError(400, 'Choose a zip file first.');
   try {
-    await api.submit(file, spec.commands, handlers.onProgress, { mode: 'direct', timeoutSeconds: spec.timeoutSeconds, ...handlers });
+    const shell = spec.shell ?? undefined;
+    await api.submit(file, spec.commands, handlers.onProgress, { mode: 'direct', timeoutSeconds: spec.timeoutSeconds, shell, ...handlers });
   } catch (e) {
     if (e instanceof ApiError && e.status === 403) throw new ApiError(403, NO_DIRECT);
     throw e;

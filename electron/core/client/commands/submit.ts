@@ -6,6 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { JobDto, JobTarget } from '../../../../shared/api.ts';
+import { jobShell } from '../../../../shared/api-schemas.ts';
 import { SUBMIT_OPTIONS } from '../../options/client-options.ts';
 import type { OptionValues } from '../../options/option-table.ts';
 import { parseCommandLine, UsageError } from '../../options/parse-options.ts';
@@ -38,6 +39,7 @@ export async function submitCommand(args: string[], term: Terminal): Promise<num
   if (values.run.some((line) => line.includes('\n'))) throw new UsageError('Give each command line as its own --run.');
   const target = values.on === undefined ? undefined : parseOn(values.on);
   if (values.score !== undefined && target === undefined) throw new UsageError('--score grades the jobs of a run; add --on (e.g. --on all).');
+  if (values.shell !== undefined) checkShell(values.shell);
   const api = openClient(values, term); // configuration problems are told before any packing
   try {
     const upload = await prepareUpload(positionals[0] ?? '.', term);
@@ -85,12 +87,19 @@ async function looksLikeZip(path: string): Promise<boolean> {
   }
 }
 
+/** --shell checked as the coordinator checks it (the same schema): a typo is told before anything is packed or sent. */
+function checkShell(text: string): void {
+  const checked = jobShell.safeParse(text);
+  if (!checked.success) throw new UsageError(`--shell ${checked.error.issues[0]!.message}.`);
+}
+
 /** Uploads and creates the job or the run; resolves with its id. */
 async function send(api: ApiClient, upload: Upload, values: SubmitValues, target: JobTarget | null | undefined, term: Terminal): Promise<string> {
   const fields: [string, string][] = [['commands', values.run.join('\n')]];
   if (values.timeout !== undefined) fields.push(['timeoutSeconds', String(values.timeout)]);
   if (values.attempts !== undefined) fields.push(['maxAttempts', String(values.attempts)]);
   if (values.artifacts.length > 0) fields.push(['artifacts', JSON.stringify(values.artifacts)]);
+  if (values.shell !== undefined) fields.push(['shell', values.shell]);
   if (target !== undefined) {
     fields.push(['mode', 'each']);
     if (target !== null) fields.push(['target', JSON.stringify(target)]);

@@ -1,7 +1,8 @@
 /** Request validation: the seed's "X is required" message for missing fields, a precise sentence for wrong ones. */
 import type { z } from 'zod';
 import type { JobTarget } from '../../../../shared/api.ts';
-import { artifactPatterns, jobTarget } from '../../../../shared/api-schemas.ts';
+import { artifactPatterns, jobShell, jobTarget } from '../../../../shared/api-schemas.ts';
+import type { ShellName } from '../../../../shared/shells.ts';
 import { HttpError } from './http-error.ts';
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -72,5 +73,13 @@ export function artifactsField(value: unknown): string[] | undefined {
   const result = artifactPatterns.safeParse(parsed);
   if (!result.success)
     throw new HttpError(400, `Invalid artifacts: ${result.error.issues.map((i) => `${i.path.join('.') || 'artifacts'}: ${i.message}`).join('; ')}.`);
+  return result.data;
+}
+
+/** A multipart form's `shell` field: one of SHELLS, or absent (or empty, a form's default choice): the worker's default. */
+export function shellField(value: unknown): ShellName | undefined {
+  if (value === undefined || value === '') return undefined;
+  const result = jobShell.safeParse(value);
+  if (!result.success) throw new HttpError(400, `Field "shell" is invalid: ${result.error.issues[0]!.message}.`);
   return result.data;
 }

@@ -13,6 +13,7 @@ import { runCommands, type RunResult } from '../../runner/executor.ts';
 import { jobEnvironment } from '../../runner/job-env.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { DIRECT_WORKER_ID } from '../../../../shared/targets.ts';
+import type { ShellName } from '../../../../shared/shells.ts';
 import { drained } from '../http/drained.ts';
 import { Refused } from '../refused.ts';
 import type { StoredUpload } from '../files/uploads.ts';
@@ -20,19 +21,20 @@ import { cancelJob, completeJob, failJob, startDirectJob } from './job-commands.
 import { getJobSummary } from './job-queries.ts';
 import { appendOutput } from './job-output.ts';
 
+/** What a direct run runs: its lines, its time limit, and its shell (null: this PC's default). */
+export interface DirectRunSpec {
+  commands: string;
+  timeoutSeconds: number;
+  shell: ShellName | null;
+}
+
 /**
  * Runs the commands on the coordinator and streams Server-Sent Events; a hang-up (or a cancel on the
  * dashboard) kills the processes. The run is recorded as a job of worker `coordinator`, with its output.
  */
-export async function runDirect(
-  ctx: CoordinatorContext,
-  res: Response,
-  upload: StoredUpload,
-  commands: string,
-  timeoutSeconds: number,
-  filename: string,
-): Promise<void> {
-  const job = startDirectJob(ctx.store, { command: commands, fileUrl: upload.fileUrl, filename, timeoutSeconds, fileSha256: upload.sha256 });
+export async function runDirect(ctx: CoordinatorContext, res: Response, upload: StoredUpload, run: DirectRunSpec, filename: string): Promise<void> {
+  const { commands, timeoutSeconds, shell } = run;
+  const job = startDirectJob(ctx.store, { command: commands, fileUrl: upload.fileUrl, filename, timeoutSeconds, fileSha256: upload.sha256, shell });
   const execId = job.jobId;
   const dir = join(ctx.tmpDir, `exec-${Date.now()}-${randomBytes(4).toString('hex')}`);
   const hangUp = new AbortController();
@@ -70,6 +72,7 @@ export async function runDirect(
       // The coordinator's tokens and environment stay out of reach of the commands it runs.
       sandbox: { env: jobEnvironment(process.env, { home, tmp: home, jobId: execId }), jobId: execId },
       timeoutMs: timeoutSeconds * 1000,
+      shell: shell ?? undefined,
       signal: hangUp.signal,
       onOutput: (stream, chunk) => {
         const data = decoders[stream].write(chunk);

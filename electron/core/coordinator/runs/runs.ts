@@ -4,6 +4,7 @@
  */
 import type { JobTarget, RunDto, RunMode, RunStatusDto } from '../../../../shared/api.ts';
 import { LIMITS } from '../../../../shared/api.ts';
+import type { ShellName } from '../../../../shared/shells.ts';
 import type { RunRecord } from '../state/repositories/runs.ts';
 import { toRunDto } from '../state/repositories/runs.ts';
 import type { Store } from '../state/store.ts';
@@ -30,6 +31,8 @@ export interface CreateRunInput {
   deadlineSeconds: number;
   scorePattern: string | null;
   artifactPatterns: string[];
+  /** The shell every job runs its lines in (null: each worker's default). */
+  shell: ShellName | null;
   /** each: the one zip every PC runs; map: one job per zip. */
   zips: RunZip[];
 }
@@ -57,6 +60,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
         fileUrl: input.mode === 'each' ? (zip?.fileUrl ?? null) : null,
         filename: input.mode === 'each' ? (zip?.filename ?? null) : null,
         artifactPatterns: input.artifactPatterns,
+        shell: input.shell,
       },
       now,
     );
@@ -66,6 +70,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
       maxAttempts: input.maxAttempts,
       runId: run.runId,
       artifactPatterns: input.artifactPatterns,
+      shell: input.shell,
     };
     const jobIds: string[] = [];
     if (input.mode === 'each') {
@@ -138,6 +143,7 @@ export function rerunInput(
     deadlineSeconds: run.deadlineSeconds,
     scorePattern: run.scorePattern,
     artifactPatterns: run.artifactPatterns,
+    shell: run.shell,
   };
   if (run.mode === 'each') {
     const workers = [...new Set(jobs.map((j) => j.workerId).filter((id): id is string => id !== null))];

@@ -155,4 +155,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX jobs_completed_failing ON jobs(seq) WHERE status = 'completed' AND exit_code != 0;`,
   // 18: every worker's namesakes (same hostname) are looked up when it is shown: a re-installed PC, or an impostor.
   `CREATE INDEX workers_by_hostname ON workers(hostname COLLATE NOCASE);`,
+  // 19: the shell a job's lines run in (cmd, powershell, pwsh or sh), and a run's for all its jobs;
+  // NULL: the worker's default (cmd on Windows, sh elsewhere), chosen where the OS is known.
+  `ALTER TABLE jobs ADD COLUMN shell TEXT;
+   ALTER TABLE runs ADD COLUMN shell TEXT;`,
 ];

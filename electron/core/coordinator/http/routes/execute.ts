@@ -8,7 +8,7 @@ import type { CoordinatorContext } from '../../context.ts';
 import { runDirect } from '../../jobs/direct-run.ts';
 import { HttpError } from '../http-error.ts';
 import { receiveUpload } from '../../files/uploads.ts';
-import { artifactsField, integerParam, targetField } from '../validate.ts';
+import { artifactsField, integerParam, shellField, targetField } from '../validate.ts';
 import { assertQueueHasRoom, assertTarget } from './jobs.ts';
 import { createJob } from '../../jobs/job-commands.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
@@ -35,6 +35,7 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
       if (commands.length > LIMITS.commandLength) throw new HttpError(413, 'commands may be at most 64 KB.');
       const filename = safeFilename(upload.originalName);
       const target = targetField(fields.target);
+      const shell = shellField(fields.shell);
       if (target && mode === 'direct') throw new HttpError(400, 'A direct run happens on the coordinator itself; "target" is for mode=distributed.');
       if (mode === 'distributed') {
         assertTarget(ctx, target);
@@ -47,6 +48,7 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
           target,
           artifacts: artifactsField(fields.artifacts),
+          shell,
         });
         ctx.uploadIndex.record(upload.name, upload.sha256);
         const job = createJob(ctx.store, { ...input, fileSha256: upload.sha256, artifactPatterns: input.artifacts });
@@ -62,7 +64,8 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
       if (!ctx.settings.directRuns) {
         throw new HttpError(403, 'Direct runs are turned off on this coordinator (--no-direct); send the job to a worker with mode=distributed.');
       }
-      await runDirect(ctx, res, upload, commands, integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds) ?? 3600, filename);
+      const timeoutSeconds = integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds) ?? 3600;
+      await runDirect(ctx, res, upload, { commands, timeoutSeconds, shell: shell ?? null }, filename);
     } catch (error) {
       if (upload) await rm(upload.path, { force: true }); // a refused request leaves no file behind
       throw error;

@@ -148,6 +148,7 @@ function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   fields.target = targetField(raw.target);
   fields.artifacts = artifactsField(raw.artifacts);
   if (fields.scorePattern === '') delete fields.scorePattern;
+  if (fields.shell === '') delete fields.shell; // a form's "default" choice: the worker's own shell
   return fields;
 }
 
@@ -185,6 +186,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     deadlineSeconds: body.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS,
     scorePattern: body.scorePattern ?? null,
     artifactPatterns: body.artifacts ?? [],
+    shell: body.shell ?? null,
     zips,
   };
 }

@@ -2,6 +2,7 @@
 import type { AssignedJobDto, JobDto, JobTarget } from '../../../../../shared/api.ts';
 import type { ArtifactFile, TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
+import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
 
@@ -25,6 +26,8 @@ export interface JobRecord extends JobFacts {
   artifactPatterns: string[];
   artifacts: ArtifactFile[];
   tests: TestCounts | null;
+  /** null: the worker's default shell. */
+  shell: ShellName | null;
 }
 
 export interface CreateJobInput {
@@ -40,6 +43,8 @@ export interface CreateJobInput {
   runId?: string | null;
   deadlineAt?: number | null;
   artifactPatterns?: string[];
+  /** The shell its lines run in; absent or null: the worker's default. */
+  shell?: ShellName | null;
 }
 
 export interface JobPageQuery {
@@ -82,6 +87,7 @@ export function toRecord(row: Row): JobRecord {
     artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
     artifacts: JSON.parse(text(row, 'artifacts')) as ArtifactFile[],
     tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+    shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
   };
 }
 
@@ -105,6 +111,7 @@ export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: stri
     timeoutSeconds: job.timeoutSeconds,
     maxAttempts: job.maxAttempts,
     attempts: job.attempts,
+    shell: job.shell,
     cancelRequested: job.cancelRequested,
     commandStartedAt: job.commandStartedAt,
     runId: job.runId,
@@ -125,5 +132,6 @@ export function toAssignedJob(job: JobRecord): AssignedJobDto {
   // Only for our own uploads: a seed-style job keeps the seed's exact shape.
   if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
   if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
+  if (job.shell) assigned.shell = job.shell;
   return assigned;
 }

@@ -60,8 +60,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       end: db.prepare(`
         UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
@@ -191,6 +191,7 @@ export class JobRepository {
       soleWorker(input.target ?? null),
       input.deadlineAt ?? null,
       JSON.stringify(input.artifactPatterns ?? []),
+      input.shell ?? null,
     );
     return jobId;
   }

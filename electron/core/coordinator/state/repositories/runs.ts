@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { StatementSync } from 'node:sqlite';
 import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary, type TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
+import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
 import type { Database } from '../database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 
@@ -21,6 +22,8 @@ export interface RunRecord {
   fileUrl: string | null;
   filename: string | null;
   artifactPatterns: string[];
+  /** Every job's shell (null: each worker's default). */
+  shell: ShellName | null;
 }
 
 export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
@@ -41,6 +44,7 @@ function toRecord(row: Row): RunRecord {
     fileUrl: textOrNull(row, 'file_url'),
     filename: textOrNull(row, 'filename'),
     artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
+    shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
   };
 }
 
@@ -55,8 +59,8 @@ export class RunRepository {
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
@@ -87,6 +91,7 @@ export class RunRepository {
       run.fileUrl,
       run.filename,
       JSON.stringify(run.artifactPatterns),
+      run.shell,
     );
     return this.get(runId)!;
   }
@@ -149,7 +154,7 @@ export class RunRepository {
 }
 
 export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null }): RunDto {
-  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename } = run;
+  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell } = run;
   return {
     runId,
     mode,
@@ -162,6 +167,7 @@ export function toRunDto(run: RunRecord, derived: { summary: RunSummary; complet
     timeoutSeconds,
     maxAttempts,
     deadlineSeconds,
+    shell,
     filename,
     summary: derived.summary,
   };
