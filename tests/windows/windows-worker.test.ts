@@ -42,6 +42,19 @@ describe('a Windows worker (Node for Windows under wine)', { concurrency: false 
     worker = startWindowsWorker(c, 'win-1', ['--idle-file', idleFile]);
     const registered = await waitIdle(t, 'win-1');
     assert.equal(registered.os, 'win32');
+    // Wine's LogonUserW hands out a token no process starts with: the worker finds out at start, and the
+    // dashboard says where jobs run, in Windows words (no cgroup, no setsid).
+    const warnings = await waitFor(
+      'the warning on the dashboard',
+      async () => (await listWorkers(t)).find((w) => w.workerId === 'win-1' && w.warnings.length > 0)?.warnings,
+      30_000,
+      200,
+    );
+    assert.match(
+      warnings.join('\n'),
+      /the job account cmdx-job could not be had \(it logs on, but no process starts as it: .*CreateProcessAsUserW failed \(error 6\)\.\); jobs run as the worker's account/,
+    );
+    assert.doesNotMatch(warnings.join('\n'), /cgroup|setsid|process group/);
   });
   after(async () => {
     await worker?.kill('SIGKILL');

@@ -9,6 +9,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { JobCgroup } from './cgroup.ts';
 import type { WindowsJobObject } from './windows/job-object.ts';
+import type { Handle } from './windows/win32-api.ts';
 import { waitForChild } from './child-wait.ts';
 import { JobControl } from './job-control.ts';
 import { startLine } from './line-start.ts';
@@ -68,6 +69,8 @@ export interface JobSandbox {
   namespacePid?: number;
   /** Windows: the job's Job Object; each line's shell is put in it before its command runs. */
   jobObject?: WindowsJobObject;
+  /** Windows: run as the job account (a worker running as a service or an administrator). */
+  windowsAccount?: { token: Handle };
 }
 
 /** Splits command text into the lines to run (CRLF-safe, blank lines dropped). */

@@ -18,6 +18,8 @@ import { namespacesUnavailable, startJobNamespace, type JobNamespace } from '../
 import type { JobSandbox } from '../runner/executor.ts';
 import { jobEnvironment, windowsProfile } from '../runner/job-env.ts';
 import { WindowsJobObject } from '../runner/windows/job-object.ts';
+import { WINDOWS_JOB_ACCOUNT, type WindowsJobAccount } from '../runner/windows/job-account.ts';
+import { windowsConfinement } from './windows-isolation.ts';
 import { resolveJobUser, type JobUser } from '../runner/job-user.ts';
 
 export interface IsolationOptions {
@@ -58,8 +60,9 @@ export class JobIsolation {
   readonly summary: IsolationSummary;
   readonly #user: JobUser | undefined;
   readonly #cgroups: JobCgroups | undefined;
-  /** Windows: whether this PC gives each job a Job Object. */
+  /** Windows: whether this PC gives each job a Job Object, and the job account (a service or an administrator). */
   readonly #jobObjects: boolean;
+  readonly #windowsAccount: WindowsJobAccount | undefined;
   readonly #limits: { memoryMb?: number; maxProcs?: number };
   readonly #logger: Logger;
   readonly #setpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
@@ -69,7 +72,10 @@ export class JobIsolation {
 
   constructor(options: IsolationOptions) {
     const notes: string[] = [];
-    const user = resolveJobUser(options.runAs);
+    const windows = process.platform === 'win32';
+    if (windows && options.runAs)
+      throw new Error(`--run-as ${options.runAs}: on Windows a worker running as a service or an administrator runs jobs as ${WINDOWS_JOB_ACCOUNT}.`);
+    const user = windows ? { unavailable: 'Windows' } : resolveJobUser(options.runAs);
     // Asked for by name, a job account that cannot be had is a reason not to start, not a warning.
     if (options.runAs && 'unavailable' in user) throw new Error(`--run-as ${options.runAs}: ${user.unavailable}.`);
     // As root without a job account, every student's job would be root: not without being told.
@@ -79,17 +85,17 @@ export class JobIsolation {
       );
     }
     this.#user = 'unavailable' in user ? undefined : user;
-    if ('unavailable' in user) notes.push(user.unavailable);
+    if ('unavailable' in user && !windows) notes.push(user.unavailable);
     // One slot per work dir: a restarted worker finds its own leftovers, and never another worker's jobs.
     this.#cgroupSlot = `worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`;
-    const windows = process.platform === 'win32';
     const cgroups = windows ? undefined : JobCgroups.open(this.#cgroupSlot);
     this.#cgroups = !cgroups || 'unavailable' in cgroups ? undefined : cgroups;
     if (cgroups && 'unavailable' in cgroups)
       notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
-    const jobObjects = windows ? jobObjectsHere() : undefined;
-    this.#jobObjects = jobObjects === true;
-    if (typeof jobObjects === 'string') notes.push(jobObjects);
+    const confinement = windows ? windowsConfinement(options.workDir) : undefined;
+    this.#jobObjects = confinement?.jobObjects === true;
+    this.#windowsAccount = confinement?.account;
+    notes.push(...(confinement?.notes ?? []));
     const noNamespaces = this.#user ? namespacesUnavailable() : "jobs run as the worker's own user";
     this.#namespaces = noNamespaces === undefined;
     if (this.#user && noNamespaces) notes.push(`no PID or mount namespace per job (${noNamespaces}); a job sees other processes and shares /tmp`);
@@ -97,8 +103,15 @@ export class JobIsolation {
     this.#limits = { memoryMb: options.memoryMb, maxProcs: options.maxProcs };
     this.#logger = options.logger;
     this.jobsRoot = makeJobsRoot(options.workDir, this.#user !== undefined);
+    this.#windowsAccount?.protect(this.jobsRoot);
     const canSuspend = !windows || this.#jobObjects;
-    this.summary = { jobUser: this.#user?.name ?? null, cgroup: this.#cgroups !== undefined, jobObject: this.#jobObjects, canSuspend, notes };
+    this.summary = {
+      jobUser: this.#user?.name ?? this.#windowsAccount?.name ?? null,
+      cgroup: this.#cgroups !== undefined,
+      jobObject: this.#jobObjects,
+      canSuspend,
+      notes,
+    };
     options.logger.info('job isolation', { jobUser: this.summary.jobUser, cgroup: this.summary.cgroup, jobObject: this.#jobObjects, jobsDir: this.jobsRoot });
     for (const note of notes) options.logger.warn(note);
   }
@@ -165,13 +178,16 @@ export class JobIsolation {
       ...(cgroup ? { cgroup } : {}),
       ...(namespace ? { namespacePid: namespace.pid } : {}),
       ...(jobObject ? { jobObject } : {}),
+      ...(jobObject && this.#windowsAccount ? { windowsAccount: this.#windowsAccount } : {}),
     };
+    const windowsAccount = this.#windowsAccount;
     const slot = this.#cgroupSlot;
     return {
       jobDir,
       filesDir: join(jobDir, 'files'),
       sandbox,
       handOver: () => {
+        windowsAccount?.grant([jobDir, home, tmp]);
         if (!user) return;
         for (const dir of [jobDir, home, tmp]) chownTree(dir, user.uid, user.gid);
       },
@@ -196,16 +212,6 @@ export class JobIsolation {
       },
     };
   }
-}
-
-/** true when this Windows PC gives each job a Job Object, else what that means for its jobs. */
-function jobObjectsHere(): true | string {
-  const probe = WindowsJobObject.create();
-  if ('unavailable' in probe) {
-    return `no Job Object per job (${probe.unavailable}): a stop relies on taskkill /T, which misses processes whose parent has exited, no memory limit applies, and a job cannot be suspended while the PC is in use (a "suspend" policy lets it finish instead)`;
-  }
-  probe.close();
-  return true;
 }
 
 /**

@@ -3,10 +3,8 @@
  * npm package): Job Objects, suspending a process, the console's code pages and the last input time.
  * Loaded on first use and only on Windows; anywhere else, or when loading fails, the reason is returned.
  */
-import { createRequire } from 'node:module';
-import type * as koffiModule from 'koffi';
+import { loadKoffi, type Koffi } from './koffi-loader.ts';
 
-type Koffi = typeof koffiModule;
 /** An opaque Win32 HANDLE as koffi hands it over. */
 export type Handle = object;
 
@@ -63,8 +61,7 @@ export function win32Api(platform: NodeJS.Platform = process.platform): Win32 | 
 
 function load(): Win32 | { unavailable: string } {
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as Koffi;
-    return bind(koffi);
+    return bind(loadKoffi());
   } catch (error) {
     return { unavailable: `the Win32 interface (koffi) did not load: ${(error as Error).message}` };
   }
@@ -74,7 +71,6 @@ function bind(koffi: Koffi): Win32 {
   const kernel32 = koffi.load('kernel32.dll');
   const ntdll = koffi.load('ntdll.dll');
   const user32 = koffi.load('user32.dll');
-  koffi.pointer('HANDLE', koffi.opaque());
   const basic = koffi.struct('JOBOBJECT_BASIC_LIMIT_INFORMATION', {
     PerProcessUserTimeLimit: 'int64',
     PerJobUserTimeLimit: 'int64',

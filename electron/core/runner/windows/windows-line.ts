@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import treeKill from 'tree-kill';
 import type { RunOptions } from '../executor.ts';
 import type { ResolvedShell } from '../shell-command.ts';
+import { spawnAsUser } from './spawn-as-user.ts';
 
 /** The command prompt the worker starts each line in (the job's own shell, if not cmd, runs inside it). */
 export function commandPrompt(env: NodeJS.ProcessEnv = process.env): string {
@@ -24,6 +25,21 @@ export function windowsLineArgs(text: string, gated: boolean): string[] {
 export function startWindowsLine(line: string, options: RunOptions, spawn: typeof nodeSpawn, shell: ResolvedShell): ChildProcess {
   const jobObject = options.sandbox?.jobObject;
   const env = { ...(options.sandbox?.env ?? options.env ?? process.env), ...shell.env(line) };
+  const account = options.sandbox?.windowsAccount;
+  if (account && jobObject) {
+    // Started suspended as the job account, let run once in the Job Object: that is its gate.
+    const args = windowsLineArgs(shell.command(line), false);
+    const child = spawnAsUser({
+      token: account.token,
+      commandLine: `"${commandPrompt()}" ${args.join(' ')}`,
+      cwd: options.cwd,
+      env: definedOnly(env),
+      jobObject,
+      lowPriority: options.priority === 'low',
+    });
+    child.once('spawn', () => options.onCommandStart?.(line, child.pid ?? -1, Date.now()));
+    return child as unknown as ChildProcess;
+  }
   const child = spawn(commandPrompt(), windowsLineArgs(shell.command(line), jobObject !== undefined), {
     cwd: options.cwd,
     env,
@@ -44,4 +60,8 @@ export function startWindowsLine(line: string, options: RunOptions, spawn: typeo
   });
   child.stdin?.on('error', () => {}); // the shell may be gone before it reads the go-ahead
   return child;
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
