@@ -24,6 +24,7 @@ export function wineEnv(prefix: string): NodeJS.ProcessEnv {
 export function ensureWinePrefix(prefix: string): NodeJS.ProcessEnv {
   execFileSync('wine', ['--version'], { stdio: 'ignore' }); // throws with a clear ENOENT when wine64 is missing
   const env = wineEnv(prefix);
+  mkdirSync(CACHE, { recursive: true }); // wine makes the prefix, not the folders above it
   if (!existsSync(join(env.WINEPREFIX!, 'system.reg')))
     execFileSync('wine', ['wineboot', '-i'], { env: { ...process.env, ...env }, stdio: 'ignore', timeout: 300_000 });
   return env;

@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { DEFAULTS } from '../../electron/core/coordinator/defaults.ts';
+import { HIDDEN_ACCOUNTS, WINDOWS_JOB_ACCOUNT } from '../../electron/core/runner/windows/job-account.ts';
 import { tempDir } from '../helpers/coordinator.ts';
 import { ensureWinePrefix, stopWine } from '../helpers/wine.ts';
 
@@ -93,7 +94,11 @@ describe('the Windows installer', () => {
     const wine = (...args: string[]) => execFileSync('wine', args, { env, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'] });
     wine(setup, '/S');
     assert.match(wine('reg', 'query', RUN_KEY), /CMD Executor\s+REG_SZ\s+"C:\\Program Files\\CMD Executor Test\\CMD Executor\.exe" --hidden/);
+    // What a service worker adds when it makes the job account (job-account.ts), for the uninstaller to take away.
+    wine('reg', 'add', HIDDEN_ACCOUNTS, '/v', WINDOWS_JOB_ACCOUNT, '/t', 'REG_DWORD', '/d', '0', '/f');
+    assert.match(wine('reg', 'query', HIDDEN_ACCOUNTS), /cmdx-job/);
     wine('C:\\Program Files\\CMD Executor Test\\uninstall.exe', '/S', '_?=C:\\Program Files\\CMD Executor Test');
     assert.doesNotMatch(wine('reg', 'query', RUN_KEY), /CMD Executor/);
+    assert.doesNotMatch(wine('reg', 'query', HIDDEN_ACCOUNTS), /cmdx-job/);
   });
 });

@@ -63,7 +63,7 @@ export const WORKER_OPTIONS = {
   },
   'unsafe-jobs-as-root': {
     type: 'boolean',
-    help: 'when the worker runs as root and no job account can be had, run jobs as root anyway (any job then owns the PC)',
+    help: 'when the worker runs as root (on Windows: as a service or an administrator) and no job account can be had, run jobs with its rights anyway (any job then owns the PC)',
   },
   'job-memory-mb': { type: 'number', arg: 'MB', min: 16, max: 1024 * 1024, help: 'memory limit per job, where a cgroup controller allows it' },
   'job-max-procs': { type: 'number', arg: 'COUNT', min: 1, max: 1_000_000, integer: true, help: 'process limit per job, where a cgroup controller allows it' },

@@ -61,22 +61,30 @@ function notFound(shell: ShellName, platform: NodeJS.Platform): string {
   const fallback = `Use the shell "${defaultShell(platform)}"`;
   if (shell === 'powershell' && platform !== 'win32')
     return `This PC has no Windows PowerShell: it exists only on Windows. ${fallback}, or "pwsh" where PowerShell 7 is installed.`;
-  if (shell === 'powershell')
-    return `This PC has no Windows PowerShell: powershell.exe is neither in System32\\WindowsPowerShell\\v1.0 nor on the PATH. ${fallback}.`;
+  if (shell === 'powershell') return `This PC has no Windows PowerShell: powershell.exe is not in System32\\WindowsPowerShell\\v1.0. ${fallback}.`;
+  if (shell === 'pwsh' && platform === 'win32')
+    return `This PC has no PowerShell 7: pwsh.exe is not in Program Files\\PowerShell\\7. ${fallback}, or install PowerShell 7.`;
   if (shell === 'pwsh') return `This PC has no PowerShell 7: pwsh is not on the PATH. ${fallback}, or install PowerShell 7.`;
-  return `This PC has no sh: sh.exe is not on the PATH (Git for Windows brings one). ${fallback}.`;
+  return `This PC has no sh: sh.exe is not in Program Files\\Git\\bin (Git for Windows brings one). ${fallback}.`;
 }
 
-/** Where the shell's program is on this PC, if anywhere. */
+/**
+ * Where the shell's program is on this PC, if anywhere. On Windows only where administrators install
+ * it, never from the PATH: the worker runs it once itself (the probe), outside any job, and a folder on
+ * the PATH may be one a job can write to.
+ */
 function findProgram(shell: ShellName, platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string | undefined {
-  const windows = platform === 'win32';
-  const candidates: string[] = [];
-  const systemRoot = env.SystemRoot ?? env.SYSTEMROOT;
-  if (shell === 'powershell' && systemRoot) candidates.push(join(systemRoot, 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'));
-  if (shell === 'sh' && env.ProgramFiles) candidates.push(join(env.ProgramFiles, 'Git', 'bin', 'sh.exe'));
-  const exe = windows ? `${shell}.exe` : shell;
-  for (const dir of (env.PATH ?? env.Path ?? '').split(windows ? ';' : delimiter)) if (dir) candidates.push(join(dir, exe));
-  return candidates.find((path) => existsSync(path));
+  if (platform === 'win32') {
+    const installed = {
+      powershell: join(env.SystemRoot ?? env.SYSTEMROOT ?? 'C:\\Windows', 'System32', 'WindowsPowerShell', 'v1.0', 'powershell.exe'),
+      pwsh: join(env.ProgramFiles ?? 'C:\\Program Files', 'PowerShell', '7', 'pwsh.exe'),
+      sh: join(env.ProgramFiles ?? 'C:\\Program Files', 'Git', 'bin', 'sh.exe'),
+      cmd: '',
+    }[shell];
+    return installed && existsSync(installed) ? installed : undefined;
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, shell))) return join(dir, shell);
+  return undefined;
 }
 
 /** Runs the shell once with a test command that must exit 7 (a stub that is not the shell answers otherwise). */
@@ -86,7 +94,9 @@ function probeOnce(shell: ShellName, path: string): Promise<string | undefined> 
   if (!probe) {
     const args = shell === 'sh' ? ['-c', 'exit 7'] : ['-NoProfile', '-NonInteractive', '-Command', 'exit 7'];
     probe = new Promise((resolve) => {
-      const child = spawn(path, args, { stdio: 'ignore', windowsHide: true, timeout: 30_000 });
+      // Nothing of the worker's environment: the shell needs only to find Windows.
+      const env = process.platform === 'win32' ? { SystemRoot: process.env.SystemRoot ?? 'C:\\Windows' } : { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+      const child = spawn(path, args, { stdio: 'ignore', windowsHide: true, timeout: 30_000, env });
       child.once('error', (error) => resolve(`did not start (${error.message})`));
       child.once('exit', (code, signal) =>
         resolve(code === 7 ? undefined : `is there but does not run it (a test command meant to exit 7 ended with ${code ?? signal})`),

@@ -92,7 +92,7 @@ export class JobIsolation {
     this.#cgroups = !cgroups || 'unavailable' in cgroups ? undefined : cgroups;
     if (cgroups && 'unavailable' in cgroups)
       notes.push(`no cgroup per job (${cgroups.unavailable}); jobs are stopped by process group, which setsid can escape`);
-    const confinement = windows ? windowsConfinement(options.workDir) : undefined;
+    const confinement = windows ? windowsConfinement(options.workDir, options.allowRootJobs === true) : undefined;
     this.#jobObjects = confinement?.jobObjects === true;
     this.#windowsAccount = confinement?.account;
     notes.push(...(confinement?.notes ?? []));
@@ -116,8 +116,9 @@ export class JobIsolation {
     for (const note of notes) options.logger.warn(note);
   }
 
-  /** Kills jobs a crashed worker left in their cgroups. */
+  /** Kills jobs a crashed worker left in their cgroups, or left running as the Windows job account. */
   async sweep(): Promise<number> {
+    this.#windowsAccount?.killAll();
     return (await this.#cgroups?.sweep()) ?? 0;
   }
 
@@ -187,6 +188,7 @@ export class JobIsolation {
       filesDir: join(jobDir, 'files'),
       sandbox,
       handOver: () => {
+        windowsAccount?.killAll(); // nothing of an earlier job may see this one's folders
         windowsAccount?.grant([jobDir, home, tmp]);
         if (!user) return;
         for (const dir of [jobDir, home, tmp]) chownTree(dir, user.uid, user.gid);
@@ -194,6 +196,7 @@ export class JobIsolation {
       finish: async () => {
         await jobObject?.kill();
         jobObject?.close();
+        windowsAccount?.killAll(); // what left the Job Object (WMI, the Task Scheduler) before its folders go
         await cgroup?.kill();
         cgroup?.remove();
         await namespace?.close(); // what is left inside dies with its PID 1, and the private temps go

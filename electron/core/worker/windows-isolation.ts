@@ -13,7 +13,21 @@ export interface WindowsConfinement {
   notes: string[];
 }
 
-export function windowsConfinement(workDir: string): WindowsConfinement {
+/**
+ * A service or administrator worker without a job account would give every job its rights (any job
+ * then owns the PC): it does not start unless told to (--unsafe-jobs-as-root), as a root worker on Linux.
+ */
+export function windowsConfinement(workDir: string, allowPrivilegedJobs: boolean): WindowsConfinement {
+  const confinement = confine(workDir);
+  if (!confinement.account && WindowsJobAccount.workerIsPrivileged() && !allowPrivilegedJobs) {
+    throw new Error(
+      `Jobs would run with this worker's rights (a service or an administrator): ${confinement.notes.join('; ')}. Fix the job account, or accept the risk with --unsafe-jobs-as-root.`,
+    );
+  }
+  return confinement;
+}
+
+function confine(workDir: string): WindowsConfinement {
   const probe = WindowsJobObject.create();
   if ('unavailable' in probe) {
     return {
@@ -26,7 +40,10 @@ export function windowsConfinement(workDir: string): WindowsConfinement {
     };
   }
   probe.close();
+  const notes = probe.uiRestricted
+    ? []
+    : ['a job is not kept from other windows, the clipboard and logoff or shutdown (Windows refused the Job Object its UI limits)'];
   const account = WindowsJobAccount.open(workDir);
-  if ('unavailable' in account) return { jobObjects: true, account: undefined, notes: [account.unavailable] };
-  return { jobObjects: true, account, notes: [] };
+  if ('unavailable' in account) return { jobObjects: true, account: undefined, notes: [...notes, account.unavailable] };
+  return { jobObjects: true, account, notes };
 }

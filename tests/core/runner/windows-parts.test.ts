@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import iconv from 'iconv-lite';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConsoleDecoder } from '../../../electron/core/runner/windows/console-decoder.ts';
 import { encodedPowerShell, resolveShell } from '../../../electron/core/runner/shell-command.ts';
 import { jobEnvironment } from '../../../electron/core/runner/job-env.ts';
@@ -46,8 +49,13 @@ describe('shells per job', () => {
     assert.ok('missing' in powershell && /no Windows PowerShell: it exists only on Windows/.test(powershell.missing));
     const pwsh = await resolveShell('pwsh', 'linux', { PATH: '/nonexistent' });
     assert.ok('missing' in pwsh && /no PowerShell 7: pwsh is not on the PATH/.test(pwsh.missing));
-    const sh = await resolveShell('sh', 'win32', { PATH: 'C:\\nowhere' });
-    assert.ok('missing' in sh && /no sh: sh\.exe is not on the PATH \(Git for Windows brings one\)/.test(sh.missing));
+    const onPath = mkdtempSync(join(tmpdir(), 'cmdx-path-'));
+    writeFileSync(join(onPath, 'sh.exe'), 'planted by a job');
+    const sh = await resolveShell('sh', 'win32', { PATH: onPath, Path: onPath, ProgramFiles: '/nonexistent' });
+    assert.ok(
+      'missing' in sh && /no sh: sh\.exe is not in Program Files\\Git\\bin \(Git for Windows brings one\)/.test(sh.missing),
+      'never from the PATH on Windows',
+    );
   });
 
   it('PowerShell gets its script as UTF-16LE base64, with UTF-8 output and the native exit code', () => {

@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Handle } from './win32-api.ts';
 import { win32AccountApi, type Win32Account } from './win32-account-api.ts';
@@ -22,7 +21,10 @@ const USER_PRIV_USER = 1;
 const UF = { script: 0x1, passwordCantChange: 0x40, dontExpirePassword: 0x10000 };
 const LOGON32_LOGON_INTERACTIVE = 2;
 const CRYPTPROTECT_UI_FORBIDDEN = 0x1;
-const HIDDEN_ACCOUNTS = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList';
+const USER_PRIV_ADMIN = 2;
+const DISABLE_MAX_PRIVILEGE = 0x1;
+/** Where Windows lists accounts kept off the login screen. */
+export const HIDDEN_ACCOUNTS = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList';
 
 export class WindowsJobAccount {
   readonly name = WINDOWS_JOB_ACCOUNT;
@@ -30,6 +32,12 @@ export class WindowsJobAccount {
 
   private constructor(token: Handle) {
     this.token = token;
+  }
+
+  /** Whether the worker runs as a service or an elevated administrator (its jobs would have those rights). */
+  static workerIsPrivileged(): boolean {
+    const api = win32AccountApi();
+    return !('unavailable' in api) && api.IsUserAnAdmin();
   }
 
   /** The job account, ready to start processes as; or why jobs run as the worker's own account. */
@@ -44,7 +52,8 @@ export class WindowsJobAccount {
     }
     try {
       protectFolder(workDir);
-      const token = logOn(api, workDir);
+      refuseAdministrator(api);
+      const token = restricted(api, logOn(api, workDir));
       // A logon that gives a token no process can start with (wine's, or a PC's policy) is no job account.
       const cannot = cannotStartAs(token, commandPrompt());
       if (cannot) throw new Error(`it logs on, but no process starts as it: ${cannot}`);
@@ -52,6 +61,18 @@ export class WindowsJobAccount {
       return new WindowsJobAccount(token);
     } catch (error) {
       return { unavailable: `the job account ${WINDOWS_JOB_ACCOUNT} could not be had (${(error as Error).message}); jobs run as the worker's account` };
+    }
+  }
+
+  /**
+   * Ends every process of the account, wherever it runs: one a job started through WMI or the Task
+   * Scheduler is outside the Job Object, and would see the next job's folders (granted to the same account).
+   */
+  killAll(): void {
+    try {
+      execFileSync('taskkill.exe', ['/F', '/FI', `USERNAME eq ${this.name}`], { stdio: 'ignore', windowsHide: true, timeout: 60_000 });
+    } catch {
+      // none running (taskkill says so with a non-zero code on some versions)
     }
   }
 
@@ -122,10 +143,31 @@ function copyOut(api: Win32Account, blob: { cbData?: number; pbData?: unknown })
   return bytes;
 }
 
-/** The work dir (token, identity, outbox) for SYSTEM, Administrators and the worker's account only. */
+/** The work dir (token, identity, outbox) for SYSTEM and Administrators only (the worker is one of them). */
 function protectFolder(folder: string): void {
-  const self = process.env.USERDOMAIN ? `${process.env.USERDOMAIN}\\${userInfo().username}` : userInfo().username;
-  icacls(folder, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', `${self}:(OI)(CI)F`, '/Q');
+  icacls(folder, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '/Q');
+}
+
+/** An existing cmdx-job that is an administrator is not a job account: refuse it rather than use it. */
+function refuseAdministrator(api: Win32Account): void {
+  const buffer: unknown[] = [null];
+  if (api.NetUserGetInfo(null, WINDOWS_JOB_ACCOUNT, 1, buffer) !== 0 || !buffer[0]) return; // not there yet
+  try {
+    const info = api.koffi.decode(buffer[0], 'USER_INFO_1') as { priv: number };
+    if (info.priv === USER_PRIV_ADMIN)
+      throw new Error(`the account ${WINDOWS_JOB_ACCOUNT} exists and is an administrator: take it out of Administrators or delete it`);
+  } finally {
+    api.NetApiBufferFree(buffer[0]);
+  }
+}
+
+/** The logon token with every privilege but traversal removed: a job cannot shut the PC down, debug or back up. */
+function restricted(api: Win32Account, token: Handle): Handle {
+  const out: (Handle | null)[] = [null];
+  const ok = api.CreateRestrictedToken(token, DISABLE_MAX_PRIVILEGE, 0, null, 0, null, 0, null, out);
+  api.CloseHandle(token);
+  if (!ok || !out[0]) throw new Error(`CreateRestrictedToken failed (error ${api.GetLastError()})`);
+  return out[0];
 }
 
 /** A local account listed here is not offered on the Windows login screen. */

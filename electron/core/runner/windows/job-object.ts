@@ -4,7 +4,9 @@
  * a `start /b` leftover and an orphan included, where taskkill /T walks parent ids and misses them.
  * KILL_ON_JOB_CLOSE: when the worker dies, Windows closes its handle and ends the job with it.
  */
-import { JOB_INFO, JOB_LIMIT, PROCESS_ACCESS, win32Api, type Handle, type Win32 } from './win32-api.ts';
+import { JOB_INFO, JOB_LIMIT, JOB_UI_LIMITS_ALL, PROCESS_ACCESS, win32Api, type Handle, type Win32 } from './win32-api.ts';
+
+const MAX_SUSPENSIONS = 100;
 
 export interface JobObjectLimits {
   /** The job's processes together may commit this much memory (--job-memory-mb). */
@@ -14,8 +16,14 @@ export interface JobObjectLimits {
 export class WindowsJobObject {
   readonly #api: Win32;
   #handle: Handle | null;
-  /** Processes suspended by us: each is resumed once, and suspended only once (NtSuspendProcess counts). */
-  readonly #suspended = new Set<number>();
+  /**
+   * Processes suspended by us, each with a handle held until it is resumed (so a pid reused meanwhile is
+   * never resumed) and how many times: every round suspends every process again (a job process that
+   * resumed another between two rounds is caught at the next), and a thaw resumes each as many times.
+   */
+  readonly #suspended = new Map<number, { handle: Handle; count: number }>();
+  /** Whether the job may not touch other windows, the clipboard, system settings, or log off and shut down. */
+  uiRestricted = false;
 
   /** A new Job Object with its limits, or why there is none. */
   static create(limits: JobObjectLimits = {}, platform: NodeJS.Platform = process.platform): WindowsJobObject | { unavailable: string } {
@@ -30,6 +38,7 @@ export class WindowsJobObject {
       job.close();
       return { unavailable: `SetInformationJobObject failed (error ${error})` };
     }
+    job.uiRestricted = api.setUiRestrictions(handle, JOB_UI_LIMITS_ALL);
     return job;
   }
 
@@ -66,19 +75,33 @@ export class WindowsJobObject {
     return [];
   }
 
-  /** Freezes (true) or thaws (false) every process of the job; called again while frozen, it freezes newcomers. */
+  /** Freezes (true) or thaws (false) every process of the job; called again while frozen, it freezes them all again. */
   freeze(frozen: boolean): void {
-    if (frozen) {
-      for (const pid of this.pids())
-        if (!this.#suspended.has(pid) && this.#withProcess(pid, (h) => this.#api.NtSuspendProcess(h) === 0)) this.#suspended.add(pid);
-    } else {
-      for (const pid of this.#suspended) this.#withProcess(pid, (h) => this.#api.NtResumeProcess(h) === 0);
-      this.#suspended.clear();
+    if (!frozen) return this.#thaw();
+    for (const pid of this.pids()) {
+      let entry = this.#suspended.get(pid);
+      if (!entry) {
+        const handle = this.#api.OpenProcess(PROCESS_ACCESS.suspendResume, false, pid);
+        if (!handle) continue;
+        entry = { handle, count: 0 };
+        this.#suspended.set(pid, entry);
+      }
+      // Windows counts suspensions up to 127: rounds stop adding at a bound well below.
+      if (entry.count < MAX_SUSPENSIONS && this.#api.NtSuspendProcess(entry.handle) === 0) entry.count++;
     }
+  }
+
+  #thaw(): void {
+    for (const { handle, count } of this.#suspended.values()) {
+      for (let i = 0; i < count; i++) this.#api.NtResumeProcess(handle);
+      this.#api.CloseHandle(handle);
+    }
+    this.#suspended.clear();
   }
 
   /** Ends every process of the job at once (Windows has no gentler stop to offer a tree); false when Windows refused. */
   terminate(): boolean {
+    for (const { handle } of this.#suspended.values()) this.#api.CloseHandle(handle);
     this.#suspended.clear();
     return this.#handle !== null && this.#api.TerminateJobObject(this.#handle, 1);
   }
@@ -123,15 +146,5 @@ export class WindowsJobObject {
       PeakJobMemoryUsed: 0,
     };
     return this.#handle !== null && this.#api.SetInformationJobObject(this.#handle, JOB_INFO.extendedLimits, info, this.#api.extendedLimitsSize);
-  }
-
-  #withProcess(pid: number, act: (process: Handle) => boolean): boolean {
-    const process = this.#api.OpenProcess(PROCESS_ACCESS.suspendResume, false, pid);
-    if (!process) return false;
-    try {
-      return act(process);
-    } finally {
-      this.#api.CloseHandle(process);
-    }
   }
 }

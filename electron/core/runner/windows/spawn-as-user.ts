@@ -22,6 +22,7 @@ const STARTF_USESHOWWINDOW = 0x1;
 const PROC_THREAD_ATTRIBUTE_HANDLE_LIST = 0x20002;
 const ERROR_PRIVILEGE_NOT_HELD = 1314;
 const INFINITE = 0xffffffff;
+const HANDLE_FLAG_INHERIT = 0x1;
 
 export interface AccountSpawn {
   /** The job account's logon token (null: the worker's own, as CreateProcessAsUserW allows). */
@@ -67,10 +68,11 @@ export function spawnAsUser(options: AccountSpawn): AccountProcess {
 
 async function start(api: Win32Account, child: AccountProcess, options: AccountSpawn): Promise<void> {
   const [out, err] = await Promise.all([pipeServer(), pipeServer()]);
-  const inherit = { nLength: 24, lpSecurityDescriptor: null, bInheritHandle: 1 };
+  // Not inheritable until the moment the job's process is made: a process the worker starts meanwhile must not get them.
+  const own = { nLength: 24, lpSecurityDescriptor: null, bInheritHandle: 0 };
   const handles = [
-    api.CreateFileW('NUL', GENERIC_READ, 3, inherit, OPEN_EXISTING, 0, null),
-    ...[out, err].map((p) => api.CreateFileW(p.name, GENERIC_WRITE, 0, inherit, OPEN_EXISTING, 0, null)),
+    api.CreateFileW('NUL', GENERIC_READ, 3, own, OPEN_EXISTING, 0, null),
+    ...[out, err].map((p) => api.CreateFileW(p.name, GENERIC_WRITE, 0, own, OPEN_EXISTING, 0, null)),
   ];
   if (handles.some((h) => isInvalid(api, h))) {
     for (const h of handles) if (!isInvalid(api, h)) api.CloseHandle(h);
@@ -93,6 +95,7 @@ async function start(api: Win32Account, child: AccountProcess, options: AccountS
   }
   let information: ProcessInformation;
   try {
+    for (const h of handles) api.SetHandleInformation(h, HANDLE_FLAG_INHERIT, HANDLE_FLAG_INHERIT);
     information = createSuspended(api, options, handles);
   } finally {
     for (const h of handles) api.CloseHandle(h); // the child has its own copies
@@ -208,8 +211,10 @@ function handleList(api: Win32Account, handles: Handle[]): { attributes: Buffer;
   api.InitializeProcThreadAttributeList(null, 1, 0, size);
   const attributes = Buffer.alloc(size[0]!);
   if (!api.InitializeProcThreadAttributeList(attributes, 1, 0, size)) throw new Error(`InitializeProcThreadAttributeList failed (error ${api.GetLastError()})`);
-  const values = Buffer.alloc(8 * handles.length);
-  handles.forEach((h, i) => values.writeBigUInt64LE(BigInt(api.koffi.address(h)), 8 * i));
+  // Each handle once: the same handle twice in the list makes CreateProcess fail.
+  const addresses = [...new Set(handles.map((h) => BigInt(api.koffi.address(h))))];
+  const values = Buffer.alloc(8 * addresses.length);
+  addresses.forEach((address, i) => values.writeBigUInt64LE(address, 8 * i));
   if (!api.UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, values, values.length, null, null)) {
     throw new Error(`UpdateProcThreadAttribute failed (error ${api.GetLastError()})`);
   }
@@ -238,9 +243,12 @@ function pipeServer(): Promise<{ name: string; nonce: Buffer; connected: Promise
   const server = createServer();
   const connected = new Promise<Socket>((resolve) =>
     server.on('connection', (socket) => {
+      // A stranger that connects and says nothing would hold a pipe instance: it gets two seconds.
+      const stranger = setTimeout(() => socket.destroy(), 2000);
       socket.once('readable', function check() {
         const head = socket.read(nonce.length) as Buffer | null;
         if (head === null) return socket.once('readable', check);
+        clearTimeout(stranger);
         if (!head.equals(nonce)) return socket.destroy();
         server.close();
         resolve(socket);

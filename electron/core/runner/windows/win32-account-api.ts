@@ -91,6 +91,20 @@ export interface Win32Account {
     information: ProcessInformation,
   ): boolean;
   WriteFile(file: Handle, data: Buffer, length: number, written: number[], overlapped: null): boolean;
+  SetHandleInformation(handle: Handle, mask: number, flags: number): boolean;
+  CreateRestrictedToken(
+    token: Handle,
+    flags: number,
+    disableCount: 0,
+    disable: null,
+    deleteCount: 0,
+    deletePrivileges: null,
+    restrictCount: 0,
+    restrict: null,
+    restricted: (Handle | null)[],
+  ): boolean;
+  NetUserGetInfo(server: null, name: string, level: 1, buffer: unknown[]): number;
+  NetApiBufferFree(buffer: unknown): number;
   ResumeThread(thread: Handle): number;
   TerminateProcess(process: Handle, code: number): boolean;
   GetExitCodeProcess(process: Handle, code: number[]): boolean;
@@ -155,6 +169,12 @@ function bind(koffi: Koffi): Win32Account {
     CreateProcessWithTokenW: advapi32.func(
       'bool __stdcall CreateProcessWithTokenW(HANDLE token, uint32 logonFlags, const char16_t *application, void *commandLine, uint32 flags, void *environment, const char16_t *cwd, STARTUPINFOW *startup, _Out_ PROCESS_INFORMATION *information)',
     ),
+    SetHandleInformation: kernel32.func('bool __stdcall SetHandleInformation(HANDLE handle, uint32 mask, uint32 flags)'),
+    CreateRestrictedToken: advapi32.func(
+      'bool __stdcall CreateRestrictedToken(HANDLE token, uint32 flags, uint32 disableCount, void *disable, uint32 deleteCount, void *deletePrivileges, uint32 restrictCount, void *restrict, _Out_ HANDLE *restricted)',
+    ),
+    NetUserGetInfo: netapi32.func('uint32 __stdcall NetUserGetInfo(const char16_t *server, const char16_t *name, uint32 level, _Out_ void **buffer)'),
+    NetApiBufferFree: netapi32.func('uint32 __stdcall NetApiBufferFree(void *buffer)'),
     WriteFile: kernel32.func('bool __stdcall WriteFile(HANDLE file, void *data, uint32 length, _Out_ uint32 *written, void *overlapped)'),
     ResumeThread: kernel32.func('uint32 __stdcall ResumeThread(HANDLE thread)'),
     TerminateProcess: kernel32.func('bool __stdcall TerminateProcess(HANDLE process, uint32 code)'),

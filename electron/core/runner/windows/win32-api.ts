@@ -31,6 +31,8 @@ export interface ExtendedLimits {
 export interface Win32 {
   CreateJobObjectW(attributes: null, name: null): Handle | null;
   SetInformationJobObject(job: Handle, infoClass: number, info: ExtendedLimits, length: number): boolean;
+  /** JOBOBJECT_BASIC_UI_RESTRICTIONS (one DWORD). */
+  setUiRestrictions(job: Handle, limits: number): boolean;
   QueryInformationJobObject(job: Handle, infoClass: number, info: Buffer, length: number, returned: number[] | null): boolean;
   AssignProcessToJobObject(job: Handle, process: Handle): boolean;
   TerminateJobObject(job: Handle, exitCode: number): boolean;
@@ -41,12 +43,16 @@ export interface Win32 {
   NtSuspendProcess(process: Handle): number;
   NtResumeProcess(process: Handle): number;
   GetTickCount(): number;
+  /** The system folder (System32) as Windows knows it, whatever the environment says. */
+  systemDirectory(): string | null;
   /** Milliseconds since boot (GetTickCount) at the last keyboard or mouse input of this session, or null. */
   lastInputTick(): number | null;
   readonly extendedLimitsSize: number;
 }
 
-export const JOB_INFO = { basicAccounting: 1, basicProcessIdList: 3, extendedLimits: 9 } as const;
+export const JOB_INFO = { basicAccounting: 1, basicProcessIdList: 3, basicUiRestrictions: 4, extendedLimits: 9 } as const;
+/** JOB_OBJECT_UILIMIT_*: no other process's windows, clipboard, system settings, display, atoms, desktop switch or logoff/shutdown. */
+export const JOB_UI_LIMITS_ALL = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x20 | 0x40 | 0x80;
 export const JOB_LIMIT = { jobMemory: 0x200, dieOnUnhandledException: 0x400, killOnJobClose: 0x2000 } as const;
 export const PROCESS_ACCESS = { terminate: 0x0001, setQuota: 0x0100, suspendResume: 0x0800, queryLimited: 0x1000 } as const;
 
@@ -99,12 +105,15 @@ function bind(koffi: Koffi): Win32 {
     PeakJobMemoryUsed: 'size_t',
   });
   koffi.struct('LASTINPUTINFO', { cbSize: 'uint32', dwTime: 'uint32' });
+  const setUiRestrictions = kernel32.func('bool __stdcall SetInformationJobObject(HANDLE job, int infoClass, _In_ uint32 *info, uint32 length)');
+  const getSystemDirectory = kernel32.func('uint32 __stdcall GetSystemDirectoryW(_Out_ uint16_t *buffer, uint32 size)');
   const getLastInputInfo = user32.func('bool __stdcall GetLastInputInfo(_Inout_ LASTINPUTINFO *info)');
   return {
     CreateJobObjectW: kernel32.func('HANDLE __stdcall CreateJobObjectW(void *attributes, const char16_t *name)'),
     SetInformationJobObject: kernel32.func(
       'bool __stdcall SetInformationJobObject(HANDLE job, int infoClass, _In_ JOBOBJECT_EXTENDED_LIMIT_INFORMATION *info, uint32 length)',
     ),
+    setUiRestrictions: (job, limits) => setUiRestrictions(job, JOB_INFO.basicUiRestrictions, [limits], 4) === true,
     QueryInformationJobObject: kernel32.func(
       'bool __stdcall QueryInformationJobObject(HANDLE job, int infoClass, _Out_ uint8_t *info, uint32 length, _Out_ uint32 *returned)',
     ),
@@ -117,6 +126,11 @@ function bind(koffi: Koffi): Win32 {
     GetTickCount: kernel32.func('uint32 __stdcall GetTickCount()'),
     NtSuspendProcess: ntdll.func('int32 __stdcall NtSuspendProcess(HANDLE process)'),
     NtResumeProcess: ntdll.func('int32 __stdcall NtResumeProcess(HANDLE process)'),
+    systemDirectory() {
+      const buffer = new Uint16Array(520);
+      const length = getSystemDirectory(buffer, buffer.length) as number;
+      return length > 0 && length < buffer.length ? Buffer.from(buffer.buffer, 0, length * 2).toString('utf16le') : null;
+    },
     lastInputTick() {
       const info = { cbSize: 8, dwTime: 0 };
       return getLastInputInfo(info) ? info.dwTime : null;

@@ -11,10 +11,16 @@ import treeKill from 'tree-kill';
 import type { RunOptions } from '../executor.ts';
 import type { ResolvedShell } from '../shell-command.ts';
 import { spawnAsUser } from './spawn-as-user.ts';
+import { win32Api } from './win32-api.ts';
 
-/** The command prompt the worker starts each line in (the job's own shell, if not cmd, runs inside it). */
-export function commandPrompt(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ComSpec || join(env.SystemRoot || 'C:\\Windows', 'System32', 'cmd.exe');
+/**
+ * The command prompt the worker starts each line in (the job's own shell, if not cmd, runs inside it):
+ * System32's cmd.exe as Windows names the folder, never ComSpec, which a user's own environment can change.
+ */
+export function commandPrompt(): string {
+  const api = win32Api();
+  const system = ('unavailable' in api ? null : api.systemDirectory()) ?? join(process.env.SystemRoot || 'C:\\Windows', 'System32');
+  return join(system, 'cmd.exe');
 }
 
 /** cmd's arguments for one line: /d (no AutoRun), /s /c "…" (the text as it is). */
