@@ -83,12 +83,17 @@ describe('a Windows worker (Node for Windows under wine)', { concurrency: false 
     assert.match(job.stdout, /from the batch file/);
   });
 
-  it('keeps accents as written: echo, and dir of café.txt', async () => {
-    const job = await waitForJob(t, await only('echo héllo wörld ✓\r\ndir /b', {}, [{ name: 'café.txt', content: 'x' }]), undefined, 60_000);
+  it('keeps accents as written: echo, dir of café.txt, a path with spaces and accents', async () => {
+    const files = [
+      { name: 'café.txt', content: 'x' },
+      { name: 'mon dossier/été 2.txt', content: 'contenu de l’été\r\n' },
+    ];
+    const job = await waitForJob(t, await only('echo héllo wörld ✓\r\ndir /b\r\ntype "mon dossier\\été 2.txt"', {}, files), undefined, 60_000);
     console.log(`# lane: echo héllo wörld ✓ came back as ${JSON.stringify(job.stdout.split('\n')[1]?.trim())}`);
     assert.equal(job.exitCode, 0, JSON.stringify(job));
     assert.match(job.stdout, /^héllo wörld ✓\r?$/m);
     assert.match(job.stdout, /^café\.txt\r?$/m);
+    assert.match(job.stdout, /^contenu de l’été\r?$/m);
   });
 
   it('runs each CRLF line of a command text as its own line, with a Windows environment only', async () => {
