@@ -11,6 +11,7 @@ import type { Response } from 'express';
 import { BundleError, DEFAULT_MAX_ENTRIES, extractBundle } from '../../runner/bundle.ts';
 import { runCommands, type RunResult } from '../../runner/executor.ts';
 import { jobEnvironment } from '../../runner/job-env.ts';
+import { WindowsJobObject } from '../../runner/windows/job-object.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { DIRECT_WORKER_ID } from '../../../../shared/targets.ts';
 import type { ShellName } from '../../../../shared/shells.ts';
@@ -66,11 +67,18 @@ export async function runDirect(ctx: CoordinatorContext, res: Response, upload: 
     ctx.logger.info('direct run started', { execId });
     const home = join(dir, 'home');
     mkdirSync(home, { recursive: true, mode: 0o700 });
+    // On Windows its processes share a Job Object, so a stop ends them all (none where the PC gives none).
+    const created = process.platform === 'win32' ? WindowsJobObject.create() : undefined;
+    const jobObject = created && !('unavailable' in created) ? created : undefined;
     const result: RunResult = await runCommands({
       commands,
       cwd: runDir,
       // The coordinator's tokens and environment stay out of reach of the commands it runs.
-      sandbox: { env: jobEnvironment(process.env, { home, tmp: home, jobId: execId }), jobId: execId },
+      sandbox: {
+        env: jobEnvironment(process.env, { home, tmp: home, jobId: execId }),
+        jobId: execId,
+        ...(jobObject ? { jobObject } : {}),
+      },
       timeoutMs: timeoutSeconds * 1000,
       shell: shell ?? undefined,
       signal: hangUp.signal,
@@ -79,7 +87,7 @@ export async function runDirect(ctx: CoordinatorContext, res: Response, upload: 
         record.output(stream, data);
         return send(stream, { data });
       },
-    });
+    }).finally(() => jobObject?.close());
     ctx.logger.info('direct run ended', { execId, result });
     record.end(result, hangUp.signal.aborted);
     if (result.status === 'completed') await send('exit', { exitCode: result.exitCode });
