@@ -76,6 +76,8 @@ export const heartbeatBody = z.object({
   /** Whether its policy lets it run jobs now, and why not. */
   available: z.boolean().optional(),
   reason: z.string().max(500).nullish(),
+  /** Its job is frozen now because the PC's user is back (the lab's policy). */
+  suspended: z.boolean().optional(),
 });
 
 /**

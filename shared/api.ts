@@ -4,6 +4,7 @@
  * them), and the limits. Request bodies: api-schemas.ts.
  */
 import { z } from 'zod';
+import { suspensionFields } from './on-hold.ts';
 import { END_REASONS, JOB_STATUSES, WORKER_STATUSES } from './job-status.ts';
 import { workerPolicy } from './policy-schema.ts';
 import { REFUSALS } from './refusals.ts';
@@ -81,6 +82,8 @@ export const workerDto = z
     pausedAt: z.number().nullable(),
     /** When the admin paused it from the dashboard (null: not paused by the admin). */
     pausedByAdminAt: z.number().nullable(),
+    /** Its job is on hold (the student is at the PC) since then (ms; null: not on hold). */
+    suspendedSince: z.number().nullable(),
   })
   .meta({ id: 'Worker' });
 export type WorkerDto = z.infer<typeof workerDto>;
@@ -135,6 +138,7 @@ export const jobDto = z
     artifactCount: z.number(),
     /** Counted from a junit.xml among the artifacts. */
     tests: testCounts.nullable(),
+    ...suspensionFields,
   })
   .meta({ id: 'Job' });
 export type JobDto = z.infer<typeof jobDto>;
@@ -195,6 +199,7 @@ export const runJobRow = z.object({
   completedAt: z.number().nullable(),
   outputDigest: z.string().nullable(),
   tests: testCounts.nullable(),
+  ...suspensionFields,
 });
 export type RunJobRow = z.infer<typeof runJobRow>;
 

@@ -12,6 +12,9 @@ export interface JobSummary {
   status?: 'completed' | 'failed' | 'cancelled';
   exitCode?: number | null;
   errorMessage?: string | null;
+  /** On hold (frozen while this PC is in use) since then, and how long it was on hold before. */
+  suspendedSince?: number | null;
+  suspendedMs?: number;
 }
 
 export interface AgentState {

@@ -7,9 +7,9 @@ import { workerStatus, type WorkerState } from '../lib/worker-state.ts';
 
 /** "2 idle · 1 busy · 1 waiting": the states present, in a fixed order. */
 function workerSummary(workers: readonly WorkerDto[]): string {
-  const counts: Record<WorkerState, number> = { idle: 0, busy: 0, waiting: 0, paused: 0, offline: 0 };
+  const counts: Record<WorkerState, number> = { idle: 0, busy: 0, onhold: 0, waiting: 0, paused: 0, offline: 0 };
   for (const w of workers) counts[workerStatus(w)]++;
-  const parts = (Object.keys(counts) as WorkerState[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
+  const parts = (Object.keys(counts) as WorkerState[]).filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'onhold' ? 'on hold' : s}`);
   return `${workers.length} ${workers.length === 1 ? 'PC' : 'PCs'}${parts.length ? `: ${parts.join(' · ')}` : ''}`;
 }
 

@@ -11,7 +11,13 @@ export function ago(ms: number | null | undefined, now: number): string {
 
 export function duration(from: number | null | undefined, to: number | null | undefined, now: number): string {
   if (!from) return '—';
-  const s = Math.max(0, ((to ?? now) - from) / 1000);
+  return spanOf((to ?? now) - from);
+}
+
+/** "4.2 s", "3 min 5 s", "1 h 2 min": a length of time in ms. */
+export function spanOf(ms: number | null): string {
+  if (ms === null) return '—';
+  const s = Math.max(0, ms / 1000);
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 3600) return `${Math.floor(s / 60) ? `${Math.floor(s / 60)} min ` : ''}${Math.round(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;

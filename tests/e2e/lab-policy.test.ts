@@ -142,4 +142,43 @@ describe('the lab policy on the dashboard', () => {
       'PK',
     );
   });
+
+  it('a job frozen while the student is at the PC is On hold on the worker row, its run tile and its page, and its time stops there; writes the screenshot', async () => {
+    writeFileSync(idleFile, '100000\n');
+    await page.goto(`${c.url}/#/`);
+    await waitForText(row(), /Idle/, 20_000);
+    const ticking = 'i=0; while [ $i -lt 150 ]; do echo tick $i; i=$((i+1)); sleep 0.2; done';
+    const created = await c.api('POST', '/api/runs/create', { body: { mode: 'each', commands: ticking, target: { workers: ['pc-0001'] } } });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const { runId, jobIds } = created.body as { runId: string; jobIds: string[] };
+    const held = jobIds[0]!;
+    await page.goto(`${c.url}/#/runs/${runId}`);
+    const tile = page.locator(`[data-job="${held}"]`);
+    await waitForText(tile, /Running/, 20_000);
+
+    writeFileSync(idleFile, '5\n'); // the student is back
+    await waitForText(tile, /On hold\s*student at the PC since \d\d:\d\d/, 20_000);
+    assert.equal(await tile.getAttribute('data-status'), 'onhold');
+    const facts = page.locator(`[data-job="${held}"] .tile-facts`);
+    const frozenAt = await facts.textContent();
+    await page.waitForTimeout(2100); // two ticks of the dashboard's clock: a running time would move
+    assert.equal(await facts.textContent(), frozenAt, "the tile's time stops while on hold");
+    await page.screenshot({ path: join(SHOTS, 'on-hold.png') });
+
+    await page.goto(`${c.url}/#/`);
+    await waitForText(row(), /On hold \(student at the PC since \d\d:\d\d\)/, 20_000);
+    assert.equal(await row().getAttribute('data-status'), 'onhold');
+    await waitForText(page.getByTestId('header-workers'), /1 on hold/);
+
+    await page.goto(`${c.url}/#/jobs/${held}`);
+    await waitForText(page.locator('.job-head'), /On hold \(student at the PC since \d\d:\d\d\)/, 20_000);
+    const took = await page.getByTestId('job-duration').textContent();
+    await page.waitForTimeout(2100);
+    assert.equal(await page.getByTestId('job-duration').textContent(), took, "the job page's time stops while on hold");
+
+    writeFileSync(idleFile, '100000\n'); // the student left
+    await waitForText(page.locator('.job-head'), /Running|Passed/, 20_000);
+    await c.api('POST', '/api/jobs/cancel', { body: { jobId: held } });
+    await waitForText(page.locator('.job-head'), /Cancelled|Passed/, 20_000);
+  });
 });

@@ -24,6 +24,7 @@ export function workerDto(workerId: string, patch: Partial<WorkerDto> = {}): Wor
     policy: DEFAULT_POLICY,
     pausedAt: null,
     pausedByAdminAt: null,
+    suspendedSince: null,
     ...patch,
   };
 }

@@ -11,6 +11,8 @@ import { after, before, describe, it } from 'node:test';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { jobStatus, listWorkers, submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
 import { PID_NS, readPidFile, startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import { outcomeText } from '../../electron/core/client/describe.ts';
+import { hourMinute } from '../../shared/on-hold.ts';
 
 /** State and CPU ticks of a process, from /proc. */
 function procStat(pid: number): { state: string; cpu: number } {
@@ -101,9 +103,19 @@ describe('worker policies', () => {
     assert.equal((await jobStatus(t, jobId)).status, 'running');
     assert.equal((await jobStatus(t, jobId)).stdout.length, printed.length, 'nothing printed while frozen');
     assert.match((await me()).availabilityReason, /PC in use/);
+    // On hold, in the API: the job and its worker, since when (the coordinator's clock), and in the run's and CLI's words.
+    const held = await waitForJob(t, jobId, (j) => j.suspended === true, 10_000);
+    assert.equal(typeof held.suspendedSince, 'number');
+    assert.equal(held.status, 'running');
+    assert.equal((await me()).suspendedSince, held.suspendedSince);
+    assert.equal(outcomeText(held), `on hold (student at the PC since ${hourMinute(held.suspendedSince)})`);
     setIdle(120); // the student left
     const job = await waitForJob(t, jobId, undefined, 20_000);
     assert.equal(job.status, 'completed', job.errorMessage ?? '');
+    assert.equal(job.suspended, false);
+    assert.equal(job.suspendedSince, null);
+    assert.ok(job.suspendedMs >= 3000, `the hold's length is kept (${job.suspendedMs} ms), out of its running time`);
+    assert.equal((await me()).suspendedSince, null);
     const ticks = job.stdout.split('\n').filter((l: string) => l.startsWith('tick '));
     assert.deepEqual(
       ticks,

@@ -1,12 +1,14 @@
 /** Jobs and runs in words for the terminal: one outcome phrase per job, one line per PC of a run. */
 import type { JobDto, RunDto, RunJobRow, RunStatusDto } from '../../../shared/api.ts';
 import { type EndReason, type JobStatus, END_REASON_TEXT } from '../../../shared/job-status.ts';
+import { holdReason, runningMs } from '../../../shared/on-hold.ts';
 import { formatDuration, type Paint } from './render.ts';
 
-type JobState = { status: JobStatus; exitCode: number | null; endReason: EndReason | null; errorMessage: string | null };
+type JobState = { status: JobStatus; exitCode: number | null; endReason: EndReason | null; errorMessage: string | null; suspendedSince?: number | null };
 
-/** `passed`, `failed (exit 3)`, `timed out`, `could not run: <why>`, `cancelled`, `running`, `pending`. */
+/** `passed`, `failed (exit 3)`, `timed out`, `could not run: <why>`, `cancelled`, `running`, `on hold (student at the PC since 10:23)`, `pending`. */
 export function outcomeText(job: JobState): string {
+  if (job.status === 'running' && job.suspendedSince) return `on hold (${holdReason(job.suspendedSince)})`;
   switch (job.status) {
     case 'completed':
       return job.exitCode === 0 ? 'passed' : `failed (exit ${job.exitCode})`;
@@ -62,7 +64,7 @@ export function jobDetails(job: JobDto, p: Paint, dashboard: string): string[][]
     ['created', new Date(job.createdAt).toISOString()],
     ['started', job.startedAt === null ? '-' : new Date(job.startedAt).toISOString()],
     ['ended', job.completedAt === null ? '-' : new Date(job.completedAt).toISOString()],
-    ['took', job.startedAt !== null && job.completedAt !== null ? formatDuration(job.completedAt - job.startedAt) : '-'],
+    ['took', job.startedAt !== null && job.completedAt !== null ? formatDuration(runningMs(job, job.completedAt) ?? 0) : '-'],
     ['attempts', `${job.attempts} of ${job.maxAttempts}`],
   ];
   if (job.shell !== null) rows.push(['shell', job.shell]);

@@ -187,6 +187,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
         jobId: this.#state.current.currentJob?.jobId ?? null,
         paused: this.#state.current.paused,
         availability: this.#policy.availability,
+        suspended: this.#state.current.suspended,
       }),
       onAnswer: (answer) => this.onHeartbeatAnswer(answer),
       onError: (error) => this.onHeartbeatError(error),

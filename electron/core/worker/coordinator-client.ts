@@ -44,6 +44,7 @@ export class CoordinatorClient extends CoordinatorTransport {
     restarted = false,
     warnings?: string[],
     availability?: { available: boolean; reason: string | null },
+    suspended?: boolean,
   ): Promise<{ cancelJobIds: string[]; policy?: WorkerPolicy }> {
     const answer = await this.call('postWorkersHeartbeat', {
       body: {
@@ -53,6 +54,7 @@ export class CoordinatorClient extends CoordinatorTransport {
         ...(restarted ? { restarted } : {}),
         ...(warnings ? { warnings } : {}),
         ...(availability ? { available: availability.available, reason: availability.reason } : {}),
+        ...(suspended !== undefined ? { suspended } : {}),
       },
     });
     return { cancelJobIds: answer.cancelJobIds, policy: answer.policy };

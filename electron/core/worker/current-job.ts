@@ -76,7 +76,11 @@ export class CurrentJob {
     policy.setBusy(true);
     const onSuspension = (suspended: boolean) => {
       logger.info(suspended ? "job suspended: the PC's user is back" : 'job resumed: the PC is free again', { jobId: job.jobId });
-      state.update({ suspended });
+      // The PC's own page shows since when, and a running time that stops meanwhile.
+      const now = Date.now();
+      if (!suspended) summary.suspendedMs = (summary.suspendedMs ?? 0) + Math.max(0, now - (summary.suspendedSince ?? now));
+      summary.suspendedSince = suspended ? now : null;
+      state.update({ suspended, currentJob: { ...summary } });
     };
     const unsubscribe = policy.subscribe(onSuspension);
     state.update({ currentJob: summary });

@@ -6,7 +6,7 @@ export interface HeartbeatOptions {
   client: CoordinatorClient;
   intervalMs: number;
   /** What the beat says: who we are, what we run, whether we are paused, and whether the policy lets us work. */
-  describe: () => { workerId: string; jobId: string | null; paused: boolean; availability: { available: boolean; reason: string | null } };
+  describe: () => { workerId: string; jobId: string | null; paused: boolean; availability: { available: boolean; reason: string | null }; suspended: boolean };
   onAnswer: (answer: { cancelJobIds: string[]; policy?: WorkerPolicy }) => void;
   onError: (error: unknown) => void;
   stopped: () => boolean;
@@ -39,8 +39,8 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      const { workerId, jobId, paused, availability } = this.#o.describe();
-      this.#o.onAnswer(await this.#o.client.heartbeat(workerId, jobId, paused, false, undefined, availability));
+      const { workerId, jobId, paused, availability, suspended } = this.#o.describe();
+      this.#o.onAnswer(await this.#o.client.heartbeat(workerId, jobId, paused, false, undefined, availability, suspended));
     } catch (error) {
       this.#o.onError(error);
     }

@@ -1,6 +1,7 @@
 /** A job's facts in a list: where it runs (or ran), its run, its target, its times, exit code and attempts. */
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
-import { duration, time } from '../../lib/format.ts';
+import { runningMs } from '../../../shared/on-hold.ts';
+import { spanOf, time } from '../../lib/format.ts';
 import { describeTarget, DIRECT_WORKER, workerName } from '../../lib/targets.ts';
 
 export function JobFacts({ job, workers, now }: { job: JobDto; workers: WorkerDto[]; now: number }) {
@@ -44,7 +45,7 @@ export function JobFacts({ job, workers, now }: { job: JobDto; workers: WorkerDt
       </div>
       <div>
         <dt>Duration</dt>
-        <dd>{duration(job.startedAt, job.completedAt, now)}</dd>
+        <dd data-testid="job-duration">{job.startedAt ? spanOf(runningMs(job, now)) : '—'}</dd>
       </div>
       <div>
         <dt>Exit code</dt>

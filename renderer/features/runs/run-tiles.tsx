@@ -3,11 +3,12 @@ import { memo, useMemo, useState } from 'react';
 import type { RunJobRow, RunMode, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon, type IconName } from '../../components/icons.tsx';
-import { duration } from '../../lib/format.ts';
+import { holdReason, runningMs } from '../../../shared/on-hold.ts';
+import { spanOf } from '../../lib/format.ts';
 import { displayName } from '../../lib/targets.ts';
 
-/** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline. */
-export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'pending' | 'waiting';
+/** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline; `onhold`: frozen while the student uses the PC. */
+export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'onhold' | 'pending' | 'waiting';
 
 export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
   passed: { icon: 'check', label: 'Passed' },
@@ -15,11 +16,13 @@ export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
   failed: { icon: 'warning', label: 'Failed' },
   cancelled: { icon: 'ban', label: 'Cancelled' },
   running: { icon: 'play', label: 'Running' },
+  onhold: { icon: 'pause', label: 'On hold' },
   pending: { icon: 'clock', label: 'Pending' },
   waiting: { icon: 'pause', label: 'PC offline' },
 };
 
-export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'>, offline: boolean): TileState {
+export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'> & Partial<Pick<RunJobRow, 'suspended'>>, offline: boolean): TileState {
+  if (job.status === 'running' && job.suspended) return 'onhold';
   switch (job.status) {
     case 'completed':
       return job.exitCode === 0 ? 'passed' : 'exit';
@@ -35,7 +38,7 @@ export const TILE_FILTERS = {
   all: null,
   failed: ['exit', 'failed'],
   passed: ['passed'],
-  running: ['running'],
+  running: ['running', 'onhold'],
   waiting: ['pending', 'waiting'],
   cancelled: ['cancelled'],
 } as const satisfies Record<string, readonly TileState[] | null>;
@@ -59,7 +62,10 @@ export const RunTile = memo(function RunTile({ job, name, state, now }: { job: R
   const facts: string[] = [];
   // A pass says exit 0 already, and a failed exit names its code in the label.
   if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);
-  if (job.startedAt) facts.push(duration(job.startedAt, job.completedAt, now || job.completedAt || job.startedAt));
+  if (state === 'onhold' && job.suspendedSince) facts.push(holdReason(job.suspendedSince));
+  // The time it ran: it stops while the job is on hold.
+  const ran = runningMs(job, now || job.completedAt || job.startedAt || 0);
+  if (job.startedAt && ran !== null) facts.push(spanOf(ran));
   return (
     <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
       <a href={`#/jobs/${job.jobId}`} title={`${name}${job.workerId && job.workerId !== name ? ` (${job.workerId})` : ''}: ${job.errorMessage ?? label}`}>

@@ -7,6 +7,7 @@ const STATUS: Record<string, { icon: IconName; label: string; hint: string }> = 
   starting: { icon: 'ring', label: 'Starting', hint: 'Connecting to the coordinator…' },
   idle: { icon: 'dot', label: 'Idle', hint: 'Waiting for a job.' },
   busy: { icon: 'half', label: 'Busy', hint: 'Running a job.' },
+  onhold: { icon: 'pause', label: 'On hold', hint: "You are using this PC: the lab's job is frozen, and goes on by itself when you leave it." },
   paused: { icon: 'pause', label: 'Paused', hint: 'Not taking new jobs. Resume to take jobs again.' },
   waiting: { icon: 'hourglass', label: 'Waiting', hint: 'This PC takes jobs only when its policy allows.' },
   disconnected: { icon: 'cross', label: 'Disconnected', hint: 'Cannot reach the coordinator; retrying by itself.' },
@@ -29,6 +30,11 @@ export function waitingReason(state: WorkerViewState): string | null {
   return typeof reason === 'string' && reason ? reason : null;
 }
 
+/** Its job is frozen while the PC is in use: one state, "On hold", instead of busy and waiting at once. */
+export function onHold(state: WorkerViewState): boolean {
+  return (state as WorkerViewState & Extras).suspended === true && state.currentJob !== null;
+}
+
 /** What this PC is called: the name it was given (--name), else its id. */
 export function workerLabel(state: WorkerViewState): string {
   const name = (state as WorkerViewState & Extras).name;
@@ -37,7 +43,8 @@ export function workerLabel(state: WorkerViewState): string {
 
 /** `error`: why the last Pause or Resume failed. */
 export function StatusCard({ state, error, onToggle }: { state: WorkerViewState; error: string | null; onToggle: () => void }) {
-  const st = STATUS[state.status] ?? STATUS.idle!;
+  const shown = onHold(state) ? 'onhold' : state.status;
+  const st = STATUS[shown] ?? STATUS.idle!;
   const policy = (state as WorkerViewState & Extras).policy;
   return (
     <section className="card status-card">
@@ -48,7 +55,7 @@ export function StatusCard({ state, error, onToggle }: { state: WorkerViewState;
         {state.connected ? 'Connected to the coordinator at ' : 'Not connected to the coordinator at '}
         <span className="mono">{state.server}</span>
       </p>
-      <div className={`big-status status-${state.status}`} data-testid="worker-status" data-status={state.status}>
+      <div className={`big-status status-${shown}`} data-testid="worker-status" data-status={shown}>
         <Icon name={st.icon} /> {st.label}
       </div>
       <StatusNotes state={state} />
@@ -79,19 +86,14 @@ export function StatusCard({ state, error, onToggle }: { state: WorkerViewState;
 
 /** Pausing after the job it runs, the job on hold while the PC is in use, and why it waits. */
 function StatusNotes({ state }: { state: WorkerViewState }) {
-  const reason = waitingReason(state);
+  // On hold says it all: the policy's "waiting" is the same fact (the PC is in use), not a second state.
+  const reason = onHold(state) ? null : waitingReason(state);
   const pausing = state.paused && state.currentJob !== null;
-  const suspended = (state as WorkerViewState & Extras).suspended === true && state.currentJob !== null;
   return (
     <>
       {pausing && (
         <p className="notice" role="status" data-testid="worker-pausing">
           Pausing after this job: it takes no other until resumed.
-        </p>
-      )}
-      {suspended && (
-        <p className="notice" role="status" data-testid="worker-suspended">
-          The job is on hold while this PC is in use; it goes on when the PC is free again.
         </p>
       )}
       {reason && (

@@ -10,7 +10,8 @@ import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { MemoryLogSource } from '../../components/log-view/memory-source.ts';
 import { JobBadge } from '../../components/status-badge.tsx';
-import { duration, firstLine, time } from '../../lib/format.ts';
+import { hourMinute, runningMs } from '../../../shared/on-hold.ts';
+import { duration, firstLine, spanOf, time } from '../../lib/format.ts';
 import { useNow } from '../../lib/use-now.ts';
 import type { WorkerSource } from '../../lib/worker-source.ts';
 import { StatusCard } from './worker-status.tsx';
@@ -89,9 +90,20 @@ function CurrentJob({ state, log, now }: { state: WorkerViewState; log: JobLog |
       <h2>Current job</h2>
       {state.currentJob ? (
         <>
-          <p>
-            <strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> · running for{' '}
-            {duration(state.currentJob.startedAt, null, now)}
+          <p data-testid="current-job">
+            <strong>{state.currentJob.filename}</strong> <span className="muted mono small">{state.currentJob.jobId}</span> ·{' '}
+            {state.currentJob.suspendedSince ? `on hold since ${hourMinute(state.currentJob.suspendedSince)}, ran for ` : 'running for '}
+            {spanOf(
+              runningMs(
+                {
+                  ...state.currentJob,
+                  completedAt: null,
+                  suspendedSince: state.currentJob.suspendedSince ?? null,
+                  suspendedMs: state.currentJob.suspendedMs ?? 0,
+                },
+                now,
+              ),
+            )}
           </p>
           {log?.jobId === state.currentJob.jobId && <LogView key={log.jobId} source={log.source} emptyText="No output yet." />}
         </>

@@ -27,6 +27,8 @@ function job(patch: Partial<JobFacts> = {}): JobFacts {
     cancelRequested: false,
     startedAt: NOW - 1000,
     timeoutSeconds: 60,
+    suspendedSince: null,
+    suspendedMs: 0,
     endedBy: null,
     errorMessage: null,
     ...patch,

@@ -15,6 +15,9 @@ export interface JobFacts {
   cancelRequested: boolean;
   startedAt: number | null;
   timeoutSeconds: number;
+  /** On hold (the student at the PC) since then, and for how long before: neither counts toward its timeout. */
+  suspendedSince: number | null;
+  suspendedMs: number;
   /** 'worker' when a worker's report ended the job, so a retried report is answered 200 again. */
   endedBy: 'worker' | 'coordinator' | null;
   errorMessage: string | null;
@@ -122,7 +125,9 @@ export function onHeartbeat(job: JobFacts, beat: Heartbeat): { transition: Trans
 /** A running job not reported long past its timeout: the coordinator gives up on it. */
 export function onOverdue(job: JobFacts, now: number): EndJob | null {
   if (job.status !== 'running' || job.startedAt === null) return null;
-  if (job.startedAt + job.timeoutSeconds * 1000 + TIMEOUT_GRACE_MS >= now) return null;
+  // A job on hold is frozen on its PC, not lost: it runs on (and its timeout with it) when the student leaves.
+  if (job.suspendedSince !== null) return null;
+  if (job.startedAt + job.suspendedMs + job.timeoutSeconds * 1000 + TIMEOUT_GRACE_MS >= now) return null;
   return end('failed', 'timeout', null, `timed out after ${job.timeoutSeconds} s (worker ${job.workerId} did not report a result)`, 'coordinator');
 }
 

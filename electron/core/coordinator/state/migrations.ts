@@ -159,4 +159,7 @@ export const MIGRATIONS: readonly string[] = [
   // NULL: the worker's default (cmd on Windows, sh elsewhere), chosen where the OS is known.
   `ALTER TABLE jobs ADD COLUMN shell TEXT;
    ALTER TABLE runs ADD COLUMN shell TEXT;`,
+  // 20: a running job on hold (frozen while the student is at the PC) since when, and how long it was held before.
+  `ALTER TABLE jobs ADD COLUMN suspended_since INTEGER;
+   ALTER TABLE jobs ADD COLUMN suspended_ms INTEGER NOT NULL DEFAULT 0;`,
 ];

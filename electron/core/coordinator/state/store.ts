@@ -53,7 +53,10 @@ export class Store {
   /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */
   workerDto(worker: WorkerRecord): WorkerDto {
     const { replaces, warning } = namesakeFindings(worker, this.workers.withHostname(worker.hostname));
-    return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces, warning);
+    // Its job on hold (the student at the PC), read from the job it runs.
+    const current = worker.currentJobId === null ? undefined : this.jobs.get(worker.currentJobId);
+    const suspendedSince = current?.status === 'running' && current.workerId === worker.workerId ? current.suspendedSince : null;
+    return toWorkerDto(worker, this.policies.effective(worker.workerId, worker.tags), replaces, warning, suspendedSince);
   }
 
   get schemaVersion(): number {

@@ -4,6 +4,7 @@
  */
 import type { WorkerDto } from '../../../../shared/api.ts';
 import { onDeadline, onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from '../jobs/lifecycle.ts';
+import type { JobRecord } from '../state/repositories/job-rows.ts';
 import type { RegisterInput } from '../state/repositories/workers.ts';
 import type { Store } from '../state/store.ts';
 import { applyTransition } from '../jobs/transitions.ts';
@@ -18,6 +19,8 @@ export interface Beat {
   /** Whether its policy lets it run jobs now, and why not. */
   available?: boolean;
   reason?: string | null;
+  /** Its job is frozen now: the student at the PC came back. */
+  suspended?: boolean;
 }
 
 /** What the offline sweep did, for logs and tests. */
@@ -92,6 +95,7 @@ export function revokeWorker(store: Store, workerId: string): { ok: true; endedJ
 export function heartbeat(store: Store, workerId: string, beat: Beat): { worker: WorkerDto; cancelJobIds: string[]; changed: boolean } | undefined {
   const now = store.now();
   const ended: string[] = [];
+  const held: string[] = [];
   let requeued = false;
   const result = store.db.transaction(() => {
     const worker = store.workers.get(workerId);
@@ -120,7 +124,12 @@ export function heartbeat(store: Store, workerId: string, beat: Beat): { worker:
       requeued ||= transition.kind === 'requeue';
     }
     // The worker's state follows from what it runs now (an offline worker that beats is back).
-    const current = store.jobs.runningOf(workerId)[0]?.jobId ?? null;
+    const running = store.jobs.runningOf(workerId)[0];
+    if (running && beat.suspended !== undefined && holdChanged(store, running, beat.suspended, now)) {
+      changed = true;
+      held.push(running.jobId); // news for the job's page, its run's tiles and the live feed
+    }
+    const current = running?.jobId ?? null;
     const status = current ? 'busy' : 'idle';
     if (status !== worker.status || current !== worker.currentJobId || ended.length > 0) {
       store.workers.setState(workerId, status, current);
@@ -130,8 +139,16 @@ export function heartbeat(store: Store, workerId: string, beat: Beat): { worker:
     return { worker: store.workerDto(store.workers.get(workerId)!), cancelJobIds, changed };
   });
   // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
-  if (result) store.announce([workerId], ended, requeued);
+  if (result) store.announce([workerId], [...ended, ...held], requeued);
   return result;
+}
+
+/** The worker says its job is frozen (the student came back) or runs again: the job's hold starts or ends. */
+function holdChanged(store: Store, job: JobRecord, suspended: boolean, now: number): boolean {
+  if (suspended === (job.suspendedSince !== null)) return false;
+  if (suspended) store.jobs.setSuspended(job, now, job.suspendedMs);
+  else store.jobs.setSuspended(job, null, job.suspendedMs + Math.max(0, now - job.suspendedSince!));
+  return true;
 }
 
 /**

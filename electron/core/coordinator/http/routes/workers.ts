@@ -135,6 +135,7 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
       warnings: body.warnings,
       available: body.available,
       reason: body.reason,
+      suspended: body.suspended,
     });
     if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
     if (beat.changed) await ctx.commit.durable();

@@ -28,6 +28,9 @@ export interface JobRecord extends JobFacts {
   tests: TestCounts | null;
   /** null: the worker's default shell. */
   shell: ShellName | null;
+  /** On hold since (the coordinator's clock; null: not on hold), and for how long it was held before. */
+  suspendedSince: number | null;
+  suspendedMs: number;
 }
 
 export interface CreateJobInput {
@@ -88,6 +91,8 @@ export function toRecord(row: Row): JobRecord {
     artifacts: JSON.parse(text(row, 'artifacts')) as ArtifactFile[],
     tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
     shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
+    suspendedSince: intOrNull(row, 'suspended_since'),
+    suspendedMs: int(row, 'suspended_ms'),
   };
 }
 
@@ -124,7 +129,18 @@ export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: stri
     artifacts: output ? job.artifacts : [],
     artifactCount: job.artifacts.length,
     tests: job.tests,
+    ...suspension(job),
   };
+}
+
+/** On hold only while running: a job that ended while frozen is not on hold any more. */
+export function suspension(job: Pick<JobRecord, 'status' | 'suspendedSince' | 'suspendedMs'>): {
+  suspended: boolean;
+  suspendedSince: number | null;
+  suspendedMs: number;
+} {
+  const suspended = job.status === 'running' && job.suspendedSince !== null;
+  return { suspended, suspendedSince: suspended ? job.suspendedSince : null, suspendedMs: job.suspendedMs };
 }
 
 export function toAssignedJob(job: JobRecord): AssignedJobDto {

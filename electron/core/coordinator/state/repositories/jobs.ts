@@ -34,6 +34,7 @@ export class JobRepository {
     | 'start'
     | 'end'
     | 'requeue'
+    | 'suspend'
     | 'requestCancel'
     | 'all'
     | 'fileInUseBy'
@@ -63,11 +64,16 @@ export class JobRepository {
         INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell)
         VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
+      // A job that ends on hold: the hold ends with it and counts in its time on hold.
       end: db.prepare(`
         UPDATE jobs SET status = ?, exit_code = ?, error_message = ?, end_reason = ?, completed_at = ?, ended_by = ?,
-          command_started_at = COALESCE(?, command_started_at)
+          command_started_at = COALESCE(?, command_started_at),
+          suspended_ms = suspended_ms + COALESCE(? - suspended_since, 0), suspended_since = NULL
         WHERE seq = ? AND status IN ('pending', 'running')`),
-      requeue: db.prepare("UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, attempts = attempts - ? WHERE seq = ?"),
+      requeue: db.prepare(
+        "UPDATE jobs SET status = 'pending', worker_id = NULL, started_at = NULL, attempts = attempts - ?, suspended_since = NULL, suspended_ms = 0 WHERE seq = ?",
+      ),
+      suspend: db.prepare('UPDATE jobs SET suspended_since = ?, suspended_ms = ? WHERE seq = ?'),
       requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE seq = ?'),
       all: db.prepare('SELECT * FROM jobs ORDER BY seq'),
       fileInUseBy: db.prepare("SELECT 1 FROM jobs WHERE file_url = ? AND status = 'running' AND worker_id = ? LIMIT 1"),
@@ -246,7 +252,12 @@ export class JobRepository {
   }
 
   end(job: JobRecord, end: EndJob, now: number, commandStartedAt: number | null): void {
-    this.#q.end.run(end.status, end.exitCode, end.errorMessage, end.endReason, now, end.endedBy, commandStartedAt, job.seq);
+    this.#q.end.run(end.status, end.exitCode, end.errorMessage, end.endReason, now, end.endedBy, commandStartedAt, now, job.seq);
+  }
+
+  /** On hold from `since` (null: the hold ended), with the time held before. */
+  setSuspended(job: JobRecord, since: number | null, suspendedMs: number): void {
+    this.#q.suspend.run(since, suspendedMs, job.seq);
   }
 
   requeue(job: JobRecord, refundAttempt: boolean): void {

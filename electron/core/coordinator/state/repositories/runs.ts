@@ -6,6 +6,7 @@ import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
 import type { Database } from '../database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import { suspension } from './job-rows.ts';
 
 export interface RunRecord {
   seq: number;
@@ -133,21 +134,25 @@ export class RunRepository {
     return this.#jobs.all(runId).map((row) => {
       const startedAt = intOrNull(row, 'started_at');
       const completedAt = intOrNull(row, 'completed_at');
+      const status = oneOf(row, 'status', JOB_STATUSES);
+      const held = suspension({ status, suspendedSince: intOrNull(row, 'suspended_since'), suspendedMs: int(row, 'suspended_ms') });
       return {
         jobId: text(row, 'job_id'),
         workerId: textOrNull(row, 'worker_id') ?? textOrNull(row, 'target_worker'),
         hostname: textOrNull(row, 'worker_hostname'),
         filename: text(row, 'filename'),
-        status: oneOf(row, 'status', JOB_STATUSES),
+        status,
         exitCode: intOrNull(row, 'exit_code'),
         endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
         errorMessage: textOrNull(row, 'error_message'),
         score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
-        durationMs: startedAt !== null && completedAt !== null ? completedAt - startedAt : null,
+        // Running time: the time it spent on hold (the student at the PC) does not count.
+        durationMs: startedAt !== null && completedAt !== null ? completedAt - startedAt - held.suspendedMs : null,
         startedAt,
         completedAt,
         outputDigest: textOrNull(row, 'output_digest'),
         tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+        ...held,
       };
     });
   }

@@ -64,7 +64,13 @@ function toRecord(row: Row): WorkerRecord {
   };
 }
 
-export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces: string | null = null, extraWarning: string | null = null): WorkerDto {
+export function toWorkerDto(
+  worker: WorkerRecord,
+  policy: WorkerPolicy,
+  replaces: string | null = null,
+  extraWarning: string | null = null,
+  suspendedSince: number | null = null,
+): WorkerDto {
   const { workerId, hostname, os, cpuCount, status, lastHeartbeat, version, currentJobId, registeredAt, paused, warnings, tags, available } = worker;
   return {
     workerId,
@@ -87,6 +93,7 @@ export function toWorkerDto(worker: WorkerRecord, policy: WorkerPolicy, replaces
     policy,
     pausedAt: worker.pausedAt,
     pausedByAdminAt: worker.adminPausedAt,
+    suspendedSince,
   };
 }
 
