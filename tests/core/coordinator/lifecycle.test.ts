@@ -173,6 +173,13 @@ describe('job lifecycle', () => {
       ['past its timeout but within the grace: nothing', job({ startedAt: NOW - 60_000 - TIMEOUT_GRACE_MS + 10 }), 'nothing'],
       ['past timeout and grace: failed', job({ startedAt: NOW - 60_000 - TIMEOUT_GRACE_MS - 10 }), 'end failed (timeout) by coordinator'],
       ['a pending job never times out here', job({ status: 'pending', startedAt: null }), 'nothing'],
+      ['on hold (the student at the PC), long past its timeout: nothing', job({ startedAt: NOW - 3_600_000, suspendedSince: NOW - 3_500_000 }), 'nothing'],
+      ['held before: its time on hold does not count', job({ startedAt: NOW - 60_000 - TIMEOUT_GRACE_MS - 10, suspendedMs: 30_000 }), 'nothing'],
+      [
+        'held before, and past timeout and grace all the same',
+        job({ startedAt: NOW - 90_000 - TIMEOUT_GRACE_MS - 10, suspendedMs: 30_000 }),
+        'end failed (timeout) by coordinator',
+      ],
     ];
     for (const [name, facts, expected] of rows) {
       it(name, () => assert.equal(brief(onOverdue(facts, NOW)), expected));
