@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { APP_VERSION } from '../../shared/api.ts';
 import { displayFingerprint } from '../../shared/fingerprint.ts';
 import { lanAddresses } from './lan.ts';
-import { jsonLogger, type Logger } from './logger.ts';
+import { logFormat } from './log-format.ts';
+import { jsonLogger, textLogger, type Logger } from './logger.ts';
 import { exitCodesHelp } from './client/exit-codes.ts';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from './options/client-options.ts';
 import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
@@ -48,6 +49,7 @@ ${exitCodesHelp()}`;
 
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
+  logFormat(args); // refused here when it is neither text nor json
   // Read once, then out of the environment children inherit (this process's own /proc environ keeps the
   // copy it started with, readable only by its account and root).
   delete process.env.CMDX_ADMIN_TOKEN;
@@ -95,13 +97,27 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   } else {
     logger.warn('authentication is OFF (--no-auth): anyone who can reach this port can run commands on your workers');
   }
+  // The one sentence a person starting it needs, above the log.
+  if (logFormat(args) === 'text') {
+    const dashboard = `http://localhost:${coordinator.port}/`;
+    process.stdout.write(`\nDashboard: ${dashboard} — ${auth ? `admin token in ${coordinator.tokensFile}` : 'no login (--no-auth)'}\n\n`);
+  }
   onStopSignals(logger, [{ message: 'stopping', run: () => coordinator.stop() }]);
 }
 
 /** Runs `cmdx <argv>`; resolves with the exit code, or -1 while a coordinator or worker keeps running. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const logger = jsonLogger((line) => process.stdout.write(line), { role: command });
+  // A wrong --log-format is refused below, where usage errors are (runCoordinator, runWorkerCli); JSON till then.
+  const format = (() => {
+    try {
+      return logFormat(rest);
+    } catch {
+      return 'json';
+    }
+  })();
+  // A person at a terminal reads lines; a script, a service or a pipe gets JSON.
+  const logger = format === 'text' ? textLogger() : jsonLogger((line) => process.stdout.write(line), { role: command });
   const known = COMMANDS.get(command);
   try {
     if (known && wantsHelp(known.table, rest)) {

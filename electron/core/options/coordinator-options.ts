@@ -34,6 +34,12 @@ export const COORDINATOR_OPTIONS = {
     type: 'boolean',
     help: 'refuse direct runs (`POST /api/execute` with `mode=direct` runs commands on the coordinator PC itself); by default they are allowed and recorded as jobs of worker `coordinator`',
   },
+  'log-format': {
+    type: 'string',
+    arg: 'FORMAT',
+    defaultText: '`text` on a terminal, else `json`',
+    help: '`text`: readable lines for a person; `json`: one JSON object per line, for scripts and log collectors',
+  },
   announce: { type: 'boolean', help: 'announce this coordinator on the LAN (DNS-SD `_cmdx._tcp`) so workers find it with `--discover`' },
   'offline-after': {
     type: 'number',

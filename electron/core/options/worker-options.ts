@@ -24,6 +24,12 @@ export const WORKER_OPTIONS = {
     help: 'labels a job or run can target (e.g. `room-b,gpu`); sent when the worker registers, replacing tags the admin set',
   },
   'work-dir': { type: 'string', arg: 'DIR', defaultText: 'OS app-data folder + `/cmd-executor/worker`', help: 'identity, unsent reports, job folders' },
+  'log-format': {
+    type: 'string',
+    arg: 'FORMAT',
+    defaultText: '`text` on a terminal, else `json`',
+    help: '`text`: readable lines for a person; `json`: one JSON object per line, for scripts and log collectors',
+  },
   'heartbeat-interval': {
     type: 'number',
     arg: 'SECONDS',

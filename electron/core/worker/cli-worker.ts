@@ -10,9 +10,11 @@ import { builtDashboard } from '../dashboard-files.ts';
 import { WorkerAgent } from './agent.ts';
 import { fileIdleSource } from './idle-source.ts';
 import { coordinatorTarget } from './coordinator-target.ts';
+import { logFormat } from '../log-format.ts';
 
 export async function runWorkerCli(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(WORKER_OPTIONS, args, process.env);
+  logFormat(args); // refused here when it is neither text nor json
   // Read once, then gone from the environment: jobs started by this process never see them.
   delete process.env.CMDX_JOIN_TOKEN;
   delete process.env.CMDX_JOIN;
