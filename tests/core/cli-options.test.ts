@@ -130,6 +130,7 @@ describe('parseOptions', () => {
       'no-auth': false,
       'no-tls': false,
       'no-direct': false,
+      'log-format': undefined,
       announce: false,
       'offline-after': 30,
       'max-upload-mb': 1024,
