@@ -3,29 +3,9 @@
  * them (Debian's Chromium), and SVG follows the text colour and size everywhere.
  */
 import type { ReactElement } from 'react';
+import type { IconName } from './icon-names.ts';
 
-export type IconName =
-  | 'info'
-  | 'warning'
-  | 'check'
-  | 'cross'
-  | 'dot'
-  | 'ring'
-  | 'half'
-  | 'pause'
-  | 'play'
-  | 'clock'
-  | 'ban'
-  | 'pencil'
-  | 'hourglass'
-  | 'stop'
-  | 'back'
-  | 'up'
-  | 'down'
-  | 'plus'
-  | 'chevron'
-  | 'more'
-  | 'logout';
+export type { IconName } from './icon-names.ts';
 
 // 16×16 drawings, stroked with the current colour unless filled on purpose.
 const PATHS: Record<IconName, ReactElement> = {

@@ -2,6 +2,7 @@
 import type { JobDto } from '../../shared/api.ts';
 import { workerStatus, type WorkerFacts, type WorkerState } from '../lib/worker-state.ts';
 import { holdReason, onHoldText } from '../../shared/on-hold.ts';
+import { jobOutcome } from '../lib/job-outcome.ts';
 import { Icon, type IconName } from './icons.tsx';
 
 const WORKER: Record<WorkerState, { icon: IconName; label: string }> = {
@@ -23,22 +24,6 @@ export function WorkerBadge({ worker }: { worker: WorkerFacts }) {
       {why && <span className="badge-why"> ({why})</span>}
     </span>
   );
-}
-
-export function jobOutcome(job: Pick<JobDto, 'status' | 'exitCode'> & Partial<Pick<JobDto, 'suspendedSince'>>): { key: string; icon: IconName; label: string } {
-  if (job.status === 'running' && job.suspendedSince) return { key: 'onhold', icon: 'pause', label: onHoldText(job.suspendedSince) };
-  switch (job.status) {
-    case 'pending':
-      return { key: 'pending', icon: 'clock', label: 'Pending' };
-    case 'running':
-      return { key: 'running', icon: 'play', label: 'Running' };
-    case 'completed':
-      return job.exitCode === 0 ? { key: 'passed', icon: 'check', label: 'Passed' } : { key: 'exit', icon: 'cross', label: `Exit ${job.exitCode}` };
-    case 'failed':
-      return { key: 'failed', icon: 'warning', label: 'Failed' };
-    case 'cancelled':
-      return { key: 'cancelled', icon: 'ban', label: 'Cancelled' };
-  }
 }
 
 export function JobBadge({ job }: { job: Pick<JobDto, 'status' | 'exitCode'> & Partial<Pick<JobDto, 'suspendedSince'>> }) {

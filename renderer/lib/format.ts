@@ -28,6 +28,28 @@ export function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * A moment people can place without a calendar: "today 10:22 (in 3 h)", "tomorrow 10:22 (in 24 h)",
+ * "Mon 8 Dec 10:22 (in 3 days)", "today 09:10 (5 min ago)".
+ */
+export function when(at: number, now: number): string {
+  const day = (ms: number) => new Date(ms).setHours(0, 0, 0, 0);
+  const days = Math.round((day(at) - day(now)) / 86_400_000);
+  const date =
+    days === 0
+      ? 'today'
+      : days === 1
+        ? 'tomorrow'
+        : days === -1
+          ? 'yesterday'
+          : new Date(at).toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' });
+  const span = spanOf(Math.abs(at - now))
+    .replace(/ \d+ s$/, '')
+    .replace(/^(\d+)\.\d s$/, '$1 s');
+  const ahead = Math.abs(at - now) >= 2 * 86_400_000 ? `${Math.round(Math.abs(at - now) / 86_400_000)} days` : span;
+  return `${date} ${clock(at)} (${at >= now ? `in ${ahead}` : `${ahead} ago`})`;
+}
+
 export function time(ms: number | null | undefined): string {
   return ms ? new Date(ms).toLocaleTimeString() : '—';
 }

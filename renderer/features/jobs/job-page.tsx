@@ -9,7 +9,7 @@ import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { useApi } from '../../lib/api-context.tsx';
-import { time } from '../../lib/format.ts';
+import { when } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
 import { JobArtifacts } from './job-artifacts.tsx';
@@ -135,7 +135,7 @@ function JobState({ job, workers, now }: { job: JobDto; workers: WorkerDto[]; no
         <p className="hint" role="status" data-testid="pending-hint">
           <Icon name="info" />
           {pendingHint(workers, job.target ?? null)}
-          {job.deadlineAt !== null && job.deadlineAt !== undefined && ` If it has not started by ${time(job.deadlineAt)}, it fails.`}
+          {job.deadlineAt !== null && job.deadlineAt !== undefined && ` If it has not started by ${when(job.deadlineAt, now)}, it fails.`}
         </p>
       )}
       <JobFacts job={job} workers={workers} now={now} />

@@ -1,68 +1,34 @@
 /** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
 import { memo, useMemo, useState } from 'react';
-import type { RunJobRow, RunMode, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import type { RunJobRow, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
-import { Icon, type IconName } from '../../components/icons.tsx';
+import { Icon } from '../../components/icons.tsx';
 import { holdReason, runningMs } from '../../../shared/on-hold.ts';
 import { spanOf } from '../../lib/format.ts';
 import { displayName } from '../../lib/targets.ts';
-
-/** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline; `onhold`: frozen while the student uses the PC. */
-export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'onhold' | 'pending' | 'waiting';
-
-export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
-  passed: { icon: 'check', label: 'Passed' },
-  exit: { icon: 'cross', label: 'Exit' },
-  failed: { icon: 'warning', label: 'Failed' },
-  cancelled: { icon: 'ban', label: 'Cancelled' },
-  running: { icon: 'play', label: 'Running' },
-  onhold: { icon: 'pause', label: 'On hold' },
-  pending: { icon: 'clock', label: 'Pending' },
-  waiting: { icon: 'pause', label: 'PC offline' },
-};
-
-export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'> & Partial<Pick<RunJobRow, 'suspended'>>, offline: boolean): TileState {
-  if (job.status === 'running' && job.suspended) return 'onhold';
-  switch (job.status) {
-    case 'completed':
-      return job.exitCode === 0 ? 'passed' : 'exit';
-    case 'pending':
-      return offline ? 'waiting' : 'pending';
-    default:
-      return job.status;
-  }
-}
-
-/** The filters above the grid, and which tile states each shows. */
-export const TILE_FILTERS = {
-  all: null,
-  failed: ['exit', 'failed'],
-  passed: ['passed'],
-  running: ['running', 'onhold'],
-  waiting: ['pending', 'waiting'],
-  cancelled: ['cancelled'],
-} as const satisfies Record<string, readonly TileState[] | null>;
-export type TileFilter = keyof typeof TILE_FILTERS;
-
-export function inFilter(state: TileState, filter: TileFilter): boolean {
-  const states: readonly TileState[] | null = TILE_FILTERS[filter];
-  return states === null || states.includes(state);
-}
-
-/** The tile's title: the PC for a broadcast (by the name the live feed knows, else its hostname), the zip for a map run. */
-export function tileName(job: RunJobRow, mode: RunMode, names: ReadonlyMap<string, string>): string {
-  if (mode === 'map') return job.filename;
-  return (job.workerId !== null ? names.get(job.workerId) : undefined) ?? job.hostname ?? job.workerId ?? '—';
-}
+import { inFilter, TILE_FILTERS, TILE_LOOK, tileName, tileState, waitReason, type Tile, type TileFilter, type TileState } from './tile-state.ts';
 
 /** `now` is only passed to running tiles (0 for the rest), so the clock's tick re-renders only them. */
-export const RunTile = memo(function RunTile({ job, name, state, now }: { job: RunJobRow; name: string; state: TileState; now: number }) {
+export const RunTile = memo(function RunTile({
+  job,
+  name,
+  state,
+  why,
+  now,
+}: {
+  job: RunJobRow;
+  name: string;
+  state: TileState;
+  why: string | null;
+  now: number;
+}) {
   const look = TILE_LOOK[state];
   const label = state === 'exit' ? `Exit ${job.exitCode}` : look.label;
   const facts: string[] = [];
   // A pass says exit 0 already, and a failed exit names its code in the label.
   if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);
   if (state === 'onhold' && job.suspendedSince) facts.push(holdReason(job.suspendedSince));
+  if (why && state !== 'waiting') facts.push(why); // "PC offline" says it already
   // The time it ran: it stops while the job is on hold.
   const ran = runningMs(job, now || job.completedAt || job.startedAt || 0);
   if (job.startedAt && ran !== null) facts.push(spanOf(ran));
@@ -92,16 +58,10 @@ export const RunTile = memo(function RunTile({ job, name, state, now }: { job: R
   );
 });
 
-/** A run's job as its tile shows it. */
-export interface Tile {
-  job: RunJobRow;
-  name: string;
-  state: TileState;
-}
-
 /** The run's tiles, named by the live feed's worker names and marked waiting while their PC is offline. */
 export function useTiles(status: RunStatusDto | null, workers: WorkerDto[]): Tile[] {
   const offline = useMemo(() => new Set(workers.filter((w) => w.status === 'offline').map((w) => w.workerId)), [workers]);
+  const byId = useMemo(() => new Map(workers.map((w) => [w.workerId, w])), [workers]);
   const workerNames = useMemo(() => new Map(workers.map((w) => [w.workerId, displayName(w)])), [workers]);
   return useMemo(
     () =>
@@ -109,8 +69,9 @@ export function useTiles(status: RunStatusDto | null, workers: WorkerDto[]): Til
         job,
         name: tileName(job, status!.mode, workerNames),
         state: tileState(job, job.workerId !== null && offline.has(job.workerId)),
+        why: waitReason(job, job.workerId === null ? undefined : byId.get(job.workerId)),
       })),
-    [status, offline, workerNames],
+    [status, offline, workerNames, byId],
   );
 }
 
@@ -136,7 +97,7 @@ export function TileGrid({ tiles, now }: { tiles: Tile[]; now: number }) {
       ) : (
         <ul className="tiles" data-testid="run-tiles" aria-label="Jobs of this run">
           {shown.map((t) => (
-            <RunTile key={t.job.jobId} job={t.job} name={t.name} state={t.state} now={t.state === 'running' ? now : 0} />
+            <RunTile key={t.job.jobId} job={t.job} name={t.name} state={t.state} why={t.why} now={t.state === 'running' ? now : 0} />
           ))}
         </ul>
       )}

@@ -1,0 +1,23 @@
+/** The names of the dashboard's icons (icons.tsx draws them), for code that picks one without drawing it. */
+export type IconName =
+  | 'info'
+  | 'warning'
+  | 'check'
+  | 'cross'
+  | 'dot'
+  | 'ring'
+  | 'half'
+  | 'pause'
+  | 'play'
+  | 'clock'
+  | 'ban'
+  | 'pencil'
+  | 'hourglass'
+  | 'stop'
+  | 'back'
+  | 'up'
+  | 'down'
+  | 'plus'
+  | 'chevron'
+  | 'more'
+  | 'logout';
