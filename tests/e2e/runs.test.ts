@@ -85,7 +85,7 @@ describe('runs on the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Run on 3 PCs' }).click();
     const dialog = page.getByRole('dialog');
     await waitForText(dialog.getByRole('heading'), /^Run on 3 PCs\?$/);
-    assert.equal(await dialog.getByTestId('confirm-offline').textContent(), 'All 3 are online.');
+    assert.equal(await dialog.getByTestId('confirm-offline').textContent(), 'All 3 are online and free: they start at once.');
     await dialog.getByRole('button', { name: 'Run on 3 PCs' }).click();
     await page.waitForURL(/#\/runs\/run-/);
 

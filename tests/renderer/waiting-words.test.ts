@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { when } from '../../renderer/lib/format.ts';
+import { broadcastText } from '../../renderer/features/new-job/broadcast-words.ts';
 import { jobOutcome } from '../../renderer/lib/job-outcome.ts';
 import { tileState, waitReason } from '../../renderer/features/runs/tile-state.ts';
 import { workerStatus } from '../../renderer/lib/worker-state.ts';
@@ -29,6 +30,16 @@ describe('why a job waits, and until when', () => {
     assert.equal(waitReason(job, workerDto('pc-1', { status: 'busy' })), 'its PC runs another job');
     assert.equal(waitReason(job, workerDto('pc-1')), null, 'a free PC: it simply takes its turn');
     assert.equal(waitReason({ status: 'running', workerId: 'pc-1' }, workerDto('pc-1', { available: false })), null);
+  });
+
+  it('says before a broadcast which PCs are in use by students and which are offline, and that their jobs wait', () => {
+    const base = { count: 5, offline: 0, inUse: 0, deadlineSeconds: 24 * 3600 };
+    assert.equal(broadcastText(base), 'All 5 are online and free: they start at once.');
+    assert.equal(broadcastText({ ...base, inUse: 2 }), '2 PCs are in use by students: their jobs start when they are free.');
+    assert.equal(
+      broadcastText({ ...base, inUse: 1, offline: 1 }),
+      '1 PC is in use by students: its job starts when it is free. 1 PC is offline; its job waits up to 24 h.',
+    );
   });
 
   it('calls a job that has not started "Waiting", one word everywhere', () => {

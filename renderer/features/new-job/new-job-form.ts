@@ -117,7 +117,9 @@ export function planSend(draft: NewJobDraft, workers: readonly WorkerDto[], maxU
     };
     if (kind === 'map') return { run };
     const offline = matching.filter((w) => w.status === 'offline').length;
-    return { confirm: { count: matching.length, offline, deadlineSeconds: read.deadlineSeconds ?? 24 * 3600 }, run };
+    // Online but kept from jobs by the lab's policy: a student at the PC (or outside its hours), or paused.
+    const inUse = matching.filter((w) => w.status !== 'offline' && (!w.available || w.paused || w.pausedByAdmin)).length;
+    return { confirm: { count: matching.length, offline, inUse, deadlineSeconds: read.deadlineSeconds ?? 24 * 3600 }, run };
   }
   if (kind === 'direct') return { confirmDirect: true };
   return { job: { commands: draft.commands, target, shell: draft.shell, ...limits } };
