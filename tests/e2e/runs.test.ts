@@ -245,7 +245,7 @@ describe('runs on the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Run on 30 PCs' }).click();
     const dialog = page.getByRole('dialog');
     await waitForText(dialog.getByRole('heading'), /^Run on 30 PCs\?$/);
-    assert.equal(await dialog.getByTestId('confirm-offline').textContent(), '30 are offline; their jobs wait up to 24 h.');
+    assert.equal(await dialog.getByTestId('confirm-offline').textContent(), '30 PCs are offline; their jobs wait up to 24 h.');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(await dialog.count(), 0);
     assert.equal((await c.api('GET', '/api/runs/create')).body.total, 5, 'no run was made');
