@@ -169,6 +169,14 @@ describe('runs on the dashboard in Chromium', () => {
     await waitForText(page.getByTestId('run-summary'), /^5\/6 passed · 1 failed$/);
     assert.match((await page.locator('[data-job] a', { hasText: 'dave.zip' }).textContent()) ?? '', /score 70/);
     assert.match((await page.locator('[data-job] a', { hasText: 'erin.zip' }).textContent()) ?? '', /Exit 1.*score 0/);
+    // The job page shows the score too, and the Jobs list links each run's job to its run.
+    const runPage = page.url();
+    await page.locator('[data-job] a', { hasText: 'dave.zip' }).click();
+    await waitForText(page.getByTestId('job-score'), /^70$/);
+    await page.goto(`${c.url}/#/jobs`);
+    const listed = page.locator('tr[data-job]', { hasText: 'dave.zip' }).getByTestId('job-run-link');
+    assert.equal(await listed.first().getAttribute('href'), `#/runs/${runPage.split('#/runs/')[1]}`);
+    await page.goto(runPage);
     await waitForText(page.getByTestId('run-groups-summary'), /^4 identical · 2 differ$/);
     await waitForText(page.getByTestId('group-output'), /tests passed: 10\/10\s+Score: 100/);
 

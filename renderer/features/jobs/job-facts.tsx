@@ -47,6 +47,12 @@ export function JobFacts({ job, workers, now }: { job: JobDto; workers: WorkerDt
         <dt>Duration</dt>
         <dd data-testid="job-duration">{job.startedAt ? spanOf(runningMs(job, now)) : '—'}</dd>
       </div>
+      {job.score !== null && (
+        <div>
+          <dt>Score</dt>
+          <dd data-testid="job-score">{String(job.score)}</dd>
+        </div>
+      )}
       <div>
         <dt>Exit code</dt>
         <dd data-testid="exit-code">{job.exitCode ?? '—'}</dd>

@@ -10,7 +10,8 @@ import type { JobCounts } from '../../../shared/job-status.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
-import { duration, firstLine, time } from '../../lib/format.ts';
+import { runningMs } from '../../../shared/on-hold.ts';
+import { firstLine, spanOf, time } from '../../lib/format.ts';
 import { workerName } from '../../lib/targets.ts';
 import { JOB_FILTERS, useJobList, type JobFilter } from './use-job-list.ts';
 import { useJobRows } from './use-job-rows.ts';
@@ -142,6 +143,11 @@ function JobRow({ job, workers, now }: { job: JobDto; workers: readonly WorkerDt
           <strong>{job.filename}</strong>
         </a>
         <div className="muted small mono ellipsis">{firstLine(job.command)}</div>
+        {job.runId && (
+          <a href={`#/runs/${job.runId}`} className="small" data-testid="job-run-link">
+            part of a run
+          </a>
+        )}
       </td>
       <td data-label="Worker" className="small" title={job.workerId ?? undefined} data-testid="job-worker">
         {job.workerId ? workerName(job.workerId, workers) : '—'}
@@ -150,7 +156,7 @@ function JobRow({ job, workers, now }: { job: JobDto; workers: readonly WorkerDt
         {time(job.createdAt)}
       </td>
       <td data-label="Duration" className="small">
-        {duration(job.startedAt, job.completedAt, now)}
+        {job.startedAt ? spanOf(runningMs(job, now)) : '—'}
       </td>
     </tr>
   );
