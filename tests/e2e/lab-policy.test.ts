@@ -102,6 +102,20 @@ describe('the lab policy on the dashboard', () => {
     await dialog.waitFor({ state: 'detached' });
   });
 
+  it("keeps the admin's choices when the tag is typed after them, and says what that tag follows now", async () => {
+    await page.getByRole('button', { name: 'Lab policy' }).click();
+    const dialog = page.getByTestId('lab-policy');
+    await waitForText(dialog.getByTestId('policy-lab'), /^The lab: jobs after 10 min idle/);
+    await dialog.getByLabel('For').selectOption('tag');
+    await dialog.getByLabel('Run jobs').selectOption('always');
+    await dialog.getByLabel('Tag').fill('room-b');
+    assert.equal(await dialog.getByLabel('Run jobs').inputValue(), 'always', 'typing the tag did not load a saved policy over the choice');
+    await waitForText(dialog.getByTestId('policy-saved'), /^Saved now for the PCs tagged room-b: none of its own \(the lab's applies\)$/);
+    await waitForText(dialog.getByTestId('policy-summary'), /jobs at any time/);
+    await dialog.getByRole('button', { name: 'Done' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('a PC in use shows as Waiting, says since when, and the pending hint counts it; writes the screenshot', async () => {
     writeFileSync(idleFile, '5\n');
     await waitForText(row(), /Waiting/, 20_000);

@@ -20,6 +20,8 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
   const { policies, loadError, load } = usePolicies();
   const [choice, setChoice] = useState<ScopeChoice>({ kind: 'lab', tag: '', workerId: workers[0]?.workerId ?? '' });
   const [draft, setDraft] = useState<WorkerPolicy>(DEFAULT_POLICY);
+  // Once the admin changed a field, picking who it is for keeps those choices (the saved policy is shown beside).
+  const [edited, setEdited] = useState(false);
   const { busy, outcome, setOutcome, save, clear } = usePolicyChanges(load);
   useEffect(() => {
     void load().then((p) => p && setDraft(p.lab));
@@ -27,10 +29,11 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  /** A new scope starts from its own policy, else the lab's. */
+  /** A new scope starts from its own policy, else the lab's, unless the admin already chose the fields. */
   const pickScope = (next: ScopeChoice) => {
     setChoice(next);
     setOutcome(null);
+    if (edited) return;
     const own = ownPolicy(policies, next);
     if (own) setDraft(own);
     else if (policies) setDraft(policies.lab);
@@ -39,31 +42,25 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
   const badSchedule = scheduleError(draft);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!badSchedule) save(scopeOf(choice), draft, words);
+    if (!badSchedule) void save(scopeOf(choice), draft, words).then((saved) => saved && setEdited(false));
   };
 
   return (
     <Modal labelledBy="lab-policy-title" onClose={onClose} testId="lab-policy" className="lab-policy">
       <h2 id="lab-policy-title">Lab policy</h2>
-      <p className="muted small">
-        When workers may run jobs, so they never get in a student&apos;s way. A PC follows its own policy, else its first tag&apos;s (by name), else the
-        lab&apos;s.
-      </p>
-      {loadError && (
-        <p className="error" role="alert">
-          {loadError}
-        </p>
-      )}
-      {policies && (
-        <p className="small" data-testid="policy-lab">
-          The lab: {describePolicy(policies.lab)}
-        </p>
-      )}
+      <PolicyIntro policies={policies} loadError={loadError} />
       <PolicyOverrides policies={policies} workers={workers} busy={busy} onClear={clear} />
       <form className="policy-form manage-section" onSubmit={submit}>
         <h3>Set a policy</h3>
         <PolicyScopePicker choice={choice} workers={workers} onPick={pickScope} />
-        <PolicyFields draft={draft} set={(patch) => setDraft((d) => ({ ...d, ...patch }))} />
+        <SavedPolicy policies={policies} choice={choice} words={words} />
+        <PolicyFields
+          draft={draft}
+          set={(patch) => {
+            setEdited(true);
+            setDraft((d) => ({ ...d, ...patch }));
+          }}
+        />
         <p className="small" data-testid="policy-summary">
           {words}: {describePolicy(draft)}
         </p>
@@ -88,6 +85,38 @@ export function LabPolicy({ workers, onClose }: { workers: WorkerDto[]; onClose:
         </button>
       </div>
     </Modal>
+  );
+}
+
+function PolicyIntro({ policies, loadError }: { policies: LabPolicies | null; loadError: string | null }) {
+  return (
+    <>
+      <p className="muted small">
+        When workers may run jobs, so they never get in a student&apos;s way. A PC follows its own policy, else its first tag&apos;s (by name), else the
+        lab&apos;s.
+      </p>
+      {loadError && (
+        <p className="error" role="alert">
+          {loadError}
+        </p>
+      )}
+      {policies && (
+        <p className="small" data-testid="policy-lab">
+          The lab: {describePolicy(policies.lab)}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** What the chosen PCs follow now, so a kept draft never hides what is saved. */
+function SavedPolicy({ policies, choice, words }: { policies: LabPolicies | null; choice: ScopeChoice; words: string }) {
+  if (!policies || choice.kind === 'lab') return null;
+  const own = ownPolicy(policies, choice);
+  return (
+    <p className="small muted" data-testid="policy-saved">
+      Saved now for {words.charAt(0).toLowerCase() + words.slice(1)}: {own ? describePolicy(own) : "none of its own (the lab's applies)"}
+    </p>
   );
 }
 
@@ -120,14 +149,16 @@ function usePolicyChanges(load: () => Promise<unknown>) {
     try {
       setOutcome({ text: await what(), failed: false });
       await load();
+      return true;
     } catch (e) {
       setOutcome({ text: (e as Error).message, failed: true });
+      return false;
     } finally {
       setBusy(false);
     }
   };
   const save = (scope: PolicyScope, draft: WorkerPolicy, words: string) =>
-    void act(async () => {
+    act(async () => {
       await api.setPolicy(scope, policyBody(draft));
       return `Saved for ${words}: ${describePolicy(draft)}. The PCs hear of it at their next heartbeat.`;
     });
