@@ -180,6 +180,9 @@ export const runDto = z
     /** For each: the zip every PC runs (null: an empty folder); for map: null. */
     filename: z.string().nullable(),
     summary: runSummary,
+    /** The run this one re-runs (Re-run failed), and the runs made by re-running this one, oldest first. */
+    rerunOf: z.string().nullable(),
+    reruns: z.array(z.string()),
   })
   .meta({ id: 'Run' });
 export type RunDto = z.infer<typeof runDto>;

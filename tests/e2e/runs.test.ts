@@ -191,12 +191,23 @@ describe('runs on the dashboard in Chromium', () => {
     await page.evaluate(() => (globalThis as any).scrollTo(0, 0));
     await page.screenshot({ path: join(SHOTS, 'run-page.png'), fullPage: true });
 
-    // Re-run failed: a new run with only erin.zip.
+    // Re-run failed asks first (Cancel makes nothing), then makes a new run with only erin.zip, linked both ways.
     const first = page.url();
+    const firstId = first.split('#/runs/')[1]!;
     await page.getByRole('button', { name: 'Re-run failed' }).click();
+    await waitForText(page.getByTestId('confirm-rerun-text'), /A new run repeats them on the same PCs \(or zips\), linked to this one/);
+    await page.locator('.confirm-rerun').getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(page.url(), first);
+    await page.getByRole('button', { name: 'Re-run failed' }).click();
+    await page.getByRole('button', { name: 'Re-run 1 failed job' }).click();
     await page.waitForURL((url) => /#\/runs\/run-/.test(url.hash) && url.toString() !== first);
     await waitForTiles('the re-run ended', (n) => n.exit === 1);
     assert.deepEqual(await tileNames(), ['erin.zip']);
+    const rerunId = page.url().split('#/runs/')[1]!;
+    await waitForText(page.getByTestId('run-lineage'), new RegExp(`^Re-run of ${firstId}$`));
+    assert.equal(await page.getByTestId('rerun-of').getAttribute('href'), `#/runs/${firstId}`);
+    await page.goto(first);
+    await waitForText(page.getByTestId('run-lineage'), new RegExp(`^Re-run as ${rerunId} \\(the latest results are there\\)$`));
 
     // The runs list, newest first, with each run's summary.
     await page.goto(`${c.url}/#/runs`);

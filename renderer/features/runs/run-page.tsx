@@ -11,6 +11,7 @@ import { RunGroups } from './run-groups.tsx';
 import { runTitle, SummaryBar } from './run-summary.tsx';
 import { TileGrid, useTiles } from './run-tiles.tsx';
 import { useRunStatus } from './use-run-status.ts';
+import { RerunFailedButton, RunLineage } from './run-lineage.tsx';
 
 export function RunPage({ runId, now }: { runId: string; now: number }) {
   const { workers } = useLiveState();
@@ -96,6 +97,7 @@ function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto;
             </span>
           )}
         </div>
+        <RunLineage status={status} />
       </div>
       <div className="actions">
         {active && (
@@ -103,11 +105,7 @@ function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto;
             Cancel run
           </button>
         )}
-        {summary.failed > 0 && (
-          <button className="secondary" disabled={busy} onClick={actions.rerunFailed}>
-            Re-run failed
-          </button>
-        )}
+        {summary.failed > 0 && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
         {hasFiles && (
           <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">
             Download all result files (zip)

@@ -137,6 +137,10 @@ describe('tags, targets and runs', () => {
       [again.body.runId, r.runId],
     );
     assert.equal(list.runs[0].summary.passed, 1);
+    // The re-run and its run name each other: one class's results stay linked.
+    assert.equal(list.runs[0].rerunOf, r.runId);
+    assert.deepEqual(list.runs[1].reruns, [again.body.runId]);
+    assert.equal(list.runs[1].rerunOf, null);
     const nothing = await c.api('POST', '/api/runs/rerun', { body: { runId: again.body.runId, only: 'failed' } });
     assert.equal(nothing.status, 400);
     assert.match(nothing.body.error, /nothing to re-run/);

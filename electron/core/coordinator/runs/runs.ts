@@ -35,6 +35,8 @@ export interface CreateRunInput {
   shell: ShellName | null;
   /** each: the one zip every PC runs; map: one job per zip. */
   zips: RunZip[];
+  /** A re-run: the run it repeats. */
+  rerunOf?: string;
 }
 
 export type CreateRunOutcome = { ok: true; run: RunRecord; jobIds: string[] } | { ok: false; message: string };
@@ -57,6 +59,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
         timeoutSeconds: input.timeoutSeconds,
         maxAttempts: input.maxAttempts,
         deadlineSeconds: input.deadlineSeconds,
+        rerunOf: input.rerunOf ?? null,
         fileUrl: input.mode === 'each' ? (zip?.fileUrl ?? null) : null,
         filename: input.mode === 'each' ? (zip?.filename ?? null) : null,
         artifactPatterns: input.artifactPatterns,
@@ -91,7 +94,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
 }
 
 export function runDto(store: Store, run: RunRecord): RunDto {
-  return toRunDto(run, store.runs.summary(run.runId));
+  return toRunDto(run, { ...store.runs.summary(run.runId), reruns: store.runs.reruns(run.runId) });
 }
 
 export function runStatus(store: Store, runId: string): RunStatusDto | undefined {
@@ -144,6 +147,7 @@ export function rerunInput(
     scorePattern: run.scorePattern,
     artifactPatterns: run.artifactPatterns,
     shell: run.shell,
+    rerunOf: runId,
   };
   if (run.mode === 'each') {
     const workers = [...new Set(jobs.map((j) => j.workerId).filter((id): id is string => id !== null))];

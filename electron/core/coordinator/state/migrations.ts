@@ -162,4 +162,7 @@ export const MIGRATIONS: readonly string[] = [
   // 20: a running job on hold (frozen while the student is at the PC) since when, and how long it was held before.
   `ALTER TABLE jobs ADD COLUMN suspended_since INTEGER;
    ALTER TABLE jobs ADD COLUMN suspended_ms INTEGER NOT NULL DEFAULT 0;`,
+  // 21: a re-run names the run it repeats, so both pages link the one class's results together.
+  `ALTER TABLE runs ADD COLUMN rerun_of TEXT;
+   CREATE INDEX runs_by_rerun_of ON runs(rerun_of) WHERE rerun_of IS NOT NULL;`,
 ];

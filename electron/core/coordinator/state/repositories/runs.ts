@@ -25,6 +25,8 @@ export interface RunRecord {
   artifactPatterns: string[];
   /** Every job's shell (null: each worker's default). */
   shell: ShellName | null;
+  /** The run this one re-runs (its failed jobs, or all), if any. */
+  rerunOf: string | null;
 }
 
 export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
@@ -46,6 +48,7 @@ function toRecord(row: Row): RunRecord {
     filename: textOrNull(row, 'filename'),
     artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
     shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
+    rerunOf: textOrNull(row, 'rerun_of'),
   };
 }
 
@@ -57,11 +60,13 @@ export class RunRepository {
   readonly #counts: StatementSync;
   readonly #waitingOffline: StatementSync;
   readonly #jobs: StatementSync;
+  readonly #reruns: StatementSync;
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.#reruns = db.prepare('SELECT run_id FROM runs WHERE rerun_of = ? ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
@@ -93,8 +98,14 @@ export class RunRepository {
       run.filename,
       JSON.stringify(run.artifactPatterns),
       run.shell,
+      run.rerunOf,
     );
     return this.get(runId)!;
+  }
+
+  /** The runs made by re-running this one, oldest first. */
+  reruns(runId: string): string[] {
+    return this.#reruns.all(runId).map((row) => text(row, 'run_id'));
   }
 
   get(runId: string): RunRecord | undefined {
@@ -158,8 +169,8 @@ export class RunRepository {
   }
 }
 
-export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null }): RunDto {
-  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell } = run;
+export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null; reruns: string[] }): RunDto {
+  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell, rerunOf } = run;
   return {
     runId,
     mode,
@@ -175,5 +186,7 @@ export function toRunDto(run: RunRecord, derived: { summary: RunSummary; complet
     shell,
     filename,
     summary: derived.summary,
+    rerunOf,
+    reruns: derived.reruns,
   };
 }
