@@ -1,10 +1,14 @@
-/** One line about this coordinator: its version and the certificate fingerprint an admin compares with the browser's. */
+/**
+ * One line about this coordinator: its version and the certificate fingerprint an admin compares with the browser's.
+ * A landmark of its own (complementary), so a screen reader's landmark list reaches it: the sticky top bar
+ * (the banner) cannot hold it without sticking a fingerprint of three lines over a phone's page.
+ */
 import { displayFingerprint } from '../../shared/fingerprint.ts';
 import type { CoordinatorInfo } from '../lib/api.ts';
 
 export function AboutCoordinator({ info }: { info: CoordinatorInfo }) {
   return (
-    <p className="about small" data-testid="about">
+    <aside className="about small" aria-label="This coordinator" data-testid="about">
       <span>Coordinator {info.version}</span>
       {info.fingerprint ? (
         <span title="Compare it with the certificate your browser shows for this page (the padlock or 'Not secure' beside the address).">
@@ -16,6 +20,6 @@ export function AboutCoordinator({ info }: { info: CoordinatorInfo }) {
       ) : (
         <span>Plain HTTP (started with --no-tls): no certificate to compare.</span>
       )}
-    </p>
+    </aside>
   );
 }

@@ -24,6 +24,7 @@ export function App() {
   const base = location.origin;
   const [token, setToken] = useState<string | null>(savedToken());
   const [auth, setAuth] = useState<boolean | null>(null);
+  const [loggedIn, setLoggedIn] = useState(false);
   const workerSource = useMemo(() => {
     const api = bridge();
     return api ? bridgeWorkerSource(api) : new LocalWorkerSource();
@@ -66,6 +67,7 @@ export function App() {
         onLogin={(t) => {
           saveToken(t);
           setToken(t);
+          setLoggedIn(true);
         }}
       />
     );
@@ -75,6 +77,7 @@ export function App() {
       base={base}
       token={auth ? token : null}
       route={route}
+      loggedIn={loggedIn}
       onLogout={() => {
         saveToken(null);
         setToken(null);

@@ -1,4 +1,4 @@
-/** The coordinator's dashboard: the top bar, PCs asking to join, the page the URL names (routes.tsx), and the join and lab policy dialogs; live over /api/ws. */
+/** The coordinator's dashboard: skip links, the top bar, PCs asking to join, the page the URL names (routes.tsx), and the join and lab policy dialogs; live over /api/ws. */
 import { useMemo, useState } from 'react';
 import { JoinRequests } from '../features/joining/join-requests.tsx';
 import { JoinWorker } from '../features/joining/join-worker.tsx';
@@ -9,21 +9,31 @@ import { LiveProvider, useLiveState, useLiveStore } from '../lib/live/live-provi
 import { useNow } from '../lib/use-now.ts';
 import { AboutCoordinator } from './about-coordinator.tsx';
 import { pageFor } from './routes.tsx';
+import { SkipLinks } from './skip-links.tsx';
 import { TopBar } from './top-bar.tsx';
+import { usePageFocus } from './use-page-focus.ts';
 import { useCoordinatorInfo } from './use-coordinator-info.ts';
 
-export function CoordinatorView({ base, token, route, onLogout }: { base: string; token: string | null; route: string; onLogout: () => void }) {
-  const api = useMemo(() => new CoordinatorApi(base, token), [base, token]);
+interface DashboardProps {
+  token: string | null;
+  route: string;
+  onLogout: () => void;
+  /** Just logged in: the first page's h1 takes the focus too. */
+  loggedIn: boolean;
+}
+
+export function CoordinatorView({ base, ...props }: DashboardProps & { base: string }) {
+  const api = useMemo(() => new CoordinatorApi(base, props.token), [base, props.token]);
   return (
     <ApiProvider api={api}>
       <LiveProvider>
-        <Dashboard token={token} route={route} onLogout={onLogout} />
+        <Dashboard {...props} />
       </LiveProvider>
     </ApiProvider>
   );
 }
 
-function Dashboard({ token, route, onLogout }: { token: string | null; route: string; onLogout: () => void }) {
+function Dashboard({ token, route, onLogout, loggedIn }: DashboardProps) {
   const { workers } = useLiveState();
   const now = useNow(useLiveStore().now);
   const { info, reload } = useCoordinatorInfo();
@@ -35,10 +45,12 @@ function Dashboard({ token, route, onLogout }: { token: string | null; route: st
     setJoining(true);
   };
   const maxUploadBytes = info?.maxUploadBytes ?? null;
-  const page = pageFor(route, { now, workers, maxUploadBytes, openJoin, openPolicy: () => setPolicing(true) });
+  const { page, id, skip } = pageFor(route, { now, workers, maxUploadBytes, openJoin, openPolicy: () => setPolicing(true) });
+  usePageFocus(id, loggedIn);
 
   return (
     <div className="app">
+      <SkipLinks extra={skip} />
       <TopBar canJoin={!!info} onJoin={openJoin} onLogout={token ? onLogout : null} />
       {info && <AboutCoordinator info={info} />}
       <JoinRequests />

@@ -24,6 +24,8 @@ export function HomePage({
   const { workers } = live;
   return (
     <main className="grid">
+      {/* The page's one h1, for screen readers and the focus after a route change; the cards' headings show what it says. */}
+      <h1 className="visually-hidden">{tab === 'jobs' ? 'Workers and jobs' : 'Workers and runs'}</h1>
       <div className="main-column">
         <section className="card workers-card" aria-labelledby="workers-title">
           <h2 id="workers-title">

@@ -10,6 +10,7 @@ import { JobPage } from '../features/jobs/job-page.tsx';
 import { NewJobPage } from '../features/new-job/new-job-page.tsx';
 import { RunPage } from '../features/runs/run-page.tsx';
 import { HomePage, type HomeTab } from './home-page.tsx';
+import type { SkipTarget } from './skip-links.tsx';
 
 /** What the dashboard gives every page besides its URL's parameters. */
 export interface PageContext {
@@ -20,15 +21,28 @@ export interface PageContext {
   openPolicy: () => void;
 }
 
-interface Route {
+/** Besides the page: `id` names the page shown (the URL matched, unless given: the home page's two tabs are one page), `skip` its skip link. */
+interface RouteOptions {
+  id?: string;
+  skip?: SkipTarget;
+}
+
+interface Route extends RouteOptions {
   pattern: RegExp;
   page: (match: RegExpExecArray, context: PageContext) => ReactNode;
 }
 
 /** A route whose parameters are read from the pattern's groups once, typed, before the page is made. */
-function route<P>(pattern: RegExp, params: (match: RegExpExecArray) => P, page: (params: P, context: PageContext) => ReactNode): Route {
-  return { pattern, page: (match, context) => page(params(match), context) };
+function route<P>(
+  pattern: RegExp,
+  params: (match: RegExpExecArray) => P,
+  page: (params: P, context: PageContext) => ReactNode,
+  options: RouteOptions = {},
+): Route {
+  return { pattern, page: (match, context) => page(params(match), context), ...options };
 }
+
+const NEW_JOB: SkipTarget = { label: 'Skip to New job', selectors: ['#new-job-title'] };
 
 /** An id from the URL; `key` (as written in the URL) keys its page, so another id mounts a fresh page and no notice follows. */
 function idParam(raw: string): { key: string; id: string } {
@@ -40,11 +54,13 @@ export const ROUTES: readonly Route[] = [
     /^#\/jobs\/([^/?#]+)/,
     (m) => idParam(m[1]!),
     (job, { now }) => <JobPage key={job.key} jobId={job.id} now={now} />,
+    { skip: { label: 'Skip to the output', selectors: ['[data-testid="log-view"]'] } },
   ),
   route(
     /^#\/runs\/([^/?#]+)/,
     (m) => idParam(m[1]!),
     (run, { now }) => <RunPage key={run.key} runId={run.id} now={now} />,
+    { skip: { label: "Skip to the run's jobs", selectors: ['[data-testid="run-tiles"]', '.run-page .toolbar'] } },
   ),
   route(
     /^#\/new(?:\?from=([^&#]+))?/,
@@ -53,21 +69,21 @@ export const ROUTES: readonly Route[] = [
       <NewJobPage key={from?.key ?? 'new'} fromJobId={from?.id ?? null} workers={workers} maxUploadBytes={maxUploadBytes} />
     ),
   ),
-  route(/^#\/runs/, (): HomeTab => 'runs', homePage),
-  route(/^/, (): HomeTab => 'jobs', homePage),
+  route(/^#\/runs/, (): HomeTab => 'runs', homePage, { id: 'home', skip: NEW_JOB }),
+  route(/^/, (): HomeTab => 'jobs', homePage, { id: 'home', skip: NEW_JOB }),
 ];
 
 function homePage(tab: HomeTab, { now, maxUploadBytes, openJoin, openPolicy }: PageContext): ReactNode {
   return <HomePage tab={tab} now={now} maxUploadBytes={maxUploadBytes} onJoin={openJoin} onPolicy={openPolicy} />;
 }
 
-/** The page for a URL hash (`#/…`); the last route matches any. */
-export function pageFor(hash: string, context: PageContext): ReactNode {
-  for (const { pattern, page } of ROUTES) {
+/** What a URL hash (`#/…`) shows: the page, which page it is, and its skip link; the last route matches any. */
+export function pageFor(hash: string, context: PageContext): { page: ReactNode; id: string; skip: SkipTarget | null } {
+  for (const { pattern, page, id, skip } of ROUTES) {
     const match = pattern.exec(hash);
-    if (match) return page(match, context);
+    if (match) return { page: page(match, context), id: id ?? match[0], skip: skip ?? null };
   }
-  return null;
+  return { page: null, id: '', skip: null };
 }
 
 /** The pages outside the dashboard: no login, no live feed. */

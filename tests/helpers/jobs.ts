@@ -11,12 +11,18 @@ function auth(t: Target): Record<string, string> {
   return t.adminToken ? { authorization: `Bearer ${t.adminToken}` } : {};
 }
 
-export async function submitZip(t: Target, items: ZipItem[] | Buffer, commands: string, fields: Record<string, string> = {}): Promise<string> {
+export async function submitZip(
+  t: Target,
+  items: ZipItem[] | Buffer,
+  commands: string,
+  fields: Record<string, string> = {},
+  filename = 'project.zip',
+): Promise<string> {
   const zip = Buffer.isBuffer(items) ? items : await buildZip(items);
   const res = await fetch(`${t.url}/api/execute`, {
     method: 'POST',
     headers: auth(t),
-    body: uploadForm(zip, { commands, mode: 'distributed', ...fields }),
+    body: uploadForm(zip, { commands, mode: 'distributed', ...fields }, filename),
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await res.json()) as any;

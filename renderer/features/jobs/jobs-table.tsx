@@ -12,6 +12,8 @@ import { Icon } from '../../components/icons.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { runningMs } from '../../../shared/on-hold.ts';
 import { firstLine, spanOf, time } from '../../lib/format.ts';
+import { navigate } from '../../lib/navigate.ts';
+import { useRovingRows } from '../../lib/use-roving-rows.ts';
 import { workerName } from '../../lib/targets.ts';
 import { JOB_FILTERS, useJobList, type JobFilter } from './use-job-list.ts';
 import { useJobRows } from './use-job-rows.ts';
@@ -44,6 +46,8 @@ export function JobsTable({
   const list = useJobList(filter, live, olderThan, epoch);
   const { running, pending, ended, waiting } = useJobRows(list.jobs, filter, counts, live, epoch);
   const rows = running.length + pending.length + ended.length;
+  // One tab stop for the whole list; Enter on a row opens its job (or the waiting jobs' fold).
+  const roving = useRovingRows((row) => (row.dataset.job ? navigate(`#/jobs/${row.dataset.job}`) : row.querySelector('button')?.click()));
 
   const row = (j: JobDto) => <JobRow key={j.jobId} job={j} workers={workers} now={now} />;
 
@@ -79,7 +83,7 @@ export function JobsTable({
               <th>Duration</th>
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={roving}>
             {running.map(row)}
             {pending.length === 1 && waiting === 1 && row(pending[0]!)}
             {waiting > 1 && pending.length > 0 && <PendingGroup waiting={waiting} next={pending[0]!} open={open} onToggle={() => setOpen(!open)} />}

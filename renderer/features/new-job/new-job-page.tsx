@@ -31,7 +31,7 @@ export function NewJobPage({ fromJobId, workers, maxUploadBytes }: { fromJobId: 
       ) : fromJobId && !loaded ? (
         <p className="muted">Loading…</p>
       ) : (
-        <NewJob key={fromJobId ?? 'new'} workers={workers} maxUploadBytes={maxUploadBytes} template={loaded ? templateOf(loaded) : null} />
+        <NewJob key={fromJobId ?? 'new'} workers={workers} maxUploadBytes={maxUploadBytes} template={loaded ? templateOf(loaded) : null} Title="h1" />
       )}
     </main>
   );

@@ -28,11 +28,14 @@ export function NewJob({
   workers,
   maxUploadBytes,
   template = null,
+  Title = 'h2',
 }: {
   workers: readonly WorkerDto[];
   maxUploadBytes: number | null;
   /** Run again: the job this form is filled in from. */
   template?: JobTemplate | null;
+  /** h1 where the form is the page (#/new), h2 beside the lists. */
+  Title?: 'h1' | 'h2';
 }) {
   const api = useApi();
   const [draft, setDraft] = useState<NewJobDraft>(() => draftOf(template));
@@ -70,7 +73,7 @@ export function NewJob({
 
   return (
     <form className="card new-job" onSubmit={submit} aria-labelledby="new-job-title">
-      <h2 id="new-job-title">{template ? 'Run again' : 'New job'}</h2>
+      <Title id="new-job-title">{template ? 'Run again' : 'New job'}</Title>
       {template && <FromJob template={template} />}
       <ZipDrop
         files={draft.files}

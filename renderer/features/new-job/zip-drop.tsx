@@ -38,9 +38,10 @@ export function ZipDrop({
       onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
       role="button"
       tabIndex={0}
-      aria-label="Choose zip files"
+      // Named by its content, so the name holds the words shown (WCAG 2.5.3), after what it does for a screen reader.
       data-testid="zip-drop"
     >
+      <span className="visually-hidden">Choose zip files: </span>
       {files.length === 1 ? (
         <span>
           <strong>{files[0]!.name}</strong> <span className="muted">({fileSize(files[0]!.size)})</span>

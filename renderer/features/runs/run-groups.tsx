@@ -69,7 +69,8 @@ export function RunGroups({ status, names }: { status: RunStatusDto; names: Read
       ) : reference.error ? (
         <p className="error">{reference.error}</p>
       ) : (
-        <pre className="output-preview" data-testid="group-output">
+        // It scrolls when long: focusable so a keyboard can scroll it, named so that focus says what it is.
+        <pre className="output-preview" data-testid="group-output" tabIndex={0} role="region" aria-label="The most common output">
           {reference.lines.length ? reference.lines.join('\n') : '(no output)'}
           {reference.truncated && `\n… (the first ${fileSize(PREVIEW_BYTES)} shown)`}
         </pre>

@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { describePolicy } from '../../../shared/policy.ts';
+import { useRovingRows } from '../../lib/use-roving-rows.ts';
 import { workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
@@ -32,6 +33,8 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
   const actions = useWorkerActions();
   const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
   const [managing, setManaging] = useState<string | null>(null);
+  // One tab stop for the whole list; Enter on a row opens its Manage dialog.
+  const rows = useRovingRows((row) => row.dataset.worker && setManaging(row.dataset.worker));
   if (workers.length === 0) {
     return (
       <EmptyState title="No workers yet">
@@ -73,7 +76,7 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
             </th>
           </tr>
         </thead>
-        <tbody>
+        <tbody ref={rows}>
           {workers.map((w) => (
             <WorkerRow
               key={w.workerId}
