@@ -27,8 +27,8 @@ export const RunTile = memo(function RunTile({
   const facts: string[] = [];
   // A pass says exit 0 already, and a failed exit names its code in the label.
   if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);
-  if (state === 'onhold' && job.suspendedSince) facts.push(holdReason(job.suspendedSince));
-  if (why && state !== 'waiting') facts.push(why); // "PC offline" says it already
+  // Why it holds or waits: a sentence that wraps inside the tile rather than running out of it.
+  const reason = state === 'onhold' && job.suspendedSince ? holdReason(job.suspendedSince) : why && state !== 'waiting' ? why : null;
   // The time it ran: it stops while the job is on hold.
   const ran = runningMs(job, now || job.completedAt || job.startedAt || 0);
   if (job.startedAt && ran !== null) facts.push(spanOf(ran));
@@ -43,6 +43,7 @@ export const RunTile = memo(function RunTile({
         </span>
         <span className="tile-facts">
           <span className="tile-label">{label}</span>
+          {reason && <span className="tile-why">{reason}</span>}
           {facts.map((fact) => (
             <span key={fact}>{fact}</span>
           ))}
