@@ -40,8 +40,12 @@ export function TopBar({ canJoin, onJoin, onLogout }: { canJoin: boolean; onJoin
         <span data-testid="header-jobs">{jobSummary(counts)}</span>
       </span>
       <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">
-        <Icon name={connected ? 'dot' : 'ring'} /> {connected ? 'Live' : 'Reconnecting…'}
+        <Icon name={connected ? 'dot' : 'ring'} /> <span className="conn-word">{connected ? 'Live' : 'Reconnecting…'}</span>
       </span>
+      {/* The main action within reach on a phone too, where the form sits below every worker and job. */}
+      <a href="#/new" className="button primary top-button" data-testid="header-new-job">
+        <Icon name="plus" /> New job
+      </a>
       <button className="secondary top-button" onClick={onJoin} disabled={!canJoin} aria-label="Add a worker" title="Add a worker">
         <Icon name="plus" /> <span className="label-wide">Add a worker</span>
       </button>

@@ -567,6 +567,17 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
             .evaluate((e) => (globalThis as unknown as InPage).getComputedStyle(e).display);
           if (size.width === 390) {
             assert.equal(tableLook, 'block', 'rows are cards on a phone');
+            // New job is in the header, in the first screen; the fingerprint is one line, its start, until asked for.
+            const newJob = (await p.getByTestId('header-new-job').boundingBox())!;
+            assert.ok(newJob.y + newJob.height <= size.height, 'New job within the first screen');
+            const about = p.getByTestId('about');
+            assert.equal(await p.getByTestId('fingerprint').isVisible(), false);
+            assert.match((await about.locator('.fingerprint-start').textContent()) ?? '', /^([0-9A-F]{2}:){7}[0-9A-F]{2}…$/);
+            const aboutBox = (await about.boundingBox())!;
+            assert.ok(aboutBox.height < 2 * line + 20, `the fingerprint bar keeps to one line (${aboutBox.height} px, a line ${line} px)`);
+            await about.getByRole('button', { name: 'show all' }).click();
+            assert.equal(await p.getByTestId('fingerprint').isVisible(), true);
+            await about.getByRole('button', { name: 'less' }).click();
             assert.equal(await p.locator('[data-testid="jobs"] thead').isVisible(), false);
             for (const hash of [`#/jobs/${running}`, '#/runs']) {
               await p.goto(`${c.url}/${hash}`);
