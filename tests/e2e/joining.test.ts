@@ -89,6 +89,12 @@ describe('joining from the dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Add a worker' }).click();
     const dialog = page.getByRole('dialog');
     await waitForText(dialog, /Add a worker/);
+    // The recommended line and Done fit a 1366×768 screen; the other ways wait behind their summary.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const done = (await dialog.getByRole('button', { name: 'Done' }).boundingBox())!;
+    assert.ok(done.y + done.height <= 768, `Done is on screen at 1366×768 (its bottom at ${done.y + done.height} px)`);
+    assert.equal(await dialog.getByTestId('headless-command').isVisible(), false);
+    await dialog.getByTestId('join-more').locator('summary').click();
     assert.equal(await dialog.getByTestId('join-line-with-token').inputValue(), lines.withToken);
     assert.equal(await dialog.getByTestId('join-line-without-token').inputValue(), lines.withoutToken);
     assert.deepEqual(parseJoinLine(lines.withToken), { server: `https://127.0.0.1:${c.port}`, fingerprint: c.fingerprint, joinToken: c.tokens.joinToken });
@@ -127,6 +133,7 @@ describe('joining from the dashboard in Chromium', () => {
   it('makes a new join token for N PCs until a time today: the dialog shows it and its limits, the old token stops working', async () => {
     const dialog = page.getByRole('dialog');
     const oldToken = c.tokens.joinToken;
+    await dialog.locator('summary', { hasText: 'The join token' }).click();
     await dialog.getByRole('button', { name: 'New join token…' }).click();
     await dialog.getByRole('spinbutton').fill('2');
     // A time still to come today (near midnight, no expiry rather than a flaky one).
