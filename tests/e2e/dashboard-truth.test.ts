@@ -371,6 +371,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
         await logIn(p, c.url, c.tokens.adminToken);
         await p.getByRole('button', { name: 'Add a worker' }).click();
         const dialog = p.getByRole('dialog');
+        await dialog.getByTestId('join-more').locator('summary').click(); // the headless command waits behind "Other ways"
         const button = dialog.getByRole('button', { name: 'Copy headless command' });
         await button.click();
         await waitForText(dialog.getByRole('status'), /^Press Ctrl\+C to copy/);
