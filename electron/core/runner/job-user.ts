@@ -25,8 +25,6 @@ function lookUp(name: string): JobUser | undefined {
 
 /** The job account to use, or why jobs run as the worker's own user. */
 export function resolveJobUser(requested: string | undefined, uid: number | undefined = process.getuid?.()): JobUser | { unavailable: string } {
-  // Windows has its own job account (windows/job-account.ts), for a worker running as a service or an administrator.
-  if (process.platform === 'win32') return { unavailable: 'on Windows the job account is cmdx-job, for a worker running as a service or an administrator' };
   if (uid === undefined) return { unavailable: "separate job accounts are not supported on this platform yet; jobs run as the worker's user" };
   if (uid !== 0) {
     if (requested) return { unavailable: `--run-as ${requested} needs a worker running as root; jobs run as the worker's user` };

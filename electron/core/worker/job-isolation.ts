@@ -75,17 +75,8 @@ export class JobIsolation {
     const windows = process.platform === 'win32';
     if (windows && options.runAs)
       throw new Error(`--run-as ${options.runAs}: on Windows a worker running as a service or an administrator runs jobs as ${WINDOWS_JOB_ACCOUNT}.`);
-    const user = windows ? { unavailable: 'Windows' } : resolveJobUser(options.runAs);
-    // Asked for by name, a job account that cannot be had is a reason not to start, not a warning.
-    if (options.runAs && 'unavailable' in user) throw new Error(`--run-as ${options.runAs}: ${user.unavailable}.`);
-    // As root without a job account, every student's job would be root: not without being told.
-    if (process.getuid?.() === 0 && 'unavailable' in user && !options.allowRootJobs) {
-      throw new Error(
-        `Jobs would run as root: ${user.unavailable}. Create an unprivileged account and pass --run-as, or accept the risk with --unsafe-jobs-as-root.`,
-      );
-    }
-    this.#user = 'unavailable' in user ? undefined : user;
-    if ('unavailable' in user && !windows) notes.push(user.unavailable);
+    // Windows has its own job account (windowsConfinement below).
+    this.#user = windows ? undefined : posixJobUser(options, notes);
     // One slot per work dir: a restarted worker finds its own leftovers, and never another worker's jobs.
     this.#cgroupSlot = `worker-${createHash('sha256').update(options.workDir).digest('hex').slice(0, 12)}`;
     const cgroups = windows ? undefined : JobCgroups.open(this.#cgroupSlot);
@@ -215,6 +206,22 @@ export class JobIsolation {
       },
     };
   }
+}
+
+/** The POSIX job account (cmdx-job, or --run-as), or undefined with a note saying why jobs run as the worker's user. */
+function posixJobUser(options: IsolationOptions, notes: string[]): JobUser | undefined {
+  const user = resolveJobUser(options.runAs);
+  if (!('unavailable' in user)) return user;
+  // Asked for by name, a job account that cannot be had is a reason not to start, not a warning.
+  if (options.runAs) throw new Error(`--run-as ${options.runAs}: ${user.unavailable}.`);
+  // As root without a job account, every student's job would be root: not without being told.
+  if (process.getuid?.() === 0 && !options.allowRootJobs) {
+    throw new Error(
+      `Jobs would run as root: ${user.unavailable}. Create an unprivileged account and pass --run-as, or accept the risk with --unsafe-jobs-as-root.`,
+    );
+  }
+  notes.push(user.unavailable);
+  return undefined;
 }
 
 /**
