@@ -106,7 +106,12 @@ export const pauseWorkerBody = z.object({ workerId, paused: z.boolean() });
 export const replaceWorkerBody = z.object({ workerId, replaces: workerId });
 
 /** POST /api/runs/create (JSON, or the fields of a multipart form with the zips as `file` parts). */
+/** A run's name: printable, trimmed, bounded (it is shown in tables and becomes part of file names). */
+export const runName = printable(LIMITS.runNameLength).trim().min(1);
+
 export const createRunBody = z.object({
+  /** Shown everywhere, and the start of its exports' file names. */
+  name: runName.optional(),
   mode: z.enum(RUN_MODES),
   commands: z.string().min(1).max(LIMITS.commandLength),
   target: jobTarget.optional(),
@@ -152,6 +157,9 @@ export const policyBody = z
 
 export const runIdBody = z.object({ runId });
 export const rerunBody = z.object({ runId, only: z.enum(['failed', 'all']) });
+
+/** POST /api/runs/rename: a new name, or null to go back to the run's description. */
+export const renameRunBody = z.object({ runId, name: runName.nullable() });
 
 export const submitResultBody = z.object({
   jobId,

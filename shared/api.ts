@@ -10,6 +10,8 @@ import { workerPolicy } from './policy-schema.ts';
 import { REFUSALS } from './refusals.ts';
 import { shellSchema } from './shells.ts';
 
+export * from './log-dtos.ts';
+
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
 
@@ -164,6 +166,8 @@ export type RunSummary = z.infer<typeof runSummary>;
 export const runDto = z
   .object({
     runId: z.string(),
+    /** What the admin called it (null: unnamed, shown by its zips or command). A re-run keeps it, numbered "(2)". */
+    name: z.string().nullable(),
     mode: z.enum(RUN_MODES),
     command: z.string(),
     createdAt: z.number(),
@@ -191,6 +195,8 @@ export const runJobRow = z.object({
   jobId: z.string(),
   workerId: z.string().nullable(),
   hostname: z.string().nullable(),
+  /** What the dashboard calls its PC: the admin's name for it, else its hostname. */
+  workerName: z.string().nullable(),
   filename: z.string(),
   status: z.enum(JOB_STATUSES),
   exitCode: z.number().nullable(),
@@ -206,9 +212,15 @@ export const runJobRow = z.object({
 });
 export type RunJobRow = z.infer<typeof runJobRow>;
 
+/** A job's newest attempt in a later re-run of its run: the same PC (each) or zip (map), and the job it stands for. */
+export const laterAttempt = runJobRow.extend({ runId: z.string(), replaces: z.string() });
+export type LaterAttempt = z.infer<typeof laterAttempt>;
+
 export const runStatusDto = runDto
   .extend({
     jobs: z.array(runJobRow),
+    /** For each job re-run since (Re-run failed, or all), its newest attempt: the class's latest results in one place. */
+    latest: z.array(laterAttempt),
     /** Ended jobs with byte-identical output, largest group first. */
     groups: z.array(z.object({ outputDigest: z.string(), count: z.number(), jobIds: z.array(z.string()) })),
   })
@@ -241,6 +253,8 @@ export const LIMITS = {
   idLength: 128,
   hostnameLength: 255,
   shortText: 255,
+  /** A run's name, as people type it ("Lab 3 - sorting"). */
+  runNameLength: 120,
   commandLength: 64 * 1024,
   errorMessageLength: 4096,
   fileUrlLength: 2048,
@@ -269,30 +283,3 @@ export const LIMITS = {
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-export const OUTPUT_STREAMS = ['stdout', 'stderr'] as const;
-export type OutputStream = (typeof OUTPUT_STREAMS)[number];
-
-/** A numbered piece of a running job's output, as the worker sends it: one sequence per job, in the order the pipes were read. */
-export interface LogChunk {
-  stream: OutputStream;
-  seq: number;
-  data: string;
-  /** When the worker read it (ms since the epoch); the coordinator's clock if absent. */
-  time?: number;
-}
-
-/** One stored piece of a job's log. */
-export const logEntry = z.object({ seq: z.number(), stream: z.enum(OUTPUT_STREAMS), time: z.number(), data: z.string() });
-export type LogEntry = z.infer<typeof logEntry>;
-
-/**
- * A page of GET /api/jobs/log, chunks in ascending `seq`. `next` is the last seq in the page (or the
- * `after` asked for when the page is empty): pass it as `after` for the page that follows. `older`
- * says whether chunks exist before the first one in the page; `complete` that the job has ended and
- * nothing comes after `next`.
- */
-export const logPage = z
-  .object({ jobId: z.string(), chunks: z.array(logEntry), next: z.number(), older: z.boolean(), complete: z.boolean() })
-  .meta({ id: 'LogPage' });
-export type LogPage = z.infer<typeof logPage>;

@@ -1,10 +1,11 @@
 /** The endpoint table's rows for runs: create (one job per PC or per zip), list, follow, cancel, re-run, export. */
 import { z } from 'zod';
 import { LIMITS, runDto, runStatusDto } from '../api.ts';
-import { createRunBody, jobShell, rerunBody, runIdBody } from '../api-schemas.ts';
+import { createRunBody, jobShell, renameRunBody, rerunBody, runIdBody } from '../api-schemas.ts';
 import { id, ok, type Endpoint } from './endpoint.ts';
 
 const runForm = z.object({
+  name: z.string().optional().meta({ description: "what to call the run (shown everywhere, and in its files' names)" }),
   file: z
     .array(z.string().meta({ format: 'binary' }))
     .optional()
@@ -50,6 +51,15 @@ export const RUN_ENDPOINTS = {
     who: 'admin',
     query: z.object({ runId: id }),
     responses: { 200: runStatusDto },
+    refusals: ['run_not_found'],
+  },
+  postRunsRename: {
+    method: 'post',
+    path: '/api/runs/rename',
+    summary: 'Name a run (null: back to its description)',
+    who: 'admin',
+    json: renameRunBody,
+    responses: { 200: ok({ runId: z.string(), name: z.string().nullable() }) },
     refusals: ['run_not_found'],
   },
   postRunsCancel: {

@@ -31,7 +31,7 @@ export function paintedOutcome(job: JobState, p: Paint): string {
 /** `run-…: 3 of 5 passed, 1 failed, 1 running`. */
 export function runHeadline(run: RunDto): string {
   const s = run.summary;
-  const parts = [`${s.passed} of ${s.total} passed`];
+  const parts = [`${run.name ? `${run.name}: ` : ''}${s.passed} of ${s.total} passed`];
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
   if (s.running) parts.push(`${s.running} running`);
@@ -39,14 +39,14 @@ export function runHeadline(run: RunDto): string {
   return `${run.runId}: ${parts.join(', ')}${run.completedAt === null ? '' : ' (done)'}`;
 }
 
-/** One row per job: where it ran (hostname and worker id; and which zip, for a map run), its outcome, its time and its score. */
+/** One row per job: where it ran (the dashboard's name for the PC and its worker id; and which zip, for a map run), its outcome, its time and its score. */
 export function runRows(run: RunStatusDto, p: Paint): string[][] {
   return run.jobs.map((job) => runRow(run.mode, job, p));
 }
 
 export function runRow(mode: RunDto['mode'], job: RunJobRow, p: Paint): string[] {
   // Lab PCs cloned from one image may share a hostname; the worker id tells them apart.
-  const where = job.workerId === null ? ['(not assigned yet)', ''] : [job.hostname ?? '-', job.workerId];
+  const where = job.workerId === null ? ['(not assigned yet)', ''] : [job.workerName ?? job.hostname ?? '-', job.workerId];
   const cells = mode === 'map' ? [job.filename, ...where] : where;
   cells.push(paintedOutcome(job, p), job.durationMs === null ? '' : formatDuration(job.durationMs));
   if (job.score !== null) cells.push(`score ${job.score}`);

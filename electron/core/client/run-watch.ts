@@ -65,7 +65,7 @@ function appendingView(out: OutStream): RunView {
         const line = runRow(run.mode, job, p)
           .filter((cell) => cell !== '')
           .join('  ');
-        const state = `${job.status}:${job.exitCode}:${job.hostname}`;
+        const state = `${job.status}:${job.exitCode}:${job.workerName}`;
         if (seen.get(job.jobId) === state) continue;
         seen.set(job.jobId, state);
         out.write(`${line}\n`);

@@ -80,6 +80,7 @@ export const CLIENT_OPTIONS = {
     defaultText: "the worker's (`cmd` on Windows, `sh` elsewhere)",
     help: '`submit`: the shell each command line runs in: `cmd`, `powershell`, `pwsh` or `sh`',
   },
+  name: { type: 'string', arg: 'NAME', help: "`submit --on`: what to call the run (shown everywhere, and the start of its exports' file names)" },
   score: { type: 'string', arg: 'PATTERN', help: "`submit --on`: grade each job by this RE2 pattern's one capture group, e.g. `(\\d+) passing`" },
   status: { type: 'string', arg: 'STATUS', help: '`jobs`: only `pending`, `running`, `completed`, `failed` or `cancelled` ones' },
   outcome: { type: 'string', arg: 'OUTCOME', help: '`jobs`: only `active`, `passed`, `failed` (anything that ended without passing) or `cancelled` ones' },
@@ -105,7 +106,7 @@ function pick<const K extends ClientFlag>(names: readonly K[]): Pick<typeof CLIE
   return Object.fromEntries(names.map((name) => [name, CLIENT_OPTIONS[name]])) as Pick<typeof CLIENT_OPTIONS, K>;
 }
 
-export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'shell', 'score']);
+export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'shell', 'score', 'name']);
 export const LOGS_OPTIONS = pick([...CONNECTION, 'follow', 'raw']);
 export const STATUS_OPTIONS = pick([...CONNECTION, 'json']);
 export const CANCEL_OPTIONS = pick(CONNECTION);

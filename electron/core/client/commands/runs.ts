@@ -24,8 +24,15 @@ export async function runsCommand(args: string[], term: Terminal): Promise<numbe
       return 0;
     }
     const p = paint(escapeCodes(term.out, term.env));
-    const rows = plainStrings(answer.runs).map((r) => [r.runId, r.mode, result(r, p), formatTime(r.createdAt), oneLine(r.command, 50)]);
-    term.out.write(table([['RUN', 'MODE', 'RESULT', 'CREATED', 'COMMAND'], ...rows]));
+    const rows = plainStrings(answer.runs).map((r) => [
+      r.runId,
+      oneLine(r.name ?? '', 30),
+      r.mode,
+      result(r, p),
+      formatTime(r.createdAt),
+      oneLine(r.command, 50),
+    ]);
+    term.out.write(table([['RUN', 'NAME', 'MODE', 'RESULT', 'CREATED', 'COMMAND'], ...rows]));
     if (answer.total > answer.runs.length) term.out.write(`${answer.runs.length} of ${answer.total} shown (--limit N for more).\n`);
     return 0;
   } finally {

@@ -39,6 +39,7 @@ export async function submitCommand(args: string[], term: Terminal): Promise<num
   if (values.run.some((line) => line.includes('\n'))) throw new UsageError('Give each command line as its own --run.');
   const target = values.on === undefined ? undefined : parseOn(values.on);
   if (values.score !== undefined && target === undefined) throw new UsageError('--score grades the jobs of a run; add --on (e.g. --on all).');
+  if (values.name !== undefined && target === undefined) throw new UsageError('--name names a run; add --on (e.g. --on all).');
   if (values.shell !== undefined) checkShell(values.shell);
   const api = openClient(values, term); // configuration problems are told before any packing
   try {
@@ -104,6 +105,7 @@ async function send(api: ApiClient, upload: Upload, values: SubmitValues, target
     fields.push(['mode', 'each']);
     if (target !== null) fields.push(['target', JSON.stringify(target)]);
     if (values.score !== undefined) fields.push(['scorePattern', values.score]);
+    if (values.name !== undefined) fields.push(['name', values.name]);
   } else {
     fields.push(['mode', 'distributed']);
   }

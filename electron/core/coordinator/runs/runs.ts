@@ -2,7 +2,7 @@
  * Runs: many jobs created together (one per matching worker, or one per zip) and followed as one.
  * Every job of a run is an ordinary job; a run's state is read from its jobs, never kept twice.
  */
-import type { JobTarget, RunDto, RunMode, RunStatusDto } from '../../../../shared/api.ts';
+import type { JobTarget, LaterAttempt, RunDto, RunJobRow, RunMode, RunStatusDto } from '../../../../shared/api.ts';
 import { LIMITS } from '../../../../shared/api.ts';
 import type { ShellName } from '../../../../shared/shells.ts';
 import type { RunRecord } from '../state/repositories/runs.ts';
@@ -22,6 +22,8 @@ export interface RunZip {
 }
 
 export interface CreateRunInput {
+  /** What the admin called it (null: unnamed). */
+  name: string | null;
   mode: RunMode;
   command: string;
   target: JobTarget | null;
@@ -51,6 +53,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
     const zip = input.zips[0];
     const run = store.runs.insert(
       {
+        name: input.name,
         mode: input.mode,
         command: input.command,
         target,
@@ -111,7 +114,39 @@ export function runStatus(store: Store, runId: string): RunStatusDto | undefined
   const groups = [...byDigest]
     .map(([outputDigest, jobIds]) => ({ outputDigest, count: jobIds.length, jobIds }))
     .sort((a, b) => b.count - a.count || a.outputDigest.localeCompare(b.outputDigest));
-  return { ...runDto(store, run), jobs, groups };
+  return { ...runDto(store, run), jobs, groups, latest: latestAttempts(store, run, jobs) };
+}
+
+/** At most this many re-runs are read for a run's latest results: a family longer than this is not re-run by hand. */
+const MAX_FAMILY = 200;
+
+/**
+ * Each job's newest attempt in the runs re-run from this one (at any depth, newest wins): the same PC
+ * for a broadcast, the same zip (by name) for a map run. Jobs never re-run have none.
+ */
+function latestAttempts(store: Store, run: RunRecord, jobs: RunJobRow[]): LaterAttempt[] {
+  const family: RunRecord[] = [];
+  const queue = store.runs.reruns(run.runId);
+  while (queue.length > 0 && family.length < MAX_FAMILY) {
+    const next = store.runs.get(queue.shift()!);
+    if (!next) continue;
+    family.push(next);
+    queue.push(...store.runs.reruns(next.runId));
+  }
+  if (family.length === 0) return [];
+  const keyOf = (job: RunJobRow) => (run.mode === 'each' ? job.workerId : job.filename);
+  const newest = new Map<string, { row: RunJobRow; runId: string }>();
+  for (const later of family.sort((a, b) => a.seq - b.seq)) {
+    for (const row of store.runs.jobs(later.runId)) {
+      const key = keyOf(row);
+      if (key !== null) newest.set(key, { row, runId: later.runId });
+    }
+  }
+  return jobs.flatMap((job) => {
+    const key = keyOf(job);
+    const found = key === null ? undefined : newest.get(key);
+    return found ? [{ ...found.row, runId: found.runId, replaces: job.jobId }] : [];
+  });
 }
 
 /** One page of runs, newest first, with their summaries. */
@@ -138,6 +173,7 @@ export function rerunInput(
       message: `No job of run ${runId} failed; there is nothing to re-run (use only: "all" to run it all again).`,
     };
   const base = {
+    name: rerunName(store, run),
     mode: run.mode,
     command: run.command,
     timeoutSeconds: run.timeoutSeconds,
@@ -178,4 +214,31 @@ export function cancelRun(store: Store, runId: string): { ok: true; cancelled: n
   });
   if (outcome.ok) store.announce([], ids, false);
   return outcome;
+}
+
+/** A re-run keeps the class's name, numbered: "Lab 3 (2)", then "Lab 3 (3)", counted over the whole family of re-runs. */
+function rerunName(store: Store, run: RunRecord): string | null {
+  let root = run;
+  // Bounded: a family longer than this is not one a person re-runs by hand.
+  for (let hops = 0; root.rerunOf !== null && hops < 1000; hops++) root = store.runs.get(root.rerunOf) ?? root;
+  if (root.name === null) return null;
+  let count = 0;
+  const queue = [root.runId];
+  while (queue.length > 0 && count < 10_000) {
+    count++;
+    queue.push(...store.runs.reruns(queue.shift()!));
+  }
+  return `${root.name} (${count + 1})`;
+}
+
+/** Names a run, or (null) removes its name; announced so every dashboard shows it. */
+export function renameRun(store: Store, runId: string, name: string | null): RunRecord | undefined {
+  const run = store.db.transaction(() => (store.runs.get(runId) ? store.runs.rename(runId, name) : undefined));
+  if (run)
+    store.announce(
+      [],
+      store.runs.jobs(runId).map((j) => j.jobId),
+      false,
+    );
+  return run;
 }

@@ -165,4 +165,6 @@ export const MIGRATIONS: readonly string[] = [
   // 21: a re-run names the run it repeats, so both pages link the one class's results together.
   `ALTER TABLE runs ADD COLUMN rerun_of TEXT;
    CREATE INDEX runs_by_rerun_of ON runs(rerun_of) WHERE rerun_of IS NOT NULL;`,
+  // 22: a run's name ("Lab 3 - sorting"), shown everywhere and used in its files' names.
+  `ALTER TABLE runs ADD COLUMN name TEXT;`,
 ];

@@ -8,6 +8,8 @@ import { queryString } from '../validate.ts';
 import { getJobSummary } from '../../jobs/job-queries.ts';
 import { setArtifacts } from '../../jobs/job-commands.ts';
 import { runStatus } from '../../runs/runs.ts';
+import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
+import { runNotFound } from './runs.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 
 export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
@@ -68,7 +70,7 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
     const status = runStatus(ctx.store, runId);
-    if (!status) throw new HttpError(404, 'Run not found');
+    if (!status) throw runNotFound(runId);
     // A folder per PC (each) or per input zip (map), named so that two never collide.
     const used = new Set<string>();
     const parts = status.jobs.map((job) => {
@@ -78,7 +80,7 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
       used.add(folder);
       return { jobId: job.jobId, folder };
     });
-    sendFile(res, `${safeName(runId)}-artifacts.zip`, 'application/zip', () => ctx.artifacts.runZip(parts));
+    sendFile(res, runFileName(status, 'zip', ' result files'), 'application/zip', () => ctx.artifacts.runZip(parts));
   });
 
   return routes;
@@ -86,7 +88,7 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
 
 function sendFile(res: Response, name: string, type: string, open: () => NodeJS.ReadableStream): void {
   res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="${name}"`);
+  res.setHeader('Content-Disposition', attachmentHeader(name));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   const stream = open();
   stream.on('error', () => res.destroy());

@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { LIMITS } from '../../../../../shared/api.ts';
-import { createRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
+import { createRunBody, renameRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
 import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { toCsv } from '../../runs/csv.ts';
@@ -17,7 +17,8 @@ import { artifactsField, integerParam, parseBody, queryString, targetField } fro
 import { safeFilename } from './execute.ts';
 import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
 import { END_REASON_TEXT } from '../../../../../shared/job-status.ts';
-import { cancelRun, createRun, pageRuns, rerunInput, runStatus } from '../../runs/runs.ts';
+import { cancelRun, createRun, pageRuns, renameRun, rerunInput, runStatus } from '../../runs/runs.ts';
+import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
 import { countMatchingWorkers, targetProblem } from '../../jobs/target-check.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 
@@ -65,7 +66,7 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
     const status = runStatus(ctx.store, runId);
-    if (!status) throw new HttpError(404, 'Run not found');
+    if (!status) throw runNotFound(runId);
     res.json(status);
   });
 
@@ -76,11 +77,20 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
     res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
+  routes.on('postRunsRename', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(renameRunBody, req.body, ['runId'], 'runId is required, with name (a name, or null to remove it)');
+    const run = renameRun(ctx.store, body.runId, body.name);
+    if (!run) throw runNotFound(body.runId);
+    await ctx.commit.durable();
+    res.json({ success: true, runId: run.runId, name: run.name });
+  });
+
   routes.on('postRunsCancel', json, async (req, res) => {
     requireAdmin(res);
     const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
     const outcome = cancelRun(ctx.store, body.runId);
-    if (!outcome.ok) throw new HttpError(404, 'Run not found');
+    if (!outcome.ok) throw runNotFound(body.runId);
     await ctx.commit.durable();
     res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
   });
@@ -108,8 +118,8 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
     const format = queryString(req.query.format, 'format') ?? 'csv';
     if (format !== 'csv' && format !== 'json') throw new HttpError(400, '"format" must be csv or json.');
     const status = runStatus(ctx.store, runId);
-    if (!status) throw new HttpError(404, 'Run not found');
-    res.setHeader('Content-Disposition', `attachment; filename="${runId.replace(/[^A-Za-z0-9-]/g, '')}.${format}"`);
+    if (!status) throw runNotFound(runId);
+    res.setHeader('Content-Disposition', attachmentHeader(runFileName(status, format)));
     if (format === 'json') return void res.json(status);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const rows = status.jobs.map((j) => [
@@ -131,6 +141,14 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   return routes;
+}
+
+/** 404 run_not_found, saying what to do. */
+export function runNotFound(runId: string): HttpError {
+  return refusalToHttp({
+    reason: 'run_not_found',
+    message: `There is no run ${JSON.stringify(runId)}: check the id (GET /api/runs/create lists the runs; old ones go with the retention period).`,
+  });
 }
 
 /** Multipart fields are text: numbers and the target are read from it. */
@@ -177,6 +195,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
   }
   for (const upload of uploads) ctx.uploadIndex.record(upload.name, upload.sha256);
   return {
+    name: body.name ?? null,
     mode: body.mode,
     command: body.commands,
     target,

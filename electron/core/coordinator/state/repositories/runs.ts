@@ -27,6 +27,8 @@ export interface RunRecord {
   shell: ShellName | null;
   /** The run this one re-runs (its failed jobs, or all), if any. */
   rerunOf: string | null;
+  /** What the admin called it (null: unnamed; shown by its zips or command). */
+  name: string | null;
 }
 
 export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
@@ -49,6 +51,7 @@ function toRecord(row: Row): RunRecord {
     artifactPatterns: JSON.parse(text(row, 'artifact_patterns')) as string[],
     shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
     rerunOf: textOrNull(row, 'rerun_of'),
+    name: textOrNull(row, 'name'),
   };
 }
 
@@ -61,13 +64,15 @@ export class RunRepository {
   readonly #waitingOffline: StatementSync;
   readonly #jobs: StatementSync;
   readonly #reruns: StatementSync;
+  readonly #rename: StatementSync;
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of, name)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#reruns = db.prepare('SELECT run_id FROM runs WHERE rerun_of = ? ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
+    this.#rename = db.prepare('UPDATE runs SET name = ? WHERE run_id = ?');
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
     this.#counts = db.prepare(`
@@ -77,7 +82,7 @@ export class RunRepository {
       SELECT COUNT(*) AS n FROM jobs j JOIN workers w ON w.worker_id = j.target_worker
       WHERE j.run_id = ? AND j.status = 'pending' AND w.status = 'offline'`);
     this.#jobs = db.prepare(`
-      SELECT j.*, w.hostname AS worker_hostname FROM jobs j LEFT JOIN workers w ON w.worker_id = COALESCE(j.worker_id, j.target_worker)
+      SELECT j.*, w.hostname AS worker_hostname, w.display_name AS worker_name FROM jobs j LEFT JOIN workers w ON w.worker_id = COALESCE(j.worker_id, j.target_worker)
       WHERE j.run_id = ? ORDER BY j.seq`);
   }
 
@@ -99,6 +104,7 @@ export class RunRepository {
       JSON.stringify(run.artifactPatterns),
       run.shell,
       run.rerunOf,
+      run.name,
     );
     return this.get(runId)!;
   }
@@ -106,6 +112,11 @@ export class RunRepository {
   /** The runs made by re-running this one, oldest first. */
   reruns(runId: string): string[] {
     return this.#reruns.all(runId).map((row) => text(row, 'run_id'));
+  }
+
+  rename(runId: string, name: string | null): RunRecord | undefined {
+    this.#rename.run(name, runId);
+    return this.get(runId);
   }
 
   get(runId: string): RunRecord | undefined {
@@ -151,6 +162,7 @@ export class RunRepository {
         jobId: text(row, 'job_id'),
         workerId: textOrNull(row, 'worker_id') ?? textOrNull(row, 'target_worker'),
         hostname: textOrNull(row, 'worker_hostname'),
+        workerName: textOrNull(row, 'worker_name') ?? textOrNull(row, 'worker_hostname'),
         filename: text(row, 'filename'),
         status,
         exitCode: intOrNull(row, 'exit_code'),
@@ -170,9 +182,11 @@ export class RunRepository {
 }
 
 export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null; reruns: string[] }): RunDto {
-  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell, rerunOf } = run;
+  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell, rerunOf, name } =
+    run;
   return {
     runId,
+    name,
     mode,
     command,
     createdAt,
