@@ -70,8 +70,7 @@ export class FileTransfers {
   }
   protected async download(path: string, fallbackName: string, what: string): Promise<Download> {
     const res = await this.fetch(path, `download ${what}`);
-    const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
-    return { blob: await res.blob(), fileName: named?.[1] ?? fallbackName };
+    return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition')) ?? fallbackName };
   }
   /** One job's result files as a zip, or with `path` one file of them. */
   downloadArtifacts(jobId: string, path?: string): Promise<Download> {
@@ -142,4 +141,17 @@ export class FileTransfers {
     if (res.status === 200 && body.runId) return body as RunCreated;
     throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
   }
+}
+
+/** The name a `Content-Disposition` gives: the exact UTF-8 `filename*` (a run named "Übung 3"), else the plain `filename`. */
+export function attachmentName(header: string | null): string | null {
+  const exact = /filename\*=UTF-8''([^;]+)/i.exec(header ?? '');
+  if (exact) {
+    try {
+      return decodeURIComponent(exact[1]!);
+    } catch {
+      // a malformed escape: the plain name below
+    }
+  }
+  return /filename="([^"]+)"/.exec(header ?? '')?.[1] ?? null;
 }

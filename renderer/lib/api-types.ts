@@ -25,6 +25,8 @@ export type JobRequest = BodyOf<'postJobsCreate'>;
 
 /** What a new run asks for (POST /api/runs/create, JSON or multipart); the zips go with it as files, or one already uploaded by its fileUrl. */
 export interface RunRequest {
+  /** What to call the run (absent: it is described by its target or zips). */
+  name?: string;
   mode: RunMode;
   commands: string;
   target?: JobTarget;

@@ -157,6 +157,11 @@ export class CoordinatorApi extends FileTransfers {
     return this.call('postRunsCancel', { body: { runId } });
   }
 
+  /** A name for the run, or null to go back to its description. */
+  renameRun(runId: string, name: string | null): Promise<AnswerOf<'postRunsRename'>> {
+    return this.call('postRunsRename', { body: { runId, name } });
+  }
+
   rerunRun(runId: string, only: 'failed' | 'all'): Promise<AnswerOf<'postRunsRerun'>> {
     return this.call('postRunsRerun', { body: { runId, only } });
   }

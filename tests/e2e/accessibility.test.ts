@@ -175,6 +175,19 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await check('run');
       });
 
+      it("a run's dialogs: naming it, re-running its failed job", async () => {
+        await page.goto(`${c.url}/#/runs/${runId}`);
+        await waitForText(page.getByTestId('run-summary'), /^3\/4 passed · 1 failed$/);
+        await page.getByTestId('run-rename').click();
+        await waitForText(page.getByRole('dialog').getByRole('heading'), /^Name the run$/);
+        await check('name a run dialog');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Re-run failed' }).click();
+        await waitForText(page.getByRole('dialog').getByRole('heading'), /^Re-run the 1 failed job\?$/);
+        await check('re-run failed dialog');
+        await page.keyboard.press('Escape');
+      });
+
       it('Add a worker, with PCs asking to join', async () => {
         for (const n of [1, 2]) {
           const asked = await c.api('POST', '/api/workers/join-requests', {

@@ -161,8 +161,10 @@ describe('runs on the dashboard in Chromium', () => {
     assert.equal(await page.getByRole('radio', { name: /^Every PC/ }).isDisabled(), true, 'several zips go one per job, not to every PC');
     await page.getByLabel(/^Commands/).fill('sh check.sh');
     await page.getByLabel(/^Score pattern/).fill('Score: (\\d+)');
+    await page.getByLabel(/^Name/).fill('Lab 3 - sorting');
     await page.getByRole('button', { name: 'Run 6 zips' }).click();
     await page.waitForURL(/#\/runs\/run-/);
+    await waitForText(page.locator('main h1'), /^Lab 3 - sorting$/);
 
     await waitForTiles('6 ended tiles', (n) => (n.passed ?? 0) + (n.exit ?? 0) === 6);
     assert.deepEqual((await tileNames()).sort(), projects.map(([name]) => name).sort(), 'one tile per zip, named by it');
@@ -206,14 +208,42 @@ describe('runs on the dashboard in Chromium', () => {
     const rerunId = page.url().split('#/runs/')[1]!;
     await waitForText(page.getByTestId('run-lineage'), new RegExp(`^Re-run of ${firstId}$`));
     assert.equal(await page.getByTestId('rerun-of').getAttribute('href'), `#/runs/${firstId}`);
+    await waitForText(page.locator('main h1'), /^Lab 3 - sorting \(2\)$/);
+    const rerunJob = await page.locator('[data-job]').first().getAttribute('data-job');
     await page.goto(first);
-    await waitForText(page.getByTestId('run-lineage'), new RegExp(`^Re-run as ${rerunId} \\(the latest results are there\\)$`));
+    await waitForText(page.getByTestId('run-lineage'), new RegExp(`^Re-run as ${rerunId} \\(each PC's or zip's latest result is shown below\\)$`));
+    // The first run shows each zip's latest attempt: erin.zip's tile is its re-run's job, named with the PC it ran on.
+    await waitForText(page.getByTestId('latest-choice'), /Latest results \(1 re-run\)/);
+    const erin = page.locator('[data-job] a', { hasText: 'erin.zip' });
+    assert.equal(await page.locator('[data-job]', { hasText: 'erin.zip' }).getAttribute('data-job'), rerunJob);
+    assert.match((await erin.textContent()) ?? '', /re-run/);
+    assert.match((await erin.getAttribute('title')) ?? '', /^erin\.zip on lab-pc-0\d: Exit 1$/);
+    await page.getByTestId('latest-choice').getByRole('button', { name: "This run's attempts" }).click();
+    await waitFor(
+      'the first attempt shown',
+      async () => (await page.locator('[data-job]', { hasText: 'erin.zip' }).getAttribute('data-job')) !== rerunJob || undefined,
+      5000,
+      50,
+    );
+    assert.doesNotMatch((await erin.textContent()) ?? '', /re-run/);
+    // Renamed from its page; the CSV is named after it.
+    await page.getByTestId('run-rename').click();
+    await page.getByLabel('Name', { exact: true }).fill('Lab 3 final');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await waitForText(page.locator('main h1'), /^Lab 3 final$/);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    assert.match((await download).suggestedFilename(), /^Lab 3 final \d{4}-\d\d-\d\d\.csv$/);
 
     // The runs list, newest first, with each run's summary.
     await page.goto(`${c.url}/#/runs`);
     await waitForText(page.getByTestId('runs'), /0\/1 passed · 1 failed/);
     const summaries = await page.locator('[data-testid="runs"] tbody tr td:first-child .small').allTextContents();
     assert.deepEqual(summaries, ['0/1 passed · 1 failed', '5/6 passed · 1 failed', '2/2 passed', '3/3 passed']);
+    assert.deepEqual((await page.locator('[data-testid="runs"] tbody tr td:nth-child(2) strong').allTextContents()).slice(0, 2), [
+      'Lab 3 - sorting (2)',
+      'Lab 3 final',
+    ]);
     await page.locator('[data-testid="runs"] tbody tr').nth(1).getByRole('link').click();
     await page.waitForURL(first);
   });

@@ -47,7 +47,7 @@ export function draftOf(template: JobTemplate | null): NewJobDraft {
     limits: template?.limits ?? NO_LIMITS,
     shell: template?.shell ?? null,
     choice: choiceOf(template),
-    options: { scorePattern: '', maxParallel: '', deadlineHours: '' },
+    options: { name: '', scorePattern: '', maxParallel: '', deadlineHours: '' },
   };
 }
 

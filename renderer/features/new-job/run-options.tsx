@@ -1,7 +1,10 @@
 /** A run's optional settings: a score pattern (RE2, one capture group), how many jobs at once, and how long offline PCs are waited for. */
+import { LIMITS } from '../../../shared/api.ts';
 import type { RunRequest } from '../../lib/api.ts';
 
 export interface RunOptionsText {
+  /** The run's name ("Lab 3 - sorting"). */
+  name: string;
   scorePattern: string;
   maxParallel: string;
   deadlineHours: string;
@@ -13,8 +16,11 @@ const MAX_DEADLINE_HOURS = 30 * 24;
 export function readRunOptions(
   text: RunOptionsText,
   mode: RunRequest['mode'],
-): Pick<RunRequest, 'scorePattern' | 'maxParallel' | 'deadlineSeconds'> | { error: string } {
-  const out: Pick<RunRequest, 'scorePattern' | 'maxParallel' | 'deadlineSeconds'> = {};
+): Pick<RunRequest, 'name' | 'scorePattern' | 'maxParallel' | 'deadlineSeconds'> | { error: string } {
+  const out: Pick<RunRequest, 'name' | 'scorePattern' | 'maxParallel' | 'deadlineSeconds'> = {};
+  const name = text.name.trim();
+  if (name.length > LIMITS.runNameLength) return { error: `The run's name is ${name.length} characters long; keep it to ${LIMITS.runNameLength}.` };
+  if (name) out.name = name;
   if (text.scorePattern.trim()) out.scorePattern = text.scorePattern.trim();
   if (mode !== 'each') return out;
   if (text.maxParallel.trim()) {
@@ -35,6 +41,21 @@ export function RunOptions({ value, onChange, each }: { value: RunOptionsText; o
   return (
     <fieldset className="run-options">
       <legend>Run options</legend>
+      <label htmlFor="run-name">
+        Name <span className="muted">(optional)</span>
+      </label>
+      <input
+        id="run-name"
+        type="text"
+        value={value.name}
+        maxLength={LIMITS.runNameLength}
+        onChange={(e) => onChange({ ...value, name: e.target.value })}
+        placeholder="e.g. Lab 3 - sorting"
+        aria-describedby="run-name-hint"
+      />
+      <p id="run-name-hint" className="muted small">
+        Shown on the run&apos;s page and in the runs list, and the start of its exported files&apos; names.
+      </p>
       <label htmlFor="score-pattern">
         Score pattern <span className="muted">(optional)</span>
       </label>
@@ -44,7 +65,7 @@ export function RunOptions({ value, onChange, each }: { value: RunOptionsText; o
         className="mono"
         value={value.scorePattern}
         onChange={(e) => onChange({ ...value, scorePattern: e.target.value })}
-        placeholder="Score: (\d+)"
+        placeholder="e.g. Score: (\d+)"
         spellCheck={false}
         aria-describedby="score-hint"
       />

@@ -12,6 +12,7 @@ export interface RunActions {
   rerunFailed: () => void;
   downloadFiles: () => void;
   exportCsv: () => void;
+  rename: (name: string | null) => void;
 }
 
 /** `reload`: reads the run again after an action, so the page shows what it changed. */
@@ -52,5 +53,10 @@ export function useRunActions(runId: string, reload: () => void): RunActions {
       }),
     downloadFiles: () => void act(() => save(api.downloadRunArtifacts(runId))),
     exportCsv: () => void act(() => save(api.exportRun(runId, 'csv'))),
+    rename: (name) =>
+      void act(async () => {
+        await api.renameRun(runId, name);
+        return name ? `Named "${name}".` : 'The name is removed.';
+      }),
   };
 }

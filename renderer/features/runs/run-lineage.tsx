@@ -28,7 +28,7 @@ export function RunLineage({ status }: { status: RunStatusDto }) {
               </a>
             </span>
           ))}{' '}
-          (the latest results are there)
+          (each PC&apos;s or zip&apos;s latest result is shown below)
         </span>
       )}
     </p>
@@ -68,5 +68,19 @@ export function RerunFailedButton({ failed, busy, onConfirm }: { failed: number;
         </Modal>
       )}
     </>
+  );
+}
+
+/** Whether the tiles and counts show each job's newest attempt (from the re-runs) or this run's own attempts. */
+export function LatestChoice({ latest, reRun, onChange }: { latest: boolean; reRun: number; onChange: (latest: boolean) => void }) {
+  return (
+    <div className="toolbar latest-choice" role="group" aria-label="Which attempts to show" data-testid="latest-choice">
+      <button className={`chip ${latest ? 'active' : ''}`} aria-pressed={latest} onClick={() => onChange(true)}>
+        Latest results ({reRun} re-run)
+      </button>
+      <button className={`chip ${latest ? '' : 'active'}`} aria-pressed={!latest} onClick={() => onChange(false)}>
+        This run&apos;s attempts
+      </button>
+    </div>
   );
 }

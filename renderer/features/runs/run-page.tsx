@@ -8,17 +8,27 @@ import { useLiveState } from '../../lib/live/live-provider.tsx';
 import { offlineKey } from '../../lib/targets.ts';
 import { useRunActions, type RunActions } from './run-actions.ts';
 import { RunGroups } from './run-groups.tsx';
-import { runTitle, SummaryBar } from './run-summary.tsx';
+import { runDescription, runTitle, SummaryBar } from './run-summary.tsx';
+import { RenameRunButton } from './run-rename.tsx';
+import { isLaterAttempt, latestJobs, summaryOf } from './latest-attempts.ts';
 import { TileGrid, useTiles } from './run-tiles.tsx';
 import { useRunStatus } from './use-run-status.ts';
-import { RerunFailedButton, RunLineage } from './run-lineage.tsx';
+import { LatestChoice, RerunFailedButton, RunLineage } from './run-lineage.tsx';
 
 export function RunPage({ runId, now }: { runId: string; now: number }) {
   const { workers } = useLiveState();
   const { status, error, reload } = useRunStatus(runId, offlineKey(workers));
   const actions = useRunActions(runId, reload);
-  const tiles = useTiles(status, workers);
-  const names = useMemo(() => new Map(tiles.map((t) => [t.job.jobId, t.name])), [tiles]);
+  const [showLatest, setShowLatest] = useState(true);
+  const latest = showLatest && (status?.latest.length ?? 0) > 0;
+  const rows = useMemo(() => (status ? (latest ? latestJobs(status) : status.jobs) : []), [status, latest]);
+  const offline = useMemo(() => new Set(workers.filter((w) => w.status === 'offline').map((w) => w.workerId)), [workers]);
+  const tiles = useTiles(status, rows, workers);
+  // The groups are this run's own jobs: a re-run tile names the job it replaced too.
+  const names = useMemo(
+    () => new Map(tiles.flatMap((t) => [[t.job.jobId, t.name] as const, ...(isLaterAttempt(t.job) ? [[t.job.replaces, t.name] as const] : [])])),
+    [tiles],
+  );
   const asksForFiles = useAsksForFiles(status?.jobs[0]?.jobId ?? null);
 
   if (!status) {
@@ -50,7 +60,8 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
           {notice.text}
         </p>
       )}
-      <SummaryBar summary={status.summary} />
+      {status.latest.length > 0 && <LatestChoice latest={showLatest} reRun={status.latest.length} onChange={setShowLatest} />}
+      <SummaryBar summary={latest ? summaryOf(rows, offline) : status.summary} />
       <TileGrid tiles={tiles} now={now} />
       <RunGroups status={status} names={names} />
     </main>
@@ -85,6 +96,7 @@ function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto;
       <div className="run-title">
         <h1>{runTitle(status, workers)}</h1>
         <div className="muted small run-facts">
+          {status.name && <span>{runDescription(status, workers)}</span>}
           <code className="ellipsis" title={status.command}>
             {firstLine(status.command)}
           </code>
@@ -105,6 +117,7 @@ function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto;
             Cancel run
           </button>
         )}
+        <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />
         {summary.failed > 0 && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
         {hasFiles && (
           <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">

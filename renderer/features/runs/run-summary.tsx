@@ -13,8 +13,13 @@ export function summaryText(s: RunSummary): string {
   return parts.join(' · ');
 }
 
-/** "On every PC", "On PCs tagged room-b", "6 zips": what the run is, for its heading. */
-export function runTitle(run: Pick<RunDto, 'mode' | 'target' | 'summary'>, workers: readonly WorkerDto[]): string {
+/** Its name, else what it is: "On every PC", "On PCs tagged room-b", "6 zips". */
+export function runTitle(run: Pick<RunDto, 'name' | 'mode' | 'target' | 'summary'>, workers: readonly WorkerDto[]): string {
+  return run.name ?? runDescription(run, workers);
+}
+
+/** "On every PC", "On PCs tagged room-b", "6 zips": what the run is, for its heading or (when it is named) its facts. */
+export function runDescription(run: Pick<RunDto, 'mode' | 'target' | 'summary'>, workers: readonly WorkerDto[]): string {
   const where = run.target ? describeTarget(run.target, workers) : null;
   if (run.mode === 'each') return `On ${where ?? 'every PC'}`;
   return `${run.summary.total} ${run.summary.total === 1 ? 'zip' : 'zips'}${where ? ` on ${where}` : ''}`;

@@ -1,23 +1,27 @@
 /** A run's jobs as a compact grid of tiles, one per PC (each) or per zip (map); memoized so 1,000 tiles stay smooth. */
 import { memo, useMemo, useState } from 'react';
-import type { RunJobRow, RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { holdReason, runningMs } from '../../../shared/on-hold.ts';
 import { spanOf } from '../../lib/format.ts';
 import { displayName } from '../../lib/targets.ts';
-import { inFilter, TILE_FILTERS, TILE_LOOK, tileName, tileState, waitReason, type Tile, type TileFilter, type TileState } from './tile-state.ts';
+import { inFilter, pcName, TILE_FILTERS, TILE_LOOK, tileName, tileState, waitReason, type Tile, type TileFilter, type TileState } from './tile-state.ts';
+import { isLaterAttempt, type ShownJob } from './latest-attempts.ts';
 
 /** `now` is only passed to running tiles (0 for the rest), so the clock's tick re-renders only them. */
 export const RunTile = memo(function RunTile({
   job,
   name,
+  pc,
   state,
   why,
   now,
 }: {
-  job: RunJobRow;
+  job: ShownJob;
   name: string;
+  /** The PC it ran on, by the dashboard's name for it (null: not yet given to one). */
+  pc: string | null;
   state: TileState;
   why: string | null;
   now: number;
@@ -32,9 +36,12 @@ export const RunTile = memo(function RunTile({
   // The time it ran: it stops while the job is on hold.
   const ran = runningMs(job, now || job.completedAt || job.startedAt || 0);
   if (job.startedAt && ran !== null) facts.push(spanOf(ran));
+  if (isLaterAttempt(job)) facts.push('re-run');
+  // The title names the PC as the dashboard does; a map tile's own name is its zip.
+  const title = `${name}${pc && pc !== name ? ` on ${pc}` : ''}: ${job.errorMessage ?? label}`;
   return (
     <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
-      <a href={`#/jobs/${job.jobId}`} title={`${name}${job.workerId && job.workerId !== name ? ` (${job.workerId})` : ''}: ${job.errorMessage ?? label}`}>
+      <a href={`#/jobs/${job.jobId}`} title={title}>
         <span className="tile-name">
           <span className="tile-icon">
             <Icon name={look.icon} />
@@ -59,20 +66,21 @@ export const RunTile = memo(function RunTile({
   );
 });
 
-/** The run's tiles, named by the live feed's worker names and marked waiting while their PC is offline. */
-export function useTiles(status: RunStatusDto | null, workers: WorkerDto[]): Tile[] {
+/** The tiles of `rows` (the run's jobs, or its latest attempts), named by the live feed's worker names and marked waiting while their PC is offline. */
+export function useTiles(status: RunStatusDto | null, rows: readonly ShownJob[], workers: WorkerDto[]): Tile[] {
   const offline = useMemo(() => new Set(workers.filter((w) => w.status === 'offline').map((w) => w.workerId)), [workers]);
   const byId = useMemo(() => new Map(workers.map((w) => [w.workerId, w])), [workers]);
   const workerNames = useMemo(() => new Map(workers.map((w) => [w.workerId, displayName(w)])), [workers]);
   return useMemo(
     () =>
-      (status?.jobs ?? []).map((job) => ({
+      rows.map((job) => ({
         job,
         name: tileName(job, status!.mode, workerNames),
+        pc: pcName(job, workerNames),
         state: tileState(job, job.workerId !== null && offline.has(job.workerId)),
         why: waitReason(job, job.workerId === null ? undefined : byId.get(job.workerId)),
       })),
-    [status, offline, workerNames, byId],
+    [status, rows, offline, workerNames, byId],
   );
 }
 
@@ -98,7 +106,7 @@ export function TileGrid({ tiles, now }: { tiles: Tile[]; now: number }) {
       ) : (
         <ul className="tiles" data-testid="run-tiles" aria-label="Jobs of this run">
           {shown.map((t) => (
-            <RunTile key={t.job.jobId} job={t.job} name={t.name} state={t.state} why={t.why} now={t.state === 'running' ? now : 0} />
+            <RunTile key={t.job.jobId} job={t.job} name={t.name} pc={t.pc} state={t.state} why={t.why} now={t.state === 'running' ? now : 0} />
           ))}
         </ul>
       )}

@@ -7,7 +7,7 @@ import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
 import { useJobChanges } from '../../lib/live/use-job-changes.ts';
 import { offlineKey } from '../../lib/targets.ts';
-import { runTitle, summaryText, SummaryBar } from './run-summary.tsx';
+import { runDescription, runTitle, summaryText, SummaryBar } from './run-summary.tsx';
 
 const REFRESH_MS = 500;
 const inAnyRun = (job: JobDto) => job.runId !== null && job.runId !== undefined;
@@ -93,6 +93,7 @@ function RunRow({ run, workers }: { run: RunDto; workers: WorkerDto[] }) {
         <a href={`#/runs/${run.runId}`}>
           <strong>{runTitle(run, workers)}</strong>
         </a>
+        {run.name && <div className="small">{runDescription(run, workers)}</div>}
         <div className="muted small mono ellipsis">{firstLine(run.command)}</div>
       </td>
       <td data-label="Mode" className="small">

@@ -44,16 +44,23 @@ export function inFilter(state: TileState, filter: TileFilter): boolean {
   return states === null || states.includes(state);
 }
 
-/** The tile's title: the PC for a broadcast (by the name the live feed knows, else its hostname), the zip for a map run. */
+/** The tile's title: the PC for a broadcast, the zip for a map run. */
 export function tileName(job: RunJobRow, mode: RunMode, names: ReadonlyMap<string, string>): string {
   if (mode === 'map') return job.filename;
-  return (job.workerId !== null ? names.get(job.workerId) : undefined) ?? job.hostname ?? job.workerId ?? '—';
+  return pcName(job, names) ?? '—';
+}
+
+/** The PC by the name the live feed knows, else the coordinator's (the admin's name or its hostname); null before one took it. */
+export function pcName(job: Pick<RunJobRow, 'workerId' | 'workerName' | 'hostname'>, names: ReadonlyMap<string, string>): string | null {
+  return (job.workerId !== null ? names.get(job.workerId) : undefined) ?? job.workerName ?? job.hostname ?? job.workerId;
 }
 
 /** A run's job as its tile shows it; `why`: why a waiting job has not started (its PC in use, paused, offline). */
 export interface Tile {
   job: RunJobRow;
   name: string;
+  /** The PC it runs or ran on, as the dashboard names it. */
+  pc: string | null;
   state: TileState;
   why: string | null;
 }
