@@ -207,7 +207,7 @@ describe('cmdx as a client', () => {
   });
 
   it('submit --on tag:NAME creates a run on the matching PC only, shows a per-PC summary and --wait exits 0', async () => {
-    const ran = await cmdx(['submit', project, '--on', 'tag:room-b', '--run', 'echo on room b', '--follow', '--wait']);
+    const ran = await cmdx(['submit', project, '--on', 'tag:room-b', '--run', 'echo on room b', '--name', 'Room B check', '--follow', '--wait']);
     assert.equal(ran.code, 0, ran.stderr);
     const runId = /Run (run-\S+): /.exec(ran.stderr)?.[1];
     assert.ok(runId, ran.stderr);
@@ -216,11 +216,11 @@ describe('cmdx as a client', () => {
     // In a pipe: a line per change of a job's state, then the headline.
     assert.match(ran.stdout, /^\S+ {2}pc-2 {2}passed/m);
     assert.doesNotMatch(ran.stdout, /pc-1/);
-    assert.match(ran.stdout, new RegExp(`^${runId}: 1 of 1 passed \\(done\\)$`, 'm'));
+    assert.match(ran.stdout, new RegExp(`^${runId} \\(Room B check\\): 1 of 1 passed \\(done\\)$`, 'm'));
 
     const status = await cmdx(['status', runId]);
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, new RegExp(`^${runId}: 1 of 1 passed \\(done\\)$`, 'm'));
+    assert.match(status.stdout, new RegExp(`^${runId} \\(Room B check\\): 1 of 1 passed \\(done\\)$`, 'm'));
     assert.match(status.stdout, /pc-2 +passed/);
     const json = JSON.parse((await cmdx(['status', runId, '--json'])).stdout);
     assert.equal(json.runId, runId);
@@ -290,7 +290,8 @@ describe('cmdx as a client', () => {
     assert.equal(answer.runs.length, 3);
     const text = await cmdx(['runs']);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^RUN +MODE +RESULT +CREATED +COMMAND$/m);
+    assert.match(text.stdout, /^RUN +NAME +MODE +RESULT +CREATED +COMMAND$/m);
+    assert.match(text.stdout, new RegExp(`^${answer.runs[2].runId} +Room B check +each +1/1 passed `, 'm'));
     assert.match(text.stdout, new RegExp(`^${answer.runs[0].runId} +each +0/2 passed, 2 cancelled `, 'm'));
     assert.match(text.stdout, /1\/2 passed, 1 failed/);
   });

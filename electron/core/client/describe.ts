@@ -28,15 +28,15 @@ export function paintedOutcome(job: JobState, p: Paint): string {
   return p.red(text);
 }
 
-/** `run-…: 3 of 5 passed, 1 failed, 1 running`. */
+/** `run-…: 3 of 5 passed, 1 failed, 1 running`; a named run `run-… (Lab 3): …`. */
 export function runHeadline(run: RunDto): string {
   const s = run.summary;
-  const parts = [`${run.name ? `${run.name}: ` : ''}${s.passed} of ${s.total} passed`];
+  const parts = [`${s.passed} of ${s.total} passed`];
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.cancelled) parts.push(`${s.cancelled} cancelled`);
   if (s.running) parts.push(`${s.running} running`);
   if (s.pending) parts.push(`${s.pending} pending${s.waitingOffline ? ` (${s.waitingOffline} waiting for their PC to come online)` : ''}`);
-  return `${run.runId}: ${parts.join(', ')}${run.completedAt === null ? '' : ' (done)'}`;
+  return `${run.runId}${run.name ? ` (${run.name})` : ''}: ${parts.join(', ')}${run.completedAt === null ? '' : ' (done)'}`;
 }
 
 /** One row per job: where it ran (the dashboard's name for the PC and its worker id; and which zip, for a map run), its outcome, its time and its score. */
