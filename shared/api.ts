@@ -9,6 +9,7 @@ import { END_REASONS, JOB_STATUSES, WORKER_STATUSES } from './job-status.ts';
 import { workerPolicy } from './policy-schema.ts';
 import { REFUSALS } from './refusals.ts';
 import { shellSchema } from './shells.ts';
+import { VERDICTS } from './verdict.ts';
 
 export * from './log-dtos.ts';
 
@@ -140,6 +141,8 @@ export const jobDto = z
     artifactCount: z.number(),
     /** Counted from a junit.xml among the artifacts. */
     tests: testCounts.nullable(),
+    /** What it came to (null while it has not ended): passed, failed, timed_out, error or cancelled. */
+    verdict: z.enum(VERDICTS).nullable(),
     ...suspensionFields,
   })
   .meta({ id: 'Job' });
@@ -208,6 +211,7 @@ export const runJobRow = z.object({
   completedAt: z.number().nullable(),
   outputDigest: z.string().nullable(),
   tests: testCounts.nullable(),
+  verdict: z.enum(VERDICTS).nullable(),
   ...suspensionFields,
 });
 export type RunJobRow = z.infer<typeof runJobRow>;

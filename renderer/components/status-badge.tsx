@@ -1,8 +1,7 @@
 /** Status shown as icon + word + colour, so it reads without colour vision too. */
-import type { JobDto } from '../../shared/api.ts';
 import { workerStatus, type WorkerFacts, type WorkerState } from '../lib/worker-state.ts';
 import { holdReason, onHoldText } from '../../shared/on-hold.ts';
-import { jobOutcome } from '../lib/job-outcome.ts';
+import { jobOutcome, type OutcomeFields } from '../lib/job-outcome.ts';
 import { Icon, type IconName } from './icons.tsx';
 
 const WORKER: Record<WorkerState, { icon: IconName; label: string }> = {
@@ -26,7 +25,7 @@ export function WorkerBadge({ worker }: { worker: WorkerFacts }) {
   );
 }
 
-export function JobBadge({ job }: { job: Pick<JobDto, 'status' | 'exitCode'> & Partial<Pick<JobDto, 'suspendedSince'>> }) {
+export function JobBadge({ job }: { job: OutcomeFields }) {
   const o = jobOutcome(job);
   return (
     <span className={`badge badge-${o.key}`} data-status={o.key === 'onhold' ? 'onhold' : job.status}>

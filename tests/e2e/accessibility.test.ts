@@ -155,7 +155,7 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
 
       it('a failed job', async () => {
         await page.goto(`${c.url}/#/jobs/${failedJob}`);
-        await waitForText(page.locator('.job-head'), /Exit 3/);
+        await waitForText(page.locator('.job-head'), /Failed \(exit 3\)/);
         await waitForScreen(page, (lines) => lines.includes('something broke'));
         await check('job (failed)');
       });

@@ -162,7 +162,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
     const failed = await count('failed');
     const exits = await submit('broken.zip', 'echo about to fail\nexit 1', only('pc-0002'));
     const failedRow = page.locator(`[data-testid="jobs"] [data-job="${exits}"]`);
-    await waitForText(failedRow, /Exit 1/, 20_000);
+    await waitForText(failedRow, /Failed \(exit 1\)/, 20_000);
     await waitForText(page.getByTestId('count-failed'), new RegExp(`^${failed + 1}$`));
     await waitForText(page.getByTestId('header-jobs'), new RegExp(`${failed + 1} failed`));
 
@@ -182,7 +182,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
     const lost = await submit('lost.zip', 'echo held\nsleep 60', only('pc-0003'));
     await waitForJob(target(), lost, (j) => j.status === 'running');
     await procs.at(-1)!.kill('SIGKILL');
-    await waitForText(page.locator(`[data-testid="jobs"] [data-job="${lost}"]`), /Failed/, 20_000);
+    await waitForText(page.locator(`[data-testid="jobs"] [data-job="${lost}"]`), /Error/, 20_000);
     await waitForText(page.getByTestId('count-failed'), new RegExp(`^${failed + 2}$`));
     await page.goto(`${c.url}/#/jobs/${lost}`);
     await waitForText(page.getByTestId('error-message'), /^Worker lab-pc-03 \(pc-0003\) stopped sending heartbeats/);

@@ -117,7 +117,7 @@ describe('job log viewer in Chromium', () => {
     // The log and the job record load apart: wait for the record (the log may be on screen first), then check what it says.
     await waitForText(page.getByTestId('exit-code'), /^1$/);
     assert.equal(await page.locator('.job-head [data-status]').getAttribute('data-status'), 'completed');
-    assert.match((await page.locator('.job-head .badge').first().textContent()) ?? '', /Exit 1/);
+    assert.match((await page.locator('.job-head .badge').first().textContent()) ?? '', /Failed \(exit 1\)/);
     assert.equal(await page.title(), title, 'OSC 0 does not retitle the dashboard');
     await page.goto(`${c.url}/#/jobs/${jobId}`);
     await waitForScreen(page, (lines) => lines.includes('second'));

@@ -170,7 +170,7 @@ describe('runs on the dashboard in Chromium', () => {
     assert.deepEqual((await tileNames()).sort(), projects.map(([name]) => name).sort(), 'one tile per zip, named by it');
     await waitForText(page.getByTestId('run-summary'), /^5\/6 passed · 1 failed$/);
     assert.match((await page.locator('[data-job] a', { hasText: 'dave.zip' }).textContent()) ?? '', /score 70/);
-    assert.match((await page.locator('[data-job] a', { hasText: 'erin.zip' }).textContent()) ?? '', /Exit 1.*score 0/);
+    assert.match((await page.locator('[data-job] a', { hasText: 'erin.zip' }).textContent()) ?? '', /Failed \(exit 1\).*score 0/);
     // The job page shows the score too, and the Jobs list links each run's job to its run.
     const runPage = page.url();
     await page.locator('[data-job] a', { hasText: 'dave.zip' }).click();
@@ -217,7 +217,7 @@ describe('runs on the dashboard in Chromium', () => {
     const erin = page.locator('[data-job] a', { hasText: 'erin.zip' });
     assert.equal(await page.locator('[data-job]', { hasText: 'erin.zip' }).getAttribute('data-job'), rerunJob);
     assert.match((await erin.textContent()) ?? '', /re-run/);
-    assert.match((await erin.getAttribute('title')) ?? '', /^erin\.zip on lab-pc-0\d: Exit 1$/);
+    assert.match((await erin.getAttribute('title')) ?? '', /^erin\.zip on lab-pc-0\d: Failed \(exit 1\)$/);
     await page.getByTestId('latest-choice').getByRole('button', { name: "This run's attempts" }).click();
     await waitFor(
       'the first attempt shown',

@@ -21,6 +21,7 @@ const row = (jobId: string, workerId: string | null, status: RunJobRow['status']
   completedAt: null,
   outputDigest: null,
   tests: null,
+  verdict: null,
   suspended: false,
   suspendedSince: null,
   suspendedMs: 0,

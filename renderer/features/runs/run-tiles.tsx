@@ -27,7 +27,7 @@ export const RunTile = memo(function RunTile({
   now: number;
 }) {
   const look = TILE_LOOK[state];
-  const label = state === 'exit' ? `Exit ${job.exitCode}` : look.label;
+  const label = state === 'exit' && job.exitCode !== null && job.exitCode !== 0 ? `Failed (exit ${job.exitCode})` : look.label;
   const facts: string[] = [];
   // A pass says exit 0 already, and a failed exit names its code in the label.
   if (state !== 'exit' && state !== 'passed' && job.exitCode !== null) facts.push(`exit ${job.exitCode}`);

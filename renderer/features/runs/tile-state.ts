@@ -1,14 +1,16 @@
 /** What a run's tile shows: its state, its filters, its title, and why a waiting job waits. */
 import type { RunJobRow, RunMode, WorkerDto } from '../../../shared/api.ts';
 import type { IconName } from '../../components/icon-names.ts';
+import { verdictOf } from '../../../shared/verdict.ts';
 
 /** What a tile shows and what the filters count. `waiting`: pending on a PC that is offline; `onhold`: frozen while the student uses the PC. */
-export type TileState = 'passed' | 'exit' | 'failed' | 'cancelled' | 'running' | 'onhold' | 'pending' | 'waiting';
+export type TileState = 'passed' | 'exit' | 'timedout' | 'failed' | 'cancelled' | 'running' | 'onhold' | 'pending' | 'waiting';
 
 export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
   passed: { icon: 'check', label: 'Passed' },
-  exit: { icon: 'cross', label: 'Exit' },
-  failed: { icon: 'warning', label: 'Failed' },
+  exit: { icon: 'cross', label: 'Failed' },
+  timedout: { icon: 'hourglass', label: 'Timed out' },
+  failed: { icon: 'warning', label: 'Error' },
   cancelled: { icon: 'ban', label: 'Cancelled' },
   running: { icon: 'play', label: 'Running' },
   onhold: { icon: 'pause', label: 'On hold' },
@@ -16,22 +18,22 @@ export const TILE_LOOK: Record<TileState, { icon: IconName; label: string }> = {
   waiting: { icon: 'pause', label: 'PC offline' },
 };
 
-export function tileState(job: Pick<RunJobRow, 'status' | 'exitCode'> & Partial<Pick<RunJobRow, 'suspended'>>, offline: boolean): TileState {
+/** A tile's state: waiting or running as the job is, else its verdict (`exit`: failed, `failed`: an error). */
+export function tileState(
+  job: Pick<RunJobRow, 'status' | 'exitCode'> & Partial<Pick<RunJobRow, 'suspended' | 'endReason' | 'tests' | 'verdict'>>,
+  offline: boolean,
+): TileState {
   if (job.status === 'running' && job.suspended) return 'onhold';
-  switch (job.status) {
-    case 'completed':
-      return job.exitCode === 0 ? 'passed' : 'exit';
-    case 'pending':
-      return offline ? 'waiting' : 'pending';
-    default:
-      return job.status;
-  }
+  if (job.status === 'pending') return offline ? 'waiting' : 'pending';
+  if (job.status === 'running') return 'running';
+  const verdict = job.verdict ?? verdictOf({ endReason: null, ...job });
+  return ({ passed: 'passed', failed: 'exit', timed_out: 'timedout', error: 'failed', cancelled: 'cancelled' } as const)[verdict ?? 'failed'];
 }
 
 /** The filters above the grid, and which tile states each shows. */
 export const TILE_FILTERS = {
   all: null,
-  failed: ['exit', 'failed'],
+  failed: ['exit', 'timedout', 'failed'],
   passed: ['passed'],
   running: ['running', 'onhold'],
   waiting: ['pending', 'waiting'],

@@ -121,9 +121,9 @@ describe('tags, targets and runs', () => {
     const lines = (await csv.text()).trimEnd().split('\r\n');
     assert.equal(
       lines[0],
-      '"filename","workerId","hostname","status","exitCode","endReason","score","tests","durationSeconds","startedAt","completedAt","errorMessage","endReasonText"',
+      '"filename","workerId","hostname","status","exitCode","endReason","score","tests","durationSeconds","startedAt","completedAt","errorMessage","endReasonText","verdict"',
     );
-    assert.match(lines[1]!, /^"project\.zip","w1","host-w1","completed",0,"exit",7,,\d+\.\d,"\d{4}-/);
+    assert.match(lines[1]!, /^"project\.zip","w1","host-w1","completed",0,"exit",7,,\d+\.\d,"\d{4}-.*,"passed"$/);
     assert.equal(lines.length, 3);
 
     const again = await c.api('POST', '/api/runs/rerun', { body: { runId: r.runId, only: 'failed' } });

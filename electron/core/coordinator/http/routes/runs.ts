@@ -36,6 +36,7 @@ const CSV_COLUMNS = [
   'completedAt',
   'errorMessage',
   'endReasonText',
+  'verdict',
 ];
 const NUMBER_FIELDS = ['timeoutSeconds', 'maxAttempts', 'maxParallel', 'deadlineSeconds'] as const;
 
@@ -136,6 +137,7 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
       iso(j.completedAt),
       j.errorMessage,
       j.endReason ? END_REASON_TEXT[j.endReason] : null,
+      j.verdict,
     ]);
     res.type('text/csv; charset=utf-8').send(toCsv(CSV_COLUMNS, rows));
   });

@@ -3,6 +3,7 @@ import type { AssignedJobDto, JobDto, JobTarget } from '../../../../../shared/ap
 import type { ArtifactFile, TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
+import { verdictOf } from '../../../../../shared/verdict.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
 
@@ -129,6 +130,7 @@ export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: stri
     artifacts: output ? job.artifacts : [],
     artifactCount: job.artifacts.length,
     tests: job.tests,
+    verdict: verdictOf(job),
     ...suspension(job),
   };
 }

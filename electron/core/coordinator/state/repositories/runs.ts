@@ -4,6 +4,7 @@ import type { StatementSync } from 'node:sqlite';
 import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary, type TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
+import { verdictOf } from '../../../../../shared/verdict.ts';
 import type { Database } from '../database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import { suspension } from './job-rows.ts';
@@ -157,6 +158,9 @@ export class RunRepository {
       const startedAt = intOrNull(row, 'started_at');
       const completedAt = intOrNull(row, 'completed_at');
       const status = oneOf(row, 'status', JOB_STATUSES);
+      const exitCode = intOrNull(row, 'exit_code');
+      const endReason = row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS);
+      const tests = row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts);
       const held = suspension({ status, suspendedSince: intOrNull(row, 'suspended_since'), suspendedMs: int(row, 'suspended_ms') });
       return {
         jobId: text(row, 'job_id'),
@@ -165,8 +169,8 @@ export class RunRepository {
         workerName: textOrNull(row, 'worker_name') ?? textOrNull(row, 'worker_hostname'),
         filename: text(row, 'filename'),
         status,
-        exitCode: intOrNull(row, 'exit_code'),
-        endReason: row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS),
+        exitCode,
+        endReason,
         errorMessage: textOrNull(row, 'error_message'),
         score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
         // Running time: the time it spent on hold (the student at the PC) does not count.
@@ -174,7 +178,8 @@ export class RunRepository {
         startedAt,
         completedAt,
         outputDigest: textOrNull(row, 'output_digest'),
-        tests: row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts),
+        tests,
+        verdict: verdictOf({ status, exitCode, endReason, tests }),
         ...held,
       };
     });
