@@ -27,6 +27,8 @@ export interface StoredUpload {
   size: number;
   /** SHA-256 of the zip's bytes (hex), computed as it streamed in. */
   sha256: string;
+  /** The multipart part it came in: "file", or one of the extra zip parts asked for (a grading run's "tests" and "base"). */
+  field: string;
 }
 
 export function uploadExists(uploadsDir: string, name: string): boolean {
@@ -74,7 +76,7 @@ function multerErrorToHttp(error: unknown, maxBytes: number, maxFiles: number): 
         `Unexpected file field "${error.field ?? ''}"; send ${maxFiles > 1 ? 'the zips as "file" fields' : 'one zip as the "file" field'}.`,
       );
     case 'LIMIT_FIELD_VALUE':
-      return new Refused('too_large', `Form field "${error.field}" is too long; commands may be at most 64 KB.`);
+      return new Refused('too_large', `Form field "${error.field}" is too long; a text field (commands, a students CSV) may be at most 64 KB.`);
     default:
       return new Refused('invalid_request', `The upload was refused: ${error.message}.`);
   }
@@ -132,17 +134,32 @@ export async function receiveUpload(req: Request, res: Response, uploadsDir: str
 }
 
 /**
- * Receives up to `maxFiles` zips as "file" parts (at most `maxBytes` all together) and text fields.
- * Every zip is checked and given its final name; if any is refused, none is kept.
+ * Receives up to `maxFiles` zips as "file" parts, and one zip in each of `extraParts` (at most
+ * `maxBytes` all together), and text fields. Every zip is checked and given its final name; if any is
+ * refused, none is kept.
  */
-export async function receiveUploads(req: Request, res: Response, uploadsDir: string, maxBytes: number, maxFiles: number): Promise<StoredUpload[]> {
+export async function receiveUploads(
+  req: Request,
+  res: Response,
+  uploadsDir: string,
+  maxBytes: number,
+  maxFiles: number,
+  extraParts: readonly string[] = [],
+): Promise<StoredUpload[]> {
   const declared = Number(req.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes + MAX_FIELD_BYTES * 4 + maxFiles * 1024) throw tooLarge(maxBytes, declared);
   const storage = new LargeWriteStorage(uploadsDir, maxBytes);
   const middleware = multer({
     storage,
-    limits: { fileSize: maxBytes, files: maxFiles, fields: 16, fieldSize: MAX_FIELD_BYTES, parts: maxFiles + 20, headerPairs: 200 + maxFiles * 4 },
-  }).array('file', maxFiles);
+    limits: {
+      fileSize: maxBytes,
+      files: maxFiles + extraParts.length,
+      fields: 20,
+      fieldSize: MAX_FIELD_BYTES,
+      parts: maxFiles + extraParts.length + 24,
+      headerPairs: 200 + (maxFiles + extraParts.length) * 4,
+    },
+  }).fields([{ name: 'file', maxCount: maxFiles }, ...extraParts.map((name) => ({ name, maxCount: 1 }))]);
   const stored: StoredUpload[] = [];
   try {
     await new Promise<void>((resolve, reject) =>
@@ -150,7 +167,7 @@ export async function receiveUploads(req: Request, res: Response, uploadsDir: st
         error ? reject(error instanceof Error ? error : new Error('The upload failed.', { cause: error })) : resolve(),
       ),
     );
-    const received = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const received = Object.values((req.files as Record<string, Express.Multer.File[]> | undefined) ?? {}).flat();
     for (const file of received) {
       const incoming = storage.files.find((f) => f.partPath === file.path)!;
       await assertZip(incoming.partPath, file.originalname);
@@ -163,6 +180,7 @@ export async function receiveUploads(req: Request, res: Response, uploadsDir: st
         originalName: file.originalname,
         size: incoming.size,
         sha256: incoming.hash.digest('hex'),
+        field: file.fieldname,
       });
     }
     return stored;
@@ -198,5 +216,13 @@ export async function storeEmptyZip(uploadsDir: string): Promise<StoredUpload> {
   const name = `upload-${Date.now()}-${randomBytes(8).toString('hex')}.zip`;
   const path = join(uploadsDir, name);
   await writeFile(path, bytes, { mode: 0o600 });
-  return { name, path, fileUrl: uploadUrl(name), originalName: '(no zip)', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return {
+    name,
+    path,
+    fileUrl: uploadUrl(name),
+    originalName: '(no zip)',
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    field: 'file',
+  };
 }
