@@ -35,7 +35,7 @@ export interface MergedReport extends Omit<TestReport, 'format'> {
 }
 
 export const REPORT_LIMITS = {
-  /** A report larger than this is not read: fast-xml-parser holds the whole tree, and 8 MB takes it a few hundred ms. */
+  /** A report larger than this is not read: fast-xml-parser holds the whole tree, and 8 MB of small cases takes it about 2 s. */
   maxBytes: 8 * 1024 * 1024,
   /** All files of one job together (readReports). */
   maxTotalBytes: 32 * 1024 * 1024,
