@@ -37,12 +37,12 @@ const parser = new XMLParser({
 /** Reads `xml` as JUnit; says why when it cannot. */
 export function readJunit(fileName: string, xml: string): ReadResult {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) return { ok: false, reason: `${fileName} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg})` };
+  if (valid !== true) return { ok: false, reason: `${fileName} is not well-formed XML (line ${valid.err.line}: ${clip(valid.err.msg)})` };
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;
   } catch (error) {
-    return { ok: false, reason: `${fileName} could not be read as XML: ${(error as Error).message.slice(0, 200)}` };
+    return { ok: false, reason: `${fileName} could not be read as XML: ${clip((error as Error).message)}` };
   }
   const root = asNode(doc.testsuites) ?? (doc.testsuite !== undefined ? doc : undefined);
   if (!root) return { ok: false, reason: `${fileName} has no <testsuites> or <testsuite> at its root` };
@@ -156,6 +156,11 @@ function elementText(element: unknown): string {
   const text = typeof node['#text'] === 'string' ? decodeXml(node['#text']) : '';
   const cdata = ([] as unknown[]).concat(node['#cdata'] ?? []).filter((part): part is string => typeof part === 'string');
   return text + cdata.join('');
+}
+
+/** The parser's own words, which may quote the input at length. */
+function clip(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };

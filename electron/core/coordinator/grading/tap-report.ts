@@ -50,10 +50,10 @@ function readLine(reading: Reading, lines: readonly string[], i: number): number
     return block?.end ?? i;
   }
   const plan = PLAN.exec(line);
-  if (plan && reading.plan === null) reading.plan = { count: Number(plan[1]), reason: plan[2]?.trim() || null };
+  if (plan && reading.plan === null) reading.plan = { count: Number(plan[1]), reason: messageText(plan[2]) };
   else if (plan) reading.notes.push(`${reading.fileName} has more than one plan: the first (1..${reading.plan!.count}) counts`);
   const bail = BAIL.exec(line);
-  if (bail) reading.bail = bail[1]!.trim();
+  if (bail) reading.bail = messageText(bail[1]) ?? ''; // bounded: it goes into the note and every case that never ran
   return i;
 }
 

@@ -108,6 +108,8 @@ describe('JUnit reports', () => {
     const read = readTestReport('junit.xml', xml);
     assert.equal(read.ok, false);
     assert.match(read.ok ? '' : read.reason, /junit\.xml could not be read as XML: Maximum nested tags exceeded/);
+    const unclosed = readTestReport('junit.xml', '<a>'.repeat(100_000)); // the validator's message quotes its whole stack
+    assert.ok(!unclosed.ok && unclosed.reason.length < 300, unclosed.ok ? '' : `${unclosed.reason.length} characters`);
   });
 
   it('tells an error from a failure, and takes the message from the attribute, the text, or both', () => {

@@ -180,6 +180,9 @@ describe('TAP reports', () => {
     );
     assert.equal(report.note, '3 of 4 planned tests in results.tap never reported (it bailed out: database not reachable), counted as failed');
 
+    const long = tap(`1..2\nBail out! ${'why '.repeat(5000)}`);
+    assert.ok(Buffer.byteLength(long.cases[0]!.message!) < 2100 && long.note!.length < 2300, 'a long reason is cut');
+
     const noPlan = tap('ok 1 - setup\nBail out!');
     assert.deepEqual(noPlan.counts, { total: 1, passed: 1, failed: 0, skipped: 0 });
     assert.equal(noPlan.note, 'results.tap has no plan (1..N) (it bailed out): tests that never ran cannot be counted');
