@@ -55,6 +55,7 @@ export default tseslint.config(
                 './electron/core/coordinator/workers',
                 './electron/core/coordinator/runs',
                 './electron/core/coordinator/files',
+                './electron/core/coordinator/grading',
                 './electron/core/coordinator/state',
               ],
               from: './electron/core/coordinator/http',
