@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import yazl from 'yazl';
 import { launchChromium } from '../tests/helpers/browser.ts';
+import { benchSimilarity } from './similarity.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { pidOutsideNamespace } from '../electron/core/runner/process-groups.ts';
 import {
@@ -745,6 +746,12 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ['log', benchLog],
   ['cancel', benchCancel],
   ['idle', benchIdleFleet],
+  [
+    'similarity',
+    async () => {
+      results.similarity = await benchSimilarity(RUNS, log);
+    },
+  ],
 ];
 
 function row(name: string, s: Summary | undefined, unit: string, target: string): string {
@@ -786,6 +793,9 @@ function table(): string {
       : '',
     row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
     row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
+    row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
+    row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
+    r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
   ];
   return lines.filter(Boolean).join('\n');
 }
