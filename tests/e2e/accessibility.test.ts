@@ -151,6 +151,9 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await waitForText(page.locator('.job-head'), /Passed/);
         await waitForScreen(page, (lines) => lines.includes('done'));
         await check('job (passed)');
+        await page.getByTestId('log-order-toggle').click();
+        await page.getByTestId('log-order').waitFor({ state: 'visible' });
+        await check('job (passed), about the order');
       });
 
       it('a failed job', async () => {
