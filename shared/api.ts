@@ -104,6 +104,8 @@ export const jobDto = z
     jobId: z.string(),
     status: z.enum(JOB_STATUSES),
     workerId: z.string().nullable(),
+    /** What people call its worker: the admin's name for it, else its hostname; its id when the coordinator keeps no row for it (a direct run's `coordinator`, a forgotten worker); null while no worker took it. */
+    workerName: z.string().nullable(),
     command: z.string(),
     filename: z.string(),
     fileUrl: z.string(),

@@ -1,4 +1,5 @@
 /** The dashboard's home: the workers, the jobs or runs (two tabs, each its own URL), and the new-job form beside them. */
+import { TabList, TabPanel, tabId, type Tab } from '../components/tab-list.tsx';
 import { useLiveState } from '../lib/live/live-provider.tsx';
 import { JobsTable } from '../features/jobs/jobs-table.tsx';
 import { NewJob } from '../features/new-job/new-job.tsx';
@@ -45,28 +46,31 @@ export function HomePage({
   );
 }
 
-/** The Jobs and Runs tabs: links (`#/`, `#/runs`), so each tab has its own address and the back button works. */
+/** The Jobs and Runs tabs: links (`#/`, `#/runs`), so each tab has its own address and the back button works; an ARIA tablist for the keyboard. */
 function JobsAndRuns({ tab, now }: { tab: HomeTab; now: number }) {
   const live = useLiveState();
+  const tabs: Tab[] = [
+    {
+      id: 'jobs',
+      href: '#/',
+      label: (
+        <>
+          Jobs <span className="count">{live.counts?.all ?? live.totalJobs}</span>
+        </>
+      ),
+    },
+    { id: 'runs', href: '#/runs', label: 'Runs' },
+  ];
   return (
-    <section className="card jobs-card" aria-labelledby={`${tab}-title`}>
-      <nav className="tabs" aria-label="Jobs or runs">
-        <h2 id="jobs-title">
-          <a href="#/" aria-current={tab === 'jobs' ? 'page' : undefined} className={tab === 'jobs' ? 'active' : ''}>
-            Jobs <span className="count">{live.counts?.all ?? live.totalJobs}</span>
-          </a>
-        </h2>
-        <h2 id="runs-title">
-          <a href="#/runs" aria-current={tab === 'runs' ? 'page' : undefined} className={tab === 'runs' ? 'active' : ''}>
-            Runs
-          </a>
-        </h2>
-      </nav>
-      {tab === 'jobs' ? (
-        <JobsTable live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={live.workers} now={now} />
-      ) : (
-        <RunsTable />
-      )}
+    <section className="card jobs-card" aria-labelledby={tabId(tab)}>
+      <TabList label="Jobs or runs" tabs={tabs} selected={tab} />
+      <TabPanel tab={tab}>
+        {tab === 'jobs' ? (
+          <JobsTable live={live.jobs} counts={live.counts} olderThan={live.olderThan} epoch={live.epoch} workers={live.workers} now={now} />
+        ) : (
+          <RunsTable />
+        )}
+      </TabPanel>
     </section>
   );
 }

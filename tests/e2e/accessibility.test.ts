@@ -2,8 +2,9 @@
  * An accessibility audit of every page and dialog of the dashboard with axe-core (WCAG 2.0 and 2.1,
  * A and AA, and axe's best practices), in real Chromium against a real coordinator and real workers,
  * at a laptop's 1366×768 and a phone's 390×844: the login, the home page (workers, jobs, runs), a
- * passed and a failed job, a run with failed tiles, scores and an output diff, Add a worker with PCs
- * asking to join, the lab policy, Manage a worker, the new-job form and its confirmation. A page
+ * passed (also with its note on the log's order open) and a failed job, a job and a run that do not
+ * exist, a run with failed tiles, scores and an output diff, Add a worker with PCs asking to join,
+ * the lab policy, Manage a worker, the new-job form and its confirmation. A page
  * fails on any serious or critical violation; every finding is printed (CMDX_AXE_REPORT=<file>
  * also writes them as JSON).
  */
@@ -151,6 +152,9 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await waitForText(page.locator('.job-head'), /Passed/);
         await waitForScreen(page, (lines) => lines.includes('done'));
         await check('job (passed)');
+        await page.getByTestId('log-order-toggle').click();
+        await page.getByTestId('log-order').waitFor({ state: 'visible' });
+        await check('job (passed), about the order');
       });
 
       it('a failed job', async () => {
@@ -164,6 +168,15 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await page.goto(`${c.url}/#/jobs/${pendingJob}`);
         await waitForText(page.getByTestId('pending-hint'), /\w/);
         await check('job (waiting)');
+      });
+
+      it('a job and a run that do not exist', async () => {
+        await page.goto(`${c.url}/#/jobs/job-nope`);
+        await waitForText(page.locator('main h1'), /^Job not found$/);
+        await check('job (not found)');
+        await page.goto(`${c.url}/#/runs/run-nope`);
+        await waitForText(page.locator('main h1'), /^Run not found$/);
+        await check('run (not found)');
       });
 
       it('a run: failed tiles, scores, the outputs and a diff', async () => {

@@ -1,7 +1,8 @@
 /**
  * The dashboard by keyboard alone, in real Chromium against a real coordinator and workers: skip
  * links first on every page, focus on the new page's h1 after login and after a route change, and
- * the workers and jobs lists as one tab stop each (arrow keys between rows, Enter opens a row).
+ * the workers and jobs lists as one tab stop each (arrow keys between rows, Enter opens a row), a
+ * page for a job or run that is not there (its h1 focused), and the Jobs and Runs tabs by arrow keys.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -190,5 +191,85 @@ describe('the dashboard by keyboard in Chromium', () => {
     await waitForFocusedHeading(page, /job-2\.zip/);
     await page.getByRole('link', { name: 'All jobs' }).click();
     await waitForFocusedHeading(page, /Workers and jobs/);
+  });
+
+  /** The page's landmarks and headings: one main holding one h1 is what the focus after a route change needs. */
+  const outline = () =>
+    page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      return { mains: doc.querySelectorAll('main').length, h1s: doc.querySelectorAll('h1').length, h1sInMain: doc.querySelectorAll('main h1').length };
+    });
+
+  it('a job or run that does not exist still has its page: one main, one h1, which gets the focus', async () => {
+    await page.goto(`${c.url}/#/`);
+    await waitForText(page.getByTestId('jobs'), /job-5\.zip/);
+    await page.evaluate(() => ((globalThis as any).location.hash = '#/jobs/job-nope'));
+    await waitForFocusedHeading(page, /^Job not found$/);
+    assert.deepEqual(await outline(), { mains: 1, h1s: 1, h1sInMain: 1 });
+    await waitForText(page.getByRole('alert'), /This coordinator has no job job-nope/);
+    await page.evaluate(() => ((globalThis as any).location.hash = '#/runs/run-nope'));
+    await waitForFocusedHeading(page, /^Run not found$/);
+    assert.deepEqual(await outline(), { mains: 1, h1s: 1, h1sInMain: 1 });
+  });
+
+  it('a job page the coordinator did not answer says so in its h1, which gets the focus; Try again asks again', async () => {
+    await page.goto(`${c.url}/#/`);
+    await waitForText(page.getByTestId('jobs'), /job-5\.zip/);
+    // A job the live feed does not list (one it lists shows from the feed's copy): its page reads it from the API.
+    await page.route('**/api/jobs/status?*', (route) => route.abort());
+    try {
+      await page.evaluate(() => ((globalThis as any).location.hash = '#/jobs/job-elsewhere'));
+      await waitForFocusedHeading(page, /^The job could not be loaded$/);
+      assert.deepEqual(await outline(), { mains: 1, h1s: 1, h1sInMain: 1 });
+      await waitForText(page.getByRole('alert'), /cannot be reached/);
+    } finally {
+      await page.unroute('**/api/jobs/status?*');
+    }
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await waitForText(page.locator('main h1'), /^Job not found$/);
+  });
+
+  it('the Jobs and Runs tabs are one tab stop; the arrow keys, Home and End switch them, the focus on the selected tab', async () => {
+    await freshHome();
+    const tabs = page.getByRole('tablist', { name: 'Jobs or runs' }).getByRole('tab');
+    const state = () =>
+      page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const el = doc.activeElement;
+        const tabs = [...doc.querySelectorAll('[role="tab"]')].map(
+          (t: any) => `${t.textContent.replace(/\d+/, '').trim()}:${t.getAttribute('aria-selected')}:${t.tabIndex}`,
+        );
+        const panel = doc.querySelector('[role="tabpanel"]');
+        const labelledBy = panel && doc.getElementById(panel.getAttribute('aria-labelledby'));
+        return {
+          focused: el?.getAttribute('role') === 'tab' ? el.textContent.replace(/\d+/, '').trim() : null,
+          tabs,
+          panel: labelledBy?.textContent.replace(/\d+/, '').trim(),
+        };
+      });
+    assert.equal(await tabs.count(), 2);
+    assert.deepEqual(await state(), { focused: null, tabs: ['Jobs:true:0', 'Runs:false:-1'], panel: 'Jobs' });
+    /** Presses `key` on the focused tab; waits until `name` is the selected and focused tab, its panel shown and its address in the URL. */
+    const press = async (key: string, name: 'Jobs' | 'Runs') => {
+      await page.keyboard.press(key);
+      const expected = {
+        focused: name,
+        tabs: name === 'Jobs' ? ['Jobs:true:0', 'Runs:false:-1'] : ['Jobs:false:-1', 'Runs:true:0'],
+        panel: name,
+      };
+      await waitFor(`${name} selected after ${key}`, async () => JSON.stringify(await state()) === JSON.stringify(expected) || undefined);
+      assert.equal(new URL(page.url()).hash, name === 'Jobs' ? '#/' : '#/runs');
+    };
+    await tabs.first().focus();
+    await press('ArrowRight', 'Runs');
+    await waitForText(page.getByRole('tabpanel', { name: 'Runs' }), /No runs yet/);
+    await press('ArrowRight', 'Jobs'); // round to the first
+    await waitForText(page.getByRole('tabpanel', { name: /Jobs/ }), /job-5\.zip/);
+    await press('End', 'Runs');
+    await press('Home', 'Jobs');
+    await press('ArrowLeft', 'Runs');
+    // Tab from the selected tab goes to its panel (here "No runs yet": nothing in it takes the focus), not to the other tab.
+    await page.keyboard.press('Tab');
+    assert.ok(await page.evaluate(() => !!(globalThis as any).document.activeElement?.closest('[role="tabpanel"]')));
   });
 });

@@ -168,15 +168,15 @@ describe('log viewer with a generated log in Chromium', () => {
     await page.close();
   });
 
-  it('shows [HH:MM:SS] at the start of each line when Timestamps is on, from each chunk time', async () => {
+  it('shows [HH:MM:SS.mmm] at the start of each line when Timestamps is on, from each chunk time', async () => {
     const page = await open('lines=40&perChunk=10');
     await waitForScreen(page, (l) => l.includes(line(39)));
     await page.getByTestId('log-timestamps').click();
-    // Chunk 3 (lines 30-39) was read at 12:00:03 UTC; the page shows local time.
+    // Chunk 3 (lines 30-39) was read at 12:00:03.021 UTC; the page shows local time.
     const expected = await page.evaluate(() => new Date(Date.UTC(2026, 0, 1, 12, 0, 3)).toTimeString().slice(0, 8));
-    const lines = await waitForScreen(page, (l) => l.includes(`[${expected}] ${line(39)}`));
+    const lines = await waitForScreen(page, (l) => l.includes(`[${expected}.021] ${line(39)}`));
     assert.ok(
-      lines.filter((l) => l).every((l) => /^\[\d\d:\d\d:\d\d\] line \d{7}$/.test(l)),
+      lines.filter((l) => l).every((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] line \d{7}$/.test(l)),
       `every line is stamped: ${lines.slice(0, 3).join(' | ')}`,
     );
     await page.getByTestId('log-timestamps').click();

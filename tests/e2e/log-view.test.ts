@@ -140,15 +140,40 @@ describe('job log viewer in Chromium', () => {
     assert.match(download.suggestedFilename(), /\.log$/);
   });
 
-  it('shows [HH:MM:SS] before each line when Timestamps is on', async () => {
+  it('shows [HH:MM:SS.mmm] before each line when Timestamps is on', async () => {
     await page.getByTestId('log-timestamps').click();
-    const lines = await waitForScreen(page, (l) => l.some((x) => /^\[\d\d:\d\d:\d\d\] second$/.test(x)));
+    const lines = await waitForScreen(page, (l) => l.some((x) => /^\[\d\d:\d\d:\d\d\.\d{3}\] second$/.test(x)));
     assert.ok(
-      lines.filter((l) => l).every((l) => /^\[\d\d:\d\d:\d\d\] /.test(l)),
+      lines.filter((l) => l).every((l) => /^\[\d\d:\d\d:\d\d\.\d{3}\] /.test(l)),
       lines.filter((l) => l).join('\n'),
     );
     await page.getByTestId('log-timestamps').click();
     await waitForScreen(page, (l) => l.includes('second'));
+  });
+
+  it("says what the order promises when asked, on the legend's line, also on a phone", async () => {
+    const toggle = page.getByTestId('log-order-toggle');
+    const note = page.getByTestId('log-order');
+    assert.equal(await note.isVisible(), false);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.click();
+    await note.waitFor({ state: 'visible' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    const text = (await note.textContent()) ?? '';
+    assert.match(text, /stdout and stderr each keep their own order/);
+    assert.match(text, /stdout is often buffered when it is not a terminal, stderr is not/);
+    assert.match(text, /A timestamp is when the worker read the line/);
+    await toggle.press('Enter');
+    await note.waitFor({ state: 'hidden' });
+    // A phone: the toggle shares the legend's line, so the log starts no lower than without it.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const legend = (await page.locator('.log-toolbar .legend').boundingBox())!;
+      const about = (await toggle.boundingBox())!;
+      assert.ok(Math.abs(about.y + about.height / 2 - (legend.y + legend.height / 2)) < legend.height, `${JSON.stringify({ legend, about })}`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('follows a running job live and ends with its last line', async () => {

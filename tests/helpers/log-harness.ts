@@ -33,7 +33,7 @@ function chunk(seq) {
   if (seq >= generated) return pushed[seq - generated];
   let data = '';
   for (let i = seq * perChunk; i < Math.min(total, (seq + 1) * perChunk); i++) data += 'line ' + String(i).padStart(7, '0') + '\\n';
-  return { seq, stream: seq % 10 === 9 ? 'stderr' : 'stdout', time: start + seq * 1000, data };
+  return { seq, stream: seq % 10 === 9 ? 'stderr' : 'stdout', time: start + seq * 1007, data }; // a second and 7 ms apart: the stamps' milliseconds show
 }
 const range = (from, to) => Array.from({ length: Math.max(0, to - from) }, (_, i) => chunk(from + i));
 const last = () => generated + pushed.length;

@@ -77,11 +77,9 @@ describe('cmdx as a client', () => {
       ['pc-1', 'lab,room-a'],
       ['pc-2', 'lab,room-b'],
     ] as const) {
-      workers.push(
-        startCli(['worker', '--server', c.url, '--id', id, '--work-dir', tempDir('cmdx-worker-'), '--tags', tags, '--heartbeat-interval', '0.5'], {
-          CMDX_JOIN_TOKEN: c.tokens.joinToken,
-        }),
-      );
+      // Named lab-pc-N (their hostname on the dashboard): where a job ran shows as the name, never the id.
+      const args = ['--server', c.url, '--id', id, '--name', `lab-${id}`, '--tags', tags, '--heartbeat-interval', '0.5'];
+      workers.push(startCli(['worker', ...args, '--work-dir', tempDir('cmdx-worker-')], { CMDX_JOIN_TOKEN: c.tokens.joinToken }));
     }
     config = tempDir('cmdx-config-');
     env = { CMDX_SERVER: c.url, CMDX_TOKEN: c.tokens.adminToken, XDG_CONFIG_HOME: config };
@@ -131,7 +129,7 @@ describe('cmdx as a client', () => {
     assert.match(ran.stderr, /Packed 5 file\(s\) from .*my-project into \d+ B/);
     assert.match(ran.stderr, /Sending \d+ B to http:\/\/127\.0\.0\.1:\d+/);
     assert.match(ran.stderr, new RegExp(`Job job-\\S+: ${c.url.replace(/\./g, '\\.')}/#/jobs/job-`));
-    assert.match(ran.stderr, /: passed on pc-[12] in /);
+    assert.match(ran.stderr, /: passed on lab-pc-[12] in /);
     assert.ok(!(ran.stdout + ran.stderr).includes('\x1b['), 'no colours in a pipe');
   });
 
@@ -153,7 +151,30 @@ describe('cmdx as a client', () => {
     assert.equal(ran.code, 7, ran.stderr);
     assert.ok(lineIndex(ran.stdout, 'before') < lineIndex(ran.stdout, 'oops'));
     assert.doesNotMatch(ran.stdout, /^never$/m);
-    assert.match(ran.stderr, /failed \(exit 7\) on pc-[12]/);
+    assert.match(ran.stderr, /failed \(exit 7\) on lab-pc-[12]/);
+  });
+
+  it('names the worker as the admin renamed it: submit --wait, jobs and status', async () => {
+    const names = { 'pc-1': 'Front row', 'pc-2': 'Back row' };
+    const rename = async (workerId: string, name: string | null) =>
+      assert.equal((await c.api('POST', '/api/workers/rename', { body: { workerId, name } })).status, 200);
+    try {
+      for (const [workerId, name] of Object.entries(names)) await rename(workerId, name);
+      const ran = await cmdx(['submit', project, '--run', 'echo named', '--wait']);
+      assert.equal(ran.code, 0, ran.stderr);
+      const jobId = ran.stdout.trim();
+      const job = JSON.parse((await cmdx(['status', jobId, '--json'])).stdout);
+      const name = names[job.workerId as keyof typeof names];
+      assert.equal(job.workerName, name);
+      assert.match(ran.stderr, new RegExp(`^${jobId}: passed on ${name} in `, 'm'));
+      assert.doesNotMatch(ran.stderr, / on (lab-)?pc-[12]/);
+      const status = await cmdx(['status', jobId]);
+      assert.match(status.stdout, new RegExp(`^worker: +${name} \\(${job.workerId}\\)$`, 'm'));
+      const list = await cmdx(['jobs', '--limit', '1']);
+      assert.match(list.stdout, new RegExp(`^${jobId} +passed +${name} +`, 'm'));
+    } finally {
+      for (const workerId of Object.keys(names)) await rename(workerId, null);
+    }
   });
 
   it('sends a zip as it is and prints the job id alone on stdout; logs, status and status --json read it back', async () => {
@@ -369,7 +390,7 @@ describe('cmdx as a client', () => {
     const screen = visible(ran.stdout);
     assert.match(screen, /\rUploading \[#+\] 100% {2}\d+ B of \d+ B⎋\[K/);
     assert.match(screen, /⎋\[31merr/);
-    assert.match(screen, /⎋\[32mjob-\S+: passed on pc-[12] in /);
+    assert.match(screen, /⎋\[32mjob-\S+: passed on lab-pc-[12] in /);
     const plain = await onTerminal(['submit', project, '--run', 'echo err >&2', '--follow', '--wait'], { ...env, NO_COLOR: '1' }).done;
     assert.equal(plain.code, 0, plain.stdout);
     assert.match(plain.stdout, /^err\r?$/m);

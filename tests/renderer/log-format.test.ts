@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LogEntry, OutputStream } from '../../shared/api.ts';
-import { clockStamp, foregroundEffect, LogFormatter } from '../../renderer/components/log-view/log-format.ts';
+import { foregroundEffect, LogFormatter } from '../../renderer/components/log-view/log-format.ts';
+import { clockStamp } from '../../shared/clock-stamp.ts';
 
 const E = '\x1b';
 let seq = 0;
@@ -47,6 +48,11 @@ describe('log formatter', () => {
     const stamp = `${E}[0;90m${clockStamp(Date.UTC(2026, 0, 1, 9, 5, 7))}${E}[0m `;
     const out = write(new LogFormatter(true), chunk('stdout', 'one\ntw'), chunk('stdout', 'o\n10%\r100%\r\n'));
     assert.equal(out, `${E}[0m${stamp}one\n${stamp}tw` + `o\n${stamp}10%\r${stamp}100%\r\n`);
-    assert.match(clockStamp(Date.now()), /^\[\d\d:\d\d:\d\d\]$/);
+  });
+
+  it('stamps local time to the millisecond, so lines within one second keep their order', () => {
+    assert.equal(clockStamp(new Date(2026, 0, 1, 9, 5, 7, 42).getTime()), '[09:05:07.042]');
+    assert.equal(clockStamp(new Date(2026, 0, 1, 23, 59, 59, 999).getTime()), '[23:59:59.999]');
+    assert.match(clockStamp(Date.now()), /^\[\d\d:\d\d:\d\d\.\d{3}\]$/);
   });
 });

@@ -53,12 +53,18 @@ export function runRow(mode: RunDto['mode'], job: RunJobRow, p: Paint): string[]
   return cells;
 }
 
+/** `Front row (pc-07)`: its name, and the id that tells PCs of one name apart; `-` before a worker took it. */
+function workerWords({ workerId, workerName }: Pick<JobDto, 'workerId' | 'workerName'>): string {
+  if (workerId === null) return '-';
+  return workerName && workerName !== workerId ? `${workerName} (${workerId})` : workerId;
+}
+
 /** The lines of `cmdx status JOB`. */
 export function jobDetails(job: JobDto, p: Paint, dashboard: string): string[][] {
   const rows: [string, string][] = [
     ['job', job.jobId],
     ['state', paintedOutcome(job, p)],
-    ['worker', job.workerId ?? '-'],
+    ['worker', workerWords(job)],
     ['command', oneLine(job.command)],
     ['zip', job.filename],
     ['created', new Date(job.createdAt).toISOString()],

@@ -38,6 +38,16 @@ export async function followLog(api: ApiClient, jobId: string, write: (entry: Lo
   }
 }
 
+/** Calls `write` with every chunk of the job's log stored now, in order (a running job's log goes on after it). */
+export async function readStoredLog(api: ApiClient, jobId: string, write: (entry: LogEntry) => unknown): Promise<void> {
+  for (let after = -1; ;) {
+    const page = await api.call('getJobsLog', { query: { jobId, after, limit: PAGE_CHUNKS } });
+    for (const entry of page.chunks) await write(entry);
+    if (page.complete || page.chunks.length === 0) return;
+    after = page.next;
+  }
+}
+
 /** Resolves with the job once it has ended (its log's tail says so; the job itself is read once, at the end). */
 export async function waitForJobEnd(api: ApiClient, jobId: string): Promise<JobDto> {
   for (;;) {

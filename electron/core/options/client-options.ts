@@ -55,6 +55,10 @@ export const CLIENT_OPTIONS = {
     type: 'boolean',
     help: "`submit`, `logs`: a job's bytes as they came, escape sequences and all, into a pipe or file only (on a terminal, only colours pass)",
   },
+  timestamps: {
+    type: 'boolean',
+    help: "`logs`: `[HH:MM:SS.mmm] ` (local time) before each line: when the worker read it, as the dashboard's Timestamps show it",
+  },
   wait: { type: 'boolean', help: "`submit`: wait for the end and exit with the job's exit code (a run: 0 only if every job passed)" },
   timeout: {
     type: 'number',
@@ -107,7 +111,7 @@ function pick<const K extends ClientFlag>(names: readonly K[]): Pick<typeof CLIE
 }
 
 export const SUBMIT_OPTIONS = pick([...CONNECTION, 'run', 'on', 'artifacts', 'follow', 'raw', 'wait', 'timeout', 'attempts', 'shell', 'score', 'name']);
-export const LOGS_OPTIONS = pick([...CONNECTION, 'follow', 'raw']);
+export const LOGS_OPTIONS = pick([...CONNECTION, 'follow', 'raw', 'timestamps']);
 export const STATUS_OPTIONS = pick([...CONNECTION, 'json']);
 export const CANCEL_OPTIONS = pick(CONNECTION);
 export const WORKERS_OPTIONS = pick([...CONNECTION, 'json']);

@@ -120,7 +120,7 @@ export class LogController {
     this.#set({ atBottom: true });
   }
 
-  /** Re-renders the window with or without `[HH:MM:SS] ` at the start of each line. */
+  /** Re-renders the window with or without `[HH:MM:SS.mmm] ` at the start of each line. */
   setTimestamps(on: boolean): void {
     if (on === this.#state.timestamps) return;
     this.#set({ timestamps: on });

@@ -1,8 +1,9 @@
 /**
  * Turns log chunks into what the terminal is written: stderr in red by default (its own explicit colours
- * still win), each stream's colours kept apart when the two interleave, and optional `[HH:MM:SS] ` stamps.
+ * still win), each stream's colours kept apart when the two interleave, and optional `[HH:MM:SS.mmm] ` stamps.
  */
 import type { LogEntry, OutputStream } from '../../../shared/api.ts';
+import { clockStamp } from '../../../shared/clock-stamp.ts';
 
 const ESC = '\x1b';
 const RED = `${ESC}[31m`;
@@ -37,16 +38,6 @@ export function foregroundEffect(params: string): 'default' | 'explicit' | 'none
 
 function resets(params: string): boolean {
   return params === '' || params.split(';').some((p) => p === '0' || p === '00');
-}
-
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
-/** `[14:03:09] ` in local time. */
-export function clockStamp(time: number): string {
-  const d = new Date(time);
-  return `[${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}]`;
 }
 
 export class LogFormatter {

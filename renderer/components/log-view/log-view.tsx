@@ -1,12 +1,12 @@
 /**
  * A job's log in a terminal: stdout and stderr interleaved in order (stderr red), terminal semantics
  * (`\r` redraws, cursor codes, 256 and true colour), the tail first with older pages on scrolling up,
- * following while at the end, find with a match count, timestamps and a download.
+ * following while at the end, find with a match count, timestamps, a download, and what its order promises.
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Icon } from '../icons.tsx';
-import { LogSearch } from './log-search.tsx';
 import type { LogSource } from './log-source.ts';
+import { LogToolbar } from './log-toolbar.tsx';
 import { LogViewStore } from './log-view-store.ts';
 
 export interface LogViewProps {
@@ -47,26 +47,13 @@ export function LogView({ source, emptyText, label = 'Job output' }: LogViewProp
 
   return (
     <section className="log-view" data-testid="log-view" aria-label={label}>
-      <div className="log-toolbar">
-        <span className="legend" aria-label="stdout in the normal colour, stderr in red">
-          <span className="stdout">stdout</span> <span className="stderr">stderr</span>
-        </span>
-        <LogSearch search={search} />
-        <button
-          type="button"
-          className={`secondary small ${state.timestamps ? 'active' : ''}`}
-          aria-pressed={state.timestamps}
-          data-testid="log-timestamps"
-          onClick={() => controller?.setTimestamps(!state.timestamps)}
-        >
-          Timestamps
-        </button>
-        {source.download && (
-          <button type="button" className="secondary small" data-testid="log-download" disabled={downloading} onClick={() => void download()}>
-            {downloading ? 'Downloading…' : 'Download'}
-          </button>
-        )}
-      </div>
+      <LogToolbar
+        search={search}
+        timestamps={state.timestamps}
+        onTimestamps={(on) => controller?.setTimestamps(on)}
+        onDownload={source.download && (() => void download())}
+        downloading={downloading}
+      />
       {(state.older || state.loadingOlder) && (
         <button type="button" className="log-older" data-testid="log-older" disabled={state.loadingOlder} onClick={() => void controller?.loadOlder()}>
           {state.loadingOlder ? (

@@ -7,6 +7,7 @@ import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
+import { PageError } from '../../components/page-error.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { when } from '../../lib/format.ts';
@@ -24,34 +25,42 @@ interface Notice {
   whileActive: boolean;
 }
 
+/** The job from the API, read again when the live feed connects again (`epoch`) or on Try again; the error of the latest read. */
+function useJob(jobId: string, epoch: number): { job: JobDto | null; error: Error | null; retry: () => void } {
+  const api = useApi();
+  const [job, setJob] = useState<JobDto | null>(null);
+  const [error, setError] = useState<Error | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let current = true;
+    api.job(jobId).then(
+      (answer) => {
+        if (!current) return;
+        setJob(answer);
+        setError(null);
+      },
+      (e: Error) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, jobId, epoch, attempt]);
+  return { job, error, retry: () => setAttempt((n) => n + 1) };
+}
+
 export function JobPage({ jobId, now }: { jobId: string; now: number }) {
   const api = useApi();
   const { workers, epoch, jobs } = useLiveState();
   const live = useLiveStore();
-  const [job, setJob] = useState<JobDto | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { job, error, retry } = useJob(jobId, epoch);
   const [notice, setNotice] = useState<Notice | null>(null);
   const summary = jobs.get(jobId);
-
-  useEffect(() => {
-    api.job(jobId).then(setJob, (e: Error) => setError(e.message));
-  }, [api, jobId, epoch]);
 
   // One source per job: the log view opens on its tail and follows it.
   const source = useMemo(() => jobLogSource(api, live, jobId), [api, live, jobId]);
 
   const current = summary ?? job;
-  if (error)
-    return (
-      <main className="page">
-        <a href="#/" className="back">
-          <Icon name="back" /> All jobs
-        </a>
-        <p className="error" role="alert">
-          {error}
-        </p>
-      </main>
-    );
+  if (!current && error) return <PageError what="Job" id={jobId} error={error} back={{ href: '#/', label: 'All jobs' }} onRetry={retry} />;
   if (!current)
     return (
       <main className="page">

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import { Icon } from '../../components/icons.tsx';
+import { PageError } from '../../components/page-error.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
@@ -31,19 +32,14 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
   );
   const asksForFiles = useAsksForFiles(status?.jobs[0]?.jobId ?? null);
 
+  if (!status && error) return <PageError what="Run" id={runId} error={error} back={{ href: '#/runs', label: 'All runs' }} onRetry={reload} />;
   if (!status) {
     return (
       <main className="page">
         <a href="#/runs" className="back">
           <Icon name="back" /> All runs
         </a>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : (
-          <p className="muted">Loading…</p>
-        )}
+        <p className="muted">Loading…</p>
       </main>
     );
   }

@@ -25,9 +25,9 @@ export function keepUnchanged(previous: readonly RunJobRow[] | undefined, next: 
 }
 
 /** `offline`: which workers are offline (offlineKey), so "waiting for offline PCs" is read again when it changes. */
-export function useRunStatus(runId: string, offline: string): { status: RunStatusDto | null; error: string | null; reload: () => void } {
+export function useRunStatus(runId: string, offline: string): { status: RunStatusDto | null; error: Error | null; reload: () => void } {
   const api = useApi();
-  const [state, setState] = useState<{ runId: string; status: RunStatusDto | null; error: string | null } | null>(null);
+  const [state, setState] = useState<{ runId: string; status: RunStatusDto | null; error: Error | null } | null>(null);
   // Answers can arrive out of order: only the latest request's is shown.
   const latest = useRef(0);
 
@@ -42,7 +42,7 @@ export function useRunStatus(runId: string, offline: string): { status: RunStatu
           error: null,
         }));
       },
-      (e: Error) => request === latest.current && setState((prev) => ({ runId, status: prev?.runId === runId ? prev.status : null, error: e.message })),
+      (e: Error) => request === latest.current && setState((prev) => ({ runId, status: prev?.runId === runId ? prev.status : null, error: e })),
     );
   }, [api, runId]);
 

@@ -79,6 +79,7 @@ describe('GET /api/openapi.json', () => {
     const status = doc.paths['/api/jobs/status'].get.responses['200'].content['application/json'].schema;
     assert.deepEqual(status, { $ref: '#/components/schemas/Job' });
     assert.ok(doc.components.schemas.Job.required.includes('workerId'), 'a job always carries workerId (null until it is taken)');
+    assert.ok(doc.components.schemas.Job.required.includes('workerName'), 'and the name people call its worker by (null until it is taken)');
     assert.ok(doc.components.schemas.Job.required.includes('artifacts'));
   });
 

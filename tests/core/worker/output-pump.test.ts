@@ -60,6 +60,21 @@ describe('output pump', () => {
     assert.equal(chunks[0]!.data, Array.from({ length: 100 }, (_, i) => `line ${i}\n`).join(''));
   });
 
+  it("keeps the first read's time for reads of one stream that join its chunk, for at most a quarter of a second", async () => {
+    const c = fakeCoordinator();
+    const reads = [1000, 1100, 1250, 1260];
+    const pump = new OutputPump({ send: c.send, isFinal: () => false, maxBytesPerStream: 1 << 20, now: () => reads.shift()! });
+    for (const line of ['a\n', 'b\n', 'c\n', 'd\n']) void pump.write('stdout', Buffer.from(line));
+    await pump.close();
+    assert.deepEqual(
+      [...c.stored.values()].map((x) => [x.data, x.time]),
+      [
+        ['a\nb\nc\n', 1000],
+        ['d\n', 1260],
+      ],
+    );
+  });
+
   it('resends a batch whose answer was lost with the same text, so nothing written meanwhile is lost to the repeat', async () => {
     const c = fakeCoordinator();
     c.failTimes(1);

@@ -27,7 +27,7 @@ export async function jobsCommand(args: string[], term: Terminal): Promise<numbe
     const rows = plainStrings(answer.jobs).map((j) => [
       j.jobId,
       paintedOutcome({ ...j, errorMessage: null }, p),
-      j.workerId ?? '-',
+      j.workerName ?? j.workerId ?? '-',
       formatTime(j.createdAt),
       oneLine(j.command, 50),
     ]);

@@ -142,7 +142,7 @@ async function afterRun(api: ApiClient, id: string, values: SubmitValues, term: 
 function endLine(shown: JobDto, term: Terminal): string {
   const job = plainStrings(shown);
   const p = paint(escapeCodes(term.err, term.env));
-  const text = `${job.jobId}: ${outcomeText(job)}${job.workerId ? ` on ${job.workerId}` : ''}${
+  const text = `${job.jobId}: ${outcomeText(job)}${job.workerId ? ` on ${job.workerName ?? job.workerId}` : ''}${
     job.startedAt !== null && job.completedAt !== null ? ` in ${formatDuration(job.completedAt - job.startedAt)}` : ''
   }`;
   return job.status === 'completed' && job.exitCode === 0 ? p.green(text) : p.red(text);

@@ -97,12 +97,13 @@ export function toRecord(row: Row): JobRecord {
   };
 }
 
-/** The job as the API shows it; `output` only where the caller read it (the list and live feed leave it out). */
-export function toJobDto(job: JobRecord, output?: { stdout: string; stderr: string }): JobDto {
+/** The job as the API shows it, its worker by `workerName`; `output` only where the caller read it (the list and live feed leave it out). */
+export function toJobDto(job: JobRecord, workerName: string | null, output?: { stdout: string; stderr: string }): JobDto {
   return {
     jobId: job.jobId,
     status: job.status,
     workerId: job.workerId,
+    workerName,
     command: job.command,
     filename: job.filename,
     fileUrl: job.fileUrl,
