@@ -10,8 +10,11 @@ import { workerPolicy } from './policy-schema.ts';
 import { REFUSALS } from './refusals.ts';
 import { shellSchema } from './shells.ts';
 import { VERDICTS } from './verdict.ts';
+import { gradedJobFields } from './graded-job.ts';
 
 export * from './log-dtos.ts';
+export { LIMITS } from './limits.ts';
+import { LIMITS } from './limits.ts';
 
 /** The product version; a test keeps it equal to package.json's. */
 export const APP_VERSION = '0.1.0';
@@ -189,6 +192,16 @@ export const runDto = z
     /** For each: the zip every PC runs (null: an empty folder); for map: null. */
     filename: z.string().nullable(),
     summary: runSummary,
+    /** A grading run: where its hidden tests are, its point rules and the reports it reads (null: not a grading run). */
+    grading: z
+      .object({
+        testsUrl: z.string().nullable(),
+        baseUrl: z.string().nullable(),
+        points: z.array(z.object({ test: z.string(), points: z.number() })),
+        defaultPoints: z.number(),
+        report: z.array(z.string()),
+      })
+      .nullable(),
     /** The run this one re-runs (Re-run failed), and the runs made by re-running this one, oldest first. */
     rerunOf: z.string().nullable(),
     reruns: z.array(z.string()),
@@ -215,6 +228,7 @@ export const runJobRow = z.object({
   tests: testCounts.nullable(),
   verdict: z.enum(VERDICTS).nullable(),
   ...suspensionFields,
+  ...gradedJobFields,
 });
 export type RunJobRow = z.infer<typeof runJobRow>;
 
@@ -252,40 +266,10 @@ export const assignedJobDto = z.object({
   logStart: z.number().optional(),
   /** Result files to bring back: glob patterns relative to the folder the commands ran in. */
   artifacts: z.array(z.string()).optional(),
+  /** A grading run's hidden tests: a zip unpacked over the project's folder just before the commands (its files win). */
+  tests: z.object({ fileUrl: z.string(), fileSha256: z.string().nullish() }).optional(),
 });
 export type AssignedJobDto = z.infer<typeof assignedJobDto>;
-
-export const LIMITS = {
-  idLength: 128,
-  hostnameLength: 255,
-  shortText: 255,
-  /** A run's name, as people type it ("Lab 3 - sorting"). */
-  runNameLength: 120,
-  commandLength: 64 * 1024,
-  errorMessageLength: 4096,
-  fileUrlLength: 2048,
-  maxTimeoutSeconds: 7 * 24 * 3600,
-  maxAttempts: 10,
-  maxWaitSeconds: 30,
-  maxPageSize: 500,
-  /** Jobs in one page of the list (the API's default and the dashboard's page). */
-  jobsPageSize: 50,
-  /** Log chunks in one page of GET /api/jobs/log: the default and the most a client may ask for. */
-  logPageChunks: 500,
-  maxLogPageChunks: 5000,
-  /** A log page stops after the chunk that takes it past this many bytes of text. */
-  logPageBytes: 1024 * 1024,
-  /** Zips in one map run. */
-  maxRunZips: 500,
-  /** Jobs one run may create (a broadcast to every worker). */
-  maxRunJobs: 10_000,
-  tagLength: 64,
-  maxTags: 32,
-  maxArtifactPatterns: 20,
-  artifactPatternLength: 200,
-  /** Files one job's artifacts may hold. */
-  maxArtifactFiles: 10_000,
-} as const;
 
 /** Worker ids end up in logs, file names and URLs, so they are kept to a safe alphabet. */
 export const WORKER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -10,28 +10,28 @@ export class UploadIndex {
 
   /** Remembers an upload's SHA-256 (for jobs made later with its fileUrl). */
   record(name: string, sha256: string): void {
-    this.#store.db.transaction(() => this.#store.jobs.recordUpload(name, sha256, this.#store.now()));
+    this.#store.db.transaction(() => this.#store.uploads.record(name, sha256, this.#store.now()));
   }
 
   sha256(name: string): string | null {
-    return this.#store.jobs.uploadSha256(name);
+    return this.#store.uploads.sha256(name);
   }
 
   forget(name: string): void {
-    this.#store.db.transaction(() => this.#store.jobs.forgetUpload(name));
+    this.#store.db.transaction(() => this.#store.uploads.forget(name));
   }
 
-  /** Whether `workerId` may download `fileUrl`: it is the file of a job the worker runs now. */
+  /** Whether `workerId` may download `fileUrl`: it is the zip (or the hidden tests) of a job the worker runs now. */
   mayFetch(workerId: string, fileUrl: string): boolean {
-    return this.#store.jobs.fileInUseBy(fileUrl, workerId);
+    return this.#store.uploads.inUseBy(fileUrl, workerId);
   }
 
   /** Upload URLs whose jobs all ended before `cutoff` (ms): only a "Run again" could want them, which retention allows for. */
   doneBefore(cutoff: number): string[] {
-    return this.#store.jobs.uploadsDoneBefore(cutoff);
+    return this.#store.uploads.doneBefore(cutoff);
   }
 
   isReferenced(fileUrl: string): boolean {
-    return this.#store.jobs.isFileReferenced(fileUrl);
+    return this.#store.uploads.isReferenced(fileUrl);
   }
 }

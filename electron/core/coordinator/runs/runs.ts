@@ -5,7 +5,10 @@
 import type { JobTarget, LaterAttempt, RunDto, RunJobRow, RunMode, RunStatusDto } from '../../../../shared/api.ts';
 import { LIMITS } from '../../../../shared/api.ts';
 import type { ShellName } from '../../../../shared/shells.ts';
-import type { RunRecord } from '../state/repositories/runs.ts';
+import type { GradingRecord, RunRecord } from '../state/repositories/runs.ts';
+import type { StudentDto } from '../../../../shared/graded-job.ts';
+import { gradedArtifactPatterns } from '../grading/grading-run.ts';
+import { studentOf } from '../grading/students.ts';
 import { toRunDto } from '../state/repositories/runs.ts';
 import type { Store } from '../state/store.ts';
 import { matchesTarget, normalizeTarget } from '../jobs/targeting.ts';
@@ -39,6 +42,9 @@ export interface CreateRunInput {
   zips: RunZip[];
   /** A re-run: the run it repeats. */
   rerunOf?: string;
+  /** A grading run's settings, and its students by zip name (null: not a grading run, no CSV). */
+  grading: GradingRecord | null;
+  students: Record<string, StudentDto> | null;
 }
 
 export type CreateRunOutcome = { ok: true; run: RunRecord; jobIds: string[] } | { ok: false; message: string };
@@ -67,6 +73,8 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
         filename: input.mode === 'each' ? (zip?.filename ?? null) : null,
         artifactPatterns: input.artifactPatterns,
         shell: input.shell,
+        grading: input.grading,
+        students: input.students,
       },
       now,
     );
@@ -75,8 +83,11 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
       timeoutSeconds: input.timeoutSeconds,
       maxAttempts: input.maxAttempts,
       runId: run.runId,
-      artifactPatterns: input.artifactPatterns,
+      // A grading run's jobs bring its reports back with its result files.
+      artifactPatterns: gradedArtifactPatterns(input.artifactPatterns, input.grading),
       shell: input.shell,
+      testsUrl: input.grading?.testsUrl ?? null,
+      testsSha256: input.grading?.testsSha256 ?? null,
     };
     const jobIds: string[] = [];
     if (input.mode === 'each') {
@@ -114,7 +125,9 @@ export function runStatus(store: Store, runId: string): RunStatusDto | undefined
   const groups = [...byDigest]
     .map(([outputDigest, jobIds]) => ({ outputDigest, count: jobIds.length, jobIds }))
     .sort((a, b) => b.count - a.count || a.outputDigest.localeCompare(b.outputDigest));
-  return { ...runDto(store, run), jobs, groups, latest: latestAttempts(store, run, jobs) };
+  // A map run's jobs are its students' zips: named by the students CSV, else by the zip.
+  const named = run.mode === 'map' && (run.grading || run.students) ? jobs.map((job) => ({ ...job, student: studentOf(job.filename, run.students) })) : jobs;
+  return { ...runDto(store, run), jobs: named, groups, latest: latestAttempts(store, run, jobs) };
 }
 
 /** At most this many re-runs are read for a run's latest results: a family longer than this is not re-run by hand. */
@@ -184,6 +197,8 @@ export function rerunInput(
     artifactPatterns: run.artifactPatterns,
     shell: run.shell,
     rerunOf: runId,
+    grading: run.grading,
+    students: run.students,
   };
   if (run.mode === 'each') {
     const workers = [...new Set(jobs.map((j) => j.workerId).filter((id): id is string => id !== null))];

@@ -167,4 +167,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX runs_by_rerun_of ON runs(rerun_of) WHERE rerun_of IS NOT NULL;`,
   // 22: a run's name ("Lab 3 - sorting"), shown everywhere and used in its files' names.
   `ALTER TABLE runs ADD COLUMN name TEXT;`,
+  // 23: grading runs. The run keeps its settings and students; each job its hidden tests' zip (which its
+  // worker alone may fetch while running it), its test report, points, first failure and the teacher's comment.
+  `ALTER TABLE runs ADD COLUMN grading TEXT;
+   ALTER TABLE runs ADD COLUMN students TEXT;
+   ALTER TABLE jobs ADD COLUMN tests_url TEXT;
+   ALTER TABLE jobs ADD COLUMN tests_sha256 TEXT;
+   ALTER TABLE jobs ADD COLUMN test_report TEXT;
+   ALTER TABLE jobs ADD COLUMN first_failure TEXT;
+   ALTER TABLE jobs ADD COLUMN points REAL;
+   ALTER TABLE jobs ADD COLUMN max_points REAL;
+   ALTER TABLE jobs ADD COLUMN comment TEXT;
+   CREATE INDEX jobs_tests_url ON jobs(tests_url) WHERE tests_url IS NOT NULL;`,
 ];

@@ -24,6 +24,15 @@ export function int(row: Row, column: string): number {
   throw wrongType(column, value, 'integer');
 }
 
+/** A REAL column (points), or null. */
+export function numberOrNull(row: Row, column: string): number | null {
+  const value = row[column];
+  if (value === null) return null;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  throw wrongType(column, value, 'number');
+}
+
 export function intOrNull(row: Row, column: string): number | null {
   return row[column] === null ? null : int(row, column);
 }

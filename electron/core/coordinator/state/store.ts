@@ -9,6 +9,8 @@ import { JobRepository } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
 import { RunRepository } from './repositories/runs.ts';
+import { GradeRepository } from './repositories/grades.ts';
+import { UploadRepository } from './repositories/uploads.ts';
 import { PolicyRepository } from './repositories/policies.ts';
 import { namesakeFindings, toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
 import type { WorkerDto } from '../../../../shared/api.ts';
@@ -33,6 +35,8 @@ export class Store {
   readonly joinTokens: JoinTokenRepository;
   readonly runs: RunRepository;
   readonly policies: PolicyRepository;
+  readonly grades: GradeRepository;
+  readonly uploads: UploadRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
   /** When each worker last made any request (kept in memory: it changes with every request). */
@@ -48,6 +52,8 @@ export class Store {
     this.joinTokens = new JoinTokenRepository(this.db);
     this.runs = new RunRepository(this.db);
     this.policies = new PolicyRepository(this.db);
+    this.grades = new GradeRepository(this.db);
+    this.uploads = new UploadRepository(this.db);
   }
 
   /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */

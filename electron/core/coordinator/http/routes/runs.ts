@@ -209,6 +209,8 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     artifactPatterns: body.artifacts ?? [],
     shell: body.shell ?? null,
     zips,
+    grading: null,
+    students: null,
   };
 }
 

@@ -4,7 +4,7 @@ import type { ArtifactFile, TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
 import { verdictOf } from '../../../../../shared/verdict.ts';
-import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import { int, intOrNull, numberOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
 
 export interface JobRecord extends JobFacts {
@@ -32,6 +32,14 @@ export interface JobRecord extends JobFacts {
   /** On hold since (the coordinator's clock; null: not on hold), and for how long it was held before. */
   suspendedSince: number | null;
   suspendedMs: number;
+  /** A grading run's hidden tests (an upload), unpacked over the student's folder before the commands. */
+  testsUrl: string | null;
+  testsSha256: string | null;
+  /** From its test report: points earned and possible (null until one was read), and the first failing test. */
+  points: number | null;
+  maxPoints: number | null;
+  firstFailure: { test: string; message: string | null } | null;
+  comment: string | null;
 }
 
 export interface CreateJobInput {
@@ -49,6 +57,9 @@ export interface CreateJobInput {
   artifactPatterns?: string[];
   /** The shell its lines run in; absent or null: the worker's default. */
   shell?: ShellName | null;
+  /** A grading run's hidden tests. */
+  testsUrl?: string | null;
+  testsSha256?: string | null;
 }
 
 export interface JobPageQuery {
@@ -94,6 +105,12 @@ export function toRecord(row: Row): JobRecord {
     shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
     suspendedSince: intOrNull(row, 'suspended_since'),
     suspendedMs: int(row, 'suspended_ms'),
+    testsUrl: textOrNull(row, 'tests_url'),
+    testsSha256: textOrNull(row, 'tests_sha256'),
+    points: numberOrNull(row, 'points'),
+    maxPoints: numberOrNull(row, 'max_points'),
+    firstFailure: row.first_failure === null ? null : (JSON.parse(text(row, 'first_failure')) as JobRecord['firstFailure']),
+    comment: textOrNull(row, 'comment'),
   };
 }
 
@@ -152,5 +169,6 @@ export function toAssignedJob(job: JobRecord): AssignedJobDto {
   if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
   if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
   if (job.shell) assigned.shell = job.shell;
+  if (job.testsUrl) assigned.tests = { fileUrl: job.testsUrl, fileSha256: job.testsSha256 };
   return assigned;
 }

@@ -9,6 +9,7 @@ import type { EndJob } from '../../jobs/lifecycle.ts';
 import { toRecord, type CreateJobInput, type JobPageQuery, type JobRecord } from './job-rows.ts';
 
 export { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './job-rows.ts';
+
 import { soleWorker, targetKey } from '../../jobs/targeting.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
@@ -37,9 +38,6 @@ export class JobRepository {
     | 'suspend'
     | 'requestCancel'
     | 'all'
-    | 'fileInUseBy'
-    | 'fileReferenced'
-    | 'uploadsDoneBefore'
     | 'overdueCandidates'
     | 'pendingFor'
     | 'pendingUntargeted'
@@ -61,8 +59,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell, tests_url, tests_sha256)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       // A job that ends on hold: the hold ends with it and counts in its time on hold.
       end: db.prepare(`
@@ -76,12 +74,6 @@ export class JobRepository {
       suspend: db.prepare('UPDATE jobs SET suspended_since = ?, suspended_ms = ? WHERE seq = ?'),
       requestCancel: db.prepare('UPDATE jobs SET cancel_requested = 1 WHERE seq = ?'),
       all: db.prepare('SELECT * FROM jobs ORDER BY seq'),
-      fileInUseBy: db.prepare("SELECT 1 FROM jobs WHERE file_url = ? AND status = 'running' AND worker_id = ? LIMIT 1"),
-      fileReferenced: db.prepare('SELECT 1 FROM jobs WHERE file_url = ? LIMIT 1'),
-      uploadsDoneBefore: db.prepare(`
-        SELECT file_url FROM jobs WHERE file_url LIKE '/uploads/%'
-        GROUP BY file_url
-        HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`),
       // The index on running jobs keeps this small; the lifecycle decides which are overdue.
       overdueCandidates: db.prepare("SELECT * FROM jobs WHERE status = 'running' AND started_at + timeout_seconds * 1000 + ? < ?"),
       // Each of these reads one index (see migration 11): a worker's own jobs, untargeted jobs, and one entry per distinct target.
@@ -198,6 +190,8 @@ export class JobRepository {
       input.deadlineAt ?? null,
       JSON.stringify(input.artifactPatterns ?? []),
       input.shell ?? null,
+      input.testsUrl ?? null,
+      input.testsSha256 ?? null,
     );
     return jobId;
   }
@@ -266,32 +260,5 @@ export class JobRepository {
 
   requestCancel(job: JobRecord): void {
     this.#q.requestCancel.run(job.seq);
-  }
-
-  /** Whether `fileUrl` is the file of a job `workerId` runs now. */
-  fileInUseBy(fileUrl: string, workerId: string): boolean {
-    return this.#q.fileInUseBy.get(fileUrl, workerId) !== undefined;
-  }
-
-  isFileReferenced(fileUrl: string): boolean {
-    return this.#q.fileReferenced.get(fileUrl) !== undefined;
-  }
-
-  recordUpload(name: string, sha256: string, now: number): void {
-    this.#db.prepare('INSERT OR REPLACE INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)').run(name, sha256, now);
-  }
-
-  uploadSha256(name: string): string | null {
-    const row = this.#db.prepare('SELECT sha256 FROM uploads WHERE name = ?').get(name);
-    return row ? text(row, 'sha256') : null;
-  }
-
-  forgetUpload(name: string): void {
-    this.#db.prepare('DELETE FROM uploads WHERE name = ?').run(name);
-  }
-
-  /** Upload URLs whose jobs all ended before `cutoff` (ms). */
-  uploadsDoneBefore(cutoff: number): string[] {
-    return this.#q.uploadsDoneBefore.all(cutoff).map((row) => text(row, 'file_url'));
   }
 }

@@ -6,7 +6,8 @@ import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
 import { verdictOf } from '../../../../../shared/verdict.ts';
 import type { Database } from '../database.ts';
-import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import { int, intOrNull, numberOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import type { StudentDto } from '../../../../../shared/graded-job.ts';
 import { suspension } from './job-rows.ts';
 
 export interface RunRecord {
@@ -30,6 +31,20 @@ export interface RunRecord {
   rerunOf: string | null;
   /** What the admin called it (null: unnamed; shown by its zips or command). */
   name: string | null;
+  /** A grading run's settings (null: not a grading run). */
+  grading: GradingRecord | null;
+  /** The students CSV, by zip file name (null: none given). */
+  students: Record<string, StudentDto> | null;
+}
+
+/** A grading run's settings as kept: the hidden tests' and starter code's uploads, the point rules, the reports read. */
+export interface GradingRecord {
+  testsUrl: string | null;
+  testsSha256: string | null;
+  baseUrl: string | null;
+  points: { test: string; points: number }[];
+  defaultPoints: number;
+  report: string[];
 }
 
 export type NewRun = Omit<RunRecord, 'seq' | 'runId' | 'createdAt'>;
@@ -53,6 +68,8 @@ function toRecord(row: Row): RunRecord {
     shell: row.shell === null ? null : oneOf(row, 'shell', SHELLS),
     rerunOf: textOrNull(row, 'rerun_of'),
     name: textOrNull(row, 'name'),
+    grading: row.grading === null ? null : (JSON.parse(text(row, 'grading')) as GradingRecord),
+    students: row.students === null ? null : (JSON.parse(text(row, 'students')) as Record<string, StudentDto>),
   };
 }
 
@@ -69,8 +86,8 @@ export class RunRepository {
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of, name)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of, name, grading, students)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#reruns = db.prepare('SELECT run_id FROM runs WHERE rerun_of = ? ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     this.#rename = db.prepare('UPDATE runs SET name = ? WHERE run_id = ?');
@@ -106,6 +123,8 @@ export class RunRepository {
       run.shell,
       run.rerunOf,
       run.name,
+      run.grading ? JSON.stringify(run.grading) : null,
+      run.students ? JSON.stringify(run.students) : null,
     );
     return this.get(runId)!;
   }
@@ -181,14 +200,34 @@ export class RunRepository {
         tests,
         verdict: verdictOf({ status, exitCode, endReason, tests }),
         ...held,
+        student: null, // the run's students CSV names them (runs/runs.ts)
+        points: numberOrNull(row, 'points'),
+        maxPoints: numberOrNull(row, 'max_points'),
+        firstFailure: row.first_failure === null ? null : (JSON.parse(text(row, 'first_failure')) as RunJobRow['firstFailure']),
+        comment: textOrNull(row, 'comment'),
       };
     });
   }
 }
 
 export function toRunDto(run: RunRecord, derived: { summary: RunSummary; completedAt: number | null; reruns: string[] }): RunDto {
-  const { runId, mode, command, createdAt, target, maxParallel, scorePattern, timeoutSeconds, maxAttempts, deadlineSeconds, filename, shell, rerunOf, name } =
-    run;
+  const {
+    runId,
+    mode,
+    command,
+    createdAt,
+    target,
+    maxParallel,
+    scorePattern,
+    timeoutSeconds,
+    maxAttempts,
+    deadlineSeconds,
+    filename,
+    shell,
+    rerunOf,
+    name,
+    grading,
+  } = run;
   return {
     runId,
     name,
@@ -205,6 +244,13 @@ export function toRunDto(run: RunRecord, derived: { summary: RunSummary; complet
     shell,
     filename,
     summary: derived.summary,
+    grading: grading && {
+      testsUrl: grading.testsUrl,
+      baseUrl: grading.baseUrl,
+      points: grading.points,
+      defaultPoints: grading.defaultPoints,
+      report: grading.report,
+    },
     rerunOf,
     reruns: derived.reruns,
   };

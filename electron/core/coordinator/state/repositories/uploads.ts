@@ -1,0 +1,57 @@
+/** Uploaded zips as the database knows them: their SHA-256, and which jobs use them (as their zip or as a grading run's hidden tests). */
+import type { StatementSync } from 'node:sqlite';
+import type { Database } from '../database.ts';
+import { text } from '../row.ts';
+
+export class UploadRepository {
+  readonly #record: StatementSync;
+  readonly #sha256: StatementSync;
+  readonly #forget: StatementSync;
+  readonly #inUseBy: StatementSync;
+  readonly #referenced: StatementSync;
+  readonly #doneBefore: StatementSync;
+
+  constructor(db: Database) {
+    this.#record = db.prepare('INSERT OR REPLACE INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)');
+    this.#sha256 = db.prepare('SELECT sha256 FROM uploads WHERE name = ?');
+    this.#forget = db.prepare('DELETE FROM uploads WHERE name = ?');
+    // A job's zip, or a grading run's hidden tests, each looked up through its own index.
+    this.#inUseBy = db.prepare(`
+      SELECT 1 FROM jobs WHERE file_url = ?1 AND status = 'running' AND worker_id = ?2
+      UNION ALL SELECT 1 FROM jobs WHERE tests_url = ?1 AND status = 'running' AND worker_id = ?2 LIMIT 1`);
+    this.#referenced = db.prepare('SELECT 1 FROM jobs WHERE file_url = ?1 UNION ALL SELECT 1 FROM jobs WHERE tests_url = ?1 LIMIT 1');
+    this.#doneBefore = db.prepare(`
+      SELECT url FROM (
+        SELECT file_url AS url, status, completed_at, created_at FROM jobs WHERE file_url LIKE '/uploads/%'
+        UNION ALL SELECT tests_url, status, completed_at, created_at FROM jobs WHERE tests_url IS NOT NULL)
+      GROUP BY url
+      HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`);
+  }
+
+  record(name: string, sha256: string, now: number): void {
+    this.#record.run(name, sha256, now);
+  }
+
+  sha256(name: string): string | null {
+    const row = this.#sha256.get(name);
+    return row ? text(row, 'sha256') : null;
+  }
+
+  forget(name: string): void {
+    this.#forget.run(name);
+  }
+
+  /** Whether `fileUrl` is the zip or the hidden tests of a job `workerId` runs now. */
+  inUseBy(fileUrl: string, workerId: string): boolean {
+    return this.#inUseBy.get(fileUrl, workerId) !== undefined;
+  }
+
+  isReferenced(fileUrl: string): boolean {
+    return this.#referenced.get(fileUrl) !== undefined;
+  }
+
+  /** Upload URLs whose jobs all ended before `cutoff` (ms). */
+  doneBefore(cutoff: number): string[] {
+    return this.#doneBefore.all(cutoff).map((row) => text(row, 'url'));
+  }
+}
