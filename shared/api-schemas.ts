@@ -14,16 +14,9 @@ const runId = z.string().min(1).max(LIMITS.idLength);
 export const tag = z.string().min(1).max(LIMITS.tagLength).regex(TAG_PATTERN, 'a tag may contain only letters, digits, ".", "_" and "-"');
 export const tags = z.array(tag).max(LIMITS.maxTags);
 
-/** Result files to bring back: relative glob patterns that cannot climb out of the job's folder. */
-export const artifactPatterns = z
-  .array(
-    z
-      .string()
-      .min(1)
-      .max(LIMITS.artifactPatternLength)
-      .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be relative to the job folder, without ".."'),
-  )
-  .max(LIMITS.maxArtifactPatterns);
+export { artifactPatterns } from './artifact-patterns.ts';
+import { artifactPatterns } from './artifact-patterns.ts';
+import { gradingSettings, GRADING_LIMITS } from './grading.ts';
 
 /** Which workers may take a job; at least one part, all of them must match. */
 export const jobTarget = z
@@ -112,6 +105,10 @@ export const runName = printable(LIMITS.runNameLength).trim().min(1);
 export const createRunBody = z.object({
   /** Shown everywhere, and the start of its exports' file names. */
   name: runName.optional(),
+  /** A grading run (map mode): hidden tests, points per test, the reports to read. */
+  grading: gradingSettings.optional(),
+  /** A grading run's students: CSV text with a header row (file, student, id, email). */
+  students: z.string().max(GRADING_LIMITS.maxStudentsCsvBytes).optional(),
   mode: z.enum(RUN_MODES),
   commands: z.string().min(1).max(LIMITS.commandLength),
   target: jobTarget.optional(),
@@ -156,7 +153,14 @@ export const policyBody = z
   .refine((b) => b.when !== 'schedule' || !!b.windows, 'a schedule needs windows, e.g. "Mon-Fri 18:00-07:30"');
 
 export const runIdBody = z.object({ runId });
-export const rerunBody = z.object({ runId, only: z.enum(['failed', 'all']) });
+export const rerunBody = z.object({
+  runId,
+  only: z.enum(['failed', 'all']),
+  /** Only these jobs of the run (one student's, say), whatever their outcome. */
+  jobIds: z.array(jobId).min(1).max(LIMITS.maxRunZips).optional(),
+  /** A grading run's new hidden tests (the /uploads/… URL of an upload; or the "tests" part of a multipart body). */
+  testsUrl: z.string().min(1).max(LIMITS.fileUrlLength).optional(),
+});
 
 /** POST /api/runs/rename: a new name, or null to go back to the run's description. */
 export const renameRunBody = z.object({ runId, name: runName.nullable() });

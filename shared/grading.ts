@@ -4,8 +4,8 @@
  * and what a graded job carries back: its student, points and first failing test.
  */
 import { z } from 'zod';
-import { artifactPatterns } from './api-schemas.ts';
-import { LIMITS } from './api.ts';
+import { artifactPatterns } from './artifact-patterns.ts';
+import { LIMITS } from './limits.ts';
 
 /** The reports read when a grading run names none: JUnit XML (pytest, Maven, Gradle, Jest) and TAP, in any folder. */
 export const DEFAULT_REPORT_GLOBS = ['**/junit.xml', '**/TEST-*.xml', '**/*.tap'] as const;

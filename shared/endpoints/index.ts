@@ -8,6 +8,7 @@ import { COORDINATOR_ENDPOINTS } from './coordinator.ts';
 import { JOB_ENDPOINTS } from './jobs.ts';
 import { JOINING_ENDPOINTS } from './joining.ts';
 import { RUN_ENDPOINTS } from './runs.ts';
+import { GRADING_ENDPOINTS } from './grading.ts';
 import { WORKER_ENDPOINTS } from './workers.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -17,6 +18,7 @@ export const ENDPOINTS = {
   ...JOINING_ENDPOINTS,
   ...JOB_ENDPOINTS,
   ...RUN_ENDPOINTS,
+  ...GRADING_ENDPOINTS,
 } as const satisfies Record<string, Endpoint>;
 
 export type OperationId = keyof typeof ENDPOINTS;

@@ -19,6 +19,13 @@ const runForm = z.object({
   maxAttempts: z.string().optional(),
   maxParallel: z.string().optional(),
   deadlineSeconds: z.string().optional(),
+  grading: z
+    .string()
+    .optional()
+    .meta({ description: 'a grading run (map): its settings as JSON text ({testsUrl?, baseUrl?, points?, defaultPoints?, report?})' }),
+  students: z.string().optional().meta({ description: 'a grading run: CSV text, a header row naming file, student, id, email' }),
+  tests: z.string().meta({ format: 'binary' }).optional().meta({ description: "a grading run's hidden tests (a zip), unpacked over each student's folder" }),
+  base: z.string().meta({ format: 'binary' }).optional().meta({ description: 'the starter code every student got (a zip), left out of the similarity check' }),
   shell: jobShell.optional().meta({ description: "the shell each job's lines run in (absent or empty: each worker's default)" }),
 });
 
@@ -74,18 +81,24 @@ export const RUN_ENDPOINTS = {
   postRunsRerun: {
     method: 'post',
     path: '/api/runs/rerun',
-    summary: 'Run the failed (or all) jobs of a run again',
+    summary: 'Run the failed (or all, or some) jobs of a run again; a grading run may get new hidden tests',
     who: 'admin',
     json: rerunBody,
+    form: z.object({
+      runId: z.string(),
+      only: z.enum(['failed', 'all']),
+      jobIds: z.string().optional().meta({ description: 'JSON array of job ids' }),
+      tests: z.string().meta({ format: 'binary' }).optional().meta({ description: 'the new hidden tests (a zip)' }),
+    }),
     responses: { 200: created },
     refusals: ['run_not_found', 'nothing_to_rerun'],
   },
   getRunsExport: {
     method: 'get',
     path: '/api/runs/export',
-    summary: "A run's jobs as CSV (the default) or JSON",
+    summary: "A run's jobs as CSV (the default), JSON, or a gradebook for Moodle's or Canvas's grade import",
     who: 'admin',
-    query: z.object({ runId: id, format: z.enum(['csv', 'json']).optional() }),
+    query: z.object({ runId: id, format: z.enum(['csv', 'json', 'moodle', 'canvas']).optional() }),
     responses: { 200: runStatusDto },
     produces: ['text/csv'],
     refusals: ['run_not_found'],

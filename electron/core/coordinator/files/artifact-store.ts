@@ -5,15 +5,24 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join, matchesGlob, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
-import type { ArtifactFile, TestCounts } from '../../../../shared/api.ts';
+import type { ArtifactFile } from '../../../../shared/api.ts';
 import { LIMITS } from '../../../../shared/api.ts';
 import { Refused } from '../refused.ts';
-import { countJunitOffThread } from './junit-thread.ts';
+import { readReportsOffThread } from './junit-thread.ts';
+import type { MergedReport, ReportFile } from '../grading/test-report.ts';
+
+/** A job's result files as received: their listing, and the test reports among them read and merged. */
+export interface ReceivedArtifacts {
+  files: ArtifactFile[];
+  report: MergedReport | null;
+  /** Report files that held no report, and why. */
+  unread: { fileName: string; reason: string }[];
+}
 
 /** A junit.xml larger than this is listed but not parsed (parsing blocks the event loop), and so are all past this total. */
 const JUNIT_MAX_BYTES = 2 * 1024 * 1024;
@@ -99,7 +108,8 @@ export class ArtifactStore {
 
   /** Streams a worker's upload to disk (at most `maxBytes`), checks it and lists it; nothing is kept if it is refused. */
   /** `declared`: the most this upload may bring (its Content-Length, else `maxBytes`), held against the limits meanwhile. */
-  async receive(body: Readable, jobId: string, maxBytes: number, declared = maxBytes): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+  /** `reportGlobs`: which files are test reports (a grading run's); absent, JUnit XML and TAP files by their names. */
+  async receive(body: Readable, jobId: string, maxBytes: number, declared = maxBytes, reportGlobs?: readonly string[]): Promise<ReceivedArtifacts> {
     const refused = this.refusal(jobId, declared);
     if (refused) throw refused;
     this.#receiving.set(jobId, declared);
@@ -114,9 +124,11 @@ export class ArtifactStore {
           );
       });
       await pipeline(body, createWriteStream(part, { mode: 0o600 }));
-      const listed = await inspect(part);
+      const listed = await inspect(part, (name) => (reportGlobs ? reportGlobs.some((glob) => matchesGlob(name, glob)) : isReport(name)));
       await rename(part, this.path(jobId));
-      return listed;
+      // Read off the event loop: a report may be megabytes of XML.
+      const read = listed.reports.length ? await readReportsOffThread(listed.reports) : { report: null, unread: [] };
+      return { files: listed.files, report: read.report, unread: read.unread };
     } catch (error) {
       await rm(part, { force: true });
       if (error instanceof Refused) throw error;
@@ -188,11 +200,11 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
   );
 }
 
-/** Lists the zip's files (refusing names that could escape a folder) and counts any junit.xml in it. */
-async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: TestCounts | null }> {
+/** Lists the zip's files (refusing names that could escape a folder) and takes out the test reports among them. */
+async function inspect(path: string, isReportFile: (name: string) => boolean): Promise<{ files: ArtifactFile[]; reports: ReportFile[] }> {
   const zip = await openZip(path);
   const files: ArtifactFile[] = [];
-  const reports: string[] = [];
+  const reports: ReportFile[] = [];
   let listed = 0;
   let junitBytes = 0;
   await new Promise<void>((resolve, reject) => {
@@ -208,7 +220,7 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
       }
       files.push({ path: name, size: entry.uncompressedSize });
       if (files.length > LIMITS.maxArtifactFiles) return reject(new Error(`more than ${LIMITS.maxArtifactFiles} files`));
-      if (!isJunit(name) || entry.uncompressedSize > JUNIT_MAX_BYTES || junitBytes + entry.uncompressedSize > JUNIT_TOTAL_BYTES) return zip.readEntry();
+      if (!isReportFile(name) || entry.uncompressedSize > JUNIT_MAX_BYTES || junitBytes + entry.uncompressedSize > JUNIT_TOTAL_BYTES) return zip.readEntry();
       junitBytes += entry.uncompressedSize;
       zip.openReadStream(entry, (error, stream) => {
         if (error) return reject(error);
@@ -216,7 +228,7 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
         stream.on('data', (part: Buffer) => parts.push(part));
         stream.on('error', reject);
         stream.on('end', () => {
-          reports.push(Buffer.concat(parts).toString('utf8'));
+          reports.push({ fileName: name, text: Buffer.concat(parts).toString('utf8') });
           zip.readEntry();
         });
       });
@@ -225,12 +237,7 @@ async function inspect(path: string): Promise<{ files: ArtifactFile[]; tests: Te
     zip.on('error', reject);
     zip.readEntry();
   });
-  let tests: TestCounts | null = null;
-  for (const report of reports) {
-    const counts = await countJunitOffThread(report);
-    if (counts) tests = addCounts(tests, counts);
-  }
-  return { files, tests };
+  return { files, reports };
 }
 
 function mb(bytes: number): string {
@@ -247,13 +254,8 @@ function freeBytes(dir: string): number | undefined {
   }
 }
 
-/** junit.xml, TEST-*.xml (Maven/Gradle) and *.junit.xml, in any folder. */
-function isJunit(name: string): boolean {
+/** junit.xml, TEST-*.xml (Maven/Gradle), *.junit.xml and TAP (*.tap), in any folder. */
+function isReport(name: string): boolean {
   const base = posix.basename(name).toLowerCase();
-  return base === 'junit.xml' || /^test-.*\.xml$/.test(base) || base.endsWith('.junit.xml');
-}
-
-function addCounts(a: TestCounts | null, b: TestCounts): TestCounts {
-  if (!a) return b;
-  return { total: a.total + b.total, passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped };
+  return base === 'junit.xml' || /^test-.*\.xml$/.test(base) || base.endsWith('.junit.xml') || base.endsWith('.tap');
 }

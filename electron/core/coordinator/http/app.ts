@@ -16,6 +16,7 @@ import { fileRoutes } from './routes/files.ts';
 import { jobControlRoutes, jobRoutes, jobRunRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
 import { runResultRoutes, runRoutes } from './routes/runs.ts';
+import { gradingRoutes } from './routes/grading.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
@@ -40,6 +41,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     logRoutes(ctx),
     runRoutes(ctx),
     runResultRoutes(ctx),
+    gradingRoutes(ctx),
     artifactRoutes(ctx),
     executeRoutes(ctx),
     fileRoutes(ctx),

@@ -3,7 +3,9 @@
  * its artifacts. Each reads the facts, asks lifecycle.ts, applies the answer in one transaction
  * (transitions.ts) and announces what was committed.
  */
-import type { ArtifactFile, AssignedJobDto, JobDto, JobTarget, LogEntry, TestCounts } from '../../../../shared/api.ts';
+import type { ArtifactFile, AssignedJobDto, JobDto, JobTarget, LogEntry } from '../../../../shared/api.ts';
+import { gradeOf } from '../grading/grading-run.ts';
+import type { MergedReport } from '../grading/test-report.ts';
 import type { JobStatus } from '../../../../shared/job-status.ts';
 import { DIRECT_WORKER_ID } from '../../../../shared/targets.ts';
 import type { Store } from '../state/store.ts';
@@ -170,11 +172,15 @@ export function cancelJob(store: Store, jobId: string): Outcome<{ status: JobSta
 }
 
 /** The result files a worker brought back for a job, and junit.xml's counts. */
-export function setArtifacts(store: Store, jobId: string, files: ArtifactFile[], tests: TestCounts | null): void {
+/** A job's result files, and its grade from the reports among them (points by its run's rules when it is a grading run): one transaction. */
+export function setArtifacts(store: Store, jobId: string, files: ArtifactFile[], report: MergedReport | null): void {
   const done = store.db.transaction(() => {
     const job = store.jobs.get(jobId);
-    if (job) store.jobs.setArtifacts(job, files, tests);
-    return job !== undefined;
+    if (!job) return false;
+    store.jobs.setArtifacts(job, files, report?.counts ?? null);
+    const grading = job.runId === null ? null : (store.runs.get(job.runId)?.grading ?? null);
+    if (report) store.grades.set(jobId, gradeOf(report, grading));
+    return true;
   });
   if (done) store.announce([], [jobId], false);
 }

@@ -7,7 +7,7 @@ import { LIMITS } from '../../../../shared/api.ts';
 import type { ShellName } from '../../../../shared/shells.ts';
 import type { GradingRecord, RunRecord } from '../state/repositories/runs.ts';
 import type { StudentDto } from '../../../../shared/graded-job.ts';
-import { gradedArtifactPatterns } from '../grading/grading-run.ts';
+import { gradedArtifactPatterns, type GradingZip } from '../grading/grading-run.ts';
 import { studentOf } from '../grading/students.ts';
 import { toRunDto } from '../state/repositories/runs.ts';
 import type { Store } from '../state/store.ts';
@@ -175,10 +175,19 @@ export function rerunInput(
   store: Store,
   runId: string,
   only: 'failed' | 'all',
-): CreateRunInput | { ok: false; reason: 'run_not_found' | 'nothing_to_rerun'; message: string } {
+  options: { jobIds?: string[]; tests?: GradingZip | null } = {},
+): CreateRunInput | { ok: false; reason: 'run_not_found' | 'nothing_to_rerun' | 'invalid_request'; message: string } {
   const run = store.runs.get(runId);
   if (!run) return { ok: false, reason: 'run_not_found', message: 'Run not found' };
-  const jobs = store.runs.jobs(runId).filter((j) => only === 'all' || j.status === 'failed' || (j.status === 'completed' && j.exitCode !== 0));
+  if (options.tests && !run.grading)
+    return { ok: false, reason: 'invalid_request', message: `Run ${runId} is not a grading run: it has no hidden tests to change.` };
+  const chosen = options.jobIds ? new Set(options.jobIds) : null;
+  const jobs = store.runs
+    .jobs(runId)
+    .filter((j) => (chosen ? chosen.has(j.jobId) : only === 'all' || (j.verdict !== null && j.verdict !== 'passed' && j.verdict !== 'cancelled')));
+  if (chosen && jobs.length !== chosen.size) {
+    return { ok: false, reason: 'invalid_request', message: `Some of the jobIds are not jobs of run ${runId}; re-run jobs of one run at a time.` };
+  }
   if (jobs.length === 0)
     return {
       ok: false,
@@ -197,7 +206,7 @@ export function rerunInput(
     artifactPatterns: run.artifactPatterns,
     shell: run.shell,
     rerunOf: runId,
-    grading: run.grading,
+    grading: run.grading && options.tests ? { ...run.grading, testsUrl: options.tests.fileUrl, testsSha256: options.tests.sha256 } : run.grading,
     students: run.students,
   };
   if (run.mode === 'each') {

@@ -9,7 +9,7 @@ import { getJobSummary } from '../../jobs/job-queries.ts';
 import { setArtifacts } from '../../jobs/job-commands.ts';
 import { runStatus } from '../../runs/runs.ts';
 import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
-import { runNotFound } from './runs.ts';
+import { runNotFound } from './run-lookup.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 
 export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
@@ -35,10 +35,12 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
       return void res.json({ success: true, jobId, files: job.artifactCount });
     }
     // One upload per job at a time, within the artifacts quota and the disk's free-space floor.
-    const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes, Number.isFinite(declared) ? declared : undefined);
-    setArtifacts(ctx.store, jobId, listed.files, listed.tests);
+    const run = job.runId === null ? undefined : ctx.store.runs.get(job.runId);
+    const reportGlobs = run?.grading?.report;
+    const listed = await ctx.artifacts.receive(req, jobId, ctx.settings.maxUploadBytes, Number.isFinite(declared) ? declared : undefined, reportGlobs);
+    setArtifacts(ctx.store, jobId, listed.files, listed.report);
     await ctx.commit.durable();
-    ctx.logger.info('artifacts received', { jobId, workerId, files: listed.files.length, tests: listed.tests });
+    ctx.logger.info('artifacts received', { jobId, workerId, files: listed.files.length, tests: listed.report?.counts ?? null, unread: listed.unread.length });
     res.json({ success: true, jobId, files: listed.files.length });
   });
 

@@ -5,7 +5,6 @@ import { LIMITS } from '../../../../../shared/api.ts';
 import { createRunBody, renameRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
 import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
-import { toCsv } from '../../runs/csv.ts';
 import { HttpError } from '../http-error.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../state/repositories/jobs.ts';
@@ -16,28 +15,18 @@ import { receiveUploads, storeEmptyZip, type StoredUpload } from '../../files/up
 import { artifactsField, integerParam, parseBody, queryString, targetField } from '../validate.ts';
 import { safeFilename } from './execute.ts';
 import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
-import { END_REASON_TEXT } from '../../../../../shared/job-status.ts';
 import { cancelRun, createRun, pageRuns, renameRun, rerunInput, runStatus } from '../../runs/runs.ts';
 import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
 import { countMatchingWorkers, targetProblem } from '../../jobs/target-check.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import type { GradingZip } from '../../grading/grading-run.ts';
+import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
+import { gradedRows, runNotFound, statusOf } from './run-lookup.ts';
+import { canvasCsv, gradebookCsv, moodleCsv } from '../../grading/gradebook.ts';
+import { GRADING_PARTS, gradingField, gradingInput } from './grading-input.ts';
 
-const CSV_COLUMNS = [
-  'filename',
-  'workerId',
-  'hostname',
-  'status',
-  'exitCode',
-  'endReason',
-  'score',
-  'tests',
-  'durationSeconds',
-  'startedAt',
-  'completedAt',
-  'errorMessage',
-  'endReasonText',
-  'verdict',
-];
+const EXPORT_FORMATS = ['csv', 'json', 'moodle', 'canvas'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
 const NUMBER_FIELDS = ['timeoutSeconds', 'maxAttempts', 'maxParallel', 'deadlineSeconds'] as const;
 
 export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
@@ -50,7 +39,7 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
     const uploads: StoredUpload[] = [];
     const multipart = req.is('multipart/form-data');
     if (!multipart && !req.is('application/json')) throw new HttpError(400, 'Send the run as JSON, or as multipart/form-data with the zips as "file" parts.');
-    if (multipart) uploads.push(...(await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, LIMITS.maxRunZips)));
+    if (multipart) uploads.push(...(await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, LIMITS.maxRunZips, GRADING_PARTS)));
     try {
       // Inside the try: a refused field must not leave the zips it came with behind.
       const fields = multipart ? formFields((req.body ?? {}) as Record<string, unknown>) : ((req.body ?? {}) as Record<string, unknown>);
@@ -103,54 +92,49 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
 export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
   const json = express.json({ limit: '1mb' });
+  const jsonIfJson = (req: Request, res: Response, next: NextFunction) => (req.is('application/json') ? json(req, res, next) : next());
 
-  routes.on('postRunsRerun', json, async (req, res) => {
+  routes.on('postRunsRerun', jsonIfJson, async (req, res) => {
     requireAdmin(res);
-    const body = parseBody(rerunBody, req.body, ['runId', 'only'], 'runId and only ("failed" or "all") are required');
-    const input = rerunInput(ctx.store, body.runId, body.only);
-    if ('ok' in input) throw refusalToHttp(input);
-    await createAndAnswer(ctx, res, input);
+    // Multipart: a grading run re-run with changed hidden tests, the new zip as the "tests" part.
+    const uploads = req.is('multipart/form-data') ? await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, 1, ['tests']) : [];
+    try {
+      const raw = (req.body ?? {}) as Record<string, unknown>;
+      const fields = uploads.length || req.is('multipart/form-data') ? { ...raw, jobIds: raw.jobIds ? jsonField(raw.jobIds, 'jobIds') : undefined } : raw;
+      const body = parseBody(rerunBody, fields, ['runId', 'only'], 'runId and only ("failed" or "all") are required');
+      if (uploads.some((u) => u.field !== 'tests'))
+        throw new HttpError(400, 'A re-run takes no project zips: it runs the same ones again. Send new hidden tests as the "tests" part.');
+      const tests = newTests(ctx, uploads[0], body.testsUrl);
+      const input = rerunInput(ctx.store, body.runId, body.only, { jobIds: body.jobIds, tests });
+      if ('ok' in input) throw refusalToHttp(input);
+      for (const upload of uploads) ctx.uploadIndex.record(upload.name, upload.sha256);
+      await createAndAnswer(ctx, res, input);
+    } catch (error) {
+      for (const upload of uploads) await rm(upload.path, { force: true });
+      throw error;
+    }
   });
 
   routes.on('getRunsExport', (req, res) => {
     requireAdmin(res);
-    const runId = queryString(req.query.runId, 'runId');
-    if (!runId) throw new HttpError(400, 'runId is required');
     const format = queryString(req.query.format, 'format') ?? 'csv';
-    if (format !== 'csv' && format !== 'json') throw new HttpError(400, '"format" must be csv or json.');
-    const status = runStatus(ctx.store, runId);
-    if (!status) throw runNotFound(runId);
-    res.setHeader('Content-Disposition', attachmentHeader(runFileName(status, format)));
+    if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new HttpError(400, '"format" must be csv, json, moodle or canvas.');
+    const status = statusOf(ctx, req.query.runId);
+    const ext = format === 'json' ? 'json' : 'csv';
+    const suffix = format === 'moodle' ? ' moodle' : format === 'canvas' ? ' canvas' : '';
+    res.setHeader('Content-Disposition', attachmentHeader(runFileName(status, ext, suffix)));
     if (format === 'json') return void res.json(status);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const rows = status.jobs.map((j) => [
-      j.filename,
-      j.workerId,
-      j.hostname,
-      j.status,
-      j.exitCode,
-      j.endReason,
-      j.score,
-      j.tests ? `${j.tests.passed}/${j.tests.total}` : null,
-      j.durationMs === null ? null : (j.durationMs / 1000).toFixed(1),
-      iso(j.startedAt),
-      iso(j.completedAt),
-      j.errorMessage,
-      j.endReason ? END_REASON_TEXT[j.endReason] : null,
-      j.verdict,
-    ]);
-    res.type('text/csv; charset=utf-8').send(toCsv(CSV_COLUMNS, rows));
+    const rows = gradedRows(ctx, status);
+    const text =
+      format === 'moodle'
+        ? moodleCsv(rows)
+        : format === 'canvas'
+          ? canvasCsv(rows, status.name ?? status.runId)
+          : gradebookCsv(rows, status.grading !== null || status.jobs.some((j) => j.student));
+    res.type('text/csv; charset=utf-8').send(text);
   });
 
   return routes;
-}
-
-/** 404 run_not_found, saying what to do. */
-export function runNotFound(runId: string): HttpError {
-  return refusalToHttp({
-    reason: 'run_not_found',
-    message: `There is no run ${JSON.stringify(runId)}: check the id (GET /api/runs/create lists the runs; old ones go with the retention period).`,
-  });
 }
 
 /** Multipart fields are text: numbers and the target are read from it. */
@@ -161,6 +145,26 @@ function wholeNumberField(value: unknown, name: string): number | undefined {
   return Number(value);
 }
 
+/** New hidden tests for a re-run: the "tests" part, or an earlier upload's URL; null keeps the run's own. */
+function newTests(ctx: CoordinatorContext, upload: StoredUpload | undefined, testsUrl: string | undefined): GradingZip | null {
+  if (upload) return { fileUrl: upload.fileUrl, sha256: upload.sha256 };
+  if (testsUrl === undefined) return null;
+  const name = uploadNameFromUrl(testsUrl);
+  if (!name) throw new HttpError(400, 'testsUrl must be the /uploads/… URL of a zip uploaded to this coordinator.');
+  assertFileUrl(ctx, testsUrl);
+  return { fileUrl: testsUrl, sha256: ctx.uploadIndex.sha256(name) };
+}
+
+/** A multipart field holding JSON. */
+function jsonField(value: unknown, name: string): unknown {
+  if (typeof value !== 'string') throw new HttpError(400, `The "${name}" field must be given once, as JSON text.`);
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw new HttpError(400, `The "${name}" field is not valid JSON.`);
+  }
+}
+
 function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: Record<string, unknown> = { ...raw };
   // Only read as numbers here: the run's schema says each one's range.
@@ -169,6 +173,9 @@ function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   fields.artifacts = artifactsField(raw.artifacts);
   if (fields.scorePattern === '') delete fields.scorePattern;
   if (fields.shell === '') delete fields.shell; // a form's "default" choice: the worker's own shell
+  if (fields.students === '') delete fields.students;
+  if (fields.name === '') delete fields.name;
+  fields.grading = gradingField(raw.grading);
   return fields;
 }
 
@@ -184,14 +191,16 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
   const target = normalizeTarget(body.target);
   const problem = targetProblem(ctx.store, target);
   if (problem) throw new HttpError(400, problem);
+  const graded = gradingInput(ctx, body, uploads);
+  const projects = uploads.filter((u) => u.field === 'file');
   let zips: RunZip[];
   if (body.mode === 'map') {
-    if (uploads.length === 0) throw new HttpError(400, 'A map run needs its zips: send them as "file" parts of a multipart/form-data request (up to 500).');
-    zips = uploads.map((u) => ({ fileUrl: u.fileUrl, filename: safeFilename(u.originalName), fileSha256: u.sha256 }));
+    if (projects.length === 0) throw new HttpError(400, 'A map run needs its zips: send them as "file" parts of a multipart/form-data request (up to 500).');
+    zips = projects.map((u) => ({ fileUrl: u.fileUrl, filename: safeFilename(u.originalName), fileSha256: u.sha256 }));
     assertQueueHasRoom(ctx, zips.length);
   } else {
-    if (uploads.length > 1)
-      throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${uploads.length} (a run over many zips is mode "map").`);
+    if (projects.length > 1)
+      throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${projects.length} (a run over many zips is mode "map").`);
     assertQueueHasRoom(ctx, countMatchingWorkers(ctx.store, target));
     zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads)];
   }
@@ -209,14 +218,13 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     artifactPatterns: body.artifacts ?? [],
     shell: body.shell ?? null,
     zips,
-    grading: null,
-    students: null,
+    ...graded,
   };
 }
 
 /** The zip every PC of a broadcast runs: the one uploaded, one named by URL, or an empty one (an empty folder). */
 async function broadcastZip(ctx: CoordinatorContext, fileUrl: string | undefined, filename: string | undefined, uploads: StoredUpload[]): Promise<RunZip> {
-  const upload = uploads[0];
+  const upload = uploads.find((u) => u.field === 'file');
   if (upload) return { fileUrl: upload.fileUrl, filename: safeFilename(upload.originalName), fileSha256: upload.sha256 };
   if (fileUrl) {
     assertFileUrl(ctx, fileUrl);

@@ -1,0 +1,87 @@
+/** Grading a class: a comment per student, a job's test cases, the feedback zip, the similarity check. */
+import express from 'express';
+import yazl from 'yazl';
+import { GRADING_ENDPOINTS } from '../../../../../shared/endpoints/grading.ts';
+import { requireAdmin } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { HttpError } from '../http-error.ts';
+import { parseBody, queryString } from '../validate.ts';
+import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
+import { feedbackFileName, feedbackMarkdown } from '../../grading/feedback.ts';
+import { similarityOf } from '../../grading/run-similarity.ts';
+import type { StoredReport } from './run-lookup.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
+import { gradedRows, statusOf } from './run-lookup.ts';
+
+export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '64kb' });
+
+  routes.on('postRunsComment', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(GRADING_ENDPOINTS.postRunsComment.json, req.body, ['jobId'], 'jobId is required, with comment (text, or null to remove it)');
+    const comment = body.comment?.trim() || null;
+    const done = ctx.store.db.transaction(() => ctx.store.grades.setComment(body.jobId, comment));
+    if (!done) throw new HttpError(404, `There is no job ${JSON.stringify(body.jobId)}.`, {}, 'job_not_found');
+    ctx.store.announce([], [body.jobId], false);
+    await ctx.commit.durable();
+    res.json({ success: true, jobId: body.jobId, comment });
+  });
+
+  routes.on('getJobsTests', (req, res) => {
+    requireAdmin(res);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    if (!jobId) throw new HttpError(400, 'jobId is required');
+    if (!ctx.store.jobs.get(jobId)) throw new HttpError(404, `There is no job ${JSON.stringify(jobId)}.`, {}, 'job_not_found');
+    const report = ctx.store.grades.report(jobId) as StoredReport | null;
+    const cases = (report?.cases ?? []).map((c, i) => ({ ...c, points: report?.perCase?.[i]?.points ?? null, earned: report?.perCase?.[i]?.earned ?? null }));
+    res.json({ jobId, cases, counts: report?.counts ?? null, note: [report?.note, report?.scoreNote].filter(Boolean).join('; ') || null });
+  });
+
+  routes.on('getRunsFeedback', (req, res) => {
+    requireAdmin(res);
+    const status = statusOf(ctx, req.query.runId);
+    const zip = new yazl.ZipFile();
+    const used = new Set<string>();
+    for (const row of gradedRows(ctx, status)) {
+      const student = row.student?.student ?? (status.mode === 'map' ? row.filename.replace(/\.zip$/i, '') : (row.workerName ?? row.jobId));
+      const markdown = feedbackMarkdown({
+        runName: status.name ?? status.runId,
+        job: row,
+        student,
+        cases: row.cases,
+        note: row.note,
+        log: logTail(ctx, row.jobId),
+      });
+      zip.addBuffer(Buffer.from(markdown), feedbackFileName(student, used), { mode: 0o100644 });
+    }
+    zip.end();
+    res.setHeader('Content-Type', 'application/zip');
+    res.setHeader('Content-Disposition', attachmentHeader(runFileName(status, 'zip', ' feedback')));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    zip.outputStream.on('error', () => res.destroy());
+    zip.outputStream.pipe(res);
+  });
+
+  routes.on('getRunsSimilarity', async (req, res) => {
+    requireAdmin(res);
+    const status = statusOf(ctx, req.query.runId);
+    if (status.mode !== 'map')
+      throw new HttpError(400, 'The similarity check compares the zips of a "map" run (one per student); this run sends one zip to every PC.');
+    const top = req.query.top === undefined ? 50 : Number(req.query.top);
+    if (!Number.isInteger(top) || top < 1 || top > 500) throw new HttpError(400, '"top" must be a whole number from 1 to 500.');
+    res.json(await similarityOf(ctx, status, top));
+  });
+
+  return routes;
+}
+
+/** The end of a job's log, both streams in the order they were read (at most 256 KB read). */
+function logTail(ctx: CoordinatorContext, jobId: string): string {
+  const job = ctx.store.jobs.get(jobId);
+  if (!job) return '';
+  return ctx.store.log
+    .pageBefore(job.seq, Number.MAX_SAFE_INTEGER, 2000, 256 * 1024)
+    .map((entry) => entry.data)
+    .join('');
+}
