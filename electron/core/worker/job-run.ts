@@ -20,6 +20,7 @@ import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { classify } from './retry.ts';
 import { asStop, endReasonOf } from './stop-cause.ts';
+import { addHiddenTests } from './hidden-tests.ts';
 import { fetchZip } from './zip-fetch.ts';
 import type { WorkerEndReason } from '../../../shared/job-status.ts';
 
@@ -75,6 +76,8 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
 
 async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunContext): Promise<FinalReport> {
   const { runDir } = await fetchAndExtract(job, prepared.jobDir, prepared.filesDir, ctx);
+  // A grading run's hidden tests go over the student's files while the folder is still the worker's.
+  const testsNote = job.tests && (await addHiddenTests(job.tests, { jobId: job.jobId, jobDir: prepared.jobDir, runDir }, ctx));
   prepared.handOver();
   if (ctx.cancel.aborted) throw new Error('cancelled before the commands started');
   const pump = new OutputPump({
@@ -89,6 +92,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     },
     onText: ctx.onText,
   });
+  if (testsNote) await pump.write('stdout', workerNote(testsNote));
   let commandStartedAt: number | undefined;
   const running = new AbortController();
   // Opened a moment after the start: most short jobs end first, and a cancel still arrives within a second.
