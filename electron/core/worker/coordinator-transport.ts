@@ -220,8 +220,8 @@ export class CoordinatorTransport {
     return { status, body: parsed }; // checked against the endpoint table by the caller (shared/api-client.ts)
   }
 
-  /** Registers with the join token; returns the per-worker token (undefined when auth is off). */
-  async download(fileUrl: string, dest: string, maxBytes: number, signal?: AbortSignal): Promise<number> {
+  /** Downloads a zip to `dest`, at most `maxBytes`; returns its size. `what` names it in the errors. */
+  async download(fileUrl: string, dest: string, maxBytes: number, signal?: AbortSignal, what = 'project zip'): Promise<number> {
     let url = new URL(fileUrl, this.server);
     let res: RawResponse | undefined;
     for (let hop = 0; ; hop++) {
@@ -233,7 +233,7 @@ export class CoordinatorTransport {
         res = await this.send('GET', url, this.headers(url, false, hop === 0 ? this.#token : ''), undefined, 120_000, signal);
       } catch (error) {
         throw new Error(
-          `Could not download the project zip from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+          `Could not download the ${what} from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
           { cause: error },
         );
       }
@@ -247,13 +247,13 @@ export class CoordinatorTransport {
     }
     if (res.status !== 200) {
       res.stream.resume();
-      throw new Error(`Could not download the project zip: ${url.origin}${url.pathname} answered ${res.status}.`);
+      throw new Error(`Could not download the ${what}: ${url.origin}${url.pathname} answered ${res.status}.`);
     }
     const declared = Number(res.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       res.stream.destroy();
       throw new Error(
-        `The project zip is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`,
+        `The ${what} is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`,
       );
     }
     let received = 0;
@@ -261,7 +261,7 @@ export class CoordinatorTransport {
     stream.on('data', (chunk: Buffer) => {
       received += chunk.length;
       if (received > maxBytes)
-        stream.destroy(new Error(`The project zip is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
+        stream.destroy(new Error(`The ${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
     });
     try {
       await pipeline(stream, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });

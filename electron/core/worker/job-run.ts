@@ -10,7 +10,7 @@ import type { Logger } from '../logger.ts';
 import { DEFAULT_MAX_ENTRIES, extractBundle } from '../runner/bundle.ts';
 import { runCommands, type RunResult, type Suspension } from '../runner/executor.ts';
 import type { WarmShell } from '../runner/warm-shell.ts';
-import { BundleCache, sha256Of } from './bundle-cache.ts';
+import type { BundleCache } from './bundle-cache.ts';
 import { collectArtifacts, zipArtifacts } from './artifacts.ts';
 import { watchForCancel } from './cancel-watch.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
@@ -19,7 +19,9 @@ import type { JobIsolation, PreparedJob } from './job-isolation.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
 import { classify } from './retry.ts';
-import { asStop, endReasonOf, JobStop } from './stop-cause.ts';
+import { asStop, endReasonOf } from './stop-cause.ts';
+import { addHiddenTests } from './hidden-tests.ts';
+import { fetchZip } from './zip-fetch.ts';
 import type { WorkerEndReason } from '../../../shared/job-status.ts';
 
 /** When the control poll opens after a job starts. */
@@ -74,6 +76,8 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
 
 async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunContext): Promise<FinalReport> {
   const { runDir } = await fetchAndExtract(job, prepared.jobDir, prepared.filesDir, ctx);
+  // A grading run's hidden tests go over the student's files while the folder is still the worker's.
+  const testsNote = job.tests && (await addHiddenTests(job.tests, { jobId: job.jobId, jobDir: prepared.jobDir, runDir }, ctx));
   prepared.handOver();
   if (ctx.cancel.aborted) throw new Error('cancelled before the commands started');
   const pump = new OutputPump({
@@ -88,6 +92,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     },
     onText: ctx.onText,
   });
+  if (testsNote) await pump.write('stdout', workerNote(testsNote));
   let commandStartedAt: number | undefined;
   const running = new AbortController();
   // Opened a moment after the start: most short jobs end first, and a cancel still arrives within a second.
@@ -171,23 +176,7 @@ function reportOf(
 /** The job's zip, from the cache or downloaded (then cached), extracted into the job folder. */
 async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: string, ctx: JobRunContext): Promise<{ runDir: string }> {
   const zipPath = join(jobDir, 'bundle.zip');
-  const downloadStart = performance.now();
-  const cacheKey = BundleCache.keyOf(new URL(job.fileUrl, ctx.client.server), ctx.client.server);
-  const cached = cacheKey ? await ctx.cache.fetch(cacheKey, zipPath, job.fileSha256) : 'miss';
-  if (cached === 'tampered') ctx.logger.warn('the cached zip no longer matches its SHA-256 (changed on this PC); downloading it again', { jobId: job.jobId });
-  if (cached === 'hit') {
-    ctx.logger.info('bundle from cache', { jobId: job.jobId });
-  } else {
-    const bytes = await asStop('download_failed', () => ctx.client.download(job.fileUrl, zipPath, ctx.maxExtractBytes, ctx.cancel));
-    ctx.logger.info('bundle downloaded', { jobId: job.jobId, bytes, ms: Math.round(performance.now() - downloadStart) });
-    if (job.fileSha256 && (await sha256Of(zipPath)) !== job.fileSha256) {
-      throw new JobStop(
-        'download_failed',
-        'The downloaded project zip does not match the SHA-256 the coordinator recorded at upload; it was not run. Try the job again.',
-      );
-    }
-    if (cacheKey) await ctx.cache.store(cacheKey, zipPath, bytes).catch(() => {});
-  }
+  await fetchZip({ fileUrl: job.fileUrl, fileSha256: job.fileSha256, what: 'project zip' }, zipPath, job.jobId, ctx);
   const extractStart = performance.now();
   const extracted = await asStop('zip_refused', () => extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES }));
   ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });

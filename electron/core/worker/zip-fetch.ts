@@ -1,0 +1,46 @@
+/**
+ * A zip of the coordinator's (a job's project, a grading run's hidden tests) brought to the job folder:
+ * from the bundle cache, or downloaded and then cached, and checked against the SHA-256 recorded at upload.
+ */
+import type { Logger } from '../logger.ts';
+import { BundleCache, sha256Of } from './bundle-cache.ts';
+import type { CoordinatorClient } from './coordinator-client.ts';
+import { asStop, JobStop } from './stop-cause.ts';
+
+export interface ZipFetchContext {
+  client: CoordinatorClient;
+  cache: BundleCache;
+  logger: Logger;
+  maxExtractBytes: number;
+  cancel: AbortSignal;
+}
+
+export interface ZipSource {
+  fileUrl: string;
+  fileSha256?: string | null;
+  /** How the log and the errors name it: 'project zip', 'hidden tests zip'. */
+  what: string;
+}
+
+/** Puts the zip at `dest`; a failed or altered download is a `download_failed` stop with a sentence. */
+export async function fetchZip(source: ZipSource, dest: string, jobId: string, ctx: ZipFetchContext): Promise<void> {
+  const start = performance.now();
+  const cacheKey = BundleCache.keyOf(new URL(source.fileUrl, ctx.client.server), ctx.client.server);
+  const cached = cacheKey ? await ctx.cache.fetch(cacheKey, dest, source.fileSha256) : 'miss';
+  // The same messages for every zip (tools wait for them); the field says which zip.
+  if (cached === 'tampered')
+    ctx.logger.warn('the cached zip no longer matches its SHA-256 (changed on this PC); downloading it again', { jobId, zip: source.what });
+  if (cached === 'hit') {
+    ctx.logger.info('bundle from cache', { jobId, zip: source.what });
+    return;
+  }
+  const bytes = await asStop('download_failed', () => ctx.client.download(source.fileUrl, dest, ctx.maxExtractBytes, ctx.cancel, source.what));
+  ctx.logger.info('bundle downloaded', { jobId, zip: source.what, bytes, ms: Math.round(performance.now() - start) });
+  if (source.fileSha256 && (await sha256Of(dest)) !== source.fileSha256) {
+    throw new JobStop(
+      'download_failed',
+      `The downloaded ${source.what} does not match the SHA-256 the coordinator recorded at upload; nothing was run. Try the job again.`,
+    );
+  }
+  if (cacheKey) await ctx.cache.store(cacheKey, dest, bytes).catch(() => {});
+}
