@@ -39,7 +39,7 @@ const newWorkerId = workerId.refine(
 // eslint-disable-next-line no-control-regex -- the point is to refuse control characters
 const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** A name people read (a hostname, a worker's display name): printable text of bounded length. */
-const printable = (max: number) =>
+export const printable = (max: number) =>
   z
     .string()
     .max(max)

@@ -148,6 +148,9 @@ export const jobDto = z
     tests: testCounts.nullable(),
     /** What it came to (null while it has not ended): passed, failed, timed_out, error or cancelled. */
     verdict: z.enum(VERDICTS).nullable(),
+    /** Made from a saved command (template): which, and the parameter values it ran with. */
+    templateId: z.string().nullable(),
+    params: z.record(z.string(), z.string()).nullable(),
     ...suspensionFields,
   })
   .meta({ id: 'Job' });
@@ -266,6 +269,8 @@ export const assignedJobDto = z.object({
   logStart: z.number().optional(),
   /** Result files to bring back: glob patterns relative to the folder the commands ran in. */
   artifacts: z.array(z.string()).optional(),
+  /** A template's parameter values by name: each reaches the job as CMDX_PARAM_<NAME>, and {{name}} in the commands refers to it. */
+  params: z.record(z.string(), z.string()).optional(),
   /** A grading run's hidden tests: a zip unpacked over the project's folder just before the commands (its files win). */
   tests: z.object({ fileUrl: z.string(), fileSha256: z.string().nullish() }).optional(),
 });

@@ -9,6 +9,7 @@ import { JOB_ENDPOINTS } from './jobs.ts';
 import { JOINING_ENDPOINTS } from './joining.ts';
 import { RUN_ENDPOINTS } from './runs.ts';
 import { GRADING_ENDPOINTS } from './grading.ts';
+import { TEMPLATE_ENDPOINTS } from './templates.ts';
 import { WORKER_ENDPOINTS } from './workers.ts';
 import type { Endpoint } from './endpoint.ts';
 
@@ -19,6 +20,7 @@ export const ENDPOINTS = {
   ...JOB_ENDPOINTS,
   ...RUN_ENDPOINTS,
   ...GRADING_ENDPOINTS,
+  ...TEMPLATE_ENDPOINTS,
 } as const satisfies Record<string, Endpoint>;
 
 export type OperationId = keyof typeof ENDPOINTS;

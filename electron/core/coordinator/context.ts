@@ -1,4 +1,5 @@
 /** What every route needs, built once by server.ts and passed into app.ts. */
+import type { ScheduleClock } from './templates/schedule-clock.ts';
 import type { Logger } from '../logger.ts';
 import type { FailedAuthLimiter, Tokens } from './http/auth.ts';
 import type { CoordinatorEvents } from './live/events.ts';
@@ -36,6 +37,8 @@ export interface CoordinatorContext {
   /** Await `commit.durable()` before acknowledging any change. */
   commit: GroupCommit;
   scheduler: Scheduler;
+  /** Runs saved commands on their schedules. */
+  schedules: ScheduleClock;
   events: CoordinatorEvents;
   limiter: FailedAuthLimiter;
   logger: Logger;

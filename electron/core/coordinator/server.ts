@@ -19,6 +19,7 @@ import { LiveHub } from './live/live.ts';
 import { loadOrCreateCertificate } from './http/tls/certificate.ts';
 import { ArtifactStore } from './files/artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
+import { ScheduleClock } from './templates/schedule-clock.ts';
 import { removeOldUploads } from './files/retention.ts';
 import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
@@ -106,6 +107,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
     }),
     scheduler,
+    schedules: scheduleClock(store, logger),
     events,
     logger,
     settings,
@@ -135,6 +137,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     throw error;
   }
   scheduler.start();
+  context.schedules.start();
   const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const address = listener.front.address() as AddressInfo;
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
@@ -213,9 +216,17 @@ function listen(server: NetServer, port: number, host: string): Promise<void> {
   });
 }
 
+/** The clock that runs saved commands on their schedules, saying in the log what it missed. */
+function scheduleClock(store: Store, logger: Logger): ScheduleClock {
+  return new ScheduleClock(store, {
+    missed: (schedule, dueAt) => logger.warn('a schedule was missed', { scheduleId: schedule.scheduleId, dueAt: new Date(dueAt).toISOString() }),
+  });
+}
+
 /** Graceful stop: no new connections, waiting workers told "no job", direct runs killed, store closed. */
 async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> {
   ctx.scheduler.stop();
+  ctx.schedules.stop();
   for (const run of ctx.directRuns) run.abort();
   const closed = new Promise<void>((resolve) => listener.front.close(() => resolve()));
   for (const server of listener.servers) server.closeIdleConnections();

@@ -18,6 +18,7 @@ import type { JobMarker } from './crash-recovery.ts';
 import type { JobIsolation, PreparedJob } from './job-isolation.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
 import { OutputPump } from './output-pump.ts';
+import { applyParams } from './job-params.ts';
 import { classify } from './retry.ts';
 import { asStop, endReasonOf } from './stop-cause.ts';
 import { addHiddenTests } from './hidden-tests.ts';
@@ -108,16 +109,19 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     CONTROL_POLL_AFTER_MS,
   );
   running.signal.addEventListener('abort', () => clearTimeout(watch), { once: true });
+  // Parameters travel in the environment; the commands only refer to them (job-params.ts).
+  const params = applyParams(job.command, job.params, job.shell);
   const result: RunResult = await runCommands({
-    commands: job.command,
+    commands: params.commands,
     cwd: runDir,
     timeoutMs: job.timeoutSeconds * 1000,
     shell: job.shell ?? undefined,
     signal: ctx.cancel,
     killGraceMs: ctx.killGraceMs,
     onOutput: (stream, chunk) => pump.write(stream, chunk),
-    warmShell: ctx.isolation.warmShellAllowed ? ctx.warmShell : undefined,
-    sandbox: prepared.sandbox,
+    // A warm shell was started with the environment of no job in particular: a job with parameters spawns its own.
+    warmShell: ctx.isolation.warmShellAllowed && !job.params ? ctx.warmShell : undefined,
+    sandbox: job.params ? { ...prepared.sandbox, env: { ...prepared.sandbox.env, ...params.env } } : prepared.sandbox,
     suspension: ctx.suspension,
     priority: ctx.priority,
     onCommandStart: (_line, pid, at) => {

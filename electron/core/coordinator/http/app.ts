@@ -17,6 +17,8 @@ import { jobControlRoutes, jobRoutes, jobRunRoutes } from './routes/jobs.ts';
 import { logRoutes } from './routes/log.ts';
 import { runResultRoutes, runRoutes } from './routes/runs.ts';
 import { gradingRoutes } from './routes/grading.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
@@ -42,6 +44,8 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     runRoutes(ctx),
     runResultRoutes(ctx),
     gradingRoutes(ctx),
+    templateRoutes(ctx),
+    scheduleRoutes(ctx),
     artifactRoutes(ctx),
     executeRoutes(ctx),
     fileRoutes(ctx),

@@ -45,6 +45,9 @@ export interface CreateRunInput {
   /** A grading run's settings, and its students by zip name (null: not a grading run, no CSV). */
   grading: GradingRecord | null;
   students: Record<string, StudentDto> | null;
+  /** Made from a saved command: which, and its parameter values (every job gets them). */
+  templateId?: string | null;
+  params?: Record<string, string> | null;
 }
 
 export type CreateRunOutcome = { ok: true; run: RunRecord; jobIds: string[] } | { ok: false; message: string };
@@ -75,6 +78,8 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
         shell: input.shell,
         grading: input.grading,
         students: input.students,
+        templateId: input.templateId ?? null,
+        params: input.params ?? null,
       },
       now,
     );
@@ -88,6 +93,8 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
       shell: input.shell,
       testsUrl: input.grading?.testsUrl ?? null,
       testsSha256: input.grading?.testsSha256 ?? null,
+      templateId: input.templateId ?? null,
+      params: input.params ?? null,
     };
     const jobIds: string[] = [];
     if (input.mode === 'each') {
@@ -208,6 +215,8 @@ export function rerunInput(
     rerunOf: runId,
     grading: run.grading && options.tests ? { ...run.grading, testsUrl: options.tests.fileUrl, testsSha256: options.tests.sha256 } : run.grading,
     students: run.students,
+    templateId: run.templateId,
+    params: run.params,
   };
   if (run.mode === 'each') {
     const workers = [...new Set(jobs.map((j) => j.workerId).filter((id): id is string => id !== null))];

@@ -47,8 +47,12 @@ export class Database {
     return this.#unsynced;
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction; rolls back if it throws. Called inside another, it is a
+   * savepoint of that one: it commits with the outer transaction, and a throw undoes only its own part.
+   */
   transaction<T>(fn: () => T): T {
+    if (this.#db.isTransaction) return this.#savepoint(fn);
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
@@ -57,6 +61,18 @@ export class Database {
       return result;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  #savepoint<T>(fn: () => T): T {
+    this.#db.exec('SAVEPOINT nested');
+    try {
+      const result = fn();
+      this.#db.exec('RELEASE nested');
+      return result;
+    } catch (error) {
+      this.#db.exec('ROLLBACK TO nested; RELEASE nested');
       throw error;
     }
   }

@@ -179,4 +179,39 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE jobs ADD COLUMN max_points REAL;
    ALTER TABLE jobs ADD COLUMN comment TEXT;
    CREATE INDEX jobs_tests_url ON jobs(tests_url) WHERE tests_url IS NOT NULL;`,
+  // 24: saved commands (templates) with typed parameters, and their schedules. A job or run made from a
+  // template keeps the template and the values it ran with; each due time of a schedule is one row
+  // (its key), so a schedule never runs twice for one time, across restarts and coordinators.
+  `CREATE TABLE templates (
+     seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+     template_id TEXT NOT NULL UNIQUE,
+     body        TEXT NOT NULL,
+     created_at  INTEGER NOT NULL,
+     updated_at  INTEGER NOT NULL
+   );
+   CREATE TABLE template_files (template_id TEXT NOT NULL, file_url TEXT NOT NULL, PRIMARY KEY (template_id, file_url));
+   CREATE INDEX template_files_by_url ON template_files(file_url);
+   ALTER TABLE jobs ADD COLUMN template_id TEXT;
+   ALTER TABLE jobs ADD COLUMN params TEXT;
+   ALTER TABLE runs ADD COLUMN template_id TEXT;
+   ALTER TABLE runs ADD COLUMN params TEXT;
+   CREATE TABLE schedules (
+     seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+     schedule_id   TEXT NOT NULL UNIQUE,
+     template_id   TEXT NOT NULL,
+     body          TEXT NOT NULL,
+     paused        INTEGER NOT NULL DEFAULT 0,
+     created_at    INTEGER NOT NULL,
+     handled_until INTEGER NOT NULL
+   );
+   CREATE TABLE schedule_runs (
+     schedule_id TEXT NOT NULL,
+     due_at      INTEGER NOT NULL,
+     outcome     TEXT NOT NULL,
+     run_id      TEXT,
+     job_id      TEXT,
+     message     TEXT,
+     at          INTEGER NOT NULL,
+     PRIMARY KEY (schedule_id, due_at)
+   ) WITHOUT ROWID;`,
 ];

@@ -11,6 +11,8 @@ import { LogRepository } from './repositories/log.ts';
 import { RunRepository } from './repositories/runs.ts';
 import { GradeRepository } from './repositories/grades.ts';
 import { UploadRepository } from './repositories/uploads.ts';
+import { TemplateRepository } from './repositories/templates.ts';
+import { ScheduleRepository } from './repositories/schedules.ts';
 import { PolicyRepository } from './repositories/policies.ts';
 import { namesakeFindings, toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
 import type { WorkerDto } from '../../../../shared/api.ts';
@@ -37,6 +39,8 @@ export class Store {
   readonly policies: PolicyRepository;
   readonly grades: GradeRepository;
   readonly uploads: UploadRepository;
+  readonly templates: TemplateRepository;
+  readonly schedules: ScheduleRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
   /** When each worker last made any request (kept in memory: it changes with every request). */
@@ -54,6 +58,8 @@ export class Store {
     this.policies = new PolicyRepository(this.db);
     this.grades = new GradeRepository(this.db);
     this.uploads = new UploadRepository(this.db);
+    this.templates = new TemplateRepository(this.db);
+    this.schedules = new ScheduleRepository(this.db);
   }
 
   /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */

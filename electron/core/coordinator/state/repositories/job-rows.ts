@@ -40,6 +40,9 @@ export interface JobRecord extends JobFacts {
   maxPoints: number | null;
   firstFailure: { test: string; message: string | null } | null;
   comment: string | null;
+  /** Made from a saved command: which, and the parameter values it ran with (as text). */
+  templateId: string | null;
+  params: Record<string, string> | null;
 }
 
 export interface CreateJobInput {
@@ -60,6 +63,8 @@ export interface CreateJobInput {
   /** A grading run's hidden tests. */
   testsUrl?: string | null;
   testsSha256?: string | null;
+  templateId?: string | null;
+  params?: Record<string, string> | null;
 }
 
 export interface JobPageQuery {
@@ -111,6 +116,8 @@ export function toRecord(row: Row): JobRecord {
     maxPoints: numberOrNull(row, 'max_points'),
     firstFailure: row.first_failure === null ? null : (JSON.parse(text(row, 'first_failure')) as JobRecord['firstFailure']),
     comment: textOrNull(row, 'comment'),
+    templateId: textOrNull(row, 'template_id'),
+    params: row.params === null ? null : (JSON.parse(text(row, 'params')) as Record<string, string>),
   };
 }
 
@@ -149,6 +156,8 @@ export function toJobDto(job: JobRecord, workerName: string | null, output?: { s
     artifactCount: job.artifacts.length,
     tests: job.tests,
     verdict: verdictOf(job),
+    templateId: job.templateId,
+    params: job.params,
     ...suspension(job),
   };
 }
@@ -169,6 +178,7 @@ export function toAssignedJob(job: JobRecord): AssignedJobDto {
   if (job.fileSha256) assigned.fileSha256 = job.fileSha256;
   if (job.artifactPatterns.length) assigned.artifacts = job.artifactPatterns;
   if (job.shell) assigned.shell = job.shell;
+  if (job.params) assigned.params = job.params;
   if (job.testsUrl) assigned.tests = { fileUrl: job.testsUrl, fileSha256: job.testsSha256 };
   return assigned;
 }

@@ -59,8 +59,8 @@ export class JobRepository {
       countByStatus: db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE status = ?'),
       countAll: db.prepare('SELECT COUNT(*) AS n FROM jobs'),
       insert: db.prepare(`
-        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell, tests_url, tests_sha256)
-        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        INSERT INTO jobs (job_id, status, command, file_url, filename, created_at, timeout_seconds, max_attempts, file_sha256, run_id, target, target_worker, deadline_at, artifact_patterns, shell, tests_url, tests_sha256, template_id, params)
+        VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       start: db.prepare("UPDATE jobs SET status = 'running', worker_id = ?, started_at = ?, attempts = attempts + 1 WHERE seq = ?"),
       // A job that ends on hold: the hold ends with it and counts in its time on hold.
       end: db.prepare(`
@@ -192,6 +192,8 @@ export class JobRepository {
       input.shell ?? null,
       input.testsUrl ?? null,
       input.testsSha256 ?? null,
+      input.templateId ?? null,
+      input.params ? JSON.stringify(input.params) : null,
     );
     return jobId;
   }

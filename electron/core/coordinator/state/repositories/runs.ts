@@ -35,6 +35,9 @@ export interface RunRecord {
   grading: GradingRecord | null;
   /** The students CSV, by zip file name (null: none given). */
   students: Record<string, StudentDto> | null;
+  /** Made from a saved command: which, and the parameter values its jobs run with. */
+  templateId: string | null;
+  params: Record<string, string> | null;
 }
 
 /** A grading run's settings as kept: the hidden tests' and starter code's uploads, the point rules, the reports read. */
@@ -70,6 +73,8 @@ function toRecord(row: Row): RunRecord {
     name: textOrNull(row, 'name'),
     grading: row.grading === null ? null : (JSON.parse(text(row, 'grading')) as GradingRecord),
     students: row.students === null ? null : (JSON.parse(text(row, 'students')) as Record<string, StudentDto>),
+    templateId: textOrNull(row, 'template_id'),
+    params: row.params === null ? null : (JSON.parse(text(row, 'params')) as Record<string, string>),
   };
 }
 
@@ -86,8 +91,8 @@ export class RunRepository {
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
-      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of, name, grading, students)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      INSERT INTO runs (run_id, mode, command, created_at, target, max_parallel, score_pattern, timeout_seconds, max_attempts, deadline_seconds, file_url, filename, artifact_patterns, shell, rerun_of, name, grading, students, template_id, params)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.#reruns = db.prepare('SELECT run_id FROM runs WHERE rerun_of = ? ORDER BY seq');
     this.#byId = db.prepare('SELECT * FROM runs WHERE run_id = ?');
     this.#rename = db.prepare('UPDATE runs SET name = ? WHERE run_id = ?');
@@ -125,6 +130,8 @@ export class RunRepository {
       run.name,
       run.grading ? JSON.stringify(run.grading) : null,
       run.students ? JSON.stringify(run.students) : null,
+      run.templateId,
+      run.params ? JSON.stringify(run.params) : null,
     );
     return this.get(runId)!;
   }

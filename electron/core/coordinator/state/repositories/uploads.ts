@@ -1,4 +1,4 @@
-/** Uploaded zips as the database knows them: their SHA-256, and which jobs use them (as their zip or as a grading run's hidden tests). */
+/** Uploaded zips as the database knows them: their SHA-256, and what uses them (a job's zip, a grading run's hidden tests, a saved command's zip). */
 import type { StatementSync } from 'node:sqlite';
 import type { Database } from '../database.ts';
 import { text } from '../row.ts';
@@ -19,13 +19,16 @@ export class UploadRepository {
     this.#inUseBy = db.prepare(`
       SELECT 1 FROM jobs WHERE file_url = ?1 AND status = 'running' AND worker_id = ?2
       UNION ALL SELECT 1 FROM jobs WHERE tests_url = ?1 AND status = 'running' AND worker_id = ?2 LIMIT 1`);
-    this.#referenced = db.prepare('SELECT 1 FROM jobs WHERE file_url = ?1 UNION ALL SELECT 1 FROM jobs WHERE tests_url = ?1 LIMIT 1');
+    this.#referenced = db.prepare(`
+      SELECT 1 FROM jobs WHERE file_url = ?1 UNION ALL SELECT 1 FROM jobs WHERE tests_url = ?1
+      UNION ALL SELECT 1 FROM template_files WHERE file_url = ?1 LIMIT 1`);
     this.#doneBefore = db.prepare(`
       SELECT url FROM (
         SELECT file_url AS url, status, completed_at, created_at FROM jobs WHERE file_url LIKE '/uploads/%'
         UNION ALL SELECT tests_url, status, completed_at, created_at FROM jobs WHERE tests_url IS NOT NULL)
       GROUP BY url
-      HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?`);
+      HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?
+        AND url NOT IN (SELECT file_url FROM template_files)`);
   }
 
   record(name: string, sha256: string, now: number): void {

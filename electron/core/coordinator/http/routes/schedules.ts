@@ -1,0 +1,92 @@
+/** Schedules of saved commands: create, list (with the last run and the next five times), change, pause, delete. */
+import express from 'express';
+import { TEMPLATE_ENDPOINTS as E } from '../../../../../shared/endpoints/templates.ts';
+import { TEMPLATE_LIMITS } from '../../../../../shared/templates.ts';
+import { requireAdmin } from '../auth.ts';
+import type { CoordinatorContext } from '../../context.ts';
+import { nextTimes, scheduleDto, scheduleSettings, type ScheduleRequest } from '../../templates/schedules.ts';
+import { cronWords } from '../../../../../shared/cron-words.ts';
+import { resolveParams } from '../../templates/template-params.ts';
+import { HttpError } from '../http-error.ts';
+import { refusalToHttp } from '../refusals.ts';
+import { parseBody, queryString } from '../validate.ts';
+import { RouteHandlers } from '../endpoint-routes.ts';
+
+export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
+  const routes = new RouteHandlers();
+  const json = express.json({ limit: '64kb' });
+  const store = ctx.store;
+  const notFound = (scheduleId: string) => refusalToHttp({ reason: 'schedule_not_found', message: `There is no schedule ${JSON.stringify(scheduleId)}.` });
+
+  /** Settings checked: the template exists, its parameters take these values, the expression and time zone are valid. */
+  const settingsOf = (templateId: string, request: ScheduleRequest) => {
+    const template = store.templates.get(templateId);
+    if (!template) throw refusalToHttp({ reason: 'template_not_found', message: `There is no saved command ${JSON.stringify(templateId)} to schedule.` });
+    const params = resolveParams(template.body.params ?? [], request.params);
+    if (!params.ok) throw new HttpError(400, params.message);
+    const settings = scheduleSettings(request);
+    if (!settings.ok) throw new HttpError(400, settings.message);
+    return settings.settings;
+  };
+
+  routes.on('postSchedulesCreate', json, async (req, res) => {
+    requireAdmin(res);
+    const body = parseBody(E.postSchedulesCreate.json, req.body, ['templateId', 'cron'], 'templateId and cron are required');
+    const settings = settingsOf(body.templateId, body);
+    if (store.schedules.all().length >= TEMPLATE_LIMITS.maxSchedules)
+      throw new HttpError(413, `A coordinator keeps at most ${TEMPLATE_LIMITS.maxSchedules} schedules.`, {}, 'too_large');
+    const schedule = store.db.transaction(() => store.schedules.insert(body.templateId, settings, store.now()));
+    await ctx.commit.durable();
+    ctx.schedules.poke();
+    res.json({ success: true, schedule: scheduleDto(store, schedule) });
+  });
+
+  routes.on('getSchedulesCreate', (_req, res) => {
+    requireAdmin(res);
+    res.json({ schedules: store.schedules.all().map((s) => scheduleDto(store, s)) });
+  });
+
+  routes.on('postSchedulesUpdate', json, async (req, res) => {
+    requireAdmin(res);
+    const { scheduleId, ...body } = parseBody(
+      E.postSchedulesUpdate.json,
+      req.body,
+      ['scheduleId', 'templateId', 'cron'],
+      'scheduleId, templateId and cron are required',
+    );
+    if (!store.schedules.get(scheduleId)) throw notFound(scheduleId);
+    const settings = settingsOf(body.templateId, body);
+    const schedule = store.db.transaction(() => store.schedules.update(scheduleId, body.templateId, settings, store.now()))!;
+    await ctx.commit.durable();
+    ctx.schedules.poke();
+    res.json({ success: true, schedule: scheduleDto(store, schedule) });
+  });
+
+  routes.on('postSchedulesPause', json, async (req, res) => {
+    requireAdmin(res);
+    const { scheduleId, paused } = parseBody(E.postSchedulesPause.json, req.body, ['scheduleId'], 'scheduleId and paused are required');
+    if (!store.schedules.get(scheduleId)) throw notFound(scheduleId);
+    store.db.transaction(() => store.schedules.setPaused(scheduleId, paused, store.now()));
+    await ctx.commit.durable();
+    ctx.schedules.poke();
+    res.json({ success: true, schedule: scheduleDto(store, store.schedules.get(scheduleId)!) });
+  });
+
+  routes.on('getSchedulesPreview', (req, res) => {
+    requireAdmin(res);
+    const cron = queryString(req.query.cron, 'cron') ?? '';
+    const settings = scheduleSettings({ cron, timezone: queryString(req.query.timezone, 'timezone') });
+    if (!settings.ok) throw new HttpError(400, settings.message);
+    res.json({ words: cronWords(settings.settings.cron), timezone: settings.settings.timezone, next: nextTimes(settings.settings, store.now(), 5) });
+  });
+
+  routes.on('postSchedulesDelete', json, async (req, res) => {
+    requireAdmin(res);
+    const { scheduleId } = parseBody(E.postSchedulesDelete.json, req.body, ['scheduleId'], 'scheduleId is required');
+    if (!store.db.transaction(() => store.schedules.delete(scheduleId))) throw notFound(scheduleId);
+    await ctx.commit.durable();
+    res.json({ success: true, scheduleId });
+  });
+
+  return routes;
+}

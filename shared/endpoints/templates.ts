@@ -1,0 +1,116 @@
+/** The endpoint table's rows for saved commands (templates) and their schedules. */
+import { z } from 'zod';
+import { paramValues, scheduleBody, scheduleDto, templateBody, templateDto } from '../templates.ts';
+import { id, ok, type Endpoint } from './endpoint.ts';
+
+const templateId = z.object({ templateId: z.string().min(1).max(128) });
+const scheduleId = z.object({ scheduleId: z.string().min(1).max(128) });
+
+export const TEMPLATE_ENDPOINTS = {
+  postTemplatesCreate: {
+    method: 'post',
+    path: '/api/templates/create',
+    summary: 'Save a command: commands with typed parameters, a target, a mode, limits and the zips it keeps',
+    who: 'admin',
+    json: templateBody,
+    responses: { 200: ok({ template: templateDto }) },
+    refusals: ['too_large'],
+  },
+  getTemplatesCreate: {
+    method: 'get',
+    path: '/api/templates/create',
+    summary: 'The saved commands, newest first',
+    who: 'admin',
+    responses: { 200: z.object({ templates: z.array(templateDto) }) },
+    refusals: [],
+  },
+  getTemplatesGet: {
+    method: 'get',
+    path: '/api/templates/get',
+    summary: 'One saved command',
+    who: 'admin',
+    query: z.object({ templateId: id }),
+    responses: { 200: templateDto },
+    refusals: ['template_not_found'],
+  },
+  postTemplatesUpdate: {
+    method: 'post',
+    path: '/api/templates/update',
+    summary: 'Change a saved command (every field given again)',
+    who: 'admin',
+    json: templateBody.extend(templateId.shape),
+    responses: { 200: ok({ template: templateDto }) },
+    refusals: ['template_not_found'],
+  },
+  postTemplatesDelete: {
+    method: 'post',
+    path: '/api/templates/delete',
+    summary: 'Delete a saved command (refused while a schedule uses it); its zips go with the retention period',
+    who: 'admin',
+    json: templateId,
+    responses: { 200: ok({ templateId: z.string() }) },
+    refusals: ['template_not_found', 'template_in_use'],
+  },
+  postTemplatesRun: {
+    method: 'post',
+    path: '/api/templates/run',
+    summary: 'Run a saved command with parameter values: one job, or a run',
+    who: 'admin',
+    json: templateId.extend({ params: paramValues.optional() }),
+    responses: { 200: ok({ runId: z.string().optional(), jobId: z.string().optional() }) },
+    refusals: ['template_not_found'],
+  },
+  postSchedulesCreate: {
+    method: 'post',
+    path: '/api/schedules/create',
+    summary: 'Schedule a saved command (cron, time zone, parameters, wake before, grace, overlap, power after)',
+    who: 'admin',
+    json: scheduleBody,
+    responses: { 200: ok({ schedule: scheduleDto }) },
+    refusals: ['template_not_found'],
+  },
+  getSchedulesCreate: {
+    method: 'get',
+    path: '/api/schedules/create',
+    summary: 'The schedules, each with its last run and its next five times',
+    who: 'admin',
+    responses: { 200: z.object({ schedules: z.array(scheduleDto) }) },
+    refusals: [],
+  },
+  getSchedulesPreview: {
+    method: 'get',
+    path: '/api/schedules/preview',
+    summary: 'A cron expression in words and its next five times (for a form, while typing)',
+    who: 'admin',
+    query: z.object({ cron: z.string(), timezone: z.string().optional() }),
+    responses: { 200: z.object({ words: z.string(), timezone: z.string(), next: z.array(z.number()) }) },
+    refusals: [],
+  },
+  postSchedulesUpdate: {
+    method: 'post',
+    path: '/api/schedules/update',
+    summary: 'Change a schedule (every field given again); due times already past stay as they were',
+    who: 'admin',
+    json: scheduleBody.extend(scheduleId.shape),
+    responses: { 200: ok({ schedule: scheduleDto }) },
+    refusals: ['schedule_not_found', 'template_not_found'],
+  },
+  postSchedulesDelete: {
+    method: 'post',
+    path: '/api/schedules/delete',
+    summary: 'Delete a schedule',
+    who: 'admin',
+    json: scheduleId,
+    responses: { 200: ok({ scheduleId: z.string() }) },
+    refusals: ['schedule_not_found'],
+  },
+  postSchedulesPause: {
+    method: 'post',
+    path: '/api/schedules/pause',
+    summary: 'Pause or resume a schedule (times passed while paused are not made up)',
+    who: 'admin',
+    json: scheduleId.extend({ paused: z.boolean() }),
+    responses: { 200: ok({ schedule: scheduleDto }) },
+    refusals: ['schedule_not_found'],
+  },
+} as const satisfies Record<string, Endpoint>;
