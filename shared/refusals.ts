@@ -18,6 +18,7 @@ export const REFUSALS = {
   job_not_found: 404,
   worker_not_found: 404,
   run_not_found: 404,
+  webhook_not_found: 404,
   conflict: 409,
   already_ended: 409,
   upload_in_progress: 409,

@@ -10,6 +10,7 @@ import { JOINING_ENDPOINTS } from './joining.ts';
 import { RUN_ENDPOINTS } from './runs.ts';
 import { GRADING_ENDPOINTS } from './grading.ts';
 import { WORKER_ENDPOINTS } from './workers.ts';
+import { WEBHOOK_ENDPOINTS } from './webhooks.ts';
 import type { Endpoint } from './endpoint.ts';
 
 export const ENDPOINTS = {
@@ -19,6 +20,7 @@ export const ENDPOINTS = {
   ...JOB_ENDPOINTS,
   ...RUN_ENDPOINTS,
   ...GRADING_ENDPOINTS,
+  ...WEBHOOK_ENDPOINTS,
 } as const satisfies Record<string, Endpoint>;
 
 export type OperationId = keyof typeof ENDPOINTS;

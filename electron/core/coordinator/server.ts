@@ -24,6 +24,9 @@ import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
 import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
 import { getJobSummary } from './jobs/job-queries.ts';
+import type { DispatcherOptions } from './notify/dispatcher.ts';
+import { Notifier } from './notify/notifier.ts';
+import { dashboardUrl } from './info.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -54,6 +57,8 @@ export interface CoordinatorOptions {
   announce?: boolean;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
   staticDir?: string | null;
+  /** Webhook deliveries: at once, one attempt's deadline, how often waiting ones are looked for (tests shorten them). */
+  webhooks?: DispatcherOptions;
   logger?: Logger;
   now?: () => number;
 }
@@ -107,6 +112,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }),
     scheduler,
     events,
+    notifier: new Notifier({ store, events, logger, dispatch: options.webhooks }),
     logger,
     settings,
     dataDir,
@@ -135,8 +141,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     throw error;
   }
   scheduler.start();
-  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const address = listener.front.address() as AddressInfo;
+  context.notifier.start(dashboardUrl(settings, address.port));
+  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -222,5 +229,6 @@ async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> 
   const force = setTimeout(() => listener.servers.forEach((server) => server.closeAllConnections()), 3000);
   await closed;
   clearTimeout(force);
+  await ctx.notifier.stop();
   ctx.store.close();
 }

@@ -19,6 +19,7 @@ import { runResultRoutes, runRoutes } from './routes/runs.ts';
 import { gradingRoutes } from './routes/grading.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -45,6 +46,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     artifactRoutes(ctx),
     executeRoutes(ctx),
     fileRoutes(ctx),
+    webhookRoutes(ctx),
   ]);
   const auth = authenticate({
     enabled: ctx.settings.auth,
