@@ -12,8 +12,8 @@ export interface Received {
   closed: Promise<void>;
 }
 
-/** A status to answer with, or 'hang': never answer (the request stays open until the coordinator gives up). */
-export type Answer = number | 'hang';
+/** A status to answer with (and headers), or 'hang': never answer (the request stays open until the coordinator gives up). */
+export type Answer = number | { status: number; headers: Record<string, string> } | 'hang';
 
 export interface Receiver {
   url: string;
@@ -36,7 +36,8 @@ export async function startReceiver(answers: Answer[] = [200]): Promise<Receiver
       const answer = receiver.answers.length > 1 ? receiver.answers.shift()! : receiver.answers[0]!;
       received.push({ headers: req.headers, raw, body: JSON.parse(raw), closed });
       if (answer === 'hang') return void open.add(res);
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end('x'.repeat(100_000));
+      const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+      res.writeHead(status, { 'content-type': 'text/plain', ...headers }).end('x'.repeat(100_000));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -43,7 +43,9 @@ export class Dispatcher {
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #stop = new AbortController();
   #timer: NodeJS.Timeout | undefined;
-  #cursor = 0;
+  /** When each webhook last got a turn (a serial number): the longest waiting goes first. */
+  #served = new Map<string, number>();
+  #serial = 0;
 
   constructor(store: Store, logger: Logger, options: DispatcherOptions = {}) {
     this.#store = store;
@@ -62,16 +64,22 @@ export class Dispatcher {
     return this.#inFlight.size;
   }
 
-  /** Starts the due deliveries there is room for, taking webhooks in turn. */
+  /** Starts the due deliveries there is room for, the webhook that waited longest for its turn first. */
   kick(): void {
     if (this.#stop.signal.aborted) return;
-    const hooks = this.#store.webhooks.all().filter((hook) => hook.disabledAt === null);
+    const turn = (id: string) => this.#served.get(id) ?? -1;
+    const hooks = this.#store.webhooks
+      .all()
+      .filter((hook) => hook.disabledAt === null)
+      .sort((a, b) => turn(a.webhookId) - turn(b.webhookId));
+    if (this.#served.size > 2 * hooks.length + 10) this.#served = new Map(hooks.map((hook) => [hook.webhookId, turn(hook.webhookId)]));
     const now = this.#store.now();
-    for (let i = 0; i < hooks.length && this.#inFlight.size < this.#options.concurrency; i++) {
-      const hook = hooks[(this.#cursor + i) % hooks.length]!;
+    for (const hook of hooks) {
+      if (this.#inFlight.size >= this.#options.concurrency) break;
       if (this.#inFlight.has(hook.webhookId)) continue;
       const due = this.#store.deliveries.nextDue(hook.webhookId, now);
       if (!due) continue;
+      this.#served.set(hook.webhookId, ++this.#serial);
       const attempt = this.#attempt(hook, due)
         .catch((error: unknown) => this.#logger.error('webhook delivery failed unexpectedly', { webhookId: hook.webhookId, error: String(error) }))
         .finally(() => {
@@ -80,7 +88,6 @@ export class Dispatcher {
         });
       this.#inFlight.set(hook.webhookId, attempt);
     }
-    this.#cursor++;
   }
 
   /** Stops sending: attempts on the way are abandoned and stay pending (the next start sends them again). */

@@ -79,7 +79,10 @@ export class Notifier {
     };
   }
 
-  /** Tells the desktop and queues a delivery for each enabled webhook that asked for `event` (never waits for one). */
+  /**
+   * Tells the desktop and queues a delivery for each enabled webhook that asked for `event` (never waits
+   * for one). Call it after the change it reports committed, outside any transaction (it writes its own).
+   */
   notify<E extends WebhookEvent>(event: E, summary: NotifySummaries[E]): void {
     if (this.#closed) return;
     const at = this.#store.now();
