@@ -56,6 +56,7 @@ export default tseslint.config(
                 './electron/core/coordinator/runs',
                 './electron/core/coordinator/files',
                 './electron/core/coordinator/grading',
+                './electron/core/coordinator/notify',
                 './electron/core/coordinator/state',
               ],
               from: './electron/core/coordinator/http',

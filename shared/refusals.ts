@@ -21,6 +21,7 @@ export const REFUSALS = {
   template_not_found: 404,
   schedule_not_found: 404,
   template_in_use: 409,
+  webhook_not_found: 404,
   conflict: 409,
   already_ended: 409,
   upload_in_progress: 409,

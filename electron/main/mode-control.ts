@@ -1,7 +1,7 @@
 /**
  * The mode running in this process: started from the saved settings (the window shows its page; a
  * worker also gets its tray, its state and output sent to the page, and job notices), stopped to change
- * mode or to quit.
+ * mode or to quit. A coordinator shows desktop notices for its runs finished, jobs failed and workers offline.
  */
 import { app, Menu, nativeImage, Notification, Tray, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import type { WorkerAgent } from '../core/worker/agent.ts';
 import type { IdleSource } from '../core/worker/idle-source.ts';
 import { IpcManager } from './ipc.ts';
 import { watchJobNotices, type NoticeText } from './job-notice.ts';
+import { watchCoordinatorNotices } from './coordinator-notice.ts';
 import { setupPageUrl, startCoordinatorMode, startWorkerMode, type RunningMode } from './modes.ts';
 import type { SettingsManager } from './settings.ts';
 import { TrayController } from './tray.ts';
@@ -31,6 +32,8 @@ export class ModeControl {
   #tray: TrayController | undefined;
   // Kept referenced while shown: a garbage-collected notification loses its click handler.
   #notice: Notification | undefined;
+  /** Stops the coordinator's notices (runs finished, workers offline) when its mode stops. */
+  #unwatch: (() => void) | undefined;
 
   constructor(deps: ModeControlDeps) {
     this.#d = deps;
@@ -44,6 +47,7 @@ export class ModeControl {
   /** Stops what runs and starts the mode of `current`; a mode that cannot start sends the window to the setup page with the error. */
   async start(current: AppSettings): Promise<void> {
     const { logger, rendererDir, idleSource, settings } = this.#d;
+    this.#unwatch?.();
     await this.#running?.stop();
     this.#tray?.destroy();
     this.#tray = undefined;
@@ -60,6 +64,8 @@ export class ModeControl {
       return;
     }
     if (this.#running.agent) this.#watchWorker(this.#running.agent);
+    const notifier = this.#running.coordinator?.context.notifier;
+    if (notifier) this.#unwatch = watchCoordinatorNotices(notifier, { supported: () => Notification.isSupported(), show: (text) => this.#showNotice(text) });
     logger.info('mode started', { mode: current.mode, page: this.#running.pageUrl });
     await this.#d.window()?.loadURL(this.#running.pageUrl);
   }
@@ -67,6 +73,7 @@ export class ModeControl {
   /** Stops what runs and shows the setup page (`mode` is saved: null asks again at the next launch too). */
   async changeMode(mode: AppMode | null): Promise<void> {
     this.#d.settings.save({ mode });
+    this.#unwatch?.();
     await this.#running?.stop();
     this.#running = undefined;
     this.#tray?.destroy();

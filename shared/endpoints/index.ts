@@ -11,6 +11,7 @@ import { RUN_ENDPOINTS } from './runs.ts';
 import { GRADING_ENDPOINTS } from './grading.ts';
 import { TEMPLATE_ENDPOINTS } from './templates.ts';
 import { WORKER_ENDPOINTS } from './workers.ts';
+import { WEBHOOK_ENDPOINTS } from './webhooks.ts';
 import type { Endpoint } from './endpoint.ts';
 
 export const ENDPOINTS = {
@@ -21,6 +22,7 @@ export const ENDPOINTS = {
   ...RUN_ENDPOINTS,
   ...GRADING_ENDPOINTS,
   ...TEMPLATE_ENDPOINTS,
+  ...WEBHOOK_ENDPOINTS,
 } as const satisfies Record<string, Endpoint>;
 
 export type OperationId = keyof typeof ENDPOINTS;

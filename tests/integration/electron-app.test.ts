@@ -111,7 +111,7 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
     }
   });
 
-  it('coordinator mode runs the embedded coordinator and shows its dashboard', async () => {
+  it('coordinator mode runs the embedded coordinator, shows its dashboard and tells the PC when a worker goes offline', async () => {
     const dataDir = tempDir();
     // --no-announce: a test never sends multicast to the machine's real network.
     const app = startApp(['--mode', 'coordinator', '--port', '0', '--data-dir', dataDir, '--no-announce']);
@@ -128,6 +128,18 @@ describe('the desktop app main process (built bundle, fake electron)', () => {
       app.send({ invoke: 'app:coordinator-info', url: load.url });
       const info = await app.waitFor((e) => e.kind === 'invoke-result' && e.channel === 'app:coordinator-info', 'coordinator info over IPC');
       assert.equal(info.result.adminToken, adminToken);
+      // Its desktop notices: a worker that says goodbye is offline at once, and the coordinator PC is told.
+      const { joinToken } = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
+      const post = (path: string, token: string, body: unknown) =>
+        fetch(new URL(path, load.url), {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const registered = (await (await post('/api/workers/register', joinToken, { workerId: 'w-notice', hostname: 'lab-pc-07' })).json()) as any;
+      assert.equal((await post('/api/workers/goodbye', registered.workerToken, { workerId: 'w-notice' })).status, 200);
+      const notice = await app.waitFor((e) => e.kind === 'notification' && e.title === 'Worker offline', 'the coordinator notice');
+      assert.equal(notice.body, 'lab-pc-07 stopped answering the coordinator.');
       app.send({ quit: true });
       assert.equal(await app.exited, 0);
     } finally {

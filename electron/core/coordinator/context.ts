@@ -10,6 +10,7 @@ import type { UploadIndex } from './files/upload-index.ts';
 import type { JoinRequests } from './workers/join-requests.ts';
 import type { ConnectionGuard } from './http/connection-guard.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
+import type { Notifier } from './notify/notifier.ts';
 
 export interface CoordinatorSettings {
   /** Off only with --no-auth: then every endpoint is open, as in the seed. */
@@ -40,6 +41,8 @@ export interface CoordinatorContext {
   /** Runs saved commands on their schedules. */
   schedules: ScheduleClock;
   events: CoordinatorEvents;
+  /** Runs finished, jobs failed, workers offline: to the desktop app's listeners and the webhooks. */
+  notifier: Notifier;
   limiter: FailedAuthLimiter;
   logger: Logger;
   settings: CoordinatorSettings;

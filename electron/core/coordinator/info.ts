@@ -12,6 +12,16 @@ export function listenAddresses(host: string): string[] {
   return [host];
 }
 
+/** `https://192.168.1.10:3000`: the scheme, a host (IPv6 in brackets) and the port. */
+function origin(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** The dashboard's address for links sent to other PCs (webhooks): the first address it listens on, LAN ones first. */
+export function dashboardUrl(settings: { fingerprint: string | null; host: string }, port: number): string {
+  return origin(settings.fingerprint ? 'https' : 'http', listenAddresses(settings.host)[0] ?? '127.0.0.1', port);
+}
+
 export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
   const { auth, tokens, fingerprint } = ctx.settings;
   const scheme = fingerprint ? 'https' : 'http';
@@ -22,7 +32,7 @@ export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
     auth,
     tls: fingerprint !== null,
     fingerprint,
-    addresses: hosts.map((host) => `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`),
+    addresses: hosts.map((host) => origin(scheme, host, port)),
     joinToken,
     joinTokenPolicy: joinToken ? joinTokenPolicy(ctx.store, hashToken(joinToken)) : null,
     /** With the join token (joins at once) and without it (the PC asks; the admin approves). */

@@ -25,6 +25,9 @@ import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
 import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
 import { getJobSummary } from './jobs/job-queries.ts';
+import type { DispatcherOptions } from './notify/dispatcher.ts';
+import { Notifier, notifyScheduleMissed } from './notify/notifier.ts';
+import { dashboardUrl } from './info.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -55,6 +58,8 @@ export interface CoordinatorOptions {
   announce?: boolean;
   /** The built dashboard to serve at /; by default dist/renderer if it was built. */
   staticDir?: string | null;
+  /** Webhook deliveries: at once, one attempt's deadline, how often waiting ones are looked for (tests shorten them). */
+  webhooks?: DispatcherOptions;
   logger?: Logger;
   now?: () => number;
 }
@@ -79,14 +84,7 @@ export const DATABASE_FILE = 'coordinator.db';
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const logger = options.logger ?? silentLogger;
   const auth = options.auth ?? true;
-  const dataDir = options.dataDir;
-  const uploadsDir = join(dataDir, 'uploads');
-  const tmpDir = join(dataDir, 'tmp');
-  // Every command and every output is in here: private, whatever mode the folders had before.
-  for (const dir of [dataDir, uploadsDir, tmpDir]) privateDir(dir);
-  for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]) privateFile(join(dataDir, file));
-  const stale = removeStaleParts(uploadsDir);
-  if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
+  const { dataDir, uploadsDir, tmpDir } = privateFolders(options.dataDir, logger);
 
   const tls = options.tls ?? true;
   const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
@@ -99,6 +97,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const uploadIndex = new UploadIndex(store);
+  const notifier = new Notifier({ store, events, logger, dispatch: options.webhooks });
   const context: CoordinatorContext = {
     store,
     uploadIndex,
@@ -107,8 +106,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
     }),
     scheduler,
-    schedules: scheduleClock(store, logger),
+    schedules: scheduleClock(store, logger, notifier),
     events,
+    notifier,
     logger,
     settings,
     dataDir,
@@ -138,8 +138,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   }
   scheduler.start();
   context.schedules.start();
-  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const address = listener.front.address() as AddressInfo;
+  context.notifier.start(dashboardUrl(settings, address.port));
+  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -216,10 +217,28 @@ function listen(server: NetServer, port: number, host: string): Promise<void> {
   });
 }
 
-/** The clock that runs saved commands on their schedules, saying in the log what it missed. */
-function scheduleClock(store: Store, logger: Logger): ScheduleClock {
+/** The data folder, its uploads and scratch folders, private whatever mode they had before (every command and output is in them); half-written uploads gone. */
+function privateFolders(dataDir: string, logger: Logger): { dataDir: string; uploadsDir: string; tmpDir: string } {
+  const uploadsDir = join(dataDir, 'uploads');
+  const tmpDir = join(dataDir, 'tmp');
+  for (const dir of [dataDir, uploadsDir, tmpDir]) privateDir(dir);
+  for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]) privateFile(join(dataDir, file));
+  const stale = removeStaleParts(uploadsDir);
+  if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
+  return { dataDir, uploadsDir, tmpDir };
+}
+
+/** The clock that runs saved commands on their schedules, saying what it missed in the log and to webhooks. */
+function scheduleClock(store: Store, logger: Logger, notifier: Notifier): ScheduleClock {
   return new ScheduleClock(store, {
-    missed: (schedule, dueAt) => logger.warn('a schedule was missed', { scheduleId: schedule.scheduleId, dueAt: new Date(dueAt).toISOString() }),
+    missed: (schedule, dueAt) => {
+      logger.warn('a schedule was missed', { scheduleId: schedule.scheduleId, dueAt: new Date(dueAt).toISOString() });
+      notifyScheduleMissed(notifier, {
+        scheduleId: schedule.scheduleId,
+        template: store.templates.get(schedule.templateId)?.body.name ?? schedule.templateId,
+        dueAt,
+      });
+    },
   });
 }
 
@@ -233,5 +252,6 @@ async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> 
   const force = setTimeout(() => listener.servers.forEach((server) => server.closeAllConnections()), 3000);
   await closed;
   clearTimeout(force);
+  await ctx.notifier.stop();
   ctx.store.close();
 }

@@ -21,6 +21,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { scheduleRoutes } from './routes/schedules.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -49,6 +50,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     artifactRoutes(ctx),
     executeRoutes(ctx),
     fileRoutes(ctx),
+    webhookRoutes(ctx),
   ]);
   const auth = authenticate({
     enabled: ctx.settings.auth,

@@ -14,6 +14,7 @@ export function applyTransition(store: Store, job: JobRecord, transition: Transi
       return;
     case 'end':
       store.jobs.end(job, transition, now, commandStartedAt);
+      store.noteJobEnded(job.jobId);
       if (job.runId) {
         recordRunResult(store, job);
         store.noteRunJobEnded();

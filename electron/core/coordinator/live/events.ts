@@ -9,6 +9,10 @@ export interface CoordinatorEventMap {
   worker: [workerId: string];
   /** New log chunks of a running job, in the order stored. */
   output: [jobId: string, entries: LogEntry[]];
+  /** Jobs that ended (completed, failed or cancelled), once each, after their transaction committed. */
+  'jobs-ended': [jobIds: string[]];
+  /** Workers the sweep or a lost connection marked offline, once each, after their transaction committed. */
+  'workers-offline': [workerIds: string[]];
   /** A job became pending (new or requeued): waiting workers should be offered work. */
   'work-available': [];
 }

@@ -214,4 +214,38 @@ export const MIGRATIONS: readonly string[] = [
      at          INTEGER NOT NULL,
      PRIMARY KEY (schedule_id, due_at)
    ) WITHOUT ROWID;`,
+  // 25: webhooks (the secret kept to sign each delivery, never shown) and their deliveries, one row per event and
+  // webhook with the exact body sent, so a restart resumes pending retries; each attempt is a row of the delivery log.
+  `CREATE TABLE webhooks (
+     webhook_id      TEXT PRIMARY KEY,
+     url             TEXT NOT NULL,
+     events          TEXT NOT NULL,
+     secret          TEXT NOT NULL,
+     created_at      INTEGER NOT NULL,
+     disabled_at     INTEGER,
+     disabled_reason TEXT,
+     dropped         INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE TABLE webhook_deliveries (
+     seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+     delivery_id     TEXT NOT NULL UNIQUE,
+     webhook_id      TEXT NOT NULL REFERENCES webhooks(webhook_id) ON DELETE CASCADE,
+     event           TEXT NOT NULL,
+     body            TEXT NOT NULL,
+     created_at      INTEGER NOT NULL,
+     state           TEXT NOT NULL,
+     next_attempt_at INTEGER
+   );
+   CREATE INDEX webhook_deliveries_due ON webhook_deliveries(webhook_id, next_attempt_at) WHERE state = 'pending';
+   CREATE INDEX webhook_deliveries_by_webhook ON webhook_deliveries(webhook_id, seq);
+   CREATE TABLE webhook_attempts (
+     delivery_seq  INTEGER NOT NULL REFERENCES webhook_deliveries(seq) ON DELETE CASCADE,
+     attempt       INTEGER NOT NULL,
+     at            INTEGER NOT NULL,
+     status_code   INTEGER,
+     error         TEXT,
+     duration_ms   INTEGER NOT NULL,
+     next_retry_at INTEGER,
+     PRIMARY KEY (delivery_seq, attempt)
+   ) WITHOUT ROWID;`,
 ];

@@ -17,6 +17,8 @@ import { PolicyRepository } from './repositories/policies.ts';
 import { namesakeFindings, toWorkerDto, type WorkerRecord } from './repositories/workers.ts';
 import type { WorkerDto } from '../../../../shared/api.ts';
 import { WorkerRepository } from './repositories/workers.ts';
+import { WebhookRepository } from './repositories/webhooks.ts';
+import { DeliveryRepository } from './repositories/webhook-deliveries.ts';
 
 export interface StoreOptions {
   /** Path of the database file (`:memory:` for throwaway stores). */
@@ -41,8 +43,13 @@ export class Store {
   readonly uploads: UploadRepository;
   readonly templates: TemplateRepository;
   readonly schedules: ScheduleRepository;
+  readonly webhooks: WebhookRepository;
+  readonly deliveries: DeliveryRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
+  /** Jobs that ended and workers that went offline since the last announce: news for notify/ (webhooks, the desktop). */
+  #endedJobs: string[] = [];
+  #offlineWorkers: string[] = [];
   /** When each worker last made any request (kept in memory: it changes with every request). */
   readonly #lastSeen = new Map<string, number>();
 
@@ -60,6 +67,8 @@ export class Store {
     this.uploads = new UploadRepository(this.db);
     this.templates = new TemplateRepository(this.db);
     this.schedules = new ScheduleRepository(this.db);
+    this.webhooks = new WebhookRepository(this.db);
+    this.deliveries = new DeliveryRepository(this.db);
   }
 
   /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */
@@ -103,12 +112,29 @@ export class Store {
     this.#runJobEnded = true;
   }
 
+  /** A job ended (jobs/transitions.ts): announced as `jobs-ended` with the next announce. */
+  noteJobEnded(jobId: string): void {
+    this.#endedJobs.push(jobId);
+  }
+
+  /** A worker was marked offline (workers/worker-liveness.ts): announced as `workers-offline` with the next announce. */
+  noteWorkerOffline(workerId: string): void {
+    this.#offlineWorkers.push(workerId);
+  }
+
   /** Tells listeners what was committed: jobs and workers that changed, and whether work became available. */
   announce(workerIds: string[], jobIds: string[], workAvailable: boolean): void {
     const wake = workAvailable || this.#runJobEnded;
-    this.#runJobEnded = false; // before emitting: a listener's own change announces again
+    const ended = this.#endedJobs;
+    const offline = this.#offlineWorkers;
+    // Before emitting: a listener's own change announces again.
+    this.#runJobEnded = false;
+    this.#endedJobs = [];
+    this.#offlineWorkers = [];
     for (const id of jobIds) this.events.emit('job', id);
     for (const id of workerIds) this.events.emit('worker', id);
+    if (ended.length) this.events.emit('jobs-ended', ended);
+    if (offline.length) this.events.emit('workers-offline', offline);
     if (wake) this.events.emit('work-available');
   }
 }

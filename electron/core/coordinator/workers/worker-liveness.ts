@@ -173,6 +173,7 @@ export function sweep(store: Store, cutoff: number, offlineAfterSeconds: number)
         report[bucket].push(job.jobId);
       }
       store.workers.setState(workerId, 'offline', null);
+      store.noteWorkerOffline(workerId);
       report.offline.push(workerId);
     }
     for (const job of store.jobs.overdue(TIMEOUT_GRACE_MS, now)) {
@@ -228,6 +229,7 @@ export function workerGone(store: Store, workerId: string, cause: GoneCause, sin
       requeued ||= transition.kind === 'requeue';
     }
     store.workers.setState(workerId, 'offline', null);
+    store.noteWorkerOffline(workerId);
     return true;
   });
   if (changed) store.announce([workerId], ended, requeued);

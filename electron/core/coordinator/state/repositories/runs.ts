@@ -88,6 +88,7 @@ export class RunRepository {
   readonly #jobs: StatementSync;
   readonly #reruns: StatementSync;
   readonly #rename: StatementSync;
+  readonly #active: StatementSync;
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
@@ -107,6 +108,7 @@ export class RunRepository {
     this.#jobs = db.prepare(`
       SELECT j.*, w.hostname AS worker_hostname, w.display_name AS worker_name FROM jobs j LEFT JOIN workers w ON w.worker_id = COALESCE(j.worker_id, j.target_worker)
       WHERE j.run_id = ? ORDER BY j.seq`);
+    this.#active = db.prepare(`SELECT 1 FROM jobs WHERE run_id = ? AND status IN ('pending', 'running') LIMIT 1`);
   }
 
   insert(run: NewRun, now: number): RunRecord {
@@ -177,6 +179,11 @@ export class RunRepository {
     summary.waitingOffline = int(this.#waitingOffline.get(runId)!, 'n');
     const active = summary.pending + summary.running > 0;
     return { summary, completedAt: active || summary.total === 0 ? null : last };
+  }
+
+  /** Whether any of its jobs is pending or running (one index probe: asked each time one of its jobs ends). */
+  hasActiveJobs(runId: string): boolean {
+    return this.#active.get(runId) !== undefined;
   }
 
   jobs(runId: string): RunJobRow[] {
