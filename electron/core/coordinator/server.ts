@@ -24,6 +24,8 @@ import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
 import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
 import { getJobSummary } from './jobs/job-queries.ts';
+import { WakeRelays } from './workers/wake-relays.ts';
+import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -56,6 +58,8 @@ export interface CoordinatorOptions {
   staticDir?: string | null;
   logger?: Logger;
   now?: () => number;
+  /** How magic packets leave (tests give a fake: nothing is sent on the machine's network). */
+  wakeTransport?: WakeTransport;
 }
 
 export interface RunningCoordinator {
@@ -117,6 +121,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
+    wakeRelays: new WakeRelays(options.now),
+    wakeTransport: options.wakeTransport ?? REAL_WAKE_TRANSPORT,
     staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
   const listener = createListener(createApp(context), context.guard, certificate && { cert: certificate.certPem, key: certificate.keyPem });

@@ -19,6 +19,7 @@ import { runResultRoutes, runRoutes } from './routes/runs.ts';
 import { gradingRoutes } from './routes/grading.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
+import { powerRoutes } from './routes/power.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -35,6 +36,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     workerRoutes(ctx),
     workerListRoutes(ctx),
     policyRoutes(ctx),
+    powerRoutes(ctx),
     jobRoutes(ctx),
     jobRunRoutes(ctx),
     jobControlRoutes(ctx),
