@@ -10,7 +10,7 @@ import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { describePolicy } from '../../../shared/policy.ts';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
-import { workerStatus } from '../../lib/worker-state.ts';
+import { powerNote, workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
 import { useWorkerActions } from './use-worker-actions.ts';
@@ -19,6 +19,8 @@ import { WorkerTags } from './worker-tags.tsx';
 
 /** The small line under a worker's status: why it waits, or that it pauses after its job. */
 export function statusNote(w: WorkerDto): string | null {
+  const power = powerNote(w);
+  if (power) return power;
   const s = workerStatus(w);
   if (s === 'waiting') return w.availabilityReason ?? 'Waiting: its policy keeps it from jobs now.';
   if (s === 'busy' && (w.pausedByAdmin || w.paused)) return 'Pausing after this job';
