@@ -22,7 +22,7 @@ export function workerStatus(w: WorkerFacts): WorkerState {
  * The admin's last power action, in words under the worker's status: asked, under way ("Shutting down at
  * 14:05"), skipped because someone uses the PC, failed; and, once offline, powered off on purpose (not lost).
  */
-export function powerNote(w: Pick<WorkerDto, 'status' | 'power'>): string | null {
+export function powerNote(w: Pick<WorkerDto, 'status' | 'power'>, now = Date.now()): string | null {
   const p = w.power;
   if (!p) return null;
   const verb = powerActionWords(p.action);
@@ -36,6 +36,8 @@ export function powerNote(w: Pick<WorkerDto, 'status' | 'power'>): string | null
     case 'delivered':
       return `Asked to ${verb} at ${clock(p.requestedAt)}`;
     case 'powering_off':
+      // A log-off leaves the PC (and its worker) up: once its time passed, it is done.
+      if (p.action === 'logoff' && p.at !== null && p.at <= now) return `Logged off at ${clock(p.at)} from the dashboard`;
       return `${gerund} at ${clock(p.at ?? p.requestedAt)}`;
     case 'in_use':
       return `Did not ${verb}: someone is using it (force it to ${verb} anyway)`;

@@ -30,7 +30,10 @@ describe("the dashboard's readings", () => {
     const at = 1_300_000;
     assert.equal(powerNote(worker('a', 'a')), null);
     assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'requested' } })), `Asked to shut down at ${clock(asked.requestedAt)}`);
-    assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'powering_off', at } })), `Shutting down at ${clock(at)}`);
+    assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'powering_off', at } }), at - 1000), `Shutting down at ${clock(at)}`);
+    const loggedOff = worker('a', 'a', { power: { ...asked, action: 'logoff', state: 'powering_off', at } });
+    assert.equal(powerNote(loggedOff, at - 1000), `Logging off at ${clock(at)}`);
+    assert.equal(powerNote(loggedOff, at + 1000), `Logged off at ${clock(at)} from the dashboard`, 'the PC stays up: done');
     assert.equal(
       powerNote(worker('a', 'a', { power: { ...asked, action: 'reboot', state: 'in_use', at } })),
       'Did not restart: someone is using it (force it to restart anyway)',

@@ -40,7 +40,12 @@ export interface PowerControlOptions {
   beforeCommand: (order: PowerOrder) => Promise<void>;
   /** Runs the command (default: --power-command, else the OS's). */
   run?: (order: PowerOrder) => Promise<void>;
+  /** A PC still up this long after its shutdown or restart command ran did not go down: reported as failed, and it takes jobs again (default 10 min). */
+  graceMs?: number;
 }
+
+/** How long a PC may take to go down after its shutdown or restart command ran. */
+const GRACE_MS = 10 * 60_000;
 
 export class PowerControl {
   readonly #o: PowerControlOptions;
@@ -116,19 +121,27 @@ export class PowerControl {
       await (this.#o.run ?? ((o) => this.runDefault(o)))(order);
       logger.info(`the command to ${powerActionWords(order.action)} ran`, { action: order.action });
     } catch (error) {
-      const message = (error as Error).message;
-      logger.error(`could not ${powerActionWords(order.action)} this PC`, { action: order.action, error: message });
-      this.#report = {
-        action: order.action,
-        requestedAt: order.requestedAt,
-        state: 'failed',
-        at: (this.#o.now ?? Date.now)(),
-        message: message.slice(0, 1000),
-      };
+      this.fail(order, (error as Error).message);
+      return;
+    }
+    if (order.action === 'logoff') {
+      // The user is logged off and this PC stays up: it takes jobs again.
       this.#notice = null;
       this.#o.onNotice(null);
-      this.#o.onReport();
+      return;
     }
+    const graceMs = this.#o.graceMs ?? GRACE_MS;
+    this.#timer = setTimeout(() => this.fail(order, `the PC was still running ${durationWords(graceMs / 1000)} after the command`), graceMs);
+    this.#timer.unref();
+  }
+
+  /** The action did not happen: said in the log and the next heartbeat; the PC takes jobs again. */
+  private fail(order: PowerOrder, message: string): void {
+    this.#o.logger.error(`could not ${powerActionWords(order.action)} this PC`, { action: order.action, error: message });
+    this.#report = { action: order.action, requestedAt: order.requestedAt, state: 'failed', at: (this.#o.now ?? Date.now)(), message: message.slice(0, 1000) };
+    this.#notice = null;
+    this.#o.onNotice(null);
+    this.#o.onReport();
   }
 
   private runDefault(order: PowerOrder): Promise<void> {

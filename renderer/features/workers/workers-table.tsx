@@ -18,8 +18,8 @@ import { WorkerDialog } from './worker-dialog.tsx';
 import { WorkerTags } from './worker-tags.tsx';
 
 /** The small line under a worker's status: why it waits, or that it pauses after its job. */
-export function statusNote(w: WorkerDto): string | null {
-  const power = powerNote(w);
+export function statusNote(w: WorkerDto, now = Date.now()): string | null {
+  const power = powerNote(w, now);
   if (power) return power;
   const s = workerStatus(w);
   if (s === 'waiting') return w.availabilityReason ?? 'Waiting: its policy keeps it from jobs now.';
@@ -127,7 +127,7 @@ function WorkerRow({
   onSaveTags: (workerId: string, tags: string[]) => Promise<void>;
 }) {
   const name = displayName(w);
-  const note = statusNote(w);
+  const note = statusNote(w, now);
   return (
     <tr data-worker={w.workerId} data-status={workerStatus(w)}>
       <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>

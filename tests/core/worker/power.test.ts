@@ -24,7 +24,7 @@ function recordingLogger(): { logger: Logger; lines: any[] } {
   return { lines, logger: jsonLogger((line) => void lines.push(JSON.parse(line))) };
 }
 
-function control(options: { inUse?: boolean; run?: (order: PowerOrder) => Promise<void> } = {}) {
+function control(options: { inUse?: boolean; run?: (order: PowerOrder) => Promise<void>; graceMs?: number } = {}) {
   const { logger, lines } = recordingLogger();
   const notices: (PowerNotice | null)[] = [];
   const ran: { order: PowerOrder; at: number }[] = [];
@@ -35,6 +35,7 @@ function control(options: { inUse?: boolean; run?: (order: PowerOrder) => Promis
     onReport: () => void reports++,
     onNotice: (notice) => void notices.push(notice),
     beforeCommand: () => Promise.resolve(),
+    graceMs: options.graceMs,
     run:
       options.run ??
       ((order) => {
@@ -85,6 +86,22 @@ describe('the power action on the worker', () => {
     await waitFor('the command', () => t.ran[0], 5000);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(t.ran.length, 1);
+  });
+
+  it('after a log-off the PC stays up and takes jobs again; a PC still up long after its shutdown command reports it failed', async () => {
+    const logoff = control();
+    logoff.power.handle(order({ action: 'logoff' }));
+    await waitFor('the log-off done', () => (logoff.ran.length > 0 && !logoff.power.active ? true : undefined), 5000);
+    assert.equal(logoff.power.report?.state, 'powering_off');
+    assert.deepEqual(logoff.notices.at(-1), null);
+    const stuck = control({ graceMs: 200 });
+    stuck.power.handle(order());
+    await waitFor('the shutdown command', () => stuck.ran[0], 5000);
+    assert.equal(stuck.power.active, true, 'going down: no job');
+    await waitFor('the failure', () => (stuck.power.report?.state === 'failed' ? true : undefined), 5000);
+    assert.match(stuck.power.report!.message!, /still running .* after the command/);
+    assert.equal(stuck.power.active, false);
+    stuck.power.stop();
   });
 
   it('reports a command that failed, and takes jobs again', async () => {
