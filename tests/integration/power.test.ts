@@ -4,7 +4,7 @@
  * file the test reads. The PC's use is faked with --idle-file (as in policy.test.ts).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
@@ -67,6 +67,7 @@ describe('power actions through --power-command, with a real worker', () => {
   after(async () => {
     await worker?.kill('SIGKILL');
     await c?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports its interfaces when it registers', async () => {

@@ -5,7 +5,7 @@
  * a relay sends only on a network this PC is on.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -118,8 +118,12 @@ describe('the power command', () => {
   it("runs the site's command through the shell with the action and delay in its environment, not in its text", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cmdx-power-'));
     const file = join(dir, 'action');
-    await runSitePowerCommand(`printf '%s %s' "$CMDX_POWER_ACTION" "$CMDX_POWER_DELAY" > '${file}'`, 'logoff', 30);
-    assert.equal(readFileSync(file, 'utf8'), 'logoff 30');
+    try {
+      await runSitePowerCommand(`printf '%s %s' "$CMDX_POWER_ACTION" "$CMDX_POWER_DELAY" > '${file}'`, 'logoff', 30);
+      assert.equal(readFileSync(file, 'utf8'), 'logoff 30');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects with what the command said when it fails', async () => {
