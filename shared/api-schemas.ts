@@ -5,6 +5,8 @@ import { ON_USER_RETURN, POLICY_WHEN, PRIORITIES } from './policy.ts';
 import { WORKER_END_REASONS } from './job-status.ts';
 import { DIRECT_WORKER_ID } from './targets.ts';
 import { SHELLS } from './shells.ts';
+import { lanInterfaces, powerReport } from './power-schema.ts';
+import { POWER_ACTIONS, WAKE_LIMITS } from './wake.ts';
 
 const workerId = z.string().min(1).max(LIMITS.idLength).regex(WORKER_ID_PATTERN, 'may contain only letters, digits, ".", "_" and "-"');
 const jobId = z.string().min(1).max(LIMITS.idLength);
@@ -54,6 +56,8 @@ export const registerBody = z.object({
   /** What the worker cannot protect on its PC (e.g. jobs can read its files), for the dashboard. */
   warnings: z.array(z.string().max(500)).max(10).optional(),
   tags: tags.optional(),
+  /** Its non-internal IPv4 interfaces (MAC, address, broadcast), for waking it up later; absent: keep what the coordinator has. */
+  interfaces: lanInterfaces.optional(),
 });
 
 export const heartbeatBody = z.object({
@@ -71,7 +75,16 @@ export const heartbeatBody = z.object({
   reason: z.string().max(500).nullish(),
   /** Its job is frozen now because the PC's user is back (the lab's policy). */
   suspended: z.boolean().optional(),
+  /** Its interfaces, when they changed since it last said (and in a restarted process's first heartbeat). */
+  interfaces: lanInterfaces.optional(),
+  /** Someone used the keyboard or mouse within the policy's idle minutes (the idle source the policies read); a power action without `force` skips such a PC. */
+  inUse: z.boolean().optional(),
+  /** What became of the power action it was given: going ahead, skipped (someone uses the PC), or failed. */
+  power: powerReport.nullish(),
 });
+
+/** A stopping worker says so; `poweringOff`: because its PC shuts down, restarts or logs off (not a crash). */
+export const goodbyeBody = z.object({ workerId, poweringOff: z.boolean().optional() });
 
 /**
  * The shell a job's command lines run in (shared/shells.ts); absent or null: the worker's default (cmd on
@@ -210,6 +223,33 @@ export const joinDecisionBody = z
   .refine((b) => b.all === true || (b.requestIds?.length ?? 0) > 0, 'give requestIds, or all: true');
 
 export const revokeBody = z.object({ workerId });
+
+/** Which workers a wake or power request is for: named ones, or those a target matches (as a job's target). */
+const chosenWorkers = {
+  workerIds: z.array(workerId).min(1).max(LIMITS.maxRunJobs).optional(),
+  target: jobTarget.optional(),
+};
+const oneChoice = [
+  (b: { workerIds?: unknown; target?: unknown }) => (b.workerIds === undefined) !== (b.target === undefined),
+  'give workerIds (a list of worker ids) or target (workers, tags or os), one of them',
+] as const;
+
+/** POST /api/workers/wake: magic packets for the chosen workers that are offline; wait up to waitSeconds for them to come back. */
+export const wakeBody = z
+  .object({ ...chosenWorkers, waitSeconds: z.number().int().min(0).max(WAKE_LIMITS.maxWaitSeconds).optional() })
+  .strict()
+  .refine(...oneChoice);
+
+/** POST /api/workers/power: shut down, restart or log off the chosen PCs, after delaySeconds; force: even where someone is using the PC. */
+export const powerBody = z
+  .object({
+    ...chosenWorkers,
+    action: z.enum(POWER_ACTIONS, { error: `action must be one of ${POWER_ACTIONS.join(', ')}` }),
+    delaySeconds: z.number().int().min(0).max(WAKE_LIMITS.maxPowerDelaySeconds).optional(),
+    force: z.boolean().optional(),
+  })
+  .strict()
+  .refine(...oneChoice);
 
 export const rotateJoinTokenBody = z.object({
   /** How many PCs may join with the new token (none: no limit). */

@@ -11,6 +11,7 @@ import { REFUSALS } from './refusals.ts';
 import { shellSchema } from './shells.ts';
 import { VERDICTS } from './verdict.ts';
 import { gradedJobFields } from './graded-job.ts';
+import { lanInterfaceDto, workerPowerDto } from './power-schema.ts';
 
 export * from './log-dtos.ts';
 export { LIMITS } from './limits.ts';
@@ -90,6 +91,12 @@ export const workerDto = z
     pausedByAdminAt: z.number().nullable(),
     /** Its job is on hold (the student is at the PC) since then (ms; null: not on hold). */
     suspendedSince: z.number().nullable(),
+    /** Its IPv4 interfaces as it last reported them: what a magic packet needs to wake it. */
+    interfaces: z.array(lanInterfaceDto),
+    /** Someone used its keyboard or mouse within the policy's idle minutes, at its last heartbeat. */
+    inUse: z.boolean(),
+    /** The last power action asked of it and what became of it (null: none since it started). */
+    power: workerPowerDto.nullable(),
   })
   .meta({ id: 'Worker' });
 export type WorkerDto = z.infer<typeof workerDto>;

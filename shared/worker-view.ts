@@ -1,5 +1,6 @@
 /** What a worker shows the person at its PC: the agent's state, and the messages of its local status feed. */
 import type { LogEntry } from './api.ts';
+import type { PowerAction } from './wake.ts';
 
 export type AgentStatus = 'starting' | 'idle' | 'busy' | 'paused' | 'waiting' | 'disconnected' | 'stopped';
 
@@ -40,6 +41,8 @@ export interface AgentState {
   policy: string;
   /** The running job is frozen because the PC's user came back. */
   suspended: boolean;
+  /** The lab's admin asked this PC to shut down, restart or log off at `at` (ms): the person at the PC is told the time left. */
+  powerNotice?: { action: PowerAction; at: number } | null;
 }
 
 /** The state plus the current job's recent output (in order, bounded), for a view that opens mid-job. */

@@ -5,10 +5,14 @@
  */
 import { clock } from '../../shared/policy.ts';
 import type { AgentState } from '../../shared/worker-view.ts';
+import { powerNoticeWords } from '../../shared/wake.ts';
 
 export type TrayState = 'idle' | 'busy' | 'waiting' | 'paused' | 'disconnected';
 
-export type TrayAgentState = Pick<AgentState, 'status' | 'connected' | 'paused' | 'pausedAt' | 'currentJob' | 'waiting' | 'suspended' | 'policy'>;
+export type TrayAgentState = Pick<
+  AgentState,
+  'status' | 'connected' | 'paused' | 'pausedAt' | 'currentJob' | 'waiting' | 'suspended' | 'policy' | 'powerNotice'
+>;
 
 /** Windows cuts a tray tooltip at 127 characters. */
 export const TOOLTIP_MAX = 127;
@@ -24,6 +28,8 @@ export function trayStateOf(state: Pick<TrayAgentState, 'status' | 'connected' |
 
 /** "Running a job · p.zip (job-1)", "Waiting: PC in use since 10:42 (…)", "Paused by you at 10:42". */
 export function stateLine(state: TrayAgentState, now = Date.now()): string {
+  // The admin's shutdown, restart or log-off comes first: the person at the PC must save their work.
+  if (state.powerNotice) return powerNoticeWords(state.powerNotice);
   const job = state.currentJob;
   if (job) return `${state.suspended ? 'Job paused while you use this PC' : 'Running a job'} · ${job.filename} (${job.jobId})`;
   switch (trayStateOf(state)) {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { assignedJobDto, jobDto, LIMITS, logPage } from '../api.ts';
 import { cancelBody, createJobBody, failureBody, jobShell, logBody, submitResultBody } from '../api-schemas.ts';
 import { JOB_OUTCOMES, JOB_STATUSES, jobCounts } from '../job-status.ts';
+import { workerOrders } from '../power-schema.ts';
 import { id, ok, seq, type Endpoint } from './endpoint.ts';
 
 const wait = z.coerce.number().int().min(0).max(LIMITS.maxWaitSeconds).optional();
@@ -53,7 +54,11 @@ export const JOB_ENDPOINTS = {
     summary: 'Take the next job (seed 6); a long poll with wait',
     who: 'worker or admin',
     query: z.object({ workerId: id.optional(), wait }),
-    responses: { 200: ok({ job: assignedJobDto }), 202: z.object({ success: z.literal(false), message: z.string(), job: z.null() }) },
+    responses: {
+      200: ok({ job: assignedJobDto }),
+      // No job; a wake relay or a power action for this worker ends its long poll early and rides on this answer.
+      202: z.object({ success: z.literal(false), message: z.string(), job: z.null(), ...workerOrders }),
+    },
     refusals: ['worker_not_found'],
   },
   getJobsStatus: {

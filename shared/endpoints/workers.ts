@@ -1,7 +1,20 @@
 /** The endpoint table's rows for workers: registration, heartbeats, the list, and the admin's hand on it. */
 import { z } from 'zod';
 import { workerDto } from '../api.ts';
-import { heartbeatBody, pauseWorkerBody, policyBody, registerBody, renameWorkerBody, replaceWorkerBody, revokeBody, workerTagsBody } from '../api-schemas.ts';
+import {
+  goodbyeBody,
+  heartbeatBody,
+  pauseWorkerBody,
+  policyBody,
+  powerBody,
+  registerBody,
+  renameWorkerBody,
+  replaceWorkerBody,
+  revokeBody,
+  wakeBody,
+  workerTagsBody,
+} from '../api-schemas.ts';
+import { workerOrders } from '../power-schema.ts';
 import { WORKER_STATUSES } from '../job-status.ts';
 import { workerPolicy } from '../policy-schema.ts';
 import { ok, type Endpoint } from './endpoint.ts';
@@ -42,7 +55,15 @@ export const WORKER_ENDPOINTS = {
     who: 'worker or admin',
     json: heartbeatBody,
     responses: {
-      200: ok({ workerId: z.string(), timestamp: z.number(), status: z.enum(WORKER_STATUSES), cancelJobIds: z.array(z.string()), policy: workerPolicy }),
+      200: ok({
+        workerId: z.string(),
+        timestamp: z.number(),
+        status: z.enum(WORKER_STATUSES),
+        cancelJobIds: z.array(z.string()),
+        policy: workerPolicy,
+        /** Magic packets to send on its network for PCs the coordinator cannot reach, and the admin's power action: each given once. */
+        ...workerOrders,
+      }),
     },
     refusals: ['worker_not_found'],
     example: { workerId: 'worker-abc123' },
@@ -52,7 +73,7 @@ export const WORKER_ENDPOINTS = {
     path: '/api/workers/goodbye',
     summary: 'A stopping worker says so (offline at once)',
     who: 'worker',
-    json: revokeBody,
+    json: goodbyeBody,
     responses: { 200: ok({ workerId: z.string() }) },
     refusals: [],
   },
@@ -117,5 +138,49 @@ export const WORKER_ENDPOINTS = {
     json: policyBody,
     responses: { 200: ok({ scope: z.string(), policy: workerPolicy.nullable() }) },
     refusals: ['worker_not_found'],
+  },
+  postWorkersWake: {
+    method: 'post',
+    path: '/api/workers/wake',
+    summary: 'Wake offline PCs (Wake-on-LAN), and wait for them to come back',
+    who: 'admin',
+    json: wakeBody,
+    responses: {
+      200: ok({
+        /** Magic packets the coordinator sent itself (one per MAC and network). */
+        sent: z.number(),
+        /** Magic packets handed to an online worker on a network the coordinator has no interface on. */
+        relayed: z.number(),
+        /** Of the chosen workers, those online when the answer was given. */
+        awake: z.array(z.string()),
+        /** Those still offline (a packet went out for them unless they are in noMac or unreachable). */
+        stillOffline: z.array(z.string()),
+        /** Offline workers that never reported a MAC address: nothing could be sent for them. */
+        noMac: z.array(z.string()),
+        /** Offline workers on a network with neither a coordinator interface nor an online worker: nothing was sent. */
+        unreachable: z.array(z.string()),
+      }),
+    },
+    refusals: ['worker_not_found'],
+    example: { workerIds: ['lab-pc-07'], waitSeconds: 120 },
+  },
+  postWorkersPower: {
+    method: 'post',
+    path: '/api/workers/power',
+    summary: 'Shut down, restart or log off PCs (through their workers)',
+    who: 'admin',
+    json: powerBody,
+    responses: {
+      200: ok({
+        /** Told at their next heartbeat or long poll (within a second for an idle worker). */
+        accepted: z.array(z.string()),
+        /** Skipped without force: someone was using the PC at its last heartbeat. */
+        inUse: z.array(z.string()),
+        /** Offline (or revoked): nothing to tell. */
+        offline: z.array(z.string()),
+      }),
+    },
+    refusals: ['worker_not_found'],
+    example: { target: { tags: ['room-b'] }, action: 'shutdown', delaySeconds: 300 },
   },
 } as const satisfies Record<string, Endpoint>;

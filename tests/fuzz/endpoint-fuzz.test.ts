@@ -501,6 +501,10 @@ const invalidUtf8 = fc.constantFrom(
 
 const encoding = sometimes(fc.constantFrom('gzip', 'gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, deflate', ''), 14);
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function jsonPayload(schema: Schema): fc.Arbitrary<Payload> {
   return fc
     .record({
@@ -511,6 +515,8 @@ function jsonPayload(schema: Schema): fc.Arbitrary<Payload> {
       compress: fc.boolean(),
     })
     .map(({ value, raw, contentType, encoding: enc, compress }): Payload => {
+      // A wake's wait is kept at 0, as a long poll's is, so every request answers at once.
+      if (isRecord(value) && typeof value.waitSeconds === 'number' && value.waitSeconds > 0) value = { ...value, waitSeconds: 0 };
       let body: Uint8Array = raw ?? new TextEncoder().encode(JSON.stringify(value) ?? 'null');
       if (enc === 'gzip' && compress) body = gzipSync(body);
       const headers: Record<string, string> = enc === undefined ? {} : { 'content-encoding': enc };

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
+import type { WakeTransport } from '../../electron/core/wake-on-lan.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -38,9 +39,18 @@ export function dropBox(): string {
   return dir;
 }
 
+/**
+ * A test coordinator in this machine's own network namespace never sends a magic packet: it has no
+ * networks to send on (a test that wants sends gives its own fake, or runs the coordinator in a lab).
+ */
+export const NO_WAKE_NETWORKS: WakeTransport = {
+  networks: () => [],
+  send: () => Promise.reject(new Error("a test coordinator sends no magic packets on the machine's network")),
+};
+
 export async function startTestCoordinator(options: Partial<CoordinatorOptions> = {}): Promise<TestCoordinator> {
   const dataDir = options.dataDir ?? tempDir();
-  const coordinator = await startCoordinator({ port: 0, host: '127.0.0.1', ...options, dataDir });
+  const coordinator = await startCoordinator({ port: 0, host: '127.0.0.1', wakeTransport: NO_WAKE_NETWORKS, ...options, dataDir });
   const api: TestCoordinator['api'] = async (method, path, opts = {}) => {
     const token = opts.token === undefined ? coordinator.tokens.adminToken : opts.token;
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

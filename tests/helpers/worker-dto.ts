@@ -25,6 +25,9 @@ export function workerDto(workerId: string, patch: Partial<WorkerDto> = {}): Wor
     pausedAt: null,
     pausedByAdminAt: null,
     suspendedSince: null,
+    interfaces: [],
+    inUse: false,
+    power: null,
     ...patch,
   };
 }

@@ -119,6 +119,16 @@ describe('tray', () => {
     assert.equal('pausedAt' in agent.state, false);
   });
 
+  it("says first that the admin's shutdown is coming and when, so the person at the PC saves their work", () => {
+    const at = new Date(2030, 0, 7, 14, 5).getTime();
+    const state = agentState({ status: 'waiting', waiting: "Shutting down at 14:05 (asked by the lab's admin)", powerNotice: { action: 'shutdown', at } });
+    const words = trayWords(state);
+    assert.equal(words.line, "This PC will shut down at 14:05, as the lab's admin asked: save your work.");
+    assert.equal(words.icon, 'waiting');
+    assert.ok(words.tooltip.length <= TOOLTIP_MAX);
+    assert.match(words.tooltip, /^CMD Executor worker: This PC will shut down at 14:05/);
+  });
+
   it("keeps the tooltip within Windows' 127 characters", () => {
     const long = trayWords(agentState({ waiting: `outside its hours until ${'Sat 18:00 '.repeat(20)}`, policy: 'x' }));
     assert.equal(long.tooltip.length, TOOLTIP_MAX);

@@ -6,7 +6,8 @@ import { workerDto } from '../helpers/worker-dto.ts';
 import { ApiError } from '../../renderer/lib/api-error.ts';
 import { firstLine } from '../../renderer/lib/format.ts';
 import { mergeWorkers } from '../../renderer/lib/live/worker-order.ts';
-import { workerStatus } from '../../renderer/lib/worker-state.ts';
+import { powerNote, workerStatus } from '../../renderer/lib/worker-state.ts';
+import { clock } from '../../renderer/lib/format.ts';
 import { templateOf } from '../../renderer/features/new-job/job-template.ts';
 import { minutesText, readLimits } from '../../renderer/features/new-job/limits.ts';
 import { loginError } from '../../renderer/features/auth/login-error.ts';
@@ -22,6 +23,27 @@ describe("the dashboard's readings", () => {
     assert.equal(workerStatus(worker('a', 'a', { available: false })), 'waiting');
     assert.equal(workerStatus(worker('a', 'a', { status: 'offline', available: false })), 'offline');
     assert.equal(workerStatus({ status: 'idle', paused: false }), 'idle', 'an older coordinator without the new fields');
+  });
+
+  it("a worker's power action reads as asked, under way, skipped, failed, and, once offline, powered off on purpose rather than lost", () => {
+    const asked = { action: 'shutdown' as const, delaySeconds: 300, force: false, requestedAt: 1_000_000, at: null, message: null };
+    const at = 1_300_000;
+    assert.equal(powerNote(worker('a', 'a')), null);
+    assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'requested' } })), `Asked to shut down at ${clock(asked.requestedAt)}`);
+    assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'powering_off', at } }), at - 1000), `Shutting down at ${clock(at)}`);
+    const loggedOff = worker('a', 'a', { power: { ...asked, action: 'logoff', state: 'powering_off', at } });
+    assert.equal(powerNote(loggedOff, at - 1000), `Logging off at ${clock(at)}`);
+    assert.equal(powerNote(loggedOff, at + 1000), `Logged off at ${clock(at)} from the dashboard`, 'the PC stays up: done');
+    assert.equal(
+      powerNote(worker('a', 'a', { power: { ...asked, action: 'reboot', state: 'in_use', at } })),
+      'Did not restart: someone is using it (force it to restart anyway)',
+    );
+    assert.equal(powerNote(worker('a', 'a', { power: { ...asked, state: 'failed', at, message: 'access denied' } })), 'Could not shut down: access denied');
+    assert.equal(
+      powerNote(worker('a', 'a', { status: 'offline', power: { ...asked, state: 'powering_off', at } })),
+      `Shut down from the dashboard at ${clock(at)}`,
+    );
+    assert.equal(powerNote(worker('a', 'a', { status: 'offline', power: { ...asked, state: 'in_use', at } })), null, 'offline for another reason');
   });
 
   it('a pending job says how many PCs are in use by students, outside their hours, busy or paused', () => {

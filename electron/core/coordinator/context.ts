@@ -11,6 +11,8 @@ import type { JoinRequests } from './workers/join-requests.ts';
 import type { ConnectionGuard } from './http/connection-guard.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
 import type { Notifier } from './notify/notifier.ts';
+import type { WakeRelays } from './workers/wake-relays.ts';
+import type { WakeTransport } from '../wake-on-lan.ts';
 
 export interface CoordinatorSettings {
   /** Off only with --no-auth: then every endpoint is open, as in the seed. */
@@ -56,6 +58,10 @@ export interface CoordinatorContext {
   tmpDir: string;
   /** Live direct-mode runs, so a stop can kill them. */
   directRuns: Set<AbortController>;
+  /** Magic packets waiting for a worker to relay them on its network. */
+  wakeRelays: WakeRelays;
+  /** The coordinator's own networks and how a magic packet is sent on one. */
+  wakeTransport: WakeTransport;
   /** The built dashboard (index.html and assets), served at /; undefined when not built. */
   staticDir: string | undefined;
 }

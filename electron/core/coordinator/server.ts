@@ -28,6 +28,10 @@ import { getJobSummary } from './jobs/job-queries.ts';
 import type { DispatcherOptions } from './notify/dispatcher.ts';
 import { Notifier, notifyScheduleMissed } from './notify/notifier.ts';
 import { dashboardUrl } from './info.ts';
+import { WakeRelays } from './workers/wake-relays.ts';
+import { wakeWorkers } from './workers/wake.ts';
+import { requestPower } from './workers/power.ts';
+import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -62,6 +66,8 @@ export interface CoordinatorOptions {
   webhooks?: DispatcherOptions;
   logger?: Logger;
   now?: () => number;
+  /** How magic packets leave (tests give a fake: nothing is sent on the machine's network). */
+  wakeTransport?: WakeTransport;
 }
 
 export interface RunningCoordinator {
@@ -106,7 +112,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
     }),
     scheduler,
-    schedules: scheduleClock(store, logger, notifier),
+    schedules: scheduleClock(store, logger, notifier, () => context),
     events,
     notifier,
     logger,
@@ -119,6 +125,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     directRuns: new Set(),
+    wakeRelays: new WakeRelays(options.now),
+    wakeTransport: options.wakeTransport ?? REAL_WAKE_TRANSPORT,
     staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
   const listener = createListener(createApp(context), context.guard, certificate && { cert: certificate.certPem, key: certificate.keyPem });
@@ -228,8 +236,8 @@ function privateFolders(dataDir: string, logger: Logger): { dataDir: string; upl
   return { dataDir, uploadsDir, tmpDir };
 }
 
-/** The clock that runs saved commands on their schedules, saying what it missed in the log and to webhooks. */
-function scheduleClock(store: Store, logger: Logger, notifier: Notifier): ScheduleClock {
+/** The clock that runs saved commands on their schedules: it wakes their PCs, powers them off after, and says what it missed in the log and to webhooks. */
+function scheduleClock(store: Store, logger: Logger, notifier: Notifier, context: () => CoordinatorContext): ScheduleClock {
   return new ScheduleClock(store, {
     missed: (schedule, dueAt) => {
       logger.warn('a schedule was missed', { scheduleId: schedule.scheduleId, dueAt: new Date(dueAt).toISOString() });
@@ -238,6 +246,13 @@ function scheduleClock(store: Store, logger: Logger, notifier: Notifier): Schedu
         template: store.templates.get(schedule.templateId)?.body.name ?? schedule.templateId,
         dueAt,
       });
+    },
+    wake: (workerIds) =>
+      void wakeWorkers(context(), workerIds).catch((error: Error) => logger.warn('could not wake the PCs of a schedule', { error: error.message })),
+    // A minute's notice for anyone still at a PC; a PC in use is skipped, never forced.
+    power: (workerIds, action) => {
+      const workers = workerIds.flatMap((id) => store.workers.get(id) ?? []);
+      requestPower(context(), workers, { action, delaySeconds: 60 });
     },
   });
 }

@@ -81,6 +81,12 @@ export const WORKER_OPTIONS = {
     integer: true,
     help: "serve this worker's status page on `127.0.0.1:PORT` (`0` picks a port; the URL is logged)",
   },
+  'power-command': {
+    type: 'string',
+    arg: 'CMD',
+    defaultText: "the OS's own (`shutdown /s /t 0`, `systemctl poweroff`, `loginctl terminate-user`, …)",
+    help: 'run this through the shell to shut down, restart or log off when the admin asks, with `CMDX_POWER_ACTION` (`shutdown`, `reboot` or `logoff`) and `CMDX_POWER_DELAY` (seconds, already waited) in its environment',
+  },
   'poll-interval': {
     type: 'number',
     arg: 'SECONDS',

@@ -8,7 +8,7 @@ import { PinningError } from '../pinned-tls.ts';
 import type { WorkerAgentOptions } from './agent-options.ts';
 import { checkBeforeJobs, type JobRunners } from './agent-startup.ts';
 import type { AgentStateHolder } from './agent-state.ts';
-import { CoordinatorError, CoordinatorUnreachable, type CoordinatorClient } from './coordinator-client.ts';
+import { CoordinatorError, CoordinatorUnreachable, type CoordinatorClient, type Orders } from './coordinator-client.ts';
 import type { CurrentJob } from './current-job.ts';
 import type { Heartbeat } from './heartbeat.ts';
 import type { Outbox } from './outbox.ts';
@@ -33,6 +33,10 @@ export interface AgentLoopParts {
   logger: Logger;
   /** Aborted when the agent stops: the loop ends after the current job. */
   stop: AbortSignal;
+  /** Not paused, the policy lets this PC work, and no power action is under way. */
+  mayTakeJobs: () => boolean;
+  /** A long poll ended without a job but with something else to do (a wake to relay, a power action). */
+  onOrders: (orders: Orders) => void;
 }
 
 export class AgentLoop {
@@ -46,7 +50,7 @@ export class AgentLoop {
 
   /** Runs until the agent stops, then delivers what is left, briefly. */
   async run(runners: JobRunners): Promise<void> {
-    const { options: o, client, outbox, delivery, registration, heartbeat, policy, state, job, stop } = this.#p;
+    const { options: o, client, outbox, delivery, registration, heartbeat, state, job, stop } = this.#p;
     await checkBeforeJobs(o.workDir, outbox, runners, this.#p.logger);
     let failures = 0;
     while (!stop.aborted) {
@@ -58,16 +62,21 @@ export class AgentLoop {
           state.setConnected(true);
         }
         heartbeat.schedule(0);
-        if (state.current.paused || !policy.availability.available) {
+        if (!this.#p.mayTakeJobs()) {
           state.setConnected(true);
           await this.sleep(60_000); // woken by resume, or when the policy lets this PC work again
           continue;
         }
         this.#pollAbort = new AbortController();
         const polling = o.pollIntervalMs !== undefined;
-        const assigned = await client.getJob(registration.workerId, polling ? 0 : (o.pollWaitSeconds ?? 30), AbortSignal.any([stop, this.#pollAbort.signal]));
+        const { job: assigned, orders } = await client.getJob(
+          registration.workerId,
+          polling ? 0 : (o.pollWaitSeconds ?? 30),
+          AbortSignal.any([stop, this.#pollAbort.signal]),
+        );
         state.setConnected(true);
         failures = 0;
+        if (orders.wake || orders.power) this.#p.onOrders(orders);
         if (assigned) await job.take(assigned);
         else if (polling) await this.sleep(o.pollIntervalMs!);
       } catch (error) {

@@ -33,6 +33,8 @@ export interface WorkerAgentOptions {
   /** Per-job limits, where a cgroup controller allows them. */
   jobMemoryMb?: number;
   jobMaxProcs?: number;
+  /** Run through the shell instead of the OS's command to shut down, restart or log off (CMDX_POWER_ACTION, CMDX_POWER_DELAY in its environment). */
+  powerCommand?: string;
   /** Called when a job's first command starts, for pickup measurements. */
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }

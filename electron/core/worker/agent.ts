@@ -21,10 +21,14 @@ import { AgentStateHolder } from './agent-state.ts';
 import { CoordinatorClient } from './coordinator-client.ts';
 import { lockWorkDir, unlockWorkDir } from './crash-recovery.ts';
 import { CurrentJob } from './current-job.ts';
-import { Heartbeat, type HeartbeatOptions } from './heartbeat.ts';
+import type { HeartbeatAnswer, HeartbeatInfo, Orders } from './coordinator-client.ts';
+import { Heartbeat } from './heartbeat.ts';
 import { chooseIdleSource } from './idle-source.ts';
 import { Outbox } from './outbox.ts';
 import { PolicyWatch } from './policy-watch.ts';
+import type { PowerControl } from './power.ts';
+import { agentPowerControl } from './agent-power.ts';
+import { relayWake } from './wake-relay.ts';
 import { Registration } from './registration.ts';
 import { ReportDelivery } from './report-delivery.ts';
 import { classify } from './retry.ts';
@@ -49,6 +53,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   readonly #heartbeat: Heartbeat;
   readonly #registration: Registration;
   readonly #policy: PolicyWatch;
+  readonly #power: PowerControl;
   readonly #state: AgentStateHolder;
   readonly #job: CurrentJob;
   readonly #loop: AgentLoop;
@@ -73,6 +78,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       stopped: () => this.#stop.signal.aborted,
       onPairingCode: (pairing) => this.#state.update({ pairingCode: pairing?.code ?? null, pairingFingerprint: pairing?.fingerprint ?? null }),
       warnings: () => this.#runners?.isolation.summary.notes ?? [],
+      onAnswer: (answer) => this.onOrders(answer),
     });
     this.#heartbeat = this.newHeartbeat(options);
     this.#delivery = new ReportDelivery({
@@ -86,6 +92,16 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       stopping: () => this.#stop.signal.aborted,
     });
     this.#policy = this.newPolicyWatch(options);
+    this.#power = agentPowerControl({
+      agent: this,
+      options,
+      logger: this.#logger,
+      policy: this.#policy,
+      state: () => this.#state,
+      loop: () => this.#loop,
+      beatNow: () => this.beatNow(),
+      availability: () => this.availability(),
+    });
     const shown = {
       workerId: this.#registration.workerId,
       name: options.name ?? hostname(),
@@ -110,7 +126,15 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onStarted: (job, notice) => this.emit('job-started', job, notice),
       onOutput: (jobId, entry) => this.emit('output', jobId, entry),
     });
-    this.#loop = new AgentLoop({ ...parts, registration: this.#registration, heartbeat: this.#heartbeat, job: this.#job, stop: this.#stop.signal });
+    this.#loop = new AgentLoop({
+      ...parts,
+      registration: this.#registration,
+      heartbeat: this.#heartbeat,
+      job: this.#job,
+      stop: this.#stop.signal,
+      mayTakeJobs: () => !this.#state.current.paused && this.#policy.availability.available && !this.#power.active,
+      onOrders: (orders) => this.onOrders(orders),
+    });
   }
 
   get state(): AgentState {
@@ -141,14 +165,14 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#state.setPaused(true);
     this.#logger.info('paused: no new jobs will be taken');
     this.#loop.leavePoll(); // leave the long poll now, so no job arrives after the pause
-    if (this.#registration.registered) this.#heartbeat.now();
+    this.beatNow();
   }
 
   resume(): void {
     this.#state.setPaused(false);
     this.#loop.wake();
     this.#logger.info('resumed');
-    if (this.#registration.registered) this.#heartbeat.now();
+    this.beatNow();
   }
 
   /** Stops taking jobs; the current one finishes (or is cancelled with `cancel`), is reported, then the agent ends. */
@@ -163,8 +187,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#runners?.warmShell.close();
     this.#heartbeat.stop();
     this.#policy.stop();
-    // Said once, briefly: the dashboard shows this PC offline at once instead of after --offline-after.
-    if (this.#registration.registered) await this.#client.goodbye(this.workerId).catch(() => {});
+    this.#power.stop();
+    // Said once, briefly: offline at once instead of after --offline-after (powered off, not lost, when the admin asked).
+    if (this.#registration.registered) await this.#client.goodbye(this.workerId, this.#power.active).catch(() => {});
     this.#client.close();
     unlockWorkDir(this.#o.workDir);
     this.#state.update({ status: 'stopped' });
@@ -182,17 +207,44 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     return new Heartbeat({
       client: this.#client,
       intervalMs: (options.heartbeatIntervalSeconds ?? WORKER_OPTIONS['heartbeat-interval'].default) * 1000,
-      describe: () => ({
-        workerId: this.workerId,
-        jobId: this.#state.current.currentJob?.jobId ?? null,
-        paused: this.#state.current.paused,
-        availability: this.#policy.availability,
-        suspended: this.#state.current.suspended,
-      }),
-      onAnswer: (answer) => this.onHeartbeatAnswer(answer),
+      describe: () => this.describeBeat(),
+      onAnswer: (answer, sent) => this.onHeartbeatAnswer(answer, sent),
       onError: (error) => this.onHeartbeatError(error),
       stopped: () => this.#stop.signal.aborted,
     });
+  }
+
+  /** What a heartbeat says now: the interfaces only when the coordinator has not heard them. */
+  private describeBeat(): HeartbeatInfo {
+    const interfaces = this.#registration.interfacesToSend();
+    const { available, reason } = this.availability();
+    return {
+      workerId: this.workerId,
+      jobId: this.#state.current.currentJob?.jobId ?? null,
+      paused: this.#state.current.paused,
+      available,
+      reason,
+      suspended: this.#state.current.suspended,
+      inUse: this.#policy.inUse,
+      ...(interfaces ? { interfaces } : {}),
+      ...(this.#power.report ? { power: this.#power.report } : {}),
+    };
+  }
+
+  /** Whether this PC may take a job now, and why not: its power action first, then the lab's policy. */
+  private availability(): Availability {
+    return this.#power.active ? { available: false, reason: this.#power.reason } : this.#policy.availability;
+  }
+
+  /** Tells the coordinator about a change now (once registered). */
+  private beatNow(): void {
+    if (this.#registration.registered) this.#heartbeat.now();
+  }
+
+  /** Orders from the coordinator: magic packets to relay on this PC's network, and the admin's power action. */
+  private onOrders(orders: Orders): void {
+    if (orders.wake?.length) void relayWake(orders.wake, { logger: this.#logger });
+    if (orders.power) this.#power.handle(orders.power);
   }
 
   /** The lab's policy on this PC: its changes, a cancel when the user comes back, and the warning when idle time cannot be measured. */
@@ -206,6 +258,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
         this.#logger.warn("the PC's user is back and the lab's policy suspends jobs, but this PC cannot suspend them: the job finishes instead", {
           jobId: this.#state.current.currentJob?.jobId,
         }),
+      onInUseChange: () => this.beatNow(),
       onNoIdleSource: () =>
         this.#logger.warn('the policy runs jobs only when the PC is idle, but this PC cannot measure idle time: jobs run at any time', {
           hint: 'give the worker --idle-file, or run it in the desktop app',
@@ -213,9 +266,12 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     });
   }
 
-  private onHeartbeatAnswer({ cancelJobIds, policy }: Parameters<HeartbeatOptions['onAnswer']>[0]): void {
+  private onHeartbeatAnswer(answer: HeartbeatAnswer, sent: HeartbeatInfo): void {
+    const { cancelJobIds, policy } = answer;
     this.#state.setConnected(true);
+    if (sent.interfaces) this.#registration.interfacesSent(sent.interfaces);
     if (policy) this.#policy.setPolicy(policy);
+    this.onOrders(answer);
     const current = this.#state.current.currentJob;
     if (current && cancelJobIds.includes(current.jobId)) this.cancelCurrent();
   }
@@ -227,9 +283,9 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
 
   private onPolicyChange(now: Availability): void {
     this.#logger.info(now.available ? 'the policy lets this PC run jobs' : 'waiting: the policy keeps this PC from jobs now', { reason: now.reason });
-    this.#state.update({ waiting: now.available ? null : now.reason, policy: this.#policy.describe() });
+    this.#state.update({ waiting: this.availability().reason, policy: this.#policy.describe() });
     if (!now.available && !this.#state.current.currentJob) this.#loop.leavePoll(); // no job may arrive now
     if (now.available) this.#loop.wake();
-    if (this.#registration.registered) this.#heartbeat.now();
+    this.beatNow();
   }
 }

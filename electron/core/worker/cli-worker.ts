@@ -44,6 +44,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     unsafeJobsAsRoot: values['unsafe-jobs-as-root'],
     jobMemoryMb: values['job-memory-mb'],
     jobMaxProcs: values['job-max-procs'],
+    powerCommand: values['power-command'],
     // Seconds on the command line, milliseconds in the agent.
     pollIntervalMs: values['poll-interval'] === undefined ? undefined : values['poll-interval'] * 1000,
     logger,

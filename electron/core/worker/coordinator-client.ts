@@ -7,7 +7,8 @@ import { statSync } from 'node:fs';
 import type { z } from 'zod';
 import type { AssignedJobDto, LogChunk } from '../../../shared/api.ts';
 import { callApi, type CallInput } from '../../../shared/api-client.ts';
-import type { failureBody, registerBody } from '../../../shared/api-schemas.ts';
+import type { failureBody, heartbeatBody, registerBody } from '../../../shared/api-schemas.ts';
+import type { PowerOrder, WakeOrder } from '../../../shared/power-schema.ts';
 import type { AnswerOf, OperationId } from '../../../shared/endpoints/index.ts';
 import type { WorkerPolicy } from '../../../shared/policy.ts';
 import { CoordinatorError, CoordinatorUnreachable } from './coordinator-errors.ts';
@@ -17,6 +18,20 @@ export { CoordinatorError, CoordinatorUnreachable, type ClientOptions };
 
 /** What a worker says about itself when it registers (the coordinator validates it with this schema). */
 export type RegisterInfo = z.input<typeof registerBody>;
+
+/** What a heartbeat says (see heartbeatBody). */
+export type HeartbeatInfo = z.input<typeof heartbeatBody>;
+
+/** What the coordinator wants done, riding on a heartbeat's or a long poll's answer: magic packets to relay, a power action. */
+export interface Orders {
+  wake?: WakeOrder[];
+  power?: PowerOrder;
+}
+
+export interface HeartbeatAnswer extends Orders {
+  cancelJobIds: string[];
+  policy?: WorkerPolicy;
+}
 
 export class CoordinatorClient extends CoordinatorTransport {
   private call<K extends OperationId>(operation: K, input: CallInput<K>, options?: RequestOptions): Promise<AnswerOf<K>> {
@@ -37,38 +52,20 @@ export class CoordinatorClient extends CoordinatorTransport {
     return this.call('getWorkersJoinRequestsStatus', { query: { requestId, secret } }, { token: '' });
   }
 
-  async heartbeat(
-    workerId: string,
-    jobId: string | null,
-    paused = false,
-    restarted = false,
-    warnings?: string[],
-    availability?: { available: boolean; reason: string | null },
-    suspended?: boolean,
-  ): Promise<{ cancelJobIds: string[]; policy?: WorkerPolicy }> {
-    const answer = await this.call('postWorkersHeartbeat', {
-      body: {
-        workerId,
-        jobId,
-        paused,
-        ...(restarted ? { restarted } : {}),
-        ...(warnings ? { warnings } : {}),
-        ...(availability ? { available: availability.available, reason: availability.reason } : {}),
-        ...(suspended !== undefined ? { suspended } : {}),
-      },
-    });
-    return { cancelJobIds: answer.cancelJobIds, policy: answer.policy };
+  async heartbeat(beat: HeartbeatInfo): Promise<HeartbeatAnswer> {
+    const answer = await this.call('postWorkersHeartbeat', { body: beat });
+    return { cancelJobIds: answer.cancelJobIds, policy: answer.policy, wake: answer.wake, power: answer.power };
   }
 
   /** This worker stops: the coordinator shows it offline at once. */
-  async goodbye(workerId: string): Promise<void> {
-    await this.call('postWorkersGoodbye', { body: { workerId } }, { timeoutMs: 2000 });
+  async goodbye(workerId: string, poweringOff = false): Promise<void> {
+    await this.call('postWorkersGoodbye', { body: { workerId, ...(poweringOff ? { poweringOff } : {}) } }, { timeoutMs: 2000 });
   }
 
-  /** Long poll: a job, or null when none came within `waitSeconds`. */
-  async getJob(workerId: string, waitSeconds: number, signal?: AbortSignal): Promise<AssignedJobDto | null> {
+  /** Long poll: a job, or null when none came within `waitSeconds` (or something else for this worker ended the wait: `orders`). */
+  async getJob(workerId: string, waitSeconds: number, signal?: AbortSignal): Promise<{ job: AssignedJobDto | null; orders: Orders }> {
     const answer = await this.call('getJobsGetJob', { query: { workerId, wait: waitSeconds } }, { timeoutMs: waitSeconds * 1000 + this.timeoutMs, signal });
-    return answer.job;
+    return answer.success ? { job: answer.job, orders: {} } : { job: null, orders: { wake: answer.wake, power: answer.power } };
   }
 
   async sendLogs(jobId: string, workerId: string, chunks: LogChunk[]): Promise<{ cancel: boolean; next: number }> {

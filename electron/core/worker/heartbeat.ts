@@ -1,13 +1,13 @@
 /** The worker's heartbeat: its own timer, never delayed by a job, sooner when the state changes. */
-import type { WorkerPolicy } from '../../../shared/policy.ts';
-import type { CoordinatorClient } from './coordinator-client.ts';
+import type { CoordinatorClient, HeartbeatAnswer, HeartbeatInfo } from './coordinator-client.ts';
 
 export interface HeartbeatOptions {
   client: CoordinatorClient;
   intervalMs: number;
-  /** What the beat says: who we are, what we run, whether we are paused, and whether the policy lets us work. */
-  describe: () => { workerId: string; jobId: string | null; paused: boolean; availability: { available: boolean; reason: string | null }; suspended: boolean };
-  onAnswer: (answer: { cancelJobIds: string[]; policy?: WorkerPolicy }) => void;
+  /** What the beat says: who we are, what we run, whether we are paused, whether the policy lets us work, and the rest of heartbeatBody. */
+  describe: () => HeartbeatInfo;
+  /** The coordinator's answer, and the beat it answers. */
+  onAnswer: (answer: HeartbeatAnswer, sent: HeartbeatInfo) => void;
   onError: (error: unknown) => void;
   stopped: () => boolean;
 }
@@ -39,8 +39,8 @@ export class Heartbeat {
 
   private async beat(): Promise<void> {
     try {
-      const { workerId, jobId, paused, availability, suspended } = this.#o.describe();
-      this.#o.onAnswer(await this.#o.client.heartbeat(workerId, jobId, paused, false, undefined, availability, suspended));
+      const sent = this.#o.describe();
+      this.#o.onAnswer(await this.#o.client.heartbeat(sent), sent);
     } catch (error) {
       this.#o.onError(error);
     }

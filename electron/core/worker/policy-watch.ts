@@ -21,6 +21,8 @@ export interface PolicyWatchOptions {
   canSuspend?: () => boolean;
   /** Told each time a `suspend` became `finish` on such a PC. */
   onSuspendUnsupported?: () => void;
+  /** Someone started or stopped using the PC (the heartbeat tells the coordinator, which a power action without force asks). */
+  onInUseChange?: (inUse: boolean) => void;
 }
 
 export class PolicyWatch implements Suspension {
@@ -30,6 +32,7 @@ export class PolicyWatch implements Suspension {
   #busy = false;
   #suspended = false;
   #warned = false;
+  #inUse = false;
   /** The running job was let finish because this PC cannot suspend it (said once per job). */
   #toldUnsupported = false;
   #timer: NodeJS.Timeout | undefined;
@@ -49,6 +52,20 @@ export class PolicyWatch implements Suspension {
 
   get suspended(): boolean {
     return this.#suspended;
+  }
+
+  /** Someone used keyboard or mouse within the policy's idle minutes, at the last check (false when this PC cannot tell). */
+  get inUse(): boolean {
+    return this.#inUse;
+  }
+
+  /** The same, read from the idle source now. */
+  inUseNow(): boolean {
+    return this.inUseAfter(this.#o.idle?.idleSeconds() ?? null);
+  }
+
+  private inUseAfter(idleSeconds: number | null): boolean {
+    return idleSeconds !== null && idleSeconds < this.#policy.idleMinutes * 60;
   }
 
   describe(): string {
@@ -87,6 +104,11 @@ export class PolicyWatch implements Suspension {
   check(): void {
     const policy = this.#policy;
     let idle = this.#o.idle?.idleSeconds() ?? null;
+    const inUse = this.inUseAfter(idle);
+    if (inUse !== this.#inUse) {
+      this.#inUse = inUse;
+      this.#o.onInUseChange?.(inUse);
+    }
     if (policy.when === 'idle' && idle === null && !this.#warned) {
       this.#warned = true;
       this.#o.onNoIdleSource();

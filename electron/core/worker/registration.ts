@@ -11,7 +11,9 @@ import { APP_VERSION } from '../../../shared/api.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { pairingCode } from '../../../shared/pairing.ts';
 import type { Logger } from '../logger.ts';
-import { CoordinatorError, type CoordinatorClient, type RegisterInfo } from './coordinator-client.ts';
+import type { LanInterface } from '../../../shared/wake.ts';
+import { lanInterfaces } from '../wake-on-lan.ts';
+import { CoordinatorError, type CoordinatorClient, type HeartbeatAnswer, type RegisterInfo } from './coordinator-client.ts';
 import { loadIdentity, saveIdentity, type WorkerIdentity } from './identity.ts';
 
 export interface RegistrationOptions {
@@ -29,6 +31,10 @@ export interface RegistrationOptions {
   onPairingCode: (pairing: { code: string; fingerprint: string | null } | null) => void;
   /** What this worker cannot protect on its PC, told to the coordinator for the dashboard. */
   warnings?: () => string[];
+  /** This PC's IPv4 interfaces, for waking it (default: read from the OS each time). */
+  interfaces?: () => LanInterface[];
+  /** The answer to a restarted process's first heartbeat (it may carry orders). */
+  onAnswer?: (answer: HeartbeatAnswer) => void;
 }
 
 /** The admin refused this PC's request to join. */
@@ -43,6 +49,8 @@ export class Registration {
   #joinToken: string | undefined;
   #registered = false;
   #firstContact = true;
+  /** The interfaces the coordinator has acknowledged (JSON), so a heartbeat repeats them only when they change. */
+  #interfacesSent: string | undefined;
 
   constructor(options: RegistrationOptions) {
     this.#o = options;
@@ -76,13 +84,15 @@ export class Registration {
     // Nothing pinned and nothing to offer: only asking is safe (it sends no secret).
     if (this.#joinToken === undefined && client.token === undefined && client.server.protocol === 'https:' && !client.fingerprint) return this.askToJoin();
     let answer: { workerToken?: string };
+    const info = this.info();
     try {
-      answer = await client.register(this.info(), this.#joinToken);
+      answer = await client.register(info, this.#joinToken);
     } catch (error) {
       if (!(error instanceof CoordinatorError && error.status === 401 && this.#joinToken === undefined)) throw error;
       return this.askToJoin(); // no token the coordinator accepts: the admin decides
     }
     this.adopt(answer.workerToken);
+    this.#interfacesSent = JSON.stringify(info.interfaces);
     this.#joinToken = undefined; // a joined worker keeps only its own token
     logger.info('registered with the coordinator', { workerId: this.workerId, server: client.server.origin });
   }
@@ -91,9 +101,38 @@ export class Registration {
   async connect(currentJobId: string | null, paused: boolean): Promise<void> {
     if (!this.hasIdentity) return this.register();
     // `restarted` on first contact: whatever the coordinator thinks we run was lost with the previous process.
-    await this.#o.client.heartbeat(this.workerId, currentJobId, paused, this.#firstContact, this.#firstContact ? (this.#o.warnings?.() ?? []) : undefined);
+    const first = this.#firstContact;
+    const interfaces = this.interfacesToSend();
+    const answer = await this.#o.client.heartbeat({
+      workerId: this.workerId,
+      jobId: currentJobId,
+      paused,
+      ...(first ? { restarted: true, warnings: this.#o.warnings?.() ?? [] } : {}),
+      ...(interfaces ? { interfaces } : {}),
+    });
+    if (interfaces) this.interfacesSent(interfaces);
     this.#firstContact = false;
     this.#registered = true;
+    this.#o.onAnswer?.(answer);
+  }
+
+  /** This PC's interfaces when the coordinator has not heard them yet (they changed, or this is a new registration), else undefined. */
+  interfacesToSend(): LanInterface[] | undefined {
+    const now = this.readInterfaces();
+    return JSON.stringify(now) === this.#interfacesSent ? undefined : now;
+  }
+
+  /** The coordinator acknowledged these interfaces (a heartbeat carrying them was answered). */
+  interfacesSent(interfaces: LanInterface[]): void {
+    this.#interfacesSent = JSON.stringify(interfaces);
+  }
+
+  private readInterfaces(): LanInterface[] {
+    try {
+      return (this.#o.interfaces ?? lanInterfaces)();
+    } catch {
+      return []; // a PC whose interfaces cannot be listed still works; it just cannot be woken
+    }
   }
 
   /** The coordinator no longer accepts our token or id: register afresh next time. */
@@ -101,6 +140,7 @@ export class Registration {
     this.#identity = { workerId: this.workerId };
     this.#o.client.token = undefined;
     this.#registered = false;
+    this.#interfacesSent = undefined;
   }
 
   private info(): RegisterInfo {
@@ -112,6 +152,7 @@ export class Registration {
       version: APP_VERSION,
       warnings: this.#o.warnings?.() ?? [],
       ...(this.#o.tags ? { tags: this.#o.tags } : {}),
+      interfaces: this.readInterfaces(),
     };
   }
 

@@ -1,7 +1,9 @@
 /** The worker page's status card: this PC's name, its coordinator, its state and why (paused, waiting, on hold, asking to join), and Pause/Resume. */
 import type { WorkerViewState } from '../../../shared/worker-view.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
+import { powerNoticeWords } from '../../../shared/wake.ts';
 import { Icon, type IconName } from '../../components/icons.tsx';
+import { useNow } from '../../lib/use-now.ts';
 
 const STATUS: Record<string, { icon: IconName; label: string; hint: string }> = {
   starting: { icon: 'ring', label: 'Starting', hint: 'Connecting to the coordinator…' },
@@ -58,6 +60,7 @@ export function StatusCard({ state, error, onToggle }: { state: WorkerViewState;
       <div className={`big-status status-${shown}`} data-testid="worker-status" data-status={shown}>
         <Icon name={st.icon} /> {st.label}
       </div>
+      {state.powerNotice && <PowerNotice notice={state.powerNotice} />}
       <StatusNotes state={state} />
       <p className="muted">
         {st.hint}
@@ -84,10 +87,20 @@ export function StatusCard({ state, error, onToggle }: { state: WorkerViewState;
   );
 }
 
+/** The admin's shutdown, restart or log-off, with the time left, ticking. */
+function PowerNotice({ notice }: { notice: NonNullable<WorkerViewState['powerNotice']> }) {
+  const now = useNow();
+  return (
+    <p className="error" role="alert" data-testid="worker-power-notice">
+      <Icon name="warning" /> {powerNoticeWords(notice, now)}
+    </p>
+  );
+}
+
 /** Pausing after the job it runs, the job on hold while the PC is in use, and why it waits. */
 function StatusNotes({ state }: { state: WorkerViewState }) {
   // On hold says it all: the policy's "waiting" is the same fact (the PC is in use), not a second state.
-  const reason = onHold(state) ? null : waitingReason(state);
+  const reason = onHold(state) || state.powerNotice ? null : waitingReason(state);
   const pausing = state.paused && state.currentJob !== null;
   return (
     <>

@@ -10,7 +10,7 @@ import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { describePolicy } from '../../../shared/policy.ts';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
-import { workerStatus } from '../../lib/worker-state.ts';
+import { powerNote, workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
 import { useWorkerActions } from './use-worker-actions.ts';
@@ -18,7 +18,9 @@ import { WorkerDialog } from './worker-dialog.tsx';
 import { WorkerTags } from './worker-tags.tsx';
 
 /** The small line under a worker's status: why it waits, or that it pauses after its job. */
-export function statusNote(w: WorkerDto): string | null {
+export function statusNote(w: WorkerDto, now = Date.now()): string | null {
+  const power = powerNote(w, now);
+  if (power) return power;
   const s = workerStatus(w);
   if (s === 'waiting') return w.availabilityReason ?? 'Waiting: its policy keeps it from jobs now.';
   if (s === 'busy' && (w.pausedByAdmin || w.paused)) return 'Pausing after this job';
@@ -125,7 +127,7 @@ function WorkerRow({
   onSaveTags: (workerId: string, tags: string[]) => Promise<void>;
 }) {
   const name = displayName(w);
-  const note = statusNote(w);
+  const note = statusNote(w, now);
   return (
     <tr data-worker={w.workerId} data-status={workerStatus(w)}>
       <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>

@@ -22,6 +22,7 @@ import { scheduleRoutes } from './routes/schedules.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { powerRoutes } from './routes/power.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
@@ -38,6 +39,7 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     workerRoutes(ctx),
     workerListRoutes(ctx),
     policyRoutes(ctx),
+    powerRoutes(ctx),
     jobRoutes(ctx),
     jobRunRoutes(ctx),
     jobControlRoutes(ctx),

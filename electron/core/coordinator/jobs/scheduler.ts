@@ -98,6 +98,11 @@ export class Scheduler {
     });
   }
 
+  /** Ends `workerId`'s long poll now with "no job", so its answer can carry something else for it (a wake relay, a power action). */
+  release(workerId: string): void {
+    for (const waiter of [...this.#waiters]) if (waiter.workerId === workerId) waiter.settle({ ok: false, reason: 'no_pending_job' });
+  }
+
   /** Offers pending jobs to waiting workers, oldest waiter first (a targeted job may suit a later waiter only). */
   dispatch(): void {
     // Work announced while dispatching (an assignment's own news) is handled by this pass, never by a nested one.

@@ -248,4 +248,10 @@ export const MIGRATIONS: readonly string[] = [
      next_retry_at INTEGER,
      PRIMARY KEY (delivery_seq, attempt)
    ) WITHOUT ROWID;`,
+  // 26: wake-on-LAN and power actions. A worker's IPv4 interfaces (JSON: mac, address, broadcast) as it last
+  // reported them, whether someone used the PC at its last heartbeat, and the last power action asked of it
+  // (JSON: action, state, delay, force, when asked, when it happens or was answered, a message).
+  `ALTER TABLE workers ADD COLUMN interfaces TEXT NOT NULL DEFAULT '[]';
+   ALTER TABLE workers ADD COLUMN in_use INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE workers ADD COLUMN power TEXT;`,
 ];

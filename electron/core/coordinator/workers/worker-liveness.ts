@@ -3,6 +3,8 @@
  * transaction that also settles the jobs the coordinator thought the worker ran.
  */
 import type { WorkerDto } from '../../../../shared/api.ts';
+import type { WorkerPowerDto } from '../../../../shared/power-schema.ts';
+import type { LanInterface, PowerAction } from '../../../../shared/wake.ts';
 import { onDeadline, onHeartbeat, onOverdue, onWorkerGone, TIMEOUT_GRACE_MS } from '../jobs/lifecycle.ts';
 import type { JobRecord } from '../state/repositories/job-rows.ts';
 import type { RegisterInput } from '../state/repositories/workers.ts';
@@ -21,6 +23,12 @@ export interface Beat {
   reason?: string | null;
   /** Its job is frozen now: the student at the PC came back. */
   suspended?: boolean;
+  /** Its interfaces, when they changed. */
+  interfaces?: LanInterface[];
+  /** Someone uses the PC (keyboard or mouse within the policy's idle minutes). */
+  inUse?: boolean;
+  /** What became of the power action it was given. */
+  power?: { action: PowerAction; requestedAt: number; state: 'powering_off' | 'in_use' | 'failed'; at: number; message?: string | null } | null;
 }
 
 /** What the offline sweep did, for logs and tests. */
@@ -114,6 +122,19 @@ export function heartbeat(store: Store, workerId: string, beat: Beat): { worker:
       store.workers.setPaused(workerId, beat.paused, now);
       changed = true;
     }
+    if (beat.interfaces !== undefined && JSON.stringify(beat.interfaces) !== JSON.stringify(worker.interfaces)) {
+      store.workers.setInterfaces(workerId, beat.interfaces);
+      changed = true;
+    }
+    if (beat.inUse !== undefined && beat.inUse !== worker.inUse) {
+      store.workers.setInUse(workerId, beat.inUse);
+      changed = true;
+    }
+    const power = powerAfter(worker.power, beat);
+    if (power !== worker.power) {
+      store.workers.setPower(workerId, power);
+      changed = true;
+    }
     const cancelJobIds: string[] = [];
     for (const job of store.jobs.runningOf(workerId)) {
       const { transition, cancel } = onHeartbeat(job, { workerId, reportedJobId: beat.reportedJobId, restarted: beat.restarted, now });
@@ -141,6 +162,27 @@ export function heartbeat(store: Store, workerId: string, beat: Beat): { worker:
   // Every heartbeat is news to the dashboard ("last seen"); the live feed coalesces them.
   if (result) store.announce([workerId], [...ended, ...held], requeued);
   return result;
+}
+
+/**
+ * A worker's power action after a heartbeat: what it reports replaces the state (keeping what the admin
+ * asked); a restarted process without a report has done it, or never will: nothing is pending any more.
+ * The same object when nothing changes.
+ */
+function powerAfter(stored: WorkerPowerDto | null, beat: Beat): WorkerPowerDto | null {
+  const report = beat.power;
+  // A report of an older order (a newer request waits) changes nothing.
+  if (report && (stored === null || stored.requestedAt === report.requestedAt)) {
+    const next: WorkerPowerDto = {
+      ...(stored ?? { delaySeconds: 0, force: false, requestedAt: report.requestedAt }),
+      action: report.action,
+      state: report.state,
+      at: report.at,
+      message: report.message ?? null,
+    };
+    return JSON.stringify(next) === JSON.stringify(stored) ? stored : next;
+  }
+  return beat.restarted && stored !== null && stored.state !== 'requested' ? null : stored;
 }
 
 /** The worker says its job is frozen (the student came back) or runs again: the job's hold starts or ends. */
@@ -200,7 +242,8 @@ function nameOf(store: Store, workerId: string): string {
   return name && name !== workerId ? `${name} (${workerId})` : workerId;
 }
 
-export type GoneCause = 'connection_lost' | 'goodbye';
+/** `powered_off`: its goodbye said the PC shuts down, restarts or logs off, as the admin asked. */
+export type GoneCause = 'connection_lost' | 'goodbye' | 'powered_off';
 
 /**
  * A worker is gone now, not after --offline-after: its kept-open connection closed and it has not been
@@ -219,7 +262,9 @@ export function workerGone(store: Store, workerId: string, cause: GoneCause, sin
     const message =
       cause === 'goodbye'
         ? `Worker ${nameOf(store, workerId)} stopped while running this job.`
-        : `Worker ${nameOf(store, workerId)} went away while running this job (its connection closed and it did not come back); the job was lost.`;
+        : cause === 'powered_off'
+          ? `Worker ${nameOf(store, workerId)} stopped while running this job: its PC was told to ${worker.power?.action === 'logoff' ? 'log off' : worker.power?.action === 'reboot' ? 'restart' : 'shut down'} by the admin.`
+          : `Worker ${nameOf(store, workerId)} went away while running this job (its connection closed and it did not come back); the job was lost.`;
     // Its open connection was alive until it closed: the job's time ends there (or now, for a goodbye).
     const endAt = cause === 'connection_lost' ? Math.min(now, since) : now;
     for (const job of store.jobs.runningOf(workerId)) {
@@ -230,6 +275,9 @@ export function workerGone(store: Store, workerId: string, cause: GoneCause, sin
     }
     store.workers.setState(workerId, 'offline', null);
     store.noteWorkerOffline(workerId);
+    // Gone on purpose: the dashboard shows it powered off, not lost.
+    if (cause === 'powered_off' && worker.power && worker.power.state !== 'powering_off')
+      store.workers.setPower(workerId, { ...worker.power, state: 'powering_off', at: worker.power.at ?? now });
     return true;
   });
   if (changed) store.announce([workerId], ended, requeued);

@@ -18,6 +18,7 @@ import { getJob, getJobSummary, getJobWithoutOutput, jobCounts, listJobs, pageJo
 import { assignNextJob, cancelJob, completeJob, createJob, failJob } from '../../jobs/job-commands.ts';
 import { appendOutput } from '../../jobs/job-output.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { hasOrders, takeOrders, type WorkerOrders } from '../../workers/power.ts';
 
 /** 400 when a target names an unknown worker or selects none. */
 export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
@@ -52,14 +53,14 @@ export function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
   }
 }
 
-function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>): void {
+function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>, orders: Omit<WorkerOrders, 'changed'> = {}): void {
   if (outcome.reason === 'worker_not_found') throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
   const message = {
     no_idle_worker: 'No idle workers available',
     no_pending_job: 'No pending jobs',
     worker_busy: `Worker is still running job ${outcome.currentJobId}; report its result before taking another`,
   }[outcome.reason];
-  res.status(202).json({ success: false, message, job: null });
+  res.status(202).json({ success: false, message, job: null, ...orders });
 }
 
 /** `cancel`: stop the job now (asked for, or it is no longer this worker's to run). Answers when that is so, or after `waitMs`. */
@@ -162,7 +163,16 @@ export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
       if (waitSeconds > 0) watchHangUp(ctx, res, workerId);
       outcome = await ctx.scheduler.takeJob(workerId, waitSeconds * 1000, hangUp.signal);
     }
-    if (!outcome.ok) return sendNoJob(res, outcome);
+    if (!outcome.ok) {
+      // Something else for this worker ended its wait (a wake to relay, a power action): it rides on the answer, unless nobody will read it.
+      let extra: Omit<WorkerOrders, 'changed'> = {};
+      if (workerId !== undefined && !res.closed && hasOrders(ctx, workerId)) {
+        const { changed, ...orders } = takeOrders(ctx, workerId);
+        if (changed) await ctx.commit.durable();
+        extra = orders;
+      }
+      return sendNoJob(res, outcome, extra);
+    }
     await ctx.commit.durable();
     res.json({ success: true, job: outcome.job });
   });

@@ -1,6 +1,7 @@
 /** Worker registration, heartbeat and the worker list (seed endpoints 1-3). */
 import express from 'express';
 import {
+  goodbyeBody,
   heartbeatBody,
   pauseWorkerBody,
   policyBody,
@@ -23,6 +24,7 @@ import { forgetWorker, pauseWorker, renameWorker, replaceWorker, setWorkerTags }
 import { getWorker, listWorkers } from '../../workers/worker-queries.ts';
 import { policies, setPolicy } from '../../workers/policies.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { takeOrders } from '../../workers/power.ts';
 
 export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
@@ -54,11 +56,11 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
 
   // A worker that stops says so: offline at once, not after --offline-after.
   routes.on('postWorkersGoodbye', json, async (req, res) => {
-    const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
+    const body = parseBody(goodbyeBody, req.body, ['workerId'], 'workerId is required');
     const workerId = requireWorker(res, body.workerId)!;
-    workerGone(ctx.store, workerId, 'goodbye');
+    workerGone(ctx.store, workerId, body.poweringOff ? 'powered_off' : 'goodbye');
     await ctx.commit.durable();
-    ctx.logger.info('worker said goodbye', { workerId });
+    ctx.logger.info(body.poweringOff ? 'worker said goodbye: its PC is powering off' : 'worker said goodbye', { workerId });
     res.json({ success: true, workerId });
   });
 
@@ -136,9 +138,13 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
       available: body.available,
       reason: body.reason,
       suspended: body.suspended,
+      interfaces: body.interfaces,
+      inUse: body.inUse,
+      power: body.power,
     });
     if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
-    if (beat.changed) await ctx.commit.durable();
+    const { changed, ...orders } = takeOrders(ctx, body.workerId);
+    if (beat.changed || changed) await ctx.commit.durable();
     // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
     res.json({
       success: true,
@@ -147,6 +153,7 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
       status: beat.worker.status,
       cancelJobIds: beat.cancelJobIds,
       policy: beat.worker.policy,
+      ...orders,
     });
   });
 

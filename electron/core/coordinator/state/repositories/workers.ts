@@ -3,6 +3,9 @@ import type { StatementSync } from 'node:sqlite';
 import type { WorkerDto } from '../../../../../shared/api.ts';
 import type { WorkerPolicy } from '../../../../../shared/policy.ts';
 import { WORKER_STATUSES, type WorkerStatus } from '../../../../../shared/job-status.ts';
+import { z } from 'zod';
+import { lanInterfaceDto, workerPowerDto, type WorkerPowerDto } from '../../../../../shared/power-schema.ts';
+import type { LanInterface } from '../../../../../shared/wake.ts';
 import type { Database } from '../database.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 
@@ -27,6 +30,12 @@ export interface WorkerRecord {
   availabilityReason: string | null;
   pausedAt: number | null;
   adminPausedAt: number | null;
+  /** Its IPv4 interfaces as it last reported them. */
+  interfaces: LanInterface[];
+  /** Someone used the PC at its last heartbeat. */
+  inUse: boolean;
+  /** The last power action asked of it, and what became of it. */
+  power: WorkerPowerDto | null;
 }
 
 export interface RegisterInput {
@@ -38,6 +47,8 @@ export interface RegisterInput {
   warnings?: string[];
   /** The worker's own --tags; absent: keep what it has (the admin may have set them). */
   tags?: string[];
+  /** Its IPv4 interfaces; absent: keep the last ones it reported. */
+  interfaces?: LanInterface[];
 }
 
 function toRecord(row: Row): WorkerRecord {
@@ -61,6 +72,9 @@ function toRecord(row: Row): WorkerRecord {
     availabilityReason: textOrNull(row, 'availability_reason'),
     pausedAt: intOrNull(row, 'paused_at'),
     adminPausedAt: intOrNull(row, 'admin_paused_at'),
+    interfaces: parseJson(text(row, 'interfaces'), z.array(lanInterfaceDto), []),
+    inUse: int(row, 'in_use') === 1,
+    power: parseJson(textOrNull(row, 'power'), workerPowerDto, null),
   };
 }
 
@@ -94,6 +108,9 @@ export function toWorkerDto(
     pausedAt: worker.pausedAt,
     pausedByAdminAt: worker.adminPausedAt,
     suspendedSince,
+    interfaces: worker.interfaces,
+    inUse: worker.inUse,
+    power: worker.power,
   };
 }
 
@@ -142,10 +159,10 @@ export class WorkerRepository {
     this.#all = db.prepare('SELECT * FROM workers ORDER BY COALESCE(display_name, hostname) COLLATE NOCASE, worker_id');
     this.#firstIdle = db.prepare("SELECT worker_id FROM workers WHERE status = 'idle' AND admin_paused = 0 ORDER BY registered_at, worker_id LIMIT 1");
     this.#upsert = db.prepare(`
-      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings, tags)
-      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings, COALESCE($tags, '[]'))
+      INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings, tags, interfaces)
+      VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings, COALESCE($tags, '[]'), COALESCE($interfaces, '[]'))
       ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version, warnings = $warnings,
-        tags = COALESCE($tags, tags),
+        tags = COALESCE($tags, tags), interfaces = COALESCE($interfaces, interfaces), power = NULL, in_use = 0,
         status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
     this.#setPaused = db.prepare('UPDATE workers SET paused = ?, paused_at = ? WHERE worker_id = ?');
@@ -190,6 +207,7 @@ export class WorkerRepository {
       $version: input.version ?? null,
       $warnings: JSON.stringify(input.warnings ?? []),
       $tags: input.tags ? JSON.stringify([...new Set(input.tags)].sort()) : null,
+      $interfaces: input.interfaces ? JSON.stringify(input.interfaces) : null,
       $now: now,
       $token: tokenHash,
     });
@@ -234,6 +252,18 @@ export class WorkerRepository {
     this.#setTags.run(JSON.stringify([...new Set(tags)].sort()), workerId);
   }
 
+  setInterfaces(workerId: string, interfaces: LanInterface[]): void {
+    this.#db.prepare('UPDATE workers SET interfaces = ? WHERE worker_id = ?').run(JSON.stringify(interfaces), workerId);
+  }
+
+  setInUse(workerId: string, inUse: boolean): void {
+    this.#db.prepare('UPDATE workers SET in_use = ? WHERE worker_id = ?').run(inUse ? 1 : 0, workerId);
+  }
+
+  setPower(workerId: string, power: WorkerPowerDto | null): void {
+    this.#db.prepare('UPDATE workers SET power = ? WHERE worker_id = ?').run(power === null ? null : JSON.stringify(power), workerId);
+  }
+
   /** Its token stops working; the row stays so its jobs keep their worker. */
   revoke(workerId: string, now: number): void {
     this.#revoke.run(now, workerId);
@@ -242,6 +272,16 @@ export class WorkerRepository {
   /** Workers not offline whose last heartbeat is older than `cutoff`. */
   staleIds(cutoff: number): string[] {
     return this.#stale.all(cutoff).map((row) => text(row, 'worker_id'));
+  }
+}
+
+/** A JSON column read with its schema; what does not parse is `fallback`. */
+function parseJson<T>(json: string | null, schema: z.ZodType<T>, fallback: T): T {
+  try {
+    const parsed = json === null ? undefined : schema.safeParse(JSON.parse(json));
+    return parsed?.success ? parsed.data : fallback;
+  } catch {
+    return fallback;
   }
 }
 
