@@ -37,8 +37,9 @@ export const RunTile = memo(function RunTile({
   const ran = runningMs(job, now || job.completedAt || job.startedAt || 0);
   if (job.startedAt && ran !== null) facts.push(spanOf(ran));
   if (isLaterAttempt(job)) facts.push('re-run');
-  // The title names the PC as the dashboard does; a map tile's own name is its zip.
-  const title = `${name}${pc && pc !== name ? ` on ${pc}` : ''}: ${job.errorMessage ?? label}`;
+  // The title names the PC as the dashboard does (a map tile's own name is its zip), and its id where that differs: cloned PCs share names.
+  const id = job.workerId && job.workerId !== (pc ?? name) ? ` (${job.workerId})` : '';
+  const title = `${name}${pc && pc !== name ? ` on ${pc}` : ''}${id}: ${job.errorMessage ?? label}`;
   return (
     <li className={`tile tile-${state}`} data-job={job.jobId} data-status={state}>
       <a href={`#/jobs/${job.jobId}`} title={title}>
