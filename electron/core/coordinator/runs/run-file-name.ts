@@ -20,8 +20,9 @@ export function runFileName(run: Pick<RunRecord, 'runId' | 'name' | 'createdAt'>
   return `${safeName} ${localDate(run.createdAt)}${suffix}.${extension}`;
 }
 
-/** `Content-Disposition` for it: an ASCII `filename` for old readers and the exact UTF-8 one (RFC 6266, RFC 5987). */
+/** `Content-Disposition` for it: a plain ASCII name as it is; any other with an ASCII `filename` for old readers and the exact UTF-8 one (RFC 6266, RFC 5987). */
 export function attachmentHeader(fileName: string): string {
+  if (/^[\x20-\x7e]+$/.test(fileName) && !/["\\%]/.test(fileName)) return `attachment; filename="${fileName}"`;
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\%]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
