@@ -79,7 +79,7 @@ function ZipPart({
           aria-describedby={`${id}-hint`}
         />
         {file && (
-          <span className="small" data-testid={`${id}-chosen`}>
+          <span className="small chosen" data-testid={`${id}-chosen`}>
             {file.name} ({fileSize(file.size)}){' '}
             <button
               type="button"
@@ -117,9 +117,9 @@ function StudentsField({ value, onChange }: { value: GradingDraft['students']; o
       </label>
       <input id="students-csv" type="file" accept=".csv,text/csv" onChange={(e) => void pick(e.target.files?.[0])} aria-describedby="students-hint" />
       {value && (
-        <span className="small" data-testid="students-count" role="status">
+        <p className="small chosen" data-testid="students-count" role="status">
           {value.count} {value.count === 1 ? 'student' : 'students'} in {value.name}
-        </span>
+        </p>
       )}
       {error && (
         <p className="error" role="alert">
