@@ -4,7 +4,7 @@
  * tab stop (arrows move, Enter opens the log); a comment per student, re-runs (one, the failing,
  * everyone with new hidden tests), and the feedback and grade files to download. Cards on a phone.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { RunJobRow } from '../../../shared/api.ts';
 import { VERDICT_WORDS, VERDICTS } from '../../../shared/verdict.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
@@ -62,7 +62,9 @@ export function Gradebook({ runId, rows, own, reload }: { runId: string; rows: r
           ))}
         </div>
       </div>
-      <Filters text={text} onText={setText} verdict={verdict} onVerdict={setVerdict} shown={shown.length} total={all.length} />
+      <Filters text={text} onText={setText} verdict={verdict} onVerdict={setVerdict} shown={shown.length} total={all.length}>
+        <SortChoice sort={sort} onSort={setSort} />
+      </Filters>
       <div className="actions gradebook-reruns">
         {failing.length > 0 && (
           <RerunFailedButton
@@ -116,6 +118,7 @@ function Filters(props: {
   onVerdict: (v: VerdictFilter) => void;
   shown: number;
   total: number;
+  children: ReactNode;
 }) {
   return (
     <div className="inline-fields gradebook-filters">
@@ -135,10 +138,37 @@ function Filters(props: {
           <option value="unfinished">Not finished</option>
         </select>
       </label>
+      {props.children}
       <span className="muted small" role="status" data-testid="gradebook-count">
         {props.shown === props.total ? `${props.total} shown` : `${props.shown} of ${props.total} shown`}
       </span>
     </div>
+  );
+}
+
+/** On a phone, where the table's header is hidden (cards): the column to sort by, and its direction. */
+function SortChoice({ sort, onSort }: { sort: Sort; onSort: (sort: Sort) => void }) {
+  return (
+    <span className="sort-choice">
+      <label>
+        Sort by
+        <select value={sort.key} onChange={(e) => onSort(nextSort(sort, e.target.value as SortKey))}>
+          {SORTED.map((key) => (
+            <option key={key} value={key}>
+              {SORT_LABELS[key]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => onSort(nextSort(sort, sort.key))}
+        aria-label={`${sort.dir === 'ascending' ? 'Ascending' : 'Descending'}: reverse the order`}
+      >
+        <Icon name={sort.dir === 'ascending' ? 'up' : 'down'} /> {sort.dir === 'ascending' ? 'Ascending' : 'Descending'}
+      </button>
+    </span>
   );
 }
 
