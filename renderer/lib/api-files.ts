@@ -1,7 +1,7 @@
 /** The dashboard's transfers that are not JSON calls: downloads with the token, the log as text, uploads with progress, a direct run's event stream. */
 import type { DirectRunEvent } from '../../shared/api.ts';
 import { ApiError, readError } from './api-error.ts';
-import type { Download, RunCreated, RunRequest, SubmitOptions } from './api-types.ts';
+import type { Download, RunCreated, RunParts, RunRequest, SubmitOptions } from './api-types.ts';
 import { parseJson, sendForm } from './upload.ts';
 
 export class FileTransfers {
@@ -83,8 +83,14 @@ export class FileTransfers {
   downloadRunArtifacts(runId: string): Promise<Download> {
     return this.download(`/api/runs/artifacts?${new URLSearchParams({ runId })}`, `${runId}-artifacts.zip`, 'the result files');
   }
-  exportRun(runId: string, format: 'csv' | 'json'): Promise<Download> {
-    return this.download(`/api/runs/export?${new URLSearchParams({ runId, format })}`, `${runId}.${format}`, 'the results');
+  /** The results as CSV or JSON, or a gradebook for Moodle's or Canvas's grade import. */
+  exportRun(runId: string, format: 'csv' | 'json' | 'moodle' | 'canvas'): Promise<Download> {
+    const ext = format === 'json' ? 'json' : 'csv';
+    return this.download(`/api/runs/export?${new URLSearchParams({ runId, format })}`, `${runId}.${ext}`, 'the results');
+  }
+  /** A grading run's feedback: one Markdown file per student, in one zip. */
+  downloadFeedback(runId: string): Promise<Download> {
+    return this.download(`/api/runs/feedback?${new URLSearchParams({ runId })}`, `${runId} feedback.zip`, 'the feedback');
   }
   /**
    * Uploads a zip with progress. Distributed mode resolves with the new job's id; direct mode streams
@@ -99,6 +105,7 @@ export class FileTransfers {
     if (options.maxAttempts !== undefined && mode === 'distributed') form.append('maxAttempts', String(options.maxAttempts));
     if (options.target && mode === 'distributed') form.append('target', JSON.stringify(options.target));
     if (options.shell) form.append('shell', options.shell);
+    if (options.artifacts?.length && mode === 'distributed') form.append('artifacts', JSON.stringify(options.artifacts));
     form.append('file', file, file.name);
     let seen = 0;
     const readEvents = (text: string, status: number) => {
@@ -128,15 +135,30 @@ export class FileTransfers {
     throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
   }
 
-  /** A run with zips: a multipart form (the zips as `file` parts), reporting upload progress. */
-  protected async createRunWithFiles(request: RunRequest, files: File[], onProgress: (fraction: number) => void): Promise<RunCreated> {
+  /** A run with zips: a multipart form (the zips as `file` parts, a grading run's hidden tests and starter code as `tests` and `base`), reporting upload progress. */
+  protected async createRunWithFiles(request: RunRequest, files: File[], onProgress: (fraction: number) => void, parts: RunParts = {}): Promise<RunCreated> {
     const form = new FormData();
-    // Multipart fields are text: the target as JSON, numbers as digits.
+    // Multipart fields are text: the target, the grading settings and the patterns as JSON, numbers as digits.
     for (const [name, value] of Object.entries(request) as [string, unknown][]) {
       if (value !== undefined) form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
     }
     for (const file of files) form.append('file', file, file.name);
-    const res = await sendForm(`${this.base}/api/runs/create`, this.token, form, { onProgress });
+    if (parts.tests) form.append('tests', parts.tests, parts.tests.name);
+    if (parts.base) form.append('base', parts.base, parts.base.name);
+    return this.sendRunForm('/api/runs/create', form, onProgress);
+  }
+
+  /** Every job of a grading run again with new hidden tests (the zip as the `tests` part), reporting upload progress. */
+  rerunWithTests(runId: string, tests: File, onProgress: (fraction: number) => void): Promise<RunCreated> {
+    const form = new FormData();
+    form.append('runId', runId);
+    form.append('only', 'all');
+    form.append('tests', tests, tests.name);
+    return this.sendRunForm('/api/runs/rerun', form, onProgress);
+  }
+
+  private async sendRunForm(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<RunCreated> {
+    const res = await sendForm(`${this.base}${path}`, this.token, form, { onProgress });
     const body = parseJson<RunCreated & { error: string }>(res.text);
     if (res.status === 200 && body.runId) return body as RunCreated;
     throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);

@@ -1,6 +1,7 @@
 /** The shapes the dashboard reads, derived from the endpoint table (shared/endpoints): none written by hand. */
 import type { AnswerOf, BodyOf } from '../../shared/endpoints/index.ts';
 import type { DirectRunEvent, JobTarget, RunMode } from '../../shared/api.ts';
+import type { GradingSettings } from '../../shared/grading.ts';
 import type { ShellName } from '../../shared/shells.ts';
 
 export type CoordinatorInfo = AnswerOf<'getCoordinatorInfo'>;
@@ -37,9 +38,25 @@ export interface RunRequest {
   scorePattern?: string;
   /** Every job's shell (absent: each worker's default). */
   shell?: ShellName;
+  /** The result files each job brings back (glob patterns). */
+  artifacts?: string[];
+  /** A grading run (map): points per test, the reports to read; its hidden tests and starter code go as RunParts. */
+  grading?: GradingSettings;
+  /** A grading run's students: CSV text (file, student, id, email). */
+  students?: string;
   fileUrl?: string;
   filename?: string;
 }
+
+/** A grading run's zips besides the students': the hidden tests and the starter code. */
+export interface RunParts {
+  tests?: File;
+  base?: File;
+}
+
+/** A run's similarity check, and one of its pairs. */
+export type Similarity = AnswerOf<'getRunsSimilarity'>;
+export type SimilarPair = Similarity['pairs'][number];
 
 /** How the commands of an upload run: the limits, and for a job sent to a worker, which workers may take it. */
 export interface SubmitOptions {
@@ -49,6 +66,8 @@ export interface SubmitOptions {
   target?: JobTarget;
   /** The shell each line runs in (absent: the default of the PC that runs it). */
   shell?: ShellName;
+  /** The result files the job brings back (glob patterns; a job on a worker only). */
+  artifacts?: string[];
   onEvent?: (event: DirectRunEvent) => void;
   /** A direct run's job id, as soon as the coordinator answers (before its output). */
   onJobId?: (jobId: string) => void;

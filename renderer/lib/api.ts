@@ -6,7 +6,7 @@ import type { WorkerPolicy } from '../../shared/policy.ts';
 import type { JobOutcome, JobStatus } from '../../shared/job-status.ts';
 import { ApiError, readError } from './api-error.ts';
 import { FileTransfers } from './api-files.ts';
-import type { JobPage, JobRequest, JoinDecision, PolicyScope, RunCreated, RunRequest } from './api-types.ts';
+import type { JobPage, JobRequest, JoinDecision, PolicyScope, RunCreated, RunParts, RunRequest } from './api-types.ts';
 import { LiveConnection, type LiveHandlers } from './live-connection.ts';
 
 export { ApiError } from './api-error.ts';
@@ -147,9 +147,9 @@ export class CoordinatorApi extends FileTransfers {
   }
 
   /** JSON without zips; with zips a multipart form (the zips as `file` parts), reporting upload progress. */
-  async createRun(request: RunRequest, files: File[], onProgress: (fraction: number) => void): Promise<RunCreated> {
+  async createRun(request: RunRequest, files: File[], onProgress: (fraction: number) => void, parts: RunParts = {}): Promise<RunCreated> {
     if (files.length === 0) return this.call('postRunsCreate', { body: request });
-    return this.createRunWithFiles(request, files, onProgress);
+    return this.createRunWithFiles(request, files, onProgress, parts);
   }
 
   /** Pending jobs stop at once; running ones when their workers confirm. */
@@ -162,8 +162,24 @@ export class CoordinatorApi extends FileTransfers {
     return this.call('postRunsRename', { body: { runId, name } });
   }
 
-  rerunRun(runId: string, only: 'failed' | 'all'): Promise<AnswerOf<'postRunsRerun'>> {
-    return this.call('postRunsRerun', { body: { runId, only } });
+  /** A new run of the failed jobs, or all of them, or (jobIds) the ones named, linked to this one. */
+  rerunRun(runId: string, only: 'failed' | 'all', jobIds?: string[]): Promise<AnswerOf<'postRunsRerun'>> {
+    return this.call('postRunsRerun', { body: { runId, only, ...(jobIds ? { jobIds } : {}) } });
+  }
+
+  /** The teacher's comment for one student (a job of a grading run); null removes it. */
+  comment(jobId: string, comment: string | null): Promise<AnswerOf<'postRunsComment'>> {
+    return this.call('postRunsComment', { body: { jobId, comment } });
+  }
+
+  /** A map run's submissions compared pair by pair, the most similar first. */
+  similarity(runId: string, top?: number): Promise<AnswerOf<'getRunsSimilarity'>> {
+    return this.call('getRunsSimilarity', { query: { runId, top } });
+  }
+
+  /** One source file of a job's zip as text (a similarity region's file). */
+  submissionFile(jobId: string, path: string): Promise<AnswerOf<'getRunsSubmissionFile'>> {
+    return this.call('getRunsSubmissionFile', { query: { jobId, path } });
   }
 
   /** Opens the live feed; reconnects by itself (with backoff) until `close()`. */

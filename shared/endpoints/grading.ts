@@ -1,4 +1,4 @@
-/** The endpoint table's rows for grading a class: comments per student, a job's test cases, feedback files, similarity. */
+/** The endpoint table's rows for grading a class: comments per student, a job's test cases, feedback files, similarity and a submission's file. */
 import { z } from 'zod';
 import { GRADING_LIMITS } from '../grading.ts';
 import { id, ok, type Endpoint } from './endpoint.ts';
@@ -71,5 +71,14 @@ export const GRADING_ENDPOINTS = {
       }),
     },
     refusals: ['run_not_found'],
+  },
+  getRunsSubmissionFile: {
+    method: 'get',
+    path: '/api/runs/submission-file',
+    summary: "One source file of a student's zip (a job's upload) as text, at most 256 KB: the similarity check's regions side by side",
+    who: 'admin',
+    query: z.object({ jobId: id, path: z.string().meta({ description: 'the file inside the zip, as a similarity region names it' }) }),
+    responses: { 200: z.object({ jobId: z.string(), path: z.string(), text: z.string() }) },
+    refusals: ['job_not_found', 'not_found', 'too_large', 'invalid_zip'],
   },
 } as const satisfies Record<string, Endpoint>;

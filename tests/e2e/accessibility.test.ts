@@ -4,7 +4,8 @@
  * at a laptop's 1366×768 and a phone's 390×844: the login, the home page (workers, jobs, runs), a
  * passed (also with its note on the log's order open) and a failed job, a job and a run that do not
  * exist, a run with failed tiles, scores and an output diff, Add a worker with PCs asking to join,
- * the lab policy, Manage a worker, the new-job form and its confirmation. A page
+ * the lab policy, Manage a worker, the new-job form and its confirmation, and a grading run: its
+ * gradebook, comment and re-run dialogs, the similarity check side by side, the form's Grading section. A page
  * fails on any serious or critical violation; every finding is printed (CMDX_AXE_REPORT=<file>
  * also writes them as JSON).
  */
@@ -19,6 +20,7 @@ import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
+import * as CLASS from '../helpers/grading-lab.ts';
 import { buildZip } from '../helpers/zip.ts';
 
 const VIEWPORTS = [
@@ -40,6 +42,7 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
   let failedJob = '';
   let pendingJob = '';
   let runId = '';
+  let gradingRunId = '';
   const report: Record<string, Finding[]> = {};
 
   const startWorker = (id: string, tags: string) =>
@@ -71,6 +74,7 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
       form.append('file', new Blob([new Uint8Array(await buildZip([{ name: 'grade.sh', content: gradeScript(score, exit) }]))]), name);
     const created = await fetch(`${c.url}/api/runs/create`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.tokens.adminToken}` } });
     runId = ((await created.json()) as { runId: string }).runId;
+    gradingRunId = await createGradingRun();
     // A job for a PC that registered and never asks for work (it waits, and says why), and one cancelled while it waited.
     await c.register('lab-pc-09', { tags: ['room-z'] });
     const waiting = { command: 'echo later', fileUrl: 'http://127.0.0.1:9/p.zip', filename: 'waits.zip', target: { tags: ['room-z'] } };
@@ -87,8 +91,32 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
       60_000,
       100,
     );
+    await waitFor(
+      'the grading run to end',
+      async () => (await c.api('GET', `/api/runs/status?runId=${gradingRunId}`)).body.completedAt || undefined,
+      60_000,
+      100,
+    );
     browser = await launchChromium();
   });
+
+  /** The class of docs/grading.md: four students, hidden tests, points, a students CSV and starter code. */
+  async function createGradingRun(): Promise<string> {
+    const form = new FormData();
+    form.set('mode', 'map');
+    form.set('name', 'Lab 4 - sorting');
+    form.set('commands', CLASS.GRADING_COMMANDS);
+    form.set('timeoutSeconds', String(CLASS.TIME_LIMIT_SECONDS));
+    form.set('grading', JSON.stringify({ points: CLASS.POINTS, defaultPoints: CLASS.DEFAULT_POINTS, report: ['junit.xml'] }));
+    form.set('students', CLASS.STUDENTS_CSV);
+    for (const s of CLASS.STUDENTS) form.append('file', new Blob([new Uint8Array(await buildZip(s.items))]), s.zip);
+    form.append('tests', new Blob([new Uint8Array(await buildZip(CLASS.HIDDEN_TESTS))]), 'hidden-tests.zip');
+    form.append('base', new Blob([new Uint8Array(await buildZip(CLASS.STARTER))]), 'starter.zip');
+    const res = await fetch(`${c.url}/api/runs/create`, { method: 'POST', body: form, headers: { authorization: `Bearer ${c.tokens.adminToken}` } });
+    const body = (await res.json()) as { runId: string };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body.runId;
+  }
 
   after(async () => {
     const lines = Object.entries(report).map(
@@ -243,6 +271,54 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await waitForText(page.getByRole('dialog').getByRole('heading'), /^Run on 3 PCs\?$/);
         await check('confirm run dialog');
         await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+      });
+
+      it('a grading run: the gradebook, sorted, a student filtered out', async () => {
+        await page.goto(`${c.url}/#/runs/${gradingRunId}`);
+        await waitForText(page.getByTestId('gradebook'), /Timed out/);
+        await check('gradebook');
+        // A phone's cards hide the table's header: a select sorts there.
+        if (viewport.name === 'phone') await page.getByLabel('Sort by').selectOption('points');
+        else await page.getByRole('columnheader', { name: 'Points' }).getByRole('button').click();
+        await page.getByTestId('verdict-filter').selectOption('failed');
+        await waitForText(page.getByTestId('gradebook-count'), /^2 of 4 shown$/);
+        await check('gradebook (sorted, filtered)');
+        await page.getByTestId('verdict-filter').selectOption('all');
+      });
+
+      it("the gradebook's dialogs: a comment, re-run with new hidden tests, re-run the failing", async () => {
+        await page.goto(`${c.url}/#/runs/${gradingRunId}`);
+        await page.getByRole('button', { name: 'Add comment for Bob Chen' }).click();
+        await waitForText(page.getByRole('dialog').getByRole('heading'), /^Comment for Bob Chen$/);
+        await check('comment dialog');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Re-run all with new hidden tests…' }).click();
+        await waitForText(page.getByRole('dialog').getByRole('heading'), /^Re-run all with new hidden tests$/);
+        await check('re-run with new hidden tests dialog');
+        await page.keyboard.press('Escape');
+        await page.getByRole('button', { name: 'Re-run failed' }).click();
+        await waitForText(page.getByRole('dialog').getByRole('heading'), /^Re-run the 3 failed jobs\?$/);
+        await check('re-run the failing dialog');
+        await page.keyboard.press('Escape');
+      });
+
+      it('the similarity check: the pairs, and one side by side', async () => {
+        await page.goto(`${c.url}/#/runs/${gradingRunId}`);
+        await page.getByRole('button', { name: 'Check similarity' }).click();
+        await page.getByTestId('similarity-pairs').locator('button').first().click();
+        await waitForText(page.getByTestId('pair-view').locator('.code-lines').last(), /last=\$x/);
+        await check('similarity');
+      });
+
+      it("the new-job form's Grading section, filled in", async () => {
+        await page.goto(`${c.url}/#/new`);
+        const zips = await Promise.all(CLASS.STUDENTS.map(async (s) => ({ name: s.zip, mimeType: 'application/zip', buffer: await buildZip(s.items) })));
+        await page.getByTestId('zip-input').setInputFiles(zips);
+        await page.getByTestId('grading-section').locator('summary').click();
+        await page.getByRole('button', { name: "Add a test's points" }).click();
+        await page.getByLabel(/^Students/).setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(CLASS.STUDENTS_CSV) });
+        await waitForText(page.getByTestId('students-count'), /^4 students/);
+        await check('new-job form, grading section');
       });
 
       it('Run again: the form filled in from a job, on its own page', async () => {

@@ -293,12 +293,14 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
     await page.waitForURL(new RegExp(`#/new\\?from=${first}$`));
     await waitForText(page.getByTestId('from-job'), new RegExp(first));
     assert.equal(await page.getByLabel(/^Commands/).inputValue(), 'echo first\nsleep 60');
-    assert.equal(await page.getByRole('spinbutton', { name: /Time limit/ }).inputValue(), '1.5');
+    assert.equal(await page.getByRole('spinbutton', { name: /Time limit/ }).inputValue(), '90');
+    assert.equal(await page.getByTestId('time-unit').inputValue(), 's', 'in the unit it was given in: 90 seconds');
     assert.equal(await page.getByRole('spinbutton', { name: /Attempts/ }).inputValue(), '2');
     assert.match((await page.getByTestId('zip-reused').textContent())!, /^rerun\.zip/);
     assert.match((await page.getByTestId('kept-target').textContent())!, /^Only on lab-pc-01/);
     await page.getByLabel(/^Commands/).fill('echo second run');
     await page.getByRole('spinbutton', { name: /Time limit/ }).fill('3');
+    await page.getByTestId('time-unit').selectOption('min');
     await page.getByRole('button', { name: 'Run on a worker' }).click();
     await page.waitForURL((url) => /#\/jobs\/job-/.test(url.hash) && !url.hash.includes(first));
     const second = decodeURIComponent(new URL(page.url()).hash.slice('#/jobs/'.length));

@@ -1,5 +1,5 @@
 /**
- * A small class to grade, shared by the grading tests: a teacher's hidden test (a shell script that
+ * A small class to grade for the API test (tests/integration/grading.test.ts; the dashboard's test and docs/grading.md use grading-lab.ts): a teacher's hidden test (a shell script that
  * checks the student's sort.sh and writes junit.xml, one test case per check) and five students:
  * alice passes, bob fails two checks, carol never ends (a timeout), dave ships his own tests/run.sh
  * that fakes a pass, and erin copied alice with every variable renamed.

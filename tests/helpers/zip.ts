@@ -1,5 +1,6 @@
 /** Builds real zip files for tests, including hostile ones (symlinks, traversal names, lying sizes). */
 import { writeFileSync } from 'node:fs';
+import yauzl from 'yauzl';
 import yazl from 'yazl';
 import { finishZip } from '../../electron/core/runner/zip-writer.ts';
 
@@ -47,4 +48,29 @@ export function uploadForm(zip: Buffer | undefined, fields: Record<string, strin
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (zip) form.append('file', new Blob([new Uint8Array(zip)], { type: 'application/zip' }), filename);
   return form;
+}
+
+/** A zip's files by name (folders left out). */
+export function readZip(zip: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
+      if (error) return reject(error);
+      const out = new Map<string, Buffer>();
+      file.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith('/')) return file.readEntry();
+        file.openReadStream(entry, (e, stream) => {
+          if (e) return reject(e);
+          const parts: Buffer[] = [];
+          stream.on('data', (p: Buffer) => parts.push(p));
+          stream.on('end', () => {
+            out.set(entry.fileName, Buffer.concat(parts));
+            file.readEntry();
+          });
+        });
+      });
+      file.on('end', () => resolve(out));
+      file.on('error', reject);
+      file.readEntry();
+    });
+  });
 }

@@ -9,7 +9,7 @@ import { mergeWorkers } from '../../renderer/lib/live/worker-order.ts';
 import { powerNote, workerStatus } from '../../renderer/lib/worker-state.ts';
 import { clock } from '../../renderer/lib/format.ts';
 import { templateOf } from '../../renderer/features/new-job/job-template.ts';
-import { minutesText, readLimits } from '../../renderer/features/new-job/limits.ts';
+import { readLimits, timeoutText } from '../../renderer/features/new-job/limits.ts';
 import { loginError } from '../../renderer/features/auth/login-error.ts';
 import { pendingHint, waitingText } from '../../renderer/features/jobs/pending-hint.ts';
 
@@ -91,7 +91,7 @@ describe("the dashboard's readings", () => {
     );
   });
 
-  it('Run again keeps the commands, limits, shell, target and the zip by its fileUrl; a direct run has no zip kept', () => {
+  it('Run again keeps the commands, limits (in their unit), shell, target, result files and the zip by its fileUrl; a direct run has no zip kept', () => {
     const job = {
       jobId: 'job-1',
       command: 'npm ci\r\nnpm test',
@@ -103,13 +103,15 @@ describe("the dashboard's readings", () => {
       runId: null,
       fileUrl: '/uploads/abc.zip',
       filename: 'project.zip',
+      artifactPatterns: ['junit.xml', 'build/*.log'],
     } as unknown as JobDto;
     assert.deepEqual(templateOf(job), {
       fromJobId: 'job-1',
       commands: 'npm ci\r\nnpm test',
-      limits: { timeoutMinutes: '1.5', attempts: '2' },
+      limits: { timeout: '90', unit: 's', attempts: '2' },
       shell: 'pwsh',
       target: { workers: ['pc-0001'] },
+      artifacts: ['junit.xml', 'build/*.log'],
       direct: false,
       zip: { fileUrl: '/uploads/abc.zip', filename: 'project.zip' },
     });
@@ -119,13 +121,15 @@ describe("the dashboard's readings", () => {
     assert.equal(templateOf({ ...job, shell: null }).shell, null, "a job without a shell: the PC's default again");
   });
 
-  it('limits read as minutes and attempts, empty for the defaults, with a sentence when wrong', () => {
-    assert.deepEqual(readLimits({ timeoutMinutes: '', attempts: '' }), {});
-    assert.deepEqual(readLimits({ timeoutMinutes: '1.5', attempts: '3' }), { timeoutSeconds: 90, maxAttempts: 3 });
-    assert.match((readLimits({ timeoutMinutes: '0', attempts: '' }) as { error: string }).error, /^"Time limit" must be/);
-    assert.match((readLimits({ timeoutMinutes: '', attempts: '11' }) as { error: string }).error, /^"Attempts" must be a whole number from 1 to 10/);
-    assert.equal(minutesText(3600), '60');
-    assert.equal(minutesText(100), '1.67');
+  it('limits read as minutes or seconds and attempts, empty for the defaults, with a sentence when wrong', () => {
+    assert.deepEqual(readLimits({ timeout: '', unit: 'min', attempts: '' }), {});
+    assert.deepEqual(readLimits({ timeout: '1.5', unit: 'min', attempts: '3' }), { timeoutSeconds: 90, maxAttempts: 3 });
+    assert.deepEqual(readLimits({ timeout: '10', unit: 's', attempts: '' }), { timeoutSeconds: 10 });
+    assert.match((readLimits({ timeout: '0', unit: 'min', attempts: '' }) as { error: string }).error, /^"Time limit" must be a number of minutes above 0/);
+    assert.match((readLimits({ timeout: '0.2', unit: 's', attempts: '' }) as { error: string }).error, /^"Time limit" must be a number of seconds above 0/);
+    assert.match((readLimits({ timeout: '', unit: 'min', attempts: '11' }) as { error: string }).error, /^"Attempts" must be a whole number from 1 to 10/);
+    assert.deepEqual(timeoutText(3600), { timeout: '60', unit: 'min' });
+    assert.deepEqual(timeoutText(100), { timeout: '100', unit: 's' });
   });
 
   it('the first line of commands sent as a form field (CRLF line ends)', () => {

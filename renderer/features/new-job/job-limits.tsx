@@ -1,23 +1,33 @@
-/** The time limit (minutes) and attempts fields of the new-job form. */
+/** The time limit (in seconds or minutes) and attempts fields of the new-job form. */
 import { LIMITS } from '../../../shared/api.ts';
-import type { LimitsText } from './limits.ts';
+import type { LimitsText, TimeUnit } from './limits.ts';
 
 export function JobLimits({ value, onChange, attempts }: { value: LimitsText; onChange: (next: LimitsText) => void; attempts: boolean }) {
   return (
     <div className="inline-fields job-limits">
-      <label>
-        Time limit
-        <input
-          type="number"
-          min={0}
-          step="any"
-          value={value.timeoutMinutes}
-          onChange={(e) => onChange({ ...value, timeoutMinutes: e.target.value })}
-          placeholder="60"
-          aria-describedby="limits-hint"
-        />
-        min
-      </label>
+      <span className="time-limit">
+        <label>
+          Time limit
+          <input
+            type="number"
+            min={0}
+            step="any"
+            value={value.timeout}
+            onChange={(e) => onChange({ ...value, timeout: e.target.value })}
+            placeholder={value.unit === 'min' ? '60' : '3600'}
+            aria-describedby="limits-hint"
+          />
+        </label>
+        <select
+          value={value.unit}
+          onChange={(e) => onChange({ ...value, unit: e.target.value as TimeUnit })}
+          aria-label="Time limit unit"
+          data-testid="time-unit"
+        >
+          <option value="min">minutes</option>
+          <option value="s">seconds</option>
+        </select>
+      </span>
       {attempts && (
         <label>
           Attempts
@@ -34,8 +44,8 @@ export function JobLimits({ value, onChange, attempts }: { value: LimitsText; on
       )}
       <p id="limits-hint" className="muted small">
         {attempts
-          ? 'A job still running at the time limit is stopped. With 2 or more attempts, a job whose PC is lost runs again on another.'
-          : 'A run still going at the time limit is stopped.'}
+          ? 'A job still running at the time limit is stopped (empty: 60 minutes). With 2 or more attempts, a job whose PC is lost runs again on another.'
+          : 'A run still going at the time limit is stopped (empty: 60 minutes).'}
       </p>
     </div>
   );

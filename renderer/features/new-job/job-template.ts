@@ -1,8 +1,8 @@
-/** "Run again": the new-job form filled in from a job (commands, limits, where it ran, its zip by fileUrl), to change before it runs. */
+/** "Run again": the new-job form filled in from a job (commands, limits, where it ran, its result files, its zip by fileUrl), to change before it runs. */
 import type { JobDto, JobTarget } from '../../../shared/api.ts';
 import type { ShellName } from '../../../shared/shells.ts';
 import { DIRECT_WORKER } from '../../lib/targets.ts';
-import { minutesText, type LimitsText } from './limits.ts';
+import { timeoutText, type LimitsText } from './limits.ts';
 
 export interface JobTemplate {
   fromJobId: string;
@@ -12,6 +12,8 @@ export interface JobTemplate {
   shell: ShellName | null;
   /** Where it may run: the job's own target (null: any PC). */
   target: JobTarget | null;
+  /** The result files it brought back (glob patterns). */
+  artifacts: string[];
   /** It ran here on the coordinator. */
   direct: boolean;
   /** The zip the coordinator keeps, used again unless another is chosen; null when it is not kept (a direct run's). */
@@ -23,9 +25,10 @@ export function templateOf(job: JobDto): JobTemplate {
   return {
     fromJobId: job.jobId,
     commands: job.command,
-    limits: { timeoutMinutes: minutesText(job.timeoutSeconds), attempts: String(job.maxAttempts) },
+    limits: { ...timeoutText(job.timeoutSeconds), attempts: String(job.maxAttempts) },
     shell: job.shell ?? null,
     target: job.target ?? null,
+    artifacts: job.artifactPatterns ?? [],
     direct,
     // A direct run's zip is removed once it ran.
     zip: direct || !job.fileUrl ? null : { fileUrl: job.fileUrl, filename: job.filename },

@@ -1,26 +1,31 @@
-/** A job's time limit (minutes) and attempts (a lost worker's job runs again until they are used up); empty: the coordinator's defaults. */
+/** A job's time limit (seconds or minutes) and attempts (a lost worker's job runs again until they are used up); empty: the coordinator's defaults. */
 import { LIMITS } from '../../../shared/api.ts';
 
+export type TimeUnit = 's' | 'min';
+
 export interface LimitsText {
-  timeoutMinutes: string;
+  timeout: string;
+  unit: TimeUnit;
   attempts: string;
 }
 
-export const NO_LIMITS: LimitsText = { timeoutMinutes: '', attempts: '' };
+export const NO_LIMITS: LimitsText = { timeout: '', unit: 'min', attempts: '' };
 
-/** 90 s → "1.5", 3600 s → "60". */
-export function minutesText(seconds: number): string {
-  return String(Math.round((seconds / 60) * 100) / 100);
+/** A limit in the unit it reads best in: whole minutes as minutes (3600 s → "60" min), anything else in seconds (90 s → "90" s). */
+export function timeoutText(seconds: number): Pick<LimitsText, 'timeout' | 'unit'> {
+  return seconds % 60 === 0 ? { timeout: String(seconds / 60), unit: 'min' } : { timeout: String(seconds), unit: 's' };
 }
 
 /** The limits as the API takes them, or the sentence saying which one is wrong. */
 export function readLimits(text: LimitsText): { timeoutSeconds?: number; maxAttempts?: number } | { error: string } {
   const out: { timeoutSeconds?: number; maxAttempts?: number } = {};
-  if (text.timeoutMinutes.trim()) {
-    const minutes = Number(text.timeoutMinutes);
-    const seconds = Math.round(minutes * 60);
-    if (!Number.isFinite(minutes) || seconds < 1 || seconds > LIMITS.maxTimeoutSeconds)
-      return { error: `"Time limit" must be a number of minutes above 0 and at most ${LIMITS.maxTimeoutSeconds / 60} (7 days).` };
+  if (text.timeout.trim()) {
+    const value = Number(text.timeout);
+    const seconds = Math.round(text.unit === 'min' ? value * 60 : value);
+    if (!Number.isFinite(value) || seconds < 1 || seconds > LIMITS.maxTimeoutSeconds) {
+      const most = text.unit === 'min' ? `${LIMITS.maxTimeoutSeconds / 60} minutes` : `${LIMITS.maxTimeoutSeconds} seconds`;
+      return { error: `"Time limit" must be a number of ${text.unit === 'min' ? 'minutes' : 'seconds'} above 0 and at most ${most} (7 days).` };
+    }
     out.timeoutSeconds = seconds;
   }
   if (text.attempts.trim()) {

@@ -4,15 +4,16 @@
  */
 import type { JobTarget, WorkerDto } from '../../../shared/api.ts';
 import type { ShellName } from '../../../shared/shells.ts';
-import type { RunRequest } from '../../lib/api.ts';
+import type { RunParts, RunRequest } from '../../lib/api.ts';
 import { matchesTarget } from '../../lib/targets.ts';
 import type { Broadcast } from './confirm-run.tsx';
+import { EMPTY_GRADING, readGrading, readPatterns, type GradingDraft } from './grading-form.ts';
 import type { JobTemplate } from './job-template.ts';
 import { NO_LIMITS, readLimits, type LimitsText } from './limits.ts';
 import { readRunOptions, type RunOptionsText } from './run-options.tsx';
 import type { RunOnChoice } from './run-on.tsx';
 import type { JobSpec, ZipSource } from './send-job.ts';
-import { refuseFiles } from './zip-rules.ts';
+import { refuseFiles, refuseParts } from './zip-rules.ts';
 
 /** The form's fields as typed: the limits and run options are read only on sending. */
 export interface NewJobDraft {
@@ -25,13 +26,18 @@ export interface NewJobDraft {
   shell: ShellName | null;
   choice: RunOnChoice;
   options: RunOptionsText;
+  /** The result files each job brings back: glob patterns, separated by commas or new lines. */
+  artifacts: string;
+  /** Several zips, one per student: the grading run's settings. */
+  grading: GradingDraft;
 }
 
 /** What the form makes: one job, a broadcast (each), one job per zip (map) or a direct run. */
 export type Kind = 'job' | 'each' | 'map' | 'direct';
 
 /** What sending does: refuse with a sentence, send one job, create a run at once (map), or ask first (a broadcast, a direct run). */
-export type SendPlan = { error: string } | { job: JobSpec } | { run: RunRequest } | { confirm: Broadcast; run: RunRequest } | { confirmDirect: true };
+export type SendPlan =
+  { error: string } | { job: JobSpec } | { run: RunRequest; parts: RunParts } | { confirm: Broadcast; run: RunRequest } | { confirmDirect: true };
 
 function choiceOf(template: JobTemplate | null): RunOnChoice {
   if (template?.direct) return { runOn: 'direct', tags: [], workers: [] };
@@ -48,6 +54,8 @@ export function draftOf(template: JobTemplate | null): NewJobDraft {
     shell: template?.shell ?? null,
     choice: choiceOf(template),
     options: { name: '', scorePattern: '', maxParallel: '', deadlineHours: '' },
+    artifacts: template?.artifacts.join(', ') ?? '',
+    grading: EMPTY_GRADING,
   };
 }
 
@@ -92,6 +100,7 @@ function problem(draft: NewJobDraft, kind: Kind, matching: readonly WorkerDto[],
   if (choice.runOn === 'tags' && choice.tags.length === 0) return 'Pick at least one tag: the job goes to PCs that have all the tags picked.';
   if (choice.runOn === 'workers' && choice.workers.length === 0) return 'Pick at least one PC.';
   if (kind === 'each' && matching.length === 0) return 'No worker matches; check the tags on the workers list.';
+  if (kind === 'map') return refuseParts(files, [draft.grading.tests, draft.grading.base], maxUploadBytes);
   return null;
 }
 
@@ -104,6 +113,8 @@ export function planSend(draft: NewJobDraft, workers: readonly WorkerDto[], maxU
   if (missing) return { error: missing };
   const limits = readLimits(draft.limits);
   if ('error' in limits) return limits;
+  const artifacts = kind === 'direct' ? [] : readPatterns(draft.artifacts, 'Result files');
+  if ('error' in artifacts) return artifacts;
   if (kind === 'each' || kind === 'map') {
     const read = readRunOptions(draft.options, kind);
     if ('error' in read) return read;
@@ -112,15 +123,23 @@ export function planSend(draft: NewJobDraft, workers: readonly WorkerDto[], maxU
       commands: draft.commands,
       ...(target ? { target } : {}),
       ...(draft.shell ? { shell: draft.shell } : {}),
+      ...(artifacts.length ? { artifacts } : {}),
       ...limits,
       ...read,
     };
-    if (kind === 'map') return { run };
+    if (kind === 'map') {
+      const grading = readGrading(draft.grading);
+      if ('error' in grading) return grading;
+      return {
+        run: { ...run, ...(grading.grading ? { grading: grading.grading } : {}), ...(grading.students ? { students: grading.students } : {}) },
+        parts: grading.parts,
+      };
+    }
     const offline = matching.filter((w) => w.status === 'offline').length;
     // Online but kept from jobs by the lab's policy: a student at the PC (or outside its hours), or paused.
     const inUse = matching.filter((w) => w.status !== 'offline' && (!w.available || w.paused || w.pausedByAdmin)).length;
     return { confirm: { count: matching.length, offline, inUse, deadlineSeconds: read.deadlineSeconds ?? 24 * 3600 }, run };
   }
   if (kind === 'direct') return { confirmDirect: true };
-  return { job: { commands: draft.commands, target, shell: draft.shell, ...limits } };
+  return { job: { commands: draft.commands, target, shell: draft.shell, artifacts, ...limits } };
 }

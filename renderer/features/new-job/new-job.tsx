@@ -6,20 +6,20 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
-import type { RunRequest } from '../../lib/api.ts';
+import type { RunParts, RunRequest } from '../../lib/api.ts';
 import { useApi } from '../../lib/api-context.tsx';
 import { navigate } from '../../lib/navigate.ts';
 import { ConfirmDirect } from './confirm-direct.tsx';
 import { ConfirmRun, type Broadcast } from './confirm-run.tsx';
 import { DirectRunOutput, useDirectRun } from './direct-run.tsx';
-import { JobLimits } from './job-limits.tsx';
+import { GradingSection } from './grading-section.tsx';
+import { JobFields } from './job-fields.tsx';
 import type { JobTemplate } from './job-template.ts';
 import { readLimits } from './limits.ts';
 import { draftOf, kindOf, matchingWorkers, planSend, sendLabel, zipOf, type NewJobDraft } from './new-job-form.ts';
 import { RunOptions } from './run-options.tsx';
 import { RunOnPicker } from './run-on.tsx';
 import { sendJob, sendRun } from './send-job.ts';
-import { ShellField } from './shell-field.tsx';
 import { useUpload } from './use-upload.ts';
 import { ZipDrop } from './zip-drop.tsx';
 import { refuseFiles } from './zip-rules.ts';
@@ -54,14 +54,15 @@ export function NewJob({
     // Several zips make one job each: a broadcast or a direct run takes one zip.
     if (picked.length > 1 && (draft.choice.runOn === 'every' || draft.choice.runOn === 'direct')) update({ choice: { ...draft.choice, runOn: 'any' } });
   };
-  const create = (request: RunRequest) => upload.sending(async () => navigate(`#/runs/${(await sendRun(api, zip, request, upload.setProgress)).runId}`));
+  const create = (request: RunRequest, parts?: RunParts) =>
+    upload.sending(async () => navigate(`#/runs/${(await sendRun(api, zip, request, upload.setProgress, parts)).runId}`));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const plan = planSend(draft, workers, maxUploadBytes);
     if ('error' in plan) return upload.setError(plan.error);
     upload.setError(null);
     if ('confirm' in plan) return setConfirm({ broadcast: plan.confirm, request: plan.run });
-    if ('run' in plan) return void create(plan.run);
+    if ('run' in plan) return void create(plan.run, plan.parts);
     if ('confirmDirect' in plan) return setConfirmDirect(true);
     void upload.sending(async () => navigate(`#/jobs/${await sendJob(api, zip, plan.job, upload.setProgress)}`));
   };
@@ -81,11 +82,10 @@ export function NewJob({
         optional={kind === 'each'}
         reused={draft.reused && template ? { filename: draft.reused.filename, fromJobId: template.fromJobId } : null}
       />
-      <CommandsField value={draft.commands} onChange={(commands) => update({ commands })} />
-      <JobLimits value={draft.limits} onChange={(limits) => update({ limits })} attempts={kind !== 'direct'} />
-      <ShellField value={draft.shell} onChange={(shell) => update({ shell })} />
+      <JobFields draft={draft} update={update} direct={kind === 'direct'} />
       <RunOnPicker value={draft.choice} onChange={(choice) => update({ choice })} workers={workers} map={kind === 'map'} matching={matching} />
       {(kind === 'each' || kind === 'map') && <RunOptions value={draft.options} onChange={(options) => update({ options })} each={kind === 'each'} />}
+      {kind === 'map' && <GradingSection value={draft.grading} onChange={(grading) => update({ grading })} />}
       <SendControls progress={upload.progress} error={upload.error} label={sendLabel(kind, matching.length, draft.files.length)} />
       {direct && <DirectRunOutput run={direct} box={box} />}
       {confirm && (
@@ -114,17 +114,6 @@ function FromJob({ template }: { template: JobTemplate }) {
       : change anything, then run it.
       {template.direct && !template.zip && ' The zip of a run on the coordinator is not kept: choose it again.'}
     </p>
-  );
-}
-
-function CommandsField({ value, onChange }: { value: string; onChange: (commands: string) => void }) {
-  return (
-    <>
-      <label htmlFor="commands">
-        Commands <span className="muted">(one per line, run in order; stops at the first failure)</span>
-      </label>
-      <textarea id="commands" rows={5} value={value} onChange={(e) => onChange(e.target.value)} placeholder={'npm install\nnpm test'} spellCheck={false} />
-    </>
   );
 }
 

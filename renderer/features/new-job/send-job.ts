@@ -1,7 +1,7 @@
 /** Sending what the new-job form describes: one job (an upload, or a zip the coordinator keeps), a direct run, or a run. */
 import type { DirectRunEvent, JobTarget } from '../../../shared/api.ts';
 import type { ShellName } from '../../../shared/shells.ts';
-import { ApiError, type CoordinatorApi, type RunRequest } from '../../lib/api.ts';
+import { ApiError, type CoordinatorApi, type RunParts, type RunRequest } from '../../lib/api.ts';
 
 export interface ZipSource {
   /** Chosen in the form. */
@@ -17,6 +17,8 @@ export interface JobSpec {
   target: JobTarget | null;
   /** null: the default of the PC that runs it. */
   shell: ShellName | null;
+  /** The result files it brings back (glob patterns). */
+  artifacts?: string[];
 }
 
 /** One job for any matching worker; resolves with its id. */
@@ -26,6 +28,7 @@ export async function sendJob(api: CoordinatorApi, zip: ZipSource, spec: JobSpec
     maxAttempts: spec.maxAttempts,
     ...(spec.target ? { target: spec.target } : {}),
     ...(spec.shell ? { shell: spec.shell } : {}),
+    ...(spec.artifacts?.length ? { artifacts: spec.artifacts } : {}),
   };
   const file = zip.files[0];
   if (file) {
@@ -38,12 +41,12 @@ export async function sendJob(api: CoordinatorApi, zip: ZipSource, spec: JobSpec
   return jobId;
 }
 
-/** A run (each or map): the zips as files, or the kept zip by its fileUrl. */
-export function sendRun(api: CoordinatorApi, zip: ZipSource, request: RunRequest, onProgress: (fraction: number) => void) {
+/** A run (each or map): the zips as files, or the kept zip by its fileUrl; a grading run's hidden tests and starter code as `parts`. */
+export function sendRun(api: CoordinatorApi, zip: ZipSource, request: RunRequest, onProgress: (fraction: number) => void, parts: RunParts = {}) {
   if (zip.files.length === 0 && zip.reused && request.mode === 'each') {
     return api.createRun({ ...request, fileUrl: zip.reused.fileUrl, filename: zip.reused.filename }, [], onProgress);
   }
-  return api.createRun(request, [...zip.files], onProgress);
+  return api.createRun(request, [...zip.files], onProgress, parts);
 }
 
 const NO_DIRECT =

@@ -26,3 +26,14 @@ export function refuseFiles(files: readonly File[], maxUploadBytes: number | nul
   }
   return null;
 }
+
+/** Why a grading run's hidden tests or starter code cannot go with its zips: each a .zip, all within one upload. */
+export function refuseParts(files: readonly File[], parts: readonly (File | null)[], maxUploadBytes: number | null): string | null {
+  const chosen = parts.filter((f): f is File => f !== null);
+  const notZip = chosen.find((f) => !/\.zip$/i.test(f.name));
+  if (notZip) return `${notZip.name} is not a .zip file; zip the hidden tests or starter code first.`;
+  const total = [...files, ...chosen].reduce((n, f) => n + f.size, 0);
+  if (chosen.length > 0 && maxUploadBytes !== null && total > maxUploadBytes)
+    return `The zips, hidden tests and starter code are ${fileSize(total)} together; this coordinator accepts up to ${fileSize(maxUploadBytes)} in one upload (--max-upload-mb).`;
+  return null;
+}

@@ -13,6 +13,8 @@ import { runDescription, runTitle, SummaryBar } from './run-summary.tsx';
 import { RenameRunButton } from './run-rename.tsx';
 import { isLaterAttempt, latestJobs, summaryOf } from './latest-attempts.ts';
 import { TileGrid, useTiles } from './run-tiles.tsx';
+import { Gradebook } from './gradebook.tsx';
+import { SimilarityCheck } from './similarity.tsx';
 import { useRunStatus } from './use-run-status.ts';
 import { LatestChoice, RerunFailedButton, RunLineage } from './run-lineage.tsx';
 
@@ -31,6 +33,7 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
     [tiles],
   );
   const asksForFiles = useAsksForFiles(status?.jobs[0]?.jobId ?? null);
+  const graded = status !== null && isGraded(status);
 
   if (!status && error) return <PageError what="Run" id={runId} error={error} back={{ href: '#/runs', label: 'All runs' }} onRetry={reload} />;
   if (!status) {
@@ -50,7 +53,7 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
       <a href="#/runs" className="back">
         <Icon name="back" /> All runs
       </a>
-      <RunHead status={status} workers={workers} actions={actions} hasFiles={asksForFiles || status.jobs.some((j) => j.tests)} />
+      <RunHead status={status} workers={workers} actions={actions} hasFiles={asksForFiles || status.jobs.some((j) => j.tests)} graded={graded} />
       {notice && (
         <p className={notice.failed ? 'error' : 'notice'} role={notice.failed ? 'alert' : 'status'} data-testid="run-notice">
           {notice.text}
@@ -58,10 +61,16 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
       )}
       {status.latest.length > 0 && <LatestChoice latest={showLatest} reRun={status.latest.length} onChange={setShowLatest} />}
       <SummaryBar summary={latest ? summaryOf(rows, offline) : status.summary} />
-      <TileGrid tiles={tiles} now={now} />
+      {graded ? <Gradebook runId={runId} rows={rows} own={status.jobs} reload={reload} /> : <TileGrid tiles={tiles} now={now} />}
+      {graded && status.mode === 'map' && <SimilarityCheck runId={runId} />}
       <RunGroups status={status} names={names} />
     </main>
   );
+}
+
+/** A grading run, or a map run whose zips are named by a students CSV: its page is a gradebook. */
+function isGraded(status: RunStatusDto): boolean {
+  return status.grading !== null || status.jobs.some((j) => j.student !== null);
 }
 
 /** Whether the run asks for result files: its jobs share its artifact patterns, which its status does not carry but its first job does. */
@@ -82,8 +91,12 @@ function useAsksForFiles(firstJobId: string | null): boolean {
   return asksForFiles;
 }
 
-/** The run's title and facts (commands, zip, when, limits, score pattern), and its actions; `hasFiles`: offer the result files' zip. */
-function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto; workers: WorkerDto[]; actions: RunActions; hasFiles: boolean }) {
+/**
+ * The run's title and facts (commands, zip, when, limits, score pattern), and its actions; `hasFiles`: offer the result files' zip;
+ * `graded`: its gradebook re-runs and exports, not the header.
+ */
+function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: RunActions; hasFiles: boolean; graded: boolean }) {
+  const { status, workers, actions, hasFiles, graded } = props;
   const { summary } = status;
   const { busy } = actions;
   const active = summary.pending + summary.running > 0;
@@ -114,15 +127,17 @@ function RunHead({ status, workers, actions, hasFiles }: { status: RunStatusDto;
           </button>
         )}
         <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />
-        {summary.failed > 0 && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
+        {summary.failed > 0 && !graded && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
         {hasFiles && (
           <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">
             Download all result files (zip)
           </button>
         )}
-        <button className="secondary" disabled={busy} onClick={actions.exportCsv}>
-          Export CSV
-        </button>
+        {!graded && (
+          <button className="secondary" disabled={busy} onClick={actions.exportCsv}>
+            Export CSV
+          </button>
+        )}
       </div>
     </header>
   );

@@ -1,4 +1,4 @@
-/** A run's status from the API, read again (at most 4 times a second) while the live feed reports changes to its jobs. */
+/** A run's status from the API, read again (at most 4 times a second) while the live feed reports changes to its jobs or its re-runs' jobs. */
 import { useCallback, useRef, useState } from 'react';
 import type { JobDto, RunJobRow, RunStatusDto } from '../../../shared/api.ts';
 import { useApi } from '../../lib/api-context.tsx';
@@ -46,9 +46,11 @@ export function useRunStatus(runId: string, offline: string): { status: RunStatu
     );
   }, [api, runId]);
 
-  const concerns = useCallback((job: JobDto) => job.runId === runId, [runId]);
+  const current = state?.runId === runId ? state : null;
+  // Its re-runs' jobs too: the page shows each PC's or zip's latest attempt.
+  const reruns = current?.status?.reruns.join(' ') ?? '';
+  const concerns = useCallback((job: JobDto) => job.runId === runId || (!!job.runId && reruns.split(' ').includes(job.runId)), [runId, reruns]);
   useJobChanges(concerns, reload, REFRESH_MS, offline);
 
-  const current = state?.runId === runId ? state : null;
   return { status: current?.status ?? null, error: current?.error ?? null, reload };
 }

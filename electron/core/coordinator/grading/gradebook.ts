@@ -5,6 +5,7 @@
  */
 import type { RunJobRow, RunStatusDto } from '../../../../shared/api.ts';
 import { END_REASON_TEXT } from '../../../../shared/job-status.ts';
+import { VERDICT_WORDS } from '../../../../shared/verdict.ts';
 import { toCsv } from '../runs/csv.ts';
 import type { TestCase } from './test-report.ts';
 
@@ -103,7 +104,7 @@ export function canvasCsv(rows: readonly RunJobRow[], assignment: string): strin
 function feedbackLine(j: RunJobRow): string {
   if (j.comment) return j.comment;
   const failure = j.firstFailure ? `; first failing test: ${j.firstFailure.test}` : '';
-  return `${j.verdict ?? 'not finished'}${j.tests ? `, ${j.tests.passed}/${j.tests.total} tests passed` : ''}${failure}`;
+  return `${j.verdict ? VERDICT_WORDS[j.verdict] : 'Not finished'}${j.tests ? `, ${j.tests.passed}/${j.tests.total} tests passed` : ''}${failure}`;
 }
 
 function caseKey(c: TestCase): string {

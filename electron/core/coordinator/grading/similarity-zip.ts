@@ -31,7 +31,7 @@ function kb(bytes: number): string {
   return `${Math.round(bytes / 1024)} KB`;
 }
 
-function openZip(path: string): Promise<yauzl.ZipFile> {
+export function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (error, zip) => {
       if (error || !zip) return reject(error ?? new Error('unreadable'));
@@ -42,7 +42,7 @@ function openZip(path: string): Promise<yauzl.ZipFile> {
 }
 
 /** The entries of a zip one by one; a broken directory rejects the iteration. */
-async function* entriesOf(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
+export async function* entriesOf(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
   for (;;) {
     const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
       const settle = (value: yauzl.Entry | null, error?: Error) => {
@@ -62,7 +62,7 @@ async function* entriesOf(zip: yauzl.ZipFile): AsyncGenerator<yauzl.Entry> {
 }
 
 /** An entry's bytes, never more than `max` of them whatever the zip claims. */
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
+export function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error) return reject(error);
@@ -88,7 +88,7 @@ export function decodeSource(bytes: Buffer): string | undefined {
 }
 
 /** Whether an entry is a source file to read (not a folder, a link or a file of another kind). */
-function isSourceEntry(entry: yauzl.Entry): boolean {
+export function isSourceEntry(entry: yauzl.Entry): boolean {
   if (entry.fileName.endsWith('/')) return false;
   if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK) return false;
   return isComparedPath(entry.fileName);

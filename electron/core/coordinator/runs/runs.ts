@@ -132,9 +132,10 @@ export function runStatus(store: Store, runId: string): RunStatusDto | undefined
   const groups = [...byDigest]
     .map(([outputDigest, jobIds]) => ({ outputDigest, count: jobIds.length, jobIds }))
     .sort((a, b) => b.count - a.count || a.outputDigest.localeCompare(b.outputDigest));
-  // A map run's jobs are its students' zips: named by the students CSV, else by the zip.
-  const named = run.mode === 'map' && (run.grading || run.students) ? jobs.map((job) => ({ ...job, student: studentOf(job.filename, run.students) })) : jobs;
-  return { ...runDto(store, run), jobs: named, groups, latest: latestAttempts(store, run, jobs) };
+  // A map run's jobs are its students' zips: named by the students CSV, else by the zip; their re-run attempts too.
+  const naming = run.mode === 'map' && (run.grading || run.students);
+  const named = <T extends RunJobRow>(job: T): T => (naming ? { ...job, student: studentOf(job.filename, run.students) } : job);
+  return { ...runDto(store, run), jobs: jobs.map(named), groups, latest: latestAttempts(store, run, jobs).map(named) };
 }
 
 /** At most this many re-runs are read for a run's latest results: a family longer than this is not re-run by hand. */

@@ -1,4 +1,6 @@
-/** Grading a class: a comment per student, a job's test cases, the feedback zip, the similarity check. */
+/** Grading a class: a comment per student, a job's test cases, the feedback zip, the similarity check and a submission's source file. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import express from 'express';
 import yazl from 'yazl';
 import { GRADING_ENDPOINTS } from '../../../../../shared/endpoints/grading.ts';
@@ -9,9 +11,22 @@ import { parseBody, queryString } from '../validate.ts';
 import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
 import { feedbackFileName, feedbackMarkdown } from '../../grading/feedback.ts';
 import { similarityOf } from '../../grading/run-similarity.ts';
+import { readSubmissionFile, type SubmissionFileOutcome } from '../../grading/submission-file.ts';
+import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
+import type { RefusalReason } from '../../../../../shared/refusals.ts';
 import type { StoredReport } from './run-lookup.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 import { gradedRows, statusOf } from './run-lookup.ts';
+
+/** A file the zip cannot give: a bad or non-source path is the request's fault (400); a missing one 404; a large one 413; a broken zip invalid_zip. */
+const FILE_REFUSALS: Record<Extract<SubmissionFileOutcome, { ok: false }>['why'], [number, RefusalReason]> = {
+  bad_path: [400, 'invalid_request'],
+  not_source: [400, 'invalid_request'],
+  binary: [400, 'invalid_request'],
+  missing: [404, 'not_found'],
+  too_large: [413, 'too_large'],
+  unreadable: [400, 'invalid_zip'],
+};
 
 export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
@@ -71,6 +86,21 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
     const top = req.query.top === undefined ? 50 : Number(req.query.top);
     if (!Number.isInteger(top) || top < 1 || top > 500) throw new HttpError(400, '"top" must be a whole number from 1 to 500.');
     res.json(await similarityOf(ctx, status, top));
+  });
+
+  routes.on('getRunsSubmissionFile', async (req, res) => {
+    requireAdmin(res);
+    const jobId = queryString(req.query.jobId, 'jobId');
+    const path = queryString(req.query.path, 'path');
+    if (!jobId || path === undefined) throw new HttpError(400, 'jobId and path are required');
+    const job = ctx.store.jobs.get(jobId);
+    if (!job) throw new HttpError(404, `There is no job ${JSON.stringify(jobId)}.`, {}, 'job_not_found');
+    const name = uploadNameFromUrl(job.fileUrl);
+    const zipPath = name ? join(ctx.uploadsDir, name) : null;
+    if (!zipPath || !existsSync(zipPath)) throw new HttpError(404, `The zip of job ${jobId} is not kept on this coordinator (any more).`, {}, 'not_found');
+    const read = await readSubmissionFile(zipPath, path);
+    if (!read.ok) throw new HttpError(FILE_REFUSALS[read.why][0], read.message, {}, FILE_REFUSALS[read.why][1]);
+    res.json({ jobId, path, text: read.text });
   });
 
   return routes;
