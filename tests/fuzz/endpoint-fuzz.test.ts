@@ -348,8 +348,8 @@ function fromSchema(s: Schema, name: string): fc.Arbitrary<unknown> {
         );
       } else {
         options.push(
-          fc.string({ minLength: min, maxLength: Math.min(max, 40) }),
-          fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.min(max, 12) }),
+          fc.string({ minLength: min, maxLength: Math.max(min, Math.min(max, 40)) }),
+          fc.string({ unit: 'grapheme', minLength: min, maxLength: Math.max(min, Math.min(max, 12)) }),
         );
       }
       if (s.maxLength !== undefined && s.maxLength <= 100_000 && !s.pattern) options.push(fc.constant('y'.repeat(s.maxLength)));
@@ -1330,13 +1330,20 @@ describe('every endpoint survives generated bad input (schema-driven fuzz)', () 
       assert.ok(own.length > 0, `run ${r.runId} has no jobs`);
     }
 
-    // Uploads: no half-written file, every file is one of ours and some job's zip, every upload a job names is there.
+    // Uploads: no half-written file, every file is one of ours and some job's zip (or a grading run's tests or
+    // starter code, or a saved command's zip), every upload a job names is there.
     const uploadsDir = world.c.context.uploadsDir;
     const files = readdirSync(uploadsDir);
     const named = new Set(jobs.map((j) => uploadNameFromUrl(j.fileUrl)).filter(Boolean));
+    const templates = (await ok('GET', '/api/templates/create')).templates as { zips?: { fileUrl: string }[] }[];
+    const kept = new Set(
+      [...templates.flatMap((tpl) => (tpl.zips ?? []).map((z) => z.fileUrl)), ...runs.flatMap((r) => [r.grading?.testsUrl, r.grading?.baseUrl])]
+        .filter((url): url is string => typeof url === 'string')
+        .map((url) => uploadNameFromUrl(url)),
+    );
     for (const f of files) {
       assert.ok(UPLOAD_NAME_PATTERN.test(f), `a stray file in the uploads folder: ${f}`);
-      assert.ok(named.has(f), `an upload no job uses (a refused request left it behind?): ${f}`);
+      assert.ok(named.has(f) || kept.has(f), `an upload no job, run or saved command uses (a refused request left it behind?): ${f}`);
     }
     for (const name of [...named].slice(0, 20)) {
       const res = await call('GET', `/uploads/${name}`);

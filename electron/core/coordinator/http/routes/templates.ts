@@ -91,17 +91,15 @@ function notFound(templateId: string) {
   return refusalToHttp({ reason: 'template_not_found', message: `There is no saved command ${JSON.stringify(templateId)}.` });
 }
 
-/** The body checked, with an empty zip kept for a one-job or broadcast template that names none. */
+/** The body checked, then (only then: a refused one leaves no file) an empty zip kept for a one-job or broadcast template that names none. */
 async function checkedBody(ctx: CoordinatorContext, body: TemplateBody): Promise<TemplateBody> {
   const mode = body.mode ?? 'single';
-  if (mode !== 'map' && !body.zips?.length) {
-    const empty = await storeEmptyZip(ctx.uploadsDir);
-    ctx.uploadIndex.record(empty.name, empty.sha256);
-    body = { ...body, zips: [{ fileUrl: empty.fileUrl, filename: '(no zip)' }] };
-  }
   const problem = templateProblem(ctx.store, { ...body, mode }, (name) => uploadExists(ctx.uploadsDir, name));
   if (problem) throw new HttpError(400, problem);
-  return { ...body, mode };
+  if (mode === 'map' || body.zips?.length) return { ...body, mode };
+  const empty = await storeEmptyZip(ctx.uploadsDir);
+  ctx.uploadIndex.record(empty.name, empty.sha256);
+  return { ...body, mode, zips: [{ fileUrl: empty.fileUrl, filename: '(no zip)' }] };
 }
 
 export function templateDto(template: TemplateRecord): TemplateDto {
