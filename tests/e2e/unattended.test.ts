@@ -135,11 +135,13 @@ describe('unattended nights on the dashboard in Chromium', () => {
     assert.deepEqual(ran.params, { who: 'Ada Lovelace' });
   });
 
-  it('duplicates a saved command as "… (copy)"', async () => {
+  it('duplicates a saved command as "… (copy)"; a link to edit one that is gone says so', async () => {
     await page.goto(`${c.url}/#/templates`);
     await page.getByRole('button', { name: 'Duplicate Greet someone' }).click();
     await waitForText(page.getByTestId('templates-notice'), /^Saved a copy: "Greet someone \(copy\)"\.$/);
     await templateRow(page, 'Greet someone (copy)').waitFor();
+    await page.goto(`${c.url}/#/templates?edit=tpl-nope`);
+    await waitForText(page.getByTestId('template-not-found'), /^There is no saved command tpl-nope to edit: it may have been deleted\.$/);
   });
 
   it('saves a run as a template from its page: one job per zip, every zip kept, its commands and shell', async () => {

@@ -113,7 +113,12 @@ function Editor({
 }) {
   if (editId === null || templates === null) return null;
   const template = editId === 'new' ? null : templates.find((t) => t.templateId === editId);
-  if (template === undefined) return null;
+  if (template === undefined)
+    return (
+      <p className="error" role="alert" data-testid="template-not-found">
+        There is no saved command <span className="mono">{editId}</span> to edit: it may have been deleted.
+      </p>
+    );
   const close = () => navigate('#/templates');
   return (
     <TemplateEditor
