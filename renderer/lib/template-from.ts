@@ -6,7 +6,6 @@
 import { LIMITS, type JobDto, type JobTarget, type RunStatusDto } from '../../shared/api.ts';
 import { placeholdersOf } from '../../shared/templates.ts';
 import { uploadNameFromUrl } from '../../shared/uploads.ts';
-import type { CoordinatorApi } from './api.ts';
 import type { TemplateBody } from './api-types.ts';
 import { firstLine } from './format.ts';
 
@@ -75,8 +74,14 @@ export function templateFromRun(run: RunStatusDto, jobs: readonly JobDto[]): Tem
   };
 }
 
+/** What it reads (the dashboard's CoordinatorApi). */
+export interface JobAndRunReader {
+  job(jobId: string): Promise<JobDto>;
+  run(runId: string): Promise<RunStatusDto>;
+}
+
 /** Reads the job, or the run and its jobs (a few at a time), and makes the template's body. */
-export async function templateFrom(api: CoordinatorApi, from: { jobId: string } | { runId: string }): Promise<TemplateBody> {
+export async function templateFrom(api: JobAndRunReader, from: { jobId: string } | { runId: string }): Promise<TemplateBody> {
   if ('jobId' in from) return templateFromJob(await api.job(from.jobId));
   const run = await api.run(from.runId);
   const ids = run.mode === 'map' ? run.jobs.map((j) => j.jobId) : run.jobs.slice(0, 1).map((j) => j.jobId);

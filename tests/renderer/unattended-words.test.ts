@@ -17,9 +17,18 @@ const none = new Set<string>();
 
 describe('wake and power answers in words', () => {
   it('counts many PCs: woken, still offline, without a network card, unreachable, on already', () => {
-    const answer = { sent: 3, relayed: 0, awake: ['worker-1', 'worker-2'], stillOffline: ['worker-3', 'worker-4'], noMac: ['worker-4'], unreachable: [] };
+    const answer = {
+      success: true as const,
+      sent: 3,
+      relayed: 0,
+      awake: ['worker-1', 'worker-2'],
+      stillOffline: ['worker-3', 'worker-4'],
+      noMac: ['worker-4'],
+      unreachable: [],
+    };
     assert.equal(wakeSentence(answer, none, nameOf), '2 PCs woken, 1 still offline, 1 has no known network card.');
     const mixed = {
+      success: true as const,
       sent: 1,
       relayed: 0,
       awake: ['worker-1', 'worker-2'],
@@ -34,7 +43,16 @@ describe('wake and power answers in words', () => {
   });
 
   it('names one PC', () => {
-    const one = (patch: object) => ({ sent: 0, relayed: 0, awake: [], stillOffline: ['worker-7'], noMac: [], unreachable: [], ...patch });
+    const one = (patch: object) => ({
+      success: true as const,
+      sent: 0,
+      relayed: 0,
+      awake: [],
+      stillOffline: ['worker-7'],
+      noMac: [],
+      unreachable: [],
+      ...patch,
+    });
     assert.match(wakeSentence(one({ unreachable: ['worker-7'] }), none, nameOf), /^lab-pc-7 could not be reached: neither the coordinator nor an online PC/);
     assert.match(wakeSentence(one({ noMac: ['worker-7'] }), none, nameOf), /^lab-pc-7 has no known network card/);
     assert.equal(wakeSentence(one({ sent: 1 }), none, nameOf), 'A magic packet went to lab-pc-7; it is still offline (it shows here once it is back).');
@@ -42,12 +60,12 @@ describe('wake and power answers in words', () => {
   });
 
   it('says who will power off and when, who was skipped because someone uses the PC, who is offline', () => {
-    const answer = { accepted: ['worker-1', 'worker-2'], inUse: ['worker-3'], offline: ['worker-4'] };
+    const answer = { success: true as const, accepted: ['worker-1', 'worker-2'], inUse: ['worker-3'], offline: ['worker-4'] };
     assert.equal(
       powerSentence(answer, 'shutdown', 300, nameOf),
       'lab-pc-1 and lab-pc-2 will shut down in 5 min; lab-pc-3 is in use: skipped (force it to shut down anyway); lab-pc-4 is offline: nothing to tell.',
     );
-    const many = { accepted: ['a', 'b', 'c', 'd'], inUse: [], offline: [] };
+    const many = { success: true as const, accepted: ['a', 'b', 'c', 'd'], inUse: [], offline: [] };
     assert.equal(powerSentence(many, 'reboot', 0, nameOf), '4 PCs will restart now.');
   });
 });
