@@ -1,9 +1,11 @@
 /** The dashboard's home: the workers, the jobs or runs (two tabs, each its own URL), and the new-job form beside them. */
+import { useState } from 'react';
 import { TabList, TabPanel, tabId, type Tab } from '../components/tab-list.tsx';
 import { useLiveState } from '../lib/live/live-provider.tsx';
 import { JobsTable } from '../features/jobs/jobs-table.tsx';
 import { NewJob } from '../features/new-job/new-job.tsx';
 import { RunsTable } from '../features/runs/runs-table.tsx';
+import { PowerDialog } from '../features/workers/power.tsx';
 import { WorkersTable } from '../features/workers/workers-table.tsx';
 
 export type HomeTab = 'jobs' | 'runs';
@@ -23,6 +25,7 @@ export function HomePage({
 }) {
   const live = useLiveState();
   const { workers } = live;
+  const [powering, setPowering] = useState(false);
   return (
     <main className="grid">
       {/* The page's one h1, for screen readers and the focus after a route change; the cards' headings show what it says. */}
@@ -34,9 +37,15 @@ export function HomePage({
             <button className="secondary small heading-action" onClick={onPolicy} title="When workers may run jobs">
               Lab policy
             </button>
+            {workers.length > 0 && (
+              <button className="secondary small heading-action-next" onClick={() => setPowering(true)} title="Wake, shut down or restart several PCs">
+                Power…
+              </button>
+            )}
           </h2>
           <WorkersTable workers={workers} jobs={live.jobs} now={now} onJoin={onJoin} />
         </section>
+        {powering && <PowerDialog workers={workers} onClose={() => setPowering(false)} />}
         <JobsAndRuns tab={tab} now={now} />
       </div>
       <aside className="form-column">

@@ -1,7 +1,8 @@
 /**
  * The dashboard's pages by URL hash, tried in order: a job (`#/jobs/<id>`), a run (`#/runs/<id>`), the
  * new-job form on its own page (`#/new`, `?from=<jobId>`: Run again), else the home page with its Runs
- * tab (`#/runs`) or its Jobs tab (anything else). The worker's own screen (`#/worker`) and the desktop
+ * tab (`#/runs`) or its Jobs tab (anything else); the saved commands and their schedules (`#/templates`,
+ * `?edit=<templateId>`: one open for editing). The worker's own screen (`#/worker`) and the desktop
  * app's first-launch setup (`#/setup`) stand outside the dashboard and its login (app.tsx).
  */
 import type { ReactNode } from 'react';
@@ -9,6 +10,7 @@ import type { WorkerDto } from '../../shared/api.ts';
 import { JobPage } from '../features/jobs/job-page.tsx';
 import { NewJobPage } from '../features/new-job/new-job-page.tsx';
 import { RunPage } from '../features/runs/run-page.tsx';
+import { TemplatesPage } from '../features/templates/index.tsx';
 import { HomePage, type HomeTab } from './home-page.tsx';
 import type { SkipTarget } from './skip-links.tsx';
 
@@ -68,6 +70,13 @@ export const ROUTES: readonly Route[] = [
     (from, { workers, maxUploadBytes }) => (
       <NewJobPage key={from?.key ?? 'new'} fromJobId={from?.id ?? null} workers={workers} maxUploadBytes={maxUploadBytes} />
     ),
+  ),
+  route(
+    /^#\/templates(?:\?edit=([^&#]+))?/,
+    (m) => (m[1] ? decodeURIComponent(m[1]) : null),
+    (editId, { now }) => <TemplatesPage editId={editId} now={now} />,
+    // One page whatever it edits: opening the editor keeps the focus in its dialog.
+    { id: 'templates' },
   ),
   route(/^#\/runs/, (): HomeTab => 'runs', homePage, { id: 'home', skip: NEW_JOB }),
   route(/^/, (): HomeTab => 'jobs', homePage, { id: 'home', skip: NEW_JOB }),

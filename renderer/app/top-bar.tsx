@@ -1,4 +1,4 @@
-/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Add a worker, Log out. */
+/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Saved commands, New job, Add a worker, Log out. */
 import type { WorkerDto } from '../../shared/api.ts';
 import type { JobCounts } from '../../shared/job-status.ts';
 import { Icon } from '../components/icons.tsx';
@@ -42,6 +42,15 @@ export function TopBar({ canJoin, onJoin, onLogout }: { canJoin: boolean; onJoin
       <span className={`conn ${connected ? 'on' : 'off'}`} role="status" data-testid="connection">
         <Icon name={connected ? 'dot' : 'ring'} /> <span className="conn-word">{connected ? 'Live' : 'Reconnecting…'}</span>
       </span>
+      <a
+        href="#/templates"
+        className="button secondary top-button"
+        aria-label="Saved commands"
+        title="Saved commands and their schedules"
+        data-testid="header-templates"
+      >
+        <Icon name="bookmark" /> <span className="label-wide">Saved commands</span>
+      </a>
       {/* The main action within reach on a phone too, where the form sits below every worker and job. */}
       <a href="#/new" className="button primary top-button" data-testid="header-new-job">
         <Icon name="plus" /> New job

@@ -20,4 +20,5 @@ export type IconName =
   | 'plus'
   | 'chevron'
   | 'more'
-  | 'logout';
+  | 'logout'
+  | 'bookmark';

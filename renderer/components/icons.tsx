@@ -35,6 +35,7 @@ const PATHS: Record<IconName, ReactElement> = {
   ),
   pause: <path d="M5.5 3v10m5-10v10" strokeWidth="2.4" />,
   play: <path d="M4.5 2.8v10.4L13 8z" fill="currentColor" strokeLinejoin="round" />,
+  bookmark: <path d="M4 1.8h8v12.4L8 11l-4 3.2z" strokeLinejoin="round" />,
   clock: (
     <>
       <circle cx="8" cy="8" r="6.5" />

@@ -23,6 +23,22 @@ export type RunCreated = AnswerOf<'postRunsCreate'>;
 export type LabPolicies = AnswerOf<'getWorkersPolicy'>;
 /** One job from a zip the coordinator already has (POST /api/jobs/create). */
 export type JobRequest = BodyOf<'postJobsCreate'>;
+/** A saved command as kept, and as given to create or change one (every field again). */
+export type TemplateDto = AnswerOf<'getTemplatesGet'>;
+export type TemplateBody = BodyOf<'postTemplatesCreate'>;
+/** One typed parameter of a saved command: text, number, boolean or choice, with a default and whether it is required. */
+export type ParamDefinition = TemplateDto['params'][number];
+/** A template's parameter values: text, numbers or booleans, checked by the coordinator against its definitions. */
+export type ParamValues = NonNullable<BodyOf<'postTemplatesRun'>['params']>;
+export type ScheduleDto = AnswerOf<'getSchedulesCreate'>['schedules'][number];
+export type ScheduleBody = BodyOf<'postSchedulesCreate'>;
+/** A cron expression in words, its time zone and its next five times (ms). */
+export type SchedulePreview = AnswerOf<'getSchedulesPreview'>;
+/** What a wake did: packets sent or relayed, and the chosen PCs awake, still offline, without a MAC, unreachable. */
+export type WakeAnswer = AnswerOf<'postWorkersWake'>;
+/** Shut down, restart or log off chosen PCs; the answer says who was told, who is in use, who is offline. */
+export type PowerRequest = BodyOf<'postWorkersPower'>;
+export type PowerAnswer = AnswerOf<'postWorkersPower'>;
 
 /** What a new run asks for (POST /api/runs/create, JSON or multipart); the zips go with it as files, or one already uploaded by its fileUrl. */
 export interface RunRequest {

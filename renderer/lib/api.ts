@@ -6,7 +6,21 @@ import type { WorkerPolicy } from '../../shared/policy.ts';
 import type { JobOutcome, JobStatus } from '../../shared/job-status.ts';
 import { ApiError, readError } from './api-error.ts';
 import { FileTransfers } from './api-files.ts';
-import type { JobPage, JobRequest, JoinDecision, PolicyScope, RunCreated, RunParts, RunRequest } from './api-types.ts';
+import type {
+  JobPage,
+  JobRequest,
+  JoinDecision,
+  ParamValues,
+  PolicyScope,
+  PowerAnswer,
+  PowerRequest,
+  RunCreated,
+  RunParts,
+  RunRequest,
+  ScheduleBody,
+  TemplateBody,
+  WakeAnswer,
+} from './api-types.ts';
 import { LiveConnection, type LiveHandlers } from './live-connection.ts';
 
 export { ApiError } from './api-error.ts';
@@ -180,6 +194,65 @@ export class CoordinatorApi extends FileTransfers {
   /** One source file of a job's zip as text (a similarity region's file). */
   submissionFile(jobId: string, path: string): Promise<AnswerOf<'getRunsSubmissionFile'>> {
     return this.call('getRunsSubmissionFile', { query: { jobId, path } });
+  }
+
+  /** Wakes the offline ones of these PCs (Wake-on-LAN); waits up to `waitSeconds` for them to come back. */
+  wakeWorkers(workerIds: string[], waitSeconds = 0): Promise<WakeAnswer> {
+    return this.call('postWorkersWake', { body: { workerIds, waitSeconds } });
+  }
+
+  /** Shuts down, restarts or logs off PCs through their workers (skipped where someone uses the PC, unless forced). */
+  powerWorkers(request: PowerRequest): Promise<PowerAnswer> {
+    return this.call('postWorkersPower', { body: request });
+  }
+
+  templates(): Promise<AnswerOf<'getTemplatesCreate'>> {
+    return this.call('getTemplatesCreate');
+  }
+
+  createTemplate(body: TemplateBody): Promise<AnswerOf<'postTemplatesCreate'>> {
+    return this.call('postTemplatesCreate', { body });
+  }
+
+  /** Every field given again (a field left out is cleared). */
+  updateTemplate(templateId: string, body: TemplateBody): Promise<AnswerOf<'postTemplatesUpdate'>> {
+    return this.call('postTemplatesUpdate', { body: { ...body, templateId } });
+  }
+
+  /** Refused (409, with a sentence) while a schedule runs it. */
+  deleteTemplate(templateId: string): Promise<AnswerOf<'postTemplatesDelete'>> {
+    return this.call('postTemplatesDelete', { body: { templateId } });
+  }
+
+  /** One job (`jobId`) or a run (`runId`); a value of the wrong type or a required one missing is a 400 with a sentence. */
+  runTemplate(templateId: string, params: ParamValues): Promise<AnswerOf<'postTemplatesRun'>> {
+    return this.call('postTemplatesRun', { body: { templateId, params } });
+  }
+
+  schedules(): Promise<AnswerOf<'getSchedulesCreate'>> {
+    return this.call('getSchedulesCreate');
+  }
+
+  /** A cron expression in words and its next five times; a 400 with a sentence when the coordinator cannot read it. */
+  previewSchedule(cron: string, timezone: string | undefined): Promise<AnswerOf<'getSchedulesPreview'>> {
+    return this.call('getSchedulesPreview', { query: { cron, timezone } });
+  }
+
+  createSchedule(body: ScheduleBody): Promise<AnswerOf<'postSchedulesCreate'>> {
+    return this.call('postSchedulesCreate', { body });
+  }
+
+  updateSchedule(scheduleId: string, body: ScheduleBody): Promise<AnswerOf<'postSchedulesUpdate'>> {
+    return this.call('postSchedulesUpdate', { body: { ...body, scheduleId } });
+  }
+
+  /** Times passed while paused are not made up. */
+  pauseSchedule(scheduleId: string, paused: boolean): Promise<AnswerOf<'postSchedulesPause'>> {
+    return this.call('postSchedulesPause', { body: { scheduleId, paused } });
+  }
+
+  deleteSchedule(scheduleId: string): Promise<AnswerOf<'postSchedulesDelete'>> {
+    return this.call('postSchedulesDelete', { body: { scheduleId } });
   }
 
   /** Opens the live feed; reconnects by itself (with backoff) until `close()`. */

@@ -8,6 +8,7 @@ import { END_REASON_TEXT } from '../../../shared/job-status.ts';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { PageError } from '../../components/page-error.tsx';
+import { SaveAsTemplate } from '../../components/save-as-template.tsx';
 import { JobBadge } from '../../components/status-badge.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { when } from '../../lib/format.ts';
@@ -131,6 +132,7 @@ function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: bool
         <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
           Run again…
         </button>
+        <SaveAsTemplate from={{ jobId: job.jobId }} />
       </div>
     </header>
   );

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
 import { Icon } from '../../components/icons.tsx';
 import { PageError } from '../../components/page-error.tsx';
+import { SaveAsTemplate } from '../../components/save-as-template.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
@@ -138,6 +139,7 @@ function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: R
             Export CSV
           </button>
         )}
+        <SaveAsTemplate from={{ runId: status.runId }} />
       </div>
     </header>
   );

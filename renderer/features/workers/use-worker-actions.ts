@@ -3,9 +3,12 @@ import { useMemo } from 'react';
 import { useApi } from '../../lib/api-context.tsx';
 import { useLiveStore } from '../../lib/live/live-provider.tsx';
 import { displayName, workerName } from '../../lib/targets.ts';
+import { powerSentence, wakeSentence } from './power-words.ts';
 import type { WorkerActions } from './worker-dialog.tsx';
 
 const jobs = (n: number) => `${n} ${n === 1 ? 'job' : 'jobs'}`;
+/** How long a wake waits for its PCs to come back before it answers (a PC takes a minute or two to boot and start its worker). */
+const WAKE_WAIT_SECONDS = 120;
 
 export function useWorkerActions(): WorkerActions {
   const api = useApi();
@@ -38,6 +41,13 @@ export function useWorkerActions(): WorkerActions {
         return `${displayName(worker)} replaced ${old}: it has its name, tags and waiting jobs.`;
       },
       setTags: async (workerId, tags) => void (await api.setWorkerTags(workerId, tags)),
+      wake: async (workerIds) => {
+        const before = store.getSnapshot().workers;
+        const wasOnline = new Set(workerIds.filter((id) => before.some((w) => w.workerId === id && w.status !== 'offline')));
+        return wakeSentence(await api.wakeWorkers(workerIds, WAKE_WAIT_SECONDS), wasOnline, nameOf);
+      },
+      power: async (workerIds, action, delaySeconds, force) =>
+        powerSentence(await api.powerWorkers({ workerIds, action, delaySeconds, force }), action, delaySeconds, nameOf),
     };
   }, [api, store]);
 }

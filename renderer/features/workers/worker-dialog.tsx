@@ -1,11 +1,13 @@
-/** "Manage lab-pc-03": rename it, pause or resume it, forget it once it is offline, or revoke its token. */
+/** "Manage lab-pc-03": rename it, pause or resume it, wake it or power it off, forget it once it is offline, or revoke its token. */
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
+import type { PowerAction } from '../../../shared/wake.ts';
 import { describePolicy } from '../../../shared/policy.ts';
 import { Modal } from '../../components/modal.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { displayName } from '../../lib/targets.ts';
 import { RevokeWorker } from './revoke-worker.tsx';
+import { WorkerPower } from './worker-power.tsx';
 
 /** Each resolves with the sentence to show, or rejects with the coordinator's. */
 export interface WorkerActions {
@@ -15,6 +17,9 @@ export interface WorkerActions {
   revoke: (workerId: string) => Promise<string>;
   replace: (workerId: string, replaces: string) => Promise<string>;
   setTags: (workerId: string, tags: string[]) => Promise<void>;
+  /** Wakes the offline ones (Wake-on-LAN) and waits a while for them to come back. */
+  wake: (workerIds: string[]) => Promise<string>;
+  power: (workerIds: string[], action: PowerAction, delaySeconds: number, force: boolean) => Promise<string>;
 }
 
 /** Runs one action of the dialog (the others wait); `closeAfter`: its sentence goes to the list as the dialog closes. */
@@ -55,6 +60,7 @@ export function WorkerDialog({ worker, actions, onClose }: { worker: WorkerDto; 
       )}
       <RenameForm worker={worker} busy={busy} onRename={(next) => void act(() => actions.rename(worker.workerId, next))} />
       <TakingJobs worker={worker} busy={busy} onPause={(paused) => void act(() => actions.pause(worker.workerId, paused))} />
+      <WorkerPower worker={worker} busy={busy} actions={actions} act={act} />
       <RemoveWorker worker={worker} busy={busy} actions={actions} act={act} />
       {outcome && (
         <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="worker-outcome">

@@ -1,7 +1,7 @@
 /**
  * The workers in the API's order (by name), rows that never jump as their status changes: status (and
- * why one waits), name (id on hover), tags, the job it runs by file and command, and Manage (rename,
- * pause, forget, revoke). A re-installed PC is offered to replace its offline namesake.
+ * why one waits), name (id on hover), tags, the job it runs by file and command, Wake (an offline PC)
+ * and Manage (rename, pause, power, forget, revoke). A re-installed PC is offered to replace its offline namesake.
  */
 import { useState } from 'react';
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
@@ -14,7 +14,7 @@ import { powerNote, workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
 import { useWorkerActions } from './use-worker-actions.ts';
-import { WorkerDialog } from './worker-dialog.tsx';
+import { WorkerDialog, type WorkerActions } from './worker-dialog.tsx';
 import { WorkerTags } from './worker-tags.tsx';
 
 /** The small line under a worker's status: why it waits, or that it pauses after its job. */
@@ -33,7 +33,7 @@ export function statusNote(w: WorkerDto, now = Date.now()): string | null {
 
 export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDto[]; jobs: ReadonlyMap<string, JobDto>; now: number; onJoin: () => void }) {
   const actions = useWorkerActions();
-  const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
+  const { outcome, setOutcome, replace, wake, waking } = useRowActions(actions);
   const [managing, setManaging] = useState<string | null>(null);
   // One tab stop for the whole list; Enter on a row opens its Manage dialog.
   const rows = useRovingRows((row) => row.dataset.worker && setManaging(row.dataset.worker));
@@ -47,13 +47,6 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
       </EmptyState>
     );
   }
-  const replace = async (worker: WorkerDto, replaces: string) => {
-    try {
-      setOutcome({ message: await actions.replace(worker.workerId, replaces), failed: false });
-    } catch (e) {
-      setOutcome({ message: (e as Error).message, failed: true });
-    }
-  };
   const managed = managing ? workers.find((w) => w.workerId === managing) : undefined;
 
   return (
@@ -89,6 +82,8 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
               onReplace={(replaces) => void replace(w, replaces)}
               onManage={() => setManaging(w.workerId)}
               onSaveTags={actions.setTags}
+              waking={waking.has(w.workerId)}
+              onWake={() => void wake(w.workerId)}
             />
           ))}
         </tbody>
@@ -108,6 +103,26 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
   );
 }
 
+/** The row's own actions (replace, wake), each ending in a sentence above the table; which PCs are being woken. */
+function useRowActions(actions: WorkerActions) {
+  const [outcome, setOutcome] = useState<{ message: string; failed: boolean } | null>(null);
+  const [waking, setWaking] = useState<ReadonlySet<string>>(new Set());
+  const say = async (what: () => Promise<string>) => {
+    try {
+      setOutcome({ message: await what(), failed: false });
+    } catch (e) {
+      setOutcome({ message: (e as Error).message, failed: true });
+    }
+  };
+  const replace = (worker: WorkerDto, replaces: string) => say(() => actions.replace(worker.workerId, replaces));
+  const wake = async (workerId: string) => {
+    setWaking((s) => new Set(s).add(workerId));
+    await say(() => actions.wake([workerId]));
+    setWaking((s) => new Set([...s].filter((id) => id !== workerId)));
+  };
+  return { outcome, setOutcome, replace, wake, waking };
+}
+
 /** One worker's row; `job`: the job it runs, when the live feed has it (else the row says "its job"). */
 function WorkerRow({
   worker: w,
@@ -117,6 +132,8 @@ function WorkerRow({
   onReplace,
   onManage,
   onSaveTags,
+  waking,
+  onWake,
 }: {
   worker: WorkerDto;
   workers: WorkerDto[];
@@ -124,6 +141,8 @@ function WorkerRow({
   now: number;
   onReplace: (replaces: string) => void;
   onManage: () => void;
+  waking: boolean;
+  onWake: () => void;
   onSaveTags: (workerId: string, tags: string[]) => Promise<void>;
 }) {
   const name = displayName(w);
@@ -175,11 +194,30 @@ function WorkerRow({
           <span className="muted">—</span>
         )}
       </td>
-      <td className="row-actions">
-        <button className="secondary small" aria-label={`Manage ${name}`} title={`Rename, pause, forget or revoke ${name}`} onClick={onManage}>
-          <Icon name="more" /> <span className="label-wide">Manage</span>
-        </button>
-      </td>
+      <RowActions worker={w} waking={waking} onWake={onWake} onManage={onManage} />
     </tr>
+  );
+}
+
+/** Wake (an offline PC: "Waking…" until the coordinator answers) and Manage. */
+function RowActions({ worker, waking, onWake, onManage }: { worker: WorkerDto; waking: boolean; onWake: () => void; onManage: () => void }) {
+  const name = displayName(worker);
+  return (
+    <td className="row-actions">
+      {worker.status === 'offline' && (
+        <button
+          className="secondary small"
+          aria-label={`Wake ${name}`}
+          title={`Wake ${name} with a magic packet (Wake-on-LAN)`}
+          disabled={waking}
+          onClick={onWake}
+        >
+          {waking ? 'Waking…' : 'Wake'}
+        </button>
+      )}
+      <button className="secondary small" aria-label={`Manage ${name}`} title={`Rename, pause, wake, power off, forget or revoke ${name}`} onClick={onManage}>
+        <Icon name="more" /> <span className="label-wide">Manage</span>
+      </button>
+    </td>
   );
 }
