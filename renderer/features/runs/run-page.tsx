@@ -14,7 +14,7 @@ import { runDescription, runTitle, SummaryBar } from './run-summary.tsx';
 import { RenameRunButton } from './run-rename.tsx';
 import { isLaterAttempt, latestJobs, summaryOf } from './latest-attempts.ts';
 import { TileGrid, useTiles } from './run-tiles.tsx';
-import { Gradebook } from './gradebook.tsx';
+import { Gradebook } from './gradebook-lazy.tsx';
 import { SimilarityCheck } from './similarity.tsx';
 import { useRunStatus } from './use-run-status.ts';
 import { LatestChoice, RerunFailedButton, RunLineage } from './run-lineage.tsx';
