@@ -229,7 +229,7 @@ describe('runs on the dashboard in Chromium', () => {
     // Renamed from its page; the CSV is named after it.
     await page.getByTestId('run-rename').click();
     await page.getByLabel('Name', { exact: true }).fill('Lab 3 final');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
     await waitForText(page.locator('main h1'), /^Lab 3 final$/);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export CSV' }).click();
