@@ -8,11 +8,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseCsv } from '../helpers/csv.ts';
-import yauzl from 'yauzl';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
 import { startCli, startCoordinatorProcess, waitFor, type CliProcess } from '../helpers/processes.ts';
-import { buildZip } from '../helpers/zip.ts';
+import { buildZip, readZip } from '../helpers/zip.ts';
 
 const JUNIT = `<?xml version="1.0"?>
 <testsuites>
@@ -35,29 +34,6 @@ const MAKE = [
   'head -c 2000000 /dev/zero > dist/huge.bin',
   'ln -s /etc/hostname coverage/escape.txt',
 ].join('\n');
-
-function zipEntries(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error) return reject(error);
-      const out = new Map<string, Buffer>();
-      file.on('entry', (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith('/')) return file.readEntry();
-        file.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on('data', (p: Buffer) => parts.push(p));
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(parts));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => resolve(out));
-      file.readEntry();
-    });
-  });
-}
 
 describe('artifacts', () => {
   let c: TestCoordinator;
@@ -103,7 +79,7 @@ describe('artifacts', () => {
     const whole = await get(`/api/jobs/artifacts?jobId=${jobId}`);
     assert.equal(whole.status, 200);
     assert.match(whole.headers.get('content-disposition')!, /^attachment; filename="[A-Za-z0-9._-]+-artifacts\.zip"$/);
-    const entries = await zipEntries(whole.body);
+    const entries = await readZip(whole.body);
     assert.equal(entries.get('coverage/deep/er/b.txt')!.toString(), 'cov-deep');
     assert.equal(entries.get('reports/junit.xml')!.toString(), JUNIT);
     const one = await get(`/api/jobs/artifacts?jobId=${jobId}&path=dist/app.bin`);
@@ -159,7 +135,7 @@ describe('artifacts', () => {
     );
     const zip = await get(`/api/runs/artifacts?runId=${created.runId}`);
     assert.equal(zip.status, 200);
-    const entries = await zipEntries(zip.body);
+    const entries = await readZip(zip.body);
     assert.equal(entries.get('alice/out/who.txt')!.toString(), 'alice');
     assert.equal(entries.get('bob/out/who.txt')!.toString(), 'bob');
     const csv = (await get(`/api/runs/export?runId=${created.runId}&format=csv`)).body.toString();

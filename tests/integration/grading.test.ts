@@ -7,13 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import yauzl from 'yauzl';
 import { parseCsv } from '../helpers/csv.ts';
 import { HIDDEN_TESTS, POINTS, STUDENTS, STUDENTS_CSV } from '../helpers/grading-class.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { listWorkers, type Target } from '../helpers/jobs.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
-import { buildZip } from '../helpers/zip.ts';
+import { buildZip, readZip } from '../helpers/zip.ts';
 
 describe('grading a class on real workers', () => {
   let c: TestCoordinator;
@@ -133,7 +132,7 @@ describe('grading a class on real workers', () => {
 
   it("zips one Markdown file per student with their failures, the teacher's comment and the log's end", async () => {
     const res = await get(`/api/runs/feedback?runId=${runId}`);
-    const files = await unzipText(Buffer.from(await res.arrayBuffer()));
+    const files = Object.fromEntries([...(await readZip(Buffer.from(await res.arrayBuffer())))].map(([name, bytes]) => [name, bytes.toString('utf8')]));
     assert.deepEqual(Object.keys(files).sort(), ['=HYPERLINK(_http___evil.test_).md', 'Alice Martin.md', 'Carol Ng.md', 'Dave Roy.md', 'Erin Cole.md']);
     const bob = files['=HYPERLINK(_http___evil.test_).md']!;
     assert.match(bob, /\*\*Verdict:\*\* Failed/);
@@ -172,26 +171,3 @@ describe('grading a class on real workers', () => {
     assert.equal(first.latest[0].replaces, byStudent('bob.zip').jobId, "the first run shows bob's newest attempt");
   });
 });
-
-/** Every file of a zip as text. */
-function unzipText(bytes: Buffer): Promise<Record<string, string>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const files: Record<string, string> = {};
-      zip.on('entry', (entry: yauzl.Entry) =>
-        zip.openReadStream(entry, (e, stream) => {
-          if (e) return reject(e);
-          const parts: Buffer[] = [];
-          stream.on('data', (p: Buffer) => parts.push(p));
-          stream.on('end', () => {
-            files[entry.fileName] = Buffer.concat(parts).toString('utf8');
-            zip.readEntry();
-          });
-        }),
-      );
-      zip.on('end', () => resolve(files));
-      zip.readEntry();
-    });
-  });
-}

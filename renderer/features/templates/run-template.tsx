@@ -1,4 +1,5 @@
 /** "Run <name>": its parameters as a form; on success the page of the job or run it made, else the coordinator's sentence. */
+import { FormFooter } from '../../components/form-footer.tsx';
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import { Modal } from '../../components/modal.tsx';
@@ -34,19 +35,7 @@ export function RunTemplate({ template, workers, onClose }: { template: Template
         </p>
         <pre className="commands small">{template.commands}</pre>
         <ParamFields params={template.params} values={values} onChange={setValues} idPrefix="run-param" />
-        {error && (
-          <p className="error" role="alert" data-testid="run-template-error">
-            {error}
-          </p>
-        )}
-        <div className="actions end">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Starting…' : 'Run'}
-          </button>
-        </div>
+        <FormFooter error={error} errorTestId="run-template-error" busy={busy} label="Run" busyLabel="Starting…" onCancel={onClose} />
       </form>
     </Modal>
   );

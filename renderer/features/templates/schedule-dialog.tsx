@@ -1,4 +1,5 @@
 /** "Schedule <name>" (or change its schedule): when, in which time zone, with which parameters, and what happens around its nights. */
+import { FormFooter } from '../../components/form-footer.tsx';
 import { useState, type FormEvent } from 'react';
 import { Modal } from '../../components/modal.tsx';
 import type { ScheduleDto, TemplateDto } from '../../lib/api-types.ts';
@@ -48,19 +49,7 @@ export function ScheduleDialog({ template, schedule, now, onSaved, onClose }: Sc
           </fieldset>
         )}
         <NightFields draft={draft} set={set} />
-        {error && (
-          <p className="error" role="alert" data-testid="schedule-error">
-            {error}
-          </p>
-        )}
-        <div className="actions end">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter error={error} errorTestId="schedule-error" busy={busy} label="Save" busyLabel="Saving…" onCancel={onClose} />
       </form>
     </Modal>
   );

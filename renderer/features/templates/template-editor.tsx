@@ -3,6 +3,7 @@
  * parameters, how and where it runs, time limit, shell, result files. Saved whole; the coordinator's
  * sentence is shown when it refuses.
  */
+import { FormFooter } from '../../components/form-footer.tsx';
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import { Modal } from '../../components/modal.tsx';
@@ -54,19 +55,7 @@ export function TemplateEditor({ template, workers, onSaved, onClose }: EditorPr
         <TargetFields draft={draft} set={set} workers={workers} />
         <LimitFields draft={draft} set={set} />
         <ResultFiles draft={draft} set={set} zips={template?.zips} />
-        {error && (
-          <p className="error" role="alert" data-testid="template-editor-error">
-            {error}
-          </p>
-        )}
-        <div className="actions end">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save'}
-          </button>
-        </div>
+        <FormFooter error={error} errorTestId="template-editor-error" busy={busy} label="Save" busyLabel="Saving…" onCancel={onClose} />
       </form>
     </Modal>
   );
