@@ -74,6 +74,8 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     maxArtifactsTotalMb: values['max-artifacts-total-mb'],
     minFreeMb: values['min-free-mb'],
     keepUploadsDays: values['keep-uploads-days'],
+    sessionIdleMinutes: values['session-idle-minutes'],
+    auditRetentionDays: values['audit-retention-days'],
     tls: !values['no-tls'],
     direct: !values['no-direct'],
     connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },

@@ -25,7 +25,7 @@ export const GRADING_ENDPOINTS = {
     method: 'post',
     path: '/api/runs/comment',
     summary: "The teacher's comment for one student (a job of a run); null removes it",
-    who: 'admin',
+    who: 'assistant',
     json: z.object({ jobId: id, comment: z.string().max(GRADING_LIMITS.maxCommentLength).nullable() }),
     responses: { 200: ok({ jobId: z.string(), comment: z.string().nullable() }) },
     refusals: ['job_not_found'],
@@ -34,7 +34,7 @@ export const GRADING_ENDPOINTS = {
     method: 'get',
     path: '/api/jobs/tests',
     summary: "A job's test cases as read from its reports (JUnit, TAP), with the points each earned in a grading run",
-    who: 'admin',
+    who: 'assistant',
     query: z.object({ jobId: id }),
     responses: {
       200: z.object({
@@ -50,7 +50,7 @@ export const GRADING_ENDPOINTS = {
     method: 'get',
     path: '/api/runs/feedback',
     summary: 'One Markdown file per student (verdict, points, each test, the comment, the end of the log), in one zip',
-    who: 'admin',
+    who: 'assistant',
     query: z.object({ runId: id }),
     responses: {},
     produces: ['application/zip'],
@@ -60,7 +60,7 @@ export const GRADING_ENDPOINTS = {
     method: 'get',
     path: '/api/runs/similarity',
     summary: "A map run's submissions compared pair by pair (winnowed fingerprints, as MOSS); the most similar pairs first",
-    who: 'admin',
+    who: 'assistant',
     query: z.object({ runId: id, top: z.coerce.number().int().optional() }),
     responses: {
       200: z.object({
@@ -76,7 +76,7 @@ export const GRADING_ENDPOINTS = {
     method: 'get',
     path: '/api/runs/submission-file',
     summary: "One source file of a student's zip (a job's upload) as text, at most 256 KB: the similarity check's regions side by side",
-    who: 'admin',
+    who: 'assistant',
     query: z.object({ jobId: id, path: z.string().meta({ description: 'the file inside the zip, as a similarity region names it' }) }),
     responses: { 200: z.object({ jobId: z.string(), path: z.string(), text: z.string() }) },
     refusals: ['job_not_found', 'not_found', 'too_large', 'invalid_zip'],

@@ -12,6 +12,7 @@ import { GRADING_ENDPOINTS } from './grading.ts';
 import { TEMPLATE_ENDPOINTS } from './templates.ts';
 import { WORKER_ENDPOINTS } from './workers.ts';
 import { WEBHOOK_ENDPOINTS } from './webhooks.ts';
+import { PEOPLE_ENDPOINTS } from './people.ts';
 import type { Endpoint } from './endpoint.ts';
 
 export const ENDPOINTS = {
@@ -23,6 +24,7 @@ export const ENDPOINTS = {
   ...GRADING_ENDPOINTS,
   ...TEMPLATE_ENDPOINTS,
   ...WEBHOOK_ENDPOINTS,
+  ...PEOPLE_ENDPOINTS,
 } as const satisfies Record<string, Endpoint>;
 
 export type OperationId = keyof typeof ENDPOINTS;

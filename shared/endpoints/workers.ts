@@ -44,7 +44,7 @@ export const WORKER_ENDPOINTS = {
     method: 'get',
     path: '/api/workers/register',
     summary: 'List workers (seed 3)',
-    who: 'admin',
+    who: 'assistant',
     responses: { 200: z.object({ workers: z.array(workerDto), count: z.number() }) },
     refusals: [],
   },
@@ -126,7 +126,7 @@ export const WORKER_ENDPOINTS = {
     method: 'get',
     path: '/api/workers/policy',
     summary: "The lab's policy and its overrides per tag and per worker",
-    who: 'admin',
+    who: 'assistant',
     responses: { 200: z.object({ lab: workerPolicy, tags: z.record(z.string(), workerPolicy), workers: z.record(z.string(), workerPolicy) }) },
     refusals: [],
   },
@@ -143,7 +143,7 @@ export const WORKER_ENDPOINTS = {
     method: 'post',
     path: '/api/workers/wake',
     summary: 'Wake offline PCs (Wake-on-LAN), and wait for them to come back',
-    who: 'admin',
+    who: 'teacher',
     json: wakeBody,
     responses: {
       200: ok({
@@ -168,7 +168,7 @@ export const WORKER_ENDPOINTS = {
     method: 'post',
     path: '/api/workers/power',
     summary: 'Shut down, restart or log off PCs (through their workers)',
-    who: 'admin',
+    who: 'teacher',
     json: powerBody,
     responses: {
       200: ok({

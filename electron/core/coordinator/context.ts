@@ -13,6 +13,9 @@ import type { Scheduler } from './jobs/scheduler.ts';
 import type { Notifier } from './notify/notifier.ts';
 import type { WakeRelays } from './workers/wake-relays.ts';
 import type { WakeTransport } from '../wake-on-lan.ts';
+import type { SessionLimits } from './people/identity.ts';
+import type { LoginThrottle } from './people/login-throttle.ts';
+import type { OidcSettings } from './people/oidc-settings.ts';
 
 export interface CoordinatorSettings {
   /** Off only with --no-auth: then every endpoint is open, as in the seed. */
@@ -29,6 +32,11 @@ export interface CoordinatorSettings {
   host: string;
   /** Whether POST /api/execute may run commands here (mode=direct). */
   directRuns: boolean;
+  /** Dashboard sessions: the idle limit and the absolute one. */
+  sessions: SessionLimits;
+  auditRetentionDays: number;
+  /** Sign-in with the school's accounts, when configured. */
+  oidc: OidcSettings | null;
 }
 
 export interface CoordinatorContext {
@@ -46,6 +54,8 @@ export interface CoordinatorContext {
   /** Runs finished, jobs failed, workers offline: to the desktop app's listeners and the webhooks. */
   notifier: Notifier;
   limiter: FailedAuthLimiter;
+  /** Wrong passwords slow down their address and name (people/login-throttle.ts). */
+  loginThrottle: LoginThrottle;
   logger: Logger;
   settings: CoordinatorSettings;
   dataDir: string;

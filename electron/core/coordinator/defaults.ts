@@ -10,6 +10,9 @@ export const DEFAULTS = {
   maxArtifactsTotalMb: 20 * 1024,
   minFreeMb: 1024,
   keepUploadsDays: 7,
+  sessionIdleMinutes: 30,
+  sessionMaxHours: 12,
+  auditRetentionDays: 365,
   maxConnectionsPerAddress: 512,
   maxUnauthenticatedPerAddress: 64,
 } as const;

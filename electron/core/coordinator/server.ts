@@ -32,6 +32,9 @@ import { WakeRelays } from './workers/wake-relays.ts';
 import { wakeWorkers } from './workers/wake.ts';
 import { requestPower } from './workers/power.ts';
 import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
+import { installAuditHook } from './audit/audit-log.ts';
+import { LoginThrottle } from './people/login-throttle.ts';
+import type { OidcSettings } from './people/oidc-settings.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
@@ -52,6 +55,12 @@ export interface CoordinatorOptions {
   minFreeMb?: number;
   /** Days to keep a zip after its last job ended (for "Run again"). */
   keepUploadsDays?: number;
+  /** Minutes a dashboard session may sit idle (--session-idle-minutes). */
+  sessionIdleMinutes?: number;
+  /** Days audit rows are kept (--audit-retention-days). */
+  auditRetentionDays?: number;
+  /** Sign-in with the school's accounts (OpenID Connect). */
+  oidc?: OidcSettings;
   /** Serve TLS (with plain HTTP for loopback only) on the port; false is the seed's open HTTP (--no-tls). */
   tls?: boolean;
   /** Limits on connections per address and on slow requests (tests shorten them). */
@@ -99,6 +108,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const settings = settingsFrom(options, auth, certificate?.fingerprint ?? null, tokenInfo);
   const events = new CoordinatorEvents();
   const store = new Store({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
+  installAuditHook(store);
   const interrupted = endInterruptedDirectJobs(store);
   if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
@@ -124,6 +134,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     guard: new ConnectionGuard(options.connections),
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
+    loginThrottle: new LoginThrottle(options.now),
     directRuns: new Set(),
     wakeRelays: new WakeRelays(options.now),
     wakeTransport: options.wakeTransport ?? REAL_WAKE_TRANSPORT,
@@ -183,6 +194,9 @@ function settingsFrom(
     fingerprint,
     host: options.host ?? DEFAULTS.host,
     directRuns: options.direct ?? true,
+    sessions: { idleMs: (options.sessionIdleMinutes ?? DEFAULTS.sessionIdleMinutes) * 60_000, maxMs: DEFAULTS.sessionMaxHours * 3600_000 },
+    auditRetentionDays: options.auditRetentionDays ?? DEFAULTS.auditRetentionDays,
+    oidc: options.oidc ?? null,
   };
 }
 

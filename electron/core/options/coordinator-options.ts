@@ -115,4 +115,22 @@ export const COORDINATOR_OPTIONS = {
     max: 3650,
     help: 'zips are deleted this long after their last job ended (hourly check; zips no job refers to go after a day)',
   },
+  'session-idle-minutes': {
+    type: 'number',
+    arg: 'MINUTES',
+    default: DEFAULTS.sessionIdleMinutes,
+    min: 1,
+    max: 24 * 60,
+    integer: true,
+    help: 'a dashboard session ends after this long without a request (and after 12 hours in any case)',
+  },
+  'audit-retention-days': {
+    type: 'number',
+    arg: 'DAYS',
+    default: DEFAULTS.auditRetentionDays,
+    min: 1,
+    max: 36500,
+    integer: true,
+    help: 'audit log rows older than this are pruned (daily); the chain stays verifiable from the checkpoint pruning leaves',
+  },
 } as const satisfies OptionTable;

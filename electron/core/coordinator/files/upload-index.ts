@@ -1,5 +1,6 @@
 /** What the database knows about uploaded zips: their SHA-256, who may download them, when they can go. */
 import type { Store } from '../state/store.ts';
+import { outsideAudit } from '../audit/audit-context.ts';
 
 export class UploadIndex {
   readonly #store: Store;
@@ -10,7 +11,7 @@ export class UploadIndex {
 
   /** Remembers an upload's SHA-256 (for jobs made later with its fileUrl). */
   record(name: string, sha256: string): void {
-    this.#store.db.transaction(() => this.#store.uploads.record(name, sha256, this.#store.now()));
+    outsideAudit(() => this.#store.db.transaction(() => this.#store.uploads.record(name, sha256, this.#store.now())));
   }
 
   sha256(name: string): string | null {
@@ -18,7 +19,7 @@ export class UploadIndex {
   }
 
   forget(name: string): void {
-    this.#store.db.transaction(() => this.#store.uploads.forget(name));
+    outsideAudit(() => this.#store.db.transaction(() => this.#store.uploads.forget(name)));
   }
 
   /** Whether `workerId` may download `fileUrl`: it is the zip (or the hidden tests) of a job the worker runs now. */

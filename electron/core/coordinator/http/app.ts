@@ -24,6 +24,12 @@ import { policyRoutes, workerListRoutes, workerRoutes } from './routes/workers.t
 import { webhookRoutes } from './routes/webhooks.ts';
 import { powerRoutes } from './routes/power.ts';
 import { noteWorkerSeen, workerIdForTokenHash } from '../workers/worker-queries.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { oidcRoutes } from './routes/oidc.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { audited, auditRefusal } from './audit-request.ts';
+import { personForSession, personForTokenHash } from '../people/identity.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
   const app = express();
@@ -53,11 +59,17 @@ export function createApp(ctx: CoordinatorContext): express.Express {
     executeRoutes(ctx),
     fileRoutes(ctx),
     webhookRoutes(ctx),
+    peopleRoutes(ctx),
+    sessionRoutes(ctx),
+    oidcRoutes(ctx),
+    auditRoutes(ctx),
   ]);
   const auth = authenticate({
     enabled: ctx.settings.auth,
     tokens: ctx.settings.tokens,
     workerIdForTokenHash: (hash) => workerIdForTokenHash(ctx.store, hash),
+    personForTokenHash: (hash) => personForTokenHash(ctx.store, hash),
+    personForSession: (hash) => personForSession(ctx.store, hash, ctx.settings.sessions),
     limiter: ctx.limiter,
     onAuthenticated: (req) => ctx.guard.authenticated(req.socket),
   });
@@ -71,7 +83,12 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   // ask to join and collect the answer), then, behind authentication, the rest.
   mountEndpoints(app, routes, (who) => who === 'anyone');
   app.use(['/api', '/uploads'], auth, notePresence);
-  mountEndpoints(app, routes, (who) => who !== 'anyone');
+  mountEndpoints(
+    app,
+    routes,
+    (who) => who !== 'anyone',
+    (path, handler) => audited(ctx.store, path, handler),
+  );
 
   if (ctx.staticDir) app.use(dashboard(ctx.staticDir));
 
@@ -99,6 +116,12 @@ function dashboard(dir: string): express.RequestHandler {
 function errorHandler(ctx: CoordinatorContext) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const { status, message, headers, reason } = describe(error, req);
+    res.locals.refusalReason = reason;
+    try {
+      auditRefusal(ctx.store, req, res, status, reason);
+    } catch (auditError) {
+      ctx.logger.error('could not record a refusal in the audit log', { error: (auditError as Error).message });
+    }
     if (status >= 500) ctx.logger.error('request failed', { method: req.method, path: req.path, error: (error as Error)?.stack ?? String(error) });
     if (res.headersSent) {
       res.destroy();

@@ -1,30 +1,43 @@
 /**
- * Tokens and roles. Three kinds of bearer token: the admin token (everything), the join token (only
- * worker registration) and one token per worker (only that worker's own calls). Tokens are compared as
- * SHA-256 digests in constant time; wrong tokens from one address are rate limited.
+ * Who is calling. Bearer tokens: the admin token (the owner's break-glass: everything), the join token (only worker
+ * registration), one token per worker (only that worker's own calls) and people's personal tokens; or a dashboard
+ * session cookie, whose state changes must carry its anti-CSRF value. Tokens are compared as SHA-256 digests in
+ * constant time; wrong tokens from one address are rate limited. What each caller may call is the endpoint table's
+ * `who`, checked by authorize() before any handler runs.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { NextFunction, Request, Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { HttpError } from './http-error.ts';
+import type { Tokens } from './tokens-file.ts';
 
-export type Principal = { role: 'open' } | { role: 'admin' } | { role: 'join' } | { role: 'worker'; workerId: string };
+export { loadOrCreateTokens, MIN_TOKEN_LENGTH, newToken, saveTokens, TOKENS_FILE, type Tokens } from './tokens-file.ts';
+import type { Who } from '../../../../shared/endpoints/index.ts';
+import { CSRF_HEADER, PERSON_ROLES, roleAtLeast, SESSION_COOKIE, type PersonRole, type Scope } from '../../../../shared/roles.ts';
 
-export interface Tokens {
-  adminToken: string;
-  joinToken: string;
+/** How a person proved who they are: the admin token, a session (password or school account), a personal token. */
+export type PersonVia = 'admin-token' | 'password' | 'oidc' | 'token';
+
+export interface Person {
+  role: PersonRole;
+  /** Null for the owner's admin token. */
+  userId: string | null;
+  name: string;
+  displayName: string | null;
+  /** The rooms (worker tags) a teacher or assistant works in; null: every PC. */
+  scope: Scope | null;
+  via: PersonVia;
+  /** A dashboard session: its digest (logout ends it) and its anti-CSRF value. */
+  session?: { hash: string; csrf: string; expiresAt: number };
+  tokenId?: string;
 }
 
-export const MIN_TOKEN_LENGTH = 16;
-export const TOKENS_FILE = 'tokens.json';
+export type Principal = { role: 'open' } | Person | { role: 'join' } | { role: 'worker'; workerId: string };
+
+/** The owner's admin token as a person: an admin with no account, named so in the audit log. */
+export const OWNER: Person = { role: 'admin', userId: null, name: 'owner (admin token)', displayName: null, scope: null, via: 'admin-token' };
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
-}
-
-export function newToken(kind: 'admin' | 'join' | 'worker'): string {
-  return `cmdx_${kind[0]}_${randomBytes(32).toString('base64url')}`;
 }
 
 function sameToken(presentedHash: Buffer, expected: string): boolean {
@@ -34,45 +47,6 @@ function sameToken(presentedHash: Buffer, expected: string): boolean {
 /** Constant-time comparison of a presented token with the expected one. */
 export function tokenMatches(presented: string, expected: string): boolean {
   return sameToken(createHash('sha256').update(presented).digest(), expected);
-}
-
-/**
- * The admin and join tokens: given ones win, else those kept in `<dataDir>/tokens.json`, else new
- * random ones. The file (mode 0600) always holds the tokens in force, so a restart keeps them.
- */
-export function loadOrCreateTokens(dataDir: string, given: Partial<Tokens> = {}): Tokens & { file: string } {
-  const file = join(dataDir, TOKENS_FILE);
-  for (const [name, value] of Object.entries(given)) {
-    if (value !== undefined && value.length < MIN_TOKEN_LENGTH) {
-      throw new Error(
-        `The ${name === 'adminToken' ? '--admin-token' : '--join-token'} is ${value.length} characters; use at least ${MIN_TOKEN_LENGTH} (or leave it out and a random one is generated).`,
-      );
-    }
-  }
-  let kept: Partial<Tokens> = {};
-  if (existsSync(file)) {
-    try {
-      kept = JSON.parse(readFileSync(file, 'utf8')) as Partial<Tokens>;
-    } catch (error) {
-      throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix it or delete it to generate new tokens.`, { cause: error });
-    }
-  }
-  const tokens: Tokens = {
-    adminToken: given.adminToken ?? validKept(kept.adminToken) ?? newToken('admin'),
-    joinToken: given.joinToken ?? validKept(kept.joinToken) ?? newToken('join'),
-  };
-  if (tokens.adminToken === tokens.joinToken) {
-    throw new Error('The admin token and the join token must differ: the join token is handed to every lab PC.');
-  }
-  if (tokens.adminToken !== kept.adminToken || tokens.joinToken !== kept.joinToken) {
-    writeFileSync(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600 });
-  }
-  chmodSync(file, 0o600);
-  return { ...tokens, file };
-}
-
-function validKept(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length >= MIN_TOKEN_LENGTH ? value : undefined;
 }
 
 export interface FailedAuthLimiterOptions {
@@ -127,9 +101,48 @@ export interface AuthOptions {
   enabled: boolean;
   tokens: Tokens;
   workerIdForTokenHash: (hash: string) => string | undefined;
+  /** A personal token's person, if the token is live; a sentence when it is known but no longer works. */
+  personForTokenHash: (hash: string) => Person | string | undefined;
+  /** A session's person, if the session is live (not expired, idle or of a disabled person). */
+  personForSession: (hash: string) => Person | undefined;
   limiter: FailedAuthLimiter;
   /** A request proved a token (its connection is no longer an unauthenticated one). */
   onAuthenticated?: (req: Request) => void;
+}
+
+/** The value of one cookie in a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+const SESSION_VALUE = /^[A-Za-z0-9_-]{20,100}$/;
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The person a session cookie names, with its anti-CSRF value checked on every state change. */
+function sessionPerson(options: AuthOptions, req: Request): Person | undefined {
+  const value = cookieValue(req.get('cookie'), SESSION_COOKIE);
+  if (!value || !SESSION_VALUE.test(value)) return undefined;
+  const person = options.personForSession(hashToken(value));
+  if (!person) {
+    throw new HttpError(401, 'Your session ended (signed out, idle too long, or your account was changed); sign in again.', {}, 'session_expired');
+  }
+  if (!READS.has(req.method)) {
+    const presented = req.get(CSRF_HEADER) ?? '';
+    if (!person.session || presented.length !== person.session.csrf.length || !timingSafeEqual(Buffer.from(presented), Buffer.from(person.session.csrf))) {
+      throw new HttpError(
+        403,
+        `A change made with a session cookie needs its anti-CSRF value in the ${CSRF_HEADER} header (GET /api/session gives it).`,
+        {},
+        'csrf_failed',
+      );
+    }
+  }
+  return person;
 }
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
@@ -142,6 +155,14 @@ export function authenticate(options: AuthOptions) {
       return next();
     }
     const header = req.get('authorization');
+    if (!header) {
+      const person = sessionPerson(options, req);
+      if (person) {
+        options.onAuthenticated?.(req);
+        res.locals.principal = person;
+        return next();
+      }
+    }
     const token = header ? BEARER.exec(header)?.[1] : undefined;
     if (!token) {
       throw new HttpError(
@@ -156,6 +177,7 @@ export function authenticate(options: AuthOptions) {
     const digest = createHash('sha256').update(token).digest();
     const hash = digest.toString('hex');
     const principal = resolve(options, digest, hash);
+    if (typeof principal === 'string') throw new HttpError(401, principal, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     if (!principal) {
       // Guesses are limited, never a valid token: a student's wrong guesses behind a shared NAT
       // address must not lock out a new worker or the admin's first login from that address.
@@ -172,30 +194,65 @@ export function authenticate(options: AuthOptions) {
   };
 }
 
-function resolve(options: AuthOptions, digest: Buffer, hash: string): Principal | undefined {
+function resolve(options: AuthOptions, digest: Buffer, hash: string): Principal | string | undefined {
   // Both comparisons always run, so timing does not tell which role a token was close to.
   const isAdmin = sameToken(digest, options.tokens.adminToken);
   const isJoin = sameToken(digest, options.tokens.joinToken);
-  if (isAdmin) return { role: 'admin' };
+  if (isAdmin) return OWNER;
   if (isJoin) return { role: 'join' };
   const workerId = options.workerIdForTokenHash(hash);
-  return workerId ? { role: 'worker', workerId } : undefined;
+  if (workerId) return { role: 'worker', workerId };
+  return options.personForTokenHash(hash);
 }
 
 export function principalOf(res: Response): Principal {
   return (res.locals.principal as Principal | undefined) ?? { role: 'open' };
 }
 
-/** Admin-only endpoints (and everything when auth is off). */
-export function requireAdmin(res: Response): void {
+export function isPerson(p: Principal): p is Person {
+  return (PERSON_ROLES as readonly string[]).includes(p.role);
+}
+
+/** The person calling, or null for a machine; with auth off (the seed's open mode), an admin. */
+export function personOf(res: Response): Person | null {
   const p = principalOf(res);
-  if (p.role === 'admin' || p.role === 'open') return;
-  throw new HttpError(
-    403,
-    p.role === 'join'
-      ? 'The join token can only register workers; this endpoint needs the admin token.'
-      : 'A worker token cannot do this; this endpoint needs the admin token.',
-  );
+  if (p.role === 'open') return { ...OWNER, name: 'open (no auth)' };
+  return isPerson(p) ? p : null;
+}
+
+/** The rooms the caller is limited to; null: every PC (admins, workers, the open mode). */
+export function scopeOf(res: Response): Scope | null {
+  const person = personOf(res);
+  return person && person.role !== 'admin' ? person.scope : null;
+}
+
+/** Whether a caller may call an endpoint whose row says `who`. */
+export function allowed(who: Who, p: Principal): boolean {
+  if (who === 'anyone' || p.role === 'open') return true;
+  if (who === 'worker') return p.role === 'worker';
+  if (who === 'worker or admin') return p.role === 'worker' || p.role === 'admin';
+  if (who === 'join, admin or the worker itself') return p.role === 'join' || p.role === 'worker' || p.role === 'admin';
+  return isPerson(p) && roleAtLeast(p.role, who);
+}
+
+const ROLE_NAMES: Record<PersonRole, string> = { admin: 'an admin', teacher: 'a teacher or an admin', assistant: 'a signed-in person' };
+
+/** The endpoint table's `who`, enforced before any handler of the row runs. */
+export function authorize(who: Who): RequestHandler {
+  return (_req, res, next) => {
+    const p = principalOf(res);
+    if (allowed(who, p)) return next();
+    if (isPerson(p)) {
+      const needed = (PERSON_ROLES as readonly string[]).includes(who) ? ROLE_NAMES[who as PersonRole] : 'a worker or the admin token';
+      throw new HttpError(403, `This needs ${needed}; ${p.name} is signed in as ${p.role}. Ask an admin if you need it.`, {}, 'role_required');
+    }
+    throw new HttpError(
+      403,
+      p.role === 'join'
+        ? 'The join token can only register workers; this endpoint needs a person signed in (or the admin token).'
+        : 'A worker token cannot do this; this endpoint needs a person signed in (or the admin token).',
+    );
+  };
 }
 
 /** Registration: the join token (new workers only), the admin token, or a worker's own token (itself only). */
@@ -203,13 +260,6 @@ export function requireRegistrar(res: Response, workerId: string): Principal {
   const p = principalOf(res);
   if (p.role === 'worker' && p.workerId !== workerId) throw new HttpError(403, `This token belongs to worker ${p.workerId}, not ${workerId}.`);
   return p;
-}
-
-/** Writes the tokens in force to `<dataDir>/tokens.json` (mode 0600), e.g. after a join token rotation. */
-export function saveTokens(dataDir: string, tokens: Tokens): void {
-  const file = join(dataDir, TOKENS_FILE);
-  writeFileSync(file, JSON.stringify({ adminToken: tokens.adminToken, joinToken: tokens.joinToken }, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(file, 0o600);
 }
 
 /**

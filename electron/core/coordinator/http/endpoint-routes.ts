@@ -6,6 +6,7 @@
 import type express from 'express';
 import type { RequestHandler } from 'express';
 import { ENDPOINTS, OPERATION_IDS, type OperationId } from '../../../../shared/endpoints/index.ts';
+import { authorize } from './auth.ts';
 
 export class RouteHandlers {
   readonly byOperation = new Map<OperationId, RequestHandler[]>();
@@ -32,14 +33,22 @@ export function expressPath(path: string): string {
  * Registers the table's rows that `select` picks, in table order. Call it once for the rows anyone may
  * call (before authentication) and once for the rest; together they must cover the table.
  */
-export function mountEndpoints(app: express.Express, routes: RouteHandlers, select: (who: string) => boolean): OperationId[] {
+export function mountEndpoints(
+  app: express.Express,
+  routes: RouteHandlers,
+  select: (who: string) => boolean,
+  wrap: (path: string, handler: RequestHandler) => RequestHandler = (_path, handler) => handler,
+): OperationId[] {
   const mounted: OperationId[] = [];
   for (const operation of OPERATION_IDS) {
     const endpoint = ENDPOINTS[operation];
     if (!select(endpoint.who)) continue;
     const handlers = routes.byOperation.get(operation);
     if (!handlers) throw new Error(`The endpoint table holds ${operation} (${endpoint.method} ${endpoint.path}) but no route serves it.`);
-    app[endpoint.method](expressPath(endpoint.path), ...handlers);
+    // The row's `who` is checked before anything else runs; the last handler (the endpoint's own) runs audited.
+    const guard = endpoint.who === 'anyone' ? [] : [authorize(endpoint.who)];
+    const last = handlers.at(-1)!;
+    app[endpoint.method](expressPath(endpoint.path), ...guard, ...handlers.slice(0, -1), wrap(endpoint.path, last));
     mounted.push(operation);
   }
   return mounted;

@@ -31,8 +31,16 @@ function answers(e: Endpoint): ZodOpenApiResponsesObject {
   const byStatus = new Map<string, Content>();
   for (const [status, schema] of Object.entries<z.ZodType>(e.responses)) byStatus.set(status, { 'application/json': { schema } });
   for (const type of e.produces ?? []) byStatus.set('200', { ...byStatus.get('200'), [type]: { schema: z.string().meta({ format: 'binary' }) } });
+  if (e.redirects) return { 302: { description: 'Found: the browser goes on to the Location' } };
   if (byStatus.size === 0) return { 101: { description: 'Switching Protocols: the WebSocket' } };
   return Object.fromEntries([...byStatus].map(([status, content]) => [status, { description: status === '202' ? 'Accepted: nothing yet' : 'OK', content }]));
+}
+
+function whoWords(who: Endpoint['who']): string {
+  if (who === 'assistant') return 'anyone signed in (assistant, teacher, admin) or their token';
+  if (who === 'teacher') return 'a teacher or an admin, or their token';
+  if (who === 'admin') return 'an admin, or the admin token';
+  return who;
 }
 
 export function operation(operationId: string, e: Endpoint): ZodOpenApiOperationObject {
@@ -44,7 +52,7 @@ export function operation(operationId: string, e: Endpoint): ZodOpenApiOperation
   return {
     operationId,
     summary: e.summary,
-    description: `Who may call it: ${e.who}.`,
+    description: `Who may call it: ${whoWords(e.who)}.`,
     ...(e.who === 'anyone' ? { security: [] } : {}),
     ...(e.query || pathParams.length
       ? {

@@ -12,6 +12,8 @@ import { int } from './row.ts';
 export class Database {
   readonly #db: DatabaseSync;
   #unsynced = false;
+  /** Runs inside every outer transaction just before it commits (the audit log's row goes in with the change). */
+  beforeOuterCommit: (() => void) | undefined;
 
   /** Opens (creating if needed) and migrates `file`; throws a sentence if another coordinator holds it. */
   constructor(file: string) {
@@ -56,6 +58,7 @@ export class Database {
     this.#db.exec('BEGIN IMMEDIATE');
     try {
       const result = fn();
+      this.beforeOuterCommit?.();
       this.#db.exec('COMMIT');
       this.#unsynced = true;
       return result;

@@ -1,3 +1,5 @@
+import { LATER_MIGRATIONS } from './migrations-later.ts';
+
 /** Schema history. Each entry runs once, in order, inside a transaction; PRAGMA user_version records how far we got. */
 export const MIGRATIONS: readonly string[] = [
   // 1: workers, jobs and their output chunks.
@@ -254,4 +256,5 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE workers ADD COLUMN interfaces TEXT NOT NULL DEFAULT '[]';
    ALTER TABLE workers ADD COLUMN in_use INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE workers ADD COLUMN power TEXT;`,
+  ...LATER_MIGRATIONS,
 ];

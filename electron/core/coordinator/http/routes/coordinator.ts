@@ -1,6 +1,5 @@
 /** About the coordinator itself: health (anyone), this API's document (anyone), what the dashboard shows, and the live feed's plain-GET answer. */
 import { APP_VERSION } from '../../../../../shared/api.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { coordinatorInfo } from '../../info.ts';
 import { HttpError } from '../http-error.ts';
@@ -16,7 +15,6 @@ export function coordinatorRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('getOpenapiJson', (_req, res) => void res.json(openApiDocument()));
   // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
   routes.on('getCoordinatorInfo', (req, res) => {
-    requireAdmin(res);
     res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
   });
   // The live feed is a WebSocket (live/live.ts takes the upgrade); a plain GET is told so.

@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { LIMITS } from '../../../../../shared/api.ts';
 import { createJobBody } from '../../../../../shared/api-schemas.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { runDirect } from '../../jobs/direct-run.ts';
 import { HttpError } from '../http-error.ts';
@@ -19,7 +18,6 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
 
   routes.on('postExecute', async (req, res) => {
-    requireAdmin(res);
     if (!req.is('multipart/form-data')) {
       throw new HttpError(400, 'Send the upload as multipart/form-data with a "file" (zip) and "commands" field.');
     }

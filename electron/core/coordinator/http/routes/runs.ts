@@ -3,7 +3,6 @@ import { rm } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { LIMITS } from '../../../../../shared/api.ts';
 import { createRunBody, renameRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { refusalToHttp } from '../refusals.ts';
@@ -35,7 +34,6 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
   const jsonIfJson = (req: Request, res: Response, next: NextFunction) => (req.is('application/json') ? json(req, res, next) : next());
 
   routes.on('postRunsCreate', jsonIfJson, async (req, res) => {
-    requireAdmin(res);
     const uploads: StoredUpload[] = [];
     const multipart = req.is('multipart/form-data');
     if (!multipart && !req.is('application/json')) throw new HttpError(400, 'Send the run as JSON, or as multipart/form-data with the zips as "file" parts.');
@@ -52,7 +50,6 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsStatus', (req, res) => {
-    requireAdmin(res);
     const runId = queryString(req.query.runId, 'runId');
     if (!runId) throw new HttpError(400, 'runId is required');
     const status = runStatus(ctx.store, runId);
@@ -61,14 +58,12 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsCreate', (req, res) => {
-    requireAdmin(res);
     const limit = integerParam(req.query.limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize;
     const page = pageRuns(ctx.store, limit, queryString(req.query.before, 'before'));
     res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
   routes.on('postRunsRename', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(renameRunBody, req.body, ['runId'], 'runId is required, with name (a name, or null to remove it)');
     const run = renameRun(ctx.store, body.runId, body.name);
     if (!run) throw runNotFound(body.runId);
@@ -77,7 +72,6 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postRunsCancel', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
     const outcome = cancelRun(ctx.store, body.runId);
     if (!outcome.ok) throw runNotFound(body.runId);
@@ -95,7 +89,6 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
   const jsonIfJson = (req: Request, res: Response, next: NextFunction) => (req.is('application/json') ? json(req, res, next) : next());
 
   routes.on('postRunsRerun', jsonIfJson, async (req, res) => {
-    requireAdmin(res);
     // Multipart: a grading run re-run with changed hidden tests, the new zip as the "tests" part.
     const uploads = req.is('multipart/form-data') ? await receiveUploads(req, res, ctx.uploadsDir, ctx.settings.maxUploadBytes, 1, ['tests']) : [];
     try {
@@ -116,7 +109,6 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsExport', (req, res) => {
-    requireAdmin(res);
     const format = queryString(req.query.format, 'format') ?? 'csv';
     if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new HttpError(400, '"format" must be csv, json, moodle or canvas.');
     const status = statusOf(ctx, req.query.runId);

@@ -2,7 +2,6 @@
 import express from 'express';
 import { TEMPLATE_ENDPOINTS as E } from '../../../../../shared/endpoints/templates.ts';
 import { TEMPLATE_LIMITS } from '../../../../../shared/templates.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { nextTimes, scheduleDto, scheduleSettings, type ScheduleRequest } from '../../templates/schedules.ts';
 import { cronWords } from '../../../../../shared/cron-words.ts';
@@ -30,7 +29,6 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   };
 
   routes.on('postSchedulesCreate', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(E.postSchedulesCreate.json, req.body, ['templateId', 'cron'], 'templateId and cron are required');
     const settings = settingsOf(body.templateId, body);
     if (store.schedules.all().length >= TEMPLATE_LIMITS.maxSchedules)
@@ -42,12 +40,10 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getSchedulesCreate', (_req, res) => {
-    requireAdmin(res);
     res.json({ schedules: store.schedules.all().map((s) => scheduleDto(store, s)) });
   });
 
   routes.on('postSchedulesUpdate', json, async (req, res) => {
-    requireAdmin(res);
     const { scheduleId, ...body } = parseBody(
       E.postSchedulesUpdate.json,
       req.body,
@@ -63,7 +59,6 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postSchedulesPause', json, async (req, res) => {
-    requireAdmin(res);
     const { scheduleId, paused } = parseBody(E.postSchedulesPause.json, req.body, ['scheduleId'], 'scheduleId and paused are required');
     if (!store.schedules.get(scheduleId)) throw notFound(scheduleId);
     store.db.transaction(() => store.schedules.setPaused(scheduleId, paused, store.now()));
@@ -73,7 +68,6 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getSchedulesPreview', (req, res) => {
-    requireAdmin(res);
     const cron = queryString(req.query.cron, 'cron') ?? '';
     const settings = scheduleSettings({ cron, timezone: queryString(req.query.timezone, 'timezone') });
     if (!settings.ok) throw new HttpError(400, settings.message);
@@ -81,7 +75,6 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postSchedulesDelete', json, async (req, res) => {
-    requireAdmin(res);
     const { scheduleId } = parseBody(E.postSchedulesDelete.json, req.body, ['scheduleId'], 'scheduleId is required');
     if (!store.db.transaction(() => store.schedules.delete(scheduleId))) throw notFound(scheduleId);
     await ctx.commit.durable();

@@ -2,7 +2,6 @@
 import express from 'express';
 import { TEMPLATE_ENDPOINTS as E } from '../../../../../shared/endpoints/templates.ts';
 import { TEMPLATE_LIMITS, type TemplateBody, type TemplateDto } from '../../../../../shared/templates.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { storeEmptyZip, uploadExists } from '../../files/uploads.ts';
 import type { TemplateRecord } from '../../state/repositories/templates.ts';
@@ -17,7 +16,6 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '256kb' });
   const store = ctx.store;
   routes.on('postTemplatesCreate', json, async (req, res) => {
-    requireAdmin(res);
     const body = await checkedBody(ctx, parseBody(E.postTemplatesCreate.json, req.body, ['name', 'commands'], 'name and commands are required'));
     if (store.templates.count() >= TEMPLATE_LIMITS.maxTemplates)
       throw new HttpError(413, `A coordinator keeps at most ${TEMPLATE_LIMITS.maxTemplates} saved commands; delete some first.`, {}, 'too_large');
@@ -27,12 +25,10 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getTemplatesCreate', (_req, res) => {
-    requireAdmin(res);
     res.json({ templates: store.templates.all().map(templateDto) });
   });
 
   routes.on('getTemplatesGet', (req, res) => {
-    requireAdmin(res);
     const templateId = queryString(req.query.templateId, 'templateId') ?? '';
     const template = store.templates.get(templateId);
     if (!template) throw notFound(templateId);
@@ -40,7 +36,6 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postTemplatesUpdate', json, async (req, res) => {
-    requireAdmin(res);
     const { templateId, ...rest } = parseBody(
       E.postTemplatesUpdate.json,
       req.body,
@@ -56,7 +51,6 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postTemplatesDelete', json, async (req, res) => {
-    requireAdmin(res);
     const { templateId } = parseBody(E.postTemplatesDelete.json, req.body, ['templateId'], 'templateId is required');
     const outcome = store.db.transaction(() => {
       const used = store.schedules.usingTemplate(templateId);
@@ -74,7 +68,6 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postTemplatesRun', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(E.postTemplatesRun.json, req.body, ['templateId'], 'templateId is required');
     const template = store.templates.get(body.templateId);
     if (!template) throw notFound(body.templateId);

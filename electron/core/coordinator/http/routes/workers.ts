@@ -11,7 +11,7 @@ import {
   revokeBody,
   workerTagsBody,
 } from '../../../../../shared/api-schemas.ts';
-import { hashToken, newToken, requireAdmin, requireRegistrar, requireWorker } from '../auth.ts';
+import { hashToken, newToken, requireRegistrar, requireWorker } from '../auth.ts';
 import type { JoinRefusal } from '../../workers/worker-liveness.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
@@ -65,7 +65,6 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersRename', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(renameWorkerBody, req.body, ['workerId'], 'workerId and name are required');
     const worker = renameWorker(ctx.store, body.workerId, body.name);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
@@ -74,7 +73,6 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersPause', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(pauseWorkerBody, req.body, ['workerId'], 'workerId and paused are required');
     const worker = pauseWorker(ctx.store, body.workerId, body.paused);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
@@ -91,7 +89,6 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '64kb' });
 
   routes.on('postWorkersForget', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(revokeBody, req.body, ['workerId'], 'workerId is required');
     const outcome = forgetWorker(ctx.store, body.workerId);
     if (!outcome.ok) throw refusalToHttp(outcome);
@@ -101,7 +98,6 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersReplace', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(replaceWorkerBody, req.body, ['workerId', 'replaces'], 'workerId and replaces are required');
     const outcome = replaceWorker(ctx.store, body.workerId, body.replaces);
     if (!outcome.ok) throw refusalToHttp(outcome);
@@ -113,7 +109,6 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('postWorkersTags', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(workerTagsBody, req.body, ['workerId', 'tags'], 'workerId and tags are required');
     const worker = setWorkerTags(ctx.store, body.workerId, body.tags);
     if (!worker) throw new HttpError(404, `No worker named ${body.workerId} is registered.`);
@@ -122,7 +117,6 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getWorkersRegister', (_req, res) => {
-    requireAdmin(res);
     const workers = listWorkers(ctx.store);
     res.json({ workers, count: workers.length });
   });
@@ -166,12 +160,10 @@ export function policyRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '64kb' });
 
   routes.on('getWorkersPolicy', (_req, res) => {
-    requireAdmin(res);
     res.json(policies(ctx.store));
   });
 
   routes.on('postWorkersPolicy', json, async (req, res) => {
-    requireAdmin(res);
     const body = parseBody(policyBody, req.body, [], 'give "when" (always, idle or schedule), or clear: true');
     if (body.when === 'schedule') {
       try {
