@@ -1,5 +1,6 @@
-/** `cmdx submit|logs|status|cancel|workers|jobs|runs|artifacts|login|logout`: the terminal client's commands. */
+/** `cmdx submit|logs|status|cancel|workers|jobs|runs|artifacts|audit|login|logout`: the terminal client's commands. */
 import { artifactsCommand } from './commands/artifacts.ts';
+import { auditCommand } from './commands/audit.ts';
 import { cancelCommand } from './commands/cancel.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { loginCommand, logoutCommand } from './commands/login.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, (args: string[], term: Terminal) => Promise<numbe
   jobs: jobsCommand,
   runs: runsCommand,
   artifacts: artifactsCommand,
+  audit: auditCommand,
   login: loginCommand,
   logout: logoutCommand,
 };

@@ -19,20 +19,16 @@ import { LiveHub } from './live/live.ts';
 import { loadOrCreateCertificate } from './http/tls/certificate.ts';
 import { ArtifactStore } from './files/artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
-import { ScheduleClock } from './templates/schedule-clock.ts';
-import { removeOldUploads } from './files/retention.ts';
 import { UploadIndex } from './files/upload-index.ts';
 import { removeStaleParts } from './files/uploads.ts';
 import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
-import { getJobSummary } from './jobs/job-queries.ts';
 import type { DispatcherOptions } from './notify/dispatcher.ts';
-import { Notifier, notifyScheduleMissed } from './notify/notifier.ts';
+import { Notifier } from './notify/notifier.ts';
 import { dashboardUrl } from './info.ts';
 import { WakeRelays } from './workers/wake-relays.ts';
-import { wakeWorkers } from './workers/wake.ts';
-import { requestPower } from './workers/power.ts';
 import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 import { installAuditHook } from './audit/audit-log.ts';
+import { scheduleClock, startRetention } from './background-duties.ts';
 import { LoginThrottle } from './people/login-throttle.ts';
 import type { OidcSettings } from './people/oidc-settings.ts';
 
@@ -200,27 +196,6 @@ function settingsFrom(
   };
 }
 
-/** Old zips and result files go after `keepDays`, checked now and every hour (a job still pending or running keeps its files). */
-function startRetention(context: CoordinatorContext, keepDays: number): NodeJS.Timeout {
-  const { logger, uploadIndex, uploadsDir, store } = context;
-  const cleanUp = () => {
-    try {
-      removeOldUploads(uploadIndex, uploadsDir, keepDays, Date.now(), logger);
-      const removed = context.artifacts.removeOlderThan(Date.now() - keepDays * 24 * 3600_000, (jobId) => {
-        const status = getJobSummary(store, jobId)?.status;
-        return status === 'pending' || status === 'running';
-      });
-      if (removed) logger.info('removed old artifacts', { count: removed, keepDays });
-    } catch (error) {
-      logger.warn('could not remove old uploads', { error: (error as Error).message });
-    }
-  };
-  cleanUp();
-  const timer = setInterval(cleanUp, 3600_000);
-  timer.unref();
-  return timer;
-}
-
 function listen(server: NetServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -248,27 +223,6 @@ function privateFolders(dataDir: string, logger: Logger): { dataDir: string; upl
   const stale = removeStaleParts(uploadsDir);
   if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
   return { dataDir, uploadsDir, tmpDir };
-}
-
-/** The clock that runs saved commands on their schedules: it wakes their PCs, powers them off after, and says what it missed in the log and to webhooks. */
-function scheduleClock(store: Store, logger: Logger, notifier: Notifier, context: () => CoordinatorContext): ScheduleClock {
-  return new ScheduleClock(store, {
-    missed: (schedule, dueAt) => {
-      logger.warn('a schedule was missed', { scheduleId: schedule.scheduleId, dueAt: new Date(dueAt).toISOString() });
-      notifyScheduleMissed(notifier, {
-        scheduleId: schedule.scheduleId,
-        template: store.templates.get(schedule.templateId)?.body.name ?? schedule.templateId,
-        dueAt,
-      });
-    },
-    wake: (workerIds) =>
-      void wakeWorkers(context(), workerIds).catch((error: Error) => logger.warn('could not wake the PCs of a schedule', { error: error.message })),
-    // A minute's notice for anyone still at a PC; a PC in use is skipped, never forced.
-    power: (workerIds, action) => {
-      const workers = workerIds.flatMap((id) => store.workers.get(id) ?? []);
-      requestPower(context(), workers, { action, delaySeconds: 60 });
-    },
-  });
 }
 
 /** Graceful stop: no new connections, waiting workers told "no job", direct runs killed, store closed. */

@@ -88,8 +88,8 @@ export const CLIENT_OPTIONS = {
   score: { type: 'string', arg: 'PATTERN', help: "`submit --on`: grade each job by this RE2 pattern's one capture group, e.g. `(\\d+) passing`" },
   status: { type: 'string', arg: 'STATUS', help: '`jobs`: only `pending`, `running`, `completed`, `failed` or `cancelled` ones' },
   outcome: { type: 'string', arg: 'OUTCOME', help: '`jobs`: only `active`, `passed`, `failed` (anything that ended without passing) or `cancelled` ones' },
-  limit: { type: 'number', arg: 'N', default: 20, min: 1, max: LIMITS.maxPageSize, integer: true, help: '`jobs`, `runs`: how many, newest first' },
-  json: { type: 'boolean', help: "`workers`, `jobs`, `runs`, `status`: print the coordinator's JSON answer instead of a table" },
+  limit: { type: 'number', arg: 'N', default: 20, min: 1, max: LIMITS.maxPageSize, integer: true, help: '`jobs`, `runs`, `audit`: how many, newest first' },
+  json: { type: 'boolean', help: "`workers`, `jobs`, `runs`, `status`, `audit`: print the coordinator's JSON answer instead of a table" },
   output: {
     type: 'string',
     arg: 'PATH',
@@ -97,6 +97,9 @@ export const CLIENT_OPTIONS = {
     defaultText: '`./<job id>-artifacts` (with `--zip`: `.zip`)',
     help: '`artifacts`: a new folder to unpack the result files into, or with `--zip` the file to write',
   },
+  actor: { type: 'string', arg: 'NAME', help: '`audit`: only what this person (or `owner (admin token)`) did' },
+  action: { type: 'string', arg: 'ACTION', help: '`audit`: only this action, or every action starting so when it ends with `.` (`runs.`)' },
+  since: { type: 'string', arg: 'TIME', help: '`audit`: only from this ISO date or time on' },
   zip: { type: 'boolean', help: '`artifacts`: save the zip as it came instead of unpacking it' },
 } as const satisfies OptionTable;
 
@@ -120,6 +123,7 @@ export const RUNS_OPTIONS = pick([...CONNECTION, 'limit', 'json']);
 export const ARTIFACTS_OPTIONS = pick([...CONNECTION, 'output', 'zip']);
 export const LOGIN_OPTIONS = pick(['token', 'fingerprint', 'insecure-http']);
 export const LOGOUT_OPTIONS = pick([]);
+export const AUDIT_OPTIONS = pick([...CONNECTION, 'actor', 'action', 'since', 'limit', 'json']);
 
 export interface ClientCommand {
   /** What follows the command's name in its synopsis, e.g. `JOB`. */
@@ -143,6 +147,11 @@ export const CLIENT_COMMANDS: Readonly<Record<string, ClientCommand>> = {
   jobs: { args: '', summary: 'the latest jobs', table: JOBS_OPTIONS },
   runs: { args: '', summary: 'the latest runs and their summaries', table: RUNS_OPTIONS },
   artifacts: { args: 'JOB', summary: "download a job's result files", table: ARTIFACTS_OPTIONS },
-  login: { args: 'SERVER', summary: 'check and save the coordinator, token and fingerprint in your profile (the token from stdin)', table: LOGIN_OPTIONS },
+  audit: { args: '[verify]', summary: 'the audit log, newest first (admin); `verify` checks its hash chain and prints the head hash', table: AUDIT_OPTIONS },
+  login: {
+    args: 'SERVER',
+    summary: 'check and save the coordinator, token (the admin token or your personal one) and fingerprint in your profile (the token from stdin)',
+    table: LOGIN_OPTIONS,
+  },
   logout: { args: '', summary: 'delete that profile', table: LOGOUT_OPTIONS },
 };

@@ -1,6 +1,6 @@
 /**
- * `cmdx login SERVER` checks the coordinator, its certificate and the admin token (one admin call),
- * then saves them in the profile; `cmdx logout` deletes it. The token is never printed.
+ * `cmdx login SERVER` checks the coordinator, its certificate and the token (the admin token or a person's own
+ * personal token), then saves them in the profile; `cmdx logout` deletes it. The token is never printed.
  */
 import { displayFingerprint } from '../../../../shared/fingerprint.ts';
 import { LOGIN_OPTIONS, LOGOUT_OPTIONS } from '../../options/client-options.ts';
@@ -10,6 +10,7 @@ import { ApiClient } from '../http.ts';
 import { deleteProfile, profilePath, writeProfile, type Profile } from '../profile.ts';
 import type { Terminal } from '../render.ts';
 import { readSecret } from '../secret-input.ts';
+import { plainStrings } from '../job-output.ts';
 
 export async function loginCommand(args: string[], term: Terminal, stdin: NodeJS.ReadStream = process.stdin): Promise<number> {
   const { values, positionals } = parseCommandLine(
@@ -22,12 +23,18 @@ export async function loginCommand(args: string[], term: Terminal, stdin: NodeJS
   const server = given.server;
   assertTransport(server, values['insecure-http']);
   const fingerprint = server.startsWith('https:') ? (values.fingerprint ? checkedFingerprint(values.fingerprint) : (given.fingerprint ?? null)) : null;
-  const token = values.token ?? (await readSecret(stdin, `Admin token for ${server} (from its tokens.json; empty if it has none): `, process.stderr));
+  const token =
+    values.token ??
+    (await readSecret(stdin, `Token for ${server} (your personal token from the dashboard, or the admin token; empty if it has none): `, process.stderr));
   const profile: Profile = { server, fingerprint, ...(token ? { token } : {}) };
   const api = new ApiClient(profile);
+  let who = '';
   try {
-    // One admin-only call proves the address, the certificate and the token together before anything is saved.
-    await api.call('getCoordinatorInfo');
+    // One call proves the address, the certificate and the token together before anything is saved.
+    if (token) {
+      const session = await api.call('getSession');
+      who = ` as ${plainStrings([session.user.name])[0]} (${session.user.role}${session.user.scope ? `: ${session.user.scope.tags.join(', ')}` : ''})`;
+    } else await api.call('getCoordinatorInfo');
   } finally {
     api.close();
   }
@@ -35,7 +42,7 @@ export async function loginCommand(args: string[], term: Terminal, stdin: NodeJS
   writeProfile(file, profile);
   const pinned = fingerprint ? `, certificate SHA-256 ${displayFingerprint(fingerprint)}` : '';
   const clear = server.startsWith('http:') && !isLoopback(server) ? ' (plain HTTP: the token crosses the network in clear)' : '';
-  term.out.write(`Logged in to ${server}${pinned}${clear}${token ? '' : ' without a token'}. Saved in ${file}, readable only by you.\n`);
+  term.out.write(`Logged in to ${server}${who}${pinned}${clear}${token ? '' : ' without a token'}. Saved in ${file}, readable only by you.\n`);
   return 0;
 }
 

@@ -32,3 +32,15 @@ export function installAuditHook(store: Store): void {
     if (scope && !scope.written) writeRequestRow(store, scope, 'ok', null);
   };
 }
+
+/** A change the coordinator made on its own (a schedule's run, wake or power action): a row with no person behind it. */
+export function recordByCoordinator(
+  store: Store,
+  actor: string,
+  action: string,
+  targets: string[],
+  outcome: 'ok' | 'refused' = 'ok',
+  detail: string | null = null,
+): void {
+  recordAudit(store, { actor, userId: null, role: null, via: null, address: null, action, targets: targets.slice(0, 1000), outcome, reason: null, detail });
+}

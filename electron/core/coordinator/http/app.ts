@@ -81,13 +81,26 @@ export function createApp(ctx: CoordinatorContext): express.Express {
   };
   // Every route comes from the endpoint table: first what anyone may call (a PC with no token yet may
   // ask to join and collect the answer), then, behind authentication, the rest.
-  mountEndpoints(app, routes, (who) => who === 'anyone');
+  // No token yet: what anyone may call sees an anonymous caller (or, with --no-auth, the seed's open admin).
+  app.use((_req, res, next) => {
+    res.locals.principal = ctx.settings.auth ? { role: 'anonymous' } : { role: 'open' };
+    next();
+  });
+  mountEndpoints(
+    app,
+    routes,
+    (who) => who === 'anyone',
+    (_path, handler) => (req, res, next) => {
+      res.locals.audit = false; // these rows record their own refusals (sign-in), or change nothing yet (a join request)
+      return handler(req, res, next);
+    },
+  );
   app.use(['/api', '/uploads'], auth, notePresence);
   mountEndpoints(
     app,
     routes,
     (who) => who !== 'anyone',
-    (path, handler) => audited(ctx.store, path, handler),
+    (path, handler) => audited(ctx.store, path, handler, (error) => ctx.logger.error('could not record a request in the audit log', { error: error.message })),
   );
 
   if (ctx.staticDir) app.use(dashboard(ctx.staticDir));

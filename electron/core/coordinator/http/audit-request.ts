@@ -61,12 +61,13 @@ export function requestTargets(req: Request): string[] {
   return found;
 }
 
+/** People (and the join token) are audited; a worker's own protocol (heartbeats, output, results) is the jobs' record instead. */
 function audits(p: Principal): boolean {
-  return p.role !== 'worker';
+  return p.role !== 'worker' && p.role !== 'anonymous';
 }
 
 /** Wraps an endpoint's last handler: its state changes are audited. */
-export function audited(store: Store, path: string, handler: RequestHandler): RequestHandler {
+export function audited(store: Store, path: string, handler: RequestHandler, onError: (error: Error) => void): RequestHandler {
   const action = actionOf(path);
   return (req, res, next) => {
     const p = principalOf(res);
@@ -74,7 +75,12 @@ export function audited(store: Store, path: string, handler: RequestHandler): Re
     const scope: AuditScope = { ...actorOf(p, req), action, requestTargets: () => requestTargets(req), targets: new Set(), detail: null, written: false };
     res.locals.audit = scope;
     res.on('finish', () => {
-      if (!scope.written) writeRequestRow(store, scope, res.statusCode < 400 ? 'ok' : 'refused', (res.locals.refusalReason as string | undefined) ?? null);
+      // After the answer: a failure here (a full disk) is logged, never thrown into the server's event loop.
+      try {
+        if (!scope.written) writeRequestRow(store, scope, res.statusCode < 400 ? 'ok' : 'refused', (res.locals.refusalReason as string | undefined) ?? null);
+      } catch (error) {
+        onError(error as Error);
+      }
     });
     return runAudited(scope, () => handler(req, res, next));
   };
@@ -82,10 +88,11 @@ export function audited(store: Store, path: string, handler: RequestHandler): Re
 
 /** A refusal before the endpoint's handler ran, or a read refused for scope: recorded, when it is one worth keeping. */
 export function auditRefusal(store: Store, req: Request, res: Response, status: number, reason: string): void {
-  if (res.locals.audit || !req.path.startsWith('/api/')) return;
+  // Audited already, or a row anyone may call (sign-in records its own refusals; a join request is not a change yet).
+  if (res.locals.audit !== undefined || !req.path.startsWith('/api/')) return;
   const p = principalOf(res);
   const write = !READS.has(req.method);
-  const worthIt = (write && (status === 401 || status === 403) && audits(p)) || reason === 'out_of_scope' || reason === 'role_required';
+  const worthIt = (write && (status === 401 || status === 403) && p.role !== 'worker') || reason === 'out_of_scope' || reason === 'role_required';
   if (!worthIt) return;
   recordAudit(store, { ...actorOf(p, req), action: actionOf(req.path), targets: requestTargets(req), outcome: 'refused', reason, detail: null });
 }

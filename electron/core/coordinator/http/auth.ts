@@ -31,7 +31,8 @@ export interface Person {
   tokenId?: string;
 }
 
-export type Principal = { role: 'open' } | Person | { role: 'join' } | { role: 'worker'; workerId: string };
+/** `anonymous`: no token yet (the rows anyone may call); `open`: --no-auth, where everyone is an admin as in the seed. */
+export type Principal = { role: 'open' } | { role: 'anonymous' } | Person | { role: 'join' } | { role: 'worker'; workerId: string };
 
 /** The owner's admin token as a person: an admin with no account, named so in the audit log. */
 export const OWNER: Person = { role: 'admin', userId: null, name: 'owner (admin token)', displayName: null, scope: null, via: 'admin-token' };
@@ -124,13 +125,14 @@ const SESSION_VALUE = /^[A-Za-z0-9_-]{20,100}$/;
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The person a session cookie names, with its anti-CSRF value checked on every state change. */
-function sessionPerson(options: AuthOptions, req: Request): Person | undefined {
+function sessionPerson(options: AuthOptions, req: Request, res: Response): Person | undefined {
   const value = cookieValue(req.get('cookie'), SESSION_COOKIE);
   if (!value || !SESSION_VALUE.test(value)) return undefined;
   const person = options.personForSession(hashToken(value));
   if (!person) {
     throw new HttpError(401, 'Your session ended (signed out, idle too long, or your account was changed); sign in again.', {}, 'session_expired');
   }
+  res.locals.principal = person; // a refusal below is recorded as this person's
   if (!READS.has(req.method)) {
     const presented = req.get(CSRF_HEADER) ?? '';
     if (!person.session || presented.length !== person.session.csrf.length || !timingSafeEqual(Buffer.from(presented), Buffer.from(person.session.csrf))) {
@@ -156,7 +158,7 @@ export function authenticate(options: AuthOptions) {
     }
     const header = req.get('authorization');
     if (!header) {
-      const person = sessionPerson(options, req);
+      const person = sessionPerson(options, req, res);
       if (person) {
         options.onAuthenticated?.(req);
         res.locals.principal = person;
@@ -206,7 +208,7 @@ function resolve(options: AuthOptions, digest: Buffer, hash: string): Principal 
 }
 
 export function principalOf(res: Response): Principal {
-  return (res.locals.principal as Principal | undefined) ?? { role: 'open' };
+  return (res.locals.principal as Principal | undefined) ?? { role: 'anonymous' };
 }
 
 export function isPerson(p: Principal): p is Person {

@@ -24,6 +24,7 @@ import {
 } from './lifecycle.ts';
 import { normalizeTarget } from './targeting.ts';
 import { applyTransition } from './transitions.ts';
+import { auditTarget } from '../audit/audit-context.ts';
 
 export type Outcome<T> = ({ ok: true } & T) | Refusal;
 export type AssignOutcome = { ok: true; job: AssignedJobDto } | AssignRefusal;
@@ -31,7 +32,11 @@ export type ReportOutcome = Outcome<{ status: JobStatus; repeated: boolean }>;
 
 /** A new pending job (check its target first with targetProblem). */
 export function createJob(store: Store, input: CreateJobInput): JobDto {
-  const jobId = store.db.transaction(() => store.jobs.insert({ ...input, target: normalizeTarget(input.target) }, store.now()));
+  const jobId = store.db.transaction(() => {
+    const id = store.jobs.insert({ ...input, target: normalizeTarget(input.target) }, store.now());
+    auditTarget('job', id);
+    return id;
+  });
   store.announce([], [jobId], true);
   return getJob(store, jobId)!;
 }
@@ -41,6 +46,7 @@ export function startDirectJob(store: Store, input: CreateJobInput): JobDto {
   const now = store.now();
   const jobId = store.db.transaction(() => {
     const id = store.jobs.insert({ ...input, target: null }, now);
+    auditTarget('job', id);
     applyTransition(store, store.jobs.get(id)!, { kind: 'start', workerId: DIRECT_WORKER_ID }, now);
     return id;
   });

@@ -9,6 +9,7 @@ import { WEBHOOK_LIMITS, type DeliveryDto, type WebhookDto, type WebhookEvent } 
 import { Refused } from '../refused.ts';
 import type { Store } from '../state/store.ts';
 import type { WebhookRecord } from '../state/repositories/webhooks.ts';
+import { auditTarget } from '../audit/audit-context.ts';
 
 export interface NewWebhook {
   url: string;
@@ -38,6 +39,7 @@ export function createWebhook(store: Store, input: NewWebhook): WebhookDto {
       throw new Refused('conflict', `There are already ${WEBHOOK_LIMITS.maxWebhooks} webhooks; delete one you no longer need first.`);
     }
     store.webhooks.insert({ webhookId, url: input.url, events: input.events, secret: input.secret }, store.now());
+    auditTarget('webhook', webhookId);
   });
   return toWebhookDto(store.webhooks.get(webhookId)!, 0);
 }

@@ -15,6 +15,7 @@ import { matchesTarget, normalizeTarget } from '../jobs/targeting.ts';
 import { targetProblem } from '../jobs/target-check.ts';
 import { onCancel } from '../jobs/lifecycle.ts';
 import { applyTransition } from '../jobs/transitions.ts';
+import { auditTarget } from '../audit/audit-context.ts';
 
 export const DEFAULT_DEADLINE_SECONDS = 24 * 3600;
 
@@ -83,6 +84,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
       },
       now,
     );
+    auditTarget('run', run.runId);
     const common = {
       command: input.command,
       timeoutSeconds: input.timeoutSeconds,

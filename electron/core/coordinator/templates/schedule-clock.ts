@@ -9,6 +9,7 @@ import type { ScheduleRecord } from '../state/repositories/schedules.ts';
 import type { Store } from '../state/store.ts';
 import { dueTimes, nextTimes } from './schedules.ts';
 import { runTemplate } from './templates.ts';
+import { recordByCoordinator } from '../audit/audit-log.ts';
 
 export interface ScheduleHooks {
   /** Wake these offline workers (wake-on-LAN). */
@@ -96,6 +97,17 @@ export class ScheduleClock {
         outcome.ok
           ? { outcome: 'ran', runId: outcome.value.runId ?? null, jobId: outcome.value.jobId ?? null, message: null }
           : { outcome: 'failed', runId: null, jobId: null, message: outcome.message },
+      );
+      // In the run's own transaction: the audit log says the schedule (not a person) started it.
+      const made = outcome.ok ? [outcome.value.runId && `run:${outcome.value.runId}`, outcome.value.jobId && `job:${outcome.value.jobId}`] : [];
+      const targets = [`schedule:${schedule.scheduleId}`, ...made.filter((t): t is string => Boolean(t))];
+      recordByCoordinator(
+        this.#store,
+        `schedule ${schedule.scheduleId}`,
+        'schedules.fire',
+        targets,
+        outcome.ok ? 'ok' : 'refused',
+        outcome.ok ? null : outcome.message,
       );
     });
   }

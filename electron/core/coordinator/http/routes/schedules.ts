@@ -10,6 +10,7 @@ import { HttpError } from '../http-error.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { parseBody, queryString } from '../validate.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { auditTarget } from '../../audit/audit-context.ts';
 
 export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
@@ -33,7 +34,11 @@ export function scheduleRoutes(ctx: CoordinatorContext): RouteHandlers {
     const settings = settingsOf(body.templateId, body);
     if (store.schedules.all().length >= TEMPLATE_LIMITS.maxSchedules)
       throw new HttpError(413, `A coordinator keeps at most ${TEMPLATE_LIMITS.maxSchedules} schedules.`, {}, 'too_large');
-    const schedule = store.db.transaction(() => store.schedules.insert(body.templateId, settings, store.now()));
+    const schedule = store.db.transaction(() => {
+      const made = store.schedules.insert(body.templateId, settings, store.now());
+      auditTarget('schedule', made.scheduleId);
+      return made;
+    });
     await ctx.commit.durable();
     ctx.schedules.poke();
     res.json({ success: true, schedule: scheduleDto(store, schedule) });

@@ -10,6 +10,7 @@ import { HttpError } from '../http-error.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { parseBody, queryString } from '../validate.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { auditTarget } from '../../audit/audit-context.ts';
 
 export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
@@ -19,7 +20,11 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
     const body = await checkedBody(ctx, parseBody(E.postTemplatesCreate.json, req.body, ['name', 'commands'], 'name and commands are required'));
     if (store.templates.count() >= TEMPLATE_LIMITS.maxTemplates)
       throw new HttpError(413, `A coordinator keeps at most ${TEMPLATE_LIMITS.maxTemplates} saved commands; delete some first.`, {}, 'too_large');
-    const template = store.db.transaction(() => store.templates.insert(body, store.now()));
+    const template = store.db.transaction(() => {
+      const made = store.templates.insert(body, store.now());
+      auditTarget('template', made.templateId);
+      return made;
+    });
     await ctx.commit.durable();
     res.json({ success: true, template: templateDto(template) });
   });
