@@ -11,6 +11,8 @@ import { createUser } from '../../helpers/people.ts';
 import { browse, CookieJar, startTestProvider, type TestProvider } from '../../helpers/oidc-provider.ts';
 import { parseRoleMap } from '../../../electron/core/options/oidc-options.ts';
 import type { OidcSettings } from '../../../electron/core/coordinator/people/oidc-settings.ts';
+import { PENDING_TTL_MS, PendingSignIns } from '../../../electron/core/coordinator/people/oidc-pending.ts';
+import { signInName } from '../../../electron/core/coordinator/people/oidc-users.ts';
 
 const CLIENT = { clientId: 'cmdx-lab', clientSecret: 'a-client-secret-for-the-test-provider' };
 
@@ -156,6 +158,37 @@ describe('sign-in with school accounts when the provider cannot be reached', () 
     } finally {
       await c.close();
     }
+  });
+});
+
+describe('pending sign-ins and sign-in names', () => {
+  const request = (state: string) => ({ state, nonce: 'n', codeVerifier: 'v', redirectUri: 'https://cmdx.school.example/api/session/oidc/callback' });
+
+  it('gives a pending sign-in once, to the browser that started it, for 10 minutes', () => {
+    let now = 0;
+    const pending = new PendingSignIns(() => now);
+    const a = pending.add(request('a'));
+    assert.equal(pending.take('a', 'another browser'), undefined);
+    assert.equal(pending.take('a', a.browser)?.state, 'a');
+    assert.equal(pending.take('a', a.browser), undefined, 'used up');
+    const b = pending.add(request('b'));
+    now += PENDING_TTL_MS + 1;
+    assert.equal(pending.take('b', b.browser), undefined, 'expired');
+  });
+
+  it('keeps at most 5000, dropping the oldest', () => {
+    const pending = new PendingSignIns(() => 0);
+    const first = pending.add(request('s0'));
+    for (let i = 1; i <= 5000; i++) pending.add(request(`s${i}`));
+    assert.equal(pending.size, 5000);
+    assert.equal(pending.take('s0', first.browser), undefined);
+  });
+
+  it('makes names fit the user-name pattern, falling back from preferred_username to email to the subject', () => {
+    assert.equal(signInName({ preferred_username: 'José Müller' }, 's'), 'Jose-Muller');
+    assert.equal(signInName({ preferred_username: '..', email: 'ana@school.example' }, 's'), 'ana@school.example');
+    assert.equal(signInName({}, 'f3c1-77'), 'f3c1-77');
+    assert.match(signInName({}, '!!!'), /^oidc-[0-9a-f]{12}$/);
   });
 });
 
