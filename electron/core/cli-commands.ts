@@ -8,6 +8,7 @@ import { jsonLogger, textLogger, type Logger } from './logger.ts';
 import { exitCodesHelp } from './client/exit-codes.ts';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from './options/client-options.ts';
 import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
+import { oidcSettingsFrom } from './options/oidc-options.ts';
 import { optionsHelp, synopsis, twoColumns, usageText } from './options/help-text.ts';
 import type { OptionTable } from './options/option-table.ts';
 import { parseOptions, UsageError, wantsHelp } from './options/parse-options.ts';
@@ -58,6 +59,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const auth = !values['no-auth'];
   if (!auth && (values['admin-token'] || values['join-token']))
     throw new UsageError('--no-auth turns tokens off; leave out --admin-token and --join-token, or leave out --no-auth.');
+  const oidc = oidcSettingsFrom(values);
   // Loaded after parsing, so that `cmdx worker` never loads Express, multer or SQLite and a typo is refused at once.
   const { startCoordinator } = await import('./coordinator/server.ts');
   const coordinator = await startCoordinator({
@@ -76,6 +78,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     keepUploadsDays: values['keep-uploads-days'],
     sessionIdleMinutes: values['session-idle-minutes'],
     auditRetentionDays: values['audit-retention-days'],
+    oidc,
     tls: !values['no-tls'],
     direct: !values['no-direct'],
     connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },
@@ -91,6 +94,10 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     });
   } else {
     logger.warn('TLS is OFF (--no-tls): tokens and job output cross the network in clear');
+  }
+  if (oidc) {
+    const redirectUri = oidc.redirectUri ?? `https://<this PC's name or address>:${coordinator.port}/api/session/oidc/callback`;
+    logger.info("sign-in with the school's accounts is on; register this redirect URI at the provider", { issuer: oidc.issuer, redirectUri });
   }
   if (auth) {
     logger.info(`the admin and join tokens are in ${coordinator.tokensFile}; send them as "Authorization: Bearer <token>"`, {

@@ -128,21 +128,29 @@ export const PEOPLE_ENDPOINTS = {
   getSessionOidc: {
     method: 'get',
     path: '/api/session/oidc',
-    summary: "Sign in with the school's accounts: a redirect to the OpenID provider",
+    summary: "Sign in with the school's accounts: a redirect to the OpenID provider (503 when it cannot be reached)",
     who: 'anyone',
     responses: {},
     redirects: true,
-    refusals: ['not_found'],
+    refusals: ['not_found', 'invalid_request', 'unavailable'],
   },
   getSessionOidcCallback: {
     method: 'get',
     path: '/api/session/oidc/callback',
-    summary: 'Where the OpenID provider sends the browser back: a session, then a redirect to the dashboard',
+    summary:
+      'Where the OpenID provider sends the browser back: a session, then a redirect to the dashboard; a refused sign-in goes to /#/login?error=CODE (state, denied, provider, unavailable, no_role, name_taken, disabled)',
     who: 'anyone',
-    query: z.object({ code: z.string().optional(), state: z.string().optional(), error: z.string().optional() }),
+    // What providers send back (iss: RFC 9207); the coordinator reads the query whole, as openid-client checks it.
+    query: z.object({
+      code: z.string().optional(),
+      state: z.string().optional(),
+      iss: z.string().optional(),
+      error: z.string().optional(),
+      error_description: z.string().optional(),
+    }),
     responses: {},
     redirects: true,
-    refusals: ['invalid_credentials'],
+    refusals: ['not_found'],
   },
   getAudit: {
     method: 'get',

@@ -141,6 +141,15 @@ describe('parseOptions', () => {
       'max-connections-per-address': 512,
       'max-unauthenticated-per-address': 64,
       'keep-uploads-days': 7,
+      'session-idle-minutes': 30,
+      'audit-retention-days': 365,
+      'oidc-issuer': undefined,
+      'oidc-client-id': undefined,
+      'oidc-client-secret-file': undefined,
+      'oidc-role-claim': 'groups',
+      'oidc-role-map': [],
+      'oidc-redirect-uri': undefined,
+      'oidc-label': 'School account',
     });
   });
 

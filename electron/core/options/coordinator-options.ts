@@ -133,4 +133,34 @@ export const COORDINATOR_OPTIONS = {
     integer: true,
     help: 'audit log rows older than this are pruned (daily); the chain stays verifiable from the checkpoint pruning leaves',
   },
+  'oidc-issuer': {
+    type: 'string',
+    arg: 'URL',
+    help: "sign-in with the school's accounts (OpenID Connect): the provider's issuer, e.g. `https://login.microsoftonline.com/TENANT/v2.0`; https (plain http only on loopback, for tests); see docs/security.md",
+  },
+  'oidc-client-id': { type: 'string', arg: 'ID', help: 'the client id this coordinator is registered under at the provider' },
+  'oidc-client-secret-file': {
+    type: 'string',
+    arg: 'FILE',
+    help: "a file holding the client's secret (never on the command line, where `ps` shows it)",
+  },
+  'oidc-role-claim': {
+    type: 'string',
+    arg: 'NAME',
+    default: 'groups',
+    help: 'the claim whose value (or one of whose values) gives a role; `a.b` reads a nested one',
+  },
+  'oidc-role-map': {
+    type: 'string',
+    arg: 'MAP',
+    multiple: true,
+    help: 'claim value to role, first match wins, e.g. `teachers=teacher,room-b-tas=assistant@room-b+room-c` (`@` names the rooms, worker tags); no match: refused; may be given more than once',
+  },
+  'oidc-redirect-uri': {
+    type: 'string',
+    arg: 'URL',
+    defaultText: "this coordinator's `/api/session/oidc/callback` as the browser reached it",
+    help: 'where the provider sends the browser back (register this at the provider)',
+  },
+  'oidc-label': { type: 'string', arg: 'TEXT', default: 'School account', help: "the sign-in button's words" },
 } as const satisfies OptionTable;

@@ -22,3 +22,13 @@ export interface OidcSettings {
   /** The button's words on the sign-in page. */
   label: string;
 }
+
+/** Plain http is allowed only to this PC's own loopback (a provider started by tests); anything else must be https. */
+export function allowedOidcUrl(url: URL): boolean {
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host));
+}
+
+/** Where the coordinator answers the provider's redirect back. */
+export const OIDC_CALLBACK_PATH = '/api/session/oidc/callback';
