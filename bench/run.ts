@@ -247,18 +247,22 @@ function xargsFloorSeconds(jobs: number): number {
 }
 
 /** One run of each side, back to back, so both see the machine in the same state. */
-/** Each phase's mean per job, in ms, from the workers' "job phases" and "job protocol" log lines. */
+/** Each phase's mean per job, in ms, from the workers' "job phases" and "job protocol" log lines (a job polled for or not). */
 function phaseMeans(logs: any[]): Record<string, number> {
-  const sums: Record<string, number[]> = {};
-  const add = (name: string, ms: unknown) => typeof ms === 'number' && (sums[name] ??= []).push(ms);
+  const sums: Record<string, number> = {};
+  const add = (name: string, ms: unknown) => typeof ms === 'number' && (sums[name] = (sums[name] ?? 0) + ms);
+  let jobs = 0;
   for (const line of logs) {
-    if (line.msg === 'job phases') for (const [phase, ms] of Object.entries(line.ms ?? {})) add(phase, ms);
+    if (line.msg === 'job phases') {
+      jobs++;
+      for (const [phase, ms] of Object.entries(line.ms ?? {})) add(phase, ms);
+    }
     if (line.msg === 'job protocol') {
       add('result POST', line.resultMs);
       add('get-job', line.pollMs);
     }
   }
-  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v.reduce((a, b) => a + b, 0) / v.length)]));
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / Math.max(1, jobs))]));
 }
 
 async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number; phases: Record<string, number> }> {
@@ -290,7 +294,7 @@ async function e2eRun(jobs: number): Promise<{ seconds: number; floor: number; p
 }
 
 async function benchE2e(): Promise<void> {
-  const runs = [];
+  const runs: Awaited<ReturnType<typeof e2eRun>>[] = [];
   for (let run = 0; run < RUNS; run++) {
     const r = await e2eRun(P.e2eJobs);
     runs.push(r);

@@ -186,6 +186,8 @@ export const submitResultBody = z.object({
   exitCode: z.number().int().min(-2147483648).max(4294967295),
   /** When the first command's process started on the worker (ms since epoch). */
   commandStartedAt: z.number().int().min(0).optional(),
+  /** The worker is free for its next job: the answer carries it (one round trip per job instead of two). */
+  takeNext: z.boolean().optional(),
 });
 
 export const failureBody = z.object({
@@ -195,6 +197,7 @@ export const failureBody = z.object({
   commandStartedAt: z.number().int().min(0).optional(),
   /** Why the job could not run to an exit code (our workers say; a seed-style worker does not). */
   endReason: z.enum(WORKER_END_REASONS).optional(),
+  takeNext: z.boolean().optional(),
 });
 
 export const cancelBody = z.object({ jobId });

@@ -7,7 +7,8 @@ import { workerOrders } from '../power-schema.ts';
 import { id, ok, seq, type Endpoint } from './endpoint.ts';
 
 const wait = z.coerce.number().int().min(0).max(LIMITS.maxWaitSeconds).optional();
-const reported = ok({ jobId: z.string(), status: z.enum(JOB_STATUSES), message: z.string() });
+// With takeNext, the worker's next job (or null: none now; it long-polls as usual).
+const reported = ok({ jobId: z.string(), status: z.enum(JOB_STATUSES), message: z.string(), next: assignedJobDto.nullable().optional() });
 
 /** Multipart fields of POST /api/execute (text, as forms carry them). */
 const executeForm = z.object({

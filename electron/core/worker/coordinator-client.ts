@@ -82,8 +82,10 @@ export class CoordinatorClient extends CoordinatorTransport {
     await this.call('postJobsArtifacts', { query: { jobId, workerId } }, { file: { path: zipPath, size: statSync(zipPath).size }, timeoutMs: 300_000 });
   }
 
-  async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number): Promise<void> {
-    await this.call('postJobsSubmitResult', { body: { jobId, workerId, exitCode, commandStartedAt } });
+  /** With `takeNext`, the answer may carry this worker's next job (null: none now). */
+  async submitResult(jobId: string, workerId: string, exitCode: number, commandStartedAt?: number, takeNext?: boolean): Promise<AssignedJobDto | null> {
+    const answer = await this.call('postJobsSubmitResult', { body: { jobId, workerId, exitCode, commandStartedAt, ...(takeNext ? { takeNext } : {}) } });
+    return answer.next ?? null;
   }
 
   async reportFailure(
@@ -92,7 +94,11 @@ export class CoordinatorClient extends CoordinatorTransport {
     errorMessage: string,
     commandStartedAt?: number,
     endReason?: z.input<typeof failureBody>['endReason'],
-  ): Promise<void> {
-    await this.call('putJobsSubmitResult', { body: { jobId, workerId, errorMessage, commandStartedAt, endReason } });
+    takeNext?: boolean,
+  ): Promise<AssignedJobDto | null> {
+    const answer = await this.call('putJobsSubmitResult', {
+      body: { jobId, workerId, errorMessage, commandStartedAt, endReason, ...(takeNext ? { takeNext } : {}) },
+    });
+    return answer.next ?? null;
   }
 }

@@ -63,8 +63,11 @@ export class CurrentJob {
     this.#cancel.abort();
   }
 
-  /** Runs the job to its final report, delivers it, and shows it among the recent jobs. */
-  async take(job: AssignedJobDto): Promise<void> {
+  /**
+   * Runs the job to its final report, delivers it, and shows it among the recent jobs. When `takeNext()` says the
+   * worker is free for more, the delivery asks for the next job, returned here (null: none now).
+   */
+  async take(job: AssignedJobDto, takeNext: () => boolean = () => false): Promise<AssignedJobDto | null> {
     const { policy, state, logger } = this.#p;
     const summary: JobSummary = { jobId: job.jobId, filename: job.filename, command: job.command, startedAt: Date.now() };
     const cancel = new AbortController();
@@ -91,7 +94,10 @@ export class CurrentJob {
     unsubscribe();
     policy.setBusy(false);
     state.update({ suspended: false });
-    await this.#p.delivery.deliver(report);
+    const deliverStart = performance.now();
+    const next = await this.#p.delivery.deliver(report, takeNext);
+    // The result's round trip (and the next job with it), for the bench's breakdown.
+    logger.info('job protocol', { jobId: job.jobId, resultMs: Math.round((performance.now() - deliverStart) * 10) / 10, next: next !== null });
     marker.clear();
     const ended: JobSummary = {
       ...summary,
@@ -102,6 +108,7 @@ export class CurrentJob {
     };
     logger.info('job finished', { jobId: job.jobId, status: ended.status, exitCode: ended.exitCode, errorMessage: ended.errorMessage });
     state.update({ currentJob: null, recentJobs: [ended, ...state.current.recentJobs].slice(0, RECENT_JOBS) });
+    return next;
   }
 
   /** What one job's run is given: the worker's parts, its limits, its cancel and where its output goes. */

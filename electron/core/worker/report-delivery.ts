@@ -3,6 +3,7 @@
  * the coordinator acknowledges or refuses them for good. A report left from before a restart takes
  * the same path as a live one.
  */
+import type { AssignedJobDto } from '../../../shared/api.ts';
 import type { Logger } from '../logger.ts';
 import type { CoordinatorClient } from './coordinator-client.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
@@ -30,11 +31,15 @@ export class ReportDelivery {
     this.#o = options;
   }
 
-  /** Sends `report` (already in the outbox) until it is acknowledged, refused for good, or we stop. */
-  async deliver(report: FinalReport): Promise<void> {
+  /**
+   * Sends `report` (already in the outbox) until it is acknowledged, refused for good, or we stop. With `takeNext`
+   * (the worker is free for more), the acknowledgement may bring the next job, returned here.
+   */
+  async deliver(report: FinalReport, takeNext: () => boolean = () => false): Promise<AssignedJobDto | null> {
     for (let attempt = 0; ; attempt++) {
-      if (await this.tryOnce(report)) return;
-      if (this.#o.stopping() && attempt >= 2) return;
+      const outcome = await this.tryOnce(report, takeNext());
+      if (outcome.done) return outcome.next;
+      if (this.#o.stopping() && attempt >= 2) return null;
       await this.#o.sleep(backoffMs(attempt, 10_000));
     }
   }
@@ -57,8 +62,8 @@ export class ReportDelivery {
     }
   }
 
-  /** True when the report needs no more tries. */
-  private async tryOnce(report: FinalReport): Promise<boolean> {
+  /** Done when the report needs no more tries; with the next job when the coordinator handed one. */
+  private async tryOnce(report: FinalReport, takeNext: boolean): Promise<{ done: boolean; next: AssignedJobDto | null }> {
     const { client, outbox, logger } = this.#o;
     try {
       // A whole zip counts even when the report does not say so yet: the worker was killed between the two.
@@ -66,24 +71,26 @@ export class ReportDelivery {
         if (outbox.hasArtifacts(report.jobId)) await this.sendArtifacts(report);
         outbox.artifactsSent(report);
       }
-      if (report.kind === 'result') await client.submitResult(report.jobId, this.#o.workerId(), report.exitCode, report.commandStartedAt);
-      else await client.reportFailure(report.jobId, this.#o.workerId(), report.errorMessage, report.commandStartedAt, report.endReason);
+      const next =
+        report.kind === 'result'
+          ? await client.submitResult(report.jobId, this.#o.workerId(), report.exitCode, report.commandStartedAt, takeNext)
+          : await client.reportFailure(report.jobId, this.#o.workerId(), report.errorMessage, report.commandStartedAt, report.endReason, takeNext);
       outbox.remove(report.jobId);
       logger.info('report delivered', { jobId: report.jobId, kind: report.kind, exitCode: report.kind === 'result' ? report.exitCode : null });
-      return true;
+      return { done: true, next };
     } catch (error) {
       const message = (error as Error).message;
       switch (classify(error, 'job')) {
         case 'give-up':
           logger.warn('the coordinator refused the report; dropping it', { jobId: report.jobId, error: message });
           outbox.remove(report.jobId);
-          return true;
+          return { done: true, next: null };
         case 'reregister':
           await this.#o.reregister().catch(() => {});
-          return false;
+          return { done: false, next: null };
         case 'retry':
           this.#o.onRetry(message);
-          return false;
+          return { done: false, next: null };
       }
     }
   }

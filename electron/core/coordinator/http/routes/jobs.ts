@@ -1,9 +1,9 @@
 /** Job endpoints (seed 4-9) plus cancel and live log chunks. */
 import express, { type Response } from 'express';
-import { LIMITS, type JobTarget } from '../../../../../shared/api.ts';
+import { LIMITS, type AssignedJobDto, type JobTarget } from '../../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../../shared/job-status.ts';
-import { requireWorker } from '../auth.ts';
+import { principalOf, requireWorker } from '../auth.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { watchHangUp } from '../hang-up.ts';
 import { HttpError } from '../http-error.ts';
@@ -51,6 +51,13 @@ export function assertFileUrl(ctx: CoordinatorContext, fileUrl: string): void {
       `fileUrl ${fileUrl.slice(0, 200)} does not name an uploaded zip; upload it with POST /api/execute (mode=distributed), or give an absolute http(s) URL.`,
     );
   }
+}
+
+/** A worker that reported asks for its next job in the same round trip: assigned now, never waited for. */
+async function nextJobFor(ctx: CoordinatorContext, res: Response, workerId: string): Promise<{ next: AssignedJobDto | null }> {
+  if (principalOf(res).role !== 'worker') return { next: null }; // only a worker takes jobs for itself this way
+  const taken = await ctx.scheduler.takeJob(workerId, 0, new AbortController().signal);
+  return { next: taken.ok ? taken.job : null };
 }
 
 function sendNoJob(res: Response, outcome: Exclude<AssignOutcome, { ok: true }>, orders: Omit<WorkerOrders, 'changed'> = {}): void {
@@ -189,8 +196,9 @@ export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
     requireWorker(res, body.workerId);
     const outcome = completeJob(ctx.store, body);
     if (!outcome.ok) throw refusalToHttp(outcome);
-    await ctx.commit.durable();
-    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully' });
+    const next = body.takeNext ? await nextJobFor(ctx, res, body.workerId) : undefined;
+    await ctx.commit.durable(); // one fsync for the result and the next job's assignment
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job result submitted successfully', ...next });
   });
 
   routes.on('putJobsSubmitResult', json, async (req, res) => {
@@ -198,8 +206,9 @@ export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
     requireWorker(res, body.workerId);
     const outcome = failJob(ctx.store, body);
     if (!outcome.ok) throw refusalToHttp(outcome);
+    const next = body.takeNext ? await nextJobFor(ctx, res, body.workerId) : undefined;
     await ctx.commit.durable();
-    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully' });
+    res.json({ success: true, jobId: body.jobId, status: outcome.status, message: 'Job failure recorded successfully', ...next });
   });
 
   return routes;
