@@ -26,8 +26,9 @@ import {
   tempDir,
   waitUntil,
   type BenchCoordinator,
-  type Summary,
 } from './lib.ts';
+import { appendHistory, comparisonText, historyLine, readHistory } from './history.ts';
+import { tableOf } from './table.ts';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -775,51 +776,12 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ],
 ];
 
-function row(name: string, s: Summary | undefined, unit: string, target: string): string {
-  if (!s) return '';
-  return `| ${name} | ${s.median} ${unit} | ${s.min} – ${s.max} | ${target} |`;
-}
-
-function table(): string {
-  const r = results;
-  const lines = [
-    '| figure | median | min – max | target |',
-    '| --- | --- | --- | --- |',
-    row('pickup p50', r.pickup_ms?.p50, 'ms', '< 15 ms'),
-    row('pickup p99', r.pickup_ms?.p99, 'ms', '< 50 ms'),
-    row('seed polling pickup p50', r.seed_polling_pickup_ms?.p50, 'ms', '(baseline)'),
-    ...P.fleet.flatMap((n) => [
-      row(`throughput, ${n} simulated workers`, r.throughput_jobs_per_s?.[`w${n}`], 'jobs/s', n === 50 ? '≥ 1000' : n === 1000 ? '≥ 500' : ''),
-      row(`API p99, ${n} workers`, r.api_p99_ms?.[`w${n}`], 'ms', '< 100 ms'),
-      row(`coordinator RSS, ${n} workers`, r.coordinator_rss_mb?.[`w${n}`], 'MB', ''),
-    ]),
-    row(`end to end, ${P.e2eJobs} jobs, 2 workers`, r.e2e?.seconds, 's', ''),
-    row('end to end floor (xargs -P2)', r.e2e?.floor_seconds, 's', ''),
-    row('end to end ratio', r.e2e?.ratio, '×', '≤ 5'),
-    ...Object.entries<Summary>(r.e2e?.phases_ms ?? {}).map(([name, s]) => row(`end to end, per job: ${name}`, s, 'ms', '')),
-    row(`upload (${r.upload?.size_mb ?? ''} MB zip)`, r.upload?.mb_per_s, 'MB/s', '≥ 300'),
-    row('download by a worker', r.download?.mb_per_s, 'MB/s', '≥ 300'),
-    row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),
-    row(`worker peak RSS, ${P.outputMb} MB of output`, r.output?.worker_peak_rss_mb, 'MB', '< 150'),
-    row(`coordinator peak RSS, ${P.outputMb} MB of output`, r.output?.coordinator_peak_rss_mb, 'MB', '< 150'),
-    row('runs: broadcast to 1,000 workers, create answered', r.runs?.broadcast_create_ms, 'ms', '< 1000 ms'),
-    row('runs: broadcast to 1,000 workers, all assigned', r.runs?.all_assigned_ms, 'ms', ''),
-    row('runs: coordinator CPU while assigning', r.runs?.coordinator_cpu_pct, '% of a core', ''),
-    row('runs: map of 500 zips, create answered (upload included)', r.runs?.map_create_ms, 'ms', '< 1000 ms'),
-    row(`log: bytes sent to an open job page / log size (${r.log?.log_mb ?? ''} MB, ${r.log?.lines ?? ''} lines)`, r.log?.page_bytes_ratio, '×', '≤ 1.1'),
-    row('log: finished job opened, tail on screen', r.log?.tail_on_screen_ms, 'ms', '< 1000 ms'),
-    row('log: worker peak RSS', r.log?.worker_peak_rss_mb, 'MB', '< 150'),
-    row('log: coordinator peak RSS', r.log?.coordinator_peak_rss_mb, 'MB', '< 150'),
-    r.cancel_ms
-      ? `| cancel to process group gone (${r.cancel_ms.cancels} cancels) | p50 ${r.cancel_ms.p50} ms | max ${r.cancel_ms.max} ms | max < 1500 ms |`
-      : '',
-    row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
-    row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
-    row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
-    row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
-    r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
-  ];
-  return lines.filter(Boolean).join('\n');
+// `--compare` alone: the last full run against the one before it, without running anything.
+if (args.includes('--compare') && args.length === 1) {
+  const history = readHistory();
+  if (history.length < 2) console.log(`bench/history.jsonl holds ${history.length} full run(s); a comparison needs two (npm run bench).`);
+  else console.log(comparisonText(history.at(-2)!, history.at(-1)!));
+  process.exit(0);
 }
 
 const started = Date.now();
@@ -848,7 +810,15 @@ results.meta = {
 const out = fileURLToPath(new URL('./results.json', import.meta.url));
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+const { text: printed, figures } = tableOf(results, P);
+// Only a full run of every scenario is history: a quick or partial run is not comparable with one.
+if (!QUICK && !ONLY) {
+  const previous = readHistory().at(-1);
+  const line = historyLine(figures, { ...results.meta, node: process.version });
+  appendHistory(line);
+  if (previous) console.log(`\n${comparisonText(previous, line)}`);
+}
 console.log(
-  `\n${table()}\n\n${QUICK ? 'Quick run' : 'Full run'} on ${results.meta.finished_at.slice(0, 10)} in ${results.meta.seconds} s: ${results.meta.cpus} × ${results.meta.cpu_model}, Node ${process.version}; written to bench/results.json`,
+  `\n${printed}\n\n${QUICK ? 'Quick run' : 'Full run'} on ${results.meta.finished_at.slice(0, 10)} in ${results.meta.seconds} s: ${results.meta.cpus} × ${results.meta.cpu_model}, Node ${process.version}; written to bench/results.json`,
 );
 process.exit(0);

@@ -1,0 +1,51 @@
+/** The bench's table: each scenario's figures with their targets (run.ts prints it; history.ts keeps its figures). */
+import type { Figure } from './history.ts';
+import type { Summary } from './lib.ts';
+
+/** The table of a run's results (as bench/results.json holds them), and each figure it shows for bench/history.jsonl. */
+export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb: number; idleWorkers: number }): { text: string; figures: Figure[] } {
+  const figures: Figure[] = [];
+  const row = (name: string, s: Summary | undefined, unit: string, target: string): string => {
+    if (!s) return '';
+    figures.push({ name, median: s.median, unit });
+    return `| ${name} | ${s.median} ${unit} | ${s.min} – ${s.max} | ${target} |`;
+  };
+  const lines = [
+    '| figure | median | min – max | target |',
+    '| --- | --- | --- | --- |',
+    row('pickup p50', r.pickup_ms?.p50, 'ms', '< 15 ms'),
+    row('pickup p99', r.pickup_ms?.p99, 'ms', '< 50 ms'),
+    row('seed polling pickup p50', r.seed_polling_pickup_ms?.p50, 'ms', '(baseline)'),
+    ...P.fleet.flatMap((n) => [
+      row(`throughput, ${n} simulated workers`, r.throughput_jobs_per_s?.[`w${n}`], 'jobs/s', n === 50 ? '≥ 1000' : n === 1000 ? '≥ 500' : ''),
+      row(`API p99, ${n} workers`, r.api_p99_ms?.[`w${n}`], 'ms', '< 100 ms'),
+      row(`coordinator RSS, ${n} workers`, r.coordinator_rss_mb?.[`w${n}`], 'MB', ''),
+    ]),
+    row(`end to end, ${P.e2eJobs} jobs, 2 workers`, r.e2e?.seconds, 's', ''),
+    row('end to end floor (xargs -P2)', r.e2e?.floor_seconds, 's', ''),
+    row('end to end ratio', r.e2e?.ratio, '×', '≤ 5'),
+    ...Object.entries<Summary>(r.e2e?.phases_ms ?? {}).map(([name, s]) => row(`end to end, per job: ${name}`, s, 'ms', '')),
+    row(`upload (${r.upload?.size_mb ?? ''} MB zip)`, r.upload?.mb_per_s, 'MB/s', '≥ 300'),
+    row('download by a worker', r.download?.mb_per_s, 'MB/s', '≥ 300'),
+    row('coordinator peak RSS, upload + download', r.upload?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row(`worker peak RSS, ${P.outputMb} MB of output`, r.output?.worker_peak_rss_mb, 'MB', '< 150'),
+    row(`coordinator peak RSS, ${P.outputMb} MB of output`, r.output?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    row('runs: broadcast to 1,000 workers, create answered', r.runs?.broadcast_create_ms, 'ms', '< 1000 ms'),
+    row('runs: broadcast to 1,000 workers, all assigned', r.runs?.all_assigned_ms, 'ms', ''),
+    row('runs: coordinator CPU while assigning', r.runs?.coordinator_cpu_pct, '% of a core', ''),
+    row('runs: map of 500 zips, create answered (upload included)', r.runs?.map_create_ms, 'ms', '< 1000 ms'),
+    row(`log: bytes sent to an open job page / log size (${r.log?.log_mb ?? ''} MB, ${r.log?.lines ?? ''} lines)`, r.log?.page_bytes_ratio, '×', '≤ 1.1'),
+    row('log: finished job opened, tail on screen', r.log?.tail_on_screen_ms, 'ms', '< 1000 ms'),
+    row('log: worker peak RSS', r.log?.worker_peak_rss_mb, 'MB', '< 150'),
+    row('log: coordinator peak RSS', r.log?.coordinator_peak_rss_mb, 'MB', '< 150'),
+    r.cancel_ms
+      ? `| cancel to process group gone (${r.cancel_ms.cancels} cancels) | p50 ${r.cancel_ms.p50} ms | max ${r.cancel_ms.max} ms | max < 1500 ms |`
+      : '',
+    row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
+    row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
+    row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
+    row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
+    r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
+  ];
+  return { text: lines.filter(Boolean).join('\n'), figures };
+}
