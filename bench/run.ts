@@ -171,7 +171,20 @@ async function benchSeedPolling(): Promise<void> {
 
 // ---- throughput: simulated workers draining pre-created jobs ------------------------------------
 
-async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: number; p99: number; rss: number }> {
+/** What a dashboard and an admin ask while a run drains: one request every 50 ms, in turn, until `stop`. */
+const ADMIN_REQUESTS = ['/api/jobs/create?limit=50', '/api/jobs/counts', '/api/workers/register', '/api/runs/create?limit=20', '/api/coordinator/info'];
+
+async function adminProbe(api: JsonClient, token: string, stop: () => boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; !stop() && i < 100_000; i++) {
+    const res = await api.call('GET', ADMIN_REQUESTS[i % ADMIN_REQUESTS.length]!, token).catch(() => null);
+    if (res && res.status === 200) latencies.push(res.ms);
+    await sleep(50);
+  }
+  return latencies;
+}
+
+async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: number; p99: number; adminP99: number; loopP99: number; rss: number }> {
   const c = await startCoordinator(['--max-pending-jobs', '1000000']);
   const api = new JsonClient(c.url);
   try {
@@ -191,8 +204,12 @@ async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: numb
     const finished = new Promise<void>((r) => {
       finish = r;
     });
+    await api.call('GET', '/api/coordinator/metrics?reset=true', c.adminToken);
     const started = performance.now();
     let ended = 0;
+    // A teacher's dashboard meanwhile, on its own connection (a browser's), measured apart from the workers' chatter.
+    const adminApi = new JsonClient(c.url);
+    const probing = adminProbe(adminApi, c.adminToken, () => done >= jobs);
     tokens.forEach(
       (token, i) =>
         void (async () => {
@@ -213,7 +230,10 @@ async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: numb
     );
     await finished;
     const seconds = (ended - started) / 1000;
-    return { jobsPerS: jobs / seconds, p99: percentile(latencies, 99), rss: peakRssMb(c.pid) };
+    const admin = await probing;
+    adminApi.close();
+    const loop = (await api.call('GET', '/api/coordinator/metrics', c.adminToken)).body.eventLoopDelayMs;
+    return { jobsPerS: jobs / seconds, p99: percentile(latencies, 99), adminP99: percentile(admin, 99), loopP99: loop.p99, rss: peakRssMb(c.pid) };
   } finally {
     api.close();
     await c.stop();
@@ -229,10 +249,14 @@ async function benchThroughput(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       const r = await drainRun(n, P.drainJobs);
       runs.push(r);
-      log(`throughput w${n} run ${run + 1}: ${round(r.jobsPerS)} jobs/s, api p99 ${round(r.p99)} ms, rss ${round(r.rss)} MB`);
+      log(
+        `throughput w${n} run ${run + 1}: ${round(r.jobsPerS)} jobs/s, worker requests p99 ${round(r.p99)} ms, dashboard p99 ${round(r.adminP99)} ms, event-loop delay p99 ${round(r.loopP99)} ms, rss ${round(r.rss)} MB`,
+      );
     }
     results.throughput_jobs_per_s[`w${n}`] = summarize(runs.map((r) => r.jobsPerS));
     results.api_p99_ms[`w${n}`] = summarize(runs.map((r) => r.p99));
+    (results.admin_p99_ms ??= {})[`w${n}`] = summarize(runs.map((r) => r.adminP99));
+    (results.event_loop_p99_ms ??= {})[`w${n}`] = summarize(runs.map((r) => r.loopP99));
     results.coordinator_rss_mb[`w${n}`] = summarize(runs.map((r) => r.rss));
   }
   results.throughput_jobs_per_s.jobs_per_run = P.drainJobs;

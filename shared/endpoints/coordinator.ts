@@ -41,6 +41,23 @@ export const COORDINATOR_ENDPOINTS = {
     responses: { 200: coordinatorInfo },
     refusals: [],
   },
+  getCoordinatorMetrics: {
+    method: 'get',
+    path: '/api/coordinator/metrics',
+    summary: "The coordinator's event-loop delay (what every request waits on), memory and uptime; reset=true starts a new window",
+    who: 'admin',
+    query: z.object({ reset: z.enum(['true', 'false']).optional() }),
+    responses: {
+      200: z.object({
+        eventLoopDelayMs: z.object({ p50: z.number(), p99: z.number(), max: z.number(), mean: z.number() }),
+        since: z.string(),
+        rssMb: z.number(),
+        heapUsedMb: z.number(),
+        uptimeSeconds: z.number(),
+      }),
+    },
+    refusals: [],
+  },
   getWs: {
     method: 'get',
     path: '/api/ws',

@@ -14,6 +14,7 @@ import type { Notifier } from './notify/notifier.ts';
 import type { WakeRelays } from './workers/wake-relays.ts';
 import type { WakeTransport } from '../wake-on-lan.ts';
 import type { SessionLimits } from './people/identity.ts';
+import type { CoordinatorMetrics } from './metrics.ts';
 import type { LoginThrottle } from './people/login-throttle.ts';
 import type { OidcSettings } from './people/oidc-settings.ts';
 
@@ -54,6 +55,8 @@ export interface CoordinatorContext {
   /** Runs finished, jobs failed, workers offline: to the desktop app's listeners and the webhooks. */
   notifier: Notifier;
   limiter: FailedAuthLimiter;
+  /** Event-loop delay, memory and uptime (GET /api/coordinator/metrics). */
+  metrics: CoordinatorMetrics;
   /** Wrong passwords slow down their address and name (people/login-throttle.ts). */
   loginThrottle: LoginThrottle;
   logger: Logger;

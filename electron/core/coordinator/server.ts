@@ -30,6 +30,7 @@ import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 import { installAuditHook } from './audit/audit-log.ts';
 import { scheduleClock, startRetention } from './background-duties.ts';
 import { LoginThrottle } from './people/login-throttle.ts';
+import { CoordinatorMetrics } from './metrics.ts';
 import type { OidcSettings } from './people/oidc-settings.ts';
 
 export interface CoordinatorOptions {
@@ -131,6 +132,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     commit: new GroupCommit(store),
     limiter: new FailedAuthLimiter({ now: options.now }),
     loginThrottle: new LoginThrottle(options.now),
+    metrics: new CoordinatorMetrics(),
     directRuns: new Set(),
     wakeRelays: new WakeRelays(options.now),
     wakeTransport: options.wakeTransport ?? REAL_WAKE_TRANSPORT,
@@ -236,5 +238,6 @@ async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> 
   await closed;
   clearTimeout(force);
   await ctx.notifier.stop();
+  ctx.metrics.stop();
   ctx.store.close();
 }

@@ -5,6 +5,7 @@ import { coordinatorInfo } from '../../info.ts';
 import { HttpError } from '../http-error.ts';
 import { openApiDocument } from '../openapi.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { queryString } from '../validate.ts';
 
 export function coordinatorRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
@@ -16,6 +17,9 @@ export function coordinatorRoutes(ctx: CoordinatorContext): RouteHandlers {
   // For the dashboard's login check, its fingerprint and its "Add a worker" dialog.
   routes.on('getCoordinatorInfo', (req, res) => {
     res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0));
+  });
+  routes.on('getCoordinatorMetrics', (req, res) => {
+    res.json(ctx.metrics.read(queryString(req.query.reset, 'reset') === 'true'));
   });
   // The live feed is a WebSocket (live/live.ts takes the upgrade); a plain GET is told so.
   routes.on('getWs', (_req, _res) => {
