@@ -28,7 +28,7 @@ export const GRADING_ENDPOINTS = {
     who: 'assistant',
     json: z.object({ jobId: id, comment: z.string().max(GRADING_LIMITS.maxCommentLength).nullable() }),
     responses: { 200: ok({ jobId: z.string(), comment: z.string().nullable() }) },
-    refusals: ['job_not_found'],
+    refusals: ['job_not_found', 'out_of_scope'],
   },
   getJobsTests: {
     method: 'get',
@@ -44,7 +44,7 @@ export const GRADING_ENDPOINTS = {
         note: z.string().nullable(),
       }),
     },
-    refusals: ['job_not_found'],
+    refusals: ['job_not_found', 'out_of_scope'],
   },
   getRunsFeedback: {
     method: 'get',
@@ -54,7 +54,7 @@ export const GRADING_ENDPOINTS = {
     query: z.object({ runId: id }),
     responses: {},
     produces: ['application/zip'],
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   getRunsSimilarity: {
     method: 'get',
@@ -70,7 +70,7 @@ export const GRADING_ENDPOINTS = {
         ms: z.number(),
       }),
     },
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   getRunsSubmissionFile: {
     method: 'get',
@@ -79,6 +79,6 @@ export const GRADING_ENDPOINTS = {
     who: 'assistant',
     query: z.object({ jobId: id, path: z.string().meta({ description: 'the file inside the zip, as a similarity region names it' }) }),
     responses: { 200: z.object({ jobId: z.string(), path: z.string(), text: z.string() }) },
-    refusals: ['job_not_found', 'not_found', 'too_large', 'invalid_zip'],
+    refusals: ['job_not_found', 'not_found', 'too_large', 'invalid_zip', 'out_of_scope'],
   },
 } as const satisfies Record<string, Endpoint>;

@@ -30,7 +30,7 @@ export const JOB_ENDPOINTS = {
     who: 'teacher',
     json: createJobBody,
     responses: { 200: ok({ jobId: z.string(), message: z.string() }) },
-    refusals: [],
+    refusals: ['out_of_scope'],
     example: { command: 'npm install\nnpm test', fileUrl: '/uploads/upload-1705329400000-abc.zip', filename: 'project.zip' },
   },
   getJobsCreate: {
@@ -72,7 +72,7 @@ export const JOB_ENDPOINTS = {
       output: z.enum(['true', 'false']).optional().meta({ description: 'false: without stdout and stderr (read them with GET /api/jobs/log)' }),
     }),
     responses: { 200: jobDto },
-    refusals: ['job_not_found'],
+    refusals: ['job_not_found', 'out_of_scope'],
   },
   postJobsSubmitResult: {
     method: 'post',
@@ -99,7 +99,7 @@ export const JOB_ENDPOINTS = {
     who: 'teacher',
     json: cancelBody,
     responses: { 200: reported },
-    refusals: ['job_not_found', 'already_ended'],
+    refusals: ['job_not_found', 'already_ended', 'out_of_scope'],
   },
   postJobsLogs: {
     method: 'post',
@@ -124,7 +124,7 @@ export const JOB_ENDPOINTS = {
     }),
     responses: { 200: logPage },
     produces: ['text/plain'],
-    refusals: ['job_not_found'],
+    refusals: ['job_not_found', 'out_of_scope'],
   },
   getJobsControl: {
     method: 'get',
@@ -143,7 +143,7 @@ export const JOB_ENDPOINTS = {
     query: z.object({ jobId: id, path: z.string().optional() }),
     responses: {},
     produces: ['application/zip', 'application/octet-stream'],
-    refusals: ['job_not_found'],
+    refusals: ['job_not_found', 'out_of_scope'],
   },
   postJobsArtifacts: {
     method: 'post',
@@ -165,7 +165,7 @@ export const JOB_ENDPOINTS = {
       200: ok({ jobId: z.string(), mode: z.literal('distributed'), message: z.string(), checkStatusUrl: z.string() }),
     },
     produces: ['text/event-stream'],
-    refusals: ['invalid_zip', 'too_large'],
+    refusals: ['invalid_zip', 'too_large', 'out_of_scope'],
   },
   getUploadsName: {
     method: 'get',

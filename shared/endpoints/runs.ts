@@ -40,7 +40,7 @@ export const RUN_ENDPOINTS = {
     json: createRunBody,
     form: runForm,
     responses: { 200: created },
-    refusals: ['invalid_zip', 'too_large'],
+    refusals: ['invalid_zip', 'too_large', 'out_of_scope'],
   },
   getRunsCreate: {
     method: 'get',
@@ -58,7 +58,7 @@ export const RUN_ENDPOINTS = {
     who: 'assistant',
     query: z.object({ runId: id }),
     responses: { 200: runStatusDto },
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   postRunsRename: {
     method: 'post',
@@ -67,7 +67,7 @@ export const RUN_ENDPOINTS = {
     who: 'teacher',
     json: renameRunBody,
     responses: { 200: ok({ runId: z.string(), name: z.string().nullable() }) },
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   postRunsCancel: {
     method: 'post',
@@ -76,7 +76,7 @@ export const RUN_ENDPOINTS = {
     who: 'teacher',
     json: runIdBody,
     responses: { 200: ok({ runId: z.string(), cancelled: z.number(), cancelling: z.number() }) },
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   postRunsRerun: {
     method: 'post',
@@ -91,7 +91,7 @@ export const RUN_ENDPOINTS = {
       tests: z.string().meta({ format: 'binary' }).optional().meta({ description: 'the new hidden tests (a zip)' }),
     }),
     responses: { 200: created },
-    refusals: ['run_not_found', 'nothing_to_rerun'],
+    refusals: ['run_not_found', 'nothing_to_rerun', 'out_of_scope'],
   },
   getRunsExport: {
     method: 'get',
@@ -101,7 +101,7 @@ export const RUN_ENDPOINTS = {
     query: z.object({ runId: id, format: z.enum(['csv', 'json', 'moodle', 'canvas']).optional() }),
     responses: { 200: runStatusDto },
     produces: ['text/csv'],
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
   getRunsArtifacts: {
     method: 'get',
@@ -111,6 +111,6 @@ export const RUN_ENDPOINTS = {
     query: z.object({ runId: id }),
     responses: {},
     produces: ['application/zip'],
-    refusals: ['run_not_found'],
+    refusals: ['run_not_found', 'out_of_scope'],
   },
 } as const satisfies Record<string, Endpoint>;

@@ -14,7 +14,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: templateBody,
     responses: { 200: ok({ template: templateDto }) },
-    refusals: ['too_large'],
+    refusals: ['too_large', 'out_of_scope'],
   },
   getTemplatesCreate: {
     method: 'get',
@@ -40,7 +40,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: templateBody.extend(templateId.shape),
     responses: { 200: ok({ template: templateDto }) },
-    refusals: ['template_not_found'],
+    refusals: ['template_not_found', 'out_of_scope'],
   },
   postTemplatesDelete: {
     method: 'post',
@@ -49,7 +49,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: templateId,
     responses: { 200: ok({ templateId: z.string() }) },
-    refusals: ['template_not_found', 'template_in_use'],
+    refusals: ['template_not_found', 'template_in_use', 'out_of_scope'],
   },
   postTemplatesRun: {
     method: 'post',
@@ -58,7 +58,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: templateId.extend({ params: paramValues.optional() }),
     responses: { 200: ok({ runId: z.string().optional(), jobId: z.string().optional() }) },
-    refusals: ['template_not_found'],
+    refusals: ['template_not_found', 'out_of_scope'],
   },
   postSchedulesCreate: {
     method: 'post',
@@ -67,7 +67,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: scheduleBody,
     responses: { 200: ok({ schedule: scheduleDto }) },
-    refusals: ['template_not_found'],
+    refusals: ['template_not_found', 'out_of_scope'],
   },
   getSchedulesCreate: {
     method: 'get',
@@ -93,7 +93,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: scheduleBody.extend(scheduleId.shape),
     responses: { 200: ok({ schedule: scheduleDto }) },
-    refusals: ['schedule_not_found', 'template_not_found'],
+    refusals: ['schedule_not_found', 'template_not_found', 'out_of_scope'],
   },
   postSchedulesDelete: {
     method: 'post',
@@ -102,7 +102,7 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: scheduleId,
     responses: { 200: ok({ scheduleId: z.string() }) },
-    refusals: ['schedule_not_found'],
+    refusals: ['schedule_not_found', 'out_of_scope'],
   },
   postSchedulesPause: {
     method: 'post',
@@ -111,6 +111,6 @@ export const TEMPLATE_ENDPOINTS = {
     who: 'teacher',
     json: scheduleId.extend({ paused: z.boolean() }),
     responses: { 200: ok({ schedule: scheduleDto }) },
-    refusals: ['schedule_not_found'],
+    refusals: ['schedule_not_found', 'out_of_scope'],
   },
 } as const satisfies Record<string, Endpoint>;

@@ -161,7 +161,7 @@ export const WORKER_ENDPOINTS = {
         unreachable: z.array(z.string()),
       }),
     },
-    refusals: ['worker_not_found'],
+    refusals: ['worker_not_found', 'out_of_scope'],
     example: { workerIds: ['lab-pc-07'], waitSeconds: 120 },
   },
   postWorkersPower: {
@@ -180,7 +180,7 @@ export const WORKER_ENDPOINTS = {
         offline: z.array(z.string()),
       }),
     },
-    refusals: ['worker_not_found'],
+    refusals: ['worker_not_found', 'out_of_scope'],
     example: { target: { tags: ['room-b'] }, action: 'shutdown', delaySeconds: 300 },
   },
 } as const satisfies Record<string, Endpoint>;

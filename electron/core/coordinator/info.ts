@@ -22,11 +22,12 @@ export function dashboardUrl(settings: { fingerprint: string | null; host: strin
   return origin(settings.fingerprint ? 'https' : 'http', listenAddresses(settings.host)[0] ?? '127.0.0.1', port);
 }
 
-export function coordinatorInfo(ctx: CoordinatorContext, port: number) {
+/** `admin`: the caller may see the join token (IT's: it adds PCs at once); others get the lines without it. */
+export function coordinatorInfo(ctx: CoordinatorContext, port: number, admin = true) {
   const { auth, tokens, fingerprint } = ctx.settings;
   const scheme = fingerprint ? 'https' : 'http';
   const hosts = listenAddresses(ctx.settings.host);
-  const joinToken = auth ? tokens.joinToken : null;
+  const joinToken = auth && admin ? tokens.joinToken : null;
   return {
     version: APP_VERSION,
     auth,

@@ -1,6 +1,7 @@
 /** Reading jobs as the API shows them: one with or without its output, the seed's whole list, a page, the counts. */
 import type { JobDto } from '../../../../shared/api.ts';
 import type { JobCounts } from '../../../../shared/job-status.ts';
+import type { Scope } from '../../../../shared/roles.ts';
 import type { Store } from '../state/store.ts';
 import { toJobDto, type JobPageQuery, type JobRecord } from '../state/repositories/jobs.ts';
 
@@ -22,9 +23,9 @@ export function getJobSummary(store: Store, jobId: string): JobDto | undefined {
   return job && toJobDto(job, workerNameOf(store, job.workerId));
 }
 
-/** Every job, oldest first, with its output: the seed's list. */
-export function listJobs(store: Store): JobDto[] {
-  const jobs = store.jobs.all();
+/** Every job (in scope), oldest first, with its output: the seed's list. */
+export function listJobs(store: Store, scope: Scope | null = null): JobDto[] {
+  const jobs = store.jobs.all(scope);
   const names = workerNames(store, jobs);
   return jobs.map((job) => toJobDto(job, names(job.workerId), outputOf(store, job)));
 }
@@ -36,8 +37,8 @@ export function pageJobs(store: Store, query: JobPageQuery): { jobs: JobDto[]; t
   return { ...page, jobs: page.jobs.map((job) => toJobDto(job, names(job.workerId))) };
 }
 
-export function jobCounts(store: Store): JobCounts {
-  return store.jobs.counts();
+export function jobCounts(store: Store, scope: Scope | null = null): JobCounts {
+  return store.jobs.counts(scope);
 }
 
 /**

@@ -2,6 +2,8 @@
 import type { JobTarget } from '../../../../shared/api.ts';
 import type { Store } from '../state/store.ts';
 import { describeTarget, matchesTarget, normalizeTarget } from './targeting.ts';
+import type { Scope } from '../../../../shared/roles.ts';
+import { workerInScope } from '../people/scope.ts';
 
 /** Why a target cannot be used (it names an unknown worker, or selects none), in a sentence, or null. */
 export function targetProblem(store: Store, target: JobTarget | null | undefined): string | null {
@@ -16,7 +18,7 @@ export function targetProblem(store: Store, target: JobTarget | null | undefined
   return null;
 }
 
-/** Workers (not revoked) a target selects: how many jobs a broadcast to it makes. */
-export function countMatchingWorkers(store: Store, target: JobTarget | null): number {
-  return store.workers.all().filter((w) => !w.revoked && matchesTarget(normalizeTarget(target), w)).length;
+/** Workers (not revoked, in scope) a target selects: how many jobs a broadcast to it makes. */
+export function countMatchingWorkers(store: Store, target: JobTarget | null, scope: Scope | null = null): number {
+  return store.workers.all().filter((w) => !w.revoked && matchesTarget(normalizeTarget(target), w) && workerInScope(w, scope)).length;
 }

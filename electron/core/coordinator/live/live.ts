@@ -1,21 +1,24 @@
 /**
  * The dashboard's live feed: a WebSocket at /api/ws that pushes worker and job changes (coalesced
- * every 100 ms) and the output of the jobs a client subscribed to. Browsers cannot set headers on a
- * WebSocket, so the admin token arrives as a subprotocol: `cmdx-token.<token>`.
+ * every 100 ms) and the output of the jobs a client subscribed to, each client only what is in its
+ * rooms. Browsers cannot set headers on a WebSocket, so a token arrives as a subprotocol
+ * (`cmdx-token.<token>`), or the session cookie comes with it (live-auth.ts).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { LIMITS, type JobDto, type LogEntry, type WorkerDto } from '../../../../shared/api.ts';
-import type { JobCounts } from '../../../../shared/job-status.ts';
-import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../../../shared/live.ts';
-import { tokenMatches } from '../http/auth.ts';
+import { LIVE_PATH, LIVE_PROTOCOL, type LiveClientMessage, type LiveServerMessage } from '../../../../shared/live.ts';
+import type { Scope } from '../../../../shared/roles.ts';
 import type { CoordinatorContext } from '../context.ts';
 import { plainFromLan } from '../http/listener.ts';
-import { getJobSummary, jobCounts, pageJobs } from '../jobs/job-queries.ts';
-import { getWorker, listWorkers } from '../workers/worker-queries.ts';
+import { getJobSummary } from '../jobs/job-queries.ts';
+import { getWorker } from '../workers/worker-queries.ts';
 import { readLog } from '../jobs/job-output.ts';
+import { jobInScope } from '../people/scope.ts';
+import { viewerOf, type Viewer } from './live-auth.ts';
+import { changesText, countsText, scopeKey, snapshot, type Changes } from './live-scope.ts';
 
 const FLUSH_MS = 100;
 /** A client that cannot keep up is dropped rather than buffered without bound; it reconnects and catches up. */
@@ -23,10 +26,13 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Log text a subscribe catches up at once; past it the page is told to reload the tail over HTTP instead. */
 const CATCH_UP_CHARS = 4 * 1024 * 1024;
 const COUNTS_EVERY_MS = 1000;
+/** How often a viewer's session or token is checked again: signed out, disabled or given other rooms. */
+const RECHECK_MS = 30_000;
 
 interface Client {
   socket: WebSocket;
   jobs: Set<string>;
+  viewer: Viewer;
 }
 
 export class LiveHub {
@@ -36,6 +42,7 @@ export class LiveHub {
   readonly #dirtyWorkers = new Set<string>();
   readonly #dirtyJobs = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
+  readonly #recheckTimer: NodeJS.Timeout;
   #countsAt = 0;
   /** Jobs changed too soon after the last counts: they go out when the second is up. */
   #countsTimer: NodeJS.Timeout | undefined;
@@ -53,6 +60,8 @@ export class LiveHub {
     ctx.events.on('worker', this.#onWorker);
     ctx.events.on('job', this.#onJob);
     ctx.events.on('output', this.#onOutput);
+    this.#recheckTimer = setInterval(() => this.recheck(), RECHECK_MS);
+    this.#recheckTimer.unref?.();
   }
 
   /** Hooks the hub into the HTTP server's upgrade requests for /api/ws. */
@@ -70,6 +79,7 @@ export class LiveHub {
     this.#ctx.events.off('output', this.#onOutput);
     clearTimeout(this.#timer);
     clearTimeout(this.#countsTimer);
+    clearInterval(this.#recheckTimer);
     for (const client of this.#clients) client.socket.terminate();
     this.#wss.close();
   }
@@ -78,40 +88,30 @@ export class LiveHub {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) return void refuse(socket, 404, 'Not found');
     if (this.#ctx.settings.fingerprint && plainFromLan(req)) return void refuse(socket, 403, 'Plain HTTP is for this PC only; connect with https');
-    if (!this.authorized(req)) return void refuse(socket, 401, 'The live feed needs the admin token');
+    const outcome = viewerOf(this.#ctx, req);
+    if (!outcome.ok) return void refuse(socket, outcome.status, outcome.message);
     this.#ctx.guard.authenticated(socket as Socket);
     this.#ctx.guard.keepOpen(socket as Socket); // a quiet dashboard is not an idle connection: it waits for news
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, outcome.viewer));
   }
 
-  private authorized(req: IncomingMessage): boolean {
-    if (!this.#ctx.settings.auth) return true;
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
-      .split(',')
-      .map((p) => p.trim());
-    const token = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
-    const ip = req.socket.remoteAddress ?? 'unknown';
-    if (!token) return false;
-    const ok = tokenMatches(token, this.#ctx.settings.tokens.adminToken);
-    if (!ok) this.#ctx.limiter.recordFailure(ip);
-    return ok;
-  }
-
-  private connected(socket: WebSocket): void {
-    const client: Client = { socket, jobs: new Set() };
+  private connected(socket: WebSocket, viewer: Viewer): void {
+    const client: Client = { socket, jobs: new Set(), viewer };
     this.#clients.add(client);
     socket.on('close', () => this.#clients.delete(client));
     socket.on('error', () => socket.terminate());
     socket.on('message', (raw: Buffer) => this.received(client, raw.toString())); // text frames arrive as one Buffer
-    const page = pageJobs(this.#ctx.store, { limit: LIMITS.jobsPageSize });
-    this.send(client, {
-      type: 'snapshot',
-      workers: listWorkers(this.#ctx.store),
-      jobs: page.jobs,
-      totalJobs: page.total,
-      counts: jobCounts(this.#ctx.store),
-      serverTime: Date.now(),
-    });
+    this.send(client, snapshot(this.#ctx.store, viewer.scope));
+  }
+
+  /** A viewer whose session or token ended is closed (the page signs in again); one given other rooms starts over. */
+  private recheck(): void {
+    for (const client of this.#clients) {
+      if (!client.viewer.recheck) continue;
+      const scope = client.viewer.recheck();
+      if (scope === undefined) client.socket.close(4001, 'Your session ended; sign in again');
+      else if (scopeKey(scope) !== scopeKey(client.viewer.scope)) client.socket.close(4002, 'Your rooms changed; reconnect');
+    }
   }
 
   private received(client: Client, text: string): void {
@@ -122,12 +122,19 @@ export class LiveHub {
       return;
     }
     if (message?.type === 'subscribe' && typeof message.jobId === 'string') {
+      if (!this.mayWatch(client.viewer.scope, message.jobId)) return; // another room's job: its log is not theirs to follow
       if (client.jobs.size >= 20) client.jobs.clear(); // a tab follows a handful of jobs, never thousands
       client.jobs.add(message.jobId);
       this.catchUp(client, message.jobId, Number.isSafeInteger(message.after) && message.after >= -1 ? message.after : -1);
     } else if (message?.type === 'unsubscribe' && typeof message.jobId === 'string') {
       client.jobs.delete(message.jobId);
     }
+  }
+
+  private mayWatch(scope: Scope | null, jobId: string): boolean {
+    if (!scope) return true;
+    const job = this.#ctx.store.jobs.get(jobId);
+    return job !== undefined && jobInScope(this.#ctx.store, job, scope);
   }
 
   /** What is stored after `after`, then live chunks: one thread, so nothing falls between the two or comes twice. */
@@ -154,24 +161,32 @@ export class LiveHub {
     if (workers.length === 0 && jobs.length === 0) return;
     // Counts change only with jobs; read at most once a second (they count index ranges).
     const now = Date.now();
-    let counts: JobCounts | undefined;
+    let withCounts = false;
     if (jobs.length > 0 && now - this.#countsAt >= COUNTS_EVERY_MS) {
-      counts = jobCounts(this.#ctx.store);
+      withCounts = true;
       this.#countsAt = now;
     } else if (jobs.length > 0) {
       this.#countsTimer ??= setTimeout(() => this.sendCounts(), this.#countsAt + COUNTS_EVERY_MS - now);
     }
-    const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: now, ...(counts ? { counts } : {}) };
-    const text = JSON.stringify(message);
-    for (const client of this.#clients) this.sendText(client, text);
+    const changes: Changes = { workers, jobs, serverTime: now, withCounts };
+    this.broadcast((scope) => changesText(this.#ctx.store, changes, scope));
   }
 
   private sendCounts(): void {
     this.#countsTimer = undefined;
     this.#countsAt = Date.now();
-    const message: LiveServerMessage = { type: 'changes', workers: [], jobs: [], serverTime: this.#countsAt, counts: jobCounts(this.#ctx.store) };
-    const text = JSON.stringify(message);
-    for (const client of this.#clients) this.sendText(client, text);
+    this.broadcast((scope) => countsText(this.#ctx.store, scope, this.#countsAt));
+  }
+
+  /** Each client its scope's text, made once per scope ('' sends nothing). */
+  private broadcast(textFor: (scope: Scope | null) => string): void {
+    const texts = new Map<string, string>();
+    for (const client of this.#clients) {
+      const key = scopeKey(client.viewer.scope);
+      let text = texts.get(key);
+      if (text === undefined) texts.set(key, (text = textFor(client.viewer.scope)));
+      if (text) this.sendText(client, text);
+    }
   }
 
   private output(jobId: string, chunks: LogEntry[]): void {

@@ -3,7 +3,7 @@
  * worker it ran on is, or, before any worker took it, when its target keeps it inside (it names only workers in scope,
  * or requires one of the scope's tags). Tags are read as they are now: a PC moved to another room moves with them.
  */
-import type { JobTarget } from '../../../../shared/api.ts';
+import type { JobTarget, RunMode } from '../../../../shared/api.ts';
 import type { Scope } from '../../../../shared/roles.ts';
 import type { Store } from '../state/store.ts';
 import { Refused } from '../refused.ts';
@@ -43,4 +43,14 @@ export function scopedTarget(store: Store, target: JobTarget | null | undefined,
   }
   if (!targetInScope(store, target, scope)) throw outOfScope('That target', scope);
   return target;
+}
+
+/**
+ * A run's (or a saved command's) target for a scoped person: as scopedTarget, except that a broadcast (each) over every PC of several rooms
+ * keeps no target (one target cannot say "any of these tags"); createRun then keeps it to the scope's PCs.
+ */
+export function scopedRunTarget(store: Store, target: JobTarget | null, mode: RunMode | 'single', scope: Scope | null): JobTarget | null {
+  const open = !target?.tags?.length && !target?.workers?.length;
+  if (scope && mode === 'each' && open && scope.tags.length > 1) return target;
+  return scopedTarget(store, target, scope) ?? null;
 }

@@ -16,6 +16,8 @@ import { targetProblem } from '../jobs/target-check.ts';
 import { onCancel } from '../jobs/lifecycle.ts';
 import { applyTransition } from '../jobs/transitions.ts';
 import { auditTarget } from '../audit/audit-context.ts';
+import type { Scope } from '../../../../shared/roles.ts';
+import { workerInScope } from '../people/scope.ts';
 
 export const DEFAULT_DEADLINE_SECONDS = 24 * 3600;
 
@@ -49,6 +51,8 @@ export interface CreateRunInput {
   /** Made from a saved command: which, and its parameter values (every job gets them). */
   templateId?: string | null;
   params?: Record<string, string> | null;
+  /** The rooms of the person who asked: a broadcast goes to the matching PCs in them only (null: every PC). */
+  scope?: Scope | null;
 }
 
 export type CreateRunOutcome = { ok: true; run: RunRecord; jobIds: string[] } | { ok: false; message: string };
@@ -101,7 +105,7 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
     const jobIds: string[] = [];
     if (input.mode === 'each') {
       if (!zip) return { ok: false, message: 'A run needs its zip (an empty one runs in an empty folder).' };
-      const workers = store.workers.all().filter((w) => !w.revoked && matchesTarget(target, w));
+      const workers = store.workers.all().filter((w) => !w.revoked && matchesTarget(target, w) && workerInScope(w, input.scope ?? null));
       if (workers.length > LIMITS.maxRunJobs)
         return { ok: false, message: `The target selects ${workers.length} workers; a run may have at most ${LIMITS.maxRunJobs} jobs.` };
       for (const worker of workers) {
@@ -116,14 +120,16 @@ export function createRun(store: Store, input: CreateRunInput): CreateRunOutcome
   return outcome;
 }
 
-export function runDto(store: Store, run: RunRecord): RunDto {
-  return toRunDto(run, { ...store.runs.summary(run.runId), reruns: store.runs.reruns(run.runId) });
+/** A run with its summary counted over its jobs in `scope` (null: all of them). */
+export function runDto(store: Store, run: RunRecord, scope: Scope | null = null): RunDto {
+  return toRunDto(run, { ...store.runs.summary(run.runId, scope), reruns: store.runs.reruns(run.runId) });
 }
 
-export function runStatus(store: Store, runId: string): RunStatusDto | undefined {
+/** A run as its page shows it: only its jobs in `scope` (null: all), and the groups and latest attempts among them. */
+export function runStatus(store: Store, runId: string, scope: Scope | null = null): RunStatusDto | undefined {
   const run = store.runs.get(runId);
   if (!run) return undefined;
-  const jobs = store.runs.jobs(runId);
+  const jobs = store.runs.jobs(runId, scope);
   const byDigest = new Map<string, string[]>();
   for (const job of jobs) {
     if (job.outputDigest === null) continue;
@@ -137,7 +143,7 @@ export function runStatus(store: Store, runId: string): RunStatusDto | undefined
   // A map run's jobs are its students' zips: named by the students CSV, else by the zip; their re-run attempts too.
   const naming = run.mode === 'map' && (run.grading || run.students);
   const named = <T extends RunJobRow>(job: T): T => (naming ? { ...job, student: studentOf(job.filename, run.students) } : job);
-  return { ...runDto(store, run), jobs: jobs.map(named), groups, latest: latestAttempts(store, run, jobs).map(named) };
+  return { ...runDto(store, run, scope), jobs: jobs.map(named), groups, latest: latestAttempts(store, run, jobs, scope).map(named) };
 }
 
 /** At most this many re-runs are read for a run's latest results: a family longer than this is not re-run by hand. */
@@ -147,7 +153,7 @@ const MAX_FAMILY = 200;
  * Each job's newest attempt in the runs re-run from this one (at any depth, newest wins): the same PC
  * for a broadcast, the same zip (by name) for a map run. Jobs never re-run have none.
  */
-function latestAttempts(store: Store, run: RunRecord, jobs: RunJobRow[]): LaterAttempt[] {
+function latestAttempts(store: Store, run: RunRecord, jobs: RunJobRow[], scope: Scope | null): LaterAttempt[] {
   const family: RunRecord[] = [];
   const queue = store.runs.reruns(run.runId);
   while (queue.length > 0 && family.length < MAX_FAMILY) {
@@ -160,7 +166,7 @@ function latestAttempts(store: Store, run: RunRecord, jobs: RunJobRow[]): LaterA
   const keyOf = (job: RunJobRow) => (run.mode === 'each' ? job.workerId : job.filename);
   const newest = new Map<string, { row: RunJobRow; runId: string }>();
   for (const later of family.sort((a, b) => a.seq - b.seq)) {
-    for (const row of store.runs.jobs(later.runId)) {
+    for (const row of store.runs.jobs(later.runId, scope)) {
       const key = keyOf(row);
       if (key !== null) newest.set(key, { row, runId: later.runId });
     }
@@ -172,12 +178,21 @@ function latestAttempts(store: Store, run: RunRecord, jobs: RunJobRow[]): LaterA
   });
 }
 
-/** One page of runs, newest first, with their summaries. */
-export function pageRuns(store: Store, limit: number, before?: string): { runs: RunDto[]; total: number; nextBefore: string | null } {
+/** One page of runs, newest first, with their summaries; with a scope, the runs with a job in it, counted over those jobs. */
+export function pageRuns(
+  store: Store,
+  limit: number,
+  before?: string,
+  scope: Scope | null = null,
+): { runs: RunDto[]; total: number; nextBefore: string | null } {
   const beforeSeq = before === undefined ? Number.MAX_SAFE_INTEGER : (store.runs.get(before)?.seq ?? 0);
-  const rows = store.runs.page(beforeSeq, limit + 1);
+  const rows = store.runs.page(beforeSeq, limit + 1, scope);
   const page = rows.slice(0, limit);
-  return { runs: page.map((run) => runDto(store, run)), total: store.runs.count(), nextBefore: rows.length > limit ? page.at(-1)!.runId : null };
+  return {
+    runs: page.map((run) => runDto(store, run, scope)),
+    total: store.runs.count(scope),
+    nextBefore: rows.length > limit ? page.at(-1)!.runId : null,
+  };
 }
 
 /** What a re-run of `runId` repeats: the workers (each) or zips (map) of its failed jobs, or of all of them. */
@@ -185,7 +200,7 @@ export function rerunInput(
   store: Store,
   runId: string,
   only: 'failed' | 'all',
-  options: { jobIds?: string[]; tests?: GradingZip | null } = {},
+  options: { jobIds?: string[]; tests?: GradingZip | null; scope?: Scope | null } = {},
 ): CreateRunInput | { ok: false; reason: 'run_not_found' | 'nothing_to_rerun' | 'invalid_request'; message: string } {
   const run = store.runs.get(runId);
   if (!run) return { ok: false, reason: 'run_not_found', message: 'Run not found' };
@@ -193,7 +208,7 @@ export function rerunInput(
     return { ok: false, reason: 'invalid_request', message: `Run ${runId} is not a grading run: it has no hidden tests to change.` };
   const chosen = options.jobIds ? new Set(options.jobIds) : null;
   const jobs = store.runs
-    .jobs(runId)
+    .jobs(runId, options.scope ?? null) // a scoped person re-runs only what they see
     .filter((j) => (chosen ? chosen.has(j.jobId) : only === 'all' || (j.verdict !== null && j.verdict !== 'passed' && j.verdict !== 'cancelled')));
   if (chosen && jobs.length !== chosen.size) {
     return { ok: false, reason: 'invalid_request', message: `Some of the jobIds are not jobs of run ${runId}; re-run jobs of one run at a time.` };
@@ -230,14 +245,18 @@ export function rerunInput(
   return { ...base, target: run.target, zips };
 }
 
-/** Cancels every job of the run that has not ended: pending ones at once, running ones through their workers. */
-export function cancelRun(store: Store, runId: string): { ok: true; cancelled: number; cancelling: number } | { ok: false; reason: 'run_not_found' } {
+/** Cancels every job of the run (in scope) that has not ended: pending ones at once, running ones through their workers. */
+export function cancelRun(
+  store: Store,
+  runId: string,
+  scope: Scope | null = null,
+): { ok: true; cancelled: number; cancelling: number } | { ok: false; reason: 'run_not_found' } {
   const ids: string[] = [];
   const outcome = store.db.transaction(() => {
     if (!store.runs.get(runId)) return { ok: false as const, reason: 'run_not_found' as const };
     let cancelled = 0;
     let cancelling = 0;
-    for (const row of store.runs.jobs(runId)) {
+    for (const row of store.runs.jobs(runId, scope)) {
       const job = store.jobs.get(row.jobId)!;
       const decision = onCancel(job);
       if (!decision.ok || (decision.transition.kind === 'request-cancel' && job.cancelRequested)) continue;

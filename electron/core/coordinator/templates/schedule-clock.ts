@@ -90,6 +90,7 @@ export class ScheduleClock {
     this.#store.db.transaction(() => {
       if (!this.#store.schedules.claim(schedule.scheduleId, dueAt, now)) return; // another coordinator (or an earlier tick) ran it
       const template = this.#store.templates.get(schedule.templateId);
+      // As the coordinator (no scope): the template's target was checked against its creator's rooms when scheduled.
       const outcome = template ? runTemplate(this.#store, template, schedule.body.params) : { ok: false as const, message: 'Its saved command was deleted.' };
       this.#store.schedules.settle(
         schedule.scheduleId,

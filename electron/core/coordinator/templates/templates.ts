@@ -14,6 +14,8 @@ import { DEFAULT_TIMEOUT_SECONDS } from '../state/repositories/jobs.ts';
 import type { TemplateRecord } from '../state/repositories/templates.ts';
 import type { Store } from '../state/store.ts';
 import { paramsProblem, resolveParams, type Checked } from './template-params.ts';
+import type { Scope } from '../../../../shared/roles.ts';
+import { scopedRunTarget } from '../people/scope.ts';
 
 /** What is wrong with a template, or null. `uploadExists` says whether an /uploads/ name is on disk. */
 export function templateProblem(store: Store, body: TemplateBody, uploadExists: (name: string) => boolean): string | null {
@@ -35,15 +37,23 @@ export function templateProblem(store: Store, body: TemplateBody, uploadExists: 
 
 export type TemplateRunOutcome = Checked<{ runId?: string; jobId?: string }>;
 
-/** Runs the template with `given` values: one job (single) or a run (each, map), all in one transaction. */
-export function runTemplate(store: Store, template: TemplateRecord, given: Record<string, string | number | boolean> | undefined): TemplateRunOutcome {
+/**
+ * Runs the template with `given` values: one job (single) or a run (each, map), all in one transaction. A scoped
+ * person's run stays in their rooms (scope.ts; Refused out_of_scope otherwise); a schedule runs with no scope.
+ */
+export function runTemplate(
+  store: Store,
+  template: TemplateRecord,
+  given: Record<string, string | number | boolean> | undefined,
+  scope: Scope | null = null,
+): TemplateRunOutcome {
   const body = template.body;
   const params = resolveParams(body.params ?? [], given);
   if (!params.ok) return params;
   const values = Object.keys(params.value).length ? params.value : null;
   const zips = (body.zips ?? []).map((zip) => ({ ...zip, fileSha256: sha256Of(store, zip.fileUrl) }));
-  const target = normalizeTarget(body.target ?? null);
   const mode = body.mode ?? 'single';
+  const target = scopedRunTarget(store, normalizeTarget(body.target ?? null), mode, scope);
   if (mode === 'single') {
     const zip = zips[0];
     if (!zip) return { ok: false, message: 'The template keeps no zip to run.' };
@@ -79,6 +89,7 @@ export function runTemplate(store: Store, template: TemplateRecord, given: Recor
     students: null,
     templateId: template.templateId,
     params: values,
+    scope,
   });
   return outcome.ok ? { ok: true, value: { runId: outcome.run.runId } } : { ok: false, message: outcome.message };
 }

@@ -2,11 +2,22 @@
 import { DEFAULT_POLICY, type WorkerPolicy } from '../../../../shared/policy.ts';
 import type { PolicyScope } from '../state/repositories/policies.ts';
 import type { Store } from '../state/store.ts';
+import type { Scope } from '../../../../shared/roles.ts';
+import { workerInScope } from '../people/scope.ts';
 
-export function policies(store: Store): { lab: WorkerPolicy; tags: Record<string, WorkerPolicy>; workers: Record<string, WorkerPolicy> } {
+/** The lab's policy and its overrides; with a scope, only those of its workers and of the tags they carry. */
+export function policies(
+  store: Store,
+  scope: Scope | null = null,
+): { lab: WorkerPolicy; tags: Record<string, WorkerPolicy>; workers: Record<string, WorkerPolicy> } {
   const all = store.policies.all();
-  const pick = (prefix: string) => Object.fromEntries([...all].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-  return { lab: all.get('lab') ?? DEFAULT_POLICY, tags: pick('tag:'), workers: pick('worker:') };
+  const inScope = scope ? store.workers.all().filter((w) => workerInScope(w, scope)) : null;
+  const shown = (kind: 'tag' | 'worker', name: string) => !inScope || inScope.some((w) => (kind === 'tag' ? w.tags.includes(name) : w.workerId === name));
+  const pick = (kind: 'tag' | 'worker') =>
+    Object.fromEntries(
+      [...all].filter(([k]) => k.startsWith(`${kind}:`) && shown(kind, k.slice(kind.length + 1))).map(([k, v]) => [k.slice(kind.length + 1), v]),
+    );
+  return { lab: all.get('lab') ?? DEFAULT_POLICY, tags: pick('tag'), workers: pick('worker') };
 }
 
 /** Sets (or with null clears) the policy of a scope; every worker it touches hears of it at its next heartbeat. */

@@ -1,15 +1,15 @@
 /** Result files: a worker uploads a job's artifacts (a zip); the admin downloads them per job, per file or per run. */
 import { createReadStream } from 'node:fs';
 import { type Response } from 'express';
-import { requireWorker } from '../auth.ts';
+import { requireWorker, scopeOf } from '../auth.ts';
+import { assertJobVisible } from '../../people/scope-checks.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
 import { queryString } from '../validate.ts';
 import { getJobSummary } from '../../jobs/job-queries.ts';
 import { setArtifacts } from '../../jobs/job-commands.ts';
-import { runStatus } from '../../runs/runs.ts';
 import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
-import { runNotFound } from './run-lookup.ts';
+import { statusOf } from './run-lookup.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 
 export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
@@ -49,6 +49,7 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
     if (!jobId) throw new HttpError(400, 'jobId is required');
     const job = getJobSummary(ctx.store, jobId);
     if (!job) throw new HttpError(404, 'Job not found', {}, 'job_not_found');
+    assertJobVisible(ctx.store, jobId, scopeOf(res));
     if (!ctx.artifacts.has(jobId))
       throw new HttpError(
         404,
@@ -67,10 +68,7 @@ export function artifactRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsArtifacts', (req, res) => {
-    const runId = queryString(req.query.runId, 'runId');
-    if (!runId) throw new HttpError(400, 'runId is required');
-    const status = runStatus(ctx.store, runId);
-    if (!status) throw runNotFound(runId);
+    const status = statusOf(ctx, req.query.runId, scopeOf(res));
     // A folder per PC (each) or per input zip (map), named so that two never collide.
     const used = new Set<string>();
     const parts = status.jobs.map((job) => {

@@ -8,7 +8,9 @@ import { runDirect } from '../../jobs/direct-run.ts';
 import { HttpError } from '../http-error.ts';
 import { receiveUpload } from '../../files/uploads.ts';
 import { artifactsField, integerParam, shellField, targetField } from '../validate.ts';
-import { assertQueueHasRoom, assertTarget } from './jobs.ts';
+import { assertQueueHasRoom, scopedJobTarget } from './jobs.ts';
+import { scopeOf } from '../auth.ts';
+import { outOfScope } from '../../people/scope.ts';
 import { createJob } from '../../jobs/job-commands.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 
@@ -34,9 +36,10 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
       const filename = safeFilename(upload.originalName);
       const target = targetField(fields.target);
       const shell = shellField(fields.shell);
+      const scope = scopeOf(res);
       if (target && mode === 'direct') throw new HttpError(400, 'A direct run happens on the coordinator itself; "target" is for mode=distributed.');
       if (mode === 'distributed') {
-        assertTarget(ctx, target);
+        const scoped = scopedJobTarget(ctx, target, scope);
         assertQueueHasRoom(ctx);
         const input = createJobBody.parse({
           command: commands,
@@ -44,7 +47,7 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
           filename,
           timeoutSeconds: integerParam(fields.timeoutSeconds, 'timeoutSeconds', 1, LIMITS.maxTimeoutSeconds),
           maxAttempts: integerParam(fields.maxAttempts, 'maxAttempts', 1, LIMITS.maxAttempts),
-          target,
+          target: scoped,
           artifacts: artifactsField(fields.artifacts),
           shell,
         });
@@ -59,6 +62,8 @@ export function executeRoutes(ctx: CoordinatorContext): RouteHandlers {
           checkStatusUrl: `/api/jobs/status?jobId=${job.jobId}`,
         });
       }
+      // The coordinator's own PC is in nobody's room.
+      if (scope) throw outOfScope('A direct run on the coordinator PC', scope);
       if (!ctx.settings.directRuns) {
         throw new HttpError(403, 'Direct runs are turned off on this coordinator (--no-direct); send the job to a worker with mode=distributed.');
       }

@@ -15,6 +15,8 @@ import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
 import type { RefusalReason } from '../../../../../shared/refusals.ts';
 import type { StoredReport } from './run-lookup.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { scopeOf } from '../auth.ts';
+import { assertJobVisible } from '../../people/scope-checks.ts';
 import { gradedRows, statusOf } from './run-lookup.ts';
 
 /** A file the zip cannot give: a bad or non-source path is the request's fault (400); a missing one 404; a large one 413; a broken zip invalid_zip. */
@@ -34,6 +36,7 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('postRunsComment', json, async (req, res) => {
     const body = parseBody(GRADING_ENDPOINTS.postRunsComment.json, req.body, ['jobId'], 'jobId is required, with comment (text, or null to remove it)');
     const comment = body.comment?.trim() || null;
+    assertJobVisible(ctx.store, body.jobId, scopeOf(res));
     const done = ctx.store.db.transaction(() => ctx.store.grades.setComment(body.jobId, comment));
     if (!done) throw new HttpError(404, `There is no job ${JSON.stringify(body.jobId)}.`, {}, 'job_not_found');
     ctx.store.announce([], [body.jobId], false);
@@ -45,13 +48,14 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
     if (!ctx.store.jobs.get(jobId)) throw new HttpError(404, `There is no job ${JSON.stringify(jobId)}.`, {}, 'job_not_found');
+    assertJobVisible(ctx.store, jobId, scopeOf(res));
     const report = ctx.store.grades.report(jobId) as StoredReport | null;
     const cases = (report?.cases ?? []).map((c, i) => ({ ...c, points: report?.perCase?.[i]?.points ?? null, earned: report?.perCase?.[i]?.earned ?? null }));
     res.json({ jobId, cases, counts: report?.counts ?? null, note: [report?.note, report?.scoreNote].filter(Boolean).join('; ') || null });
   });
 
   routes.on('getRunsFeedback', (req, res) => {
-    const status = statusOf(ctx, req.query.runId);
+    const status = statusOf(ctx, req.query.runId, scopeOf(res));
     const zip = new yazl.ZipFile();
     const used = new Set<string>();
     for (const row of gradedRows(ctx, status)) {
@@ -75,7 +79,7 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsSimilarity', async (req, res) => {
-    const status = statusOf(ctx, req.query.runId);
+    const status = statusOf(ctx, req.query.runId, scopeOf(res));
     if (status.mode !== 'map')
       throw new HttpError(400, 'The similarity check compares the zips of a "map" run (one per student); this run sends one zip to every PC.');
     const top = req.query.top === undefined ? 50 : Number(req.query.top);
@@ -89,6 +93,7 @@ export function gradingRoutes(ctx: CoordinatorContext): RouteHandlers {
     if (!jobId || path === undefined) throw new HttpError(400, 'jobId and path are required');
     const job = ctx.store.jobs.get(jobId);
     if (!job) throw new HttpError(404, `There is no job ${JSON.stringify(jobId)}.`, {}, 'job_not_found');
+    assertJobVisible(ctx.store, jobId, scopeOf(res));
     const name = uploadNameFromUrl(job.fileUrl);
     const zipPath = name ? join(ctx.uploadsDir, name) : null;
     if (!zipPath || !existsSync(zipPath)) throw new HttpError(404, `The zip of job ${jobId} is not kept on this coordinator (any more).`, {}, 'not_found');

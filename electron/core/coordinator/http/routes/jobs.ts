@@ -3,7 +3,10 @@ import express, { type Response } from 'express';
 import { LIMITS, type AssignedJobDto, type JobTarget } from '../../../../../shared/api.ts';
 import { cancelBody, createJobBody, failureBody, logBody, submitResultBody } from '../../../../../shared/api-schemas.ts';
 import { isJobStatus, JOB_OUTCOMES, JOB_STATUSES, type JobOutcome } from '../../../../../shared/job-status.ts';
-import { principalOf, requireWorker } from '../auth.ts';
+import { principalOf, requireWorker, scopeOf } from '../auth.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
+import { scopedTarget } from '../../people/scope.ts';
+import { assertJobVisible } from '../../people/scope-checks.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { watchHangUp } from '../hang-up.ts';
 import { HttpError } from '../http-error.ts';
@@ -21,9 +24,17 @@ import { RouteHandlers } from '../endpoint-routes.ts';
 import { hasOrders, takeOrders, type WorkerOrders } from '../../workers/power.ts';
 
 /** 400 when a target names an unknown worker or selects none. */
-export function assertTarget(ctx: CoordinatorContext, target: JobTarget | undefined): void {
+export function assertTarget(ctx: CoordinatorContext, target: JobTarget | null | undefined): void {
   const problem = targetProblem(ctx.store, target);
   if (problem) throw new HttpError(400, problem);
+}
+
+/** A new job's target checked, then kept inside the caller's rooms (scope.ts); the room it was narrowed to is checked too. */
+export function scopedJobTarget(ctx: CoordinatorContext, target: JobTarget | undefined, scope: Scope | null): JobTarget | undefined {
+  assertTarget(ctx, target);
+  const scoped = scopedTarget(ctx.store, target, scope) ?? undefined;
+  if (scoped !== target) assertTarget(ctx, scoped);
+  return scoped;
 }
 
 /** 429 before the queue grows past --max-pending-jobs (`adding` jobs at once). */
@@ -110,18 +121,19 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('postJobsCreate', json, async (req, res) => {
     const body = parseBody(createJobBody, req.body, ['command', 'fileUrl', 'filename'], 'command, fileUrl, and filename are required');
     assertFileUrl(ctx, body.fileUrl);
-    assertTarget(ctx, body.target);
+    const target = scopedJobTarget(ctx, body.target, scopeOf(res));
     assertQueueHasRoom(ctx);
     const upload = uploadNameFromUrl(body.fileUrl);
-    const job = createJob(ctx.store, { ...body, fileSha256: upload ? ctx.uploadIndex.sha256(upload) : null, artifactPatterns: body.artifacts });
+    const job = createJob(ctx.store, { ...body, target, fileSha256: upload ? ctx.uploadIndex.sha256(upload) : null, artifactPatterns: body.artifacts });
     await ctx.commit.durable();
     res.json({ success: true, jobId: job.jobId, message: 'Job created successfully' });
   });
 
   routes.on('getJobsCreate', (req, res) => {
     const { status, limit, before, outcome } = req.query;
+    const scope = scopeOf(res);
     if (status === undefined && limit === undefined && before === undefined && outcome === undefined) {
-      const jobs = listJobs(ctx.store);
+      const jobs = listJobs(ctx.store, scope);
       return void res.json({ jobs, count: jobs.length });
     }
     const statusText = queryString(status, 'status');
@@ -137,12 +149,13 @@ export function jobRoutes(ctx: CoordinatorContext): RouteHandlers {
       outcome: outcomeText as JobOutcome | undefined,
       limit: integerParam(limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize,
       before: queryString(before, 'before'),
+      scope,
     });
     res.json({ jobs: page.jobs, count: page.jobs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
   routes.on('getJobsCounts', (_req, res) => {
-    res.json(jobCounts(ctx.store));
+    res.json(jobCounts(ctx.store, scopeOf(res)));
   });
 
   return routes;
@@ -184,6 +197,7 @@ export function jobRunRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('getJobsStatus', (req, res) => {
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
+    assertJobVisible(ctx.store, jobId, scopeOf(res));
     // The seed's status carries the whole output; `output=false` leaves it out (the log has its own endpoint).
     const withOutput = queryString(req.query.output, 'output') !== 'false';
     const job = withOutput ? getJob(ctx.store, jobId) : getJobWithoutOutput(ctx.store, jobId);
@@ -222,6 +236,7 @@ export function jobControlRoutes(ctx: CoordinatorContext): RouteHandlers {
 
   routes.on('postJobsCancel', json, async (req, res) => {
     const body = parseBody(cancelBody, req.body, ['jobId'], 'jobId is required');
+    assertJobVisible(ctx.store, body.jobId, scopeOf(res));
     const outcome = cancelJob(ctx.store, body.jobId);
     if (!outcome.ok) throw refusalToHttp(outcome);
     await ctx.commit.durable();

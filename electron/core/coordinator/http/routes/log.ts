@@ -9,6 +9,8 @@ import { integerParam, queryString } from '../validate.ts';
 import { readLog } from '../../jobs/job-output.ts';
 import { getJobSummary } from '../../jobs/job-queries.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
+import { scopeOf } from '../auth.ts';
+import { assertJobVisible } from '../../people/scope-checks.ts';
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
@@ -18,6 +20,7 @@ export function logRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('getJobsLog', async (req, res) => {
     const jobId = queryString(req.query.jobId, 'jobId');
     if (!jobId) throw new HttpError(400, 'jobId is required');
+    assertJobVisible(ctx.store, jobId, scopeOf(res));
     const format = queryString(req.query.format, 'format') ?? 'json';
     if (format !== 'json' && format !== 'text') throw new HttpError(400, '"format" must be json (pages of chunks) or text (the whole log).');
     if (format === 'text') return sendText(ctx, res, jobId);

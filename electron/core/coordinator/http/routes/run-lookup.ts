@@ -7,6 +7,8 @@ import { runStatus } from '../../runs/runs.ts';
 import { HttpError } from '../http-error.ts';
 import { refusalToHttp } from '../refusals.ts';
 import { queryString } from '../validate.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
+import { assertRunVisible } from '../../people/scope-checks.ts';
 
 /** The stored report of a job: its cases and, for a grading run, what each case was worth and earned. */
 export type StoredReport = MergedReport & { perCase?: { id: string; points: number; earned: number }[]; scoreNote?: string | null };
@@ -19,11 +21,12 @@ export function runNotFound(runId: string): HttpError {
   });
 }
 
-/** A run's status for a grading request, or the refusal. */
-export function statusOf(ctx: CoordinatorContext, value: unknown): RunStatusDto {
+/** A run's status for a grading request (only its jobs in `scope`), or the refusal. */
+export function statusOf(ctx: CoordinatorContext, value: unknown, scope: Scope | null): RunStatusDto {
   const runId = queryString(value, 'runId');
   if (!runId) throw new HttpError(400, 'runId is required');
-  const status = runStatus(ctx.store, runId);
+  if (scope && ctx.store.runs.get(runId)) assertRunVisible(ctx.store, runId, scope);
+  const status = runStatus(ctx.store, runId, scope);
   if (!status) throw runNotFound(runId);
   return status;
 }

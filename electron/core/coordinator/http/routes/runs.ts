@@ -1,7 +1,7 @@
 /** Runs: create (broadcast to every matching worker, or one job per zip), follow, cancel, re-run and export. */
 import { rm } from 'node:fs/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { LIMITS } from '../../../../../shared/api.ts';
+import { LIMITS, type JobTarget, type RunMode } from '../../../../../shared/api.ts';
 import { createRunBody, renameRunBody, rerunBody, runIdBody } from '../../../../../shared/api-schemas.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
@@ -13,10 +13,14 @@ import { normalizeTarget } from '../../jobs/targeting.ts';
 import { receiveUploads, storeEmptyZip, type StoredUpload } from '../../files/uploads.ts';
 import { artifactsField, integerParam, parseBody, queryString, targetField } from '../validate.ts';
 import { safeFilename } from './execute.ts';
-import { assertFileUrl, assertQueueHasRoom } from './jobs.ts';
-import { cancelRun, createRun, pageRuns, renameRun, rerunInput, runStatus } from '../../runs/runs.ts';
+import { assertFileUrl, assertQueueHasRoom, assertTarget } from './jobs.ts';
+import { scopeOf } from '../auth.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
+import { scopedRunTarget } from '../../people/scope.ts';
+import { assertJobVisible, assertRunVisible } from '../../people/scope-checks.ts';
+import { cancelRun, createRun, pageRuns, renameRun, rerunInput } from '../../runs/runs.ts';
 import { attachmentHeader, runFileName } from '../../runs/run-file-name.ts';
-import { countMatchingWorkers, targetProblem } from '../../jobs/target-check.ts';
+import { countMatchingWorkers } from '../../jobs/target-check.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 import type { GradingZip } from '../../grading/grading-run.ts';
 import { uploadNameFromUrl } from '../../../../../shared/uploads.ts';
@@ -41,7 +45,7 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
     try {
       // Inside the try: a refused field must not leave the zips it came with behind.
       const fields = multipart ? formFields((req.body ?? {}) as Record<string, unknown>) : ((req.body ?? {}) as Record<string, unknown>);
-      const input = await runInput(ctx, fields, uploads);
+      const input = await runInput(ctx, fields, uploads, scopeOf(res));
       await createAndAnswer(ctx, res, input);
     } catch (error) {
       for (const upload of uploads) await rm(upload.path, { force: true }); // a refused run leaves no file behind
@@ -50,21 +54,18 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getRunsStatus', (req, res) => {
-    const runId = queryString(req.query.runId, 'runId');
-    if (!runId) throw new HttpError(400, 'runId is required');
-    const status = runStatus(ctx.store, runId);
-    if (!status) throw runNotFound(runId);
-    res.json(status);
+    res.json(statusOf(ctx, req.query.runId, scopeOf(res)));
   });
 
   routes.on('getRunsCreate', (req, res) => {
     const limit = integerParam(req.query.limit, 'limit', 1, LIMITS.maxPageSize) ?? LIMITS.jobsPageSize;
-    const page = pageRuns(ctx.store, limit, queryString(req.query.before, 'before'));
+    const page = pageRuns(ctx.store, limit, queryString(req.query.before, 'before'), scopeOf(res));
     res.json({ runs: page.runs, count: page.runs.length, total: page.total, nextBefore: page.nextBefore });
   });
 
   routes.on('postRunsRename', json, async (req, res) => {
     const body = parseBody(renameRunBody, req.body, ['runId'], 'runId is required, with name (a name, or null to remove it)');
+    assertVisible(ctx, body.runId, scopeOf(res));
     const run = renameRun(ctx.store, body.runId, body.name);
     if (!run) throw runNotFound(body.runId);
     await ctx.commit.durable();
@@ -73,7 +74,9 @@ export function runRoutes(ctx: CoordinatorContext): RouteHandlers {
 
   routes.on('postRunsCancel', json, async (req, res) => {
     const body = parseBody(runIdBody, req.body, ['runId'], 'runId is required');
-    const outcome = cancelRun(ctx.store, body.runId);
+    const scope = scopeOf(res);
+    assertVisible(ctx, body.runId, scope);
+    const outcome = cancelRun(ctx.store, body.runId, scope);
     if (!outcome.ok) throw runNotFound(body.runId);
     await ctx.commit.durable();
     res.json({ success: true, runId: body.runId, cancelled: outcome.cancelled, cancelling: outcome.cancelling });
@@ -98,10 +101,15 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
       if (uploads.some((u) => u.field !== 'tests'))
         throw new HttpError(400, 'A re-run takes no project zips: it runs the same ones again. Send new hidden tests as the "tests" part.');
       const tests = newTests(ctx, uploads[0], body.testsUrl);
-      const input = rerunInput(ctx.store, body.runId, body.only, { jobIds: body.jobIds, tests });
+      const scope = scopeOf(res);
+      assertVisible(ctx, body.runId, scope);
+      for (const jobId of body.jobIds ?? []) assertJobVisible(ctx.store, jobId, scope);
+      const input = rerunInput(ctx.store, body.runId, body.only, { jobIds: body.jobIds, tests, scope });
       if ('ok' in input) throw refusalToHttp(input);
+      // A map run's target is the first run's: a scoped person's re-run stays in their rooms as a new run would.
+      const scoped = scope ? { ...input, target: scopedRunTarget(ctx.store, input.target, input.mode, scope), scope } : input;
       for (const upload of uploads) ctx.uploadIndex.record(upload.name, upload.sha256);
-      await createAndAnswer(ctx, res, input);
+      await createAndAnswer(ctx, res, scoped);
     } catch (error) {
       for (const upload of uploads) await rm(upload.path, { force: true });
       throw error;
@@ -111,7 +119,7 @@ export function runResultRoutes(ctx: CoordinatorContext): RouteHandlers {
   routes.on('getRunsExport', (req, res) => {
     const format = queryString(req.query.format, 'format') ?? 'csv';
     if (!EXPORT_FORMATS.includes(format as ExportFormat)) throw new HttpError(400, '"format" must be csv, json, moodle or canvas.');
-    const status = statusOf(ctx, req.query.runId);
+    const status = statusOf(ctx, req.query.runId, scopeOf(res));
     const ext = format === 'json' ? 'json' : 'csv';
     const suffix = format === 'moodle' ? ' moodle' : format === 'canvas' ? ' canvas' : '';
     res.setHeader('Content-Disposition', attachmentHeader(runFileName(status, ext, suffix)));
@@ -171,7 +179,7 @@ function formFields(raw: Record<string, unknown>): Record<string, unknown> {
   return fields;
 }
 
-async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>, uploads: StoredUpload[]): Promise<CreateRunInput> {
+async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>, uploads: StoredUpload[], scope: Scope | null): Promise<CreateRunInput> {
   const body = parseBody(createRunBody, fields, ['mode', 'commands'], 'mode ("each" or "map") and commands are required');
   if (body.maxParallel !== undefined && body.mode === 'map') {
     throw new HttpError(400, 'maxParallel is for "each" runs (one job per PC); a map run spreads its zips over the matching workers, one job each.');
@@ -180,9 +188,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     const compiled = compileScorePattern(body.scorePattern);
     if (!compiled.ok) throw new HttpError(400, compiled.message);
   }
-  const target = normalizeTarget(body.target);
-  const problem = targetProblem(ctx.store, target);
-  if (problem) throw new HttpError(400, problem);
+  const target = runTarget(ctx, normalizeTarget(body.target), body.mode, scope);
   const graded = gradingInput(ctx, body, uploads);
   const projects = uploads.filter((u) => u.field === 'file');
   let zips: RunZip[];
@@ -193,7 +199,7 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
   } else {
     if (projects.length > 1)
       throw new HttpError(400, `An "each" run sends every PC the same zip: give one, not ${projects.length} (a run over many zips is mode "map").`);
-    assertQueueHasRoom(ctx, countMatchingWorkers(ctx.store, target));
+    assertQueueHasRoom(ctx, countMatchingWorkers(ctx.store, target, scope));
     zips = [await broadcastZip(ctx, body.fileUrl, body.filename, uploads)];
   }
   for (const upload of uploads) ctx.uploadIndex.record(upload.name, upload.sha256);
@@ -211,7 +217,21 @@ async function runInput(ctx: CoordinatorContext, fields: Record<string, unknown>
     shell: body.shell ?? null,
     zips,
     ...graded,
+    scope,
   };
+}
+
+/** The run's target checked, kept inside the caller's rooms (scope.ts), and the room it was narrowed to checked too. */
+function runTarget(ctx: CoordinatorContext, target: JobTarget | null, mode: RunMode, scope: Scope | null): JobTarget | null {
+  assertTarget(ctx, target);
+  const scoped = scopedRunTarget(ctx.store, target, mode, scope);
+  if (scoped !== target) assertTarget(ctx, scoped);
+  return scoped;
+}
+
+/** 403 out_of_scope for a run with no job in the caller's rooms (an unknown one is left to the handler's run_not_found). */
+function assertVisible(ctx: CoordinatorContext, runId: string, scope: Scope | null): void {
+  if (scope && ctx.store.runs.get(runId)) assertRunVisible(ctx.store, runId, scope);
 }
 
 /** The zip every PC of a broadcast runs: the one uploaded, one named by URL, or an empty one (an empty folder). */

@@ -11,13 +11,18 @@ import { refusalToHttp } from '../refusals.ts';
 import { parseBody, queryString } from '../validate.ts';
 import { RouteHandlers } from '../endpoint-routes.ts';
 import { auditTarget } from '../../audit/audit-context.ts';
+import { scopeOf } from '../auth.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
+import { outOfScope, scopedTarget, targetInScope } from '../../people/scope.ts';
+import { normalizeTarget } from '../../jobs/targeting.ts';
 
 export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
   const routes = new RouteHandlers();
   const json = express.json({ limit: '256kb' });
   const store = ctx.store;
   routes.on('postTemplatesCreate', json, async (req, res) => {
-    const body = await checkedBody(ctx, parseBody(E.postTemplatesCreate.json, req.body, ['name', 'commands'], 'name and commands are required'));
+    const parsed = parseBody(E.postTemplatesCreate.json, req.body, ['name', 'commands'], 'name and commands are required');
+    const body = await checkedBody(ctx, scopedBody(ctx, parsed, scopeOf(res)));
     if (store.templates.count() >= TEMPLATE_LIMITS.maxTemplates)
       throw new HttpError(413, `A coordinator keeps at most ${TEMPLATE_LIMITS.maxTemplates} saved commands; delete some first.`, {}, 'too_large');
     const template = store.db.transaction(() => {
@@ -47,8 +52,8 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
       ['templateId', 'name', 'commands'],
       'templateId, name and commands are required',
     );
-    if (!store.templates.get(templateId)) throw notFound(templateId);
-    const body = await checkedBody(ctx, rest);
+    assertTemplateInScope(ctx, templateId, scopeOf(res));
+    const body = await checkedBody(ctx, scopedBody(ctx, rest, scopeOf(res)));
     const template = store.db.transaction(() => store.templates.update(templateId, body, store.now()));
     if (!template) throw notFound(templateId);
     await ctx.commit.durable();
@@ -57,6 +62,7 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
 
   routes.on('postTemplatesDelete', json, async (req, res) => {
     const { templateId } = parseBody(E.postTemplatesDelete.json, req.body, ['templateId'], 'templateId is required');
+    if (store.templates.get(templateId)) assertTemplateInScope(ctx, templateId, scopeOf(res));
     const outcome = store.db.transaction(() => {
       const used = store.schedules.usingTemplate(templateId);
       if (used > 0) return used;
@@ -76,13 +82,28 @@ export function templateRoutes(ctx: CoordinatorContext): RouteHandlers {
     const body = parseBody(E.postTemplatesRun.json, req.body, ['templateId'], 'templateId is required');
     const template = store.templates.get(body.templateId);
     if (!template) throw notFound(body.templateId);
-    const outcome = runTemplate(store, template, body.params);
+    const outcome = runTemplate(store, template, body.params, scopeOf(res));
     if (!outcome.ok) throw new HttpError(400, outcome.message);
     await ctx.commit.durable();
     res.json({ success: true, ...outcome.value });
   });
 
   return routes;
+}
+
+/** A saved command a scoped person may change: one whose stored target keeps it in their rooms. */
+export function assertTemplateInScope(ctx: CoordinatorContext, templateId: string, scope: Scope | null): TemplateRecord {
+  const template = ctx.store.templates.get(templateId);
+  if (!template) throw notFound(templateId);
+  if (scope && !targetInScope(ctx.store, normalizeTarget(template.body.target ?? null), scope)) {
+    throw outOfScope(`The saved command "${template.body.name}"`, scope);
+  }
+  return template;
+}
+
+/** What a scoped person saves runs in their rooms: its target narrowed or refused as a job's is (scope.ts). */
+function scopedBody<T extends TemplateBody>(ctx: CoordinatorContext, body: T, scope: Scope | null): T {
+  return scope ? { ...body, target: scopedTarget(ctx.store, normalizeTarget(body.target ?? null), scope) ?? null } : body;
 }
 
 function notFound(templateId: string) {

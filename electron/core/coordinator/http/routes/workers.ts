@@ -11,7 +11,8 @@ import {
   revokeBody,
   workerTagsBody,
 } from '../../../../../shared/api-schemas.ts';
-import { hashToken, newToken, requireRegistrar, requireWorker } from '../auth.ts';
+import { hashToken, newToken, requireRegistrar, requireWorker, scopeOf } from '../auth.ts';
+import { workerInScope } from '../../people/scope.ts';
 import type { JoinRefusal } from '../../workers/worker-liveness.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { HttpError } from '../http-error.ts';
@@ -117,7 +118,8 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
   });
 
   routes.on('getWorkersRegister', (_req, res) => {
-    const workers = listWorkers(ctx.store);
+    const scope = scopeOf(res);
+    const workers = listWorkers(ctx.store).filter((w) => workerInScope(w, scope));
     res.json({ workers, count: workers.length });
   });
 
@@ -160,7 +162,7 @@ export function policyRoutes(ctx: CoordinatorContext): RouteHandlers {
   const json = express.json({ limit: '64kb' });
 
   routes.on('getWorkersPolicy', (_req, res) => {
-    res.json(policies(ctx.store));
+    res.json(policies(ctx.store, scopeOf(res)));
   });
 
   routes.on('postWorkersPolicy', json, async (req, res) => {

@@ -3,6 +3,7 @@ import type { AssignedJobDto, JobDto, JobTarget } from '../../../../../shared/ap
 import type { ArtifactFile, TestCounts } from '../../../../../shared/api.ts';
 import { END_REASONS, JOB_STATUSES, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
 import { verdictOf } from '../../../../../shared/verdict.ts';
 import { int, intOrNull, numberOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { EndJob, JobFacts } from '../../jobs/lifecycle.ts';
@@ -73,6 +74,8 @@ export interface JobPageQuery {
   limit: number;
   /** Job id cursor: only jobs created before this one. */
   before?: string;
+  /** Only jobs in this scope (absent or null: every job). */
+  scope?: Scope | null;
 }
 
 const ENDED_BY = ['worker', 'coordinator'] as const;

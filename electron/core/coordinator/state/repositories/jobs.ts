@@ -2,15 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import type { ArtifactFile, JobTarget, TestCounts } from '../../../../../shared/api.ts';
-import type { JobCounts, JobOutcome, JobStatus } from '../../../../../shared/job-status.ts';
+import { JOB_STATUSES, type JobCounts, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
 import type { Database } from '../database.ts';
-import { int, text } from '../row.ts';
+import { int, oneOf, text } from '../row.ts';
 import type { EndJob } from '../../jobs/lifecycle.ts';
 import { toRecord, type CreateJobInput, type JobPageQuery, type JobRecord } from './job-rows.ts';
 
 export { toAssignedJob, toJobDto, type CreateJobInput, type JobPageQuery, type JobRecord } from './job-rows.ts';
 
 import { soleWorker, targetKey } from '../../jobs/targeting.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
+import { jobScopeFilter, whereClause } from '../scope-sql.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 3600;
 
@@ -117,11 +119,17 @@ export class JobRepository {
     return int((status ? this.#q.countByStatus.get(status) : this.#q.countAll.get())!, 'n');
   }
 
-  all(): JobRecord[] {
-    return this.#q.all.all().map(toRecord);
+  /** Every job in scope (null: every job), oldest first: the seed's whole list. */
+  all(scope: Scope | null = null): JobRecord[] {
+    if (!scope) return this.#q.all.all().map(toRecord);
+    const where = whereClause([], [], jobScopeFilter(scope));
+    return this.#db
+      .prepare(`SELECT * FROM jobs ${where.sql} ORDER BY seq`)
+      .all(...where.params)
+      .map(toRecord);
   }
 
-  /** One page, newest first (a dashboard of 100,000 jobs reads only what it shows). */
+  /** One page, newest first (a dashboard of 100,000 jobs reads only what it shows); only jobs in `query.scope`. */
   page(query: JobPageQuery): { jobs: JobRecord[]; total: number; nextBefore: string | null } {
     const where: string[] = [];
     const params: SQLInputValue[] = [];
@@ -130,25 +138,26 @@ export class JobRepository {
       params.push(query.status);
     }
     if (query.outcome) where.push(OUTCOME_SQL[query.outcome]);
-    const filtered = [...where];
-    const filterParams = [...params];
+    const scope = jobScopeFilter(query.scope);
+    const filtered = whereClause([...where], [...params], scope);
     if (query.before) {
       where.push('seq < ?');
       params.push(this.get(query.before)?.seq ?? 0);
     }
-    const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    const paged = whereClause(where, params, scope);
     const rows = this.#db
-      .prepare(sql)
-      .all(...params, query.limit + 1)
+      .prepare(`SELECT * FROM jobs ${paged.sql} ORDER BY seq DESC LIMIT ?`)
+      .all(...paged.params, query.limit + 1)
       .map(toRecord);
     const more = rows.length > query.limit;
     const jobs = rows.slice(0, query.limit);
-    const total = this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs ${filtered.length ? 'WHERE ' + filtered.join(' AND ') : ''}`).get(...filterParams)!;
+    const total = this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs ${filtered.sql}`).get(...filtered.params)!;
     return { jobs, total: int(total, 'n'), nextBefore: more ? jobs[jobs.length - 1]!.jobId : null };
   }
 
-  /** Counts per outcome: ranges of the status index, and the partial index of completed jobs that failed. */
-  counts(): JobCounts {
+  /** Counts per outcome: ranges of the status index, and the partial index of completed jobs that failed; a scope's in one pass. */
+  counts(scope: Scope | null = null): JobCounts {
+    if (scope) return this.#scopedCounts(scope);
     const n = (sql: string) => int(this.#db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE ${sql}`).get()!, 'n');
     const pending = n("status = 'pending'");
     const running = n("status = 'running'");
@@ -156,16 +165,20 @@ export class JobRepository {
     const completedFailing = n("status = 'completed' AND exit_code != 0");
     const failed = n("status = 'failed'") + completedFailing;
     const cancelled = n(OUTCOME_SQL.cancelled);
-    const passed = completed - completedFailing;
-    return {
-      all: pending + running + completed + failed - completedFailing + cancelled,
-      active: pending + running,
-      pending,
-      running,
-      passed,
-      failed,
-      cancelled,
-    };
+    return countsOf({ pending, running, completed, completedFailing, failed, cancelled });
+  }
+
+  #scopedCounts(scope: Scope): JobCounts {
+    const where = whereClause([], [], jobScopeFilter(scope));
+    const by = { pending: 0, running: 0, completed: 0, completedFailing: 0, failed: 0, cancelled: 0 };
+    const sql = `SELECT status, COALESCE(exit_code != 0, 0) AS failing, COUNT(*) AS n FROM jobs ${where.sql} GROUP BY 1, 2`;
+    for (const row of this.#db.prepare(sql).all(...where.params)) {
+      const status = oneOf(row, 'status', JOB_STATUSES);
+      const n = int(row, 'n');
+      by[status] += n;
+      if (status === 'completed' && int(row, 'failing') === 1) by.completedFailing += n;
+    }
+    return countsOf({ ...by, failed: by.failed + by.completedFailing });
   }
 
   /** Running jobs whose timeout, plus `graceMs`, passed before `now`. */
@@ -263,4 +276,17 @@ export class JobRepository {
   requestCancel(job: JobRecord): void {
     this.#q.requestCancel.run(job.seq);
   }
+}
+
+/** The counts per outcome from the counts per status (failed already holds the completed jobs that failed). */
+function countsOf(c: { pending: number; running: number; completed: number; completedFailing: number; failed: number; cancelled: number }): JobCounts {
+  return {
+    all: c.pending + c.running + c.completed + c.failed - c.completedFailing + c.cancelled,
+    active: c.pending + c.running,
+    pending: c.pending,
+    running: c.running,
+    passed: c.completed - c.completedFailing,
+    failed: c.failed,
+    cancelled: c.cancelled,
+  };
 }

@@ -1,14 +1,15 @@
 /** The runs table (what was asked: mode, commands, target, limits) and the summaries derived from a run's jobs. */
 import { randomBytes } from 'node:crypto';
 import type { StatementSync } from 'node:sqlite';
-import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary, type TestCounts } from '../../../../../shared/api.ts';
-import { END_REASONS, JOB_STATUSES } from '../../../../../shared/job-status.ts';
+import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary } from '../../../../../shared/api.ts';
+import { JOB_STATUSES } from '../../../../../shared/job-status.ts';
+import type { Scope } from '../../../../../shared/roles.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
-import { verdictOf } from '../../../../../shared/verdict.ts';
 import type { Database } from '../database.ts';
-import { int, intOrNull, numberOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
+import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { StudentDto } from '../../../../../shared/graded-job.ts';
-import { suspension } from './job-rows.ts';
+import { jobInScopeSql, scopeParams } from '../scope-sql.ts';
+import { toRunJobRow } from './run-job-rows.ts';
 
 export interface RunRecord {
   seq: number;
@@ -89,6 +90,12 @@ export class RunRepository {
   readonly #reruns: StatementSync;
   readonly #rename: StatementSync;
   readonly #active: StatementSync;
+  /** The same, over the jobs in a scope (its parameters after the run's): see scope-sql.ts. */
+  readonly #pageScoped: StatementSync;
+  readonly #countScoped: StatementSync;
+  readonly #countsScoped: StatementSync;
+  readonly #waitingScoped: StatementSync;
+  readonly #jobsScoped: StatementSync;
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
@@ -99,15 +106,25 @@ export class RunRepository {
     this.#rename = db.prepare('UPDATE runs SET name = ? WHERE run_id = ?');
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
-    this.#counts = db.prepare(`
+    const counts = (scoped: string) => `
       SELECT status, COALESCE(exit_code = 0, 0) AS passed, COUNT(*) AS n, MAX(completed_at) AS last FROM jobs
-      WHERE run_id = ? GROUP BY status, COALESCE(exit_code = 0, 0)`);
-    this.#waitingOffline = db.prepare(`
+      WHERE run_id = ? ${scoped} GROUP BY status, COALESCE(exit_code = 0, 0)`;
+    this.#counts = db.prepare(counts(''));
+    const waiting = (scoped: string) => `
       SELECT COUNT(*) AS n FROM jobs j JOIN workers w ON w.worker_id = j.target_worker
-      WHERE j.run_id = ? AND j.status = 'pending' AND w.status = 'offline'`);
-    this.#jobs = db.prepare(`
+      WHERE j.run_id = ? AND j.status = 'pending' AND w.status = 'offline' ${scoped}`;
+    this.#waitingOffline = db.prepare(waiting(''));
+    const jobs = (scoped: string) => `
       SELECT j.*, w.hostname AS worker_hostname, w.display_name AS worker_name FROM jobs j LEFT JOIN workers w ON w.worker_id = COALESCE(j.worker_id, j.target_worker)
-      WHERE j.run_id = ? ORDER BY j.seq`);
+      WHERE j.run_id = ? ${scoped} ORDER BY j.seq`;
+    this.#jobs = db.prepare(jobs(''));
+    // A run is in scope when one of its jobs is (one probe of the run's jobs by index).
+    const visible = `EXISTS (SELECT 1 FROM jobs j WHERE j.run_id = runs.run_id AND ${jobInScopeSql('j')})`;
+    this.#pageScoped = db.prepare(`SELECT * FROM runs WHERE seq < ? AND ${visible} ORDER BY seq DESC LIMIT ?`);
+    this.#countScoped = db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${visible}`);
+    this.#countsScoped = db.prepare(counts(`AND ${jobInScopeSql('jobs')}`));
+    this.#waitingScoped = db.prepare(waiting(`AND ${jobInScopeSql('j')}`));
+    this.#jobsScoped = db.prepare(jobs(`AND ${jobInScopeSql('j')}`));
     this.#active = db.prepare(`SELECT 1 FROM jobs WHERE run_id = ? AND status IN ('pending', 'running') LIMIT 1`);
   }
 
@@ -153,20 +170,22 @@ export class RunRepository {
     return row && toRecord(row);
   }
 
-  /** Newest first, before the run `beforeSeq` (exclusive). */
-  page(beforeSeq: number, limit: number): RunRecord[] {
-    return this.#page.all(beforeSeq, limit).map(toRecord);
+  /** Newest first, before the run `beforeSeq` (exclusive); with a scope, only runs with a job in it. */
+  page(beforeSeq: number, limit: number, scope: Scope | null = null): RunRecord[] {
+    const rows = scope ? this.#pageScoped.all(beforeSeq, ...scopeParams(scope), limit) : this.#page.all(beforeSeq, limit);
+    return rows.map(toRecord);
   }
 
-  count(): number {
-    return int(this.#count.get()!, 'n');
+  count(scope: Scope | null = null): number {
+    return int((scope ? this.#countScoped.get(...scopeParams(scope)) : this.#count.get())!, 'n');
   }
 
-  /** Counts by state, from the run's jobs (never stored twice), and when its last job ended. */
-  summary(runId: string): { summary: RunSummary; completedAt: number | null } {
+  /** Counts by state, from the run's jobs (those in `scope`, when given; never stored twice), and when its last job ended. */
+  summary(runId: string, scope: Scope | null = null): { summary: RunSummary; completedAt: number | null } {
+    const inScope = scope ? scopeParams(scope) : [];
     const summary: RunSummary = { total: 0, pending: 0, running: 0, passed: 0, failed: 0, cancelled: 0, waitingOffline: 0 };
     let last: number | null = null;
-    for (const row of this.#counts.all(runId)) {
+    for (const row of (scope ? this.#countsScoped : this.#counts).all(runId, ...inScope)) {
       const n = int(row, 'n');
       const status = oneOf(row, 'status', JOB_STATUSES);
       summary.total += n;
@@ -176,7 +195,7 @@ export class RunRepository {
       const ended = intOrNull(row, 'last');
       if (ended !== null && (last === null || ended > last)) last = ended;
     }
-    summary.waitingOffline = int(this.#waitingOffline.get(runId)!, 'n');
+    summary.waitingOffline = int((scope ? this.#waitingScoped : this.#waitingOffline).get(runId, ...inScope)!, 'n');
     const active = summary.pending + summary.running > 0;
     return { summary, completedAt: active || summary.total === 0 ? null : last };
   }
@@ -186,41 +205,9 @@ export class RunRepository {
     return this.#active.get(runId) !== undefined;
   }
 
-  jobs(runId: string): RunJobRow[] {
-    return this.#jobs.all(runId).map((row) => {
-      const startedAt = intOrNull(row, 'started_at');
-      const completedAt = intOrNull(row, 'completed_at');
-      const status = oneOf(row, 'status', JOB_STATUSES);
-      const exitCode = intOrNull(row, 'exit_code');
-      const endReason = row.end_reason === null ? null : oneOf(row, 'end_reason', END_REASONS);
-      const tests = row.tests === null ? null : (JSON.parse(text(row, 'tests')) as TestCounts);
-      const held = suspension({ status, suspendedSince: intOrNull(row, 'suspended_since'), suspendedMs: int(row, 'suspended_ms') });
-      return {
-        jobId: text(row, 'job_id'),
-        workerId: textOrNull(row, 'worker_id') ?? textOrNull(row, 'target_worker'),
-        hostname: textOrNull(row, 'worker_hostname'),
-        workerName: textOrNull(row, 'worker_name') ?? textOrNull(row, 'worker_hostname'),
-        filename: text(row, 'filename'),
-        status,
-        exitCode,
-        endReason,
-        errorMessage: textOrNull(row, 'error_message'),
-        score: row.score === null ? null : (JSON.parse(text(row, 'score')) as number | string),
-        // Running time: the time it spent on hold (the student at the PC) does not count.
-        durationMs: startedAt !== null && completedAt !== null ? completedAt - startedAt - held.suspendedMs : null,
-        startedAt,
-        completedAt,
-        outputDigest: textOrNull(row, 'output_digest'),
-        tests,
-        verdict: verdictOf({ status, exitCode, endReason, tests }),
-        ...held,
-        student: null, // the run's students CSV names them (runs/runs.ts)
-        points: numberOrNull(row, 'points'),
-        maxPoints: numberOrNull(row, 'max_points'),
-        firstFailure: row.first_failure === null ? null : (JSON.parse(text(row, 'first_failure')) as RunJobRow['firstFailure']),
-        comment: textOrNull(row, 'comment'),
-      };
-    });
+  /** The run's jobs (only those in `scope`, when given), oldest first. */
+  jobs(runId: string, scope: Scope | null = null): RunJobRow[] {
+    return (scope ? this.#jobsScoped.all(runId, ...scopeParams(scope)) : this.#jobs.all(runId)).map(toRunJobRow);
   }
 }
 
