@@ -138,15 +138,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     wakeTransport: options.wakeTransport ?? REAL_WAKE_TRANSPORT,
     staticDir: options.staticDir === null ? undefined : (options.staticDir ?? builtDashboard()),
   };
-  const listener = createListener(createApp(context), context.guard, certificate && { cert: certificate.certPem, key: certificate.keyPem });
-  const live = new LiveHub(context);
-  for (const server of listener.servers) {
-    live.attach(server);
-    // A gigabyte upload may take long: the guard gives unauthenticated requests a deadline and everyone an idle limit.
-    server.requestTimeout = 0;
-    server.headersTimeout = 15_000;
-    server.keepAliveTimeout = 10_000;
-  }
+  const { listener, live } = serverFor(context, certificate);
   try {
     await listen(listener.front, options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host);
   } catch (error) {
@@ -173,6 +165,20 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     context,
     stop: () => (stopping ??= (clearInterval(retention), live.close(), Promise.all([announcement?.stop(), stop(listener, context)]).then(() => {}))),
   };
+}
+
+/** The HTTP(S) servers around the app, with the live feed on their upgrades. */
+function serverFor(context: CoordinatorContext, certificate: { certPem: string; keyPem: string } | undefined): { listener: Listener; live: LiveHub } {
+  const listener = createListener(createApp(context), context.guard, certificate && { cert: certificate.certPem, key: certificate.keyPem });
+  const live = new LiveHub(context);
+  for (const server of listener.servers) {
+    live.attach(server);
+    // A gigabyte upload may take long: the guard gives unauthenticated requests a deadline and everyone an idle limit.
+    server.requestTimeout = 0;
+    server.headersTimeout = 15_000;
+    server.keepAliveTimeout = 10_000;
+  }
+  return { listener, live };
 }
 
 function settingsFrom(
