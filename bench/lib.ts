@@ -124,12 +124,18 @@ export async function startCoordinator(extra: string[] = []): Promise<BenchCoord
     adminToken: tokens.adminToken as string,
     joinToken: tokens.joinToken as string,
     async stop() {
-      p.proc.kill('SIGKILL');
-      await new Promise((r) => p.proc.once('exit', r));
+      // Profiling (NODE_OPTIONS=--cpu-prof): a graceful stop, so that Node writes the profile on its way out.
+      const exited = new Promise((r) => p.proc.once('exit', r));
+      p.proc.kill(PROFILING ? 'SIGTERM' : 'SIGKILL');
+      const force = setTimeout(() => p.proc.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(force);
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }
+
+const PROFILING = /--cpu-prof|--heap-prof/.test(process.env.NODE_OPTIONS ?? '');
 
 export function startWorker(c: BenchCoordinator, id: string, extra: string[] = []): Proc & { workDir: string } {
   const workDir = tempDir('cmdx-bench-worker-');

@@ -1,22 +1,29 @@
 /**
  * The coordinator's SQLite file (node:sqlite): open with an exclusive lock, migrate, transactions and
  * group-commit durability. Transactions commit to the WAL without an fsync (synchronous=NORMAL: safe
- * against a killed process, as the WAL is already in the OS); `sync()` then makes everything committed
- * so far survive power loss too, with one fsync. Node runs this synchronously on one thread, so a
- * transaction is also the lock that makes job assignment atomic.
+ * against a killed process, as the WAL is already in the OS); `syncWal()` then makes everything committed
+ * so far survive power loss too, with one fdatasync of the WAL on libuv's threads, so the event loop
+ * goes on meanwhile (`sync()` is the same on the loop, for closing). Node runs the statements
+ * synchronously on one thread, so a transaction is also the lock that makes job assignment atomic.
  */
+import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 import { int } from './row.ts';
 
 export class Database {
   readonly #db: DatabaseSync;
+  readonly #file: string;
   #unsynced = false;
+  /** Counts commits: a change is durable once a WAL sync that started after its commit has ended. */
+  #commits = 0;
+  #walFd: number | undefined;
   /** Runs inside every outer transaction just before it commits (the audit log's row goes in with the change). */
   beforeOuterCommit: (() => void) | undefined;
 
   /** Opens (creating if needed) and migrates `file`; throws a sentence if another coordinator holds it. */
   constructor(file: string) {
+    this.#file = file;
     this.#db = new DatabaseSync(file);
     // One coordinator per file: assignment is atomic only inside one process. The OS drops the lock if we die.
     this.#db.exec('PRAGMA locking_mode = EXCLUSIVE');
@@ -61,6 +68,7 @@ export class Database {
       this.beforeOuterCommit?.();
       this.#db.exec('COMMIT');
       this.#unsynced = true;
+      this.#commits++;
       return result;
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
@@ -80,7 +88,34 @@ export class Database {
     }
   }
 
-  /** One fsync for every transaction committed so far: a tiny FULL commit flushes the whole WAL. */
+  /** How many transactions were committed so far (what a WAL sync started now will cover). */
+  get commits(): number {
+    return this.#commits;
+  }
+
+  /**
+   * One fdatasync of the WAL, off the event loop: every transaction committed before the call is then on
+   * disk (commit frames are in the WAL; checkpoints sync the database file themselves). Call one at a time.
+   */
+  syncWal(): Promise<void> {
+    if (this.#file === ':memory:' || !this.#db.isOpen) return Promise.resolve();
+    this.#unsynced = false;
+    const fd = this.#wal();
+    return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /** The WAL, opened once; again if SQLite ever made a new file (a sync of a file no longer there would prove nothing). */
+  #wal(): number {
+    const path = `${this.#file}-wal`;
+    if (this.#walFd !== undefined && fstatSync(this.#walFd).ino !== statSync(path).ino) {
+      closeSync(this.#walFd);
+      this.#walFd = undefined;
+    }
+    this.#walFd ??= openSync(path, 'r');
+    return this.#walFd;
+  }
+
+  /** One fsync for every transaction committed so far, on the loop: a tiny FULL commit flushes the whole WAL. */
   sync(): void {
     if (!this.#unsynced || !this.#db.isOpen) return;
     this.#db.exec('PRAGMA synchronous = FULL');
@@ -96,6 +131,8 @@ export class Database {
     if (!this.#db.isOpen) return;
     this.sync();
     this.#db.close();
+    if (this.#walFd !== undefined) closeSync(this.#walFd);
+    this.#walFd = undefined;
   }
 
   private migrate(): void {

@@ -1,15 +1,26 @@
 /**
- * Group commit: a request that changed state waits here before it is answered. All requests handled
- * in the same turn of the event loop share one fsync (Store.sync), so an acknowledged change is
- * always on disk, and a busy coordinator pays one fsync per batch instead of one per request.
+ * Group commit: a request that changed state waits here before it is answered. Requests share one fdatasync of
+ * the WAL, run off the event loop (Database.syncWal), so an acknowledged change is always on disk, a busy
+ * coordinator pays one sync per batch instead of one per request, and other requests are served meanwhile.
+ * A change waits for a sync that started after its commit; one sync runs at a time, and the next batch
+ * (what committed during it) goes as soon as it ends.
  */
 import { Refused } from '../refused.ts';
 import type { Store } from './store.ts';
 
+interface Waiter {
+  /** The commit count when it asked: a sync that started at or after it covers it. */
+  commits: number;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
 export class GroupCommit {
   readonly #store: Store;
-  #waiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  #scheduled = false;
+  #waiters: Waiter[] = [];
+  /** Commits covered by the last sync that ended. */
+  #durable = 0;
+  #running = false;
 
   constructor(store: Store) {
     this.#store = store;
@@ -17,29 +28,36 @@ export class GroupCommit {
 
   /** Resolves once everything committed so far is durable. */
   durable(): Promise<void> {
-    if (!this.#store.unsynced) return Promise.resolve();
+    const commits = this.#store.db.commits;
+    if (commits <= this.#durable) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#waiters.push({ resolve, reject });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      setImmediate(() => this.flush());
+      this.#waiters.push({ commits, resolve, reject });
+      if (!this.#running) {
+        this.#running = true;
+        setImmediate(() => void this.flush()); // what else commits in this turn of the loop rides along
+      }
     });
   }
 
-  private flush(): void {
-    this.#scheduled = false;
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    try {
-      this.#store.sync();
-    } catch (error) {
-      const refusal = new Refused(
-        'unavailable',
-        `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
-      );
-      for (const w of waiters) w.reject(refusal);
-      return;
+  private async flush(): Promise<void> {
+    while (this.#waiters.length > 0) {
+      const covers = this.#store.db.commits;
+      try {
+        await this.#store.db.syncWal();
+      } catch (error) {
+        const refusal = new Refused(
+          'unavailable',
+          `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
+        );
+        for (const w of this.#waiters.filter((w) => w.commits <= covers)) w.reject(refusal);
+        this.#waiters = this.#waiters.filter((w) => w.commits > covers);
+        continue;
+      }
+      this.#durable = Math.max(this.#durable, covers);
+      const done = this.#waiters.filter((w) => w.commits <= covers);
+      this.#waiters = this.#waiters.filter((w) => w.commits > covers);
+      for (const w of done) w.resolve();
     }
-    for (const w of waiters) w.resolve();
+    this.#running = false;
   }
 }
