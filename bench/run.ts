@@ -20,6 +20,7 @@ import {
   peakRssMb,
   percentile,
   round,
+  rssMb,
   startCoordinator,
   startWorker,
   summarize,
@@ -729,6 +730,7 @@ function groupAlive(pgid: number): boolean {
 async function benchIdleFleet(): Promise<void> {
   const cpu: number[] = [];
   const p99: number[] = [];
+  const rss: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     const c = await startCoordinator();
     const api = new JsonClient(c.url);
@@ -768,7 +770,10 @@ async function benchIdleFleet(): Promise<void> {
       const pct = ((cpuSeconds(c.pid) - cpuStart) / ((performance.now() - t0) / 1000)) * 100;
       cpu.push(pct);
       p99.push(percentile(beats, 99));
-      log(`idle fleet run ${run + 1}: coordinator ${round(pct)}% of a core, heartbeat p99 ${round(percentile(beats, 99))} ms (${beats.length} beats)`);
+      rss.push(rssMb(c.pid)); // at the end of the idle minute: what a lab's coordinator holds while nothing runs
+      log(
+        `idle fleet run ${run + 1}: coordinator ${round(pct)}% of a core, heartbeat p99 ${round(percentile(beats, 99))} ms (${beats.length} beats), RSS ${rss.at(-1)} MB`,
+      );
       running = false;
       void loops;
     } finally {
@@ -776,7 +781,13 @@ async function benchIdleFleet(): Promise<void> {
       await c.stop();
     }
   }
-  results.idle_fleet = { coordinator_cpu_pct: summarize(cpu), heartbeat_p99_ms: summarize(p99), workers: P.idleWorkers, seconds: P.idleSeconds };
+  results.idle_fleet = {
+    coordinator_cpu_pct: summarize(cpu),
+    heartbeat_p99_ms: summarize(p99),
+    coordinator_rss_mb: summarize(rss),
+    workers: P.idleWorkers,
+    seconds: P.idleSeconds,
+  };
 }
 
 // ---- main ----------------------------------------------------------------------------------------

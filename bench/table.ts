@@ -45,6 +45,7 @@ export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb:
       : '',
     row(`idle fleet (${P.idleWorkers} workers) coordinator CPU`, r.idle_fleet?.coordinator_cpu_pct, '% of a core', '< 15%'),
     row('idle fleet heartbeat p99', r.idle_fleet?.heartbeat_p99_ms, 'ms', '< 20 ms'),
+    row(`memory: coordinator RSS, idle with ${P.idleWorkers} workers`, r.idle_fleet?.coordinator_rss_mb, 'MB', '≤ 120 MB'),
     row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
     row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
     r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
