@@ -98,8 +98,11 @@ export function startProc(args: string[], env: NodeJS.ProcessEnv = {}): Proc {
       });
     },
     async stop() {
-      proc.kill('SIGKILL');
+      // Profiling: a graceful stop, so that Node writes the profile on its way out.
+      proc.kill(PROFILING ? 'SIGTERM' : 'SIGKILL');
+      const force = setTimeout(() => proc.kill('SIGKILL'), 15_000);
       await exited;
+      clearTimeout(force);
     },
   };
 }
