@@ -1,6 +1,6 @@
 /**
  * The certificate this worker serves zips to its peers with, and shows as a client when it fetches from one:
- * made once (ECDSA P-256, self-signed), kept in its private work dir (<work-dir>/peer, key 0600), where a job
+ * made once (peer-certificate.ts), kept in its private work dir (<work-dir>/peer, key 0600), where a job
  * cannot read it. Peers pin it by the fingerprint the coordinator hands out with each ticket.
  */
 import { X509Certificate } from 'node:crypto';
@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fingerprintOf } from '../fingerprint.ts';
 import { privateDir, privateFile } from '../paths.ts';
+import { makePeerCertificate } from './peer-certificate.ts';
 
 export interface PeerIdentity {
   certPem: string;
@@ -18,7 +19,7 @@ export interface PeerIdentity {
 
 const VALID_DAYS = 20 * 365;
 
-export async function loadOrCreatePeerIdentity(workDir: string): Promise<PeerIdentity> {
+export function loadOrCreatePeerIdentity(workDir: string): PeerIdentity {
   const dir = privateDir(join(workDir, 'peer'));
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
@@ -27,9 +28,7 @@ export async function loadOrCreatePeerIdentity(workDir: string): Promise<PeerIde
     const certPem = readFileSync(certFile, 'utf8');
     return { certPem, keyPem: readFileSync(keyFile, 'utf8'), fingerprint: fingerprintOf(new X509Certificate(certPem).raw) };
   }
-  // Loaded only the first time: the certificate library is a few MB a worker does not need afterwards.
-  const { createCertificate } = await import('../self-signed.ts');
-  const made = await createCertificate({ commonName: `CMD Executor worker on ${hostname()}`, hosts: [hostname()], validDays: VALID_DAYS, clientAuth: true });
+  const made = makePeerCertificate(`CMD Executor worker on ${hostname()}`, VALID_DAYS);
   writeFileSync(keyFile, made.keyPem, { mode: 0o600 });
   writeFileSync(certFile, made.certPem, { mode: 0o600 });
   return made;

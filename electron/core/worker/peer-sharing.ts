@@ -80,7 +80,7 @@ export class PeerSharing {
   }
 
   async #start(): Promise<void> {
-    const identity = await loadOrCreatePeerIdentity(this.#o.workDir);
+    const identity = loadOrCreatePeerIdentity(this.#o.workDir);
     const store = new PeerStore(this.#o.workDir);
     this.#server = await startPeerServer({
       identity,

@@ -13,13 +13,13 @@ import { createServer } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { jsonLogger } from '../../../electron/core/logger.ts';
 import { TICKET_LIFETIME_MS, ticketKey, TicketSigner, type PeerTicket } from '../../../electron/core/peer-ticket.ts';
-import { createCertificate, type SelfSignedCertificate } from '../../../electron/core/self-signed.ts';
+import { makePeerCertificate, type PeerCertificate } from '../../../electron/core/worker/peer-certificate.ts';
 import { openFromPeer, type PeerSource } from '../../../electron/core/worker/peer-fetch.ts';
 import { startPeerServer, type RunningPeerServer } from '../../../electron/core/worker/peer-server.ts';
 import { PeerStore } from '../../../electron/core/worker/peer-store.ts';
 import { tempDir } from '../../helpers/coordinator.ts';
 
-const identity = (name: string) => createCertificate({ commonName: name, hosts: ['127.0.0.1'], validDays: 1, clientAuth: true });
+const identity = (name: string) => makePeerCertificate(name, 1);
 
 describe("a worker's peer server", () => {
   const dir = tempDir('cmdx-peer-server-');
@@ -28,7 +28,7 @@ describe("a worker's peer server", () => {
   const sha = createHash('sha256').update(zip).digest('hex');
   const logs: any[] = [];
   let server: RunningPeerServer;
-  let a: SelfSignedCertificate, b: SelfSignedCertificate, c: SelfSignedCertificate;
+  let a: PeerCertificate, b: PeerCertificate, c: PeerCertificate;
   let keyGiven = true;
 
   const ticket = (changes: Partial<PeerTicket> = {}, by = signer) =>
@@ -50,7 +50,7 @@ describe("a worker's peer server", () => {
     size: zip.length,
     ...changes,
   });
-  const fetchAs = async (client: SelfSignedCertificate, changes: Partial<PeerSource> = {}) => {
+  const fetchAs = async (client: PeerCertificate, changes: Partial<PeerSource> = {}) => {
     const stream = await openFromPeer(source(changes), { identity: client, connectTimeoutMs: 5000, stallMs: 5000, minBytes: 1 });
     const parts: Buffer[] = [];
     for await (const part of stream) parts.push(part as Buffer);
@@ -68,7 +68,7 @@ describe("a worker's peer server", () => {
     });
 
   before(async () => {
-    [a, b, c] = await Promise.all([identity('a'), identity('b'), identity('c')]);
+    [a, b, c] = [identity('a'), identity('b'), identity('c')];
     const store = new PeerStore(dir);
     await store.receive(sha, zip.length, Readable.from([zip]));
     server = await startPeerServer({

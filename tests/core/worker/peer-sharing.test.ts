@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { silentLogger } from '../../../electron/core/logger.ts';
 import { TicketSigner } from '../../../electron/core/peer-ticket.ts';
-import { createCertificate, type SelfSignedCertificate } from '../../../electron/core/self-signed.ts';
+import { makePeerCertificate, type PeerCertificate } from '../../../electron/core/worker/peer-certificate.ts';
 import { CoordinatorClient } from '../../../electron/core/worker/coordinator-client.ts';
 import { PeerSharing, type Fetched } from '../../../electron/core/worker/peer-sharing.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
@@ -63,13 +63,7 @@ describe('peer sharing with a real coordinator', () => {
   const finish = (id: string, jobId: string) => pcs[id]!.client.submitResult(jobId, id, 0);
 
   /** A fake peer: registered, heartbeating that it holds `sha` at its server, which answers with `handler`. */
-  async function fakePeer(
-    id: string,
-    sha: string,
-    cert: SelfSignedCertificate,
-    handler: (req: IncomingMessage, res: ServerResponse) => void,
-    shownCert = cert,
-  ) {
+  async function fakePeer(id: string, sha: string, cert: PeerCertificate, handler: (req: IncomingMessage, res: ServerResponse) => void, shownCert = cert) {
     const server = createServer({ cert: cert.certPem, key: cert.keyPem, requestCert: true, rejectUnauthorized: false }, handler);
     servers.push(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -81,7 +75,7 @@ describe('peer sharing with a real coordinator', () => {
   /** The size the ticket names: a fake peer answers with just as many bytes, so only their content is wrong. */
   const sizeOf = (req: IncomingMessage) =>
     JSON.parse(Buffer.from((req.headers.authorization ?? '').slice(7).split('.')[0]!, 'base64url').toString()).size as number;
-  const certificate = (name: string) => createCertificate({ commonName: name, hosts: ['127.0.0.1'], validDays: 1, clientAuth: true });
+  const certificate = (name: string) => makePeerCertificate(name, 1);
 
   before(async () => {
     c = await startTestCoordinator();
@@ -122,16 +116,16 @@ describe('peer sharing with a real coordinator', () => {
   });
 
   const fallbacks: [string, (sha: string) => Promise<unknown>, RegExp][] = [
-    ['serves wrong bytes', async (sha) => fakePeer('evil', sha, await certificate('evil'), (req, res) => res.end(randomBytes(sizeOf(req)))), /SHA-256/],
+    ['serves wrong bytes', async (sha) => fakePeer('evil', sha, certificate('evil'), (req, res) => res.end(randomBytes(sizeOf(req)))), /SHA-256/],
     [
       'shows another certificate',
-      async (sha) => fakePeer('liar', sha, await certificate('liar'), (_q, res) => res.end(), await certificate('pinned')),
+      async (sha) => fakePeer('liar', sha, certificate('liar'), (_q, res) => res.end(), certificate('pinned')),
       /another certificate/,
     ],
-    ['cannot be reached', async (sha) => (await fakePeer('gone', sha, await certificate('gone'), () => {})).close(), /cannot reach the peer/],
+    ['cannot be reached', async (sha) => (await fakePeer('gone', sha, certificate('gone'), () => {})).close(), /cannot reach the peer/],
     [
       'stalls',
-      async (sha) => fakePeer('slow', sha, await certificate('slow'), (req, res) => res.writeHead(200, { 'content-length': String(sizeOf(req)) }).write('x')),
+      async (sha) => fakePeer('slow', sha, certificate('slow'), (req, res) => res.writeHead(200, { 'content-length': String(sizeOf(req)) }).write('x')),
       /sent 1 bytes/,
     ],
   ];
