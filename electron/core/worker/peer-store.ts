@@ -17,6 +17,8 @@ interface Blob {
   path: string;
   size: number;
   usedAt: number;
+  /** Higher: used more lately (two uses may share a millisecond). */
+  rank: number;
 }
 
 export interface PeerStoreOptions {
@@ -33,6 +35,7 @@ export class PeerStore {
   readonly #blobs = new Map<string, Blob>();
   readonly #transfers = new Map<string, Transfer>();
   readonly #begun = new EventEmitter<Record<string, []>>();
+  #uses = 0;
 
   /** Empties the folder: what an earlier process left is not known to be whole. */
   constructor(workDir: string, options: PeerStoreOptions = {}) {
@@ -46,7 +49,7 @@ export class PeerStore {
   /** The zips held whole, newest first (what the heartbeat tells the coordinator). */
   holds(): string[] {
     this.#trim();
-    return [...this.#blobs].sort((a, b) => b[1].usedAt - a[1].usedAt).map(([sha]) => sha);
+    return [...this.#blobs].sort((a, b) => b[1].rank - a[1].rank).map(([sha]) => sha);
   }
 
   /** The whole zip's path, if this worker holds it. */
@@ -72,7 +75,7 @@ export class PeerStore {
       closeSync(fd);
       const whole = join(this.#dir, `${sha}.zip`);
       renameSync(path, whole); // in the same tick as the state: a reader opens one name or the other
-      this.#blobs.set(sha, { path: whole, size, usedAt: Date.now() });
+      this.#blobs.set(sha, { path: whole, size, usedAt: Date.now(), rank: ++this.#uses });
       this.#end(transfer, 'done');
       this.#trim();
       return whole;
@@ -103,7 +106,7 @@ export class PeerStore {
   open(sha: string, stallMs: number): { size: number; stream: Readable } | undefined {
     const blob = this.#blobs.get(sha);
     if (blob) {
-      blob.usedAt = Date.now();
+      [blob.usedAt, blob.rank] = [Date.now(), ++this.#uses];
       return { size: blob.size, stream: new GrowingReader(openSync(blob.path, 'r'), blob.size, undefined, stallMs) };
     }
     const transfer = this.#transfers.get(sha);
@@ -119,7 +122,7 @@ export class PeerStore {
 
   /** Old zips go; an open reader keeps its bytes (the file is only unlinked). */
   #trim(): void {
-    const byAge = [...this.#blobs].sort((a, b) => b[1].usedAt - a[1].usedAt);
+    const byAge = [...this.#blobs].sort((a, b) => b[1].rank - a[1].rank);
     for (const [i, [sha, blob]] of byAge.entries()) {
       if (i < this.#maxBlobs && Date.now() - blob.usedAt < this.#keepMs) continue;
       try {

@@ -105,13 +105,13 @@ export class PeerDirectory {
     let holders = this.#holdings.get(sha);
     if (!holders) this.#holdings.set(sha, (holders = new Map<string, Holding>()));
     holders.set(workerId, { ...holding, since: this.#o.now() });
-    this.#bound(workerId);
+    this.#bound(workerId, sha);
   }
 
-  /** Forgets the oldest holdings of a worker past the bound (a flood of tickets cannot grow the map). */
-  #bound(workerId: string): void {
+  /** Forgets the oldest holdings of a worker past the bound (a flood of tickets cannot grow the map); `newest` stays. */
+  #bound(workerId: string, newest: string): void {
     const mine = [...this.#holdings].flatMap(([sha, holders]) => (holders.has(workerId) ? [{ sha, since: holders.get(workerId)!.since }] : []));
-    mine.sort((a, b) => b.since - a.since);
+    mine.sort((a, b) => Number(b.sha === newest) - Number(a.sha === newest) || b.since - a.since);
     for (const old of mine.slice(MAX_HOLDINGS_PER_WORKER)) this.#drop(old.sha, workerId);
   }
 
