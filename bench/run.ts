@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only name,name]`: measures dispatch, throughput, transfer and
  * scale with real coordinator and worker processes on loopback. Every figure is the median of 3 runs
- * (min and max kept). Prints a table and writes bench/results.json.
+ * (min and max kept), but fanout's (one run each, in a lab of network namespaces: fanout.ts, as root).
+ * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import yazl from 'yazl';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import { benchSimilarity } from './similarity.ts';
+import { benchFanout } from './fanout.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { pidOutsideNamespace } from '../electron/core/runner/process-groups.ts';
 import {
@@ -37,7 +39,18 @@ const ONLY = args
   .split(',');
 const RUNS = 3;
 const P = QUICK
-  ? { pickupJobs: 40, seedJobs: 6, drainJobs: 1500, fleet: [50, 200, 1000], e2eJobs: 100, transferMb: 128, outputMb: 200, idleWorkers: 1000, idleSeconds: 10 }
+  ? {
+      pickupJobs: 40,
+      seedJobs: 6,
+      drainJobs: 1500,
+      fleet: [50, 200, 1000],
+      e2eJobs: 100,
+      transferMb: 128,
+      outputMb: 200,
+      idleWorkers: 1000,
+      idleSeconds: 10,
+      fanoutMb: 20,
+    }
   : {
       pickupJobs: 200,
       seedJobs: 20,
@@ -48,7 +61,9 @@ const P = QUICK
       outputMb: 200,
       idleWorkers: 1000,
       idleSeconds: 60,
+      fanoutMb: 100,
     };
+const FANOUT_COUNTS = [1, 5, 10];
 
 const results: Record<string, any> = {};
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -752,11 +767,27 @@ const SCENARIOS: [string, () => Promise<void>][] = [
       results.similarity = await benchSimilarity(RUNS, log);
     },
   ],
+  [
+    'fanout',
+    async () => {
+      results.fanout = await benchFanout({ sizeMb: P.fanoutMb, counts: FANOUT_COUNTS, log });
+    },
+  ],
 ];
 
 function row(name: string, s: Summary | undefined, unit: string, target: string): string {
   if (!s) return '';
   return `| ${name} | ${s.median} ${unit} | ${s.min} – ${s.max} | ${target} |`;
+}
+
+/** One run each (a lab of 21 processes is too slow to repeat): peers, then coordinator only, each as a multiple of one transfer. */
+function fanoutRows(f: any): string[] {
+  if (!f) return [];
+  return FANOUT_COUNTS.filter((n) => f[`n${n}`]).map((n) => {
+    const r = f[`n${n}`];
+    const target = n === 10 ? '≤ 3 × one transfer' : '';
+    return `| fanout: ${f.size_mb} MB zip to ${n} worker${n > 1 ? 's' : ''} (${f.link}), to the last first command | ${r.peers.seconds} s with peers (${r.peers_ratio} ×, ${r.peers.fromPeers} from peers) | coordinator only ${r.coordinator.seconds} s (${r.coordinator_ratio} ×) | ${target} |`;
+  });
 }
 
 function table(): string {
@@ -796,6 +827,7 @@ function table(): string {
     row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
     row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
     r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
+    ...fanoutRows(r.fanout),
   ];
   return lines.filter(Boolean).join('\n');
 }
