@@ -58,6 +58,13 @@ describe('the peer directory', () => {
     assert.equal(pick('d'), 'b');
   });
 
+  it('forgets what a restarted worker was fetching', () => {
+    const { d, serve, pick } = directory();
+    pick('a');
+    d.seen('a', '10.0.0.1', serve('a'), true);
+    assert.equal(pick('b'), 'coordinator');
+  });
+
   it('keeps at most 32 holdings per worker, however many tickets it asks for', () => {
     const { d } = directory();
     for (let i = 0; i < 100; i++) d.started(i.toString(16).padStart(64, '0'), 'a', null, MB);

@@ -60,8 +60,10 @@ export class PeerDirectory {
   }
 
   /** A heartbeat from `address`: where the worker serves and what it holds; no `peer`: it serves nothing. */
-  seen(workerId: string, address: string | undefined, peer: PeerServer | undefined): void {
-    if (!peer || !address) return this.forget(workerId);
+  seen(workerId: string, address: string | undefined, peer: PeerServer | undefined, restarted = false): void {
+    // A new process holds nothing it was fetching before, and what it serves is in `holds`.
+    if (!peer || !address || restarted) this.forget(workerId);
+    if (!peer || !address) return;
     this.#endpoints.set(workerId, { address, port: peer.port, fingerprint: peer.fingerprint, seenAt: this.#o.now() });
     const holds = new Set(peer.holds);
     for (const [sha, holders] of this.#holdings) {

@@ -49,9 +49,9 @@ export class ZipSources {
     return this.#signer.publicKey;
   }
 
-  /** A heartbeat's word on the worker's peer server (`address`: where its request came from). */
-  seen(workerId: string, address: string | undefined, peer: PeerServer | undefined): void {
-    this.directory.seen(workerId, address && plainAddress(address), peer);
+  /** A heartbeat's word on the worker's peer server (`address`: where its request came from; `restarted`: a new process). */
+  seen(workerId: string, address: string | undefined, peer: PeerServer | undefined, restarted?: boolean): void {
+    this.directory.seen(workerId, address && plainAddress(address), peer, restarted);
   }
 
   /** Where `workerId` should fetch `fileUrl` for `jobId`; refused unless that job runs there now and uses that zip. */

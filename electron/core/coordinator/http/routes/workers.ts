@@ -139,7 +139,7 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
     });
     if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
     // Only the worker's own beat says where it serves: its address is where the beat came from.
-    if (principalOf(res).role === 'worker') ctx.zipSources.seen(body.workerId, req.socket.remoteAddress, body.peer);
+    if (principalOf(res).role === 'worker') ctx.zipSources.seen(body.workerId, req.socket.remoteAddress, body.peer, body.restarted);
     const { changed, ...orders } = takeOrders(ctx, body.workerId);
     if (beat.changed || changed) await ctx.commit.durable();
     // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
