@@ -22,8 +22,9 @@ interface Blob {
 }
 
 export interface PeerStoreOptions {
-  /** Whole zips kept, at most (the oldest goes first). */
+  /** Whole zips kept, at most, and their bytes together (the oldest goes first; the newest always stays). */
   maxBlobs?: number;
+  maxBytes?: number;
   /** A zip is kept this long after it was last received or served. */
   keepMs?: number;
 }
@@ -31,6 +32,7 @@ export interface PeerStoreOptions {
 export class PeerStore {
   readonly #dir: string;
   readonly #maxBlobs: number;
+  readonly #maxBytes: number;
   readonly #keepMs: number;
   readonly #blobs = new Map<string, Blob>();
   readonly #transfers = new Map<string, Transfer>();
@@ -41,6 +43,7 @@ export class PeerStore {
   constructor(workDir: string, options: PeerStoreOptions = {}) {
     this.#dir = privateDir(join(privateDir(join(workDir, 'peer')), 'blobs'));
     this.#maxBlobs = options.maxBlobs ?? 4;
+    this.#maxBytes = options.maxBytes ?? 2 * 1024 ** 3;
     this.#keepMs = options.keepMs ?? 15 * 60_000;
     this.#begun.setMaxListeners(64); // each waiting peer request
     for (const name of readdirSync(this.#dir)) rmSync(join(this.#dir, name), { force: true, recursive: true });
@@ -123,8 +126,10 @@ export class PeerStore {
   /** Old zips go; an open reader keeps its bytes (the file is only unlinked). */
   #trim(): void {
     const byAge = [...this.#blobs].sort((a, b) => b[1].rank - a[1].rank);
+    let total = 0;
     for (const [i, [sha, blob]] of byAge.entries()) {
-      if (i < this.#maxBlobs && Date.now() - blob.usedAt < this.#keepMs) continue;
+      total += blob.size;
+      if (i === 0 || (i < this.#maxBlobs && total <= this.#maxBytes && Date.now() - blob.usedAt < this.#keepMs)) continue;
       try {
         rmSync(blob.path, { force: true });
         this.#blobs.delete(sha);

@@ -93,5 +93,8 @@ describe('the peer store', () => {
     assert.deepEqual(new Set(s.holds()), new Set([sha(zips[1]!), sha(zips[2]!)]));
     assert.equal(existsSync(s.whole(sha(zips[2]!))!), true);
     assert.equal(await text(s.open(sha(zips[2]!), 1000)!.stream.setEncoding('latin1')), zips[2]!.toString('latin1'));
+    const { store: small } = store({ maxBytes: 150 });
+    for (const zip of zips) await small.receive(sha(zip), zip.length, Readable.from([zip]));
+    assert.deepEqual(small.holds(), [sha(zips[2]!)], 'bytes bound the store too, but the newest zip stays');
   });
 });
