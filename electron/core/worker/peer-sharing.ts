@@ -114,7 +114,7 @@ export class PeerSharing {
   async fetch(request: ZipRequest): Promise<Fetched> {
     const store = this.#store;
     if (!store) throw new Error('peer sharing has not started');
-    const held = store.whole(request.sha256);
+    const held = await store.whole(request.sha256);
     if (held) return { path: held, bytes: 0, from: 'store' };
     const peer = await this.#peerFor(request);
     let fellBack: string | undefined;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { privateDir } from '../paths.ts';
+import { sha256Of } from './bundle-cache.ts';
 import { GrowingReader, Transfer } from './transfer.ts';
 
 interface Blob {
@@ -55,9 +56,17 @@ export class PeerStore {
     return [...this.#blobs].sort((a, b) => b[1].rank - a[1].rank).map(([sha]) => sha);
   }
 
-  /** The whole zip's path, if this worker holds it. */
-  whole(sha: string): string | undefined {
-    return this.#blobs.get(sha)?.path;
+  /**
+   * The whole zip's path, if this worker holds it and it still hashes right: it shares its bytes with the
+   * bundle cache (hard links), so a copy changed on this PC is dropped here too, and fetched again.
+   */
+  async whole(sha: string): Promise<string | undefined> {
+    const blob = this.#blobs.get(sha);
+    if (!blob) return undefined;
+    if ((await sha256Of(blob.path).catch(() => undefined)) === sha) return blob.path;
+    if (this.#blobs.get(sha) === blob) this.#blobs.delete(sha);
+    rmSync(blob.path, { force: true });
+    return undefined;
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -35,6 +35,16 @@ describe('the peer store', () => {
     assert.deepEqual(readFileSync(path), zip);
     assert.deepEqual(s.holds(), [sha(zip)]);
     assert.equal(path, join(dir, 'peer', 'blobs', `${sha(zip)}.zip`));
+  });
+
+  it('drops a whole zip changed on this PC (through a hard link of the cache) instead of handing it out again', async () => {
+    const { store: s } = store();
+    const zip = randomBytes(1000);
+    const path = await s.receive(sha(zip), zip.length, Readable.from([zip]));
+    writeFileSync(path, randomBytes(1000));
+    assert.equal(await s.whole(sha(zip)), undefined);
+    assert.deepEqual(s.holds(), []);
+    assert.equal(existsSync(path), false);
   });
 
   it('refuses wrong bytes, too few and too many, leaving no file and nothing held', async () => {
@@ -91,7 +101,7 @@ describe('the peer store', () => {
     const zips = [randomBytes(100), randomBytes(100), randomBytes(100)];
     for (const zip of zips) await s.receive(sha(zip), zip.length, Readable.from([zip]));
     assert.deepEqual(new Set(s.holds()), new Set([sha(zips[1]!), sha(zips[2]!)]));
-    assert.equal(existsSync(s.whole(sha(zips[2]!))!), true);
+    assert.equal(existsSync((await s.whole(sha(zips[2]!)))!), true);
     assert.equal(await text(s.open(sha(zips[2]!), 1000)!.stream.setEncoding('latin1')), zips[2]!.toString('latin1'));
     const { store: small } = store({ maxBytes: 150 });
     for (const zip of zips) await small.receive(sha(zip), zip.length, Readable.from([zip]));
