@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --quick] [-- --only name,name]`: measures dispatch, throughput, transfer and
  * scale with real coordinator and worker processes on loopback. Every figure is the median of 3 runs
- * (min and max kept). Prints a table and writes bench/results.json.
+ * (min and max kept), but fanout's (one run each, in a lab of network namespaces: fanout.ts, as root).
+ * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import yazl from 'yazl';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import { benchSimilarity } from './similarity.ts';
+import { benchFanout } from './fanout.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { pidOutsideNamespace } from '../electron/core/runner/process-groups.ts';
 import {
@@ -39,7 +41,18 @@ const ONLY = args
   .split(',');
 const RUNS = 3;
 const P = QUICK
-  ? { pickupJobs: 40, seedJobs: 6, drainJobs: 1500, fleet: [50, 200, 1000], e2eJobs: 100, transferMb: 128, outputMb: 200, idleWorkers: 1000, idleSeconds: 10 }
+  ? {
+      pickupJobs: 40,
+      seedJobs: 6,
+      drainJobs: 1500,
+      fleet: [50, 200, 1000],
+      e2eJobs: 100,
+      transferMb: 128,
+      outputMb: 200,
+      idleWorkers: 1000,
+      idleSeconds: 10,
+      fanoutMb: 20,
+    }
   : {
       pickupJobs: 200,
       seedJobs: 20,
@@ -50,7 +63,9 @@ const P = QUICK
       outputMb: 200,
       idleWorkers: 1000,
       idleSeconds: 60,
+      fanoutMb: 100,
     };
+const FANOUT_COUNTS = [1, 5, 10];
 
 const results: Record<string, any> = {};
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
@@ -807,6 +822,12 @@ const SCENARIOS: [string, () => Promise<void>][] = [
     'similarity',
     async () => {
       results.similarity = await benchSimilarity(RUNS, log);
+    },
+  ],
+  [
+    'fanout',
+    async () => {
+      results.fanout = await benchFanout({ sizeMb: P.fanoutMb, counts: FANOUT_COUNTS, log });
     },
   ],
 ];

@@ -50,5 +50,21 @@ export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb:
     row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
     r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
   ];
-  return { text: lines.filter(Boolean).join('\n'), figures };
+  return { text: [...lines, ...fanoutRows(r.fanout, figures)].filter(Boolean).join('\n'), figures };
+}
+
+/** One run each (a lab of 21 processes is too slow to repeat): peers, then coordinator only, each as a multiple of one transfer. */
+function fanoutRows(f: any, figures: Figure[]): string[] {
+  if (!f) return [];
+  return [1, 5, 10]
+    .filter((n) => f[`n${n}`])
+    .map((n) => {
+      const r = f[`n${n}`];
+      const target = n === 10 ? '≤ 3 × one transfer' : '';
+      figures.push(
+        { name: `fanout: ${n} workers, with peers`, median: r.peers.seconds, unit: 's' },
+        { name: `fanout: ${n} workers, coordinator only`, median: r.coordinator.seconds, unit: 's' },
+      );
+      return `| fanout: ${f.size_mb} MB zip to ${n} worker${n > 1 ? 's' : ''} (${f.link}), to the last first command | ${r.peers.seconds} s with peers (${r.peers_ratio} ×, ${r.peers.fromPeers} from peers) | coordinator only ${r.coordinator.seconds} s (${r.coordinator_ratio} ×) | ${target} |`;
+    });
 }

@@ -60,6 +60,15 @@ export const registerBody = z.object({
   interfaces: lanInterfaces.optional(),
 });
 
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
+/** A worker's peer server: its port, its certificate's fingerprint (pinned by receivers), the zips it holds whole. */
+export const peerServer = z.object({
+  port: z.number().int().min(1).max(65535),
+  fingerprint: sha256,
+  holds: z.array(sha256).max(16),
+});
+
 export const heartbeatBody = z.object({
   workerId,
   /** The job the worker is running now (null when idle); lets the coordinator notice a job that never arrived. */
@@ -81,7 +90,12 @@ export const heartbeatBody = z.object({
   inUse: z.boolean().optional(),
   /** What became of the power action it was given: going ahead, skipped (someone uses the PC), or failed. */
   power: powerReport.nullish(),
+  /** Its server for zips its peers fetch (absent: it serves none); the coordinator hands it out with tickets. */
+  peer: peerServer.optional(),
 });
+
+/** POST /api/jobs/zip-source: where to fetch a zip of the job this worker runs now (its project or hidden tests). */
+export const zipSourceBody = z.object({ workerId, jobId, fileUrl: z.string().min(1).max(LIMITS.fileUrlLength) });
 
 /** A stopping worker says so; `poweringOff`: because its PC shuts down, restarts or logs off (not a crash). */
 export const goodbyeBody = z.object({ workerId, poweringOff: z.boolean().optional() });

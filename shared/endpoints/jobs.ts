@@ -1,7 +1,7 @@
 /** The endpoint table's rows for jobs: create, list, take, report, cancel, their output and their result files. */
 import { z } from 'zod';
 import { assignedJobDto, jobDto, LIMITS, logPage } from '../api.ts';
-import { cancelBody, createJobBody, failureBody, jobShell, logBody, submitResultBody } from '../api-schemas.ts';
+import { cancelBody, createJobBody, failureBody, jobShell, logBody, submitResultBody, zipSourceBody } from '../api-schemas.ts';
 import { JOB_OUTCOMES, JOB_STATUSES, jobCounts } from '../job-status.ts';
 import { workerOrders } from '../power-schema.ts';
 import { id, ok, seq, type Endpoint } from './endpoint.ts';
@@ -61,6 +61,21 @@ export const JOB_ENDPOINTS = {
       202: z.object({ success: z.literal(false), message: z.string(), job: z.null(), ...workerOrders }),
     },
     refusals: ['worker_not_found'],
+  },
+  postJobsZipSource: {
+    method: 'post',
+    path: '/api/jobs/zip-source',
+    summary: "Where a worker fetches its job's zip: the coordinator, or a peer with a ticket",
+    who: 'worker',
+    json: zipSourceBody,
+    responses: {
+      200: ok({
+        source: z.enum(['coordinator', 'peer']),
+        /** With `peer`: its address, the certificate to pin, a ticket for this worker, this job and this zip (a minute), the size. */
+        peer: z.object({ workerId: z.string(), url: z.string(), fingerprint: z.string(), ticket: z.string(), size: z.number() }).optional(),
+      }),
+    },
+    refusals: ['not_assigned'],
   },
   getJobsStatus: {
     method: 'get',

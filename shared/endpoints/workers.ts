@@ -61,6 +61,8 @@ export const WORKER_ENDPOINTS = {
         status: z.enum(WORKER_STATUSES),
         cancelJobIds: z.array(z.string()),
         policy: workerPolicy,
+        /** The coordinator's public key (Ed25519, SPKI DER in base64) that a worker serving zips to its peers checks tickets with. */
+        ticketKey: z.string().optional(),
         /** Magic packets to send on its network for PCs the coordinator cannot reach, and the admin's power action: each given once. */
         ...workerOrders,
       }),

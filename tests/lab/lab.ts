@@ -21,6 +21,8 @@ export interface LabHost {
   netns: string;
   /** Its interface on the lab's LAN. */
   iface: string;
+  /** Its port on the switch: the other end of its veth, in the switch's namespace (where the switch's side is shaped). */
+  port: string;
 }
 
 export interface LabProcessOptions {
@@ -90,7 +92,8 @@ export async function createLab<const H extends string>(options: LabOptions<H>):
   const switchNetns = `${prefix}-switch`;
   const bridge = `cx${id}br`;
   const hosts = {} as Record<H, LabHost>;
-  for (const [i, name] of names.entries()) hosts[name] = { name, ip: `${net}.${i + 1}`, netns: `${prefix}-h-${name}`, iface: `cx${id}h${i}` };
+  for (const [i, name] of names.entries())
+    hosts[name] = { name, ip: `${net}.${i + 1}`, netns: `${prefix}-h-${name}`, iface: `cx${id}h${i}`, port: `cx${id}p${i}` };
   const namespaces: string[] = [];
   const children = new Set<ChildProcess>();
   let destroyed = false;
@@ -113,9 +116,9 @@ export async function createLab<const H extends string>(options: LabOptions<H>):
     await ip(['-n', switchNetns, 'link', 'add', bridge, 'type', 'bridge', 'stp_state', '0', 'forward_delay', '0', 'mcast_snooping', '0']);
     await ip(['-n', switchNetns, 'link', 'set', bridge, 'up']);
     await ip(['-n', switchNetns, 'link', 'set', 'lo', 'up']);
-    for (const [i, name] of names.entries()) {
+    for (const name of names) {
       const host = hosts[name];
-      const port = `cx${id}p${i}`;
+      const port = host.port;
       namespaces.push(host.netns);
       await ip(['netns', 'add', host.netns]);
       await ip(['-n', switchNetns, 'link', 'add', port, 'type', 'veth', 'peer', 'name', host.iface, 'netns', host.netns]);

@@ -7,6 +7,7 @@ import type { GroupCommit } from './state/group-commit.ts';
 import type { ArtifactStore } from './files/artifact-store.ts';
 import type { Store } from './state/store.ts';
 import type { UploadIndex } from './files/upload-index.ts';
+import type { ZipSources } from './files/zip-sources.ts';
 import type { JoinRequests } from './workers/join-requests.ts';
 import type { ConnectionGuard } from './http/connection-guard.ts';
 import type { Scheduler } from './jobs/scheduler.ts';
@@ -44,6 +45,8 @@ export interface CoordinatorContext {
   store: Store;
   /** What the database knows about uploaded zips (their SHA-256, who may fetch them). */
   uploadIndex: UploadIndex;
+  /** Where a worker fetches a zip: here, or a peer holding it (with a ticket). */
+  zipSources: ZipSources;
   /** Result files workers brought back (<data-dir>/artifacts). */
   artifacts: ArtifactStore;
   /** Await `commit.durable()` before acknowledging any change. */

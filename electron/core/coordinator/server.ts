@@ -20,6 +20,7 @@ import { loadOrCreateCertificate } from './http/tls/certificate.ts';
 import { ArtifactStore } from './files/artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { UploadIndex } from './files/upload-index.ts';
+import { ZipSources } from './files/zip-sources.ts';
 import { removeStaleParts } from './files/uploads.ts';
 import { endInterruptedDirectJobs } from './jobs/job-commands.ts';
 import type { DispatcherOptions } from './notify/dispatcher.ts';
@@ -97,7 +98,6 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const logger = options.logger ?? silentLogger;
   const auth = options.auth ?? true;
   const { dataDir, uploadsDir, tmpDir } = privateFolders(options.dataDir, logger);
-
   const tls = options.tls ?? true;
   const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
   if (certificate) logger.info('serving TLS; workers pin this certificate', { fingerprint: displayFingerprint(certificate.fingerprint) });
@@ -114,6 +114,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const context: CoordinatorContext = {
     store,
     uploadIndex,
+    zipSources: new ZipSources({ store, uploadsDir, staleAfterMs: settings.offlineAfterSeconds * 1000 }),
     artifacts: new ArtifactStore(dataDir, {
       maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,

@@ -87,6 +87,19 @@ export const WORKER_OPTIONS = {
     defaultText: "the OS's own (`shutdown /s /t 0`, `systemctl poweroff`, `loginctl terminate-user`, …)",
     help: 'run this through the shell to shut down, restart or log off when the admin asks, with `CMDX_POWER_ACTION` (`shutdown`, `reboot` or `logoff`) and `CMDX_POWER_DELAY` (seconds, already waited) in its environment',
   },
+  'peer-port': {
+    type: 'number',
+    arg: 'PORT',
+    default: 0,
+    min: 0,
+    max: 65535,
+    integer: true,
+    help: 'TCP port of the server that gives zips to other workers of the lab (TLS, only with a ticket from the coordinator); `0` picks a free port, which the heartbeat reports',
+  },
+  'no-peers': {
+    type: 'boolean',
+    help: 'fetch every zip from the coordinator, and serve none to other workers (by default a broadcast spreads from worker to worker)',
+  },
   'poll-interval': {
     type: 'number',
     arg: 'SECONDS',

@@ -35,6 +35,10 @@ export interface WorkerAgentOptions {
   jobMaxProcs?: number;
   /** Run through the shell instead of the OS's command to shut down, restart or log off (CMDX_POWER_ACTION, CMDX_POWER_DELAY in its environment). */
   powerCommand?: string;
+  /** Serve zips to peers and fetch from them when the coordinator names one (--no-peers: false). */
+  peers?: boolean;
+  /** The peer server's port (0: any free one). */
+  peerPort?: number;
   /** Called when a job's first command starts, for pickup measurements. */
   onCommandStart?: (jobId: string, startedAt: number) => void;
 }

@@ -25,6 +25,7 @@ import type { HeartbeatAnswer, HeartbeatInfo, Orders } from './coordinator-clien
 import { Heartbeat } from './heartbeat.ts';
 import { chooseIdleSource } from './idle-source.ts';
 import { Outbox } from './outbox.ts';
+import { peerSharingOf, type PeerSharing } from './peer-sharing.ts';
 import { PolicyWatch } from './policy-watch.ts';
 import type { PowerControl } from './power.ts';
 import { agentPowerControl } from './agent-power.ts';
@@ -56,6 +57,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
   readonly #power: PowerControl;
   readonly #state: AgentStateHolder;
   readonly #job: CurrentJob;
+  readonly #peers: PeerSharing | undefined;
   readonly #loop: AgentLoop;
   #running: Promise<void> | undefined;
 
@@ -81,6 +83,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       onAnswer: (answer) => this.onOrders(answer),
     });
     this.#heartbeat = this.newHeartbeat(options);
+    this.#peers = peerSharingOf(options, { client: this.#client, logger: this.#logger, workerId: () => this.workerId, onHolding: () => this.beatNow() });
     this.#delivery = new ReportDelivery({
       outbox: this.#outbox,
       client: this.#client,
@@ -123,6 +126,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       ...parts,
       workerId: () => this.workerId,
       runners: () => this.#runners!,
+      peers: () => (this.#peers?.ready ? this.#peers : undefined),
       onStarted: (job, notice) => this.emit('job-started', job, notice),
       onOutput: (jobId, entry) => this.emit('output', jobId, entry),
     });
@@ -156,6 +160,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     lockWorkDir(this.#o.workDir);
     this.#policy.start();
     this.#runners = prepareRunners(this.#o, this.#logger);
+    void this.#peers?.start();
     this.#running = this.#loop.run(this.#runners).catch((error: Error) => {
       this.#logger.error('worker loop crashed', { error: error.stack ?? error.message });
     });
@@ -188,6 +193,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#heartbeat.stop();
     this.#policy.stop();
     this.#power.stop();
+    await this.#peers?.stop();
     // Said once, briefly: offline at once instead of after --offline-after (powered off, not lost, when the admin asked).
     if (this.#registration.registered) await this.#client.goodbye(this.workerId, this.#power.active).catch(() => {});
     this.#client.close();
@@ -228,6 +234,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
       inUse: this.#policy.inUse,
       ...(interfaces ? { interfaces } : {}),
       ...(this.#power.report ? { power: this.#power.report } : {}),
+      peer: this.#peers?.describe(),
     };
   }
 
@@ -271,6 +278,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     this.#state.setConnected(true);
     if (sent.interfaces) this.#registration.interfacesSent(sent.interfaces);
     if (policy) this.#policy.setPolicy(policy);
+    this.#peers?.onHeartbeatAnswer(answer);
     this.onOrders(answer);
     const current = this.#state.current.currentJob;
     if (current && cancelJobIds.includes(current.jobId)) this.cancelCurrent();

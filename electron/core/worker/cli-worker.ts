@@ -45,6 +45,8 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     jobMemoryMb: values['job-memory-mb'],
     jobMaxProcs: values['job-max-procs'],
     powerCommand: values['power-command'],
+    peers: !values['no-peers'],
+    peerPort: values['peer-port'],
     // Seconds on the command line, milliseconds in the agent.
     pollIntervalMs: values['poll-interval'] === undefined ? undefined : values['poll-interval'] * 1000,
     logger,

@@ -31,7 +31,13 @@ export interface Orders {
 export interface HeartbeatAnswer extends Orders {
   cancelJobIds: string[];
   policy?: WorkerPolicy;
+  /** The coordinator's clock when it answered, and the key its tickets for peers are signed with. */
+  timestamp?: number;
+  ticketKey?: string;
 }
+
+/** Where to fetch a job's zip from (see the endpoint table's postJobsZipSource). */
+export type ZipSourceAnswer = AnswerOf<'postJobsZipSource'>;
 
 export class CoordinatorClient extends CoordinatorTransport {
   private call<K extends OperationId>(operation: K, input: CallInput<K>, options?: RequestOptions): Promise<AnswerOf<K>> {
@@ -54,7 +60,19 @@ export class CoordinatorClient extends CoordinatorTransport {
 
   async heartbeat(beat: HeartbeatInfo): Promise<HeartbeatAnswer> {
     const answer = await this.call('postWorkersHeartbeat', { body: beat });
-    return { cancelJobIds: answer.cancelJobIds, policy: answer.policy, wake: answer.wake, power: answer.power };
+    return {
+      cancelJobIds: answer.cancelJobIds,
+      policy: answer.policy,
+      wake: answer.wake,
+      power: answer.power,
+      timestamp: answer.timestamp,
+      ticketKey: answer.ticketKey,
+    };
+  }
+
+  /** Where to fetch a zip of the job this worker runs now: the coordinator, or a peer with a ticket. */
+  async zipSource(workerId: string, jobId: string, fileUrl: string): Promise<ZipSourceAnswer> {
+    return this.call('postJobsZipSource', { body: { workerId, jobId, fileUrl } }, { timeoutMs: 10_000 });
   }
 
   /** This worker stops: the coordinator shows it offline at once. */

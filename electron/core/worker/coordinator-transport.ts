@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { pipeline as pipelineStreams, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CoordinatorError, CoordinatorUnreachable, errorReason, errorSentence } from './coordinator-errors.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
@@ -222,29 +223,20 @@ export class CoordinatorTransport {
 
   /** Downloads a zip to `dest`, at most `maxBytes`; returns its size. `what` names it in the errors. */
   async download(fileUrl: string, dest: string, maxBytes: number, signal?: AbortSignal, what = 'project zip'): Promise<number> {
-    let url = new URL(fileUrl, this.server);
-    let res: RawResponse | undefined;
-    for (let hop = 0; ; hop++) {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
-      try {
-        // Only a first request straight to the coordinator carries the token: a redirect (even one
-        // that leads back to the coordinator) was chosen by another host, so it never gets it.
-        res = await this.send('GET', url, this.headers(url, false, hop === 0 ? this.#token : ''), undefined, 120_000, signal);
-      } catch (error) {
-        throw new Error(
-          `Could not download the ${what} from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
-          { cause: error },
-        );
-      }
-      const location = res.headers.location;
-      if (res.status >= 300 && res.status < 400 && location && url.origin !== this.server.origin && hop < 5) {
-        res.stream.resume();
-        url = new URL(location, url);
-        continue;
-      }
-      break;
+    const { stream } = await this.openDownload(fileUrl, maxBytes, signal, what);
+    const file = createWriteStream(dest, { highWaterMark: 1024 * 1024 });
+    try {
+      await pipeline(stream, file, { signal });
+    } catch (error) {
+      await rm(dest, { force: true });
+      throw error;
     }
+    return file.bytesWritten;
+  }
+
+  /** A zip's bytes as they arrive (at most `maxBytes`: more destroys the stream), and the size the answer declared. */
+  async openDownload(fileUrl: string, maxBytes: number, signal?: AbortSignal, what = 'project zip'): Promise<{ stream: Readable; declared: number }> {
+    const { res, url } = await this.getFollowing(fileUrl, signal, what);
     if (res.status !== 200) {
       res.stream.resume();
       throw new Error(`Could not download the ${what}: ${url.origin}${url.pathname} answered ${res.status}.`);
@@ -256,19 +248,44 @@ export class CoordinatorTransport {
         `The ${what} is ${(declared / 1024 ** 2).toFixed(1)} MB; this worker accepts at most ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb).`,
       );
     }
-    let received = 0;
-    const stream = res.stream;
-    stream.on('data', (chunk: Buffer) => {
-      received += chunk.length;
-      if (received > maxBytes)
-        stream.destroy(new Error(`The ${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`));
-    });
-    try {
-      await pipeline(stream, createWriteStream(dest, { highWaterMark: 1024 * 1024 }), { signal });
-    } catch (error) {
-      await rm(dest, { force: true });
-      throw error;
-    }
-    return received;
+    const tooLarge = `The ${what} is larger than ${Math.round(maxBytes / 1024 ** 2)} MB (--max-extract-mb); download stopped.`;
+    // Paused until the caller reads it: nothing is lost however long it takes to get ready.
+    return { stream: pipelineStreams(res.stream, byteLimit(maxBytes, tooLarge), () => {}), declared };
   }
+
+  /** GET `fileUrl`, following redirects of other hosts (never with the token). */
+  private async getFollowing(fileUrl: string, signal: AbortSignal | undefined, what: string): Promise<{ res: RawResponse; url: URL }> {
+    let url = new URL(fileUrl, this.server);
+    for (let hop = 0; ; hop++) {
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`The job's fileUrl uses ${url.protocol}, which a worker does not fetch; use http(s).`);
+      let res: RawResponse;
+      try {
+        // Only a first request straight to the coordinator carries the token: a redirect (even one
+        // that leads back to the coordinator) was chosen by another host, so it never gets it.
+        res = await this.send('GET', url, this.headers(url, false, hop === 0 ? this.#token : ''), undefined, 120_000, signal);
+      } catch (error) {
+        throw new Error(
+          `Could not download the ${what} from ${url.origin}${url.pathname} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+          { cause: error },
+        );
+      }
+      const location = res.headers.location;
+      if (!(res.status >= 300 && res.status < 400 && location && url.origin !== this.server.origin && hop < 5)) return { res, url };
+      res.stream.resume();
+      url = new URL(location, url);
+    }
+  }
+}
+
+/** Passes at most `maxBytes` through; one more is an error saying `message`. */
+export function byteLimit(maxBytes: number, message: string): Transform {
+  let seen = 0;
+  return new Transform({
+    highWaterMark: 1024 * 1024,
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > maxBytes ? new Error(message) : null, chunk);
+    },
+  });
 }

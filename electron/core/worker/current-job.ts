@@ -15,6 +15,7 @@ import type { CoordinatorClient } from './coordinator-client.ts';
 import { JobMarker } from './crash-recovery.ts';
 import { runJob, type JobRunContext } from './job-run.ts';
 import type { Outbox } from './outbox.ts';
+import type { PeerSharing } from './peer-sharing.ts';
 import type { PolicyWatch } from './policy-watch.ts';
 import { RecentLog } from './recent-log.ts';
 import type { ReportDelivery } from './report-delivery.ts';
@@ -33,6 +34,8 @@ export interface CurrentJobParts {
   workerId: () => string;
   /** The job isolation and the warm shell, made when the agent starts. */
   runners: () => JobRunners;
+  /** Zips to and from peers, once it serves (else every zip comes from the coordinator). */
+  peers: () => PeerSharing | undefined;
   onStarted: (job: JobSummary, notice: boolean) => void;
   onOutput: (jobId: string, entry: LogEntry) => void;
 }
@@ -118,6 +121,7 @@ export class CurrentJob {
     return {
       client: this.#p.client,
       cache: this.#cache,
+      peers: this.#p.peers(),
       outbox: this.#p.outbox,
       warmShell,
       isolation,

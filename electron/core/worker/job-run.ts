@@ -17,6 +17,7 @@ import type { CoordinatorClient } from './coordinator-client.ts';
 import type { JobMarker } from './crash-recovery.ts';
 import type { JobIsolation, PreparedJob } from './job-isolation.ts';
 import type { FinalReport, Outbox } from './outbox.ts';
+import type { PeerSharing } from './peer-sharing.ts';
 import { OutputPump } from './output-pump.ts';
 import { applyParams } from './job-params.ts';
 import { classify } from './retry.ts';
@@ -32,6 +33,8 @@ const CONTROL_POLL_AFTER_MS = 250;
 export interface JobRunContext {
   client: CoordinatorClient;
   cache: BundleCache;
+  /** Absent: every zip comes from the coordinator. */
+  peers?: PeerSharing;
   outbox: Outbox;
   warmShell: WarmShell;
   isolation: JobIsolation;

@@ -1,9 +1,15 @@
-/** GET /uploads/<name>: a job's zip, for the admin or the worker that runs that job. Never a listing. */
+/**
+ * GET /uploads/<name>: a job's zip, for the admin or the worker that runs that job. Never a listing.
+ * POST /api/jobs/zip-source: whether that worker fetches it here or from a peer (files/zip-sources.ts).
+ */
 import { createReadStream } from 'node:fs';
+import express from 'express';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { principalOf } from '../auth.ts';
+import { principalOf, requireWorker } from '../auth.ts';
+import { zipSourceBody } from '../../../../../shared/api-schemas.ts';
+import { parseBody } from '../validate.ts';
 import type { CoordinatorContext } from '../../context.ts';
 import { garbageBudget } from '../../../runner/memory.ts';
 import { HttpError } from '../http-error.ts';
@@ -35,6 +41,12 @@ export function fileRoutes(ctx: CoordinatorContext): RouteHandlers {
       },
       () => next(new HttpError(404, 'Upload not found')),
     );
+  });
+
+  routes.on('postJobsZipSource', express.json({ limit: '16kb' }), async (req, res) => {
+    const body = parseBody(zipSourceBody, req.body, ['workerId', 'jobId', 'fileUrl'], 'workerId, jobId and fileUrl are required');
+    const workerId = requireWorker(res, body.workerId)!;
+    res.json({ success: true, ...(await ctx.zipSources.choose(workerId, body.jobId, body.fileUrl)) });
   });
 
   return routes;

@@ -11,7 +11,7 @@ import {
   revokeBody,
   workerTagsBody,
 } from '../../../../../shared/api-schemas.ts';
-import { hashToken, newToken, requireRegistrar, requireWorker, scopeOf } from '../auth.ts';
+import { hashToken, newToken, principalOf, requireRegistrar, requireWorker, scopeOf } from '../auth.ts';
 import { workerInScope } from '../../people/scope.ts';
 import type { JoinRefusal } from '../../workers/worker-liveness.ts';
 import type { CoordinatorContext } from '../../context.ts';
@@ -60,6 +60,7 @@ export function workerRoutes(ctx: CoordinatorContext): RouteHandlers {
     const body = parseBody(goodbyeBody, req.body, ['workerId'], 'workerId is required');
     const workerId = requireWorker(res, body.workerId)!;
     workerGone(ctx.store, workerId, body.poweringOff ? 'powered_off' : 'goodbye');
+    ctx.zipSources.directory.forget(workerId);
     await ctx.commit.durable();
     ctx.logger.info(body.poweringOff ? 'worker said goodbye: its PC is powering off' : 'worker said goodbye', { workerId });
     res.json({ success: true, workerId });
@@ -139,6 +140,8 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
       power: body.power,
     });
     if (!beat) throw new HttpError(404, 'Worker not found', {}, 'worker_not_found');
+    // Only the worker's own beat says where it serves: its address is where the beat came from.
+    if (principalOf(res).role === 'worker') ctx.zipSources.seen(body.workerId, req.socket.remoteAddress, body.peer, body.restarted);
     const { changed, ...orders } = takeOrders(ctx, body.workerId);
     if (beat.changed || changed) await ctx.commit.durable();
     // The policy rides on every answer: a change on the dashboard reaches the PC at its next heartbeat.
@@ -149,6 +152,7 @@ export function workerListRoutes(ctx: CoordinatorContext): RouteHandlers {
       status: beat.worker.status,
       cancelJobIds: beat.cancelJobIds,
       policy: beat.worker.policy,
+      ...(body.peer ? { ticketKey: ctx.zipSources.ticketKey } : {}),
       ...orders,
     });
   });
