@@ -12,6 +12,7 @@ import { displayFingerprint } from '../../shared/fingerprint.ts';
 import { dropBox, startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { CLI, startCli, startCoordinatorProcess, waitFor, type CliProcess } from '../helpers/processes.ts';
 import { writeZip } from '../helpers/zip.ts';
+import { createUser, signIn } from '../helpers/people.ts';
 
 interface Ran {
   code: number | null;
@@ -360,7 +361,7 @@ describe('cmdx as a client', () => {
 
     const login = await spawnCmdx(['login', https, '--fingerprint', fingerprint], own, `${c.tokens.adminToken}\n`).done;
     assert.equal(login.code, 0, login.stderr);
-    assert.match(login.stdout, /^Logged in to https:\/\/127\.0\.0\.1:\d+, certificate SHA-256 /);
+    assert.match(login.stdout, /^Logged in to https:\/\/127\.0\.0\.1:\d+ with the admin token, certificate SHA-256 /);
     assert.ok(!(login.stdout + login.stderr).includes(c.tokens.adminToken), 'the token is never printed');
     assert.equal(statSync(profile).mode & 0o777, 0o600);
     assert.deepEqual(JSON.parse(readFileSync(profile, 'utf8')), { server: https, fingerprint: c.fingerprint, token: c.tokens.adminToken });
@@ -375,6 +376,20 @@ describe('cmdx as a client', () => {
     const again = await spawnCmdx(['login', line], own, `${c.tokens.adminToken}\n`).done;
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(readFileSync(profile, 'utf8')), { server: https, fingerprint: c.fingerprint, token: c.tokens.adminToken });
+
+    // A teacher logs in with a personal token: cmdx says who, and the profile keeps that token.
+    const { password } = await createUser(c, 'tess', 'teacher', { tags: ['room-b'] });
+    const personal = (await (await signIn(c, 'tess', password)).api('POST', '/api/tokens/create', { body: { name: 'laptop', expiresInDays: 7 } })).body.token;
+    const asTeacher = await spawnCmdx(['login', https, '--fingerprint', fingerprint], own, `${personal}\n`).done;
+    assert.equal(asTeacher.code, 0, asTeacher.stderr);
+    assert.match(asTeacher.stdout, /^Logged in to https:\/\/127\.0\.0\.1:\d+ as tess \(teacher: room-b\), certificate SHA-256 /);
+    assert.equal(JSON.parse(readFileSync(profile, 'utf8')).token, personal);
+    const roomB = await spawnCmdx(['workers', '--json'], own).done;
+    assert.deepEqual(
+      JSON.parse(roomB.stdout).workers.map((w: any) => w.workerId),
+      ['pc-2'],
+      'her rooms only',
+    );
 
     const logout = await spawnCmdx(['logout'], own).done;
     assert.equal(logout.code, 0);

@@ -33,7 +33,8 @@ export async function loginCommand(args: string[], term: Terminal, stdin: NodeJS
     // One call proves the address, the certificate and the token together before anything is saved.
     if (token) {
       const session = await api.call('getSession');
-      who = ` as ${plainStrings([session.user.name])[0]} (${session.user.role}${session.user.scope ? `: ${session.user.scope.tags.join(', ')}` : ''})`;
+      const rooms = session.user.scope ? `: ${session.user.scope.tags.join(', ')}` : '';
+      who = session.via === 'admin-token' ? ' with the admin token' : ` as ${plainStrings([session.user.name])[0]} (${session.user.role}${rooms})`;
     } else await api.call('getCoordinatorInfo');
   } finally {
     api.close();
