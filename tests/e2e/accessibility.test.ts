@@ -15,7 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { audit, blocking, describeFindings, type Finding } from '../helpers/axe.ts';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
@@ -155,10 +155,12 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         page = await context.newPage();
       });
 
-      it('the login', async () => {
+      it('the sign-in: a name and password, and the admin token', async () => {
         await page.goto(c.url);
-        await page.getByLabel('Admin token').waitFor();
-        await check('login');
+        await page.getByLabel('Name', { exact: true }).waitFor();
+        await check('sign-in');
+        await useAdminToken(page);
+        await check('sign-in with the admin token');
       });
 
       it('the home page: workers and jobs', async () => {
