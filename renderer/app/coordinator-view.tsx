@@ -8,7 +8,7 @@ import { ApiProvider, useApi } from '../lib/api-context.tsx';
 import { signedOutError } from '../lib/api-error.ts';
 import type { SessionDto } from '../lib/api-types.ts';
 import { LiveProvider, useLiveState, useLiveStore } from '../lib/live/live-provider.tsx';
-import { SessionProvider, type SignedIn } from '../lib/session-context.tsx';
+import { SessionProvider, useCan, useSession, type SignedIn } from '../lib/session-context.tsx';
 import { useNow } from '../lib/use-now.ts';
 import { AboutCoordinator } from './about-coordinator.tsx';
 import { pageFor } from './routes.tsx';
@@ -66,6 +66,7 @@ function Dashboard({ route, loggedIn }: { route: string; loggedIn: boolean }) {
   const { workers, connected } = useLiveState();
   const now = useNow(useLiveStore().now);
   const { info, reload } = useCoordinatorInfo();
+  const admitsWorkers = useCan('postJoinTokenRotate');
   const [joining, setJoining] = useState(false);
   const [policing, setPolicing] = useState(false);
   useSessionWatch(connected);
@@ -75,7 +76,8 @@ function Dashboard({ route, loggedIn }: { route: string; loggedIn: boolean }) {
     setJoining(true);
   };
   const maxUploadBytes = info?.maxUploadBytes ?? null;
-  const { page, id, skip } = pageFor(route, { now, workers, maxUploadBytes, openJoin, openPolicy: () => setPolicing(true) });
+  const role = useSession().session.user.role;
+  const { page, id, skip } = pageFor(route, { now, workers, maxUploadBytes, openJoin, openPolicy: () => setPolicing(true), role });
   usePageFocus(id, loggedIn);
 
   return (
@@ -83,7 +85,7 @@ function Dashboard({ route, loggedIn }: { route: string; loggedIn: boolean }) {
       <SkipLinks extra={skip} />
       <TopBar canJoin={!!info} onJoin={openJoin} />
       {info && <AboutCoordinator info={info} />}
-      <JoinRequests />
+      {admitsWorkers && <JoinRequests />}
       {page}
       {policing && <LabPolicy workers={workers} onClose={() => setPolicing(false)} />}
       {joining && info && <JoinWorker info={info} now={now} onChanged={reload} onClose={() => setJoining(false)} />}

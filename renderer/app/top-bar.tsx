@@ -1,8 +1,9 @@
-/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Saved commands, New job, Add a worker, who is signed in. */
+/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Saved commands, New job, Add a worker (each when the role may), who is signed in. */
 import type { WorkerDto } from '../../shared/api.ts';
 import type { JobCounts } from '../../shared/job-status.ts';
 import { Icon } from '../components/icons.tsx';
 import { useLiveState } from '../lib/live/live-provider.tsx';
+import { useCan } from '../lib/session-context.tsx';
 import { workerStatus, type WorkerState } from '../lib/worker-state.ts';
 import { AccountMenu } from './account-menu.tsx';
 
@@ -31,6 +32,8 @@ function jobSummary(counts: JobCounts | null): string {
 /** `canJoin`: the coordinator's details are read, so the join lines can be shown. */
 export function TopBar({ canJoin, onJoin }: { canJoin: boolean; onJoin: () => void }) {
   const { workers, counts, connected } = useLiveState();
+  const startsJobs = useCan('postJobsCreate');
+  const admitsWorkers = useCan('postJoinTokenRotate');
   return (
     <header className="topbar">
       <a href="#/" className="brand">
@@ -53,12 +56,16 @@ export function TopBar({ canJoin, onJoin }: { canJoin: boolean; onJoin: () => vo
         <Icon name="bookmark" /> <span className="label-wide">Saved commands</span>
       </a>
       {/* The main action within reach on a phone too, where the form sits below every worker and job. */}
-      <a href="#/new" className="button primary top-button" data-testid="header-new-job">
-        <Icon name="plus" /> New job
-      </a>
-      <button className="secondary top-button" onClick={onJoin} disabled={!canJoin} aria-label="Add a worker" title="Add a worker">
-        <Icon name="plus" /> <span className="label-wide">Add a worker</span>
-      </button>
+      {startsJobs && (
+        <a href="#/new" className="button primary top-button" data-testid="header-new-job">
+          <Icon name="plus" /> New job
+        </a>
+      )}
+      {admitsWorkers && (
+        <button className="secondary top-button" onClick={onJoin} disabled={!canJoin} aria-label="Add a worker" title="Add a worker">
+          <Icon name="plus" /> <span className="label-wide">Add a worker</span>
+        </button>
+      )}
       <AccountMenu />
     </header>
   );

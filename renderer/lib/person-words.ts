@@ -12,3 +12,8 @@ export function personLine(user: { name: string; displayName: string | null; rol
   if (user.role !== 'admin') parts.push(scopeWords(user.scope));
   return parts.join(' · ');
 }
+
+/** "an admin", "a teacher", "an assistant". */
+export function aRole(role: PersonRole): string {
+  return role === 'teacher' ? 'a teacher' : `an ${role}`;
+}

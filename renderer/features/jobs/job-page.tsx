@@ -14,6 +14,7 @@ import { useApi } from '../../lib/api-context.tsx';
 import { when } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { JobArtifacts } from './job-artifacts.tsx';
 import { JobFacts } from './job-facts.tsx';
 import { jobLogSource } from './job-log-source.ts';
@@ -106,10 +107,12 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
   );
 }
 
-/** The job's name and badges, with Cancel (while it is active) and Run again. */
+/** The job's name and badges, with Cancel (while it is active) and Run again, for a role that may. */
 function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: boolean; onCancel: () => void; onRerun: () => void }) {
   // Asked to stop, not yet confirmed by the worker.
   const cancelling = active && job.cancelRequested;
+  const cancels = useCan('postJobsCancel');
+  const starts = useCan('postJobsCreate');
   return (
     <header className="job-head">
       <div>
@@ -124,14 +127,16 @@ function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: bool
         <div className="muted mono small">{job.jobId}</div>
       </div>
       <div className="actions">
-        {active && (
+        {active && cancels && (
           <button className="danger" onClick={onCancel} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         )}
-        <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
-          Run again…
-        </button>
+        {starts && (
+          <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
+            Run again…
+          </button>
+        )}
         <SaveAsTemplate from={{ jobId: job.jobId }} />
       </div>
     </header>

@@ -7,6 +7,7 @@ import { SaveAsTemplate } from '../../components/save-as-template.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
+import { useCan } from '../../lib/session-context.tsx';
 import { offlineKey } from '../../lib/targets.ts';
 import { useRunActions, type RunActions } from './run-actions.ts';
 import { RunGroups } from './run-groups.tsx';
@@ -101,6 +102,7 @@ function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: R
   const { summary } = status;
   const { busy } = actions;
   const active = summary.pending + summary.running > 0;
+  const [cancels, renames, reruns] = [useCan('postRunsCancel'), useCan('postRunsRename'), useCan('postRunsRerun')];
   return (
     <header className="job-head">
       <div className="run-title">
@@ -122,13 +124,13 @@ function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: R
         <RunLineage status={status} />
       </div>
       <div className="actions">
-        {active && (
+        {active && cancels && (
           <button className="danger" disabled={busy} onClick={actions.cancel}>
             Cancel run
           </button>
         )}
-        <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />
-        {summary.failed > 0 && !graded && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
+        {renames && <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />}
+        {summary.failed > 0 && !graded && reruns && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
         {hasFiles && (
           <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">
             Download all result files (zip)
