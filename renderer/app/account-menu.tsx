@@ -1,10 +1,11 @@
 /**
- * Who is signed in, in the header ("maria · teacher · room-b"), as a disclosure: Sign out. Esc or a click elsewhere closes it; the focus goes back to its button.
+ * Who is signed in, in the header ("maria · teacher · room-b"), as a disclosure: your account and tokens, People for
+ * an admin, Sign out. Esc or a click elsewhere closes it; the focus goes back to its button.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { Icon } from '../components/icons.tsx';
 import { personLine } from '../lib/person-words.ts';
-import { useSession } from '../lib/session-context.tsx';
+import { useCan, useSession } from '../lib/session-context.tsx';
 import './account-menu.css';
 
 /** Closes the menu on Esc (focus back on its button), on a click outside it, and when the page changes. */
@@ -30,6 +31,7 @@ function useClosing(open: boolean, close: () => void, root: RefObject<HTMLDivEle
 
 export function AccountMenu() {
   const { session, signOut } = useSession();
+  const seesPeople = useCan('getUsersCreate');
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
@@ -49,6 +51,16 @@ export function AccountMenu() {
       </button>
       {open && (
         <ul id="account-menu-list" className="account-menu-list">
+          {session.user.userId && (
+            <li>
+              <a href="#/account">Your account and tokens</a>
+            </li>
+          )}
+          {seesPeople && (
+            <li>
+              <a href="#/people">People</a>
+            </li>
+          )}
           {signOut && (
             <li>
               <button type="button" className="link" onClick={signOut}>

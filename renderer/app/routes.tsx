@@ -2,8 +2,9 @@
  * The dashboard's pages by URL hash, tried in order: a job (`#/jobs/<id>`), a run (`#/runs/<id>`), the
  * new-job form on its own page (`#/new`, `?from=<jobId>`: Run again), else the home page with its Runs
  * tab (`#/runs`) or its Jobs tab (anything else); the saved commands and their schedules (`#/templates`,
- * `?edit=<templateId>`: one open for editing). A page the role may not use says so instead (its `needs`, read
- * from the endpoint table). The worker's own screen (`#/worker`) and the desktop app's first-launch setup (`#/setup`)
+ * `?edit=<templateId>`: one open for editing); People (`#/people`) for an admin, and Your account (`#/account`)
+ * for everyone. A page the role may not use says so instead (its `needs`, read from
+ * the endpoint table). The worker's own screen (`#/worker`) and the desktop app's first-launch setup (`#/setup`)
  * stand outside the dashboard and its sign-in (app.tsx).
  */
 import type { ReactNode } from 'react';
@@ -11,6 +12,8 @@ import type { WorkerDto } from '../../shared/api.ts';
 import type { OperationId } from '../../shared/endpoints/index.ts';
 import type { PersonRole } from '../../shared/roles.ts';
 import { JobPage } from '../features/jobs/job-page.tsx';
+import { AccountPage } from '../features/people/account-page.tsx';
+import { PeoplePage } from '../features/people/people-page.tsx';
 import { NewJobPage } from '../features/new-job/new-job-page.tsx';
 import { RunPage } from '../features/runs/run-page.tsx';
 import { TemplatesPage } from '../features/templates/index.tsx';
@@ -80,6 +83,17 @@ export const ROUTES: readonly Route[] = [
       <NewJobPage key={from?.key ?? 'new'} fromJobId={from?.id ?? null} workers={workers} maxUploadBytes={maxUploadBytes} />
     ),
     { needs: { title: 'New job', operation: 'postJobsCreate' } },
+  ),
+  route(
+    /^#\/people/,
+    () => null,
+    (_, { now }) => <PeoplePage now={now} />,
+    { needs: { title: 'People', operation: 'getUsersCreate' } },
+  ),
+  route(
+    /^#\/account/,
+    () => null,
+    (_, { now }) => <AccountPage now={now} />,
   ),
   route(
     /^#\/templates(?:\?edit=([^&#]+))?/,
