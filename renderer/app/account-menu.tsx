@@ -1,6 +1,6 @@
 /**
- * Who is signed in, in the header ("maria · teacher · room-b"), as a disclosure: your account and tokens, People for
- * an admin, Sign out. Esc or a click elsewhere closes it; the focus goes back to its button.
+ * Who is signed in, in the header ("maria · teacher · room-b"), as a disclosure: your account and tokens, People and
+ * Activity for an admin, Sign out. Esc or a click elsewhere closes it; the focus goes back to its button.
  */
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import { Icon } from '../components/icons.tsx';
@@ -32,6 +32,7 @@ function useClosing(open: boolean, close: () => void, root: RefObject<HTMLDivEle
 export function AccountMenu() {
   const { session, signOut } = useSession();
   const seesPeople = useCan('getUsersCreate');
+  const seesActivity = useCan('getAudit');
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const close = useCallback(() => setOpen(false), []);
@@ -59,6 +60,11 @@ export function AccountMenu() {
           {seesPeople && (
             <li>
               <a href="#/people">People</a>
+            </li>
+          )}
+          {seesActivity && (
+            <li>
+              <a href="#/activity">Activity</a>
             </li>
           )}
           {signOut && (

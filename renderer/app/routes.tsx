@@ -2,8 +2,8 @@
  * The dashboard's pages by URL hash, tried in order: a job (`#/jobs/<id>`), a run (`#/runs/<id>`), the
  * new-job form on its own page (`#/new`, `?from=<jobId>`: Run again), else the home page with its Runs
  * tab (`#/runs`) or its Jobs tab (anything else); the saved commands and their schedules (`#/templates`,
- * `?edit=<templateId>`: one open for editing); People (`#/people`) for an admin, and Your account (`#/account`)
- * for everyone. A page the role may not use says so instead (its `needs`, read from
+ * `?edit=<templateId>`: one open for editing); People (`#/people`) and Activity (`#/activity`) for an admin, and
+ * Your account (`#/account`) for everyone. A page the role may not use says so instead (its `needs`, read from
  * the endpoint table). The worker's own screen (`#/worker`) and the desktop app's first-launch setup (`#/setup`)
  * stand outside the dashboard and its sign-in (app.tsx).
  */
@@ -11,6 +11,7 @@ import type { ReactNode } from 'react';
 import type { WorkerDto } from '../../shared/api.ts';
 import type { OperationId } from '../../shared/endpoints/index.ts';
 import type { PersonRole } from '../../shared/roles.ts';
+import { ActivityPage } from '../features/activity/activity-page.tsx';
 import { JobPage } from '../features/jobs/job-page.tsx';
 import { AccountPage } from '../features/people/account-page.tsx';
 import { PeoplePage } from '../features/people/people-page.tsx';
@@ -89,6 +90,12 @@ export const ROUTES: readonly Route[] = [
     () => null,
     (_, { now }) => <PeoplePage now={now} />,
     { needs: { title: 'People', operation: 'getUsersCreate' } },
+  ),
+  route(
+    /^#\/activity/,
+    () => null,
+    (_, { now }) => <ActivityPage now={now} />,
+    { needs: { title: 'Activity', operation: 'getAudit' } },
   ),
   route(
     /^#\/account/,
