@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { END_REASON_TEXT } from '../../../shared/job-status.ts';
+import { History } from '../../components/history.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { PageError } from '../../components/page-error.tsx';
@@ -75,6 +76,7 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
     try {
       const r = await api.cancel(jobId);
       setNotice({ text: r.message, failed: false, whileActive: true });
+      retry(); // read again: the page shows the cancel even before the live feed tells
     } catch (e) {
       setNotice({ text: (e as Error).message, failed: true, whileActive: false });
     }
@@ -97,6 +99,7 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
       <JobState job={current} workers={workers} now={now} />
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
+      <History target={`job:${jobId}`} version={`${current.status} ${current.cancelRequested ? 1 : 0} ${notice?.text ?? ''}`} now={now} />
       {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts job={current} />}
       <h2 className="section">Output</h2>
       <LogView

@@ -1,6 +1,7 @@
 /** One run: its summary, filters, a tile per PC or zip (live), identical-output groups, and Cancel / Re-run failed / Export CSV. */
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import { History } from '../../components/history.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageError } from '../../components/page-error.tsx';
 import { SaveAsTemplate } from '../../components/save-as-template.tsx';
@@ -66,6 +67,7 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
       {graded ? <Gradebook runId={runId} rows={rows} own={status.jobs} reload={reload} /> : <TileGrid tiles={tiles} now={now} />}
       {graded && status.mode === 'map' && <SimilarityCheck runId={runId} />}
       <RunGroups status={status} names={names} />
+      <History target={`run:${runId}`} version={`${status.name ?? ''} ${status.summary.pending + status.summary.running} ${status.latest.length}`} now={now} />
     </main>
   );
 }

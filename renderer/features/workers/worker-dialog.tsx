@@ -1,8 +1,9 @@
-/** "Manage lab-pc-03": rename it, pause or resume it, wake it or power it off, forget it once it is offline, or revoke its token (each for a role that may). */
+/** "Manage lab-pc-03": rename it, pause or resume it, wake it or power it off, forget it once it is offline, or revoke its token (each for a role that may); its history. */
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import type { PowerAction } from '../../../shared/wake.ts';
 import { describePolicy } from '../../../shared/policy.ts';
+import { History } from '../../components/history.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { useCan } from '../../lib/session-context.tsx';
@@ -27,7 +28,8 @@ export interface WorkerActions {
 type Act = (what: () => Promise<string>, closeAfter?: boolean) => Promise<void>;
 
 /** `onClose` gets the sentence of an action that ends the dialog (forget), for the list to show. */
-export function WorkerDialog({ worker, actions, onClose }: { worker: WorkerDto; actions: WorkerActions; onClose: (message?: string) => void }) {
+export function WorkerDialog(props: { worker: WorkerDto; actions: WorkerActions; now: number; onClose: (message?: string) => void }) {
+  const { worker, actions, now, onClose } = props;
   const name = displayName(worker);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ text: string; failed: boolean } | null>(null);
@@ -65,6 +67,7 @@ export function WorkerDialog({ worker, actions, onClose }: { worker: WorkerDto; 
       {pauses && <TakingJobs worker={worker} busy={busy} onPause={(paused) => void act(() => actions.pause(worker.workerId, paused))} />}
       {powers && <WorkerPower worker={worker} busy={busy} actions={actions} act={act} />}
       {forgets && <RemoveWorker worker={worker} busy={busy} actions={actions} act={act} />}
+      <History target={`worker:${worker.workerId}`} version={`${worker.name} ${worker.pausedByAdmin ? 1 : 0} ${outcome?.text ?? ''}`} now={now} />
       {outcome && (
         <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="worker-outcome">
           {outcome.text}

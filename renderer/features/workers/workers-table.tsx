@@ -97,6 +97,7 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
           key={managed.workerId}
           worker={managed}
           actions={actions}
+          now={now}
           onClose={(message) => {
             setManaging(null);
             if (message) setOutcome({ message, failed: false });
