@@ -344,7 +344,8 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
 
   it('a coordinator started with --no-direct refuses a direct run, and the form says so', async () => {
     const strict = await startTestCoordinator({ direct: false });
-    const other = await context.newPage();
+    // A browser of its own: cookies are per host, not per port, so the other coordinator's session would replace this one's.
+    const other = await (await browser.newContext()).newPage();
     try {
       await logIn(other, strict.url, strict.tokens.adminToken);
       await other
@@ -356,7 +357,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
       await other.getByRole('dialog').getByRole('button', { name: 'Run on the coordinator' }).click();
       await waitForText(other.getByRole('alert'), /does not run commands itself: it was started with --no-direct/);
     } finally {
-      await other.close();
+      await other.context().close();
       await strict.close();
     }
   });
