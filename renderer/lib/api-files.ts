@@ -39,7 +39,8 @@ export class FileTransfers {
 
   /** A refusal, passed on; one that means the session is over also sends the page back to the sign-in. */
   protected refused(err: ApiError): ApiError {
-    if (signedOutError(err)) this.auth.onSignedOut?.(err.message);
+    // No cookie at all (it outlived its Max-Age): the coordinator's sentence is about bearer tokens, not this page.
+    if (signedOutError(err)) this.auth.onSignedOut?.(err.reason === 'session_expired' ? err.message : 'Your session is over; sign in again.');
     return err;
   }
 
