@@ -19,9 +19,11 @@ function useHash(): string {
   return hash;
 }
 
-/** Signed in: a school sign-in's `?error=` has been read, and goes from the address. */
+/** Signed in: a school sign-in's `?error=` has been read, and goes from the address (and from the route, told as a hash change). */
 function withoutSignInError(hash: string): void {
-  if (/[?&]error=/.test(hash)) history.replaceState(null, '', '#/');
+  if (!/[?&]error=/.test(hash)) return;
+  history.replaceState(null, '', '#/');
+  dispatchEvent(new HashChangeEvent('hashchange'));
 }
 
 export function App() {

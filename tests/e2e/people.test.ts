@@ -277,5 +277,10 @@ describe('people and roles on the dashboard in Chromium', () => {
     const page = await freshPage();
     await page.goto(`${c.url}/#/?error=access_denied`);
     await waitForText(page.getByTestId('sign-in-oidc-error'), /cancelled or refused on the school's sign-in page/);
+    await page.getByLabel('Name', { exact: true }).fill('maria');
+    await page.getByLabel('Password', { exact: true }).fill(passwords.maria!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByTestId('header-user').waitFor();
+    assert.equal(await page.evaluate<string>('location.hash'), '#/', 'the error goes from the address once signed in');
   });
 });
