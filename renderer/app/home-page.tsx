@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { TabList, TabPanel, tabId, type Tab } from '../components/tab-list.tsx';
 import { useLiveState } from '../lib/live/live-provider.tsx';
+import { useCan } from '../lib/session-context.tsx';
 import { JobsTable } from '../features/jobs/jobs-table.tsx';
 import { NewJob } from '../features/new-job/new-job.tsx';
 import { RunsTable } from '../features/runs/runs-table.tsx';
@@ -26,19 +27,28 @@ export function HomePage({
   const live = useLiveState();
   const { workers } = live;
   const [powering, setPowering] = useState(false);
+  const setsPolicy = useCan('postWorkersPolicy');
+  const powers = useCan('postWorkersPower');
+  const startsJobs = useCan('postJobsCreate');
   return (
-    <main className="grid">
+    <main className={startsJobs ? 'grid' : 'grid no-form'}>
       {/* The page's one h1, for screen readers and the focus after a route change; the cards' headings show what it says. */}
       <h1 className="visually-hidden">{tab === 'jobs' ? 'Workers and jobs' : 'Workers and runs'}</h1>
       <div className="main-column">
         <section className="card workers-card" aria-labelledby="workers-title">
           <h2 id="workers-title">
             Workers <span className="count">{workers.length}</span>
-            <button className="secondary small heading-action" onClick={onPolicy} title="When workers may run jobs">
-              Lab policy
-            </button>
-            {workers.length > 0 && (
-              <button className="secondary small heading-action-next" onClick={() => setPowering(true)} title="Wake, shut down or restart several PCs">
+            {setsPolicy && (
+              <button className="secondary small heading-action" onClick={onPolicy} title="When workers may run jobs">
+                Lab policy
+              </button>
+            )}
+            {powers && workers.length > 0 && (
+              <button
+                className={`secondary small ${setsPolicy ? 'heading-action-next' : 'heading-action'}`}
+                onClick={() => setPowering(true)}
+                title="Wake, shut down or restart several PCs"
+              >
                 Power…
               </button>
             )}
@@ -48,9 +58,11 @@ export function HomePage({
         {powering && <PowerDialog workers={workers} onClose={() => setPowering(false)} />}
         <JobsAndRuns tab={tab} now={now} />
       </div>
-      <aside className="form-column">
-        <NewJob workers={workers} maxUploadBytes={maxUploadBytes} />
-      </aside>
+      {startsJobs && (
+        <aside className="form-column">
+          <NewJob workers={workers} maxUploadBytes={maxUploadBytes} />
+        </aside>
+      )}
     </main>
   );
 }

@@ -2,16 +2,25 @@
  * The dashboard's pages by URL hash, tried in order: a job (`#/jobs/<id>`), a run (`#/runs/<id>`), the
  * new-job form on its own page (`#/new`, `?from=<jobId>`: Run again), else the home page with its Runs
  * tab (`#/runs`) or its Jobs tab (anything else); the saved commands and their schedules (`#/templates`,
- * `?edit=<templateId>`: one open for editing). The worker's own screen (`#/worker`) and the desktop
- * app's first-launch setup (`#/setup`) stand outside the dashboard and its login (app.tsx).
+ * `?edit=<templateId>`: one open for editing); People (`#/people`) and Activity (`#/activity`) for an admin, and
+ * Your account (`#/account`) for everyone. A page the role may not use says so instead (its `needs`, read from
+ * the endpoint table). The worker's own screen (`#/worker`) and the desktop app's first-launch setup (`#/setup`)
+ * stand outside the dashboard and its sign-in (app.tsx).
  */
 import type { ReactNode } from 'react';
 import type { WorkerDto } from '../../shared/api.ts';
+import type { OperationId } from '../../shared/endpoints/index.ts';
+import type { PersonRole } from '../../shared/roles.ts';
+import { ActivityPage } from '../features/activity/activity-page.tsx';
 import { JobPage } from '../features/jobs/job-page.tsx';
+import { AccountPage } from '../features/people/account-page.tsx';
+import { PeoplePage } from '../features/people/people-page.tsx';
 import { NewJobPage } from '../features/new-job/new-job-page.tsx';
 import { RunPage } from '../features/runs/run-page.tsx';
 import { TemplatesPage } from '../features/templates/index.tsx';
+import { can } from '../lib/can.ts';
 import { HomePage, type HomeTab } from './home-page.tsx';
+import { NotForRole } from './not-for-role.tsx';
 import type { SkipTarget } from './skip-links.tsx';
 
 /** What the dashboard gives every page besides its URL's parameters. */
@@ -21,12 +30,16 @@ export interface PageContext {
   maxUploadBytes: number | null;
   openJoin: () => void;
   openPolicy: () => void;
+  /** The signed-in person's role: a page it may not use is not shown. */
+  role: PersonRole;
 }
 
 /** Besides the page: `id` names the page shown (the URL matched, unless given: the home page's two tabs are one page), `skip` its skip link. */
 interface RouteOptions {
   id?: string;
   skip?: SkipTarget;
+  /** The page's title and the operation it is for: a role that may not call it sees why instead. */
+  needs?: { title: string; operation: OperationId };
 }
 
 interface Route extends RouteOptions {
@@ -70,6 +83,24 @@ export const ROUTES: readonly Route[] = [
     (from, { workers, maxUploadBytes }) => (
       <NewJobPage key={from?.key ?? 'new'} fromJobId={from?.id ?? null} workers={workers} maxUploadBytes={maxUploadBytes} />
     ),
+    { needs: { title: 'New job', operation: 'postJobsCreate' } },
+  ),
+  route(
+    /^#\/people/,
+    () => null,
+    (_, { now }) => <PeoplePage now={now} />,
+    { needs: { title: 'People', operation: 'getUsersCreate' } },
+  ),
+  route(
+    /^#\/activity/,
+    () => null,
+    (_, { now }) => <ActivityPage now={now} />,
+    { needs: { title: 'Activity', operation: 'getAudit' } },
+  ),
+  route(
+    /^#\/account/,
+    () => null,
+    (_, { now }) => <AccountPage now={now} />,
   ),
   route(
     /^#\/templates(?:\?edit=([^&#]+))?/,
@@ -88,9 +119,11 @@ function homePage(tab: HomeTab, { now, maxUploadBytes, openJoin, openPolicy }: P
 
 /** What a URL hash (`#/…`) shows: the page, which page it is, and its skip link; the last route matches any. */
 export function pageFor(hash: string, context: PageContext): { page: ReactNode; id: string; skip: SkipTarget | null } {
-  for (const { pattern, page, id, skip } of ROUTES) {
+  for (const { pattern, page, id, skip, needs } of ROUTES) {
     const match = pattern.exec(hash);
-    if (match) return { page: page(match, context), id: id ?? match[0], skip: skip ?? null };
+    if (!match) continue;
+    if (needs && !can(context.role, needs.operation)) return { page: <NotForRole title={needs.title} role={context.role} />, id: match[0], skip: null };
+    return { page: page(match, context), id: id ?? match[0], skip: skip ?? null };
   }
   return { page: null, id: '', skip: null };
 }

@@ -1,9 +1,11 @@
-/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Saved commands, New job, Add a worker, Log out. */
+/** The dashboard's top bar: the lab in one line (workers and jobs by state), the live feed's status, Saved commands, New job, Add a worker (each when the role may), who is signed in. */
 import type { WorkerDto } from '../../shared/api.ts';
 import type { JobCounts } from '../../shared/job-status.ts';
 import { Icon } from '../components/icons.tsx';
 import { useLiveState } from '../lib/live/live-provider.tsx';
+import { useCan } from '../lib/session-context.tsx';
 import { workerStatus, type WorkerState } from '../lib/worker-state.ts';
+import { AccountMenu } from './account-menu.tsx';
 
 /** "2 idle · 1 busy · 1 waiting": the states present, in a fixed order. */
 function workerSummary(workers: readonly WorkerDto[]): string {
@@ -27,9 +29,11 @@ function jobSummary(counts: JobCounts | null): string {
   return `Jobs: ${parts.length ? parts.join(' · ') : 'none yet'}`;
 }
 
-/** `canJoin`: the coordinator's details are read, so the join lines can be shown; `onLogout` only when a token was needed. */
-export function TopBar({ canJoin, onJoin, onLogout }: { canJoin: boolean; onJoin: () => void; onLogout: (() => void) | null }) {
+/** `canJoin`: the coordinator's details are read, so the join lines can be shown. */
+export function TopBar({ canJoin, onJoin }: { canJoin: boolean; onJoin: () => void }) {
   const { workers, counts, connected } = useLiveState();
+  const startsJobs = useCan('postJobsCreate');
+  const admitsWorkers = useCan('postJoinTokenRotate');
   return (
     <header className="topbar">
       <a href="#/" className="brand">
@@ -52,17 +56,17 @@ export function TopBar({ canJoin, onJoin, onLogout }: { canJoin: boolean; onJoin
         <Icon name="bookmark" /> <span className="label-wide">Saved commands</span>
       </a>
       {/* The main action within reach on a phone too, where the form sits below every worker and job. */}
-      <a href="#/new" className="button primary top-button" data-testid="header-new-job">
-        <Icon name="plus" /> New job
-      </a>
-      <button className="secondary top-button" onClick={onJoin} disabled={!canJoin} aria-label="Add a worker" title="Add a worker">
-        <Icon name="plus" /> <span className="label-wide">Add a worker</span>
-      </button>
-      {onLogout && (
-        <button className="link top-button" onClick={onLogout} aria-label="Log out" title="Log out">
-          <Icon name="logout" /> <span className="label-wide">Log out</span>
+      {startsJobs && (
+        <a href="#/new" className="button primary top-button" data-testid="header-new-job">
+          <Icon name="plus" /> New job
+        </a>
+      )}
+      {admitsWorkers && (
+        <button className="secondary top-button" onClick={onJoin} disabled={!canJoin} aria-label="Add a worker" title="Add a worker">
+          <Icon name="plus" /> <span className="label-wide">Add a worker</span>
         </button>
       )}
+      <AccountMenu />
     </header>
   );
 }

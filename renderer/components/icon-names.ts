@@ -21,4 +21,5 @@ export type IconName =
   | 'chevron'
   | 'more'
   | 'logout'
-  | 'bookmark';
+  | 'bookmark'
+  | 'person';

@@ -64,6 +64,12 @@ const PATHS: Record<IconName, ReactElement> = {
     </>
   ),
   logout: <path d="M6.5 2.5h-4v11h4M10 4.5 13.5 8 10 11.5M13.5 8H6" />,
+  person: (
+    <>
+      <circle cx="8" cy="5" r="2.8" />
+      <path d="M2.5 14c.6-3 2.8-4.6 5.5-4.6s4.9 1.6 5.5 4.6" />
+    </>
+  ),
 };
 
 /** A decorative icon: the words beside it carry the meaning (it is hidden from screen readers). */

@@ -1,11 +1,16 @@
-/** Save as template, on a job's and a run's page: a saved command made from it, then opened for editing on the Saved commands page. */
+/** Save as template, on a job's and a run's page: a saved command made from it, then opened for editing on the Saved commands page (for a role that may make one). */
 import { useState } from 'react';
 import { useApi } from '../lib/api-context.tsx';
 import { navigate } from '../lib/navigate.ts';
+import { useCan } from '../lib/session-context.tsx';
 import { templateFrom } from '../lib/template-from.ts';
 import './save-as-template.css';
 
 export function SaveAsTemplate({ from }: { from: { jobId: string } | { runId: string } }) {
+  return useCan('postTemplatesCreate') ? <SaveButton from={from} /> : null;
+}
+
+function SaveButton({ from }: { from: { jobId: string } | { runId: string } }) {
   const api = useApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

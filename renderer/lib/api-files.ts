@@ -1,23 +1,50 @@
-/** The dashboard's transfers that are not JSON calls: downloads with the token, the log as text, uploads with progress, a direct run's event stream. */
+/** The dashboard's transfers that are not JSON calls: downloads (the session cookie goes by itself), the log as text, uploads with progress, a direct run's event stream. */
 import type { DirectRunEvent } from '../../shared/api.ts';
-import { ApiError, readError } from './api-error.ts';
+import { CSRF_HEADER } from '../../shared/roles.ts';
+import { ApiError, readError, signedOutError } from './api-error.ts';
 import type { Download, RunCreated, RunParts, RunRequest, SubmitOptions } from './api-types.ts';
 import { parseJson, sendForm } from './upload.ts';
 
+/**
+ * How this page proves who it is. The session cookie (HttpOnly) goes with every request by itself, as the
+ * dashboard is served by the coordinator it calls; the session's anti-CSRF value goes with every change.
+ */
+export interface ApiAuth {
+  /** Null: no session (a coordinator without authentication, or not signed in yet). */
+  csrf: string | null;
+  /** A call found the session over (expired, signed out elsewhere, the account changed): back to the sign-in, with the coordinator's sentence. */
+  onSignedOut?: (message: string) => void;
+}
+
+export const NO_AUTH: ApiAuth = { csrf: null };
+
 export class FileTransfers {
   readonly base: string;
-  readonly token: string | null;
+  readonly auth: ApiAuth;
 
-  constructor(base: string, token: string | null) {
+  constructor(base: string, auth: ApiAuth = NO_AUTH) {
     this.base = base.replace(/\/$/, '');
-    this.token = token;
+    this.auth = auth;
   }
 
-  protected headers(json = false): Record<string, string> {
+  /** `change`: a request that changes something (anything but GET) carries the anti-CSRF value. */
+  protected headers(json = false, change = false): Record<string, string> {
     const h: Record<string, string> = {};
-    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (change && this.auth.csrf) h[CSRF_HEADER] = this.auth.csrf;
     if (json) h['content-type'] = 'application/json';
     return h;
+  }
+
+  /** A refusal, passed on; one that means the session is over also sends the page back to the sign-in. */
+  protected refused(err: ApiError): ApiError {
+    // No cookie at all (it outlived its Max-Age): the coordinator's sentence is about bearer tokens, not this page.
+    if (signedOutError(err)) this.auth.onSignedOut?.(err.reason === 'session_expired' ? err.message : 'Your session is over; sign in again.');
+    return err;
+  }
+
+  /** A multipart answer's refusal: its sentence and reason, else `fallback`. */
+  protected formError(status: number, body: { error?: string; reason?: string }, fallback: string): ApiError {
+    return this.refused(new ApiError(status, body.error ?? fallback, body.reason ?? null));
   }
 
   /** The zip the coordinator keeps for a job, as a file to send again (a direct run takes an upload, not a fileUrl). */
@@ -65,7 +92,7 @@ export class FileTransfers {
     } catch {
       throw new ApiError(0, `The coordinator cannot be reached to ${what}; check that it is running and try again.`);
     }
-    if (!res.ok) throw await readError(res);
+    if (!res.ok) throw this.refused(await readError(res));
     return res;
   }
   protected async download(path: string, fallbackName: string, what: string): Promise<Download> {
@@ -125,14 +152,14 @@ export class FileTransfers {
       const jobId = header('x-exec-id');
       if (status === 200 && jobId) options.onJobId?.(jobId);
     };
-    const res = await sendForm(`${this.base}/api/execute`, this.token, form, { onProgress, onResponseText: readEvents, onHeaders });
+    const res = await sendForm(`${this.base}/api/execute`, this.headers(false, true), form, { onProgress, onResponseText: readEvents, onHeaders });
     if (res.status === 200 && mode === 'direct') {
       readEvents(res.text, res.status);
       return {};
     }
-    const body = parseJson<{ jobId: string; error: string }>(res.text);
+    const body = parseJson<{ jobId: string; error: string; reason: string }>(res.text);
     if (res.status === 200 && body.jobId) return { jobId: body.jobId };
-    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
+    throw this.formError(res.status, body, `The upload failed (${res.status}).`);
   }
 
   /** A run with zips: a multipart form (the zips as `file` parts, a grading run's hidden tests and starter code as `tests` and `base`), reporting upload progress. */
@@ -158,10 +185,10 @@ export class FileTransfers {
   }
 
   private async sendRunForm(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<RunCreated> {
-    const res = await sendForm(`${this.base}${path}`, this.token, form, { onProgress });
-    const body = parseJson<RunCreated & { error: string }>(res.text);
+    const res = await sendForm(`${this.base}${path}`, this.headers(false, true), form, { onProgress });
+    const body = parseJson<RunCreated & { error: string; reason: string }>(res.text);
     if (res.status === 200 && body.runId) return body as RunCreated;
-    throw new ApiError(res.status, body.error ?? `The upload failed (${res.status}).`);
+    throw this.formError(res.status, body, `The upload failed (${res.status}).`);
   }
 }
 

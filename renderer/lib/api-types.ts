@@ -100,3 +100,17 @@ export interface PolicyScope {
   workerId?: string;
   tag?: string;
 }
+/** How one may sign in: a password, the admin token, the school's accounts (with the words of its button). */
+export type SessionOptions = AnswerOf<'getSessionOptions'>;
+export type SignInBody = BodyOf<'postSessionLogin'>;
+export type NewUser = BodyOf<'postUsersCreate'>;
+export type UserChange = BodyOf<'postUsersUpdate'>;
+export type AuditPage = AnswerOf<'getAudit'>;
+/** The Activity page's filters: who, what (an action or its start: `runs.`), about what (`job:ID`), since when (an ISO date). */
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  since?: string;
+}
+export type { AuditEntryDto, SessionDto, TokenDto, UserDto } from '../../shared/roles.ts';

@@ -1,11 +1,9 @@
 /** The one HTTP client of the renderer for the coordinator's API (the WebSocket: live-connection.ts; a local worker: local-worker-source.ts). */
 import { LIMITS } from '../../shared/api.ts';
-import { callApi, type CallInput } from '../../shared/api-client.ts';
-import type { AnswerOf, OperationId } from '../../shared/endpoints/index.ts';
+import type { AnswerOf } from '../../shared/endpoints/index.ts';
 import type { WorkerPolicy } from '../../shared/policy.ts';
 import type { JobOutcome, JobStatus } from '../../shared/job-status.ts';
-import { ApiError, readError } from './api-error.ts';
-import { FileTransfers } from './api-files.ts';
+import { PeopleCalls } from './api-people.ts';
 import type {
   JobPage,
   JobRequest,
@@ -24,31 +22,13 @@ import type {
 import { LiveConnection, type LiveHandlers } from './live-connection.ts';
 
 export { ApiError } from './api-error.ts';
+export { NO_AUTH, type ApiAuth } from './api-files.ts';
 export { LiveConnection, type LiveHandlers } from './live-connection.ts';
 export { LocalWorkerSource, type WorkerSource } from './local-worker-source.ts';
 export type * from './api-types.ts';
 
-export class CoordinatorApi extends FileTransfers {
-  /** One operation of the endpoint table over fetch; the answer is checked against the table (shared/api-client.ts). */
-  private call<K extends OperationId>(operation: K, input: CallInput<K> = {} as CallInput<K>): Promise<AnswerOf<K>> {
-    return callApi(
-      async (request) => {
-        let res: Response;
-        try {
-          const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-          res = await fetch(this.base + request.path, { method: request.method.toUpperCase(), headers: this.headers(body !== undefined), body });
-        } catch {
-          throw new ApiError(0, 'The coordinator cannot be reached; check that it is running.');
-        }
-        if (!res.ok) throw await readError(res);
-        return { status: res.status, body: await res.json() };
-      },
-      operation,
-      input,
-    );
-  }
-
-  /** Checks the token: resolves with the coordinator's details, or throws ApiError 401/403. */
+export class CoordinatorApi extends PeopleCalls {
+  /** The coordinator's details: version, fingerprint, addresses, join lines. */
   info(): Promise<AnswerOf<'getCoordinatorInfo'>> {
     return this.call('getCoordinatorInfo');
   }
@@ -257,6 +237,6 @@ export class CoordinatorApi extends FileTransfers {
 
   /** Opens the live feed; reconnects by itself (with backoff) until `close()`. */
   live(handlers: LiveHandlers): LiveConnection {
-    return new LiveConnection(this.base, this.token, handlers);
+    return new LiveConnection(this.base, handlers);
   }
 }

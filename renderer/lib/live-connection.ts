@@ -1,6 +1,6 @@
 /** The dashboard's WebSocket (/api/ws): reconnects by itself with backoff and jitter until closed. */
 import { backoffMs } from '../../shared/backoff.ts';
-import { LIVE_PATH, LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
+import { LIVE_PATH, LIVE_PROTOCOL, type LiveClientMessage, type LiveServerMessage } from '../../shared/live.ts';
 
 export interface LiveHandlers {
   onMessage: (m: LiveServerMessage) => void;
@@ -17,11 +17,12 @@ export class LiveConnection {
   readonly #protocols: string[];
   readonly #handlers: LiveHandlers;
 
-  constructor(base: string, token: string | null, handlers: LiveHandlers) {
+  /** The session cookie signs the feed in (the coordinator takes it from this page's own origin only). */
+  constructor(base: string, handlers: LiveHandlers) {
     const url = new URL(LIVE_PATH, base.startsWith('http') ? base : location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     this.#url = url.toString();
-    this.#protocols = token ? [LIVE_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token] : [LIVE_PROTOCOL];
+    this.#protocols = [LIVE_PROTOCOL];
     this.#handlers = handlers;
     this.connect();
   }

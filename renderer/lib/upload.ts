@@ -15,11 +15,12 @@ export interface SendFormOptions {
 }
 
 /** Resolves with the whole answer, whatever its status; rejects only when the connection fails. */
-export function sendForm(url: string, token: string | null, form: FormData, options: SendFormOptions = {}): Promise<FormResponse> {
+/** `headers`: the session's anti-CSRF value (the cookie goes by itself: same origin). */
+export function sendForm(url: string, headers: Record<string, string>, form: FormData, options: SendFormOptions = {}): Promise<FormResponse> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
-    if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => e.lengthComputable && options.onProgress?.(e.loaded / e.total);
     xhr.onprogress = () => options.onResponseText?.(xhr.responseText, xhr.status);
     xhr.onreadystatechange = () => {

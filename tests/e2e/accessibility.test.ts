@@ -15,10 +15,11 @@ import { writeFileSync } from 'node:fs';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { audit, blocking, describeFindings, type Finding } from '../helpers/axe.ts';
-import { launchChromium, logIn, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, signInAs, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
+import { signIn } from '../helpers/people.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
 import * as CLASS from '../helpers/grading-lab.ts';
 import { buildZip } from '../helpers/zip.ts';
@@ -41,9 +42,12 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
   let passedJob = '';
   let failedJob = '';
   let pendingJob = '';
+  let cancelledJob = '';
   let runId = '';
   let gradingRunId = '';
   const report: Record<string, Finding[]> = {};
+  /** Each viewport's teacher, added on the People page. */
+  const passwords: Record<string, string> = {};
 
   const startWorker = (id: string, tags: string) =>
     startCli(['worker', '--server', c.url, '--id', id, '--name', id, '--tags', tags, '--work-dir', tempDir('cmdx-worker-'), '--heartbeat-interval', '0.5'], {
@@ -81,8 +85,8 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
     const made = await c.api('POST', '/api/jobs/create', { body: waiting });
     assert.equal(made.status, 200, JSON.stringify(made.body));
     pendingJob = made.body.jobId;
-    const cancelled = (await c.api('POST', '/api/jobs/create', { body: { ...waiting, filename: 'cancelled.zip' } })).body.jobId;
-    await c.api('POST', '/api/jobs/cancel', { body: { jobId: cancelled } });
+    cancelledJob = (await c.api('POST', '/api/jobs/create', { body: { ...waiting, filename: 'cancelled.zip' } })).body.jobId;
+    await c.api('POST', '/api/jobs/cancel', { body: { jobId: cancelledJob } });
     assert.equal((await waitForJob(t, passedJob)).exitCode, 0);
     assert.equal((await waitForJob(t, failedJob)).exitCode, 3);
     await waitFor(
@@ -155,10 +159,12 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         page = await context.newPage();
       });
 
-      it('the login', async () => {
+      it('the sign-in: a name and password, and the admin token', async () => {
         await page.goto(c.url);
-        await page.getByLabel('Admin token').waitFor();
-        await check('login');
+        await page.getByLabel('Name', { exact: true }).waitFor();
+        await check('sign-in');
+        await useAdminToken(page);
+        await check('sign-in with the admin token');
       });
 
       it('the home page: workers and jobs', async () => {
@@ -192,10 +198,13 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await check('job (failed)');
       });
 
-      it('a waiting job', async () => {
+      it('a waiting job, and a cancelled one with its history', async () => {
         await page.goto(`${c.url}/#/jobs/${pendingJob}`);
         await waitForText(page.getByTestId('pending-hint'), /\w/);
         await check('job (waiting)');
+        await page.goto(`${c.url}/#/jobs/${cancelledJob}`);
+        await waitForText(page.getByTestId('history'), /Cancelled by owner \(admin token\)/);
+        await check('job (cancelled, its history)');
       });
 
       it('a job and a run that do not exist', async () => {
@@ -319,6 +328,64 @@ describe('accessibility of the dashboard (axe-core, WCAG 2 A/AA) in Chromium', (
         await page.getByLabel(/^Students/).setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(CLASS.STUDENTS_CSV) });
         await waitForText(page.getByTestId('students-count'), /^4 students/);
         await check('new-job form, grading section');
+      });
+
+      it('People: the list, Add a person with its first password shown once, a person with a new password', async () => {
+        const name = `${viewport.name}-teacher`;
+        await page.goto(`${c.url}/#/people`);
+        await waitForText(page.locator('main h1'), /^People$/);
+        await page.getByRole('button', { name: 'Add a person' }).click();
+        const adding = page.getByTestId('create-person');
+        await adding.getByLabel('Sign-in name').fill(name);
+        await adding.getByLabel('Rooms (worker tags)').fill('room-b');
+        await check('add a person dialog');
+        await adding.getByRole('button', { name: 'Add', exact: true }).click();
+        passwords[viewport.name] = await adding.getByTestId('secret-value').inputValue();
+        await check('add a person, the first password');
+        await adding.getByRole('button', { name: 'Done' }).click();
+        await waitForText(page.getByTestId('people'), new RegExp(name));
+        await check('people');
+        await page.getByRole('button', { name: `Manage ${name}` }).click();
+        const dialog = page.getByTestId('person-dialog');
+        await dialog.getByRole('button', { name: 'Reset password…' }).click();
+        await dialog.getByRole('button', { name: 'Make a new password' }).click();
+        passwords[viewport.name] = await dialog.getByTestId('secret-value').inputValue();
+        await check('a person, a new password');
+        await page.keyboard.press('Escape');
+      });
+
+      it('Activity: the audit log with a refused row, then filtered by who', async () => {
+        const teacher = await signIn(c, `${viewport.name}-teacher`, passwords[viewport.name]!);
+        assert.equal((await teacher.api('POST', '/api/workers/rename', { body: { workerId: 'lab-pc-01', name: 'x' } })).status, 403);
+        await page.goto(`${c.url}/#/activity`);
+        await waitForText(page.getByTestId('audit'), /Refused: their role may not/);
+        await check('activity');
+        await page.getByLabel('Who').fill(`${viewport.name}-teacher`);
+        await page.getByRole('button', { name: 'Show', exact: true }).click();
+        await waitForText(page.getByTestId('audit').locator('tbody tr').first(), /workers\.rename/);
+        await check('activity (filtered)');
+      });
+
+      it("a teacher's own pages: Your account with a token made, a page for the admin only", async () => {
+        const other = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } });
+        const own = await other.newPage();
+        try {
+          await signInAs(own, `${c.url}/#/account`, `${viewport.name}-teacher`, passwords[viewport.name]!);
+          await waitForText(own.locator('main h1'), /^Your account$/);
+          await own.getByLabel('Name', { exact: true }).fill('laptop');
+          await own.getByRole('button', { name: 'Make a token' }).click();
+          await waitForText(own.getByTestId('token-list'), /laptop/);
+          const findings = await audit(own);
+          report[`${viewport.name} your account`] = findings;
+          if (blocking(findings).length) failing.push(`your account:\n${describeFindings(blocking(findings))}`);
+          await own.goto(`${c.url}/#/activity`);
+          await own.getByTestId('not-for-role').waitFor();
+          const refused = await audit(own);
+          report[`${viewport.name} not for the role`] = refused;
+          if (blocking(refused).length) failing.push(`not for the role:\n${describeFindings(blocking(refused))}`);
+        } finally {
+          await other.close();
+        }
       });
 
       it('Run again: the form filled in from a job, on its own page', async () => {

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
+import { launchChromium, logIn, SCREENSHOTS_DIR, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { jobStatus, waitForJob } from '../helpers/jobs.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
@@ -101,6 +101,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
 
   it('login: the join token is named as such, the message goes when the field is cleared, the admin token opens the live dashboard', async () => {
     await page.goto(c.url);
+    await useAdminToken(page);
     const field = page.getByLabel('Admin token');
     await field.fill(c.tokens.joinToken);
     await page.getByRole('button', { name: 'Open dashboard' }).click();
@@ -343,7 +344,8 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
 
   it('a coordinator started with --no-direct refuses a direct run, and the form says so', async () => {
     const strict = await startTestCoordinator({ direct: false });
-    const other = await context.newPage();
+    // A browser of its own: cookies are per host, not per port, so the other coordinator's session would replace this one's.
+    const other = await (await browser.newContext()).newPage();
     try {
       await logIn(other, strict.url, strict.tokens.adminToken);
       await other
@@ -355,7 +357,7 @@ describe('a dashboard that tells the truth about the lab, on any screen', () => 
       await other.getByRole('dialog').getByRole('button', { name: 'Run on the coordinator' }).click();
       await waitForText(other.getByRole('alert'), /does not run commands itself: it was started with --no-direct/);
     } finally {
-      await other.close();
+      await other.context().close();
       await strict.close();
     }
   });

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS_DIR, waitForText } from '../helpers/browser.ts';
+import { launchChromium, SCREENSHOTS_DIR, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { textColor, waitForScreen } from '../helpers/log-screen.ts';
@@ -50,6 +50,7 @@ describe('dashboard in Chromium', () => {
 
   it('asks for the admin token, says when it is wrong, then shows a live idle worker', async () => {
     await page.goto(c.url);
+    await useAdminToken(page);
     await page.getByLabel('Admin token').fill('cmdx_a_wrong-token-xxxxxxxxxxxx');
     await page.getByRole('button', { name: 'Open dashboard' }).click();
     await waitForText(page.getByRole('alert'), /not valid for this coordinator/);
@@ -61,20 +62,21 @@ describe('dashboard in Chromium', () => {
     assert.match(row!, /s ago/);
   });
 
-  it('keeps the admin token out of cookies: a page on another port of this host cannot read it', async () => {
-    assert.equal(await page.evaluate<string>("sessionStorage.getItem('cmdx_admin_token')"), c.tokens.adminToken);
-    assert.doesNotMatch(await page.evaluate<string>('document.cookie'), /cmdx_a_/);
+  it('keeps no admin token in the page: the session is an HttpOnly cookie no script reads, here or on another port of this host', async () => {
+    assert.equal(await page.evaluate<number>('sessionStorage.length + localStorage.length'), 0, 'nothing kept in web storage');
+    assert.equal(await page.evaluate<string>('document.cookie'), '', 'the session cookie is HttpOnly');
+    assert.ok((await context.cookies(c.url)).some((k) => k.name === 'cmdx_session' && k.httpOnly && k.secure && k.sameSite === 'Strict'));
     const { createServer } = await import('node:http');
     const other = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
-      res.end("<script>document.title = 'seen:' + document.cookie + '|' + (sessionStorage.getItem('cmdx_admin_token') || '')</script>");
+      res.end("<script>document.title = 'seen:' + document.cookie + '|' + JSON.stringify(sessionStorage) + JSON.stringify(localStorage)</script>");
     });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     try {
       const snoop = await context.newPage();
       await snoop.goto(`http://127.0.0.1:${(other.address() as { port: number }).port}/`);
       await waitForText(snoop.locator('title'), /^seen:/);
-      assert.doesNotMatch((await snoop.title()) ?? '', /cmdx_a_/);
+      assert.doesNotMatch((await snoop.title()) ?? '', /cmdx_a_|cmdx_session/);
       await snoop.close();
     } finally {
       other.close();
@@ -83,7 +85,7 @@ describe('dashboard in Chromium', () => {
 
   it('runs a zip submitted through the form: output arrives live, the worker goes busy then idle', async () => {
     const watcher = await context.newPage();
-    await watcher.goto(c.url); // same browser session: the token is not asked again
+    await watcher.goto(c.url); // same browser: its session cookie signs it in
     await waitForText(watcher.locator('[data-worker="lab-pc-01"]'), /Idle/);
 
     const zip = await buildZip([{ name: 'demo/greet.sh', content: 'printf "\\033[32mhello in green\\033[0m\\n"\n' }]);

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, waitForText } from '../helpers/browser.ts';
+import { launchChromium, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { submitZip, waitForJob } from '../helpers/jobs.ts';
 import { startCli, waitFor, type CliProcess } from '../helpers/processes.ts';
@@ -96,6 +96,7 @@ describe('the dashboard by keyboard in Chromium', () => {
 
   it('after login, the focus is on the home page h1', async () => {
     await page.goto(c.url);
+    await useAdminToken(page);
     await page.getByLabel('Admin token').fill(c.tokens.adminToken);
     await page.getByLabel('Admin token').press('Enter');
     await waitForText(page.getByTestId('connection'), /Live/);

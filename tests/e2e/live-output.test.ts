@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchChromium, waitForText } from '../helpers/browser.ts';
+import { launchChromium, useAdminToken, waitForText } from '../helpers/browser.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../helpers/coordinator.ts';
 import { waitForScreen } from '../helpers/log-screen.ts';
 import { submitZip, waitForJob, type Target } from '../helpers/jobs.ts';
@@ -57,6 +57,7 @@ describe('live output in Chromium', () => {
     const context = await browser.newContext();
     const login = await context.newPage();
     await login.goto(c.url);
+    await useAdminToken(login);
     await login.getByLabel('Admin token').fill(c.tokens.adminToken);
     await login.getByRole('button', { name: 'Open dashboard' }).click();
     await waitForText(login.getByTestId('connection'), /Live/);
@@ -64,7 +65,7 @@ describe('live output in Chromium', () => {
     const jobId = await submitZip(t, [{ name: 'loop.sh', content: SCRIPT }], 'sh loop.sh');
     await waitFor('the first line', async () => /^0000/m.test(await logText(jobId)) || undefined, 20_000);
 
-    const page = await context.newPage(); // same browser session: the token is not asked again
+    const page = await context.newPage(); // same browser: its session cookie signs it in
     let receivedBytes = 0;
     const received = new Map<number, number>(); // seq -> characters, each chunk counted once
     let duplicates = 0;

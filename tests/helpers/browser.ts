@@ -51,12 +51,28 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeoutMs =
   throw new Error(`text ${pattern} not seen within ${timeoutMs} ms; last: ${JSON.stringify(last.slice(0, 300))}`);
 }
 
-/** Opens the dashboard at `url` and logs in with the admin token; resolves once the live feed is connected. */
+/** On the sign-in page: its admin token form (a name and password is the first one shown). */
+export async function useAdminToken(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Use the admin token' }).click();
+  await page.getByLabel('Admin token').waitFor();
+}
+
+/** Opens the dashboard at `url` and signs in with the admin token; resolves once the live feed is connected. */
 export async function logIn(page: Page, url: string, adminToken: string): Promise<void> {
   await page.goto(url);
+  await useAdminToken(page);
   await page.getByLabel('Admin token').fill(adminToken);
   await page.getByRole('button', { name: 'Open dashboard' }).click();
   await waitForText(page.getByTestId('connection'), /Live/);
+}
+
+/** Opens the dashboard at `url` and signs in with a name and password; resolves once the header shows who is signed in. */
+export async function signInAs(page: Page, url: string, name: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await waitForText(page.getByTestId('header-user'), /\w/);
 }
 
 /**

@@ -10,7 +10,7 @@ import { powerNote, workerStatus } from '../../renderer/lib/worker-state.ts';
 import { clock } from '../../renderer/lib/format.ts';
 import { templateOf } from '../../renderer/features/new-job/job-template.ts';
 import { readLimits, timeoutText } from '../../renderer/features/new-job/limits.ts';
-import { loginError } from '../../renderer/features/auth/login-error.ts';
+import { oidcErrorCode, oidcErrorWords, signInError } from '../../renderer/features/auth/sign-in-words.ts';
 import { pendingHint, waitingText } from '../../renderer/features/jobs/pending-hint.ts';
 
 const worker = (workerId: string, name: string, patch: Partial<WorkerDto> = {}): WorkerDto => workerDto(workerId, { hostname: name, name, ...patch });
@@ -78,17 +78,24 @@ describe("the dashboard's readings", () => {
     );
   });
 
-  it('the login names the join token, a worker token and a wrong token apart', () => {
-    assert.match(
-      loginError(new ApiError(403, 'The join token can only register workers; this endpoint needs the admin token.')),
-      /^That is the join token; use the admin token/,
-    );
-    assert.match(loginError(new ApiError(403, 'A worker token cannot do this; this endpoint needs the admin token.')), /^That is a worker's token/);
-    assert.match(loginError(new ApiError(401, 'The token is not valid for this coordinator.')), /not valid for this coordinator/);
-    assert.equal(
-      loginError(new ApiError(429, 'Too many wrong tokens from 10.0.0.7; try again in 30 s.')),
-      'Too many wrong tokens from 10.0.0.7; try again in 30 s.',
-    );
+  it('the sign-in names the join token, a worker token, a person token and a wrong token apart; a wrong password in its own words', () => {
+    const refused = new ApiError(401, 'That is not the admin token of this coordinator.', 'invalid_credentials');
+    assert.match(signInError(refused, { kind: 'join' }), /^That is the join token; use the admin token/);
+    assert.match(signInError(refused, { kind: 'worker' }), /^That is a worker's token/);
+    assert.match(signInError(refused, { kind: 'person' }), /^That is a person's token, for cmdx in a terminal/);
+    assert.match(signInError(refused, { kind: null }), /not valid for this coordinator/);
+    const slow = new ApiError(429, 'Too many wrong sign-ins for (admin token) from 10.0.0.7; try again in 30 s.', 'rate_limited');
+    assert.equal(signInError(slow, { kind: null }), slow.message);
+    const wrong = new ApiError(401, 'The name or password is wrong (or that person is disabled); check them.', 'invalid_credentials');
+    assert.equal(signInError(wrong), wrong.message, "the coordinator's sentence about a password");
+  });
+
+  it("a school sign-in's error in the hash reads in words; an unknown code is named", () => {
+    assert.equal(oidcErrorCode('#/'), null);
+    assert.equal(oidcErrorCode('#/?error=access_denied'), 'access_denied');
+    assert.equal(oidcErrorCode('#/jobs/x?state=1&error=server_error'), 'server_error');
+    assert.match(oidcErrorWords('access_denied', 'Schul-Login'), /cancelled or refused/);
+    assert.equal(oidcErrorWords('odd_thing', 'Schul-Login'), 'Signing in with Schul-Login did not work (odd_thing); try again, or ask an admin.');
   });
 
   it('Run again keeps the commands, limits (in their unit), shell, target, result files and the zip by its fileUrl; a direct run has no zip kept', () => {

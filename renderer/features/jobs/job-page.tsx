@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import { END_REASON_TEXT } from '../../../shared/job-status.ts';
+import { History } from '../../components/history.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { LogView } from '../../components/log-view/index.tsx';
 import { PageError } from '../../components/page-error.tsx';
@@ -14,6 +15,7 @@ import { useApi } from '../../lib/api-context.tsx';
 import { when } from '../../lib/format.ts';
 import { useLiveState, useLiveStore } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { JobArtifacts } from './job-artifacts.tsx';
 import { JobFacts } from './job-facts.tsx';
 import { jobLogSource } from './job-log-source.ts';
@@ -74,6 +76,7 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
     try {
       const r = await api.cancel(jobId);
       setNotice({ text: r.message, failed: false, whileActive: true });
+      retry(); // read again: the page shows the cancel even before the live feed tells
     } catch (e) {
       setNotice({ text: (e as Error).message, failed: true, whileActive: false });
     }
@@ -96,6 +99,7 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
       <JobState job={current} workers={workers} now={now} />
       <h2 className="section">Commands</h2>
       <pre className="commands">{current.command}</pre>
+      <History target={`job:${jobId}`} version={`${current.status} ${current.cancelRequested ? 1 : 0} ${notice?.text ?? ''}`} now={now} />
       {(current.artifactPatterns?.length ?? 0) > 0 && <JobArtifacts job={current} />}
       <h2 className="section">Output</h2>
       <LogView
@@ -106,10 +110,12 @@ export function JobPage({ jobId, now }: { jobId: string; now: number }) {
   );
 }
 
-/** The job's name and badges, with Cancel (while it is active) and Run again. */
+/** The job's name and badges, with Cancel (while it is active) and Run again, for a role that may. */
 function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: boolean; onCancel: () => void; onRerun: () => void }) {
   // Asked to stop, not yet confirmed by the worker.
   const cancelling = active && job.cancelRequested;
+  const cancels = useCan('postJobsCancel');
+  const starts = useCan('postJobsCreate');
   return (
     <header className="job-head">
       <div>
@@ -124,14 +130,16 @@ function JobHead({ job, active, onCancel, onRerun }: { job: JobDto; active: bool
         <div className="muted mono small">{job.jobId}</div>
       </div>
       <div className="actions">
-        {active && (
+        {active && cancels && (
           <button className="danger" onClick={onCancel} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel'}
           </button>
         )}
-        <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
-          Run again…
-        </button>
+        {starts && (
+          <button className="secondary" onClick={onRerun} title="Opens the form filled in from this job, to change before it runs">
+            Run again…
+          </button>
+        )}
         <SaveAsTemplate from={{ jobId: job.jobId }} />
       </div>
     </header>

@@ -3,6 +3,7 @@ import { memo, useState } from 'react';
 import { Icon } from '../../components/icons.tsx';
 import { spanOf } from '../../lib/format.ts';
 import { jobOutcome } from '../../lib/job-outcome.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import type { GradeRow } from './gradebook-rows.ts';
 import { isLaterAttempt } from './latest-attempts.ts';
 
@@ -26,6 +27,7 @@ export const GradeRowView = memo(function GradeRowView({
 }) {
   const { job } = row;
   const look = jobOutcome(job);
+  const reruns = useCan('postRunsRerun');
   return (
     <tr data-job={job.jobId} data-verdict={job.verdict ?? 'unfinished'}>
       <td data-label="Student" className="student-cell">
@@ -73,15 +75,17 @@ export const GradeRowView = memo(function GradeRowView({
         <a href={`#/jobs/${job.jobId}`} aria-label={`Log of ${row.student}`}>
           Log
         </a>
-        <button
-          type="button"
-          className="secondary small"
-          disabled={busy || job.verdict === null}
-          onClick={() => onRerun(row)}
-          aria-label={`Re-run ${row.student}`}
-        >
-          Re-run
-        </button>
+        {reruns && (
+          <button
+            type="button"
+            className="secondary small"
+            disabled={busy || job.verdict === null}
+            onClick={() => onRerun(row)}
+            aria-label={`Re-run ${row.student}`}
+          >
+            Re-run
+          </button>
+        )}
       </td>
     </tr>
   );

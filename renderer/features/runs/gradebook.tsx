@@ -10,6 +10,7 @@ import { VERDICT_WORDS, VERDICTS } from '../../../shared/verdict.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { navigate } from '../../lib/navigate.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
 import { CommentDialog } from './comment-dialog.tsx';
 import { useGradebookActions, type GradebookActions, type GradeFile } from './gradebook-actions.ts';
@@ -47,6 +48,7 @@ export function Gradebook({ runId, rows, own, reload }: { runId: string; rows: r
   const [newTests, setNewTests] = useState(false);
   const shown = useMemo(() => sortRows(filterRows(all, text, verdict), sort), [all, text, verdict, sort]);
   const failing = all.filter(isFailing);
+  const reruns = useCan('postRunsRerun');
 
   return (
     <section className="card gradebook" aria-labelledby="gradebook-title">
@@ -65,23 +67,25 @@ export function Gradebook({ runId, rows, own, reload }: { runId: string; rows: r
       <Filters text={text} onText={setText} verdict={verdict} onVerdict={setVerdict} shown={shown.length} total={all.length}>
         <SortChoice sort={sort} onSort={setSort} />
       </Filters>
-      <div className="actions gradebook-reruns">
-        {failing.length > 0 && (
-          <RerunFailedButton
-            failed={failing.length}
-            busy={actions.busy}
-            onConfirm={() =>
-              actions.rerun(
-                failing.map((r) => r.ownJobId),
-                `the ${failing.length} failing ${failing.length === 1 ? 'student' : 'students'}`,
-              )
-            }
-          />
-        )}
-        <button type="button" className="secondary" disabled={actions.busy} onClick={() => setNewTests(true)}>
-          Re-run all with new hidden tests…
-        </button>
-      </div>
+      {reruns && (
+        <div className="actions gradebook-reruns">
+          {failing.length > 0 && (
+            <RerunFailedButton
+              failed={failing.length}
+              busy={actions.busy}
+              onConfirm={() =>
+                actions.rerun(
+                  failing.map((r) => r.ownJobId),
+                  `the ${failing.length} failing ${failing.length === 1 ? 'student' : 'students'}`,
+                )
+              }
+            />
+          )}
+          <button type="button" className="secondary" disabled={actions.busy} onClick={() => setNewTests(true)}>
+            Re-run all with new hidden tests…
+          </button>
+        </div>
+      )}
       <Notice actions={actions} />
       {shown.length === 0 ? (
         <EmptyState title="No student matches">Clear the search or pick another verdict.</EmptyState>

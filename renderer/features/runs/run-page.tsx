@@ -1,12 +1,14 @@
 /** One run: its summary, filters, a tile per PC or zip (live), identical-output groups, and Cancel / Re-run failed / Export CSV. */
 import { useEffect, useMemo, useState } from 'react';
 import type { RunStatusDto, WorkerDto } from '../../../shared/api.ts';
+import { History } from '../../components/history.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageError } from '../../components/page-error.tsx';
 import { SaveAsTemplate } from '../../components/save-as-template.tsx';
 import { useApi } from '../../lib/api-context.tsx';
 import { firstLine, time } from '../../lib/format.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
+import { useCan } from '../../lib/session-context.tsx';
 import { offlineKey } from '../../lib/targets.ts';
 import { useRunActions, type RunActions } from './run-actions.ts';
 import { RunGroups } from './run-groups.tsx';
@@ -65,6 +67,7 @@ export function RunPage({ runId, now }: { runId: string; now: number }) {
       {graded ? <Gradebook runId={runId} rows={rows} own={status.jobs} reload={reload} /> : <TileGrid tiles={tiles} now={now} />}
       {graded && status.mode === 'map' && <SimilarityCheck runId={runId} />}
       <RunGroups status={status} names={names} />
+      <History target={`run:${runId}`} version={`${status.name ?? ''} ${status.summary.pending + status.summary.running} ${status.latest.length}`} now={now} />
     </main>
   );
 }
@@ -101,6 +104,7 @@ function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: R
   const { summary } = status;
   const { busy } = actions;
   const active = summary.pending + summary.running > 0;
+  const [cancels, renames, reruns] = [useCan('postRunsCancel'), useCan('postRunsRename'), useCan('postRunsRerun')];
   return (
     <header className="job-head">
       <div className="run-title">
@@ -122,13 +126,13 @@ function RunHead(props: { status: RunStatusDto; workers: WorkerDto[]; actions: R
         <RunLineage status={status} />
       </div>
       <div className="actions">
-        {active && (
+        {active && cancels && (
           <button className="danger" disabled={busy} onClick={actions.cancel}>
             Cancel run
           </button>
         )}
-        <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />
-        {summary.failed > 0 && !graded && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
+        {renames && <RenameRunButton name={status.name} busy={busy} onSave={actions.rename} />}
+        {summary.failed > 0 && !graded && reruns && <RerunFailedButton failed={summary.failed} busy={busy} onConfirm={actions.rerunFailed} />}
         {hasFiles && (
           <button className="secondary" disabled={busy} onClick={actions.downloadFiles} data-testid="run-artifacts">
             Download all result files (zip)

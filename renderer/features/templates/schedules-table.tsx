@@ -2,6 +2,7 @@
 import { EmptyState } from '../../components/empty-state.tsx';
 import type { ScheduleDto, TemplateDto } from '../../lib/api-types.ts';
 import { when } from '../../lib/format.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
 
 export interface ScheduleActions {
@@ -64,6 +65,7 @@ export function SchedulesTable({
 
 function ScheduleRow({ schedule: s, name, now, actions }: { schedule: ScheduleDto; name: string; now: number; actions: ScheduleActions }) {
   const label = `${name}, ${s.words}`;
+  const can = { pause: useCan('postSchedulesPause'), edit: useCan('postSchedulesUpdate'), remove: useCan('postSchedulesDelete') };
   return (
     <tr data-schedule={s.scheduleId} data-paused={s.paused}>
       <td data-label="Command">
@@ -90,15 +92,21 @@ function ScheduleRow({ schedule: s, name, now, actions }: { schedule: ScheduleDt
       </td>
       <td className="row-actions">
         <div className="template-actions">
-          <button className="secondary small" aria-label={`${s.paused ? 'Resume' : 'Pause'} ${label}`} onClick={() => actions.pause(s, !s.paused)}>
-            {s.paused ? 'Resume' : 'Pause'}
-          </button>
-          <button className="secondary small" aria-label={`Change ${label}`} onClick={() => actions.edit(s)}>
-            Change
-          </button>
-          <button className="secondary small" aria-label={`Delete ${label}`} onClick={() => actions.remove(s)}>
-            Delete
-          </button>
+          {can.pause && (
+            <button className="secondary small" aria-label={`${s.paused ? 'Resume' : 'Pause'} ${label}`} onClick={() => actions.pause(s, !s.paused)}>
+              {s.paused ? 'Resume' : 'Pause'}
+            </button>
+          )}
+          {can.edit && (
+            <button className="secondary small" aria-label={`Change ${label}`} onClick={() => actions.edit(s)}>
+              Change
+            </button>
+          )}
+          {can.remove && (
+            <button className="secondary small" aria-label={`Delete ${label}`} onClick={() => actions.remove(s)}>
+              Delete
+            </button>
+          )}
         </div>
       </td>
     </tr>

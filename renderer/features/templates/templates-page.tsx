@@ -8,6 +8,7 @@ import { Icon } from '../../components/icons.tsx';
 import type { ScheduleDto, TemplateDto } from '../../lib/api-types.ts';
 import { useLiveState } from '../../lib/live/live-provider.tsx';
 import { navigate } from '../../lib/navigate.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { RunTemplate } from './run-template.tsx';
 import { ScheduleDialog } from './schedule-dialog.tsx';
@@ -31,18 +32,21 @@ export function TemplatesPage({ editId, now }: { editId: string | null; now: num
   const saved = useSavedCommands();
   const actions = useSavedActions(saved.reload);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [creates, edits, editsSchedules] = [useCan('postTemplatesCreate'), useCan('postTemplatesUpdate'), useCan('postSchedulesUpdate')];
   const templates = saved.templates ?? [];
   const schedules = saved.schedules ?? [];
   const nameOf = (templateId: string) => templates.find((t) => t.templateId === templateId)?.name ?? templateId;
   const templateActions = {
     run: (template: TemplateDto) => setDialog({ kind: 'run', template }),
-    edit: (templateId: string) => navigate(editHref(templateId)),
+    // Enter on a row edits, for a role that may.
+    edit: (templateId: string) => edits && navigate(editHref(templateId)),
     schedule: (template: TemplateDto) => setDialog({ kind: 'schedule', template, schedule: null }),
     duplicate: actions.duplicate,
     remove: (template: TemplateDto) => setDialog({ kind: 'delete', template }),
   };
   const scheduleActions = {
     edit: (schedule: ScheduleDto) => {
+      if (!editsSchedules) return;
       const template = templates.find((t) => t.templateId === schedule.templateId);
       if (template) setDialog({ kind: 'schedule', template, schedule });
     },
@@ -58,9 +62,11 @@ export function TemplatesPage({ editId, now }: { editId: string | null; now: num
       </a>
       <header className="job-head">
         <h1>Saved commands</h1>
-        <button className="primary" onClick={() => navigate(editHref('new'))}>
-          <Icon name="plus" /> New saved command
-        </button>
+        {creates && (
+          <button className="primary" onClick={() => navigate(editHref('new'))}>
+            <Icon name="plus" /> New saved command
+          </button>
+        )}
       </header>
       <p className="muted">Commands kept with their target, zips and typed parameters: run them again in a few clicks, or on a schedule at night.</p>
       {saved.error && (
@@ -93,7 +99,7 @@ export function TemplatesPage({ editId, now }: { editId: string | null; now: num
           <p className="muted">Loading…</p>
         )}
       </section>
-      <Editor editId={editId} templates={saved.templates} workers={workers} actions={actions} />
+      {edits && <Editor editId={editId} templates={saved.templates} workers={workers} actions={actions} />}
       {dialog && <PageDialog dialog={dialog} workers={workers} now={now} actions={actions} onClose={() => setDialog(null)} />}
     </main>
   );

@@ -3,6 +3,7 @@ import type { WorkerDto } from '../../../shared/api.ts';
 import { EmptyState } from '../../components/empty-state.tsx';
 import type { ScheduleDto, TemplateDto } from '../../lib/api-types.ts';
 import { firstLine } from '../../lib/format.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
 import { MODE_WORDS, paramWords, targetWords } from './template-words.ts';
 
@@ -65,6 +66,13 @@ function TemplateRow({
   workers: readonly WorkerDto[];
   actions: TemplateActions;
 }) {
+  const can = {
+    run: useCan('postTemplatesRun'),
+    edit: useCan('postTemplatesUpdate'),
+    schedule: useCan('postSchedulesCreate'),
+    duplicate: useCan('postTemplatesCreate'),
+    remove: useCan('postTemplatesDelete'),
+  };
   return (
     <tr data-template={t.templateId}>
       <td data-label="Name">
@@ -85,21 +93,31 @@ function TemplateRow({
       </td>
       <td className="row-actions">
         <div className="template-actions">
-          <button className="primary small" aria-label={`Run ${t.name}`} onClick={() => actions.run(t)}>
-            Run
-          </button>
-          <button className="secondary small" aria-label={`Edit ${t.name}`} onClick={() => actions.edit(t.templateId)}>
-            Edit
-          </button>
-          <button className="secondary small" aria-label={`Schedule ${t.name}`} onClick={() => actions.schedule(t)}>
-            Schedule
-          </button>
-          <button className="secondary small" aria-label={`Duplicate ${t.name}`} onClick={() => actions.duplicate(t)}>
-            Duplicate
-          </button>
-          <button className="secondary small" aria-label={`Delete ${t.name}`} onClick={() => actions.remove(t)}>
-            Delete
-          </button>
+          {can.run && (
+            <button className="primary small" aria-label={`Run ${t.name}`} onClick={() => actions.run(t)}>
+              Run
+            </button>
+          )}
+          {can.edit && (
+            <button className="secondary small" aria-label={`Edit ${t.name}`} onClick={() => actions.edit(t.templateId)}>
+              Edit
+            </button>
+          )}
+          {can.schedule && (
+            <button className="secondary small" aria-label={`Schedule ${t.name}`} onClick={() => actions.schedule(t)}>
+              Schedule
+            </button>
+          )}
+          {can.duplicate && (
+            <button className="secondary small" aria-label={`Duplicate ${t.name}`} onClick={() => actions.duplicate(t)}>
+              Duplicate
+            </button>
+          )}
+          {can.remove && (
+            <button className="secondary small" aria-label={`Delete ${t.name}`} onClick={() => actions.remove(t)}>
+              Delete
+            </button>
+          )}
         </div>
       </td>
     </tr>

@@ -1,10 +1,12 @@
-/** "Manage lab-pc-03": rename it, pause or resume it, wake it or power it off, forget it once it is offline, or revoke its token. */
+/** "Manage lab-pc-03": rename it, pause or resume it, wake it or power it off, forget it once it is offline, or revoke its token (each for a role that may); its history. */
 import { useState, type FormEvent } from 'react';
 import type { WorkerDto } from '../../../shared/api.ts';
 import type { PowerAction } from '../../../shared/wake.ts';
 import { describePolicy } from '../../../shared/policy.ts';
+import { History } from '../../components/history.tsx';
 import { Modal } from '../../components/modal.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
+import { useCan } from '../../lib/session-context.tsx';
 import { displayName } from '../../lib/targets.ts';
 import { RevokeWorker } from './revoke-worker.tsx';
 import { WorkerPower } from './worker-power.tsx';
@@ -26,10 +28,13 @@ export interface WorkerActions {
 type Act = (what: () => Promise<string>, closeAfter?: boolean) => Promise<void>;
 
 /** `onClose` gets the sentence of an action that ends the dialog (forget), for the list to show. */
-export function WorkerDialog({ worker, actions, onClose }: { worker: WorkerDto; actions: WorkerActions; onClose: (message?: string) => void }) {
+export function WorkerDialog(props: { worker: WorkerDto; actions: WorkerActions; now: number; onClose: (message?: string) => void }) {
+  const { worker, actions, now, onClose } = props;
   const name = displayName(worker);
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<{ text: string; failed: boolean } | null>(null);
+  const [renames, pauses, forgets] = [useCan('postWorkersRename'), useCan('postWorkersPause'), useCan('postWorkersForget')];
+  const powers = useCan('postWorkersPower');
 
   const act: Act = async (what, closeAfter = false) => {
     setBusy(true);
@@ -58,10 +63,11 @@ export function WorkerDialog({ worker, actions, onClose }: { worker: WorkerDto; 
           Waiting: {worker.availabilityReason ?? 'its policy keeps it from jobs now'}.
         </p>
       )}
-      <RenameForm worker={worker} busy={busy} onRename={(next) => void act(() => actions.rename(worker.workerId, next))} />
-      <TakingJobs worker={worker} busy={busy} onPause={(paused) => void act(() => actions.pause(worker.workerId, paused))} />
-      <WorkerPower worker={worker} busy={busy} actions={actions} act={act} />
-      <RemoveWorker worker={worker} busy={busy} actions={actions} act={act} />
+      {renames && <RenameForm worker={worker} busy={busy} onRename={(next) => void act(() => actions.rename(worker.workerId, next))} />}
+      {pauses && <TakingJobs worker={worker} busy={busy} onPause={(paused) => void act(() => actions.pause(worker.workerId, paused))} />}
+      {powers && <WorkerPower worker={worker} busy={busy} actions={actions} act={act} />}
+      {forgets && <RemoveWorker worker={worker} busy={busy} actions={actions} act={act} />}
+      <History target={`worker:${worker.workerId}`} version={`${worker.name} ${worker.pausedByAdmin ? 1 : 0} ${outcome?.text ?? ''}`} now={now} />
       {outcome && (
         <p className={outcome.failed ? 'error' : 'notice'} role={outcome.failed ? 'alert' : 'status'} data-testid="worker-outcome">
           {outcome.text}
@@ -129,6 +135,7 @@ function TakingJobs({ worker, busy, onPause }: { worker: WorkerDto; busy: boolea
 function RemoveWorker({ worker, busy, actions, act }: { worker: WorkerDto; busy: boolean; actions: WorkerActions; act: Act }) {
   const name = displayName(worker);
   const [forgetting, setForgetting] = useState(false);
+  const revokes = useCan('postWorkersRevoke');
   return (
     <section className="manage-section">
       <h3>Remove</h3>
@@ -149,12 +156,14 @@ function RemoveWorker({ worker, busy, actions, act }: { worker: WorkerDto; busy:
           </button>
         </div>
       )}
-      <RevokeWorker
-        worker={worker}
-        onRevoke={async () => {
-          await act(() => actions.revoke(worker.workerId));
-        }}
-      />
+      {revokes && (
+        <RevokeWorker
+          worker={worker}
+          onRevoke={async () => {
+            await act(() => actions.revoke(worker.workerId));
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { parseTagList, type WorkerDto } from '../../../shared/api.ts';
 import { Icon } from '../../components/icons.tsx';
 import { TagChips } from '../../components/tag-chips.tsx';
+import { useCan } from '../../lib/session-context.tsx';
 import { displayName } from '../../lib/targets.ts';
 
 export function WorkerTags({ worker, onSave }: { worker: WorkerDto; onSave: (workerId: string, tags: string[]) => Promise<void> }) {
@@ -11,14 +12,17 @@ export function WorkerTags({ worker, onSave }: { worker: WorkerDto; onSave: (wor
   const [busy, setBusy] = useState(false);
   const tags = worker.tags ?? [];
   const name = displayName(worker);
+  const edits = useCan('postWorkersTags');
 
   if (editing === null) {
     return (
       <div className="worker-tags">
         <TagChips tags={tags} />
-        <button className="link small" aria-label={`Edit the tags of ${name}`} title="Edit the tags" onClick={() => setEditing(tags.join(', '))}>
-          <Icon name="pencil" />
-        </button>
+        {edits && (
+          <button className="link small" aria-label={`Edit the tags of ${name}`} title="Edit the tags" onClick={() => setEditing(tags.join(', '))}>
+            <Icon name="pencil" />
+          </button>
+        )}
       </div>
     );
   }

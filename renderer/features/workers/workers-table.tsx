@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/empty-state.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { WorkerBadge } from '../../components/status-badge.tsx';
 import { describePolicy } from '../../../shared/policy.ts';
+import { useCan } from '../../lib/session-context.tsx';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
 import { powerNote, workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
@@ -37,13 +38,16 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
   const [managing, setManaging] = useState<string | null>(null);
   // One tab stop for the whole list; Enter on a row opens its Manage dialog.
   const rows = useRovingRows((row) => row.dataset.worker && setManaging(row.dataset.worker));
+  const admitsWorkers = useCan('postJoinTokenRotate');
   if (workers.length === 0) {
     return (
       <EmptyState title="No workers yet">
         Start a worker on each lab PC.{' '}
-        <button className="link" onClick={onJoin}>
-          Show the join command
-        </button>
+        {admitsWorkers && (
+          <button className="link" onClick={onJoin}>
+            Show the join command
+          </button>
+        )}
       </EmptyState>
     );
   }
@@ -93,6 +97,7 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
           key={managed.workerId}
           worker={managed}
           actions={actions}
+          now={now}
           onClose={(message) => {
             setManaging(null);
             if (message) setOutcome({ message, failed: false });
@@ -147,6 +152,7 @@ function WorkerRow({
 }) {
   const name = displayName(w);
   const note = statusNote(w, now);
+  const replaces = useCan('postWorkersReplace');
   return (
     <tr data-worker={w.workerId} data-status={workerStatus(w)}>
       <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
@@ -166,7 +172,7 @@ function WorkerRow({
             <Icon name="warning" /> {warning}
           </div>
         ))}
-        {w.replaces && (
+        {w.replaces && replaces && (
           <button className="secondary small replace" data-testid="replace-offer" onClick={() => onReplace(w.replaces!)}>
             Replace {workerName(w.replaces, workers)} (offline)
           </button>
@@ -199,9 +205,18 @@ function WorkerRow({
   );
 }
 
-/** Wake (an offline PC: "Waking…" until the coordinator answers) and Manage. */
+/** Wake (an offline PC: "Waking…" until the coordinator answers) and Manage (Details for a role that only reads). */
 function RowActions({ worker, waking, onWake, onManage }: { worker: WorkerDto; waking: boolean; onWake: () => void; onManage: () => void }) {
   const name = displayName(worker);
+  const wakes = useCan('postWorkersWake');
+  if (!wakes)
+    return (
+      <td className="row-actions">
+        <button className="secondary small" aria-label={`Details of ${name}`} title={`${name}: its facts and history`} onClick={onManage}>
+          <Icon name="more" /> <span className="label-wide">Details</span>
+        </button>
+      </td>
+    );
   return (
     <td className="row-actions">
       {worker.status === 'offline' && (
