@@ -13,9 +13,12 @@ if (major < 22 || (major === 22 && minor < 13)) {
 // Everything the coordinator and the worker write (database, uploads, reports, cache) is theirs alone.
 process.umask(0o077);
 
-// A token given as a flag moves into the environment and the process starts again without it in its argv.
+// A token given as a flag moves into the environment and the process starts again without it in its argv (and,
+// for the long-running commands, with the V8 flags that keep their memory small).
 const { reexecWithoutSecrets } = await import('./secret-argv.ts');
-const warning = reexecWithoutSecrets(process.argv[1]!, process.argv.slice(2));
+const { missingMemoryFlags } = await import('./memory-flags.ts');
+const nodeFlags = missingMemoryFlags(process.argv[2], process.execArgv, process.env);
+const warning = reexecWithoutSecrets(process.argv[1]!, process.argv.slice(2), nodeFlags);
 if (warning) process.stderr.write(`cmdx: warning: ${warning}\n`);
 
 const { main } = await import('./cli-commands.ts');

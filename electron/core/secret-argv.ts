@@ -47,12 +47,14 @@ export function secretFreeArgv(argv: readonly string[]): SecretFreeArgv | undefi
  * Starts this process again without the secrets in its argv, when there are any. Returns a warning when
  * it cannot (no process.execve: Windows), for the caller to print.
  */
-export function reexecWithoutSecrets(script: string, argv: readonly string[]): string | undefined {
+export function reexecWithoutSecrets(script: string, argv: readonly string[], nodeFlags: readonly string[] = []): string | undefined {
   const moved = secretFreeArgv(argv);
-  if (!moved) return undefined;
+  if (!moved && nodeFlags.length === 0) return undefined;
   if (typeof process.execve !== 'function') {
+    if (!moved) return undefined; // Node flags are an economy: without execve (Windows) the process goes on as it is
     const flags = Object.entries(SECRET_FLAGS).filter(([, name]) => name in moved.env);
     return `a token on the command line (${flags.map(([flag]) => flag).join(', ')}) stays visible to every program on this PC: set ${flags.map(([, name]) => name).join(', ')} in the environment instead`;
   }
-  process.execve(process.execPath, [process.execPath, ...process.execArgv, script, ...moved.argv], { ...process.env, ...moved.env });
+  // One restart for both: the secrets leave argv, and Node flags that only work from the start (memory-flags.ts) join it.
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, ...nodeFlags, script, ...(moved?.argv ?? argv)], { ...process.env, ...moved?.env });
 }
