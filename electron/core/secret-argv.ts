@@ -50,7 +50,8 @@ export function secretFreeArgv(argv: readonly string[]): SecretFreeArgv | undefi
 export function reexecWithoutSecrets(script: string, argv: readonly string[], nodeFlags: readonly string[] = []): string | undefined {
   const moved = secretFreeArgv(argv);
   if (!moved && nodeFlags.length === 0) return undefined;
-  if (typeof process.execve !== 'function') {
+  // Windows' Node has process.execve, but it throws there (ERR_FEATURE_UNAVAILABLE_ON_PLATFORM).
+  if (typeof process.execve !== 'function' || process.platform === 'win32') {
     if (!moved) return undefined; // Node flags are an economy: without execve (Windows) the process goes on as it is
     const flags = Object.entries(SECRET_FLAGS).filter(([, name]) => name in moved.env);
     return `a token on the command line (${flags.map(([flag]) => flag).join(', ')}) stays visible to every program on this PC: set ${flags.map(([, name]) => name).join(', ')} in the environment instead`;
