@@ -1,7 +1,7 @@
 /**
  * A table whose body draws only the rows on screen (lib/use-virtual-rows.ts), in a scroll box with its
  * header kept in view; a spacer row above and below stands for the rows not drawn (none when there are
- * none, so a short list is only its rows). `bodyRef`: the body's ref (lib/use-roving-rows.ts).
+ * none, so a short list is only its rows). Each drawn row gives `aria-rowindex={index + 2}` (the header is row 1). `bodyRef`: the body's ref (lib/use-roving-rows.ts).
  */
 import type { ReactNode } from 'react';
 import { useVirtualRows, type RowPlace } from '../lib/use-virtual-rows.ts';
@@ -28,7 +28,8 @@ export function VirtualTable({
   const { scroller, items, before, after, measure } = useVirtualRows(count, 58, rowKey);
   return (
     <div className="list-scroll" ref={scroller}>
-      <table className={className} data-testid={testId}>
+      {/* The rows not drawn are still the table's: a screen reader hears how many there are, and where each drawn one is. */}
+      <table className={className} data-testid={testId} aria-rowcount={count + 1}>
         <thead>{head}</thead>
         <tbody ref={bodyRef}>
           <SpacerRow height={before} columns={columns} />

@@ -158,7 +158,7 @@ function JobFilters({ filter, counts, onPick }: { filter: JobFilter; counts: Job
 /** The waiting jobs folded into one row ("27 waiting — next: project.zip") that opens to list them. */
 function PendingGroup({ index, measure, waiting, next, open, onToggle }: RowPlace & { waiting: number; next: JobDto; open: boolean; onToggle: () => void }) {
   return (
-    <tr ref={measure} data-index={index} className="pending-group" data-testid="pending-group">
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} className="pending-group" data-testid="pending-group">
       <td colSpan={5}>
         <button className="group-toggle" aria-expanded={open} onClick={onToggle}>
           <Icon name="chevron" className={open ? 'turned' : ''} />
@@ -176,7 +176,7 @@ function PendingGroup({ index, measure, waiting, next, open, onToggle }: RowPlac
 
 function JobRow({ index, measure, job, workers, now }: RowPlace & { job: JobDto; workers: readonly WorkerDto[]; now: number }) {
   return (
-    <tr ref={measure} data-index={index} data-job={job.jobId} data-status={job.status}>
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-job={job.jobId} data-status={job.status}>
       <td data-label="Status">
         <JobBadge job={job} />
       </td>

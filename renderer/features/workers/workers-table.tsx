@@ -172,7 +172,7 @@ function WorkerRow({
   const note = statusNote(w, now);
   const replaces = useCan('postWorkersReplace');
   return (
-    <tr ref={measure} data-index={index} data-worker={w.workerId} data-status={workerStatus(w)}>
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-worker={w.workerId} data-status={workerStatus(w)}>
       <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
         <WorkerBadge worker={w} />
         {note && (
