@@ -114,8 +114,8 @@ export interface BenchCoordinator extends Proc {
   joinToken: string;
 }
 
-export async function startCoordinator(extra: string[] = []): Promise<BenchCoordinator> {
-  const dataDir = tempDir();
+/** `dataDir`: an existing data folder to start on (a store filled beforehand); a fresh one when absent. */
+export async function startCoordinator(extra: string[] = [], dataDir = tempDir()): Promise<BenchCoordinator> {
   // The bench simulates a whole lab from one address: the per-address connection caps would stop it.
   const limits = ['--max-connections-per-address', '1000000', '--max-unauthenticated-per-address', '1000000'];
   const p = startProc(['coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...limits, ...extra]);
@@ -128,7 +128,7 @@ export async function startCoordinator(extra: string[] = []): Promise<BenchCoord
     joinToken: tokens.joinToken as string,
     async stop() {
       // Profiling (NODE_OPTIONS=--cpu-prof): a graceful stop, so that Node writes the profile on its way out.
-      const exited = new Promise((r) => p.proc.once('exit', r));
+      const exited = new Promise((r) => (p.proc.exitCode !== null || p.proc.signalCode !== null ? r(null) : p.proc.once('exit', r)));
       p.proc.kill(PROFILING ? 'SIGTERM' : 'SIGKILL');
       const force = setTimeout(() => p.proc.kill('SIGKILL'), 15_000);
       await exited;

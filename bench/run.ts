@@ -14,6 +14,7 @@ import yazl from 'yazl';
 import { launchChromium } from '../tests/helpers/browser.ts';
 import { benchSimilarity } from './similarity.ts';
 import { benchFanout } from './fanout.ts';
+import { benchDashboard } from './dashboard.ts';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { pidOutsideNamespace } from '../electron/core/runner/process-groups.ts';
 import {
@@ -584,6 +585,7 @@ async function dashboardContext(browser: Browser, c: BenchCoordinator) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   await page.goto(c.url);
+  await page.getByRole('button', { name: 'Use the admin token' }).click();
   await page.getByLabel('Admin token').fill(c.adminToken);
   await page.getByRole('button', { name: 'Open dashboard' }).click();
   await page.getByTestId('connection').filter({ hasText: 'Live' }).waitFor({ timeout: 15_000 });
@@ -821,6 +823,12 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ['log', benchLog],
   ['cancel', benchCancel],
   ['idle', benchIdleFleet],
+  [
+    'dashboard',
+    async () => {
+      results.dashboard = await benchDashboard(log);
+    },
+  ],
   [
     'similarity',
     async () => {

@@ -48,6 +48,14 @@ export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb:
     row(`memory: coordinator RSS, idle with ${P.idleWorkers} workers`, r.idle_fleet?.coordinator_rss_mb, 'MB', '≤ 120 MB'),
     row('similarity: 100 zips of 2,000 lines, through the worker thread', r.similarity?.seconds, 's', '< 10 s'),
     row('similarity: longest event-loop pause meanwhile', r.similarity?.event_loop_longest_pause_ms, 'ms', ''),
+    row(
+      `dashboard: first paint after sign-in (${r.dashboard?.jobs ?? ''} jobs, ${r.dashboard?.workers ?? ''} workers)`,
+      r.dashboard?.first_paint_sign_in_ms,
+      'ms',
+      '< 1000 ms',
+    ),
+    row('dashboard: first paint on load with the session cookie', r.dashboard?.first_paint_reload_ms, 'ms', '< 1000 ms'),
+    ...dashboardRows(r.dashboard, figures),
     r.similarity ? `| similarity: planted copies are the top pairs | ${r.similarity.planted_are_top_pairs ? 'yes' : 'no'} | | yes |` : '',
   ];
   return { text: [...lines, ...fanoutRows(r.fanout, figures)].filter(Boolean).join('\n'), figures };
@@ -67,4 +75,19 @@ function fanoutRows(f: any, figures: Figure[]): string[] {
       );
       return `| fanout: ${f.size_mb} MB zip to ${n} worker${n > 1 ? 's' : ''} (${f.link}), to the last first command | ${r.peers.seconds} s with peers (${r.peers_ratio} ×, ${r.peers.fromPeers} from peers) | coordinator only ${r.coordinator.seconds} s (${r.coordinator_ratio} ×) | ${target} |`;
     });
+}
+
+/** The dashboard's one-number figures (a worker's change, long tasks, idle feed), kept in the history too. */
+function dashboardRows(d: any, figures: Figure[]): string[] {
+  if (!d) return [];
+  figures.push(
+    { name: "dashboard: a worker's change visible p95", median: d.change_visible_p95_ms, unit: 'ms' },
+    { name: 'dashboard: longest long task', median: d.long_task_max_ms, unit: 'ms' },
+    { name: 'dashboard: live feed to an idle page', median: d.idle_ws_kb_per_s, unit: 'KB/s' },
+  );
+  return [
+    `| dashboard: a worker's change visible | p50 ${d.change_visible_p50_ms} ms | p95 ${d.change_visible_p95_ms} ms | < 250 ms |`,
+    `| dashboard: longest long task | ${d.long_task_max_ms} ms | ${d.long_tasks_over_100ms} over 100 ms | ≤ 100 ms |`,
+    `| dashboard: live feed to an idle page | ${d.idle_ws_kb_per_s} KB/s | | < 50 KB/s |`,
+  ];
 }

@@ -28,7 +28,8 @@ function rove(body: HTMLElement, open: (row: HTMLElement) => void): () => void {
   let current: HTMLElement | null = null;
   /** A control's own tabindex (null: none) while the roving keeps it out of the tab order. */
   const own = new WeakMap<HTMLElement, string | null>();
-  const rows = () => [...body.children].filter((r): r is HTMLElement => r instanceof HTMLElement);
+  // A virtual list's spacer rows (lib/use-virtual-rows.ts) are not rows to visit.
+  const rows = () => [...body.children].filter((r): r is HTMLElement => r instanceof HTMLElement && !r.hasAttribute('data-spacer'));
   const rowOf = (el: EventTarget | null) => rows().find((r) => el instanceof Node && r.contains(el));
 
   const apply = () => {
@@ -66,6 +67,7 @@ function rove(body: HTMLElement, open: (row: HTMLElement) => void): () => void {
     const move = MOVES[e.key];
     if (!move) return;
     e.preventDefault();
+    if (scrolledToEdge(body, e.key, () => moveTo(e.key === 'Home' ? rows()[0]! : rows().at(-1)!))) return;
     const all = rows();
     const next = move(all, all.indexOf(row));
     if (next) moveTo(next);
@@ -98,4 +100,14 @@ function rove(body: HTMLElement, open: (row: HTMLElement) => void): () => void {
     body.removeEventListener('keydown', onKey);
     body.removeEventListener('focusin', onFocus);
   };
+}
+
+/** Home or End in a virtual list whose first or last rows are not drawn (a spacer row stands for them): scrolls there, then `move` once they are. */
+function scrolledToEdge(body: HTMLElement, key: string, move: () => void): boolean {
+  const edge = key === 'Home' ? body.firstElementChild : key === 'End' ? body.lastElementChild : null;
+  const scroller = body.closest<HTMLElement>('.list-scroll');
+  if (!edge?.hasAttribute('data-spacer') || !scroller) return false;
+  scroller.scrollTop = key === 'Home' ? 0 : scroller.scrollHeight;
+  requestAnimationFrame(() => requestAnimationFrame(move));
+  return true;
 }

@@ -14,9 +14,15 @@ import { runningMs } from '../../../shared/on-hold.ts';
 import { firstLine, spanOf, time } from '../../lib/format.ts';
 import { navigate } from '../../lib/navigate.ts';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
+import type { RowPlace } from '../../lib/use-virtual-rows.ts';
+import { VirtualTable } from '../../components/virtual-table.tsx';
 import { workerName } from '../../lib/targets.ts';
 import { JOB_FILTERS, useJobList, type JobFilter } from './use-job-list.ts';
 import { useJobRows } from './use-job-rows.ts';
+
+/** A row of the list: a job, or the waiting jobs' fold. */
+type Line = JobDto | 'group';
+const lineKey = (line: Line | undefined): string => (line === undefined || line === 'group' ? 'group' : line.jobId);
 
 const EMPTY: Record<JobFilter, [string, string]> = {
   all: ['No jobs yet', 'Upload a zip with the form to run your first job.'],
@@ -45,11 +51,10 @@ export function JobsTable({
   const [open, setOpen] = useState(false);
   const list = useJobList(filter, live, olderThan, epoch);
   const { running, pending, ended, waiting } = useJobRows(list.jobs, filter, counts, live, epoch);
-  const rows = running.length + pending.length + ended.length;
   // One tab stop for the whole list; Enter on a row opens its job (or the waiting jobs' fold).
   const roving = useRovingRows((row) => (row.dataset.job ? navigate(`#/jobs/${row.dataset.job}`) : row.querySelector('button')?.click()));
 
-  const row = (j: JobDto) => <JobRow key={j.jobId} job={j} workers={workers} now={now} />;
+  const lines = linesOf(running, pending, ended, waiting, open);
 
   return (
     <div>
@@ -66,31 +71,38 @@ export function JobsTable({
           {list.error}
         </p>
       )}
-      {rows === 0 ? (
+      {lines.length === 0 ? (
         list.loading ? (
           <p className="muted">Loading…</p>
         ) : (
           <EmptyState title={EMPTY[filter][0]}>{EMPTY[filter][1]}</EmptyState>
         )
       ) : (
-        <table className="table cards jobs-table" data-testid="jobs">
-          <thead>
-            <tr>
-              <th>Status</th>
-              <th>Job</th>
-              <th>Worker</th>
-              <th className="col-detail">Created</th>
-              <th>Duration</th>
-            </tr>
-          </thead>
-          <tbody ref={roving}>
-            {running.map(row)}
-            {pending.length === 1 && waiting === 1 && row(pending[0]!)}
-            {waiting > 1 && pending.length > 0 && <PendingGroup waiting={waiting} next={pending[0]!} open={open} onToggle={() => setOpen(!open)} />}
-            {open && waiting > 1 && pending.map(row)}
-            {ended.map(row)}
-          </tbody>
-        </table>
+        <VirtualTable
+          className="table cards jobs-table"
+          testId="jobs"
+          head={<JobsHead />}
+          columns={5}
+          count={lines.length}
+          rowKey={(i) => lineKey(lines[i])}
+          bodyRef={roving}
+          row={(place) => {
+            const line = lines[place.index]!;
+            return line === 'group' ? (
+              <PendingGroup
+                key="group"
+                index={place.index}
+                measure={place.measure}
+                waiting={waiting}
+                next={pending[0]!}
+                open={open}
+                onToggle={() => setOpen(!open)}
+              />
+            ) : (
+              <JobRow key={line.jobId} index={place.index} measure={place.measure} job={line} workers={workers} now={now} />
+            );
+          }}
+        />
       )}
       {list.more && (
         <button className="secondary load-more" onClick={() => void list.loadMore()}>
@@ -98,6 +110,32 @@ export function JobsTable({
         </button>
       )}
     </div>
+  );
+}
+
+/**
+ * The rows in order: running, the waiting ones (folded into one row, or open), then the ended ones.
+ * Only those on screen are drawn: 'Load older jobs' may have read thousands.
+ */
+function linesOf(running: JobDto[], pending: JobDto[], ended: JobDto[], waiting: number, open: boolean): Line[] {
+  return [
+    ...running,
+    ...(pending.length === 1 && waiting === 1 ? [pending[0]!] : []),
+    ...(waiting > 1 && pending.length > 0 ? ['group' as const] : []),
+    ...(open && waiting > 1 ? pending : []),
+    ...ended,
+  ];
+}
+
+function JobsHead() {
+  return (
+    <tr>
+      <th>Status</th>
+      <th>Job</th>
+      <th>Worker</th>
+      <th className="col-detail">Created</th>
+      <th>Duration</th>
+    </tr>
   );
 }
 
@@ -118,9 +156,9 @@ function JobFilters({ filter, counts, onPick }: { filter: JobFilter; counts: Job
 }
 
 /** The waiting jobs folded into one row ("27 waiting — next: project.zip") that opens to list them. */
-function PendingGroup({ waiting, next, open, onToggle }: { waiting: number; next: JobDto; open: boolean; onToggle: () => void }) {
+function PendingGroup({ index, measure, waiting, next, open, onToggle }: RowPlace & { waiting: number; next: JobDto; open: boolean; onToggle: () => void }) {
   return (
-    <tr className="pending-group" data-testid="pending-group">
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} className="pending-group" data-testid="pending-group">
       <td colSpan={5}>
         <button className="group-toggle" aria-expanded={open} onClick={onToggle}>
           <Icon name="chevron" className={open ? 'turned' : ''} />
@@ -136,9 +174,9 @@ function PendingGroup({ waiting, next, open, onToggle }: { waiting: number; next
   );
 }
 
-function JobRow({ job, workers, now }: { job: JobDto; workers: readonly WorkerDto[]; now: number }) {
+function JobRow({ index, measure, job, workers, now }: RowPlace & { job: JobDto; workers: readonly WorkerDto[]; now: number }) {
   return (
-    <tr data-job={job.jobId} data-status={job.status}>
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-job={job.jobId} data-status={job.status}>
       <td data-label="Status">
         <JobBadge job={job} />
       </td>

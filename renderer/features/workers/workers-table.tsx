@@ -11,6 +11,8 @@ import { WorkerBadge } from '../../components/status-badge.tsx';
 import { describePolicy } from '../../../shared/policy.ts';
 import { useCan } from '../../lib/session-context.tsx';
 import { useRovingRows } from '../../lib/use-roving-rows.ts';
+import type { RowPlace } from '../../lib/use-virtual-rows.ts';
+import { VirtualTable } from '../../components/virtual-table.tsx';
 import { powerNote, workerStatus } from '../../lib/worker-state.ts';
 import { ago, clock, firstLine } from '../../lib/format.ts';
 import { displayName, workerName } from '../../lib/targets.ts';
@@ -60,25 +62,22 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
           {outcome.message}
         </p>
       )}
-      <table className="table cards workers-table" data-testid="workers">
-        <thead>
-          <tr>
-            <th>Status</th>
-            <th>Worker</th>
-            <th>Tags</th>
-            <th className="col-detail">OS</th>
-            <th className="col-detail">CPUs</th>
-            <th>Last seen</th>
-            <th>Running</th>
-            <th>
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody ref={rows}>
-          {workers.map((w) => (
+      {/* Only the rows on screen are drawn: a lab of 1,000 PCs is a few dozen rows in the page. */}
+      <VirtualTable
+        className="table cards workers-table"
+        testId="workers"
+        head={<WorkersHead />}
+        columns={8}
+        count={workers.length}
+        rowKey={(i) => workers[i]?.workerId ?? String(i)}
+        bodyRef={rows}
+        row={(place) => {
+          const w = workers[place.index]!;
+          return (
             <WorkerRow
               key={w.workerId}
+              index={place.index}
+              measure={place.measure}
               worker={w}
               workers={workers}
               job={w.currentJobId ? jobs.get(w.currentJobId) : undefined}
@@ -89,9 +88,9 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
               waking={waking.has(w.workerId)}
               onWake={() => void wake(w.workerId)}
             />
-          ))}
-        </tbody>
-      </table>
+          );
+        }}
+      />
       {managed && (
         <WorkerDialog
           key={managed.workerId}
@@ -105,6 +104,23 @@ export function WorkersTable({ workers, jobs, now, onJoin }: { workers: WorkerDt
         />
       )}
     </>
+  );
+}
+
+function WorkersHead() {
+  return (
+    <tr>
+      <th>Status</th>
+      <th>Worker</th>
+      <th>Tags</th>
+      <th className="col-detail">OS</th>
+      <th className="col-detail">CPUs</th>
+      <th>Last seen</th>
+      <th>Running</th>
+      <th>
+        <span className="visually-hidden">Actions</span>
+      </th>
+    </tr>
   );
 }
 
@@ -130,6 +146,8 @@ function useRowActions(actions: WorkerActions) {
 
 /** One worker's row; `job`: the job it runs, when the live feed has it (else the row says "its job"). */
 function WorkerRow({
+  index,
+  measure,
   worker: w,
   workers,
   job,
@@ -139,7 +157,7 @@ function WorkerRow({
   onSaveTags,
   waking,
   onWake,
-}: {
+}: RowPlace & {
   worker: WorkerDto;
   workers: WorkerDto[];
   job: JobDto | undefined;
@@ -154,7 +172,7 @@ function WorkerRow({
   const note = statusNote(w, now);
   const replaces = useCan('postWorkersReplace');
   return (
-    <tr data-worker={w.workerId} data-status={workerStatus(w)}>
+    <tr ref={measure} data-index={index} aria-rowindex={index + 2} data-worker={w.workerId} data-status={workerStatus(w)}>
       <td data-label="Status" title={w.policy ? `Policy: ${describePolicy(w.policy)}` : undefined}>
         <WorkerBadge worker={w} />
         {note && (

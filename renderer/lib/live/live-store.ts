@@ -3,7 +3,7 @@ import type { JobDto, WorkerDto } from '../../../shared/api.ts';
 import type { JobCounts } from '../../../shared/job-status.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
 import type { CoordinatorApi, LiveConnection } from '../api.ts';
-import { mergeWorkers } from './worker-order.ts';
+import { mergeWorkers, withSeen } from './worker-order.ts';
 
 export interface LiveState {
   connected: boolean;
@@ -127,7 +127,7 @@ export class LiveStore {
       for (const listener of this.#jobChanges) listener(m.jobs, true);
       return;
     }
-    const workers = mergeWorkers(s.workers, m.workers);
+    const workers = mergeWorkers(m.seen ? withSeen(s.workers, m.seen) : s.workers, m.workers);
     const jobs = new Map(s.jobs);
     let added = 0;
     for (const j of m.jobs) {

@@ -27,6 +27,8 @@ export function snapshot(store: Store, scope: Scope | null): LiveServerMessage {
 
 export interface Changes {
   workers: WorkerDto[];
+  /** Workers whose only change since the last batch was their heartbeat's time: sent as `seen`. */
+  seen: WorkerDto[];
   jobs: JobDto[];
   serverTime: number;
   /** Counts are due with this batch (they are read at most once a second). */
@@ -41,10 +43,18 @@ export function changesText(store: Store, changes: Changes, scope: Scope | null)
   const jobs = scope
     ? changes.jobs.filter((j) => (j.workerId === null ? jobInScope(store, j, scope) : workerInScope(rows.get(j.workerId), scope)))
     : changes.jobs;
-  if (workers.length === 0 && jobs.length === 0) return '';
+  const seen = changes.seen.filter((w) => workerInScope(w, scope));
+  if (workers.length === 0 && jobs.length === 0 && seen.length === 0) return '';
   // Their counts change only with their jobs.
   const counts: JobCounts | undefined = changes.withCounts && jobs.length > 0 ? jobCounts(store, scope) : undefined;
-  const message: LiveServerMessage = { type: 'changes', workers, jobs, serverTime: changes.serverTime, ...(counts ? { counts } : {}) };
+  const message: LiveServerMessage = {
+    type: 'changes',
+    workers,
+    jobs,
+    serverTime: changes.serverTime,
+    ...(counts ? { counts } : {}),
+    ...(seen.length > 0 ? { seen: Object.fromEntries(seen.map((w) => [w.workerId, w.lastHeartbeat])) } : {}),
+  };
   return JSON.stringify(message);
 }
 

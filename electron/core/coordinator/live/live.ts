@@ -41,12 +41,18 @@ export class LiveHub {
   readonly #clients = new Set<Client>();
   readonly #dirtyWorkers = new Set<string>();
   readonly #dirtyJobs = new Set<string>();
+  /** Each worker as the last batch sent it, but its heartbeat's time: a change of that time alone goes out as `seen`. */
+  readonly #sentWorkers = new Map<string, string>();
   #timer: NodeJS.Timeout | undefined;
   readonly #recheckTimer: NodeJS.Timeout;
   #countsAt = 0;
   /** Jobs changed too soon after the last counts: they go out when the second is up. */
   #countsTimer: NodeJS.Timeout | undefined;
-  readonly #onWorker = (id: string) => this.mark(this.#dirtyWorkers, id);
+  readonly #onWorker = (id: string) => {
+    // Forgotten while nobody watched: a client's snapshot may be newer than what was last sent, so the next change goes whole.
+    if (this.#clients.size === 0) this.#sentWorkers.delete(id);
+    this.mark(this.#dirtyWorkers, id);
+  };
   readonly #onJob = (id: string) => this.mark(this.#dirtyJobs, id);
   readonly #onOutput = (jobId: string, entries: LogEntry[]) => this.output(jobId, entries);
 
@@ -154,11 +160,11 @@ export class LiveHub {
 
   private flush(): void {
     this.#timer = undefined;
-    const workers = [...this.#dirtyWorkers].map((id) => getWorker(this.#ctx.store, id)).filter((w): w is WorkerDto => !!w);
+    const { workers, seen } = this.changedWorkers();
     const jobs = [...this.#dirtyJobs].map((id) => getJobSummary(this.#ctx.store, id)).filter((j): j is JobDto => !!j);
     this.#dirtyWorkers.clear();
     this.#dirtyJobs.clear();
-    if (workers.length === 0 && jobs.length === 0) return;
+    if (workers.length === 0 && jobs.length === 0 && seen.length === 0) return;
     // Counts change only with jobs; read at most once a second (they count index ranges).
     const now = Date.now();
     let withCounts = false;
@@ -168,8 +174,26 @@ export class LiveHub {
     } else if (jobs.length > 0) {
       this.#countsTimer ??= setTimeout(() => this.sendCounts(), this.#countsAt + COUNTS_EVERY_MS - now);
     }
-    const changes: Changes = { workers, jobs, serverTime: now, withCounts };
+    const changes: Changes = { workers, seen, jobs, serverTime: now, withCounts };
     this.broadcast((scope) => changesText(this.#ctx.store, changes, scope));
+  }
+
+  /** The dirty workers: those that changed (whole) and those whose heartbeat's time is all that changed (`seen`). */
+  private changedWorkers(): { workers: WorkerDto[]; seen: WorkerDto[] } {
+    const workers: WorkerDto[] = [];
+    const seen: WorkerDto[] = [];
+    for (const id of this.#dirtyWorkers) {
+      const worker = getWorker(this.#ctx.store, id);
+      if (!worker) {
+        this.#sentWorkers.delete(id);
+        continue;
+      }
+      const text = JSON.stringify({ ...worker, lastHeartbeat: 0 });
+      if (this.#sentWorkers.get(id) === text) seen.push(worker);
+      else workers.push(worker);
+      this.#sentWorkers.set(id, text);
+    }
+    return { workers, seen };
   }
 
   private sendCounts(): void {
