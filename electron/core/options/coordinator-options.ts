@@ -131,7 +131,7 @@ export const COORDINATOR_OPTIONS = {
     min: 1,
     max: 36500,
     integer: true,
-    help: 'audit log rows older than this are pruned (daily); the chain stays verifiable from the checkpoint pruning leaves',
+    help: 'audit log rows older than this are pruned (checked hourly); the chain stays verifiable from the checkpoint pruning leaves',
   },
   'oidc-issuer': {
     type: 'string',
