@@ -95,6 +95,9 @@ export const heartbeatBody = z.object({
 });
 
 /** POST /api/jobs/zip-source: where to fetch a zip of the job this worker runs now (its project or hidden tests). */
+/** A peer a worker may fetch a zip from: its address (https://address:port/blobs/<sha256>), the certificate to pin, a ticket (a minute), the size. */
+export const peerSource = z.object({ workerId: z.string(), url: z.string(), fingerprint: z.string(), ticket: z.string(), size: z.number() });
+export type PeerSource = z.infer<typeof peerSource>;
 export const zipSourceBody = z.object({ workerId, jobId, fileUrl: z.string().min(1).max(LIMITS.fileUrlLength) });
 
 /** A stopping worker says so; `poweringOff`: because its PC shuts down, restarts or logs off (not a crash). */

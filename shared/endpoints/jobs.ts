@@ -1,7 +1,7 @@
 /** The endpoint table's rows for jobs: create, list, take, report, cancel, their output and their result files. */
 import { z } from 'zod';
 import { assignedJobDto, jobDto, LIMITS, logPage } from '../api.ts';
-import { cancelBody, createJobBody, failureBody, jobShell, logBody, submitResultBody, zipSourceBody } from '../api-schemas.ts';
+import { cancelBody, createJobBody, failureBody, jobShell, logBody, peerSource, submitResultBody, zipSourceBody } from '../api-schemas.ts';
 import { JOB_OUTCOMES, JOB_STATUSES, jobCounts } from '../job-status.ts';
 import { workerOrders } from '../power-schema.ts';
 import { id, ok, seq, type Endpoint } from './endpoint.ts';
@@ -72,7 +72,7 @@ export const JOB_ENDPOINTS = {
       200: ok({
         source: z.enum(['coordinator', 'peer']),
         /** With `peer`: its address, the certificate to pin, a ticket for this worker, this job and this zip (a minute), the size. */
-        peer: z.object({ workerId: z.string(), url: z.string(), fingerprint: z.string(), ticket: z.string(), size: z.number() }).optional(),
+        peer: peerSource.optional(),
       }),
     },
     refusals: ['not_assigned'],

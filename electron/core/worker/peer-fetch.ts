@@ -9,14 +9,9 @@ import { connect, type TLSSocket } from 'node:tls';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import { fingerprintOf } from '../fingerprint.ts';
 import type { PeerIdentity } from './peer-identity.ts';
+import type { PeerSource } from '../../../shared/api-schemas.ts';
 
-export interface PeerSource {
-  workerId: string;
-  url: string;
-  fingerprint: string;
-  ticket: string;
-  size: number;
-}
+export type { PeerSource };
 
 export interface PeerFetchOptions {
   identity: PeerIdentity;

@@ -10,16 +10,9 @@ import { TICKET_LIFETIME_MS, TicketSigner } from '../../peer-ticket.ts';
 import { Refused } from '../refused.ts';
 import type { Store } from '../state/store.ts';
 import { PeerDirectory, type PeerServer } from './peer-directory.ts';
+import type { PeerSource } from '../../../../shared/api-schemas.ts';
 
-export interface PeerSource {
-  workerId: string;
-  /** https://address:port/blobs/<sha256> */
-  url: string;
-  /** The peer's certificate, to pin. */
-  fingerprint: string;
-  ticket: string;
-  size: number;
-}
+export type { PeerSource };
 
 export type ZipSource = { source: 'coordinator' } | { source: 'peer'; peer: PeerSource };
 

@@ -8,9 +8,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Store } from '../state/store.ts';
 import { runAudited, type AuditActor, type AuditScope } from '../audit/audit-context.ts';
 import { recordAudit, writeRequestRow } from '../audit/audit-log.ts';
-import { isPerson, principalOf, type Principal } from './auth.ts';
-
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { isPerson, principalOf, READS, type Principal } from './auth.ts';
 
 /** `/api/jobs/cancel` → `jobs.cancel`: the action an audit row names. */
 export function actionOf(path: string): string {

@@ -122,7 +122,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 const SESSION_VALUE = /^[A-Za-z0-9_-]{20,100}$/;
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that change nothing: no anti-CSRF value needed, no audit row. */
+export const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The person a session cookie names, with its anti-CSRF value checked on every state change. */
 function sessionPerson(options: AuthOptions, req: Request, res: Response): Person | undefined {
