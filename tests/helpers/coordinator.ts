@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
 import type { WakeTransport } from '../../electron/core/wake-on-lan.ts';
+import { testDatabase } from './store-engines.ts';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -23,9 +24,9 @@ export interface TestCoordinator extends RunningCoordinator {
   close(): Promise<void>;
 }
 
-export function tempDir(prefix = 'cmdx-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+import { tempDir } from './temp.ts';
+
+export { tempDir };
 
 /**
  * A folder any account may write into (sticky, like /tmp): jobs run as the job account when tests run as
@@ -50,7 +51,8 @@ export const NO_WAKE_NETWORKS: WakeTransport = {
 
 export async function startTestCoordinator(options: Partial<CoordinatorOptions> = {}): Promise<TestCoordinator> {
   const dataDir = options.dataDir ?? tempDir();
-  const coordinator = await startCoordinator({ port: 0, host: '127.0.0.1', wakeTransport: NO_WAKE_NETWORKS, ...options, dataDir });
+  const database = options.database ?? (await testDatabase(dataDir));
+  const coordinator = await startCoordinator({ port: 0, host: '127.0.0.1', wakeTransport: NO_WAKE_NETWORKS, ...options, dataDir, database });
   const api: TestCoordinator['api'] = async (method, path, opts = {}) => {
     const token = opts.token === undefined ? coordinator.tokens.adminToken : opts.token;
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

@@ -36,6 +36,8 @@ import type { OidcSettings } from './people/oidc-settings.ts';
 
 export interface CoordinatorOptions {
   dataDir: string;
+  /** A PostgreSQL URL (--database, $CMDX_DATABASE): the store is there, shared with other coordinators; else SQLite in dataDir. */
+  database?: string;
   /** 0 picks a free port (tests). */
   port?: number;
   host?: string;
@@ -104,7 +106,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
   const settings = settingsFrom(options, auth, certificate?.fingerprint ?? null, tokenInfo);
   const events = new CoordinatorEvents();
-  const store = new Store({ file: join(dataDir, DATABASE_FILE), events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
+  const store = new Store({ file: join(dataDir, DATABASE_FILE), database: options.database, events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
   installAuditHook(store);
   const interrupted = endInterruptedDirectJobs(store);
   if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });

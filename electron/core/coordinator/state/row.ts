@@ -1,5 +1,6 @@
 /** Typed reads of SQLite result columns: a column of the wrong type is a bug, reported, never cast away. */
-import type { SQLOutputValue } from 'node:sqlite';
+/** A column's value as either engine gives it (PostgreSQL's are mapped to these in postgres/pg-thread.ts). */
+export type SQLOutputValue = null | number | bigint | string | Uint8Array;
 
 export type Row = Record<string, SQLOutputValue>;
 

@@ -3,13 +3,13 @@
  * scope's tags, or, before any worker took it, its target requires one of them or names only such workers. Worker
  * tags are read as they are now; a page of 100,000 jobs filters in SQLite, never in JavaScript.
  */
-import type { SQLInputValue } from 'node:sqlite';
+import type { SqlValue } from './sql.ts';
 import type { Scope } from '../../../../shared/roles.ts';
 
 /** A WHERE fragment over the jobs row `alias` and its parameters; none for a caller with no scope. */
 export interface ScopeFilter {
   sql: string;
-  params: SQLInputValue[];
+  params: SqlValue[];
 }
 
 const IN_SCOPE_WORKERS = 'SELECT w.worker_id FROM workers w, json_each(w.tags) t WHERE t.value IN (SELECT value FROM json_each(?))';
@@ -23,7 +23,7 @@ export function jobInScopeSql(j: string): string {
         AND NOT EXISTS (SELECT 1 FROM json_each(${j}.target, '$.workers') tw WHERE tw.value NOT IN (${IN_SCOPE_WORKERS}))))))`;
 }
 
-export function scopeParams(scope: Scope): SQLInputValue[] {
+export function scopeParams(scope: Scope): SqlValue[] {
   const tags = JSON.stringify(scope.tags);
   return [tags, tags, tags];
 }
@@ -33,7 +33,7 @@ export function jobScopeFilter(scope: Scope | null | undefined, alias = 'jobs'):
 }
 
 /** `WHERE a AND b AND <scope>` (or nothing), with the parameters in order. */
-export function whereClause(conditions: string[], params: SQLInputValue[], scope: ScopeFilter | null): { sql: string; params: SQLInputValue[] } {
+export function whereClause(conditions: string[], params: SqlValue[], scope: ScopeFilter | null): { sql: string; params: SqlValue[] } {
   const all = scope ? [...conditions, scope.sql] : conditions;
   return { sql: all.length ? `WHERE ${all.join(' AND ')}` : '', params: scope ? [...params, ...scope.params] : params };
 }

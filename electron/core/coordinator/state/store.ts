@@ -4,7 +4,9 @@
  * a time, and end each change with announce(); jobs/transitions.ts is the one writer of job transitions.
  */
 import type { CoordinatorEvents } from '../live/events.ts';
-import { Database } from './database.ts';
+import type { Database } from './sql.ts';
+import { SqliteDatabase } from './sqlite-database.ts';
+import { PostgresDatabase } from './postgres/pg-database.ts';
 import { JobRepository } from './repositories/jobs.ts';
 import { JoinTokenRepository } from './repositories/join-tokens.ts';
 import { LogRepository } from './repositories/log.ts';
@@ -25,6 +27,8 @@ import { AuditRepository } from './repositories/audit.ts';
 export interface StoreOptions {
   /** Path of the database file (`:memory:` for throwaway stores). */
   file: string;
+  /** A PostgreSQL URL (postgres://…): the store lives there instead of in `file`, shared with other coordinators. */
+  database?: string;
   events: CoordinatorEvents;
   now?: () => number;
   /** Stored output per stream and job; chunks past it are dropped and a marker says so. */
@@ -58,7 +62,7 @@ export class Store {
   readonly #lastSeen = new Map<string, number>();
 
   constructor(options: StoreOptions) {
-    this.db = new Database(options.file);
+    this.db = options.database ? new PostgresDatabase(options.database) : new SqliteDatabase(options.file);
     this.events = options.events;
     this.now = options.now ?? Date.now;
     this.workers = new WorkerRepository(this.db);

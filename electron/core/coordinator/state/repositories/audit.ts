@@ -4,8 +4,8 @@
  * retention left (the last pruned row), from which the chain is checked.
  */
 import { createHash } from 'node:crypto';
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from '../database.ts';
+import type { SqlStatement } from '../sql.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, text, textOrNull, type Row } from '../row.ts';
 
 export interface AuditFields {
@@ -72,10 +72,10 @@ function toRecord(row: Row): AuditRecord {
 
 export class AuditRepository {
   readonly #db: Database;
-  readonly #chain: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #insertTarget: StatementSync;
-  readonly #moveHead: StatementSync;
+  readonly #chain: SqlStatement;
+  readonly #insert: SqlStatement;
+  readonly #insertTarget: SqlStatement;
+  readonly #moveHead: SqlStatement;
 
   constructor(db: Database) {
     this.#db = db;
@@ -84,7 +84,7 @@ export class AuditRepository {
       `INSERT INTO audit (seq, at, actor, user_id, role, via, address, action, targets, outcome, reason, detail, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.#insertTarget = db.prepare('INSERT OR IGNORE INTO audit_targets (target, seq) VALUES (?, ?)');
+    this.#insertTarget = db.prepare('INSERT INTO audit_targets (target, seq) VALUES (?, ?) ON CONFLICT DO NOTHING');
     this.#moveHead = db.prepare('UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1');
   }
 

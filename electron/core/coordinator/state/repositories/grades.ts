@@ -1,7 +1,7 @@
 /** A graded job's columns: its test report, points and first failure as read from its result files, and the teacher's comment. */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import type { TestCounts } from '../../../../../shared/api.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { text } from '../row.ts';
 
 /** What reading a job's reports gives, stored with it. */
@@ -15,9 +15,9 @@ export interface JobGrade {
 }
 
 export class GradeRepository {
-  readonly #set: StatementSync;
-  readonly #report: StatementSync;
-  readonly #comment: StatementSync;
+  readonly #set: SqlStatement;
+  readonly #report: SqlStatement;
+  readonly #comment: SqlStatement;
 
   constructor(db: Database) {
     this.#set = db.prepare('UPDATE jobs SET tests = ?, test_report = ?, points = ?, max_points = ? , first_failure = ? WHERE job_id = ?');

@@ -1,9 +1,9 @@
 /** The jobs table: the statements the store needs (its rows and their DTOs: job-rows.ts). */
 import { randomBytes } from 'node:crypto';
-import type { SQLInputValue, StatementSync } from 'node:sqlite';
+import type { SqlStatement, SqlValue } from '../sql.ts';
 import type { ArtifactFile, JobTarget, TestCounts } from '../../../../../shared/api.ts';
 import { JOB_STATUSES, type JobCounts, type JobOutcome, type JobStatus } from '../../../../../shared/job-status.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, oneOf, text } from '../row.ts';
 import type { EndJob } from '../../jobs/lifecycle.ts';
 import { toRecord, type CreateJobInput, type JobPageQuery, type JobRecord } from './job-rows.ts';
@@ -48,7 +48,7 @@ export class JobRepository {
     | 'pastDeadline'
     | 'runningInRun'
     | 'setResult',
-    StatementSync
+    SqlStatement
   >;
 
   constructor(db: Database) {
@@ -83,11 +83,11 @@ export class JobRepository {
       pendingUntargeted: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target IS NULL ORDER BY seq LIMIT 1"),
       // The distinct targets of pending jobs, one index probe each (a loose index scan SQLite does not do by itself).
       pendingTargets: db.prepare(`
-        WITH RECURSIVE t(target) AS (
-          SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL
+        WITH RECURSIVE t(target, n) AS (
+          SELECT MIN(target), 1 FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL
           UNION ALL
-          SELECT (SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL AND target > t.target)
-          FROM t WHERE t.target IS NOT NULL LIMIT 1000
+          SELECT (SELECT MIN(target) FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target IS NOT NULL AND target > t.target), n + 1
+          FROM t WHERE t.target IS NOT NULL AND n < 1000
         )
         SELECT target FROM t WHERE target IS NOT NULL`),
       pendingWithTarget: db.prepare("SELECT * FROM jobs WHERE status = 'pending' AND target_worker IS NULL AND target = ? ORDER BY seq LIMIT 1"),
@@ -132,7 +132,7 @@ export class JobRepository {
   /** One page, newest first (a dashboard of 100,000 jobs reads only what it shows); only jobs in `query.scope`. */
   page(query: JobPageQuery): { jobs: JobRecord[]; total: number; nextBefore: string | null } {
     const where: string[] = [];
-    const params: SQLInputValue[] = [];
+    const params: SqlValue[] = [];
     if (query.status) {
       where.push('status = ?');
       params.push(query.status);
@@ -171,7 +171,7 @@ export class JobRepository {
   #scopedCounts(scope: Scope): JobCounts {
     const where = whereClause([], [], jobScopeFilter(scope));
     const by = { pending: 0, running: 0, completed: 0, completedFailing: 0, failed: 0, cancelled: 0 };
-    const sql = `SELECT status, COALESCE(exit_code != 0, 0) AS failing, COUNT(*) AS n FROM jobs ${where.sql} GROUP BY 1, 2`;
+    const sql = `SELECT status, CASE WHEN exit_code != 0 THEN 1 ELSE 0 END AS failing, COUNT(*) AS n FROM jobs ${where.sql} GROUP BY 1, 2`;
     for (const row of this.#db.prepare(sql).all(...where.params)) {
       const status = oneOf(row, 'status', JOB_STATUSES);
       const n = int(row, 'n');

@@ -1,6 +1,6 @@
 /** Limits on join tokens: how many PCs a token may still add and until when (no row: no limit). */
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from '../database.ts';
+import type { SqlStatement } from '../sql.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, type Row } from '../row.ts';
 
 export interface JoinTokenPolicy {
@@ -15,13 +15,14 @@ function toPolicy(row: Row): JoinTokenPolicy {
 }
 
 export class JoinTokenRepository {
-  readonly #get: StatementSync;
-  readonly #put: StatementSync;
-  readonly #use: StatementSync;
+  readonly #get: SqlStatement;
+  readonly #put: SqlStatement;
+  readonly #use: SqlStatement;
 
   constructor(db: Database) {
     this.#get = db.prepare('SELECT * FROM join_tokens WHERE token_hash = ?');
-    this.#put = db.prepare('INSERT OR REPLACE INTO join_tokens (token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, 0)');
+    this.#put = db.prepare(`INSERT INTO join_tokens (token_hash, created_at, expires_at, max_uses, uses) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT (token_hash) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at, max_uses = excluded.max_uses, uses = 0`);
     this.#use = db.prepare('UPDATE join_tokens SET uses = uses + 1 WHERE token_hash = ?');
   }
 

@@ -3,9 +3,9 @@
  * stream in bytes and per job in chunks. A chunk past a cap is not stored: it only moves the first
  * missing seq on, so a worker still sees a real gap and a flood of tiny chunks adds no rows.
  */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import type { LogChunk, LogEntry, OutputStream } from '../../../../../shared/api.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, text, type Row } from '../row.ts';
 
 export const OUTPUT_DROPPED_MARKER = (bytes: number) => `\n[cmdx: output over the coordinator's limit of ${bytes} bytes per stream was dropped]\n`;
@@ -15,21 +15,21 @@ export const CHUNKS_DROPPED_MARKER = `\n[cmdx: more than ${MAX_LOG_CHUNKS} piece
 /** How far past the first missing seq a chunk may be: a worker has at most a few batches on their way. */
 export const LOG_SEQ_WINDOW = 10_000;
 
-type PerStream = Record<OutputStream, StatementSync>;
+type PerStream = Record<OutputStream, SqlStatement>;
 
 export class LogRepository {
   readonly #maxBytes: number;
-  readonly #textOf: StatementSync;
+  readonly #textOf: SqlStatement;
   readonly #bytes: PerStream;
   readonly #addBytes: PerStream;
-  readonly #insert: StatementSync;
-  readonly #exists: StatementSync;
-  readonly #next: StatementSync;
-  readonly #setNext: StatementSync;
-  readonly #after: StatementSync;
-  readonly #before: StatementSync;
-  readonly #anyBefore: StatementSync;
-  readonly #anyAfter: StatementSync;
+  readonly #insert: SqlStatement;
+  readonly #exists: SqlStatement;
+  readonly #next: SqlStatement;
+  readonly #setNext: SqlStatement;
+  readonly #after: SqlStatement;
+  readonly #before: SqlStatement;
+  readonly #anyBefore: SqlStatement;
+  readonly #anyAfter: SqlStatement;
 
   /** `maxBytesPerStream`: chunks past it are dropped and a marker says so. */
   constructor(db: Database, maxBytesPerStream: number) {
@@ -44,7 +44,7 @@ export class LogRepository {
       stdout: db.prepare('UPDATE jobs SET stdout_bytes = stdout_bytes + ? WHERE seq = ?'),
       stderr: db.prepare('UPDATE jobs SET stderr_bytes = stderr_bytes + ? WHERE seq = ?'),
     };
-    this.#insert = db.prepare('INSERT OR IGNORE INTO job_log (job_seq, seq, stream, time, data) VALUES (?, ?, ?, ?, ?)');
+    this.#insert = db.prepare('INSERT INTO job_log (job_seq, seq, stream, time, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.#exists = db.prepare('SELECT 1 FROM job_log WHERE job_seq = ? AND seq = ?');
     this.#next = db.prepare('SELECT log_next AS n FROM jobs WHERE seq = ?');
     this.#setNext = db.prepare('UPDATE jobs SET log_next = ? WHERE seq = ?');

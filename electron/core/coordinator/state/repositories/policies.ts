@@ -1,7 +1,7 @@
 /** The policies table: the lab's default and overrides per tag and per worker; a worker follows the most specific one. */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { DEFAULT_POLICY, type WorkerPolicy } from '../../../../../shared/policy.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { text } from '../row.ts';
 
 export type PolicyScope = { kind: 'lab' } | { kind: 'tag'; tag: string } | { kind: 'worker'; workerId: string };
@@ -11,9 +11,9 @@ export function scopeKey(scope: PolicyScope): string {
 }
 
 export class PolicyRepository {
-  readonly #all: StatementSync;
-  readonly #set: StatementSync;
-  readonly #clear: StatementSync;
+  readonly #all: SqlStatement;
+  readonly #set: SqlStatement;
+  readonly #clear: SqlStatement;
   /** Read on every heartbeat: kept in memory, refreshed on every change. */
   #cache: Map<string, WorkerPolicy> | undefined;
 

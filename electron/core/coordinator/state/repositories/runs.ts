@@ -1,11 +1,11 @@
 /** The runs table (what was asked: mode, commands, target, limits) and the summaries derived from a run's jobs. */
 import { randomBytes } from 'node:crypto';
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { RUN_MODES, type JobTarget, type RunDto, type RunJobRow, type RunMode, type RunSummary } from '../../../../../shared/api.ts';
 import { JOB_STATUSES } from '../../../../../shared/job-status.ts';
 import type { Scope } from '../../../../../shared/roles.ts';
 import { SHELLS, type ShellName } from '../../../../../shared/shells.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 import type { StudentDto } from '../../../../../shared/graded-job.ts';
 import { jobInScopeSql, scopeParams } from '../scope-sql.ts';
@@ -80,22 +80,22 @@ function toRecord(row: Row): RunRecord {
 }
 
 export class RunRepository {
-  readonly #insert: StatementSync;
-  readonly #byId: StatementSync;
-  readonly #page: StatementSync;
-  readonly #count: StatementSync;
-  readonly #counts: StatementSync;
-  readonly #waitingOffline: StatementSync;
-  readonly #jobs: StatementSync;
-  readonly #reruns: StatementSync;
-  readonly #rename: StatementSync;
-  readonly #active: StatementSync;
+  readonly #insert: SqlStatement;
+  readonly #byId: SqlStatement;
+  readonly #page: SqlStatement;
+  readonly #count: SqlStatement;
+  readonly #counts: SqlStatement;
+  readonly #waitingOffline: SqlStatement;
+  readonly #jobs: SqlStatement;
+  readonly #reruns: SqlStatement;
+  readonly #rename: SqlStatement;
+  readonly #active: SqlStatement;
   /** The same, over the jobs in a scope (its parameters after the run's): see scope-sql.ts. */
-  readonly #pageScoped: StatementSync;
-  readonly #countScoped: StatementSync;
-  readonly #countsScoped: StatementSync;
-  readonly #waitingScoped: StatementSync;
-  readonly #jobsScoped: StatementSync;
+  readonly #pageScoped: SqlStatement;
+  readonly #countScoped: SqlStatement;
+  readonly #countsScoped: SqlStatement;
+  readonly #waitingScoped: SqlStatement;
+  readonly #jobsScoped: SqlStatement;
 
   constructor(db: Database) {
     this.#insert = db.prepare(`
@@ -107,8 +107,8 @@ export class RunRepository {
     this.#page = db.prepare('SELECT * FROM runs WHERE seq < ? ORDER BY seq DESC LIMIT ?');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM runs');
     const counts = (scoped: string) => `
-      SELECT status, COALESCE(exit_code = 0, 0) AS passed, COUNT(*) AS n, MAX(completed_at) AS last FROM jobs
-      WHERE run_id = ? ${scoped} GROUP BY status, COALESCE(exit_code = 0, 0)`;
+      SELECT status, CASE WHEN exit_code = 0 THEN 1 ELSE 0 END AS passed, COUNT(*) AS n, MAX(completed_at) AS last FROM jobs
+      WHERE run_id = ? ${scoped} GROUP BY status, CASE WHEN exit_code = 0 THEN 1 ELSE 0 END`;
     this.#counts = db.prepare(counts(''));
     const waiting = (scoped: string) => `
       SELECT COUNT(*) AS n FROM jobs j JOIN workers w ON w.worker_id = j.target_worker

@@ -4,9 +4,9 @@
  * restarts and coordinators sharing the database.
  */
 import { randomBytes } from 'node:crypto';
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { SCHEDULE_OUTCOMES } from '../../../../../shared/templates.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, oneOf, text, textOrNull, type Row } from '../row.ts';
 
 /** A schedule as kept: what was asked (its body), whether it is paused, and up to when its due times were handled. */
@@ -51,7 +51,7 @@ function toRecord(row: Row): ScheduleRecord {
 }
 
 export class ScheduleRepository {
-  readonly #q: Record<'insert' | 'update' | 'delete' | 'get' | 'all' | 'pause' | 'handled' | 'claim' | 'settle' | 'last' | 'byTemplate', StatementSync>;
+  readonly #q: Record<'insert' | 'update' | 'delete' | 'get' | 'all' | 'pause' | 'handled' | 'claim' | 'settle' | 'last' | 'byTemplate', SqlStatement>;
 
   constructor(db: Database) {
     this.#q = {
@@ -62,7 +62,7 @@ export class ScheduleRepository {
       all: db.prepare('SELECT * FROM schedules ORDER BY seq'),
       pause: db.prepare('UPDATE schedules SET paused = ?, handled_until = MAX(handled_until, ?) WHERE schedule_id = ?'),
       handled: db.prepare('UPDATE schedules SET handled_until = MAX(handled_until, ?) WHERE schedule_id = ?'),
-      claim: db.prepare("INSERT OR IGNORE INTO schedule_runs (schedule_id, due_at, outcome, at) VALUES (?, ?, 'ran', ?)"),
+      claim: db.prepare("INSERT INTO schedule_runs (schedule_id, due_at, outcome, at) VALUES (?, ?, 'ran', ?) ON CONFLICT DO NOTHING"),
       settle: db.prepare('UPDATE schedule_runs SET outcome = ?, run_id = ?, job_id = ?, message = ? WHERE schedule_id = ? AND due_at = ?'),
       last: db.prepare('SELECT * FROM schedule_runs WHERE schedule_id = ? ORDER BY due_at DESC LIMIT ?'),
       byTemplate: db.prepare('SELECT COUNT(*) AS n FROM schedules WHERE template_id = ?'),

@@ -1,8 +1,8 @@
 /** Saved commands (templates), kept as their checked JSON body, and the uploads each keeps alive. */
 import { randomBytes } from 'node:crypto';
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import type { TemplateBody } from '../../../../../shared/templates.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, text, type Row } from '../row.ts';
 
 export interface TemplateRecord {
@@ -22,14 +22,14 @@ function toRecord(row: Row): TemplateRecord {
 }
 
 export class TemplateRepository {
-  readonly #insert: StatementSync;
-  readonly #update: StatementSync;
-  readonly #delete: StatementSync;
-  readonly #get: StatementSync;
-  readonly #all: StatementSync;
-  readonly #count: StatementSync;
-  readonly #dropFiles: StatementSync;
-  readonly #addFile: StatementSync;
+  readonly #insert: SqlStatement;
+  readonly #update: SqlStatement;
+  readonly #delete: SqlStatement;
+  readonly #get: SqlStatement;
+  readonly #all: SqlStatement;
+  readonly #count: SqlStatement;
+  readonly #dropFiles: SqlStatement;
+  readonly #addFile: SqlStatement;
 
   constructor(db: Database) {
     this.#insert = db.prepare('INSERT INTO templates (template_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)');
@@ -39,7 +39,7 @@ export class TemplateRepository {
     this.#all = db.prepare('SELECT * FROM templates ORDER BY seq DESC');
     this.#count = db.prepare('SELECT COUNT(*) AS n FROM templates');
     this.#dropFiles = db.prepare('DELETE FROM template_files WHERE template_id = ?');
-    this.#addFile = db.prepare('INSERT OR IGNORE INTO template_files (template_id, file_url) VALUES (?, ?)');
+    this.#addFile = db.prepare('INSERT INTO template_files (template_id, file_url) VALUES (?, ?) ON CONFLICT DO NOTHING');
   }
 
   insert(body: TemplateBody, now: number): TemplateRecord {

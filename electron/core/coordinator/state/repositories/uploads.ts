@@ -1,18 +1,19 @@
 /** Uploaded zips as the database knows them: their SHA-256, and what uses them (a job's zip, a grading run's hidden tests, a saved command's zip). */
-import type { StatementSync } from 'node:sqlite';
-import type { Database } from '../database.ts';
+import type { SqlStatement } from '../sql.ts';
+import type { Database } from '../sql.ts';
 import { text } from '../row.ts';
 
 export class UploadRepository {
-  readonly #record: StatementSync;
-  readonly #sha256: StatementSync;
-  readonly #forget: StatementSync;
-  readonly #inUseBy: StatementSync;
-  readonly #referenced: StatementSync;
-  readonly #doneBefore: StatementSync;
+  readonly #record: SqlStatement;
+  readonly #sha256: SqlStatement;
+  readonly #forget: SqlStatement;
+  readonly #inUseBy: SqlStatement;
+  readonly #referenced: SqlStatement;
+  readonly #doneBefore: SqlStatement;
 
   constructor(db: Database) {
-    this.#record = db.prepare('INSERT OR REPLACE INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)');
+    this.#record = db.prepare(`INSERT INTO uploads (name, sha256, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, created_at = excluded.created_at`);
     this.#sha256 = db.prepare('SELECT sha256 FROM uploads WHERE name = ?');
     this.#forget = db.prepare('DELETE FROM uploads WHERE name = ?');
     // A job's zip, or a grading run's hidden tests, each looked up through its own index.
@@ -25,9 +26,9 @@ export class UploadRepository {
     this.#doneBefore = db.prepare(`
       SELECT url FROM (
         SELECT file_url AS url, status, completed_at, created_at FROM jobs WHERE file_url LIKE '/uploads/%'
-        UNION ALL SELECT tests_url, status, completed_at, created_at FROM jobs WHERE tests_url IS NOT NULL)
+        UNION ALL SELECT tests_url, status, completed_at, created_at FROM jobs WHERE tests_url IS NOT NULL) AS uses
       GROUP BY url
-      HAVING SUM(status IN ('pending', 'running')) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?
+      HAVING SUM(CASE WHEN status IN ('pending', 'running') THEN 1 ELSE 0 END) = 0 AND MAX(COALESCE(completed_at, created_at)) < ?
         AND url NOT IN (SELECT file_url FROM template_files)`);
   }
 

@@ -2,9 +2,9 @@
  * People: users (role, scope, a scrypt hash or an OpenID subject), their personal tokens and their dashboard sessions.
  * Tokens and sessions are kept as SHA-256 digests only; what was issued is shown once and never stored.
  */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { PERSON_ROLES, type PersonRole, type Scope } from '../../../../../shared/roles.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, text, textOrNull, type Row } from '../row.ts';
 
 export interface UserRecord {
@@ -87,13 +87,13 @@ function toSession(row: Row): SessionRecord {
 
 export class UserRepository {
   readonly #db: Database;
-  readonly #byId: StatementSync;
-  readonly #byName: StatementSync;
-  readonly #bySubject: StatementSync;
-  readonly #tokenByHash: StatementSync;
-  readonly #sessionByHash: StatementSync;
-  readonly #touchSession: StatementSync;
-  readonly #touchUser: StatementSync;
+  readonly #byId: SqlStatement;
+  readonly #byName: SqlStatement;
+  readonly #bySubject: SqlStatement;
+  readonly #tokenByHash: SqlStatement;
+  readonly #sessionByHash: SqlStatement;
+  readonly #touchSession: SqlStatement;
+  readonly #touchUser: SqlStatement;
 
   constructor(db: Database) {
     this.#db = db;

@@ -3,9 +3,9 @@
  * every attempt (so a restart resumes the retries), and one row per attempt, the delivery log. Bounded:
  * waiting rows per webhook are capped by the caller, ended ones pruned per webhook by count and age.
  */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { DELIVERY_STATES, WEBHOOK_EVENTS, type DeliveryDto, type DeliveryState, type WebhookEvent } from '../../../../../shared/webhooks.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 
 export interface DeliveryRecord {
@@ -29,16 +29,16 @@ export interface AttemptRecord {
 }
 
 export class DeliveryRepository {
-  readonly #insert: StatementSync;
-  readonly #pending: StatementSync;
-  readonly #pendingAll: StatementSync;
-  readonly #due: StatementSync;
-  readonly #attempt: StatementSync;
-  readonly #settle: StatementSync;
-  readonly #failPending: StatementSync;
-  readonly #prune: StatementSync;
-  readonly #page: StatementSync;
-  readonly #attemptsOf: StatementSync;
+  readonly #insert: SqlStatement;
+  readonly #pending: SqlStatement;
+  readonly #pendingAll: SqlStatement;
+  readonly #due: SqlStatement;
+  readonly #attempt: SqlStatement;
+  readonly #settle: SqlStatement;
+  readonly #failPending: SqlStatement;
+  readonly #prune: SqlStatement;
+  readonly #page: SqlStatement;
+  readonly #attemptsOf: SqlStatement;
 
   constructor(db: Database) {
     this.#insert = db.prepare(

@@ -2,9 +2,9 @@
  * The webhooks table: where each webhook sends, which events, and its secret (read only to sign; no
  * answer carries it). Few rows, read on every event: kept in memory, refreshed on every change.
  */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import { WEBHOOK_EVENTS, type WebhookEvent } from '../../../../../shared/webhooks.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, text, textOrNull, type Row } from '../row.ts';
 
 export interface WebhookRecord {
@@ -33,11 +33,11 @@ function toRecord(row: Row): WebhookRecord {
 }
 
 export class WebhookRepository {
-  readonly #all: StatementSync;
-  readonly #insert: StatementSync;
-  readonly #delete: StatementSync;
-  readonly #disable: StatementSync;
-  readonly #dropped: StatementSync;
+  readonly #all: SqlStatement;
+  readonly #insert: SqlStatement;
+  readonly #delete: SqlStatement;
+  readonly #disable: SqlStatement;
+  readonly #dropped: SqlStatement;
   #cache: WebhookRecord[] | undefined;
 
   constructor(db: Database) {

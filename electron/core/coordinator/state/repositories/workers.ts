@@ -1,12 +1,12 @@
 /** The workers table: typed rows and the statements the store needs. */
-import type { StatementSync } from 'node:sqlite';
+import type { SqlStatement } from '../sql.ts';
 import type { WorkerDto } from '../../../../../shared/api.ts';
 import type { WorkerPolicy } from '../../../../../shared/policy.ts';
 import { WORKER_STATUSES, type WorkerStatus } from '../../../../../shared/job-status.ts';
 import { z } from 'zod';
 import { lanInterfaceDto, workerPowerDto, type WorkerPowerDto } from '../../../../../shared/power-schema.ts';
 import type { LanInterface } from '../../../../../shared/wake.ts';
-import type { Database } from '../database.ts';
+import type { Database } from '../sql.ts';
 import { int, intOrNull, oneOf, text, textOrNull, type Row } from '../row.ts';
 
 export interface WorkerRecord {
@@ -133,19 +133,19 @@ export function namesakeFindings(worker: WorkerRecord, namesakes: WorkerRecord[]
 }
 
 export class WorkerRepository {
-  readonly #byId: StatementSync;
-  readonly #byTokenHash: StatementSync;
-  readonly #byHostname: StatementSync;
-  readonly #all: StatementSync;
-  readonly #firstIdle: StatementSync;
-  readonly #upsert: StatementSync;
-  readonly #touch: StatementSync;
-  readonly #setPaused: StatementSync;
-  readonly #setState: StatementSync;
-  readonly #stale: StatementSync;
-  readonly #revoke: StatementSync;
-  readonly #setWarnings: StatementSync;
-  readonly #setTags: StatementSync;
+  readonly #byId: SqlStatement;
+  readonly #byTokenHash: SqlStatement;
+  readonly #byHostname: SqlStatement;
+  readonly #all: SqlStatement;
+  readonly #firstIdle: SqlStatement;
+  readonly #upsert: SqlStatement;
+  readonly #touch: SqlStatement;
+  readonly #setPaused: SqlStatement;
+  readonly #setState: SqlStatement;
+  readonly #stale: SqlStatement;
+  readonly #revoke: SqlStatement;
+  readonly #setWarnings: SqlStatement;
+  readonly #setTags: SqlStatement;
 
   readonly #db: Database;
 
@@ -162,7 +162,7 @@ export class WorkerRepository {
       INSERT INTO workers (worker_id, hostname, os, cpu_count, version, status, last_heartbeat, registered_at, token_hash, current_job_id, warnings, tags, interfaces)
       VALUES ($id, $hostname, $os, $cpu, $version, 'idle', $now, $now, $token, NULL, $warnings, COALESCE($tags, '[]'), COALESCE($interfaces, '[]'))
       ON CONFLICT(worker_id) DO UPDATE SET hostname = $hostname, os = $os, cpu_count = $cpu, version = $version, warnings = $warnings,
-        tags = COALESCE($tags, tags), interfaces = COALESCE($interfaces, interfaces), power = NULL, in_use = 0,
+        tags = COALESCE($tags, workers.tags), interfaces = COALESCE($interfaces, workers.interfaces), power = NULL, in_use = 0,
         status = 'idle', last_heartbeat = $now, token_hash = $token, current_job_id = NULL, revoked_at = NULL`);
     this.#touch = db.prepare('UPDATE workers SET last_heartbeat = ? WHERE worker_id = ?');
     this.#setPaused = db.prepare('UPDATE workers SET paused = ?, paused_at = ? WHERE worker_id = ?');

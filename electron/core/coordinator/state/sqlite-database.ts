@@ -7,11 +7,13 @@
  * synchronously on one thread, so a transaction is also the lock that makes job assignment atomic.
  */
 import { closeSync, fdatasync, fstatSync, openSync, statSync } from 'node:fs';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from './migrations.ts';
 import { int } from './row.ts';
+import type { Database, SqlStatement } from './sql.ts';
 
-export class Database {
+export class SqliteDatabase implements Database {
+  readonly engine = 'sqlite';
   readonly #db: DatabaseSync;
   readonly #file: string;
   #unsynced = false;
@@ -42,8 +44,8 @@ export class Database {
     this.migrate();
   }
 
-  prepare(sql: string): StatementSync {
-    return this.#db.prepare(sql);
+  prepare(sql: string): SqlStatement {
+    return this.#db.prepare(sql) as SqlStatement;
   }
 
   /** Schema version this file is at. */
