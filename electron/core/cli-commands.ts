@@ -7,7 +7,9 @@ import { logFormat } from './log-format.ts';
 import { jsonLogger, textLogger, type Logger } from './logger.ts';
 import { exitCodesHelp } from './client/exit-codes.ts';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from './options/client-options.ts';
-import { COORDINATOR_OPTIONS } from './options/coordinator-options.ts';
+import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS } from './options/coordinator-options.ts';
+import { exportIdentity, openIdentity, otherCoordinators } from './campus-cli.ts';
+import { formatJoinLine } from '../../shared/join-line.ts';
 import { oidcSettingsFrom } from './options/oidc-options.ts';
 import { optionsHelp, synopsis, twoColumns, usageText } from './options/help-text.ts';
 import type { OptionTable } from './options/option-table.ts';
@@ -19,6 +21,7 @@ import { onStopSignals } from './stop-signals.ts';
 /** Each command's synopsis start (`cmdx logs JOB`) and flags. */
 const COMMANDS = new Map<string | undefined, { usage: string; table: OptionTable }>([
   ['coordinator', { usage: 'cmdx coordinator', table: COORDINATOR_OPTIONS }],
+  ['coordinator export-identity', { usage: 'cmdx coordinator export-identity', table: EXPORT_IDENTITY_OPTIONS }],
   ['worker', { usage: 'cmdx worker', table: WORKER_OPTIONS }],
   ...Object.entries(CLIENT_COMMANDS).map(([name, c]) => [name, { usage: `cmdx ${name}${c.args ? ` ${c.args}` : ''}`, table: c.table }] as const),
 ]);
@@ -35,6 +38,8 @@ export function helpText(): string {
 ${SYNOPSIS}
 Options of cmdx coordinator:
 ${optionsHelp(COORDINATOR_OPTIONS)}
+Options of cmdx coordinator export-identity:
+${optionsHelp(EXPORT_IDENTITY_OPTIONS)}
 Options of cmdx worker:
 ${optionsHelp(WORKER_OPTIONS)}
 Client commands (they talk to a coordinator over its API):
@@ -60,6 +65,12 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   if (!auth && (values['admin-token'] || values['join-token']))
     throw new UsageError('--no-auth turns tokens off; leave out --admin-token and --join-token, or leave out --no-auth.');
   const oidc = oidcSettingsFrom(values);
+  const others = otherCoordinators(values['other-coordinators']);
+  if (values.identity && (values['no-tls'] || !auth || values['admin-token'] || values['join-token']))
+    throw new UsageError('--identity brings the certificate and the tokens; leave out --no-tls, --no-auth, --admin-token and --join-token.');
+  if (values['passphrase-file'] && !values.identity) throw new UsageError('--passphrase-file opens an --identity FILE; give that too.');
+  const identity = values.identity ? await openIdentity(values.identity, values['passphrase-file']) : undefined;
+  delete process.env.CMDX_IDENTITY_PASSPHRASE; // a direct run's commands inherit this environment
   // Loaded after parsing, so that `cmdx worker` never loads Express, multer or SQLite and a typo is refused at once.
   const { startCoordinator } = await import('./coordinator/server.ts');
   const coordinator = await startCoordinator({
@@ -83,6 +94,8 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     direct: !values['no-direct'],
     connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },
     announce: values.announce,
+    identity,
+    otherCoordinators: others,
     logger,
   });
   const scheme = coordinator.fingerprint ? 'https' : 'http';
@@ -94,6 +107,13 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
     });
   } else {
     logger.warn('TLS is OFF (--no-tls): tokens and job output cross the network in clear');
+  }
+  if (others.length > 0 && coordinator.fingerprint) {
+    // Without the token: a log is no place for it (the dashboard's "Add a worker" shows the line with it).
+    const first = coordinator.host === '0.0.0.0' ? (lanAddresses()[0] ?? '127.0.0.1') : coordinator.host;
+    logger.info('campus join line (add &token=… or approve each PC)', {
+      joinLine: formatJoinLine(first, coordinator.port, coordinator.fingerprint, null, others),
+    });
   }
   if (oidc) {
     const redirectUri = oidc.redirectUri ?? `https://<this PC's name or address>:${coordinator.port}/api/session/oidc/callback`;
@@ -127,7 +147,7 @@ export async function main(argv: string[]): Promise<number> {
   })();
   // A person at a terminal reads lines; a script, a service or a pipe gets JSON.
   const logger = format === 'text' ? textLogger() : jsonLogger((line) => process.stdout.write(line), { role: command });
-  const known = COMMANDS.get(command);
+  const known = COMMANDS.get(command === 'coordinator' && rest[0] === 'export-identity' ? 'coordinator export-identity' : command);
   try {
     if (known && wantsHelp(known.table, rest)) {
       process.stdout.write(usageText(known.usage, known.table));
@@ -140,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'coordinator':
+        if (rest[0] === 'export-identity') return await exportIdentity(rest.slice(1), logger);
         await runCoordinator(rest, logger);
         return -1;
       case 'worker': {

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from '../../electron/core/options/client-options.ts';
-import { COORDINATOR_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
+import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
 import { markdownTable } from '../../electron/core/options/help-text.ts';
 import type { OptionTable } from '../../electron/core/options/option-table.ts';
 import { parseOptions, UsageError, wantsHelp } from '../../electron/core/options/parse-options.ts';
@@ -42,6 +42,7 @@ function readmeTable(heading: string): string {
 describe('the option tables in docs/operations.md', () => {
   it('equal the tables generated from the coordinator, worker and client option declarations', () => {
     assert.equal(readmeTable('### `cmdx coordinator` options'), markdownTable(COORDINATOR_OPTIONS));
+    assert.equal(readmeTable('### `cmdx coordinator export-identity` options'), markdownTable(EXPORT_IDENTITY_OPTIONS));
     assert.equal(readmeTable('### `cmdx worker` options'), markdownTable(WORKER_OPTIONS));
     assert.equal(readmeTable('### `cmdx` client options'), markdownTable(CLIENT_OPTIONS));
   });
@@ -150,6 +151,9 @@ describe('parseOptions', () => {
       'oidc-role-map': [],
       'oidc-redirect-uri': undefined,
       'oidc-label': 'School account',
+      identity: undefined,
+      'passphrase-file': undefined,
+      'other-coordinators': undefined,
     });
   });
 

@@ -97,7 +97,12 @@ describe('joining from the dashboard in Chromium', () => {
     await dialog.getByTestId('join-more').locator('summary').click();
     assert.equal(await dialog.getByTestId('join-line-with-token').inputValue(), lines.withToken);
     assert.equal(await dialog.getByTestId('join-line-without-token').inputValue(), lines.withoutToken);
-    assert.deepEqual(parseJoinLine(lines.withToken), { server: `https://127.0.0.1:${c.port}`, fingerprint: c.fingerprint, joinToken: c.tokens.joinToken });
+    assert.deepEqual(parseJoinLine(lines.withToken), {
+      server: `https://127.0.0.1:${c.port}`,
+      servers: [`https://127.0.0.1:${c.port}`],
+      fingerprint: c.fingerprint,
+      joinToken: c.tokens.joinToken,
+    });
     assert.equal(await dialog.getByTestId('desktop-command').inputValue(), `cmd-executor --mode worker --join '${lines.withToken}' --hidden --open-at-login`);
     assert.equal(await dialog.getByTestId('headless-command').inputValue(), `cmdx worker --join '${lines.withToken}'`);
     await dialog.getByRole('radio', { name: 'without a token' }).check();

@@ -39,6 +39,8 @@ export interface CoordinatorSettings {
   auditRetentionDays: number;
   /** Sign-in with the school's accounts, when configured. */
   oidc: OidcSettings | null;
+  /** The other coordinators of the campus, `host:port`: the join lines list them after this one. */
+  otherCoordinators: string[];
 }
 
 export interface CoordinatorContext {

@@ -28,6 +28,7 @@ export function coordinatorInfo(ctx: CoordinatorContext, port: number, admin = t
   const scheme = fingerprint ? 'https' : 'http';
   const hosts = listenAddresses(ctx.settings.host);
   const joinToken = auth && admin ? tokens.joinToken : null;
+  const others = ctx.settings.otherCoordinators;
   return {
     version: APP_VERSION,
     auth,
@@ -36,11 +37,11 @@ export function coordinatorInfo(ctx: CoordinatorContext, port: number, admin = t
     addresses: hosts.map((host) => origin(scheme, host, port)),
     joinToken,
     joinTokenPolicy: joinToken ? joinTokenPolicy(ctx.store, hashToken(joinToken)) : null,
-    /** With the join token (joins at once) and without it (the PC asks; the admin approves). */
+    /** With the join token (joins at once) and without it (the PC asks; the admin approves); the campus's other coordinators after this one. */
     joinLines: hosts.map((host) => ({
       address: host,
-      withToken: formatJoinLine(host, port, fingerprint, joinToken),
-      withoutToken: formatJoinLine(host, port, fingerprint, null),
+      withToken: formatJoinLine(host, port, fingerprint, joinToken, others),
+      withoutToken: formatJoinLine(host, port, fingerprint, null, others),
     })),
     waitingToJoin: ctx.joinRequests.pending().length,
     maxUploadBytes: ctx.settings.maxUploadBytes,

@@ -17,6 +17,7 @@ import { ConnectionGuard, type GuardOptions } from './http/connection-guard.ts';
 import { JoinRequests } from './workers/join-requests.ts';
 import { LiveHub } from './live/live.ts';
 import { loadOrCreateCertificate } from './http/tls/certificate.ts';
+import { installIdentity, type CampusIdentity } from './campus/identity-file.ts';
 import { ArtifactStore } from './files/artifact-store.ts';
 import { displayFingerprint } from '../../../shared/fingerprint.ts';
 import { UploadIndex } from './files/upload-index.ts';
@@ -77,6 +78,10 @@ export interface CoordinatorOptions {
   now?: () => number;
   /** How magic packets leave (tests give a fake: nothing is sent on the machine's network). */
   wakeTransport?: WakeTransport;
+  /** The campus identity (--identity), installed into the data dir before the certificate and tokens are read. */
+  identity?: CampusIdentity;
+  /** The other coordinators of the campus, `host:port` (--other-coordinators): join lines list them after this one. */
+  otherCoordinators?: string[];
 }
 
 export interface RunningCoordinator {
@@ -101,6 +106,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const auth = options.auth ?? true;
   const { dataDir, uploadsDir, tmpDir } = privateFolders(options.dataDir, logger);
   const tls = options.tls ?? true;
+  if (options.identity) logger.info('serving the campus identity', { fingerprint: displayFingerprint(installIdentity(dataDir, options.identity).fingerprint) });
   const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
   if (certificate) logger.info('serving TLS; workers pin this certificate', { fingerprint: displayFingerprint(certificate.fingerprint) });
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
@@ -204,6 +210,7 @@ function settingsFrom(
     sessions: { idleMs: (options.sessionIdleMinutes ?? DEFAULTS.sessionIdleMinutes) * 60_000, maxMs: DEFAULTS.sessionMaxHours * 3600_000 },
     auditRetentionDays: options.auditRetentionDays ?? DEFAULTS.auditRetentionDays,
     oidc: options.oidc ?? null,
+    otherCoordinators: options.otherCoordinators ?? [],
   };
 }
 

@@ -163,4 +163,40 @@ export const COORDINATOR_OPTIONS = {
     help: 'where the provider sends the browser back (register this at the provider)',
   },
   'oidc-label': { type: 'string', arg: 'TEXT', default: 'School account', help: "the sign-in button's words" },
+  identity: {
+    type: 'string',
+    arg: 'FILE',
+    help: "serve the campus identity `export-identity` wrote (certificate, key, admin and join tokens) instead of this data dir's own, so workers' pinning and the tokens hold on every coordinator; the passphrase from `$CMDX_IDENTITY_PASSPHRASE`, `--passphrase-file` or the terminal",
+  },
+  'passphrase-file': {
+    type: 'string',
+    arg: 'FILE',
+    help: "a file holding the identity file's passphrase (never on the command line, where `ps` shows it)",
+  },
+  'other-coordinators': {
+    type: 'string',
+    arg: 'HOST:PORT,…',
+    help: 'the other coordinators of the campus (same identity, same database): the join line lists them after this one, and workers move to the next when one stops answering',
+  },
+} as const satisfies OptionTable;
+
+/** `cmdx coordinator export-identity`'s flags: the first coordinator's identity sealed into one file for the others. */
+export const EXPORT_IDENTITY_OPTIONS = {
+  'data-dir': {
+    type: 'string',
+    arg: 'DIR',
+    defaultText: 'OS app-data folder + `/cmd-executor/coordinator`',
+    help: 'the data dir of the coordinator whose identity is exported',
+  },
+  out: {
+    type: 'string',
+    arg: 'FILE',
+    required: 'Give --out FILE: where to write the identity file.',
+    help: 'the file to write (mode 0600; an existing file is replaced whole)',
+  },
+  'passphrase-file': {
+    type: 'string',
+    arg: 'FILE',
+    help: 'a file holding the passphrase (at least 12 characters); else `$CMDX_IDENTITY_PASSPHRASE`, else asked twice on the terminal',
+  },
 } as const satisfies OptionTable;

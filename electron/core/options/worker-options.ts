@@ -2,7 +2,12 @@
 import type { OptionTable } from './option-table.ts';
 
 export const WORKER_OPTIONS = {
-  server: { type: 'string', arg: 'URL', help: "the coordinator's address, e.g. `https://192.168.1.10:3000` (or use `--join` or `--discover`)" },
+  server: {
+    type: 'string',
+    arg: 'URL',
+    multiple: true,
+    help: "the coordinator's address, e.g. `https://192.168.1.10:3000` (or use `--join` or `--discover`); a campus's coordinators repeated or comma-separated, first the one to use: the worker moves to the next when one stops answering",
+  },
   join: {
     type: 'string',
     arg: 'LINE',

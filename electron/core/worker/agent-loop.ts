@@ -47,6 +47,12 @@ export class AgentLoop {
 
   constructor(parts: AgentLoopParts) {
     this.#p = parts;
+    // The next coordinator of the campus took over: said, shown, and tried now rather than after the backoff.
+    parts.client.campus.onMove = (from, to) => {
+      parts.logger.warn('coordinator moved', { from, to });
+      parts.state.update({ server: to });
+      this.wake();
+    };
   }
 
   /** Runs until the agent stops, then delivers what is left, briefly. */
@@ -56,7 +62,7 @@ export class AgentLoop {
     let failures = 0;
     while (!stop.aborted) {
       try {
-        if (!registration.hasIdentity) outbox.clear(); // another coordinator's reports: nobody to send them to
+        if (!registration.outboxIsOurs) outbox.clear(); // another coordinator's reports: nobody to send them to
         await delivery.flush();
         if (!registration.registered) {
           await registration.connect(state.current.currentJob?.jobId ?? null, state.current.paused);

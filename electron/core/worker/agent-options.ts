@@ -4,6 +4,8 @@ import type { IdleSource } from './idle-source.ts';
 
 export interface WorkerAgentOptions {
   server: string;
+  /** Every coordinator of the campus, `server` first: the worker moves to the next when one stops answering. */
+  servers?: string[];
   /** The coordinator certificate's SHA-256 to pin (from the join line, discovery or --fingerprint). */
   fingerprint?: string | null;
   joinToken?: string;

@@ -65,7 +65,7 @@ export class WorkerAgent extends EventEmitter<AgentEvents> {
     super();
     this.#o = options;
     this.#logger = options.logger ?? silentLogger;
-    this.#client = new CoordinatorClient({ server: options.server, fingerprint: options.fingerprint });
+    this.#client = new CoordinatorClient({ server: options.server, servers: options.servers, fingerprint: options.fingerprint });
     privateDir(options.workDir); // its identity, unsent reports and cached zips: nobody else's business
     this.#outbox = new Outbox(options.workDir);
     this.#registration = new Registration({

@@ -29,6 +29,7 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
   }
   const agent = new WorkerAgent({
     server: target.server,
+    servers: target.servers,
     fingerprint: target.fingerprint,
     joinToken: target.joinToken,
     workDir,
@@ -52,7 +53,12 @@ export async function runWorkerCli(args: string[], logger: Logger): Promise<void
     logger,
   });
   agent.start();
-  logger.info('worker started', { workerId: agent.workerId, server: agent.state.server, workDir });
+  logger.info('worker started', {
+    workerId: agent.workerId,
+    server: agent.state.server,
+    ...(target.servers.length > 1 ? { servers: target.servers } : {}),
+    workDir,
+  });
   const uiPort = values['ui-port'];
   // Loaded only when asked for: Express and ws would add ~15 MB to every worker, and forking a bigger process costs more.
   const ui = uiPort === undefined ? undefined : await (await import('./local-ui.ts')).startLocalUi(agent, { port: uiPort, staticDir: builtDashboard() });

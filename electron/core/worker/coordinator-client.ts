@@ -39,6 +39,9 @@ export interface HeartbeatAnswer extends Orders {
 /** Where to fetch a job's zip from (see the endpoint table's postJobsZipSource). */
 export type ZipSourceAnswer = AnswerOf<'postJobsZipSource'>;
 
+/** A heartbeat's deadline when there is another coordinator to move to. */
+const CAMPUS_BEAT_DEADLINE_MS = 5000;
+
 export class CoordinatorClient extends CoordinatorTransport {
   private call<K extends OperationId>(operation: K, input: CallInput<K>, options?: RequestOptions): Promise<AnswerOf<K>> {
     return callApi((request, o) => this.request(request.method.toUpperCase(), request.path, request.body, o), operation, input, options);
@@ -59,7 +62,8 @@ export class CoordinatorClient extends CoordinatorTransport {
   }
 
   async heartbeat(beat: HeartbeatInfo): Promise<HeartbeatAnswer> {
-    const answer = await this.call('postWorkersHeartbeat', { body: beat });
+    // In a campus, a coordinator that went silent is noticed by the next beat within 5 s, and the worker moves on.
+    const answer = await this.call('postWorkersHeartbeat', { body: beat }, this.campus.several ? { timeoutMs: CAMPUS_BEAT_DEADLINE_MS } : undefined);
     return {
       cancelJobIds: answer.cancelJobIds,
       policy: answer.policy,

@@ -7,8 +7,10 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { pipeline as pipelineStreams, Transform, type Readable } from 'node:stream';
+import { pipeline as pipelineStreams, type Readable } from 'node:stream';
+import { byteLimit } from './byte-limit.ts';
 import { pipeline } from 'node:stream/promises';
+import { CampusAddresses } from './campus-addresses.ts';
 import { CoordinatorError, CoordinatorUnreachable, errorReason, errorSentence } from './coordinator-errors.ts';
 import { CertificateMismatch, isCertificateError, NothingPinned, pinnedAgent, PinningError, presentedCertificate } from '../pinned-tls.ts';
 
@@ -16,6 +18,10 @@ export { CoordinatorError, CoordinatorUnreachable };
 
 export interface ClientOptions {
   server: string;
+  /** Every coordinator of a campus (one identity, one database), `server` first: the transport moves to the next when one stops answering. */
+  servers?: string[];
+  /** Told when the transport moved to the next coordinator. */
+  onMove?: (from: string, to: string) => void;
   /** The coordinator certificate's SHA-256 (64 hex) to pin; required for https before any token is sent. */
   fingerprint?: string | null;
   /** Per-request time limit for short calls. */
@@ -44,7 +50,8 @@ export interface RequestOptions {
 }
 
 export class CoordinatorTransport {
-  readonly server: URL;
+  /** The coordinator spoken to now, and the campus's others to move to when it stops answering. */
+  readonly campus: CampusAddresses;
   #token: string | undefined;
   protected readonly timeoutMs: number;
   #fingerprint: string | null;
@@ -54,12 +61,14 @@ export class CoordinatorTransport {
   readonly #otherAgents = { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 8 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 8 }) };
 
   constructor(options: ClientOptions) {
-    this.server = new URL(options.server);
-    if (this.server.protocol !== 'http:' && this.server.protocol !== 'https:') {
-      throw new Error(`--server must be an http:// or https:// address (got ${options.server}).`);
-    }
+    this.campus = new CampusAddresses(options.server, options.servers, options.onMove);
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.#fingerprint = options.fingerprint ?? null;
+  }
+
+  /** The coordinator spoken to now. */
+  get server(): URL {
+    return this.campus.current;
   }
 
   /** The pinned fingerprint (null: none yet, or plain HTTP). */
@@ -79,7 +88,8 @@ export class CoordinatorTransport {
 
   /** The certificate the coordinator presents now (nothing but a TLS hello is sent). */
   presentedCertificate(): Promise<{ fingerprint: string; pem: string }> {
-    return presentedCertificate(this.server, this.timeoutMs);
+    // In a campus a silent coordinator must not hold the move up: 5 s for its TLS hello.
+    return presentedCertificate(this.server, this.campus.several ? Math.min(5000, this.timeoutMs) : this.timeoutMs);
   }
 
   private coordinatorAgent(): Promise<HttpAgent | HttpsAgent> {
@@ -191,6 +201,7 @@ export class CoordinatorTransport {
 
   protected async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<{ status: number; body: unknown }> {
     const url = new URL(path, this.server);
+    const at = this.campus.at;
     let text: string;
     let status: number;
     try {
@@ -207,9 +218,14 @@ export class CoordinatorTransport {
       for await (const part of res.stream) parts.push(part as Buffer);
       text = Buffer.concat(parts).toString();
     } catch (error) {
-      if (error instanceof PinningError || error instanceof CoordinatorUnreachable) throw error;
+      if (error instanceof PinningError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).name;
-      throw new CoordinatorUnreachable(`${this.server.origin} is unreachable (${code}: ${(error as Error).message})`);
+      const unreachable =
+        error instanceof CoordinatorUnreachable ? error : new CoordinatorUnreachable(`${url.origin} is unreachable (${code}: ${(error as Error).message})`);
+      // Our own abort (a pause leaving the long poll) says nothing about the coordinator. A move drops the
+      // old sockets, so a long poll still hanging on a silent coordinator ends too; the pin stays the same.
+      if (!options.signal?.aborted && this.campus.moveOn(at)) this.fingerprint = this.#fingerprint;
+      throw unreachable;
     }
     let parsed: unknown;
     try {
@@ -276,16 +292,4 @@ export class CoordinatorTransport {
       url = new URL(location, url);
     }
   }
-}
-
-/** Passes at most `maxBytes` through; one more is an error saying `message`. */
-export function byteLimit(maxBytes: number, message: string): Transform {
-  let seen = 0;
-  return new Transform({
-    highWaterMark: 1024 * 1024,
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      done(seen > maxBytes ? new Error(message) : null, chunk);
-    },
-  });
 }

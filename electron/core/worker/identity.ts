@@ -11,6 +11,8 @@ export interface WorkerIdentity {
   workerToken?: string;
   /** The coordinator that issued the token. */
   server?: string;
+  /** Every coordinator of its campus (one identity, one database), so a restart still knows where to move. */
+  servers?: string[];
   /** Its certificate's SHA-256 (64 hex), pinned; absent for a plain-HTTP coordinator. */
   fingerprint?: string | null;
 }

@@ -49,6 +49,8 @@ export class Registration {
   #joinToken: string | undefined;
   #registered = false;
   #firstContact = true;
+  /** This work dir's reports are for this campus's coordinators (its identity was theirs, or they accepted us). */
+  #campusKnown = false;
   /** The interfaces the coordinator has acknowledged (JSON), so a heartbeat repeats them only when they change. */
   #interfacesSent: string | undefined;
 
@@ -58,8 +60,9 @@ export class Registration {
     const saved = loadIdentity(options.workDir, options.id);
     const given = options.client.fingerprint;
     // A token from another coordinator, or one pinned to another certificate, means nothing here.
-    const usable = saved.server === options.client.server.origin && (!given || !saved.fingerprint || saved.fingerprint === given);
+    const usable = this.inCampus(saved.server) && (!given || !saved.fingerprint || saved.fingerprint === given);
     this.#identity = usable ? saved : { workerId: saved.workerId };
+    this.#campusKnown = usable;
     if (usable && saved.fingerprint) options.client.fingerprint = saved.fingerprint;
     options.client.token = this.#identity.workerToken;
   }
@@ -73,9 +76,22 @@ export class Registration {
     return this.#registered;
   }
 
-  /** A saved identity is trusted until the coordinator says otherwise (401/404), so a restart keeps it. */
+  /** A saved identity is trusted until the coordinator says otherwise (401/404), so a restart keeps it; any coordinator of the campus honours it. */
   get hasIdentity(): boolean {
-    return this.#identity.server === this.#o.client.server.origin;
+    return this.inCampus(this.#identity.server);
+  }
+
+  /**
+   * Whether the reports waiting in the outbox have a coordinator to go to. One coordinator: only while it knows
+   * us (as before). A campus: also after one of them forgot us, since the reports are the campus's.
+   */
+  get outboxIsOurs(): boolean {
+    return this.hasIdentity || (this.#o.client.campus.several && this.#campusKnown);
+  }
+
+  /** `origin` is one of the coordinators this worker was told about. */
+  private inCampus(origin: string | undefined): boolean {
+    return origin !== undefined && this.#o.client.campus.all.some((s) => s.origin === origin);
   }
 
   /** With the join token if we still have it (or our own token, or none for an open coordinator), else by asking the admin. */
@@ -158,7 +174,15 @@ export class Registration {
 
   private adopt(workerToken: string | undefined): void {
     const { client, workDir } = this.#o;
-    this.#identity = { workerId: this.workerId, workerToken, server: client.server.origin, fingerprint: client.fingerprint };
+    const servers = client.campus.all.map((s) => s.origin);
+    this.#identity = {
+      workerId: this.workerId,
+      workerToken,
+      server: client.server.origin,
+      ...(servers.length > 1 ? { servers } : {}),
+      fingerprint: client.fingerprint,
+    };
+    this.#campusKnown = true;
     client.token = workerToken;
     saveIdentity(workDir, this.#identity);
     this.#registered = true;
