@@ -53,6 +53,31 @@ Exit codes of the client commands:
 ${exitCodesHelp()}`;
 }
 
+/** The coordinator's settings from its flags (the ones that need checking first are added by the caller). */
+function coordinatorOptions(values: ReturnType<typeof parseOptions<typeof COORDINATOR_OPTIONS>>) {
+  return {
+    database: values.database,
+    filesDir: values['files-dir'],
+    port: values.port,
+    host: values.host,
+    adminToken: values['admin-token'],
+    joinToken: values['join-token'],
+    offlineAfterSeconds: values['offline-after'],
+    maxUploadMb: values['max-upload-mb'],
+    maxPendingJobs: values['max-pending-jobs'],
+    maxOutputMb: values['max-output-mb'],
+    maxArtifactsTotalMb: values['max-artifacts-total-mb'],
+    minFreeMb: values['min-free-mb'],
+    keepUploadsDays: values['keep-uploads-days'],
+    sessionIdleMinutes: values['session-idle-minutes'],
+    auditRetentionDays: values['audit-retention-days'],
+    tls: !values['no-tls'],
+    direct: !values['no-direct'],
+    connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },
+    announce: values.announce,
+  };
+}
+
 async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   const values = parseOptions(COORDINATOR_OPTIONS, args, process.env);
   logFormat(args); // refused here when it is neither text nor json
@@ -60,6 +85,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   // copy it started with, readable only by its account and root).
   delete process.env.CMDX_ADMIN_TOKEN;
   delete process.env.CMDX_JOIN_TOKEN;
+  delete process.env.CMDX_DATABASE;
   const dataDir = values['data-dir'] ?? join(appDataDir(), 'coordinator');
   const auth = !values['no-auth'];
   if (!auth && (values['admin-token'] || values['join-token']))
@@ -73,31 +99,7 @@ async function runCoordinator(args: string[], logger: Logger): Promise<void> {
   delete process.env.CMDX_IDENTITY_PASSPHRASE; // a direct run's commands inherit this environment
   // Loaded after parsing, so that `cmdx worker` never loads Express, multer or SQLite and a typo is refused at once.
   const { startCoordinator } = await import('./coordinator/server.ts');
-  const coordinator = await startCoordinator({
-    dataDir,
-    port: values.port,
-    host: values.host,
-    auth,
-    adminToken: values['admin-token'],
-    joinToken: values['join-token'],
-    offlineAfterSeconds: values['offline-after'],
-    maxUploadMb: values['max-upload-mb'],
-    maxPendingJobs: values['max-pending-jobs'],
-    maxOutputMb: values['max-output-mb'],
-    maxArtifactsTotalMb: values['max-artifacts-total-mb'],
-    minFreeMb: values['min-free-mb'],
-    keepUploadsDays: values['keep-uploads-days'],
-    sessionIdleMinutes: values['session-idle-minutes'],
-    auditRetentionDays: values['audit-retention-days'],
-    oidc,
-    tls: !values['no-tls'],
-    direct: !values['no-direct'],
-    connections: { maxPerAddress: values['max-connections-per-address'], maxUnauthenticatedPerAddress: values['max-unauthenticated-per-address'] },
-    announce: values.announce,
-    identity,
-    otherCoordinators: others,
-    logger,
-  });
+  const coordinator = await startCoordinator({ ...coordinatorOptions(values), dataDir, auth, oidc, identity, otherCoordinators: others, logger });
   const scheme = coordinator.fingerprint ? 'https' : 'http';
   const lan = coordinator.host === '0.0.0.0' ? lanAddresses().map((ip) => `${scheme}://${ip}:${coordinator.port}`) : [];
   logger.info('coordinator listening', { url: coordinator.url, lan, dataDir, auth, tokensFile: coordinator.tokensFile });

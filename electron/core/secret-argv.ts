@@ -11,6 +11,8 @@ const SECRET_FLAGS: Record<string, string> = {
   '--join-token': 'CMDX_JOIN_TOKEN',
   '--admin-token': 'CMDX_ADMIN_TOKEN',
   '--token': 'CMDX_TOKEN',
+  // A PostgreSQL URL may hold a password.
+  '--database': 'CMDX_DATABASE',
 };
 
 export interface SecretFreeArgv {

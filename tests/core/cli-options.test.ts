@@ -126,6 +126,8 @@ describe('parseOptions', () => {
       port: 3000,
       host: '0.0.0.0',
       'data-dir': undefined,
+      database: undefined,
+      'files-dir': undefined,
       'admin-token': undefined,
       'join-token': undefined,
       'no-auth': false,

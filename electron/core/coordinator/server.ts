@@ -30,7 +30,10 @@ import { dashboardUrl } from './info.ts';
 import { WakeRelays } from './workers/wake-relays.ts';
 import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 import { installAuditHook } from './audit/audit-log.ts';
-import { scheduleClock, startRetention } from './background-duties.ts';
+import { scheduleClock } from './background-duties.ts';
+import { campusDuties } from './campus/duties.ts';
+import { DutyLock } from './campus/duty-lock.ts';
+import { EventRelay } from './campus/event-relay.ts';
 import { LoginThrottle } from './people/login-throttle.ts';
 import { CoordinatorMetrics } from './metrics.ts';
 import type { OidcSettings } from './people/oidc-settings.ts';
@@ -39,6 +42,10 @@ export interface CoordinatorOptions {
   dataDir: string;
   /** A PostgreSQL URL (--database, $CMDX_DATABASE): the store is there, shared with other coordinators; else SQLite in dataDir. */
   database?: string;
+  /** Where uploads and artifacts live (--files-dir): a folder every coordinator of a campus mounts; else dataDir. */
+  filesDir?: string;
+  /** How often a coordinator without the campus duties asks for them (tests shorten it). */
+  dutyRetryMs?: number;
   /** 0 picks a free port (tests). */
   port?: number;
   host?: string;
@@ -104,7 +111,7 @@ export const DATABASE_FILE = 'coordinator.db';
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const logger = options.logger ?? silentLogger;
   const auth = options.auth ?? true;
-  const { dataDir, uploadsDir, tmpDir } = privateFolders(options.dataDir, logger);
+  const { dataDir, uploadsDir, tmpDir } = privateFolders(options.dataDir, options.filesDir, logger);
   const tls = options.tls ?? true;
   if (options.identity) logger.info('serving the campus identity', { fingerprint: displayFingerprint(installIdentity(dataDir, options.identity).fingerprint) });
   const certificate = tls ? await loadOrCreateCertificate(dataDir) : undefined;
@@ -112,9 +119,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
   const settings = settingsFrom(options, auth, certificate?.fingerprint ?? null, tokenInfo);
   const events = new CoordinatorEvents();
-  const store = new Store({ file: join(dataDir, DATABASE_FILE), database: options.database, events, now: options.now, maxOutputBytes: settings.maxOutputBytes });
+  const store = new Store({
+    file: join(dataDir, DATABASE_FILE),
+    database: options.database,
+    events,
+    now: options.now,
+    maxOutputBytes: settings.maxOutputBytes,
+  });
   installAuditHook(store);
-  const interrupted = endInterruptedDirectJobs(store);
+  // Direct runs belong to one PC; in a campus, a coordinator starting must not end another's (they are off there).
+  const interrupted = options.database ? [] : endInterruptedDirectJobs(store);
   if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const uploadIndex = new UploadIndex(store);
@@ -123,7 +137,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     store,
     uploadIndex,
     zipSources: new ZipSources({ store, uploadsDir, staleAfterMs: settings.offlineAfterSeconds * 1000 }),
-    artifacts: new ArtifactStore(dataDir, {
+    artifacts: new ArtifactStore(options.filesDir ?? dataDir, {
       maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
       minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
     }),
@@ -155,10 +169,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     throw error;
   }
   scheduler.start();
-  context.schedules.start();
   const address = listener.front.address() as AddressInfo;
   context.notifier.start(dashboardUrl(settings, address.port));
-  const retention = startRetention(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
+  let campus: { stop(): Promise<void> };
+  try {
+    campus = await joinCampus(context, options);
+  } catch (error) {
+    await stop(listener, context);
+    throw error;
+  }
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -172,7 +191,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     tokensFile: tokenInfo?.file ?? null,
     fingerprint: certificate?.fingerprint ?? null,
     context,
-    stop: () => (stopping ??= (clearInterval(retention), live.close(), Promise.all([announcement?.stop(), stop(listener, context)]).then(() => {}))),
+    stop: () => (stopping ??= (live.close(), Promise.all([announcement?.stop(), campus.stop().then(() => stop(listener, context))]).then(() => {}))),
   };
 }
 
@@ -206,7 +225,8 @@ function settingsFrom(
     maxOutputBytes: Math.floor((options.maxOutputMb ?? DEFAULTS.maxOutputMb) * 1024 * 1024),
     fingerprint,
     host: options.host ?? DEFAULTS.host,
-    directRuns: options.direct ?? true,
+    // A campus (PostgreSQL) runs commands on workers only: a direct run is one PC's, and its coordinator may move.
+    directRuns: options.database ? false : (options.direct ?? true),
     sessions: { idleMs: (options.sessionIdleMinutes ?? DEFAULTS.sessionIdleMinutes) * 60_000, maxMs: DEFAULTS.sessionMaxHours * 3600_000 },
     auditRetentionDays: options.auditRetentionDays ?? DEFAULTS.auditRetentionDays,
     oidc: options.oidc ?? null,
@@ -233,17 +253,40 @@ function listen(server: NetServer, port: number, host: string): Promise<void> {
 }
 
 /** The data folder, its uploads and scratch folders, private whatever mode they had before (every command and output is in them); half-written uploads gone. */
-function privateFolders(dataDir: string, logger: Logger): { dataDir: string; uploadsDir: string; tmpDir: string } {
-  const uploadsDir = join(dataDir, 'uploads');
+function privateFolders(dataDir: string, filesDir: string | undefined, logger: Logger): { dataDir: string; uploadsDir: string; tmpDir: string } {
+  const uploadsDir = join(filesDir ?? dataDir, 'uploads');
   const tmpDir = join(dataDir, 'tmp');
-  for (const dir of [dataDir, uploadsDir, tmpDir]) privateDir(dir);
+  for (const dir of [dataDir, ...(filesDir ? [filesDir] : []), uploadsDir, tmpDir]) privateDir(dir);
   for (const file of [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-shm`]) privateFile(join(dataDir, file));
-  const stale = removeStaleParts(uploadsDir);
+  // In a shared folder another coordinator may be receiving an upload now: only parts untouched for an hour are stale.
+  const stale = removeStaleParts(uploadsDir, filesDir ? 3600_000 : 0);
   if (stale > 0) logger.info('removed half-written uploads from a previous run', { count: stale });
   return { dataDir, uploadsDir, tmpDir };
 }
 
 /** Graceful stop: no new connections, waiting workers told "no job", direct runs killed, store closed. */
+/**
+ * The duties and the live events of a campus: alone (SQLite), the duties run here from the start; on PostgreSQL,
+ * events go to the other coordinators and the duties run where the duty lock is.
+ */
+async function joinCampus(context: CoordinatorContext, options: CoordinatorOptions): Promise<{ stop(): Promise<void> }> {
+  const duties = campusDuties(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
+  if (!options.database) {
+    duties.start();
+    return { stop: () => Promise.resolve(duties.stop()) };
+  }
+  const relay = new EventRelay(options.database, context.store, context.logger);
+  const lock = new DutyLock(options.database, duties, context.logger, options.dutyRetryMs);
+  try {
+    await relay.start();
+  } catch (error) {
+    await relay.stop();
+    throw new Error(`Could not listen for the campus's events on PostgreSQL (${(error as Error).message}); check --database.`, { cause: error });
+  }
+  lock.start();
+  return { stop: async () => void (await Promise.all([lock.stop(), relay.stop()])) };
+}
+
 async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> {
   ctx.scheduler.stop();
   ctx.schedules.stop();

@@ -11,6 +11,19 @@ export const COORDINATOR_OPTIONS = {
     defaultText: 'OS app-data folder + `/cmd-executor/coordinator`',
     help: 'database `coordinator.db`, `uploads/`, `tokens.json`',
   },
+  database: {
+    type: 'string',
+    arg: 'URL',
+    env: 'CMDX_DATABASE',
+    defaultText: 'SQLite, `coordinator.db` in the data dir',
+    help: 'keep the store in PostgreSQL (`postgres://user@host/db`; a password goes in `~/.pgpass` or `$PGPASSWORD`), shared by every coordinator of a campus; see docs/operations.md',
+  },
+  'files-dir': {
+    type: 'string',
+    arg: 'DIR',
+    defaultText: 'the data dir',
+    help: "where uploaded zips and jobs' result files live: with several coordinators, one folder they all mount (a file share)",
+  },
   'admin-token': {
     type: 'string',
     arg: 'TOKEN',

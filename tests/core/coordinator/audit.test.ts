@@ -3,7 +3,7 @@
  * checked by `cmdx audit verify` (the built CLI) that catches an edited row and a deleted one; retention that
  * prunes and leaves the chain verifiable from its checkpoint.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpe
 import { CLI } from '../../helpers/processes.ts';
 import { createUser, person, signIn, type SignedIn } from '../../helpers/people.ts';
 import { pruneAudit } from '../../../electron/core/coordinator/audit/audit-retention.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 function cmdx(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CMDX_')));
@@ -22,7 +23,7 @@ function cmdx(args: string[], env: Record<string, string>): Promise<{ code: numb
   return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-describe('the audit log', () => {
+onBothEngines('the audit log', (engine) => {
   let c: TestCoordinator;
   let maria: SignedIn;
   let env: Record<string, string>;
@@ -110,12 +111,17 @@ describe('the audit log', () => {
 
   it('writes the row in the change’s transaction: when the row cannot be written, the change is undone', async () => {
     const before = (await c.api('GET', '/api/jobs/create?limit=500')).body.jobs.length;
-    c.context.store.db.prepare("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no audit'); END").run();
+    const db = c.context.store.db;
+    if (engine.name === 'sqlite') db.prepare("CREATE TRIGGER audit_refuses BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'no audit'); END").run();
+    else {
+      db.prepare("CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RAISE EXCEPTION ''no audit''; END'").run();
+      db.prepare('CREATE TRIGGER audit_refuses BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION refuse_audit()').run();
+    }
     try {
       const res = await c.api('POST', '/api/jobs/create', { body: { command: 'echo lost', fileUrl: ZIP_URL, filename: 'x.zip' } });
       assert.equal(res.status, 500);
     } finally {
-      c.context.store.db.prepare('DROP TRIGGER audit_refuses').run();
+      db.prepare(engine.name === 'sqlite' ? 'DROP TRIGGER audit_refuses' : 'DROP TRIGGER audit_refuses ON audit').run();
     }
     assert.equal((await c.api('GET', '/api/jobs/create?limit=500')).body.jobs.length, before, 'no job without its audit row');
   });

@@ -1,10 +1,11 @@
 /** A grading run's status names its students in its jobs and in their re-run attempts alike (`latest`), by the students CSV, else by the zip. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { buildZip } from '../../helpers/zip.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
-describe("a grading run's status", () => {
+onBothEngines("a grading run's status", () => {
   let c: TestCoordinator;
   before(async () => {
     c = await startTestCoordinator();

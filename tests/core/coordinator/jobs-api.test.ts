@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -10,7 +11,7 @@ async function createJob(c: TestCoordinator, extra: Record<string, unknown> = {}
   return res.body.jobId;
 }
 
-describe('job endpoints (seed 4-9) without auth', () => {
+onBothEngines('job endpoints (seed 4-9) without auth', () => {
   let c: TestCoordinator;
   beforeEach(async () => {
     c = await startTestCoordinator({ auth: false });

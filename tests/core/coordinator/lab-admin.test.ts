@@ -1,12 +1,13 @@
 /** Outcome filters and counts, and the admin's hand on workers: rename, pause, forget, replace. */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
-describe('outcomes and worker administration', () => {
+onBothEngines('outcomes and worker administration', () => {
   let c: TestCoordinator;
   beforeEach(async () => {
     c = await startTestCoordinator({ auth: false, offlineAfterSeconds: 1 });

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { startTestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/p.zip';
 
-describe('workers that stop heartbeating go offline', () => {
+onBothEngines('workers that stop heartbeating go offline', () => {
   it('marks a silent worker offline after --offline-after and fails its running job saying the worker was lost', async () => {
     const c = await startTestCoordinator({ auth: false, offlineAfterSeconds: 1 });
     try {
@@ -87,7 +88,7 @@ describe('workers that stop heartbeating go offline', () => {
   });
 });
 
-describe('a restarted worker process', () => {
+onBothEngines('a restarted worker process', () => {
   it('says so in its first heartbeat, and the job its previous process had is ended at once', async () => {
     const c = await startTestCoordinator({ auth: false });
     try {
@@ -106,7 +107,7 @@ describe('a restarted worker process', () => {
   });
 });
 
-describe('a coordinator that was frozen', () => {
+onBothEngines('a coordinator that was frozen', () => {
   it('does not declare workers offline for the silence it caused itself (SIGSTOP, suspend)', async () => {
     let now = Date.now();
     const c = await startTestCoordinator({ auth: false, offlineAfterSeconds: 6, now: () => now });

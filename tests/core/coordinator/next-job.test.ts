@@ -1,11 +1,12 @@
 /** A worker's result answered with its next job: one round trip per job, never for someone else, never to a paused worker. */
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const ZIP_URL = 'http://127.0.0.1:9/x.zip';
 
-describe('the next job with the result', () => {
+onBothEngines('the next job with the result', () => {
   let c: TestCoordinator;
   let token: string;
   const create = async () => (await c.api('POST', '/api/jobs/create', { body: { command: 'true', fileUrl: ZIP_URL, filename: 'x.zip' } })).body.jobId as string;

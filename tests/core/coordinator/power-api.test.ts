@@ -6,15 +6,16 @@
  * actions given once, skipped where someone uses the PC, reported back and shown.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
 import type { LocalNetwork } from '../../../electron/core/wake-on-lan.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const NET_A: LocalNetwork = { name: 'lab0', mac: '52:54:00:00:00:aa', address: '10.77.1.1', netmask: '255.255.255.0', broadcast: '10.77.1.255' };
 const nic = (net: string, host: number, mac: string) => ({ mac, address: `${net}.${host}`, broadcast: `${net}.255` });
 
-describe('wake-on-LAN and power actions (API)', () => {
+onBothEngines('wake-on-LAN and power actions (API)', () => {
   let c: TestCoordinator;
   const sent: { mac: string; broadcast: string; bind: string }[] = [];
   const tokens: Record<string, string> = {};

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import { removeOldUploads } from '../../../electron/core/coordinator/files/retention.ts';
 import { startTestCoordinator } from '../../helpers/coordinator.ts';
 import { buildZip, uploadForm } from '../../helpers/zip.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
-describe('upload retention', () => {
+onBothEngines('upload retention', () => {
   it('removes zips whose jobs all ended long ago and orphaned zips, and keeps the rest', async () => {
     const c = await startTestCoordinator({ auth: false });
     try {

@@ -4,10 +4,11 @@
  * original run's status, for a broadcast (by PC) and a map run (by zip).
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
 import { attachmentHeader, runFileName } from '../../../electron/core/coordinator/runs/run-file-name.ts';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -20,7 +21,7 @@ async function work(c: TestCoordinator, workerId: string, exitCode = 0): Promise
   return jobId;
 }
 
-describe('run names and latest results', () => {
+onBothEngines('run names and latest results', () => {
   let c: TestCoordinator;
   const ok = async (method: string, path: string, body?: unknown) => {
     const res = await c.api(method, path, body === undefined ? {} : { body });
@@ -128,7 +129,7 @@ describe('run names and latest results', () => {
   });
 });
 
-describe("a run's file names", () => {
+onBothEngines("a run's file names", () => {
   const at = new Date(2026, 11, 6, 23, 30).getTime();
   it('uses the name and the local date, without characters a file system refuses', () => {
     assert.equal(runFileName({ runId: 'run-1', name: 'Lab 3: sort/merge?', createdAt: at }, 'csv'), 'Lab 3 sort merge 2026-12-06.csv');

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { parseCsv } from '../../helpers/csv.ts';
 import { zipFiles } from '../../../electron/core/runner/zip-writer.ts';
 import { safeCell, toCsv } from '../../../electron/core/coordinator/runs/csv.ts';
 import { startTestCoordinator, waitForLongPoll, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -39,7 +40,7 @@ async function form(c: TestCoordinator, fields: Record<string, string>, zips: { 
   return { status: res.status, body: (await res.json()) as any };
 }
 
-describe('tags, targets and runs', () => {
+onBothEngines('tags, targets and runs', () => {
   let c: TestCoordinator;
   beforeEach(async () => {
     c = await startTestCoordinator({ auth: false, offlineAfterSeconds: 2 });
@@ -260,7 +261,7 @@ describe('tags, targets and runs', () => {
   });
 });
 
-describe('CSV export cells', () => {
+onBothEngines('CSV export cells', () => {
   it('quotes as RFC 4180 says and makes formula-looking cells inert', () => {
     assert.equal(safeCell('=HYPERLINK("http://x")'), `'=HYPERLINK("http://x")`);
     assert.equal(safeCell('+1'), "'+1");

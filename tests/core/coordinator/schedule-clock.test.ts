@@ -5,16 +5,17 @@
  * previous run goes on; a paused schedule runs nothing; wake before and power after go through hooks.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { ScheduleClock } from '../../../electron/core/coordinator/templates/schedule-clock.ts';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const MINUTE = 60_000;
 /** Monday 2026-12-07, 21:59 UTC: a minute before a weekday 22:00 schedule. */
 const START = Date.UTC(2026, 11, 7, 21, 59);
 const TEN_PM = Date.UTC(2026, 11, 7, 22, 0);
 
-describe('the schedule clock', () => {
+onBothEngines('the schedule clock', () => {
   let now = START;
   let dataDir: string;
   let c: TestCoordinator;

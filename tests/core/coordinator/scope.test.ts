@@ -4,16 +4,17 @@
  * Each refusal sits beside the same request that succeeds, so none passes by refusing everything.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import WebSocket from 'ws';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { person, type SignedIn } from '../../helpers/people.ts';
 import { waitFor } from '../../helpers/processes.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://example.invalid/project.zip';
 const EMPTY_ZIP = new Uint8Array([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
-describe('scopes', () => {
+onBothEngines('scopes', () => {
   let c: TestCoordinator;
   let maria: SignedIn;
   let anna: SignedIn;

@@ -1,9 +1,10 @@
 /** Signing in: cookie flags, anti-CSRF, idle expiry, logout, password hashing parameters, throttling that never locks the real user out, personal tokens. */
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { createUser, person, sessionCookieOf, signIn } from '../../helpers/people.ts';
 import { hashParameters, SCRYPT_PARAMS, verifyPassword } from '../../../electron/core/coordinator/people/passwords.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 /** A POST from another loopback address (127.0.0.2): a second PC, as far as the coordinator can tell. */
 async function loginFrom(
@@ -36,7 +37,7 @@ async function loginFrom(
   });
 }
 
-describe('sessions', () => {
+onBothEngines('sessions', () => {
   let c: TestCoordinator;
   let now = Date.now();
   before(async () => {

@@ -4,8 +4,9 @@
  * command), listed, changed, and kept from deletion while a schedule uses it; schedule previews in words.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, it } from 'node:test';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const TEMPLATE = {
   name: 'Update the course',
@@ -18,7 +19,7 @@ const TEMPLATE = {
   ],
 };
 
-describe('saved commands', () => {
+onBothEngines('saved commands', () => {
   let c: TestCoordinator;
   const post = (path: string, body: unknown) => c.api('POST', path, { body });
   beforeEach(async () => {

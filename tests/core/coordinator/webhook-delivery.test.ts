@@ -5,10 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, it } from 'node:test';
 import { startTestCoordinator, tempDir, type TestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
 import { expectedSignature, startReceiver, type Answer, type Receiver } from '../../helpers/webhook-receiver.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const SECRET = 'webhook-secret-for-tests-0123456789';
 const FILE = 'http://files.invalid/project.zip';
@@ -50,7 +51,7 @@ async function failJob(c: TestCoordinator): Promise<string> {
   return work(c, 'w1', 3);
 }
 
-describe('webhook deliveries', () => {
+onBothEngines('webhook deliveries', () => {
   const cleanup: (() => Promise<void>)[] = [];
   async function receiver(answers: Answer[] = [200]): Promise<Receiver> {
     const r = await startReceiver(answers);

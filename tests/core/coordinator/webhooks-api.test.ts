@@ -1,14 +1,15 @@
 /** The webhooks API: created by the admin only, listed without secrets, bad input refused with a sentence, deleted, the log of an unknown webhook refused. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { jsonLogger } from '../../../electron/core/logger.ts';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const SECRET = 'correct-horse-battery-staple-42';
 // Never sent anywhere: these tests make no event, and refused URLs are never stored.
 const URL_OK = 'https://127.0.0.1:9/hook';
 
-describe('webhooks API', () => {
+onBothEngines('webhooks API', () => {
   let c: TestCoordinator;
   const logLines: string[] = [];
   before(async () => {

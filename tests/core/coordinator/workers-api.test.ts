@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
 import { startTestCoordinator, type TestCoordinator } from '../../helpers/coordinator.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
-describe('worker endpoints (seed 1-3)', () => {
+onBothEngines('worker endpoints (seed 1-3)', () => {
   let c: TestCoordinator;
   before(async () => {
     c = await startTestCoordinator({ auth: false });

@@ -4,7 +4,7 @@
  * never becomes a path.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,15 +36,24 @@ export function uploadExists(uploadsDir: string, name: string): boolean {
 }
 
 /** Half-written uploads of a previous run (the coordinator was killed mid-upload) are deleted at start. */
-export function removeStaleParts(uploadsDir: string): number {
+export function removeStaleParts(uploadsDir: string, untouchedForMs = 0): number {
   let removed = 0;
+  const before = Date.now() - untouchedForMs;
   for (const name of readdirSync(uploadsDir)) {
-    if (name.endsWith(PART_SUFFIX)) {
+    if (name.endsWith(PART_SUFFIX) && (untouchedForMs === 0 || modifiedAt(join(uploadsDir, name)) < before)) {
       rmSync(join(uploadsDir, name), { force: true });
       removed++;
     }
   }
   return removed;
+}
+
+function modifiedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Infinity; // gone meanwhile: nothing to remove
+  }
 }
 
 function describeSize(bytes: number): string {

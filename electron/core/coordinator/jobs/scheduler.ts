@@ -48,16 +48,28 @@ export class Scheduler {
 
   start(): void {
     this.#events.on('work-available', this.#onWork);
+  }
+
+  /** The offline sweep: one coordinator of a campus runs it at a time (campus/duties.ts). */
+  startSweeping(): void {
+    if (this.#sweepTimer) return;
     const every = Math.min(2000, Math.max(100, this.#offlineAfterMs / 10));
     this.#sweepEveryMs = every;
+    // Silence counts from the moment this coordinator took the duty over, as from a start.
+    this.#startedAt = this.#lastSweep = this.#now();
     this.#sweepTimer = setInterval(() => this.sweep(), every);
     this.#sweepTimer.unref();
+  }
+
+  stopSweeping(): void {
+    clearInterval(this.#sweepTimer);
+    this.#sweepTimer = undefined;
   }
 
   /** Stops the sweep and answers every waiting worker "no job", so the server can close. */
   stop(): void {
     this.#events.off('work-available', this.#onWork);
-    clearInterval(this.#sweepTimer);
+    this.stopSweeping();
     for (const waiter of [...this.#waiters]) waiter.settle({ ok: false, reason: 'no_pending_job' });
   }
 

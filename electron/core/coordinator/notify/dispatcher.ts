@@ -54,9 +54,16 @@ export class Dispatcher {
   }
 
   start(): void {
+    if (this.#timer) return;
     this.#timer = setInterval(() => this.kick(), this.#options.pollMs);
     this.#timer.unref();
     this.kick();
+  }
+
+  /** Sends nothing new until start() (another coordinator of the campus has the duty); attempts on the way finish. */
+  pause(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Attempts on the way now. */
@@ -66,7 +73,7 @@ export class Dispatcher {
 
   /** Starts the due deliveries there is room for, the webhook that waited longest for its turn first. */
   kick(): void {
-    if (this.#stop.signal.aborted) return;
+    if (this.#stop.signal.aborted || !this.#timer) return;
     const turn = (id: string) => this.#served.get(id) ?? -1;
     const hooks = this.#store.webhooks
       .all()

@@ -47,7 +47,6 @@ export class Notifier {
   /** Sends deliveries from now on (those a previous run left waiting first); `dashboardUrl` is the base of every link. */
   start(dashboardUrl: string): void {
     this.#identity.url = dashboardUrl;
-    this.dispatcher.start();
   }
 
   /** No more notifications; waits for the attempts on the way to be abandoned (they stay pending for the next start). */
