@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -181,6 +182,42 @@ describe('cmdx coordinator migrate', () => {
     const down = await cmdx(['coordinator', 'migrate', '--from', lab.dataDir, '--to', `postgres://cmdx:${PASSWORD}@127.0.0.1:1/none`]);
     assert.equal(down.code, 1);
     assert.doesNotMatch(down.stdout + down.stderr, new RegExp(PASSWORD));
+  });
+
+  it('a copy that fails in a late table leaves the database empty; a big log goes through in pieces', async () => {
+    const dataDir = tempDir('cmdx-migrate-big-');
+    for (const name of ['coordinator.db', 'coordinator.db-wal'])
+      if (existsSync(join(lab.dataDir, name))) copyFileSync(join(lab.dataDir, name), join(dataDir, name));
+    const file = new DatabaseSync(join(dataDir, 'coordinator.db'));
+    const chunk = 'y'.repeat(512 * 1024);
+    const insert = file.prepare("INSERT INTO job_log (job_seq, seq, stream, time, data) VALUES ((SELECT min(seq) FROM jobs), ?, 'stdout', 0, ?)");
+    for (let seq = 1000; seq < 1040; seq++) insert.run(seq, chunk); // 20 MB of output, more than one batch's bytes
+    // A value PostgreSQL's BIGINT refuses, in one of the last tables copied.
+    file.prepare("INSERT INTO audit_targets (target, seq) VALUES ('job:x', 'not a number')").run();
+    file.close();
+    const url = newDatabase();
+    const failed = await cmdx(['coordinator', 'migrate', '--from', dataDir, '--to', url]);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    assert.match(failed.stdout, /copied job_log: 80 rows/, 'the log was copied before the failure');
+    const sql = new pg.Client({ connectionString: url });
+    await sql.connect();
+    try {
+      for (const table of ['jobs', 'job_log', 'workers', 'audit'])
+        assert.equal(Number((await sql.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n), 0, `${table} rolled back`);
+      const fixed = new DatabaseSync(join(dataDir, 'coordinator.db'));
+      fixed.prepare("DELETE FROM audit_targets WHERE target = 'job:x'").run();
+      fixed.close();
+      const migrated = await cmdx(['coordinator', 'migrate', '--from', dataDir, '--to', url]);
+      assert.equal(migrated.code, 0, migrated.stdout + migrated.stderr);
+      console.log(`migrate with 20 MB of log: ${Math.round(migrated.ms)} ms (process included); ${/\d+ rows in [\d.]+ s/.exec(migrated.stdout)?.[0]}`);
+      assert.equal(checks(migrated.stdout).get('job_log')?.[0], '80');
+      const bytes = (await sql.query('SELECT sum(length(data)) AS n FROM job_log')).rows[0].n;
+      const source = new DatabaseSync(join(dataDir, 'coordinator.db'), { readOnly: true });
+      assert.equal(Number(bytes), Number(source.prepare('SELECT sum(length(data)) AS n FROM job_log').get()!.n), 'every character of the log');
+      source.close();
+    } finally {
+      await sql.end();
+    }
   });
 
   it('refuses while a coordinator runs on the data dir, and a data dir without a store', async () => {
