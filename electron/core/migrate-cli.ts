@@ -101,7 +101,13 @@ async function copy(dataDir: string, url: string, filesDir: string | undefined, 
     throw error;
   }
   try {
-    const pg = new PostgresDatabase(url);
+    const pg = (() => {
+      try {
+        return new PostgresDatabase(url); // creates the schema in an empty database
+      } catch (error) {
+        throw new Error(`PostgreSQL at ${url} could not be opened: ${(error as Error).message}`, { cause: error });
+      }
+    })();
     try {
       refuseUnlessEmpty(pg, tableShapes(sqlite)); // before any file is copied; checked again inside the copy's transaction
       const copies = filesDir ? copyFiles(dataDir, filesDir) : undefined;
@@ -110,7 +116,9 @@ async function copy(dataDir: string, url: string, filesDir: string | undefined, 
         out(`\nVerified before the commit (schema ${sqlite.schemaVersion}), ${report.rows} rows in ${(report.ms / 1000).toFixed(1)} s:\n`);
         out(checksTable(report.checks, (c) => difference(c) !== undefined));
       } catch (error) {
-        if (!(error instanceof CopyMismatch)) throw error;
+        if (!(error instanceof CopyMismatch)) {
+          throw new Error(`The copy failed, so nothing was committed (the PostgreSQL database is as it was): ${(error as Error).message}`, { cause: error });
+        }
         out(checksTable(error.checks, (c) => difference(c) !== undefined));
         out(`\nThe copy differs, so nothing was committed; the PostgreSQL database is empty:\n${error.checks.map(difference).filter(Boolean).join('\n')}\n`);
         return 1;

@@ -181,6 +181,7 @@ describe('cmdx coordinator migrate', () => {
     // A server that refuses: the error is printed, the password still not.
     const down = await cmdx(['coordinator', 'migrate', '--from', lab.dataDir, '--to', `postgres://cmdx:${PASSWORD}@127.0.0.1:1/none`]);
     assert.equal(down.code, 1);
+    assert.match(down.stderr, /PostgreSQL at postgres:\/\/cmdx:\*\*\*@127\.0\.0\.1:1\/none could not be opened/);
     assert.doesNotMatch(down.stdout + down.stderr, new RegExp(PASSWORD));
   });
 
@@ -199,6 +200,7 @@ describe('cmdx coordinator migrate', () => {
     const failed = await cmdx(['coordinator', 'migrate', '--from', dataDir, '--to', url]);
     assert.equal(failed.code, 1, failed.stdout + failed.stderr);
     assert.match(failed.stdout, /copied job_log: 80 rows/, 'the log was copied before the failure');
+    assert.match(failed.stderr, /The copy failed, so nothing was committed .*: invalid input syntax for type bigint/);
     const sql = new pg.Client({ connectionString: url });
     await sql.connect();
     try {
