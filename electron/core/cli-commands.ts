@@ -7,7 +7,7 @@ import { logFormat } from './log-format.ts';
 import { jsonLogger, textLogger, type Logger } from './logger.ts';
 import { exitCodesHelp } from './client/exit-codes.ts';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from './options/client-options.ts';
-import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS } from './options/coordinator-options.ts';
+import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS, MIGRATE_OPTIONS } from './options/coordinator-options.ts';
 import { exportIdentity, openIdentity, otherCoordinators } from './campus-cli.ts';
 import { formatJoinLine } from '../../shared/join-line.ts';
 import { oidcSettingsFrom } from './options/oidc-options.ts';
@@ -22,6 +22,7 @@ import { onStopSignals } from './stop-signals.ts';
 const COMMANDS = new Map<string | undefined, { usage: string; table: OptionTable }>([
   ['coordinator', { usage: 'cmdx coordinator', table: COORDINATOR_OPTIONS }],
   ['coordinator export-identity', { usage: 'cmdx coordinator export-identity', table: EXPORT_IDENTITY_OPTIONS }],
+  ['coordinator migrate', { usage: 'cmdx coordinator migrate', table: MIGRATE_OPTIONS }],
   ['worker', { usage: 'cmdx worker', table: WORKER_OPTIONS }],
   ...Object.entries(CLIENT_COMMANDS).map(([name, c]) => [name, { usage: `cmdx ${name}${c.args ? ` ${c.args}` : ''}`, table: c.table }] as const),
 ]);
@@ -40,6 +41,8 @@ Options of cmdx coordinator:
 ${optionsHelp(COORDINATOR_OPTIONS)}
 Options of cmdx coordinator export-identity:
 ${optionsHelp(EXPORT_IDENTITY_OPTIONS)}
+Options of cmdx coordinator migrate (a stopped coordinator's SQLite store copied into an empty PostgreSQL database):
+${optionsHelp(MIGRATE_OPTIONS)}
 Options of cmdx worker:
 ${optionsHelp(WORKER_OPTIONS)}
 Client commands (they talk to a coordinator over its API):
@@ -149,7 +152,8 @@ export async function main(argv: string[]): Promise<number> {
   })();
   // A person at a terminal reads lines; a script, a service or a pipe gets JSON.
   const logger = format === 'text' ? textLogger() : jsonLogger((line) => process.stdout.write(line), { role: command });
-  const known = COMMANDS.get(command === 'coordinator' && rest[0] === 'export-identity' ? 'coordinator export-identity' : command);
+  const sub = command === 'coordinator' && (rest[0] === 'export-identity' || rest[0] === 'migrate') ? rest[0] : undefined;
+  const known = COMMANDS.get(sub ? `coordinator ${sub}` : command);
   try {
     if (known && wantsHelp(known.table, rest)) {
       process.stdout.write(usageText(known.usage, known.table));
@@ -162,7 +166,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (command) {
       case 'coordinator':
-        if (rest[0] === 'export-identity') return await exportIdentity(rest.slice(1), logger);
+        if (sub === 'export-identity') return await exportIdentity(rest.slice(1), logger);
+        if (sub === 'migrate') {
+          const { migrate } = await import('./migrate-cli.ts');
+          return await migrate(rest.slice(1));
+        }
         await runCoordinator(rest, logger);
         return -1;
       case 'worker': {
@@ -187,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
     const usage = error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     // The synopsis and where the flags are listed; the full listing would bury the one sentence that matters.
     const hint = known
-      ? `Usage: ${synopsis(known.usage, known.table)}\nRun "cmdx ${command} --help" for its options.\n`
+      ? `Usage: ${synopsis(known.usage, known.table)}\nRun "cmdx ${sub ? `coordinator ${sub}` : command} --help" for its options.\n`
       : `${SYNOPSIS}Run "cmdx --help" for the options.\n`;
     process.stderr.write(`cmdx: ${(error as Error).message}\n${usage ? '\n' + hint : ''}`);
     // An error may carry its own code (130: the user pressed Ctrl-C at a prompt).

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CLIENT_COMMANDS, CLIENT_OPTIONS } from '../../electron/core/options/client-options.ts';
-import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
+import { COORDINATOR_OPTIONS, EXPORT_IDENTITY_OPTIONS, MIGRATE_OPTIONS } from '../../electron/core/options/coordinator-options.ts';
 import { markdownTable } from '../../electron/core/options/help-text.ts';
 import type { OptionTable } from '../../electron/core/options/option-table.ts';
 import { parseOptions, UsageError, wantsHelp } from '../../electron/core/options/parse-options.ts';
@@ -43,6 +43,7 @@ describe('the option tables in docs/operations.md', () => {
   it('equal the tables generated from the coordinator, worker and client option declarations', () => {
     assert.equal(readmeTable('### `cmdx coordinator` options'), markdownTable(COORDINATOR_OPTIONS));
     assert.equal(readmeTable('### `cmdx coordinator export-identity` options'), markdownTable(EXPORT_IDENTITY_OPTIONS));
+    assert.equal(readmeTable('### `cmdx coordinator migrate` options'), markdownTable(MIGRATE_OPTIONS));
     assert.equal(readmeTable('### `cmdx worker` options'), markdownTable(WORKER_OPTIONS));
     assert.equal(readmeTable('### `cmdx` client options'), markdownTable(CLIENT_OPTIONS));
   });
@@ -62,6 +63,14 @@ describe('cmdx --help', () => {
     for (const flag of [...flags(COORDINATOR_OPTIONS), ...flags(WORKER_OPTIONS)]) assert.match(stdout, new RegExp(`^  ${flag} `, 'm'), flag);
     assert.match(stdout, /--ui-port PORT +serve this worker's status page/);
     assert.match(stdout, /--port PORT +TCP port \(0 picks a free one\) \(default: 3000\)/);
+  });
+
+  it('shows coordinator migrate in the synopsis and its own --help', async () => {
+    const { stdout } = await cmdx(['--help']);
+    assert.match(stdout, /^ {2}cmdx coordinator migrate --from DIR --to URL/m);
+    const own = await cmdx(['coordinator', 'migrate', '--help']);
+    assert.equal(own.code, 0);
+    for (const flag of flags(MIGRATE_OPTIONS)) assert.match(own.stdout, new RegExp(`^  ${flag} `, 'm'), flag);
   });
 
   it('lists the client commands, their flags and the exit codes', async () => {

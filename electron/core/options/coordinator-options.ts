@@ -213,3 +213,26 @@ export const EXPORT_IDENTITY_OPTIONS = {
     help: 'a file holding the passphrase (at least 12 characters); else `$CMDX_IDENTITY_PASSPHRASE`, else asked twice on the terminal',
   },
 } as const satisfies OptionTable;
+
+/** `cmdx coordinator migrate`'s flags: a lab's SQLite store copied into an empty PostgreSQL database, and verified. */
+export const MIGRATE_OPTIONS = {
+  from: {
+    type: 'string',
+    arg: 'DIR',
+    required: 'Give --from DIR: the data dir of the stopped coordinator whose `coordinator.db` is copied.',
+    help: 'the data dir of the stopped coordinator (its `coordinator.db`, `uploads/`, `artifacts/`)',
+  },
+  to: {
+    type: 'string',
+    arg: 'URL',
+    env: 'CMDX_DATABASE',
+    required: 'Give --to postgres://… (or $CMDX_DATABASE): the empty PostgreSQL database to copy into.',
+    help: 'the empty PostgreSQL database (`postgres://user:password@host/db`); its password is never printed; `$CMDX_DATABASE` keeps it out of `ps`',
+  },
+  'files-dir': {
+    type: 'string',
+    arg: 'DIR',
+    defaultText: 'the files stay in the data dir',
+    help: "the campus's shared files folder: `uploads/` and `artifacts/` are copied into it (folders 0700, files 0600)",
+  },
+} as const satisfies OptionTable;
