@@ -13,6 +13,7 @@ const SECRET_FLAGS: Record<string, string> = {
   '--token': 'CMDX_TOKEN',
   // A PostgreSQL URL may hold a password.
   '--database': 'CMDX_DATABASE',
+  '--to': 'CMDX_DATABASE',
 };
 
 export interface SecretFreeArgv {

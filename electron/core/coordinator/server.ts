@@ -31,9 +31,7 @@ import { WakeRelays } from './workers/wake-relays.ts';
 import { REAL_WAKE_TRANSPORT, type WakeTransport } from '../wake-on-lan.ts';
 import { installAuditHook } from './audit/audit-log.ts';
 import { scheduleClock } from './background-duties.ts';
-import { campusDuties } from './campus/duties.ts';
-import { DutyLock } from './campus/duty-lock.ts';
-import { EventRelay } from './campus/event-relay.ts';
+import { joinCampus } from './campus/join-campus.ts';
 import { LoginThrottle } from './people/login-throttle.ts';
 import { CoordinatorMetrics } from './metrics.ts';
 import type { OidcSettings } from './people/oidc-settings.ts';
@@ -118,18 +116,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   if (certificate) logger.info('serving TLS; workers pin this certificate', { fingerprint: displayFingerprint(certificate.fingerprint) });
   const tokenInfo = auth ? loadOrCreateTokens(dataDir, { adminToken: options.adminToken, joinToken: options.joinToken }) : undefined;
   const settings = settingsFrom(options, auth, certificate?.fingerprint ?? null, tokenInfo);
-  const events = new CoordinatorEvents();
-  const store = new Store({
-    file: join(dataDir, DATABASE_FILE),
-    database: options.database,
-    events,
-    now: options.now,
-    maxOutputBytes: settings.maxOutputBytes,
-  });
-  installAuditHook(store);
-  // Direct runs belong to one PC; in a campus, a coordinator starting must not end another's (they are off there).
-  const interrupted = options.database ? [] : endInterruptedDirectJobs(store);
-  if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
+  const store = openStore(options, dataDir, settings.maxOutputBytes, logger);
+  const events = store.events;
   const scheduler = new Scheduler({ store, events, logger, offlineAfterSeconds: settings.offlineAfterSeconds, now: options.now });
   const uploadIndex = new UploadIndex(store);
   const notifier = new Notifier({ store, events, logger, dispatch: options.webhooks });
@@ -171,13 +159,12 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   scheduler.start();
   const address = listener.front.address() as AddressInfo;
   context.notifier.start(dashboardUrl(settings, address.port));
-  let campus: { stop(): Promise<void> };
-  try {
-    campus = await joinCampus(context, options);
-  } catch (error) {
-    await stop(listener, context);
-    throw error;
-  }
+  const campus = await joinCampus(context, options.database, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays, options.dutyRetryMs).catch(
+    async (error: unknown) => {
+      await stop(listener, context);
+      throw error;
+    },
+  );
   const announcement = options.announce ? (await import('../discovery.ts')).announce({ port: address.port, fingerprint: settings.fingerprint }) : undefined;
   const host = options.host ?? DEFAULTS.host;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
@@ -193,6 +180,22 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     context,
     stop: () => (stopping ??= (live.close(), Promise.all([announcement?.stop(), campus.stop().then(() => stop(listener, context))]).then(() => {}))),
   };
+}
+
+/** The store, with the audit hook; direct runs a stop interrupted are ended. */
+function openStore(options: CoordinatorOptions, dataDir: string, maxOutputBytes: number, logger: Logger): Store {
+  const store = new Store({
+    file: join(dataDir, DATABASE_FILE),
+    database: options.database,
+    events: new CoordinatorEvents(),
+    now: options.now,
+    maxOutputBytes,
+  });
+  installAuditHook(store);
+  // Direct runs belong to one PC; in a campus, a coordinator starting must not end another's (they are off there).
+  const interrupted = options.database ? [] : endInterruptedDirectJobs(store);
+  if (interrupted.length) logger.warn('direct runs interrupted by the last stop were marked failed', { jobIds: interrupted });
+  return store;
 }
 
 /** The HTTP(S) servers around the app, with the live feed on their upgrades. */
@@ -265,28 +268,6 @@ function privateFolders(dataDir: string, filesDir: string | undefined, logger: L
 }
 
 /** Graceful stop: no new connections, waiting workers told "no job", direct runs killed, store closed. */
-/**
- * The duties and the live events of a campus: alone (SQLite), the duties run here from the start; on PostgreSQL,
- * events go to the other coordinators and the duties run where the duty lock is.
- */
-async function joinCampus(context: CoordinatorContext, options: CoordinatorOptions): Promise<{ stop(): Promise<void> }> {
-  const duties = campusDuties(context, options.keepUploadsDays ?? DEFAULTS.keepUploadsDays);
-  if (!options.database) {
-    duties.start();
-    return { stop: () => Promise.resolve(duties.stop()) };
-  }
-  const relay = new EventRelay(options.database, context.store, context.logger);
-  const lock = new DutyLock(options.database, duties, context.logger, options.dutyRetryMs);
-  try {
-    await relay.start();
-  } catch (error) {
-    await relay.stop();
-    throw new Error(`Could not listen for the campus's events on PostgreSQL (${(error as Error).message}); check --database.`, { cause: error });
-  }
-  lock.start();
-  return { stop: async () => void (await Promise.all([lock.stop(), relay.stop()])) };
-}
-
 async function stop(listener: Listener, ctx: CoordinatorContext): Promise<void> {
   ctx.scheduler.stop();
   ctx.schedules.stop();
