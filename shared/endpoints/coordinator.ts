@@ -54,6 +54,11 @@ export const COORDINATOR_ENDPOINTS = {
         rssMb: z.number(),
         heapUsedMb: z.number(),
         uptimeSeconds: z.number(),
+        /** Workers whose long poll this coordinator holds now. */
+        waitingWorkers: z.number(),
+        store: z.enum(['sqlite', 'postgres']),
+        /** Whether this coordinator runs the campus duties (the offline sweep, schedules, webhooks, retention) now. */
+        duties: z.boolean(),
       }),
     },
     refusals: [],

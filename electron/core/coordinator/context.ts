@@ -45,6 +45,8 @@ export interface CoordinatorSettings {
 
 export interface CoordinatorContext {
   store: Store;
+  /** The campus duties (campus/duties.ts), once started: whether this coordinator runs them now. */
+  duties?: { readonly running: boolean };
   /** What the database knows about uploaded zips (their SHA-256, who may fetch them). */
   uploadIndex: UploadIndex;
   /** Where a worker fetches a zip: here, or a peer holding it (with a ticket). */

@@ -14,6 +14,7 @@ export async function joinCampus(
   dutyRetryMs?: number,
 ): Promise<{ stop(): Promise<void> }> {
   const duties = campusDuties(context, keepUploadsDays);
+  context.duties = duties;
   if (!database) {
     duties.start();
     return { stop: () => Promise.resolve(duties.stop()) };

@@ -20,7 +20,12 @@ export function coordinatorRoutes(ctx: CoordinatorContext): RouteHandlers {
     res.json(coordinatorInfo(ctx, req.socket.localPort ?? 0, personOf(res)?.role === 'admin'));
   });
   routes.on('getCoordinatorMetrics', (req, res) => {
-    res.json(ctx.metrics.read(queryString(req.query.reset, 'reset') === 'true'));
+    res.json({
+      ...ctx.metrics.read(queryString(req.query.reset, 'reset') === 'true'),
+      waitingWorkers: ctx.scheduler.waitingWorkers,
+      store: ctx.store.db.engine,
+      duties: ctx.duties?.running ?? false,
+    });
   });
   // The live feed is a WebSocket (live/live.ts takes the upgrade); a plain GET is told so.
   routes.on('getWs', (_req, _res) => {
