@@ -18,6 +18,9 @@ export interface PostgresCluster {
   createDatabase(name: string): string;
   /** Stops the server at once (`-m immediate`: as if it crashed) and starts it again. */
   restart(): void;
+  /** Stops the server at once, as if it crashed; resume() starts it again. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -78,6 +81,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       stopNow('immediate');
       start();
     },
+    pause: () => stopNow('immediate'),
+    resume: start,
     stop() {
       if (stopped) return;
       stopped = true;

@@ -30,6 +30,7 @@ import { oidcRoutes } from './routes/oidc.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { audited, auditRefusal } from './audit-request.ts';
 import { personForSession, personForTokenHash } from '../people/identity.ts';
+import { PostgresError } from '../state/postgres/pg-bridge.ts';
 
 export function createApp(ctx: CoordinatorContext): express.Express {
   const app = express();
@@ -168,6 +169,14 @@ function describeStatus(error: unknown, req: Request): { status: number; message
       return { status: 415, message: `${e.message}; send UTF-8 JSON.`, headers: {} };
     case 'request.aborted':
       return { status: 400, message: 'The request was aborted before its body arrived.', headers: {} };
+  }
+  if (error instanceof PostgresError && error.unavailable) {
+    return {
+      status: 503,
+      message: 'The coordinator cannot reach its database (PostgreSQL) now; try again in a moment, and check that the database server runs.',
+      headers: { 'retry-after': '2' },
+      reason: 'unavailable',
+    };
   }
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

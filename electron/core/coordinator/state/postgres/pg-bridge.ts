@@ -17,6 +17,11 @@ export class PostgresError extends Error {
     super(message);
     this.code = code;
   }
+
+  /** The server could not be reached or went away (not a statement it refused): the request may be tried again. */
+  get unavailable(): boolean {
+    return !this.code || /^(08|57P|53)/.test(this.code) || /^E[A-Z]+$/.test(this.code);
+  }
 }
 
 const ANSWER_WITHIN_MS = 35_000;

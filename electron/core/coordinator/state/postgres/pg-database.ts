@@ -14,6 +14,7 @@ import { NEWEST_VERSION, postgresMigrationScript } from './pg-schema.ts';
 
 /** The advisory lock every writing transaction holds (any number: the same on every coordinator). */
 export const WRITER_LOCK = 0x636d6478;
+const FLUSH = 'BEGIN; SET LOCAL synchronous_commit = on; UPDATE sync_marker SET n = n + 1 WHERE id = 1; COMMIT';
 /** Distinct statement texts prepared by name on the server; dynamic ones past it run unnamed. */
 const MAX_NAMED = 400;
 
@@ -155,16 +156,19 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  /** A flushed commit (it needs a transaction id) makes every commit before it durable: the WAL is one sequence. */
+  /**
+   * A flushed commit makes every commit before it durable: the WAL is one sequence. It must write something (a
+   * transaction that wrote no WAL commits without a flush, whatever synchronous_commit says), hence the marker row.
+   */
   async syncWal(): Promise<void> {
     if (this.#closed) return;
     this.#unsynced = false;
-    await this.#side.query('BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_current_xact_id(); COMMIT');
+    await this.#side.query(FLUSH);
   }
 
   sync(): void {
     if (!this.#unsynced || this.#closed) return;
-    this.#exec('BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_current_xact_id(); COMMIT');
+    this.#exec(FLUSH);
     this.#unsynced = false;
   }
 
@@ -194,6 +198,8 @@ export class PostgresDatabase implements Database {
         this.#exec(`INSERT INTO cmdx_schema (id, version) VALUES (1, ${step.to}) ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
       }
     });
+    // On disk before anything is served: a schema lost to a crash of the server would leave a database without tables.
+    this.sync();
   }
 }
 
