@@ -21,6 +21,7 @@ import { heartbeat, registerWorker } from '../../../electron/core/coordinator/wo
 import { assignNextJob, createJob } from '../../../electron/core/coordinator/jobs/job-commands.ts';
 import { appendOutput, readLog } from '../../../electron/core/coordinator/jobs/job-output.ts';
 import { getJob } from '../../../electron/core/coordinator/jobs/job-queries.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
@@ -193,9 +194,9 @@ describe('the job log endpoint', () => {
   });
 });
 
-describe('the job log in the store', () => {
+onBothEngines('the job log in the store', (engine) => {
   it('keeps at most MAX_LOG_CHUNKS chunks of a job, with a line saying the rest was dropped', () => {
-    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    const store = engine.open();
     registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
     const job = createJob(store, { command: 'x', fileUrl: FILE, filename: 'p.zip' });
     assert.ok(assignNextJob(store, 'w1').ok);
@@ -219,7 +220,7 @@ describe('the job log in the store', () => {
   });
 
   it('numbers a retried attempt after the earlier one and tells the worker where to start', () => {
-    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    const store = engine.open();
     registerWorker(store, { workerId: 'w1', hostname: 'h' }, null);
     registerWorker(store, { workerId: 'w2', hostname: 'h' }, null);
     const job = createJob(store, { command: 'x', fileUrl: FILE, filename: 'a.zip', maxAttempts: 2 });
@@ -234,7 +235,9 @@ describe('the job log in the store', () => {
     assert.equal(getJob(store, job.jobId)!.stdout, 'first try\n\n[cmdx: the job starts again on w2 (attempt 2 of 2)]\nsecond try\n');
     store.close();
   });
+});
 
+describe('the job log in an older SQLite file', () => {
   it('migrates two-stream output to one log, stdout first, keeping each stream in order', () => {
     const file = join(tempDir(), 'c.db');
     const raw = new DatabaseSync(file);

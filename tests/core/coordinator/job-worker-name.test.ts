@@ -3,24 +3,22 @@
  * seed's list, in a page and on the live feed; its id when no row is left for it; null before a worker took it.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import WebSocket from 'ws';
-import { CoordinatorEvents } from '../../../electron/core/coordinator/live/events.ts';
-import { Store } from '../../../electron/core/coordinator/state/store.ts';
 import { registerWorker } from '../../../electron/core/coordinator/workers/worker-liveness.ts';
 import { assignNextJob, createJob } from '../../../electron/core/coordinator/jobs/job-commands.ts';
 import { getJob, getJobSummary, listJobs, pageJobs } from '../../../electron/core/coordinator/jobs/job-queries.ts';
 import type { JobDto } from '../../../shared/api.ts';
 import type { LiveServerMessage } from '../../../shared/live.ts';
-import { startTestCoordinator, tempDir } from '../../helpers/coordinator.ts';
+import { startTestCoordinator } from '../../helpers/coordinator.ts';
 import { waitFor } from '../../helpers/processes.ts';
+import { onBothEngines } from '../../helpers/store-engines.ts';
 
 const FILE = 'http://files.invalid/project.zip';
 
-describe("a job's workerName", () => {
+onBothEngines("a job's workerName", (engine) => {
   it('is null while pending, the hostname once taken, the admin’s name after a rename, the id once the worker is forgotten', () => {
-    const store = new Store({ file: join(tempDir(), 'c.db'), events: new CoordinatorEvents() });
+    const store = engine.open();
     try {
       registerWorker(store, { workerId: 'w1', hostname: 'lab-pc-07' }, null);
       const { jobId } = createJob(store, { command: 'x', fileUrl: FILE, filename: 'a.zip' });
