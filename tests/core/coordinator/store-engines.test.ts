@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../../../electron/core/coordinator/state/migrations.ts';
 import { toPostgres } from '../../../electron/core/coordinator/state/postgres/pg-dialect.ts';
+import { PostgresDatabase } from '../../../electron/core/coordinator/state/postgres/pg-database.ts';
 import { startTestCoordinator } from '../../helpers/coordinator.ts';
 import { onBothEngines } from '../../helpers/store-engines.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
@@ -86,6 +87,24 @@ describe("PostgreSQL's schema", () => {
       assert.deepEqual(have, want);
     } finally {
       await c.close();
+    }
+  });
+
+  it('needs no superuser: a role that owns its database makes the schema (the set-up docs/operations.md shows)', () => {
+    const admin = new PostgresDatabase(pg.url);
+    try {
+      admin.prepare('CREATE ROLE campus_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE').run();
+      admin.prepare('CREATE DATABASE campus OWNER campus_owner').run();
+    } finally {
+      admin.close();
+    }
+    const url = pg.url.replace('//cmdx@', '//campus_owner@').replace(/\/cmdx$/, '/campus');
+    const db = new PostgresDatabase(url);
+    try {
+      assert.equal(db.schemaVersion, MIGRATIONS.length);
+      assert.equal(Number(db.prepare("SELECT COUNT(*) AS n FROM pg_extension WHERE extname = 'citext'").get()!.n), 1);
+    } finally {
+      db.close();
     }
   });
 
