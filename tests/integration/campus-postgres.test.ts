@@ -130,6 +130,16 @@ describe('two coordinators on one PostgreSQL', () => {
     assert.ok(latencies[9]! < 20_000 * 0.75, 'answered by the wake, not by the wait running out');
   });
 
+  it('serves a zip uploaded to one coordinator from the other (the shared --files-dir)', async () => {
+    const jobId = await submitZip({ url: a.url, adminToken: tokens.adminToken }, [{ name: 'x.txt', content: 'shared\n' }], 'cat x.txt');
+    const job = (await api(b, 'GET', `/api/jobs/status?jobId=${jobId}`)).body;
+    const zip = await fetch(`${b.url}${new URL(job.fileUrl, b.url).pathname}`, { headers: { authorization: `Bearer ${tokens.adminToken}` } });
+    assert.equal(zip.status, 200);
+    const bytes = Buffer.from(await zip.arrayBuffer());
+    assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'a zip');
+    assert.equal((await api(b, 'POST', '/api/jobs/cancel', { jobId })).status, 200);
+  });
+
   it("shows a dashboard connected to one coordinator the other's changes", async () => {
     const ws = new WebSocket(`${b.url.replace('http', 'ws')}/api/ws`, ['cmdx', `cmdx-token.${tokens.adminToken}`]);
     const seen: string[] = [];
