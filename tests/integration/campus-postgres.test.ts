@@ -157,9 +157,9 @@ describe('two coordinators on one PostgreSQL', () => {
   });
 
   it('moves the duties and a running job to the survivor when the other is killed', async () => {
-    const leader = (await waitFor('a duty holder', () =>
+    const leader = await waitFor<Coordinator>('a duty holder', () =>
       [a, b].find((c) => c.logs.some((l) => l.msg?.startsWith('this coordinator runs the campus duties'))),
-    )) as Coordinator;
+    );
     const survivor = leader === a ? b : a;
     const fingerprint = (await presentedCertificate(new URL(`https://127.0.0.1:${leader.port}`), 5000)).fingerprint;
     const line = formatJoinLine('127.0.0.1', leader.port, fingerprint, tokens.joinToken, [`127.0.0.1:${survivor.port}`]);
