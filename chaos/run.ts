@@ -5,6 +5,7 @@
  * same data dir), kill -9 of workers (restarted), and the coordinator frozen for 15 s (SIGSTOP, then
  * SIGCONT). Then it checks the promises, runs the endpoint fuzz test (tests/fuzz/endpoint-fuzz.test.ts)
  * with 10x its cases, and prints them with the figures; it exits 1 if any is broken.
+ * `npm run chaos -- --postgres`: a campus of two coordinators on one PostgreSQL instead (chaos/postgres.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import yazl from 'yazl';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { JsonClient, tempDir } from '../bench/lib.ts';
 import { expectedStdout, freePort, orphanProcesses, plan, startCli, type Planned, type Proc } from './common.ts';
+import { chaosPostgres } from './postgres.ts';
 
 const args = process.argv.slice(2);
 const JOBS = Number(args[args.indexOf('--jobs') + 1] || 500) || 500;
@@ -22,6 +24,9 @@ const RUN_ID = `chaos-${randomBytes(4).toString('hex')}`;
 const started = Date.now();
 const log = (msg: string) => process.stderr.write(`[chaos ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// `--postgres`: two coordinators on one PostgreSQL, a campus, instead (chaos/postgres.ts).
+if (args.includes('--postgres')) process.exit(await chaosPostgres({ jobs: JOBS, runId: RUN_ID, log }));
 
 // ---- processes -----------------------------------------------------------------------------------
 
@@ -418,8 +423,17 @@ if (problems.length) {
 } else {
   console.log('\nAll promises kept.');
 }
+// The campus run's section (--postgres) stays: each mode writes its own.
+const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+const campusSection = (() => {
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')).postgres;
+  } catch {
+    return undefined;
+  }
+})();
 writeFileSync(
-  fileURLToPath(new URL('./results.json', import.meta.url)),
+  resultsFile,
   JSON.stringify(
     {
       runId: RUN_ID,
@@ -435,6 +449,7 @@ writeFileSync(
       problems,
       seconds: Math.round(elapsed),
       endpointFuzz,
+      ...(campusSection ? { postgres: campusSection } : {}),
     },
     null,
     2,
