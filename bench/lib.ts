@@ -114,11 +114,14 @@ export interface BenchCoordinator extends Proc {
   joinToken: string;
 }
 
-/** `dataDir`: an existing data folder to start on (a store filled beforehand); a fresh one when absent. */
-export async function startCoordinator(extra: string[] = [], dataDir = tempDir()): Promise<BenchCoordinator> {
+/**
+ * `dataDir`: an existing data folder to start on (a store filled beforehand); a fresh one when absent. `env`: the
+ * coordinator's variables (CMDX_DATABASE for PostgreSQL, CMDX_IDENTITY_PASSPHRASE for a campus's --identity).
+ */
+export async function startCoordinator(extra: string[] = [], dataDir = tempDir(), env: NodeJS.ProcessEnv = {}): Promise<BenchCoordinator> {
   // The bench simulates a whole lab from one address: the per-address connection caps would stop it.
   const limits = ['--max-connections-per-address', '1000000', '--max-unauthenticated-per-address', '1000000'];
-  const p = startProc(['coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...limits, ...extra]);
+  const p = startProc(['coordinator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...limits, ...extra], env);
   const line = await p.waitLog((l) => l.msg === 'coordinator listening');
   const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8'));
   return Object.assign(p, {

@@ -33,6 +33,8 @@ import {
 } from './lib.ts';
 import { appendHistory, comparisonText, historyLine, readHistory } from './history.ts';
 import { tableOf } from './table.ts';
+import { CAMPUS_LABELS, CAMPUS_NOTE, CAMPUS_SETUPS, onPostgres, singleSqlite, type CampusSetupName, type StartSetup } from './campus.ts';
+import { startPostgres } from '../tests/helpers/postgres.ts';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -49,6 +51,7 @@ const P = QUICK
       pickupJobs: 40,
       seedJobs: 6,
       drainJobs: 1500,
+      campusWorkers: 200,
       fleet: [50, 200, 1000],
       e2eJobs: 100,
       transferMb: 128,
@@ -61,6 +64,7 @@ const P = QUICK
       pickupJobs: 200,
       seedJobs: 20,
       drainJobs: 5000,
+      campusWorkers: 200,
       fleet: [50, 200, 1000],
       e2eJobs: 500,
       transferMb: 1024,
@@ -120,14 +124,17 @@ async function idleWorkers(api: JsonClient, token: string, count: number): Promi
 
 // ---- pickup: create -> first command started on a worker ----------------------------------------
 
-async function pickupRun(jobs: number, polling: boolean): Promise<number[]> {
-  const c = await startCoordinator();
-  const api = new JsonClient(c.url);
+/** `setup`: the coordinators (one unless a campus scenario says otherwise); workers and creates go to each in turn. */
+async function pickupRun(jobs: number, polling: boolean, setup: StartSetup = singleSqlite): Promise<number[]> {
+  const { coordinators, stop } = await setup([]);
+  const c = coordinators[0]!;
+  const apis = coordinators.map((x) => new JsonClient(x.url));
+  const api = apis[0]!;
   const workers = [];
   try {
     const fileUrl = await uploadTinyZip(c);
     for (let i = 0; i < 10; i++) {
-      workers.push(startWorker(c, `pickup-${i}`, polling ? ['--poll-interval', '5'] : []));
+      workers.push(startWorker(coordinators[i % coordinators.length]!, `pickup-${i}`, polling ? ['--poll-interval', '5'] : []));
       // Polling workers start at random moments, as PCs in a lab do, so their polls are not in step.
       if (polling) await sleep(Math.random() * 500);
     }
@@ -144,7 +151,8 @@ async function pickupRun(jobs: number, polling: boolean): Promise<number[]> {
       );
     const samples: number[] = [];
     for (let i = 0; i < jobs; i++) {
-      const res = await api.call('POST', '/api/jobs/create', c.adminToken, { command: 'true', fileUrl, filename: 'project.zip' });
+      const creator = apis[i % apis.length]!;
+      const res = await creator.call('POST', '/api/jobs/create', c.adminToken, { command: 'true', fileUrl, filename: 'project.zip' });
       const createdAt = Date.now();
       let job: any;
       await waitUntil(
@@ -161,9 +169,9 @@ async function pickupRun(jobs: number, polling: boolean): Promise<number[]> {
     }
     return samples;
   } finally {
-    api.close();
+    for (const a of apis) a.close();
     await Promise.all(workers.map((w) => w.stop()));
-    await c.stop();
+    await stop();
   }
 }
 
@@ -204,16 +212,24 @@ async function adminProbe(api: JsonClient, token: string, stop: () => boolean): 
   return latencies;
 }
 
-async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: number; p99: number; adminP99: number; loopP99: number; rss: number }> {
-  const c = await startCoordinator(['--max-pending-jobs', '1000000']);
+async function drainRun(
+  workers: number,
+  jobs: number,
+  setup: StartSetup = singleSqlite,
+): Promise<{ jobsPerS: number; p99: number; adminP99: number; loopP99: number; rss: number }> {
+  const { coordinators, stop } = await setup(['--max-pending-jobs', '1000000']);
+  const c = coordinators[0]!;
   const api = new JsonClient(c.url);
+  // Simulated worker i asks coordinator i % n (the first's client is `api`).
+  const workerApis = [api, ...coordinators.slice(1).map((x) => new JsonClient(x.url))];
+  const apiOf = (i: number) => workerApis[i % workerApis.length]!;
   try {
     await createJobs(api, c.adminToken, jobs, { command: 'true', fileUrl: 'http://files.invalid/project.zip', filename: 'project.zip' });
     const tokens: string[] = [];
     for (let i = 0; i < workers; i += 50) {
       const batch = await Promise.all(
         Array.from({ length: Math.min(50, workers - i) }, (_, k) =>
-          api.call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}` }),
+          apiOf(i + k).call('POST', '/api/workers/register', c.joinToken, { workerId: `sim-${i + k}`, hostname: `sim-${i + k}` }),
         ),
       );
       tokens.push(...batch.map((r) => r.body.workerToken as string));
@@ -235,11 +251,13 @@ async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: numb
         void (async () => {
           const id = `sim-${i}`;
           while (done < jobs) {
-            const got = await api.call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token).catch(() => null);
+            const got = await apiOf(i)
+              .call('GET', `/api/jobs/get-job?workerId=${id}&wait=30`, token)
+              .catch(() => null);
             if (!got) continue;
             latencies.push(got.ms);
             if (got.status !== 200) continue;
-            const res = await api.call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
+            const res = await apiOf(i).call('POST', '/api/jobs/submit-result', token, { jobId: got.body.job.jobId, workerId: id, exitCode: 0 });
             latencies.push(res.ms);
             if (++done === jobs) {
               ended = performance.now();
@@ -255,8 +273,8 @@ async function drainRun(workers: number, jobs: number): Promise<{ jobsPerS: numb
     const loop = (await api.call('GET', '/api/coordinator/metrics', c.adminToken)).body.eventLoopDelayMs;
     return { jobsPerS: jobs / seconds, p99: percentile(latencies, 99), adminP99: percentile(admin, 99), loopP99: loop.p99, rss: peakRssMb(c.pid) };
   } finally {
-    api.close();
-    await c.stop();
+    for (const a of workerApis) a.close();
+    await stop();
   }
 }
 
@@ -280,6 +298,62 @@ async function benchThroughput(): Promise<void> {
     results.coordinator_rss_mb[`w${n}`] = summarize(runs.map((r) => r.rss));
   }
   results.throughput_jobs_per_s.jobs_per_run = P.drainJobs;
+}
+
+// ---- campus: 1 coordinator on SQLite, 1 on PostgreSQL, 2 on one PostgreSQL, side by side -------------------------
+
+/** Throughput (simulated workers draining pre-created jobs) and pickup (real workers) per setup, the setups in turn run by run. */
+async function benchCampus(): Promise<void> {
+  const cluster = await startPostgres({ fsync: true });
+  try {
+    const start: Record<CampusSetupName, StartSetup> = {
+      sqlite_1: singleSqlite,
+      postgres_1: onPostgres(cluster, 1),
+      postgres_2: onPostgres(cluster, 2),
+    };
+    const samples = Object.fromEntries(
+      CAMPUS_SETUPS.map((name) => [name, { jobsPerS: [] as number[], p99: [] as number[], pickupP50: [] as number[], pickupP99: [] as number[] }]),
+    );
+    for (let run = 0; run < RUNS; run++) {
+      // Each run starts with the next setup, so none is always measured first (or last) on a warming machine.
+      for (let k = 0; k < CAMPUS_SETUPS.length; k++) {
+        const name = CAMPUS_SETUPS[(run + k) % CAMPUS_SETUPS.length]!;
+        const drained = await drainRun(P.campusWorkers, P.drainJobs, start[name]);
+        const pickup = await pickupRun(P.pickupJobs, false, start[name]);
+        const s = samples[name]!;
+        s.jobsPerS.push(drained.jobsPerS);
+        s.p99.push(drained.p99);
+        s.pickupP50.push(percentile(pickup, 50));
+        s.pickupP99.push(percentile(pickup, 99));
+        log(
+          `campus ${name} run ${run + 1}: ${round(drained.jobsPerS)} jobs/s (${P.campusWorkers} workers), worker requests p99 ${round(drained.p99)} ms, pickup p50 ${round(percentile(pickup, 50))} ms, p99 ${round(percentile(pickup, 99))} ms`,
+        );
+      }
+    }
+    results.campus = {
+      ...Object.fromEntries(
+        CAMPUS_SETUPS.map((name) => {
+          const s = samples[name]!;
+          return [
+            name,
+            {
+              throughput_jobs_per_s: summarize(s.jobsPerS),
+              worker_requests_p99_ms: summarize(s.p99),
+              pickup_p50_ms: summarize(s.pickupP50),
+              pickup_p99_ms: summarize(s.pickupP99),
+            },
+          ];
+        }),
+      ),
+      workers: P.campusWorkers,
+      jobs_per_run: P.drainJobs,
+      pickup_jobs_per_run: P.pickupJobs,
+      postgres: { fsync: true, synchronous_commit: 'on' },
+      note: CAMPUS_NOTE,
+    };
+  } finally {
+    cluster.stop();
+  }
 }
 
 // ---- end to end against the machine's floor ------------------------------------------------------
@@ -816,6 +890,7 @@ const SCENARIOS: [string, () => Promise<void>][] = [
   ['pickup', benchPickup],
   ['seed', benchSeedPolling],
   ['throughput', benchThroughput],
+  ['campus', benchCampus],
   ['e2e', benchE2e],
   ['transfer', benchTransfer],
   ['output', benchOutput],
@@ -885,6 +960,7 @@ if (!QUICK && !ONLY) {
   appendHistory(line);
   if (previous) console.log(`\n${comparisonText(previous, line)}`);
 }
+if (results.campus) console.log(`\nCampus (${CAMPUS_SETUPS.map((n) => CAMPUS_LABELS[n]).join('; ')}): ${CAMPUS_NOTE}`);
 console.log(
   `\n${printed}\n\n${QUICK ? 'Quick run' : 'Full run'} on ${results.meta.finished_at.slice(0, 10)} in ${results.meta.seconds} s: ${results.meta.cpus} × ${results.meta.cpu_model}, Node ${process.version}; written to bench/results.json`,
 );

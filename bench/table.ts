@@ -1,6 +1,7 @@
 /** The bench's table: each scenario's figures with their targets (run.ts prints it; history.ts keeps its figures). */
 import type { Figure } from './history.ts';
 import type { Summary } from './lib.ts';
+import { CAMPUS_LABELS, CAMPUS_SETUPS } from './campus.ts';
 
 /** The table of a run's results (as bench/results.json holds them), and each figure it shows for bench/history.jsonl. */
 export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb: number; idleWorkers: number }): { text: string; figures: Figure[] } {
@@ -23,6 +24,7 @@ export function tableOf(r: any, P: { fleet: number[]; e2eJobs: number; outputMb:
       row(`event-loop delay p99, ${n} workers`, r.event_loop_p99_ms?.[`w${n}`], 'ms', ''),
       row(`coordinator RSS, ${n} workers`, r.coordinator_rss_mb?.[`w${n}`], 'MB', ''),
     ]),
+    ...campusRows(r.campus, row),
     row(`end to end, ${P.e2eJobs} jobs, 2 workers`, r.e2e?.seconds, 's', ''),
     row('end to end floor (xargs -P2)', r.e2e?.floor_seconds, 's', ''),
     row('end to end ratio', r.e2e?.ratio, '×', '≤ 5'),
@@ -89,5 +91,18 @@ function dashboardRows(d: any, figures: Figure[]): string[] {
     `| dashboard: a worker's change visible | p50 ${d.change_visible_p50_ms} ms | p95 ${d.change_visible_p95_ms} ms | < 250 ms |`,
     `| dashboard: longest long task | ${d.long_task_max_ms} ms | ${d.long_tasks_over_100ms} over 100 ms | ≤ 100 ms |`,
     `| dashboard: live feed to an idle page | ${d.idle_ws_kb_per_s} KB/s | | < 50 KB/s |`,
+  ];
+}
+
+/** The campus scenario: each setup's throughput and pickup, side by side (measured in the same runs, in turn). */
+function campusRows(c: any, row: (name: string, s: Summary | undefined, unit: string, target: string) => string): string[] {
+  if (!c) return [];
+  return [
+    ...CAMPUS_SETUPS.map((name) =>
+      row(`campus: throughput, ${c.workers} simulated workers, ${CAMPUS_LABELS[name]}`, c[name]?.throughput_jobs_per_s, 'jobs/s', ''),
+    ),
+    ...CAMPUS_SETUPS.map((name) => row(`campus: worker requests p99, ${CAMPUS_LABELS[name]}`, c[name]?.worker_requests_p99_ms, 'ms', '')),
+    ...CAMPUS_SETUPS.map((name) => row(`campus: pickup p50, ${CAMPUS_LABELS[name]}`, c[name]?.pickup_p50_ms, 'ms', '')),
+    ...CAMPUS_SETUPS.map((name) => row(`campus: pickup p99, ${CAMPUS_LABELS[name]}`, c[name]?.pickup_p99_ms, 'ms', '')),
   ];
 }

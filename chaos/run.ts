@@ -5,19 +5,19 @@
  * same data dir), kill -9 of workers (restarted), and the coordinator frozen for 15 s (SIGSTOP, then
  * SIGCONT). Then it checks the promises, runs the endpoint fuzz test (tests/fuzz/endpoint-fuzz.test.ts)
  * with 10x its cases, and prints them with the figures; it exits 1 if any is broken.
+ * `npm run chaos -- --postgres`: a campus of two coordinators on one PostgreSQL instead (chaos/postgres.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createWriteStream, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 import { zipFiles } from '../electron/core/runner/zip-writer.ts';
 import { JsonClient, tempDir } from '../bench/lib.ts';
+import { expectedStdout, freePort, orphanProcesses, plan, startCli, type Planned, type Proc } from './common.ts';
+import { chaosPostgres } from './postgres.ts';
 
-const CLI = fileURLToPath(new URL('../dist/electron/core/cli.js', import.meta.url));
 const args = process.argv.slice(2);
 const JOBS = Number(args[args.indexOf('--jobs') + 1] || 500) || 500;
 const RUN_ID = `chaos-${randomBytes(4).toString('hex')}`;
@@ -25,34 +25,10 @@ const started = Date.now();
 const log = (msg: string) => process.stderr.write(`[chaos ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// `--postgres`: two coordinators on one PostgreSQL, a campus, instead (chaos/postgres.ts).
+if (args.includes('--postgres')) process.exit(await chaosPostgres({ jobs: JOBS, runId: RUN_ID, log }));
+
 // ---- processes -----------------------------------------------------------------------------------
-
-interface Proc {
-  proc: ChildProcess;
-  logs: any[];
-}
-
-function startCli(argv: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const proc = spawn(process.execPath, [CLI, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CHAOS_RUN: RUN_ID, ...env } });
-  const p: Proc = { proc, logs: [] };
-  createInterface({ input: proc.stdout }).on('line', (line) => {
-    try {
-      p.logs.push(JSON.parse(line));
-    } catch {
-      // not a log line
-    }
-  });
-  proc.stderr.resume();
-  return p;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const dataDir = tempDir('cmdx-chaos-');
 const port = await freePort();
@@ -62,7 +38,7 @@ const workerLogs: any[][] = [];
 const workers: (Proc & { id: string; workDir: string })[] = [];
 
 async function startCoordinator(): Promise<void> {
-  coordinator = startCli([
+  coordinator = startCli(RUN_ID, [
     'coordinator',
     '--host',
     '127.0.0.1',
@@ -87,7 +63,7 @@ const tokens = JSON.parse(readFileSync(join(dataDir, 'tokens.json'), 'utf8')) as
 const api = new JsonClient(url);
 
 function startWorker(index: number, workDir = tempDir('cmdx-chaos-worker-')): void {
-  const p = startCli(['worker', '--server', url, '--id', `chaos-w${index}`, '--work-dir', workDir, '--heartbeat-interval', '1'], {
+  const p = startCli(RUN_ID, ['worker', '--server', url, '--id', `chaos-w${index}`, '--work-dir', workDir, '--heartbeat-interval', '1'], {
     CMDX_JOIN_TOKEN: tokens.joinToken,
   });
   workerLogs.push(p.logs);
@@ -109,44 +85,6 @@ async function call(method: string, path: string, body?: unknown, timeoutMs = 12
 }
 
 // ---- the load ------------------------------------------------------------------------------------
-
-interface Planned {
-  index: number;
-  kind: 'short' | 'failing' | 'long' | 'big' | 'cancel' | 'timeout' | 'upload';
-  command: string;
-  lines: number;
-  exitCode: number;
-  maxAttempts: number;
-  jobId?: string;
-}
-
-/** Each command prints numbered lines, so its stored output can be checked exactly. */
-function plan(i: number): Planned {
-  const lines = (n: number) => `seq 1 ${n} | sed 's/^/L${i}-/'`;
-  const kinds = ['short', 'short', 'short', 'short', 'short', 'failing', 'long', 'big', 'cancel', 'timeout'] as const;
-  const kind = kinds[i % kinds.length]!;
-  const n = 1 + (i % 20);
-  switch (kind) {
-    case 'short':
-      return { index: i, kind, command: lines(n), lines: n, exitCode: 0, maxAttempts: 1 };
-    case 'failing':
-      return { index: i, kind, command: `${lines(3)}; exit 3`, lines: 3, exitCode: 3, maxAttempts: 1 };
-    case 'long':
-      return { index: i, kind, command: `sleep 2; ${lines(5)}`, lines: 5, exitCode: 0, maxAttempts: 2 };
-    case 'big':
-      return { index: i, kind, command: lines(150_000), lines: 150_000, exitCode: 0, maxAttempts: 1 };
-    case 'cancel':
-      return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
-    case 'timeout':
-      return { index: i, kind, command: 'sleep 30', lines: 0, exitCode: 0, maxAttempts: 1 };
-  }
-}
-
-function expectedStdout(p: Planned): string {
-  let out = `$ ${p.command}\n`;
-  for (let k = 1; k <= p.lines; k++) out += `L${p.index}-${k}\n`;
-  return out;
-}
 
 const fileUrl = await (async () => {
   const zip = await zipFiles([{ name: 'project/readme.txt', content: 'chaos\n' }]);
@@ -424,19 +362,7 @@ for (const l of allLogs.filter((x) => x.msg === 'report delivered')) {
   else if (l.kind === 'failure' && !['failed', 'cancelled'].includes(j.status)) problems.push(`acknowledged failure for ${l.jobId} but the job is ${j.status}`);
 }
 
-// Orphans: any process still carrying this run's marker in its environment.
-const orphans: string[] = [];
-for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (env.includes(`CHAOS_RUN=${RUN_ID}`) && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z') {
-      orphans.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').slice(0, 80)}`);
-    }
-  } catch {
-    // gone, or not ours to read
-  }
-}
+const orphans = orphanProcesses(RUN_ID);
 for (const o of orphans) problems.push(`orphan process ${o}`);
 
 // ---- every endpoint under generated bad input: the fuzz test of `npm test` with 10x its cases -----
@@ -497,8 +423,17 @@ if (problems.length) {
 } else {
   console.log('\nAll promises kept.');
 }
+// The campus run's section (--postgres) stays: each mode writes its own.
+const resultsFile = fileURLToPath(new URL('./results.json', import.meta.url));
+const campusSection = (() => {
+  try {
+    return JSON.parse(readFileSync(resultsFile, 'utf8')).postgres;
+  } catch {
+    return undefined;
+  }
+})();
 writeFileSync(
-  fileURLToPath(new URL('./results.json', import.meta.url)),
+  resultsFile,
   JSON.stringify(
     {
       runId: RUN_ID,
@@ -514,6 +449,7 @@ writeFileSync(
       problems,
       seconds: Math.round(elapsed),
       endpointFuzz,
+      ...(campusSection ? { postgres: campusSection } : {}),
     },
     null,
     2,

@@ -1,7 +1,5 @@
 /** A real coordinator on 127.0.0.1:0 with a fresh data folder, plus a small HTTP client for tests. */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { startCoordinator, type CoordinatorOptions, type RunningCoordinator } from '../../electron/core/coordinator/server.ts';
 import type { WakeTransport } from '../../electron/core/wake-on-lan.ts';
 import { testDatabase } from './store-engines.ts';
@@ -24,21 +22,9 @@ export interface TestCoordinator extends RunningCoordinator {
   close(): Promise<void>;
 }
 
-import { tempDir } from './temp.ts';
+import { dropBox, tempDir } from './temp.ts';
 
-export { tempDir };
-
-/**
- * A folder any account may write into (sticky, like /tmp): jobs run as the job account when tests run as
- * root, each with a private /tmp (job-namespace.ts), so as root it lives outside the temp folders.
- */
-export function dropBox(): string {
-  const root = process.getuid?.() === 0 ? '/var/lib/cmdx-test-dropboxes' : tmpdir();
-  mkdirSync(root, { recursive: true, mode: 0o755 });
-  const dir = mkdtempSync(join(root, 'cmdx-dropbox-'));
-  chmodSync(dir, 0o1777);
-  return dir;
-}
+export { dropBox, tempDir };
 
 /**
  * A test coordinator in this machine's own network namespace never sends a magic packet: it has no

@@ -51,7 +51,15 @@ function runAs(user: string | null, program: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${program} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
-export async function startPostgres(): Promise<PostgresCluster> {
+export interface PostgresOptions {
+  /**
+   * Flush to disk as a real server does (the bench, beside SQLite's fdatasync). Off by default: tests and the chaos
+   * run want speed, and a crash of this server (restart()) is a process's, which fsync=off survives.
+   */
+  fsync?: boolean;
+}
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresCluster> {
   const bin = binDir();
   const user = process.getuid?.() === 0 ? 'postgres' : null;
   const dir = mkdtempSync(join(tmpdir(), 'cmdx-pg-'));
@@ -63,8 +71,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   const port = await freePort();
   runAs(user, join(bin, 'initdb'), ['-D', data, '-U', 'cmdx', '--auth=trust', '-E', 'UTF8', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-  const start = () => runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`;
+  const start = () => runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   const stopNow = (mode: string) => runAs(user, join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '30', 'stop']);
   start();
   const createDatabase = (name: string): string => {
