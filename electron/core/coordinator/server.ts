@@ -125,10 +125,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     store,
     uploadIndex,
     zipSources: new ZipSources({ store, uploadsDir, staleAfterMs: settings.offlineAfterSeconds * 1000 }),
-    artifacts: new ArtifactStore(options.filesDir ?? dataDir, {
-      maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
-      minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
-    }),
+    artifacts: new ArtifactStore(
+      options.filesDir ?? dataDir,
+      {
+        maxTotalBytes: (options.maxArtifactsTotalMb ?? DEFAULTS.maxArtifactsTotalMb) * 1024 * 1024,
+        minFreeBytes: (options.minFreeMb ?? DEFAULTS.minFreeMb) * 1024 * 1024,
+      },
+      options.filesDir !== undefined,
+    ),
     scheduler,
     schedules: scheduleClock(store, logger, notifier, () => context),
     events,

@@ -8,10 +8,14 @@ import { after, before, describe, it } from 'node:test';
 import { DatabaseSync } from 'node:sqlite';
 import { MIGRATIONS } from '../../../electron/core/coordinator/state/migrations.ts';
 import { toPostgres } from '../../../electron/core/coordinator/state/postgres/pg-dialect.ts';
-import { PostgresDatabase } from '../../../electron/core/coordinator/state/postgres/pg-database.ts';
+import { PostgresDatabase, WRITER_LOCK } from '../../../electron/core/coordinator/state/postgres/pg-database.ts';
+import pgClient from 'pg';
 import { startTestCoordinator } from '../../helpers/coordinator.ts';
+import { waitFor } from '../../helpers/processes.ts';
 import { onBothEngines } from '../../helpers/store-engines.ts';
 import { startPostgres, type PostgresCluster } from '../../helpers/postgres.ts';
+
+const JOB = { command: 'echo hi', fileUrl: 'https://x.invalid/p.zip', filename: 'p.zip' };
 
 onBothEngines("the store's engine", (engine) => {
   it('is at the newest schema version', () => {
@@ -108,6 +112,26 @@ describe("PostgreSQL's schema", () => {
     }
   });
 
+  it('answers 503 rather than hang while another session holds the writers’ lock (a frozen coordinator)', async () => {
+    const c = await startTestCoordinator({ database: pg.createDatabase('frozen'), auth: false });
+    try {
+      // A transaction that takes the lock and never ends, as a coordinator stopped inside one would.
+      const release = holdWritersLock(pg.url.replace(/\/cmdx$/, '/frozen'));
+      await release.held;
+      const started = performance.now();
+      const res = await c.api('POST', '/api/jobs/create', { body: { command: 'echo hi', fileUrl: 'https://x.invalid/p.zip', filename: 'p.zip' } });
+      const waitedMs = performance.now() - started;
+      await release.end();
+      assert.equal(res.status, 503, JSON.stringify(res.body));
+      assert.equal(res.body.reason, 'unavailable');
+      assert.ok(waitedMs < 12_000, `gave up after the lock timeout (5 s), not hung (${Math.round(waitedMs)} ms)`);
+      // Once the holder is gone, writes go through again (within the moment it is not asked again).
+      await waitFor('writes accepted again', async () => (await c.api('POST', '/api/jobs/create', { body: JOB })).status === 200 || undefined, 10_000, 250);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('keeps what it acknowledged through a crash of PostgreSQL, answers 503 "unavailable" while it is down, and serves again when it is back', async () => {
     const url = pg.createDatabase('outage');
     const c = await startTestCoordinator({ database: url, auth: false });
@@ -120,14 +144,23 @@ describe("PostgreSQL's schema", () => {
       assert.equal(down.status, 503, JSON.stringify(down.body));
       assert.equal(down.body.reason, 'unavailable');
       assert.match(down.body.error, /cannot reach its database \(PostgreSQL\)/);
-      const back = await c.api('POST', '/api/jobs/create', { body: { command: 'echo hi', fileUrl: 'https://x.invalid/p.zip', filename: 'p.zip' } });
-      assert.equal(back.status, 200, JSON.stringify(back.body));
+      await waitFor('writes accepted again', async () => (await c.api('POST', '/api/jobs/create', { body: JOB })).status === 200 || undefined, 10_000, 250);
       assert.equal((await c.api('GET', `/api/jobs/status?jobId=${kept.body.jobId}`)).body.status, 'pending', 'the acknowledged job survived the crash');
     } finally {
       await c.close();
     }
   });
 });
+
+/** Another session holds the writers' advisory lock in an open transaction until end(). */
+function holdWritersLock(url: string): { held: Promise<void>; end(): Promise<void> } {
+  const client = new pgClient.Client({ connectionString: url });
+  const held = client.connect().then(async () => {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
+  });
+  return { held, end: () => client.end() };
+}
 
 describe("SQLite's SQL in PostgreSQL's words", () => {
   const pgText = (sql: string) => toPostgres(sql).text;

@@ -39,9 +39,15 @@ export class DutyLock {
   }
 
   async #ask(): Promise<void> {
-    if (this.#duties.running || this.#asking || this.#stopped) return;
+    if (this.#asking || this.#stopped) return;
     this.#asking = true;
     try {
+      if (this.#duties.running) {
+        // The lock lives as long as its connection: a connection the server dropped without a word (a network
+        // device, a server-side timeout) must stop the duties here, as another coordinator may take them now.
+        if (this.#client) await this.#client.query('SELECT 1');
+        return;
+      }
       const client = await this.#connect();
       const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [DUTY_LOCK]);
       if (rows[0]?.got && !this.#stopped && client === this.#client) {
@@ -49,6 +55,7 @@ export class DutyLock {
         this.#duties.start();
       }
     } catch (error) {
+      if (this.#client) this.#lost(this.#client); // a check that failed: the lock may be gone with its connection
       this.#logger.debug('could not ask for the duty lock; asking again', { error: (error as Error).message });
     } finally {
       this.#asking = false;
@@ -57,7 +64,14 @@ export class DutyLock {
 
   async #connect(): Promise<pg.Client> {
     if (this.#client) return this.#client;
-    const client = new pg.Client({ connectionString: this.#url, application_name: 'cmdx coordinator (duties)', keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      application_name: 'cmdx coordinator (duties)',
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 5_000,
+    });
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
     this.#client = client;

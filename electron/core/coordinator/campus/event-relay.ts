@@ -18,6 +18,7 @@ export const CHANNEL = 'cmdx_events';
 const MAX_PAYLOAD = 7000;
 const MAX_IDS = 500;
 const RECONNECT_MS = 1000;
+const CHECK_EVERY_MS = 5000;
 
 const id = z.string().min(1).max(200);
 const message = z.object({
@@ -56,6 +57,7 @@ export class EventRelay {
   #stopped = false;
   #started = false;
   #retry: NodeJS.Timeout | undefined;
+  #check: NodeJS.Timeout | undefined;
   readonly #detach: () => void;
 
   constructor(url: string, store: Store, logger: Logger) {
@@ -116,7 +118,14 @@ export class EventRelay {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url, application_name: 'cmdx coordinator (events)', keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.#url,
+      application_name: 'cmdx coordinator (events)',
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
+      connectionTimeoutMillis: 5_000,
+      query_timeout: 5_000,
+    });
     client.on('notification', (note) => {
       if (note.channel === CHANNEL && note.payload) this.#receive(note.payload);
     });
@@ -131,6 +140,12 @@ export class EventRelay {
     const reconnected = this.#started;
     this.#started = true;
     this.#client = client;
+    // A listening connection dropped without a word would go deaf: a small query now and then finds out.
+    clearInterval(this.#check);
+    this.#check = setInterval(() => {
+      if (this.#client === client) client.query('SELECT 1').catch(() => this.#lost(client));
+    }, CHECK_EVERY_MS);
+    this.#check.unref();
     this.#retry = undefined;
     // Messages sent while this one was away are lost: waiting workers look at the queue again.
     if (reconnected) this.#emit(() => this.#events.emit('work-available'));
@@ -192,6 +207,7 @@ export class EventRelay {
     this.#stopped = true;
     this.#detach();
     clearTimeout(this.#retry);
+    clearInterval(this.#check);
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);

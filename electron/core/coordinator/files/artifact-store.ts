@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
 import type { ArtifactFile } from '../../../../shared/api.ts';
+import { removeStaleParts } from './uploads.ts';
 import { LIMITS } from '../../../../shared/api.ts';
 import { Refused } from '../refused.ts';
 import { readReportsOffThread } from './junit-thread.ts';
@@ -44,12 +45,13 @@ export class ArtifactStore {
   /** Jobs whose artifacts are being received (one upload at a time per job), with the bytes each may still bring. */
   readonly #receiving = new Map<string, number>();
 
-  constructor(dataDir: string, limits: ArtifactLimits = { maxTotalBytes: Number.MAX_SAFE_INTEGER, minFreeBytes: 0 }) {
+  constructor(dataDir: string, limits: ArtifactLimits = { maxTotalBytes: Number.MAX_SAFE_INTEGER, minFreeBytes: 0 }, shared = false) {
     this.dir = join(dataDir, 'artifacts');
     this.#limits = limits;
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    // Parts a killed coordinator left: nobody is sending them any more.
-    for (const name of readdirSync(this.dir)) if (name.endsWith('.part')) rmSync(join(this.dir, name), { force: true });
+    // Parts a killed coordinator left: nobody is sending them any more. In a folder shared by a campus another
+    // coordinator may be receiving one now, so only parts untouched for an hour are left over.
+    removeStaleParts(this.dir, shared ? 3600_000 : 0);
   }
 
   /**

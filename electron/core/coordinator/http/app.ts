@@ -132,7 +132,8 @@ function errorHandler(ctx: CoordinatorContext) {
     const { status, message, headers, reason } = describe(error, req);
     res.locals.refusalReason = reason;
     try {
-      auditRefusal(ctx.store, req, res, status, reason);
+      // The database is away: the audit row could not be written either (and would wait for it again).
+      if (!(error instanceof PostgresError && error.unavailable)) auditRefusal(ctx.store, req, res, status, reason);
     } catch (auditError) {
       ctx.logger.error('could not record a refusal in the audit log', { error: (auditError as Error).message });
     }

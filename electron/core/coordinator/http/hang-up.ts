@@ -15,6 +15,9 @@ export const HANG_UP_GRACE_MS = 1500;
 export function watchHangUp(ctx: CoordinatorContext, res: Response, workerId: string): void {
   // Only a worker's own token says who hung up; without auth, liveness is the heartbeat's alone.
   if ((res.locals.principal as Principal | undefined)?.role !== 'worker') return;
+  // In a campus the worker may have moved to another coordinator, whose requests this one does not see: its
+  // liveness is the heartbeat's, judged by the coordinator running the duties.
+  if (ctx.store.db.engine === 'postgres') return;
   res.on('close', () => {
     if (res.writableFinished) return;
     const at = Date.now();

@@ -163,7 +163,9 @@ export class Scheduler {
       if (report.failed.length) this.#logger.warn('jobs failed after worker loss', { jobIds: report.failed });
       if (report.timedOut.length) this.#logger.warn('jobs timed out without a report', { jobIds: report.timedOut });
     } catch (error) {
-      this.#logger.error('sweep failed', { error: (error as Error).message });
+      // Heartbeats could not be recorded either (the database was away): silence says nothing yet.
+      this.#startedAt = now;
+      this.#logger.error('sweep failed; workers get a fresh offline window', { error: (error as Error).message });
     }
   }
 }

@@ -6,6 +6,7 @@
  * (what committed during it) goes as soon as it ends.
  */
 import { Refused } from '../refused.ts';
+import { PostgresError } from './postgres/pg-bridge.ts';
 import type { Store } from './store.ts';
 
 interface Waiter {
@@ -47,7 +48,9 @@ export class GroupCommit {
       } catch (error) {
         const refusal = new Refused(
           'unavailable',
-          `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
+          error instanceof PostgresError
+            ? 'The coordinator could not confirm the change with its database (PostgreSQL); try again, and check the database server.'
+            : `The coordinator could not save the change to its disk (${(error as Error).message}); try again, and check the data folder's disk.`,
         );
         for (const w of this.#waiters.filter((w) => w.commits <= covers)) w.reject(refusal);
         this.#waiters = this.#waiters.filter((w) => w.commits > covers);

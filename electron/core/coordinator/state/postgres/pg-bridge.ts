@@ -20,65 +20,87 @@ export class PostgresError extends Error {
 
   /** The server could not be reached or went away (not a statement it refused): the request may be tried again. */
   get unavailable(): boolean {
-    return !this.code || /^(08|57P|53)/.test(this.code) || /^E[A-Z]+$/.test(this.code);
+    // 08: connection, 57P: server shutting down, 53: out of resources, 55P03: a lock wait gave up, 57014: a statement timed out.
+    return !this.code || /^(08|57P|53|55P03|57014)/.test(this.code) || /^E[A-Z]+$/.test(this.code);
   }
 }
 
-const ANSWER_WITHIN_MS = 35_000;
+/** Longer than the server's own statement and lock timeouts (pg-thread.ts), so those answer first. */
+const ANSWER_WITHIN_MS = 20_000;
+
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  word: Int32Array;
+}
 
 export class PgBridge {
-  readonly #worker: Worker;
-  readonly #port: MessagePort;
-  readonly #word = new Int32Array(new SharedArrayBuffer(4));
+  readonly #url: string;
+  #thread: Thread | undefined;
   #nextId = 1;
   #closed = false;
 
   constructor(url: string) {
-    const { port1, port2 } = new MessageChannel();
-    this.#port = port1;
-    // This folder's thread file, as built (.js) or as source (.ts, run with type stripping).
-    const file = new URL(`./pg-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-    this.#worker = new Worker(file, {
-      workerData: { role: 'cmdx-pg-bridge', url, port: port2, signal: this.#word.buffer },
-      transferList: [port2],
-    });
-    this.#worker.unref();
-    this.#port.unref();
+    this.#url = url;
   }
 
-  call(request: Omit<BridgeRequest, 'id'>): { rows: Record<string, unknown>[]; changes: number } {
+  #start(): Thread {
+    const { port1, port2 } = new MessageChannel();
+    const word = new Int32Array(new SharedArrayBuffer(4));
+    // This folder's thread file, as built (.js) or as source (.ts, run with type stripping).
+    const file = new URL(`./pg-thread${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+    const worker = new Worker(file, {
+      workerData: { role: 'cmdx-pg-bridge', url: this.#url, port: port2, signal: word.buffer },
+      transferList: [port2],
+    });
+    worker.unref();
+    port1.unref();
+    return { worker, port: port1, word };
+  }
+
+  call(request: Omit<BridgeRequest, 'id'>, timeoutMs = ANSWER_WITHIN_MS): { rows: Record<string, unknown>[]; changes: number } {
     if (this.#closed) throw new PostgresError('The PostgreSQL store is closed.', undefined);
+    const thread = (this.#thread ??= this.#start());
     const id = this.#nextId++;
-    Atomics.store(this.#word, 0, 0);
-    this.#port.postMessage({ ...request, id } satisfies BridgeRequest);
-    const deadline = Date.now() + ANSWER_WITHIN_MS;
+    Atomics.store(thread.word, 0, 0);
+    thread.port.postMessage({ ...request, id } satisfies BridgeRequest);
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const message = receiveMessageOnPort(this.#port)?.message as BridgeAnswer | undefined;
+      const message = receiveMessageOnPort(thread.port)?.message as BridgeAnswer | undefined;
       if (message?.id === id) {
         if (message.error) throw new PostgresError(message.error.message, message.error.code);
         return { rows: message.rows ?? [], changes: message.changes ?? 0 };
       }
-      if (message) continue; // the late answer of a statement that timed out
+      if (message) continue;
       const left = deadline - Date.now();
       if (left <= 0) {
+        // The statement may still run, or hold the writers' lock: the thread and its connection go, so the server
+        // rolls back whatever it had begun; the next statement starts a new one.
+        this.#thread = undefined;
+        void thread.worker.terminate();
+        thread.port.close();
         throw new PostgresError(
           `PostgreSQL did not answer within ${ANSWER_WITHIN_MS / 1000} s; check that the database server runs and is reachable.`,
           '08006',
         );
       }
-      Atomics.wait(this.#word, 0, 0, left);
-      Atomics.store(this.#word, 0, 0);
+      Atomics.wait(thread.word, 0, 0, left);
+      Atomics.store(thread.word, 0, 0);
     }
   }
 
   close(): void {
     if (this.#closed) return;
+    const thread = this.#thread;
     try {
-      this.call({ op: 'close' });
+      if (thread) this.call({ op: 'close' });
     } finally {
       this.#closed = true;
-      void this.#worker.terminate();
-      this.#port.close();
+      this.#thread = undefined;
+      if (thread) {
+        void thread.worker.terminate();
+        thread.port.close();
+      }
     }
   }
 }

@@ -14,6 +14,8 @@ import { NEWEST_VERSION, postgresMigrationScript } from './pg-schema.ts';
 
 /** The advisory lock every writing transaction holds (any number: the same on every coordinator). */
 export const WRITER_LOCK = 0x636d6478;
+/** How long a database found away is not asked again (each ask may hold the event loop for a lock or connect timeout). */
+const AWAY_FOR_MS = 2000;
 const FLUSH = 'BEGIN; SET LOCAL synchronous_commit = on; UPDATE sync_marker SET n = n + 1 WHERE id = 1; COMMIT';
 /** Distinct statement texts prepared by name on the server; dynamic ones past it run unnamed. */
 const MAX_NAMED = 400;
@@ -68,6 +70,9 @@ export class PostgresDatabase implements Database {
   readonly #side: pg.Pool;
   readonly #names = new Map<string, string>();
   #depth = 0;
+  #lost = false;
+  /** Until when statements are refused without asking (the database was away): see #call. */
+  #awayUntil = 0;
   #commits = 0;
   #unsynced = false;
   #closed = false;
@@ -77,7 +82,17 @@ export class PostgresDatabase implements Database {
   constructor(url: string) {
     this.#bridge = new PgBridge(url);
     // The side connection: flushes for group commit, off the event loop.
-    this.#side = new pg.Pool({ connectionString: url, max: 1, application_name: 'cmdx coordinator (sync)' });
+    this.#side = new pg.Pool({
+      connectionString: url,
+      max: 1,
+      application_name: 'cmdx coordinator (sync)',
+      // A silent network must end in a refusal (503), not in requests waiting for a flush that never comes.
+      connectionTimeoutMillis: 5_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      statement_timeout: 15_000,
+      query_timeout: 15_000,
+    });
     this.#side.on('error', () => undefined);
     try {
       this.#migrate();
@@ -88,11 +103,31 @@ export class PostgresDatabase implements Database {
   }
 
   query(text: string, params: unknown[], name?: string): { rows: Record<string, unknown>[]; changes: number } {
-    return this.#bridge.call({ op: 'query', text, values: params, name });
+    return this.#call({ op: 'query', text, values: params, name });
   }
 
   #exec(text: string): { rows: Record<string, unknown>[]; changes: number } {
-    return this.#bridge.call({ op: 'exec', text });
+    return this.#call({ op: 'exec', text });
+  }
+
+  /**
+   * A statement, unless the database was found away a moment ago: then the answer is "unavailable" at once, as
+   * waiting again would hold the event loop (every statement is synchronous) for every request in turn. A
+   * transaction whose connection was lost is over: its next statements would run outside it, one by one.
+   */
+  #call(request: Parameters<PgBridge['call']>[0], timeoutMs?: number): { rows: Record<string, unknown>[]; changes: number } {
+    const rollback = request.text === 'ROLLBACK';
+    if (this.#lost && !rollback) throw new PostgresError('The transaction was lost with its connection to PostgreSQL; try again.', '08006');
+    if (Date.now() < this.#awayUntil && !rollback) throw new PostgresError('PostgreSQL was unreachable or busy a moment ago; try again shortly.', '08006');
+    try {
+      return this.#bridge.call(request, timeoutMs);
+    } catch (error) {
+      if (error instanceof PostgresError && error.unavailable) {
+        this.#awayUntil = Date.now() + AWAY_FOR_MS;
+        if (this.#depth > 0) this.#lost = true;
+      }
+      throw error;
+    }
   }
 
   prepare(sql: string): SqlStatement {
@@ -120,7 +155,12 @@ export class PostgresDatabase implements Database {
 
   transaction<T>(fn: () => T): T {
     if (this.#depth > 0) return this.#savepoint(fn);
-    this.#exec(`BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+    try {
+      this.#exec(`BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`);
+    } catch (error) {
+      this.#rollback(); // the lock wait gave up: the transaction it began is aborted, and must end here
+      throw error;
+    }
     this.#depth = 1;
     try {
       const result = fn();
@@ -130,14 +170,19 @@ export class PostgresDatabase implements Database {
       this.#commits++;
       return result;
     } catch (error) {
-      try {
-        this.#exec('ROLLBACK');
-      } catch {
-        // The connection is gone: the server rolled the transaction back itself.
-      }
+      this.#rollback();
       throw error;
     } finally {
       this.#depth = 0;
+      this.#lost = false;
+    }
+  }
+
+  #rollback(): void {
+    try {
+      this.#exec('ROLLBACK');
+    } catch {
+      // The connection is gone: the server rolled the transaction back itself.
     }
   }
 
@@ -193,8 +238,10 @@ export class PostgresDatabase implements Database {
     this.transaction(() => {
       // Another coordinator may have migrated while this one waited for the lock.
       const now = this.schemaVersion;
+      // A migration may take long on a big database: no statement or lock limit, and the bridge waits ten minutes.
+      this.#exec('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
       for (const step of postgresMigrationScript(now)) {
-        this.#exec(step.script);
+        this.#call({ op: 'exec', text: step.script }, 600_000);
         this.#exec(`INSERT INTO cmdx_schema (id, version) VALUES (1, ${step.to}) ON CONFLICT (id) DO UPDATE SET version = excluded.version`);
       }
     });

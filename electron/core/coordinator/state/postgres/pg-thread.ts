@@ -35,19 +35,41 @@ pg.types.setTypeParser(pg.types.builtins.BOOL, (value) => (value === 't' ? 1 : 0
 
 function serve({ url, port, signal }: BridgeData): void {
   const word = new Int32Array(signal);
-  let client: pg.Client | undefined;
 
-  const connect = async (): Promise<pg.Client> => {
-    if (client) return client;
-    const fresh = new pg.Client({ connectionString: url, application_name: 'cmdx coordinator', statement_timeout: 30_000 });
-    // A connection that breaks between statements: forget it, the next statement connects again.
-    fresh.on('error', () => {
-      if (client === fresh) client = undefined;
-    });
-    await fresh.connect();
-    client = fresh;
-    return fresh;
+  let client: pg.Client | undefined;
+  let connecting: Promise<pg.Client> | undefined;
+  const forget = (which: pg.Client) => {
+    if (client === which) client = undefined;
+    which.end().catch(() => undefined);
   };
+  // One connection at a time: statements that arrive while it opens wait for it.
+  const connect = (): Promise<pg.Client> =>
+    client
+      ? Promise.resolve(client)
+      : (connecting ??= (async () => {
+          const fresh = new pg.Client({
+            connectionString: url,
+            application_name: 'cmdx coordinator',
+            connectionTimeoutMillis: 5_000,
+            keepAlive: true,
+            keepAliveInitialDelayMillis: 10_000,
+            statement_timeout: 15_000,
+            // Writers wait for one lock: a coordinator frozen inside a transaction (SIGSTOP, a hung disk) must not
+            // stop the campus. The server ends its transaction after 3 s idle, and a waiter gives up after 3 s.
+            idle_in_transaction_session_timeout: 3_000,
+            lock_timeout: 3_000,
+          });
+          // A connection that breaks between statements: forget it, the next statement connects again.
+          fresh.on('error', () => forget(fresh));
+          try {
+            await fresh.connect();
+          } catch (error) {
+            forget(fresh);
+            throw error;
+          }
+          client = fresh;
+          return fresh;
+        })().finally(() => (connecting = undefined)));
 
   const answer = async (request: BridgeRequest): Promise<BridgeAnswer> => {
     try {
@@ -68,10 +90,7 @@ function serve({ url, port, signal }: BridgeData): void {
     } catch (error) {
       const { message, code } = error as { message: string; code?: string };
       // A broken socket leaves the client unusable: a new one next time.
-      if (!code || /^08|^57P/.test(code)) {
-        client?.end().catch(() => undefined);
-        client = undefined;
-      }
+      if (client && (!code || /^08|^57P|^25P03/.test(code))) forget(client);
       return { id: request.id, error: { message, code } };
     }
   };
