@@ -172,13 +172,14 @@ describe('two coordinators on one PostgreSQL', () => {
     );
     const jobId = await submitZip(
       { url: leader.url, adminToken: tokens.adminToken },
-      [{ name: 'run.sh', content: 'sleep 3; echo carried over\n' }],
+      [{ name: 'run.sh', content: 'echo started; sleep 3; echo carried over\n' }],
       'sh run.sh',
       {
         target: JSON.stringify({ workers: ['campus-pc'] }),
       },
     );
-    await waitForJob({ url: survivor.url, adminToken: tokens.adminToken }, jobId, (j) => j.status === 'running');
+    // Killed while the job's command runs (a kill during its download is the unit test's: download-failover.test.ts).
+    await waitForJob({ url: survivor.url, adminToken: tokens.adminToken }, jobId, (j) => j.status === 'running' && /started/.test(j.stdout));
     await leader.kill('SIGKILL');
     const killedAt = performance.now();
     await survivor.waitForLog((l) => l.msg?.startsWith('this coordinator runs the campus duties') ?? false, 10_000);

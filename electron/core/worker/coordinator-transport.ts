@@ -224,7 +224,7 @@ export class CoordinatorTransport {
         error instanceof CoordinatorUnreachable ? error : new CoordinatorUnreachable(`${url.origin} is unreachable (${code}: ${(error as Error).message})`);
       // Our own abort (a pause leaving the long poll) says nothing about the coordinator. A move drops the
       // old sockets, so a long poll still hanging on a silent coordinator ends too; the pin stays the same.
-      if (!options.signal?.aborted && this.campus.moveOn(at)) this.fingerprint = this.#fingerprint;
+      if (!options.signal?.aborted) this.leave(at);
       throw unreachable;
     }
     let parsed: unknown;
@@ -235,6 +235,11 @@ export class CoordinatorTransport {
     }
     if (status >= 400) throw new CoordinatorError(status, `${method} ${path} answered ${status}: ${errorSentence(parsed)}`, errorReason(parsed));
     return { status, body: parsed }; // checked against the endpoint table by the caller (shared/api-client.ts)
+  }
+
+  /** The coordinator at `at` stopped answering: the next of the campus becomes current (false if none, or moved already). */
+  leave(at: number): boolean {
+    return this.campus.moveOn(at) && ((this.fingerprint = this.#fingerprint), true);
   }
 
   /** Downloads a zip to `dest`, at most `maxBytes`; returns its size. `what` names it in the errors. */

@@ -13,6 +13,7 @@ import { PeerFailed, openFromPeer, type PeerSource } from './peer-fetch.ts';
 import { loadOrCreatePeerIdentity, type PeerIdentity } from './peer-identity.ts';
 import { startPeerServer, type RunningPeerServer } from './peer-server.ts';
 import { PeerStore } from './peer-store.ts';
+import { withCampusFailover } from './download-failover.ts';
 
 export interface PeerSharingOptions {
   workDir: string;
@@ -135,12 +136,14 @@ export class PeerSharing {
         });
       }
     }
-    const { stream, declared } = await this.#o.client.openDownload(request.fileUrl, request.maxBytes, request.signal, request.what);
-    if (!Number.isSafeInteger(declared)) {
-      stream.destroy();
-      throw new Error(`The coordinator did not say how large the ${request.what} is.`);
-    }
-    const path = await store.receive(request.sha256, declared, stream, request.signal);
+    const { path, declared } = await withCampusFailover(this.#o.client, request.fileUrl, request.signal, async () => {
+      const { stream, declared } = await this.#o.client.openDownload(request.fileUrl, request.maxBytes, request.signal, request.what);
+      if (!Number.isSafeInteger(declared)) {
+        stream.destroy();
+        throw new Error(`The coordinator did not say how large the ${request.what} is.`);
+      }
+      return { path: await store.receive(request.sha256, declared, stream, request.signal), declared };
+    });
     this.counters.fromCoordinator++;
     this.#o.onHolding();
     return { path, bytes: declared, from: 'coordinator', fellBack };

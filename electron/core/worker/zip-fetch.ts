@@ -11,6 +11,7 @@ import type { CoordinatorClient } from './coordinator-client.ts';
 import type { PeerSharing } from './peer-sharing.ts';
 import { WrongHash } from './peer-store.ts';
 import { asStop, JobStop } from './stop-cause.ts';
+import { withCampusFailover } from './download-failover.ts';
 
 export interface ZipFetchContext {
   client: CoordinatorClient;
@@ -42,7 +43,9 @@ export async function fetchZip(source: ZipSource, dest: string, jobId: string, c
     return;
   }
   if (ctx.peers && cacheKey && source.fileSha256) return fetchShared(ctx.peers, { ...source, fileSha256: source.fileSha256 }, dest, jobId, ctx, cacheKey);
-  const bytes = await asStop('download_failed', () => ctx.client.download(source.fileUrl, dest, ctx.maxExtractBytes, ctx.cancel, source.what));
+  const bytes = await asStop('download_failed', () =>
+    withCampusFailover(ctx.client, source.fileUrl, ctx.cancel, () => ctx.client.download(source.fileUrl, dest, ctx.maxExtractBytes, ctx.cancel, source.what)),
+  );
   ctx.logger.info('bundle downloaded', { jobId, zip: source.what, bytes, ms: Math.round(performance.now() - start) });
   if (source.fileSha256 && (await sha256Of(dest)) !== source.fileSha256) throw wrongHash(source.what);
   if (cacheKey) await ctx.cache.store(cacheKey, dest, bytes).catch(() => {});
