@@ -7,6 +7,7 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.ts';
 import type { Duties } from './duties.ts';
+import { connectionConfig } from '../state/postgres/pg-connection.ts';
 
 /** The duty lock's key: any number, the same on every coordinator (the writers' lock is another). */
 export const DUTY_LOCK = 0x636d6479;
@@ -64,14 +65,7 @@ export class DutyLock {
 
   async #connect(): Promise<pg.Client> {
     if (this.#client) return this.#client;
-    const client = new pg.Client({
-      connectionString: this.#url,
-      application_name: 'cmdx coordinator (duties)',
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 5_000,
-      connectionTimeoutMillis: 5_000,
-      query_timeout: 5_000,
-    });
+    const client = new pg.Client({ ...connectionConfig(this.#url, 'duties', 5_000), query_timeout: 5_000 });
     client.on('error', () => this.#lost(client));
     client.on('end', () => this.#lost(client));
     this.#client = client;

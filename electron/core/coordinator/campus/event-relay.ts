@@ -12,6 +12,7 @@ import type { LogEntry } from '../../../../shared/api.ts';
 import type { Logger } from '../../logger.ts';
 import type { CoordinatorEvents } from '../live/events.ts';
 import type { Store } from '../state/store.ts';
+import { connectionConfig } from '../state/postgres/pg-connection.ts';
 
 export const CHANNEL = 'cmdx_events';
 /** NOTIFY takes at most 8000 bytes; a batch is cut below that. */
@@ -118,14 +119,7 @@ export class EventRelay {
   }
 
   async #connect(): Promise<void> {
-    const client = new pg.Client({
-      connectionString: this.#url,
-      application_name: 'cmdx coordinator (events)',
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 5_000,
-      connectionTimeoutMillis: 5_000,
-      query_timeout: 5_000,
-    });
+    const client = new pg.Client({ ...connectionConfig(this.#url, 'events', 5_000), query_timeout: 5_000 });
     client.on('notification', (note) => {
       if (note.channel === CHANNEL && note.payload) this.#receive(note.payload);
     });

@@ -11,6 +11,7 @@ import type { Database, SqlParams, SqlStatement, SqlValue } from '../sql.ts';
 import { PgBridge, PostgresError } from './pg-bridge.ts';
 import { toPostgres, type PgStatement } from './pg-dialect.ts';
 import { NEWEST_VERSION, postgresMigrationScript } from './pg-schema.ts';
+import { connectionConfig } from './pg-connection.ts';
 
 /** The advisory lock every writing transaction holds (any number: the same on every coordinator). */
 export const WRITER_LOCK = 0x636d6478;
@@ -82,17 +83,8 @@ export class PostgresDatabase implements Database {
   constructor(url: string) {
     this.#bridge = new PgBridge(url);
     // The side connection: flushes for group commit, off the event loop.
-    this.#side = new pg.Pool({
-      connectionString: url,
-      max: 1,
-      application_name: 'cmdx coordinator (sync)',
-      // A silent network must end in a refusal (503), not in requests waiting for a flush that never comes.
-      connectionTimeoutMillis: 5_000,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      statement_timeout: 15_000,
-      query_timeout: 15_000,
-    });
+    // A silent network must end in a refusal (503), not in requests waiting for a flush that never comes.
+    this.#side = new pg.Pool({ ...connectionConfig(url, 'sync', 10_000), max: 1, statement_timeout: 15_000, query_timeout: 15_000 });
     this.#side.on('error', () => undefined);
     try {
       this.#migrate();

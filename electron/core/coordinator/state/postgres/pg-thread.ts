@@ -5,6 +5,7 @@
  */
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
+import { connectionConfig } from './pg-connection.ts';
 
 export interface BridgeRequest {
   id: number;
@@ -48,11 +49,7 @@ function serve({ url, port, signal }: BridgeData): void {
       ? Promise.resolve(client)
       : (connecting ??= (async () => {
           const fresh = new pg.Client({
-            connectionString: url,
-            application_name: 'cmdx coordinator',
-            connectionTimeoutMillis: 5_000,
-            keepAlive: true,
-            keepAliveInitialDelayMillis: 10_000,
+            ...connectionConfig(url, null, 10_000),
             statement_timeout: 15_000,
             // Writers wait for one lock: a coordinator frozen inside a transaction (SIGSTOP, a hung disk) must not
             // stop the campus. The server ends its transaction after 3 s idle, and a waiter gives up after 3 s.
